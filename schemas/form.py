@@ -1,0 +1,217 @@
+"""A form is a pydantic model of plain values plus what each field means.
+
+Built-in forms are written as pydantic classes; custom YAML forms are turned
+into pydantic classes at run time. Either way `Form.from_model` reads the
+class once and describes each field as a `FieldSpec` (its kind, vocabulary,
+tolerances, aliases), which the prompt, the JSON Schema and the audit's
+comparators all use. One description, no drift between stages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import types
+import typing
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+from typing import Any, Literal
+
+from pydantic import BaseModel, create_model
+from pydantic import Field as PydanticField
+
+from schemas.extracted import Extracted
+
+
+class FieldKind(StrEnum):
+    string = "string"
+    integer = "integer"
+    number = "number"
+    boolean = "boolean"
+    enum = "enum"
+    object = "object"
+    list_string = "list_string"
+    list_enum = "list_enum"
+    list_object = "list_object"
+
+    @property
+    def is_list(self) -> bool:
+        return self.value.startswith("list_")
+
+
+def form_field(
+    description: str,
+    *,
+    group: str = "main",
+    tolerance_rel: float | None = None,
+    tolerance_abs: float | None = None,
+    aliases: dict[str, str] | None = None,
+    align_on: list[str] | None = None,
+    choice_definitions: dict[str, str] | None = None,
+) -> Any:
+    """A form field: always optional (a paper may not report it), with audit settings."""
+    extra: dict[str, Any] = {"group": group}
+    if tolerance_rel is not None:
+        extra["tolerance_rel"] = tolerance_rel
+    if tolerance_abs is not None:
+        extra["tolerance_abs"] = tolerance_abs
+    if aliases:
+        extra["aliases"] = aliases
+    if align_on:
+        extra["align_on"] = align_on
+    if choice_definitions:
+        extra["choice_definitions"] = choice_definitions
+    return PydanticField(default=None, description=description, json_schema_extra=extra)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    kind: FieldKind
+    description: str = ""
+    group: str = "main"
+    choices: tuple[str, ...] = ()
+    choice_definitions: dict[str, str] = field(default_factory=dict)
+    item_fields: tuple[FieldSpec, ...] = ()
+    tolerance_rel: float | None = None
+    tolerance_abs: float | None = None
+    aliases: dict[str, str] = field(default_factory=dict)
+    align_on: tuple[str, ...] = ()
+
+
+def _unwrap_optional(annotation: Any) -> Any:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return annotation
+
+
+def _scalar_kind(annotation: Any) -> tuple[FieldKind, tuple[str, ...]]:
+    annotation = _unwrap_optional(annotation)
+    if typing.get_origin(annotation) is Literal:
+        return FieldKind.enum, tuple(str(a) for a in typing.get_args(annotation))
+    if annotation is bool:
+        return FieldKind.boolean, ()
+    if annotation is int:
+        return FieldKind.integer, ()
+    if annotation is float:
+        return FieldKind.number, ()
+    if annotation is str:
+        return FieldKind.string, ()
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return FieldKind.object, ()
+    raise TypeError(f"unsupported form field type: {annotation!r}")
+
+
+def describe_field(name: str, info: Any) -> FieldSpec:
+    """Describe one pydantic field (`model.model_fields[name]`) as a `FieldSpec`."""
+    annotation = _unwrap_optional(info.annotation)
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    item_type = None
+    if typing.get_origin(annotation) is list:
+        item_type = _unwrap_optional(typing.get_args(annotation)[0])
+        item_kind, choices = _scalar_kind(item_type)
+        kind = {
+            FieldKind.string: FieldKind.list_string,
+            FieldKind.enum: FieldKind.list_enum,
+            FieldKind.object: FieldKind.list_object,
+        }.get(item_kind)
+        if kind is None:
+            raise TypeError(f"field {name!r}: lists of {item_kind} are not supported")
+    else:
+        kind, choices = _scalar_kind(annotation)
+        if kind is FieldKind.object:
+            item_type = annotation
+    items: tuple[FieldSpec, ...] = ()
+    if kind in (FieldKind.object, FieldKind.list_object):
+        assert item_type is not None
+        items = tuple(describe_field(n, i) for n, i in item_type.model_fields.items())
+    return FieldSpec(
+        name=name,
+        kind=kind,
+        description=info.description or "",
+        group=str(extra.get("group", "main")),
+        choices=choices,
+        choice_definitions=dict(extra.get("choice_definitions", {})),  # type: ignore[arg-type]
+        item_fields=items,
+        tolerance_rel=extra.get("tolerance_rel"),  # type: ignore[arg-type]
+        tolerance_abs=extra.get("tolerance_abs"),  # type: ignore[arg-type]
+        aliases=dict(extra.get("aliases", {})),  # type: ignore[arg-type]
+        align_on=tuple(extra.get("align_on", ())),  # type: ignore[arg-type]
+    )
+
+
+@dataclass(frozen=True)
+class Form:
+    """An extraction form: its value model, field specs and identity."""
+
+    name: str
+    version: str
+    model: type[BaseModel]
+    description: str = ""
+    guidance: str = ""
+    targeted: bool = False
+    fields: tuple[FieldSpec, ...] = ()
+
+    @classmethod
+    def from_model(
+        cls,
+        model: type[BaseModel],
+        *,
+        name: str,
+        version: str,
+        guidance: str = "",
+        targeted: bool = False,
+    ) -> Form:
+        specs = tuple(describe_field(n, i) for n, i in model.model_fields.items())
+        return cls(
+            name=name,
+            version=version,
+            model=model,
+            description=(model.__doc__ or "").strip(),
+            guidance=guidance.strip(),
+            targeted=targeted,
+            fields=specs,
+        )
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def field(self, name: str) -> FieldSpec:
+        for spec in self.fields:
+            if spec.name == name:
+                return spec
+        raise KeyError(f"form {self.name!r} has no field {name!r}")
+
+    @property
+    def groups(self) -> dict[str, list[FieldSpec]]:
+        out: dict[str, list[FieldSpec]] = {}
+        for spec in self.fields:
+            out.setdefault(spec.group, []).append(spec)
+        return out
+
+    @cached_property
+    def record_model(self) -> type[BaseModel]:
+        """The stored record: every field wrapped in `Extracted[...]`."""
+        wrapped: dict[str, Any] = {
+            n: (Extracted[info.annotation], PydanticField(default_factory=Extracted))  # type: ignore[name-defined]
+            for n, info in self.model.model_fields.items()
+        }
+        return create_model(f"{self.model.__name__}Record", **wrapped)
+
+    @cached_property
+    def hash(self) -> str:
+        """Changes whenever the fields, vocabularies, descriptions or version change."""
+        payload = {
+            "name": self.name,
+            "version": self.version,
+            "guidance": self.guidance,
+            "targeted": self.targeted,
+            "schema": self.model.model_json_schema(),
+        }
+        blob = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]

@@ -1,0 +1,72 @@
+"""Built-in form `rct_outcomes`: the numbers needed to pool an RCT outcome.
+
+Targeted: one record per (intervention, comparator, outcome) target. Field
+names follow `shared/forms/rct_outcomes.md` and Yun et al. 2024.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from schemas.form import Form, form_field
+
+# Means and SDs match when equal after rounding to the printed precision.
+_NUMBER_TOLERANCE = {"tolerance_abs": 0.005, "tolerance_rel": 0.005}
+
+
+class RctOutcomes(BaseModel):
+    """Outcome data of one intervention-comparator-outcome target of a randomised trial."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    outcome_type: Literal["binary", "continuous"] | None = form_field(
+        "binary (events out of a group) or continuous (mean and spread)",
+        group="outcome",
+        choice_definitions={
+            "binary": "participants with or without an event, counted per group",
+            "continuous": "a measured quantity summarised by mean and standard deviation",
+        },
+    )
+    intervention_events: int | None = form_field(
+        "binary outcomes: participants with the event in the intervention group", group="outcome"
+    )
+    intervention_group_size: int | None = form_field(
+        "participants analysed in the intervention group", group="outcome"
+    )
+    comparator_events: int | None = form_field(
+        "binary outcomes: participants with the event in the comparator group", group="outcome"
+    )
+    comparator_group_size: int | None = form_field(
+        "participants analysed in the comparator group", group="outcome"
+    )
+    intervention_mean: float | None = form_field(
+        "continuous outcomes: mean in the intervention group", group="outcome",
+        **_NUMBER_TOLERANCE,
+    )
+    intervention_standard_deviation: float | None = form_field(
+        "continuous outcomes: standard deviation in the intervention group", group="outcome",
+        **_NUMBER_TOLERANCE,
+    )
+    comparator_mean: float | None = form_field(
+        "continuous outcomes: mean in the comparator group", group="outcome",
+        **_NUMBER_TOLERANCE,
+    )
+    comparator_standard_deviation: float | None = form_field(
+        "continuous outcomes: standard deviation in the comparator group", group="outcome",
+        **_NUMBER_TOLERANCE,
+    )
+
+
+FORM = Form.from_model(
+    RctOutcomes,
+    name="rct_outcomes",
+    version="1.0",
+    targeted=True,
+    guidance=(
+        "Convert nothing: a standard error or a confidence interval is not a standard "
+        "deviation; then the SD is null with status unclear, and the quote is kept. "
+        "Report the numbers for the named target only."
+    ),
+)
