@@ -17,25 +17,60 @@ SizeUnit = Literal[
 StudyType = Literal["new_model", "adaptation", "evaluation"]
 ModelCategory = Literal["vision_only", "vision_language"]
 Architecture = Literal[
-    "cnn", "vit", "hierarchical_transformer", "hybrid_cnn_transformer", "sam_based",
-    "clip_based", "multimodal_llm", "diffusion", "other",
+    "cnn",
+    "vit",
+    "hierarchical_transformer",
+    "hybrid_cnn_transformer",
+    "sam_based",
+    "clip_based",
+    "multimodal_llm",
+    "diffusion",
+    "other",
 ]
 PretrainingParadigm = Literal[
-    "supervised", "self_supervised_contrastive", "masked_image_modeling",
-    "vision_language_contrastive", "generative", "instruction_tuning", "weakly_supervised",
+    "supervised",
+    "self_supervised_contrastive",
+    "masked_image_modeling",
+    "vision_language_contrastive",
+    "generative",
+    "instruction_tuning",
+    "weakly_supervised",
     "other",
 ]
 Modality = Literal[
-    "ct", "mri", "xray", "ultrasound", "histopathology", "fundus", "oct", "dermoscopy",
-    "endoscopy", "pet", "mammography", "microscopy", "other",
+    "ct",
+    "mri",
+    "xray",
+    "ultrasound",
+    "histopathology",
+    "fundus",
+    "oct",
+    "dermoscopy",
+    "endoscopy",
+    "pet",
+    "mammography",
+    "microscopy",
+    "other",
 ]
 DownstreamTask = Literal[
-    "segmentation", "classification", "detection", "report_generation", "vqa", "retrieval",
-    "registration", "reconstruction", "survival_prediction", "other",
+    "segmentation",
+    "classification",
+    "detection",
+    "report_generation",
+    "vqa",
+    "retrieval",
+    "registration",
+    "reconstruction",
+    "survival_prediction",
+    "other",
 ]
 Adaptation = Literal[
-    "zero_shot", "few_shot", "linear_probe", "full_fine_tuning",
-    "parameter_efficient_fine_tuning", "prompting",
+    "zero_shot",
+    "few_shot",
+    "linear_probe",
+    "full_fine_tuning",
+    "parameter_efficient_fine_tuning",
+    "prompting",
 ]
 ResultSetting = Literal["zero_shot", "few_shot", "linear_probe", "fine_tuned", "other"]
 

@@ -42,19 +42,23 @@ class RctOutcomes(BaseModel):
         "participants analysed in the comparator group", group="outcome"
     )
     intervention_mean: float | None = form_field(
-        "continuous outcomes: mean in the intervention group", group="outcome",
+        "continuous outcomes: mean in the intervention group",
+        group="outcome",
         **_NUMBER_TOLERANCE,
     )
     intervention_standard_deviation: float | None = form_field(
-        "continuous outcomes: standard deviation in the intervention group", group="outcome",
+        "continuous outcomes: standard deviation in the intervention group",
+        group="outcome",
         **_NUMBER_TOLERANCE,
     )
     comparator_mean: float | None = form_field(
-        "continuous outcomes: mean in the comparator group", group="outcome",
+        "continuous outcomes: mean in the comparator group",
+        group="outcome",
         **_NUMBER_TOLERANCE,
     )
     comparator_standard_deviation: float | None = form_field(
-        "continuous outcomes: standard deviation in the comparator group", group="outcome",
+        "continuous outcomes: standard deviation in the comparator group",
+        group="outcome",
         **_NUMBER_TOLERANCE,
     )
 
