@@ -14,3 +14,7 @@ class InputError(LitextractError):
         self.path = str(path)
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+        # Picklable with its two arguments, so it crosses process pools (parse_many).
+        return (type(self), (self.path, self.reason))

@@ -44,7 +44,15 @@ class ChatBackend(Protocol):
 
 
 class LLMError(Exception):
-    """The model could not produce a usable structured answer."""
+    """The model could not produce a usable structured answer.
+
+    `requests` counts the HTTP attempts spent before failing (0 when unknown), so a
+    failed paper still reports what it cost.
+    """
+
+    def __init__(self, message: str = "", *, requests: int = 0) -> None:
+        super().__init__(message)
+        self.requests = requests
 
 
 class RefusalError(LLMError):

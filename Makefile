@@ -1,0 +1,46 @@
+# The two set-up commands of the README. Both work on a fresh clone.
+#   make example   install everything, then run the main job on the built-in example papers
+#   make test      install what the tests need, then run the test suite (what CI runs)
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+OUT    ?= example-out
+
+.PHONY: example test install install-dev browser lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# llama-cpp-python (the offline model's engine) compiles from source: about 15 minutes
+# on 2 cores the first time; pip caches the wheel afterwards.
+install: $(BIN)/python
+	$(BIN)/pip install -q -e ".[local]"
+
+install-dev: $(BIN)/python
+	$(BIN)/pip install -q -e ".[local,dev]"
+
+example: install
+	$(BIN)/litextract example $(OUT)
+
+# The report test renders report.html in a real headless Chromium (Debian's package).
+# Installed when we may (root with apt-get); without it that one test is skipped.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's chromium for the report rendering test"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+			|| echo "chromium could not be installed: the browser test will be skipped"; \
+	fi
+
+test: install-dev browser
+	$(BIN)/python -m pytest
+
+lint: install-dev
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+bench: install-dev
+	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,143 @@
+"""Context planning on real trials: do the gold numbers reach the model, at what cost?
+
+For the RCT papers with Yun et al. (2024) gold whose PDF is in the corpus, every
+gold target is planned as `extract` would (rct_outcomes, one group) at several
+token budgets. "Context recall" is the share of gold numbers (events, group
+sizes, means, SDs) that appear as numbers in the text sent; the whole paper is
+the ceiling (numbers lost by the parser, e.g. tables printed as images, cannot
+be recovered by planning). Tokens are chars / 4, as the planner counts them.
+
+    .venv/bin/python bench/extract_context_recall.py [--budgets 6000,4000,3000,2000,1500]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from extractor.extract import Target
+from extractor.pdf import parse_pdf
+from extractor.plan import estimate_tokens, plan_context
+from schemas.registry import load_form
+
+CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
+GOLD = CORPUS / "gold" / "rct_yun2024" / "gold_for_available_pdfs.json"
+PDFS = CORPUS / "pdfs" / "rct"
+NUMERIC_FIELDS = (
+    "intervention_events",
+    "intervention_group_size",
+    "comparator_events",
+    "comparator_group_size",
+    "intervention_mean",
+    "intervention_standard_deviation",
+    "comparator_mean",
+    "comparator_standard_deviation",
+)
+# Decimal points as PDFs print them (".", "·" middle dot); a leading minus or U+2212.
+NUMBER = re.compile(r"[-\u2212]?\d+(?:[.\u00b7]\d+)?")
+
+
+def numbers_in(text: str) -> set[float]:
+    found = set()
+    for token in NUMBER.findall(text.replace(",", "")):
+        try:
+            found.add(abs(float(token.replace("\u00b7", ".").replace("\u2212", "-"))))
+        except ValueError:
+            continue
+    return found
+
+
+def gold_numbers(row: dict) -> list[float]:
+    out = []
+    for name in NUMERIC_FIELDS:
+        value = row.get(name)
+        if value in ("", None, "x"):
+            continue
+        try:
+            out.append(abs(float(value)))
+        except (TypeError, ValueError):
+            continue
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--budgets", default="6000,4000,3000,2000,1500")
+    args = parser.parse_args()
+    if not GOLD.exists():
+        print(f"corpus not found at {CORPUS}: nothing to measure")
+        return 0
+    budgets = [int(b) for b in args.budgets.split(",")]
+    form = load_form("rct_outcomes")
+    rows = json.loads(GOLD.read_text())
+    by_paper: dict[str, list[dict]] = {}
+    for row in rows:
+        by_paper.setdefault(f"PMC{row['pmcid']}", []).append(row)
+
+    started = time.perf_counter()
+    documents = {}
+    for paper_id in sorted(by_paper):
+        path = PDFS / f"{paper_id}.pdf"
+        if path.exists():
+            documents[paper_id] = parse_pdf(path)
+    parse_seconds = time.perf_counter() - started
+
+    whole_tokens = [estimate_tokens(d.text) for d in documents.values()]
+    print(f"papers: {len(documents)}  targets: {sum(len(by_paper[p]) for p in documents)}  "
+          f"(parsed in {parse_seconds:.0f} s)")
+    print(f"whole paper: median {statistics.median(whole_tokens):.0f} tokens, "
+          f"max {max(whole_tokens)}, mean {statistics.mean(whole_tokens):.0f}")
+    print()
+    print(f"{'budget':>8} {'recall':>7} {'vs whole':>9} {'tokens/call':>12} {'share':>6} "
+          f"{'planned':>8} {'plan ms':>8}")
+    results = {}
+    for budget in [None, *budgets]:
+        found = total = 0
+        sent: list[int] = []
+        planned = 0
+        plan_time = 0.0
+        for paper_id, doc in documents.items():
+            for row in by_paper[paper_id]:
+                target = Target(
+                    paper_id=paper_id,
+                    target_id=str(row["id"]),
+                    intervention=row["intervention"],
+                    comparator=row["comparator"],
+                    outcome=row["outcome"],
+                )
+                t0 = time.perf_counter()
+                ctx = plan_context(doc, form.fields, target, budget or 10**9)
+                plan_time += time.perf_counter() - t0
+                planned += not ctx.whole
+                available = numbers_in(ctx.text)
+                gold = gold_numbers(row)
+                total += len(gold)
+                found += sum(1 for g in gold if any(abs(g - a) < 1e-9 for a in available))
+                sent.append(ctx.tokens)
+        recall = found / total if total else float("nan")
+        results[budget] = recall
+        whole_recall = results[None]
+        label = "whole" if budget is None else str(budget)
+        whole_mean = statistics.mean(
+            estimate_tokens(doc.text) for pid, doc in documents.items() for _ in by_paper[pid]
+        )
+        print(
+            f"{label:>8} {recall:7.3f} {recall / whole_recall:9.3f} {statistics.mean(sent):12.0f} "
+            f"{statistics.mean(sent) / whole_mean:6.2f} {planned:8d} "
+            f"{1000 * plan_time / len(sent):8.1f}"
+        )
+    print()
+    print(f"gold numbers: {total}. 'recall': share of gold numbers present in the text sent;")
+    print("'vs whole': recall relative to sending the whole paper (the parser's ceiling);")
+    print("'share': tokens sent per call relative to the whole paper; 'planned': calls that")
+    print("got a selection instead of the whole paper.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

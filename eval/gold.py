@@ -1,0 +1,240 @@
+"""Load gold and predicted records (JSONL or CSV) into typed values, keyed by (paper, target).
+
+Gold is strict: every problem (unknown field, wrong type, duplicate id) is
+collected with its line and field, and the file is refused with all of them.
+Predictions are lenient: a malformed line is skipped and a value of the wrong
+type is kept as `Unparsed` text (it can only be wrong), each with a warning,
+so one bad record never hides the others.
+
+Accepted lines: `{"paper_id", ["target_id"], "record": {field: value}}`, or a
+`RecordLine` from `extract` (values wrapped in `Extracted`, with evidence).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from eval.normalize import NumericText, Unparsed, ValueProblem, coerce_value
+from extractor.errors import InputError
+from schemas.extracted import Evidence
+from schemas.form import FieldKind, FieldSpec
+from schemas.record import RecordLine
+
+Role = Literal["gold", "predictions"]
+RecordKey = tuple[str, str | None]
+
+
+class GoldFileError(InputError):
+    """A gold file with problems; `problems` holds one line per problem."""
+
+    def __init__(self, path: object, problems: list[str]) -> None:
+        self.problems = problems
+        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        super().__init__(path, problems[0] + more)
+
+
+@dataclass
+class RecordEntry:
+    paper_id: str
+    target_id: str | None
+    line: int
+    values: dict[str, Any]
+    evidence: dict[str, list[Evidence]] = field(default_factory=dict)
+    status: dict[str, str] = field(default_factory=dict)
+    target: dict[str, str] | None = None
+
+    @property
+    def key(self) -> RecordKey:
+        return (self.paper_id, self.target_id)
+
+
+@dataclass
+class LoadedRecords:
+    path: Path
+    role: Role
+    entries: dict[RecordKey, RecordEntry]
+    warnings: list[str]
+    fmt: str
+
+
+def load_records(
+    path: str | Path,
+    fields: list[FieldSpec],
+    *,
+    role: Role,
+    targeted: bool,
+    numeric_text: NumericText = "parse",
+) -> LoadedRecords:
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(path, "file not found")
+    loader = _Loader(path, {s.name: s for s in fields}, role, targeted, numeric_text)
+    if path.suffix.lower() == ".csv":
+        loader.read_csv()
+        fmt = "csv"
+    else:
+        loader.read_jsonl()
+        fmt = "records.jsonl" if loader.saw_record_lines else "jsonl"
+    if role == "gold" and loader.problems:
+        raise GoldFileError(path, loader.problems)
+    if not loader.entries and not loader.problems:
+        raise InputError(path, f"no {role} records in the file")
+    warnings = loader.problems + loader.warnings
+    return LoadedRecords(path, role, loader.entries, warnings, fmt)
+
+
+class _Loader:
+    def __init__(
+        self,
+        path: Path,
+        specs: dict[str, FieldSpec],
+        role: Role,
+        targeted: bool,
+        numeric_text: NumericText,
+    ) -> None:
+        self.path = path
+        self.specs = specs
+        self.role = role
+        self.targeted = targeted
+        self.numeric_text = numeric_text
+        self.entries: dict[RecordKey, RecordEntry] = {}
+        self.problems: list[str] = []  # gold: fatal; predictions: the record is skipped
+        self.warnings: list[str] = []
+        self.saw_record_lines = False
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(f"line {line}: {message}")
+
+    def read_jsonl(self) -> None:
+        try:
+            text = self.path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            raise InputError(self.path, "not UTF-8 text") from None
+        for number, raw in enumerate(text.splitlines(), start=1):
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                self.problem(number, f"not valid JSON ({exc.msg})")
+                continue
+            if not isinstance(obj, dict):
+                self.problem(number, "expected a JSON object")
+                continue
+            if "provenance" in obj:
+                self.saw_record_lines = True
+                self.add_record_line(number, obj)
+            else:
+                self.add_plain(number, obj)
+
+    def read_csv(self) -> None:
+        with self.path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            columns = reader.fieldnames or []
+            if "paper_id" not in columns:
+                raise InputError(self.path, "line 1: no paper_id column")
+            for column in columns:
+                if column in ("paper_id", "target_id"):
+                    continue
+                spec = self.specs.get(column)
+                if spec is None:
+                    self.problem(1, f"column {column!r}: {self.unknown_field_text(column)}")
+                elif spec.kind in (FieldKind.object, FieldKind.list_object):
+                    self.problem(1, f"column {column!r}: objects need JSONL, not CSV")
+            if self.problems and self.role == "gold":
+                return
+            for number, row in enumerate(reader, start=2):
+                record = {k: v for k, v in row.items() if k not in ("paper_id", "target_id")}
+                obj = {"paper_id": row.get("paper_id"), "record": record}
+                if row.get("target_id"):
+                    obj["target_id"] = row["target_id"]
+                self.add_plain(number, obj)
+
+    def unknown_field_text(self, name: str) -> str:
+        return f"unknown field (form fields: {', '.join(self.specs)})"
+
+    def identity(self, number: int, obj: dict) -> tuple[str, str | None] | None:
+        paper_id = obj.get("paper_id")
+        if isinstance(paper_id, int):
+            paper_id = str(paper_id)
+        if not isinstance(paper_id, str) or not paper_id.strip():
+            self.problem(number, "missing paper_id")
+            return None
+        target_id = obj.get("target_id")
+        if target_id is not None:
+            target_id = str(target_id)
+        if self.targeted and not target_id:
+            self.problem(number, "missing target_id (the form is targeted: one record per target)")
+            return None
+        return paper_id.strip(), (target_id if self.targeted else None)
+
+    def add_plain(self, number: int, obj: dict) -> None:
+        ident = self.identity(number, obj)
+        record = obj.get("record")
+        if not isinstance(record, dict):
+            self.problem(number, 'missing "record" object')
+            return
+        if ident is None:
+            return
+        values = self.typed_values(number, record)
+        target = obj.get("target") if isinstance(obj.get("target"), dict) else None
+        if values is not None:
+            self.add(RecordEntry(ident[0], ident[1], number, values, target=target))
+
+    def add_record_line(self, number: int, obj: dict) -> None:
+        try:
+            line = RecordLine.model_validate(obj)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(p) for p in err["loc"])
+            self.problem(number, f"not a records.jsonl line: {where}: {err['msg']}")
+            return
+        ident = self.identity(number, obj)
+        if ident is None:
+            return
+        values = self.typed_values(number, {k: v.value for k, v in line.record.items()})
+        if values is None:
+            return
+        entry = RecordEntry(ident[0], ident[1], number, values, target=line.target)
+        for name, extracted in line.record.items():
+            entry.evidence[name] = list(extracted.evidence)
+            entry.status[name] = str(extracted.status)
+        self.add(entry)
+
+    def typed_values(self, number: int, record: dict) -> dict[str, Any] | None:
+        values: dict[str, Any] = {}
+        ok = True
+        for name, raw in record.items():
+            spec = self.specs.get(name)
+            if spec is None:
+                self.problem(number, f"field {name!r}: {self.unknown_field_text(name)}")
+                ok = False
+                continue
+            try:
+                values[name] = coerce_value(spec, raw, self.numeric_text)
+            except ValueProblem as exc:
+                kept = self.numeric_text == "keep" and isinstance(raw, str)
+                if self.role == "gold" and not kept:
+                    self.problem(number, f"field {name!r}: {exc}")
+                    ok = False
+                    continue
+                values[name] = Unparsed(raw if isinstance(raw, str) else json.dumps(raw))
+                self.warnings.append(f"line {number}: field {name!r}: {exc}; kept as text")
+        return values if ok else None
+
+    def add(self, entry: RecordEntry) -> None:
+        previous = self.entries.get(entry.key)
+        label = entry.paper_id + (f" / target {entry.target_id}" if entry.target_id else "")
+        if previous is not None:
+            message = f"duplicate record {label} (first on line {previous.line})"
+            if self.role == "gold":
+                self.problem(entry.line, message)
+                return
+            self.warnings.append(f"line {entry.line}: {message}; the later line is used")
+        self.entries[entry.key] = entry

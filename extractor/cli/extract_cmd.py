@@ -1,0 +1,152 @@
+"""`litextract extract`: PDFs -> records.jsonl (+ errors.jsonl) with grounded evidence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from extractor.cli import app
+from extractor.errors import LitextractError
+
+console = Console(stderr=True)
+
+
+def _fail(message: str) -> typer.Exit:
+    console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(2)
+
+
+@app.command()
+def extract(
+    inputs: Annotated[
+        list[Path], typer.Argument(help="PDF files or folders of PDFs.", show_default=False)
+    ],
+    form: Annotated[
+        str, typer.Option("--form", "-f", help="fm_imaging, rct_outcomes or a FORM.yaml path.")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
+    targets: Annotated[
+        Path | None,
+        typer.Option(help="JSONL of (intervention, comparator, outcome) targets per paper."),
+    ] = None,
+    backend: Annotated[
+        str | None,
+        typer.Option(
+            help="openai, langchain or local (default: openai when OPENAI_API_KEY "
+            "or a base URL is set, else local)."
+        ),
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option(help="Model name (openai), provider:model (langchain), GGUF path.")
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="OpenAI-compatible server, e.g. http://localhost:8000/v1.")
+    ] = None,
+    concurrency: Annotated[int, typer.Option(min=1, help="Papers extracted at once.")] = 4,
+    max_context_tokens: Annotated[
+        int, typer.Option(min=1000, help="Above this (chars/4), send only relevant sections.")
+    ] = 24_000,
+    cache: Annotated[
+        Path | None, typer.Option(help="Response cache (SQLite). Default: OUT/cache.sqlite.")
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Always ask the model.")] = False,
+    progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
+) -> None:
+    """Fill a study record per paper with an LLM, every value with checked verbatim quotes.
+
+    Writes OUT/records.jsonl: one line per paper (per target for targeted forms).
+    Papers that failed go to OUT/errors.jsonl with the reason; the batch goes on.
+    A re-run into the same OUT skips records that are up to date (same paper, form,
+    prompt, backend and model), and unchanged model calls come from the cache.
+    Exit code 1 when some papers failed.
+
+    Examples:
+
+      litextract extract papers/ --form fm_imaging --out out/
+
+      litextract extract trials/ --form rct_outcomes --targets targets.jsonl --out out/
+
+      litextract extract paper.pdf --form my.yaml --out out/ --base-url http://localhost:11434/v1
+    """
+    from extractor.batch import run_batch
+    from extractor.extract import Extractor, load_targets
+    from extractor.llm import ResponseCache, make_backend
+    from schemas.registry import FormError, load_form
+
+    try:
+        chosen_form = load_form(form)
+    except (FormError, LitextractError) as exc:
+        raise _fail(str(exc)) from None
+    target_map = None
+    if chosen_form.targeted and targets is None:
+        raise _fail(
+            f"form {chosen_form.name} is targeted: give --targets TARGETS.jsonl "
+            '(one line per target: {"paper_id", "target_id", "intervention", "comparator", '
+            '"outcome"})'
+        )
+    if targets is not None:
+        try:
+            target_map = load_targets(targets)
+        except LitextractError as exc:
+            raise _fail(str(exc)) from None
+    missing = [p for p in inputs if not p.exists()]
+    if missing:
+        raise _fail(f"{missing[0]}: no such file or folder")
+    try:
+        chat = make_backend(backend, model, base_url=base_url)
+    except (LitextractError, ValueError, ImportError) as exc:
+        raise _fail(str(exc)) from None
+    response_cache = None if no_cache else ResponseCache(cache or out / "cache.sqlite")
+    extractor = Extractor(
+        chosen_form, chat, cache=response_cache, max_context_tokens=max_context_tokens
+    )
+    try:
+        summary = run_batch(
+            inputs,
+            extractor,
+            out_dir=out,
+            targets=target_map,
+            concurrency=concurrency,
+            progress=progress,
+        )
+    except LitextractError as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        if response_cache is not None:
+            response_cache.close()
+
+    for line in summary.error_lines[:10]:
+        where = line["paper_id"] + (f" / {line['target_id']}" if line.get("target_id") else "")
+        console.print(
+            f"[red]failed[/red] {where}: {line['error']}", highlight=False, soft_wrap=True
+        )
+    if len(summary.error_lines) > 10:
+        console.print(f"... {len(summary.error_lines) - 10} more in {out / 'errors.jsonl'}")
+    cost = f"${summary.cost_usd:.4f}" if summary.cost_usd is not None else "unknown"
+    rows = {
+        "papers": summary.papers,
+        "records written": summary.records,
+        "records up to date": summary.skipped,
+        "errors": summary.errors,
+        "requests": summary.requests,
+        "tokens": f"{summary.usage.total_tokens:,}",
+        "cost (estimate)": cost,
+        "cache hits": summary.cache_hits,
+        "time": f"{summary.seconds:.1f} s",
+    }
+    table = Table(
+        title=f"extract: {chosen_form.name} with {chat.name} {chat.model}", show_header=False
+    )
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    for name, value in rows.items():
+        table.add_row(name, str(value))
+    out_console = Console(soft_wrap=True)
+    out_console.print(table)
+    out_console.print(f"records: {out / 'records.jsonl'}", highlight=False)
+    if summary.errors:
+        raise typer.Exit(1)

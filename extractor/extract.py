@@ -1,0 +1,434 @@
+"""Fill one form for one paper (and one target): plan, ask, validate, ground.
+
+One chat call per field group. The paper text comes first in the user message
+and the group's instructions last, so a provider's prompt cache can reuse the
+long common prefix across groups. Each call is cached under (backend, model,
+the group's prompt hash, the group's schema hash, the exact context + target):
+an unchanged re-run sends nothing, and editing one group's fields re-asks
+only that group. Only answers that validated are cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic_core import to_jsonable_python
+
+from extractor import __version__
+from extractor.document import Document
+from extractor.draft import FieldDraft, describe_errors, draft_model, validate_draft
+from extractor.errors import InputError, LitextractError
+from extractor.grounding import Grounder
+from extractor.llm.base import (
+    ChatBackend,
+    ChatRequest,
+    ChatResponse,
+    LLMError,
+    NoStructuredOutputError,
+    RefusalError,
+    TransientError,
+    TruncatedError,
+)
+from extractor.llm.cache import CacheKey, ResponseCache
+from extractor.plan import DEFAULT_MAX_CONTEXT_TOKENS, Context, plan_context
+from prompts import fence, load_prompt
+from schemas.extracted import Evidence, Extracted, Status
+from schemas.form import FieldKind, FieldSpec, Form
+from schemas.record import Provenance, RecordLine, TokenUsage, utc_now
+from schemas.strict import draft_schema
+
+PROMPT_NAME = "extract"
+DEFAULT_MAX_TOKENS = 4096
+_PLACEHOLDER = fence("")  # markers used when hashing the prompt without a paper
+
+
+class Target(BaseModel):
+    """One (intervention, comparator, outcome) a targeted form is filled for."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    paper_id: str
+    target_id: str
+    intervention: str
+    comparator: str
+    outcome: str
+
+    @field_validator("paper_id", "target_id", mode="before")
+    @classmethod
+    def _ids_as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "intervention": self.intervention,
+            "comparator": self.comparator,
+            "outcome": self.outcome,
+        }
+
+
+def load_targets(path: Path) -> dict[str, list[Target]]:
+    """Targets per paper_id from a JSONL file; a bad line is an `InputError` naming it."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(path, f"cannot read targets: {exc.strerror or exc}") from None
+    out: dict[str, list[Target]] = {}
+    seen: set[tuple[str, str]] = set()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            target = Target.model_validate_json(line)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            reason = "not valid JSON" if first["type"] == "json_invalid" else first["msg"]
+            raise InputError(
+                path, f"line {number}: {where + ': ' if where else ''}{reason}"
+            ) from None
+        key = (target.paper_id, target.target_id)
+        if key in seen:
+            raise InputError(path, f"line {number}: duplicate target_id {target.target_id!r}")
+        seen.add(key)
+        out.setdefault(target.paper_id, []).append(target)
+    if not out:
+        raise InputError(path, "no targets in the file")
+    return out
+
+
+class ExtractionError(LitextractError):
+    """A paper (target) that produced no record; `kind` sorts errors.jsonl."""
+
+    def __init__(self, message: str, *, kind: str = "extraction", requests: int = 0) -> None:
+        super().__init__(" ".join(message.split()))  # always one line
+        self.kind = kind
+        self.requests = requests
+
+
+@dataclass(frozen=True)
+class _Group:
+    name: str
+    specs: tuple[FieldSpec, ...]
+    schema: dict[str, Any]
+    schema_hash: str
+    draft_model: type[BaseModel]
+    prompt_hash: str
+
+
+@dataclass
+class _Tally:
+    """What one `extract` call spent."""
+
+    requests: int = 0
+    usage: TokenUsage = field(default_factory=TokenUsage)
+    calls: int = 0
+    cache_hits: int = 0
+    structured_mode: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _type_label(spec: FieldSpec) -> str:
+    return {
+        FieldKind.list_string: "list of strings",
+        FieldKind.list_enum: "list of allowed values",
+        FieldKind.list_object: "list of objects",
+    }.get(spec.kind, spec.kind.value)
+
+
+def _field_view(spec: FieldSpec) -> dict[str, Any]:
+    choices = ", ".join(
+        f"{c} ({spec.choice_definitions[c]})" if c in spec.choice_definitions else c
+        for c in spec.choices
+    )
+    return {
+        "name": spec.name,
+        "type": _type_label(spec),
+        "description": spec.description,
+        "choices": choices,
+        "subfields": [_field_view(s) for s in spec.item_fields],
+    }
+
+
+class Extractor:
+    """Fills `form` for a `Document` with `backend`, grounding every quote."""
+
+    def __init__(
+        self,
+        form: Form,
+        backend: ChatBackend,
+        *,
+        cache: ResponseCache | None = None,
+        max_reasks: int = 2,
+        max_context_tokens: int = DEFAULT_MAX_CONTEXT_TOKENS,
+        max_tokens: int = DEFAULT_MAX_TOKENS,
+    ) -> None:
+        self.form = form
+        self.backend = backend
+        self.cache = cache
+        self.max_reasks = max_reasks
+        self.max_context_tokens = max_context_tokens
+        self.max_tokens = max_tokens
+        self._groups = [self._make_group(name, specs) for name, specs in form.groups.items()]
+        self.prompt_hash = _sha("".join(g.prompt_hash for g in self._groups))[:16]
+        self._grounders: dict[str, Grounder] = {}
+        self._grounder_lock = threading.Lock()
+
+    # -- prompts -----------------------------------------------------------------
+
+    def _make_group(self, name: str, specs: Sequence[FieldSpec]) -> _Group:
+        schema = draft_schema(self.form, specs)
+        schema_blob = json.dumps(schema, sort_keys=True)
+        # The hash of the prompt without the paper and the target: what we ask, not about what.
+        blank = self._messages(name, specs, Context("", (), True), None, fenced=_PLACEHOLDER)
+        prompt_blob = json.dumps([blank, load_prompt("extract_reask").render(error="", group=name)])
+        return _Group(
+            name=name,
+            specs=tuple(specs),
+            schema=schema,
+            schema_hash=_sha(schema_blob)[:16],
+            draft_model=draft_model(self.form, specs),
+            prompt_hash=_sha(prompt_blob)[:16],
+        )
+
+    def _messages(
+        self,
+        group: str,
+        specs: Sequence[FieldSpec],
+        context: Context,
+        target: Target | None,
+        *,
+        fenced: Any = None,
+    ) -> list[dict[str, str]]:
+        fenced = fenced or fence(context.text)
+        system = load_prompt("extract_system").render(
+            form=self.form, fence_open=fenced.open, fence_close=fenced.close
+        )
+        user = load_prompt("extract_user").render(
+            form=self.form,
+            group=group,
+            fields=[_field_view(s) for s in specs],
+            paper=fenced.text,
+            partial=not context.whole,
+            target=target,
+            fence_open=fenced.open,
+            fence_close=fenced.close,
+        )
+        return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+    # -- one record ----------------------------------------------------------------
+
+    def extract(self, document: Document, target: Target | None = None) -> RecordLine:
+        """One record for `document` (and `target`); raises `ExtractionError`."""
+        if self.form.targeted and target is None:
+            raise ExtractionError(
+                f"form {self.form.name} is targeted: a target is needed", kind="input"
+            )
+        started = utc_now()
+        tally = _Tally()
+        drafts: dict[str, FieldDraft[Any]] = {}
+        for group in self._groups:
+            context = plan_context(document, group.specs, target, self.max_context_tokens)
+            if not context.whole:
+                tally.warnings.append(
+                    f"group {group.name}: sent a selection of the paper "
+                    f"({context.tokens} of ~{len(document.text) // 4} tokens)"
+                )
+            drafts.update(self._ask_group(group, context, target, tally))
+        record = self._ground(document, drafts, tally.warnings)
+        cost = _estimate_cost(self.backend.model, tally.usage)
+        provenance = Provenance(
+            paper_sha256=document.source.sha256,
+            form=self.form.name,
+            form_version=self.form.version,
+            form_hash=self.form.hash,
+            prompt_name=PROMPT_NAME,
+            prompt_hash=self.prompt_hash,
+            backend=self.backend.name,
+            model=self.backend.model,
+            temperature=0.0,
+            structured_mode=tally.structured_mode,
+            usage=tally.usage,
+            cost_usd=cost,
+            requests=tally.requests,
+            cached=tally.calls > 0 and tally.cache_hits == tally.calls,
+            started_at=started,
+            finished_at=utc_now(),
+            litextract_version=__version__,
+            warnings=tally.warnings,
+        )
+        return RecordLine(
+            paper_id=document.paper_id,
+            target_id=target.target_id if target else None,
+            target=target.as_dict() if target else None,
+            record=record,
+            provenance=provenance,
+        )
+
+    def _ask_group(
+        self, group: _Group, context: Context, target: Target | None, tally: _Tally
+    ) -> dict[str, FieldDraft[Any]]:
+        messages = self._messages(group.name, group.specs, context, target)
+        target_blob = json.dumps(target.as_dict() if target else None, sort_keys=True)
+        key = CacheKey(
+            backend=self.backend.name,
+            model=self.backend.model,
+            prompt_hash=group.prompt_hash,
+            form_hash=group.schema_hash,
+            input_hash=_sha(context.text + "\x00" + target_blob),
+        )
+        tally.calls += 1
+        if self.cache is not None and (hit := self.cache.get(key)) is not None:
+            try:
+                drafts = validate_draft(group.draft_model, hit.data)
+            except ValidationError:
+                pass  # validated under an older pydantic model: ask again
+            else:
+                tally.cache_hits += 1
+                tally.structured_mode = tally.structured_mode or hit.structured_mode
+                return drafts
+        problem = ""
+        for _ in range(self.max_reasks + 1):
+            response = self._complete(group, messages, tally)
+            if response is None:  # no structured output: re-ask, saying so
+                problem = "the answer was empty or not a JSON object"
+                messages = [*messages, self._reask(group, problem)]
+                continue
+            try:
+                drafts = validate_draft(group.draft_model, response.data)
+            except ValidationError as exc:
+                problem = describe_errors(exc)
+                messages = [
+                    *messages,
+                    {"role": "assistant", "content": response.raw},
+                    self._reask(group, problem),
+                ]
+                continue
+            if self.cache is not None:
+                self.cache.put(key, response)
+            return drafts
+        raise ExtractionError(
+            f"group {group.name}: no valid structured output after {self.max_reasks} "
+            f"re-ask(s): {problem.splitlines()[0] if problem else 'unknown problem'}",
+            kind="invalid_output",
+            requests=tally.requests,
+        )
+
+    def _reask(self, group: _Group, problem: str) -> dict[str, str]:
+        text = load_prompt("extract_reask").render(error=problem, group=group.name)
+        return {"role": "user", "content": text}
+
+    def _complete(
+        self, group: _Group, messages: list[dict[str, str]], tally: _Tally
+    ) -> ChatResponse | None:
+        """One answer, or None when it held no usable JSON; other failures raise."""
+        max_tokens = self.max_tokens
+        for attempt in range(2):
+            request = ChatRequest(
+                messages=messages,
+                schema=group.schema,
+                schema_name=f"{self.form.name}_{group.name}"[:64],
+                max_tokens=max_tokens,
+            )
+            try:
+                response = self.backend.complete(request)
+            except TruncatedError as exc:
+                tally.requests += exc.requests
+                if attempt == 0:  # never the same request twice: double the budget once
+                    max_tokens *= 2
+                    continue
+                raise ExtractionError(
+                    f"group {group.name}: answer truncated even at {max_tokens} tokens",
+                    kind="truncated",
+                    requests=tally.requests,
+                ) from None
+            except NoStructuredOutputError as exc:
+                tally.requests += exc.requests
+                return None
+            except RefusalError as exc:
+                tally.requests += exc.requests
+                raise ExtractionError(
+                    f"refused: {exc}", kind="refused", requests=tally.requests
+                ) from None
+            except TransientError as exc:
+                tally.requests += exc.requests
+                raise ExtractionError(
+                    f"{self.backend.name} unavailable: {exc}",
+                    kind="transient",
+                    requests=tally.requests,
+                ) from None
+            except LLMError as exc:
+                tally.requests += exc.requests
+                raise ExtractionError(str(exc), kind="llm", requests=tally.requests) from None
+            tally.requests += response.requests
+            tally.usage = tally.usage + response.usage
+            tally.structured_mode = response.structured_mode
+            return response
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # -- grounding -------------------------------------------------------------------
+
+    def _grounder(self, document: Document) -> Grounder:
+        key = document.source.sha256 or str(id(document))
+        with self._grounder_lock:
+            grounder = self._grounders.get(key)
+            if grounder is None or grounder.document is not document:
+                grounder = Grounder(document)
+                if len(self._grounders) >= 8:  # targets of a paper arrive together
+                    self._grounders.pop(next(iter(self._grounders)))
+                self._grounders[key] = grounder
+            return grounder
+
+    def _ground(
+        self, document: Document, drafts: dict[str, FieldDraft[Any]], warnings: list[str]
+    ) -> dict[str, Extracted[Any]]:
+        grounder = self._grounder(document)
+        record: dict[str, Extracted[Any]] = {}
+        for name in self.form.field_names:
+            draft = drafts[name]
+            evidence: list[Evidence] = [
+                grounder.ground(q.quote, q.page) for q in draft.evidence if q.quote.strip()
+            ]
+            has_value = draft.value not in (None, [])
+            if evidence and not any(e.grounded for e in evidence):
+                warnings.append(f"{name}: evidence not found in the paper")
+            elif has_value and draft.status is Status.reported and not evidence:
+                warnings.append(f"{name}: reported value has no evidence quote")
+            record[name] = Extracted[Any](
+                value=to_jsonable_python(draft.value),
+                status=draft.status,
+                evidence=evidence,
+            )
+        return record
+
+
+def _estimate_cost(model: str, usage: TokenUsage) -> float | None:
+    try:
+        from extractor.llm import estimate_cost  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    try:
+        return estimate_cost(model, usage)
+    except Exception:  # an unknown model has no price: no estimate rather than a failed record
+        return None
+
+
+def __getattr__(name: str) -> Any:
+    # `run_batch` and `BatchSummary` live in extractor.batch (which imports this module);
+    # resolved lazily so both import orders work.
+    if name in ("run_batch", "BatchSummary"):
+        from extractor import batch
+
+        return getattr(batch, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

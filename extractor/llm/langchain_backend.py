@@ -1,0 +1,176 @@
+"""Any LangChain chat model as a backend, through `with_structured_output`.
+
+Providers that implement native JSON-schema output use it (`method="json_schema"`);
+models whose integration ignores the method fall back to LangChain's own default
+(tool calling). A missing parsed result is an error, never an empty record.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import openai
+from langchain_core.exceptions import ModelRefusalError
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import BaseMessage
+
+from extractor.llm.base import (
+    ChatRequest,
+    ChatResponse,
+    LLMError,
+    NoStructuredOutputError,
+    RefusalError,
+    TransientError,
+    TruncatedError,
+)
+from extractor.llm.jsonout import excerpt, parse_json_object
+from extractor.llm.retry import RetryPolicy, describe, is_transient
+from schemas.record import TokenUsage
+
+TRUNCATION_REASONS = ("length", "max_tokens", "MAX_TOKENS")
+TRUNCATED = "the answer was cut at the token limit: raise max_tokens or send less text"
+
+
+class LangChainBackend:
+    def __init__(
+        self,
+        chat_model: BaseChatModel,
+        *,
+        name: str = "langchain",
+        model: str | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.chat_model = chat_model
+        self.name = name
+        self.model = model or _model_name(chat_model)
+        self.retry = retry or RetryPolicy()
+
+    def __repr__(self) -> str:
+        return f"LangChainBackend(name={self.name!r}, model={self.model!r})"
+
+    def complete(self, request: ChatRequest) -> ChatResponse:
+        schema = {**request.schema, "title": request.schema_name}
+        runnable = self._structured(schema)
+        attempts = 0
+
+        def invoke() -> dict[str, Any]:
+            nonlocal attempts
+            attempts += 1
+            return runnable.invoke(request.messages)
+
+        try:
+            result = self.retry.call(invoke)
+        except TransientError as exc:
+            raise TransientError(str(exc), requests=attempts) from None
+        except Exception as exc:
+            if isinstance(exc, ModelRefusalError | openai.ContentFilterFinishReasonError):
+                raise RefusalError(f"the model refused: {exc}", requests=attempts) from None
+            if isinstance(exc, openai.LengthFinishReasonError):
+                raise TruncatedError(TRUNCATED, requests=attempts) from None
+            if isinstance(exc, LLMError) or is_transient(exc):
+                raise
+            raise LLMError(f"{self.name}: {describe(exc)}", requests=attempts) from None
+        return self._to_response(result, attempts)
+
+    def _structured(self, schema: dict[str, Any]) -> Any:
+        try:
+            return self.chat_model.with_structured_output(
+                schema, method="json_schema", include_raw=True, strict=True
+            )
+        except (TypeError, ValueError):  # integrations without a `strict` option
+            pass
+        try:
+            return self.chat_model.with_structured_output(
+                schema, method="json_schema", include_raw=True
+            )
+        except NotImplementedError:
+            raise LLMError(
+                f"{type(self.chat_model).__name__} does not support structured output"
+            ) from None
+
+    def _to_response(self, result: dict[str, Any], attempts: int) -> ChatResponse:
+        raw: BaseMessage | None = result.get("raw")
+        parsed = result.get("parsed")
+        error = result.get("parsing_error")
+        metadata = getattr(raw, "response_metadata", {}) or {}
+        raw_text = _raw_text(raw)
+        if isinstance(error, ModelRefusalError):
+            raise RefusalError(f"the model refused: {error}", requests=attempts)
+        refusal = (getattr(raw, "additional_kwargs", {}) or {}).get("refusal")
+        if refusal:
+            raise RefusalError(f"the model refused: {refusal}", requests=attempts)
+        finish_reason = metadata.get("finish_reason") or metadata.get("stop_reason") or "stop"
+        if finish_reason in TRUNCATION_REASONS:
+            raise TruncatedError(TRUNCATED, requests=attempts)
+        if raw_text and isinstance(getattr(raw, "content", None), str) and raw.content:
+            # LangChain's JSON parser accepts partial JSON ('{"a": 1, "b": ' -> {"a": 1});
+            # a cut or malformed answer must fail, so the text itself is parsed strictly.
+            try:
+                parsed = parse_json_object(raw_text)
+            except NoStructuredOutputError as exc:
+                raise NoStructuredOutputError(str(exc), requests=attempts) from None
+        if parsed is None or not isinstance(parsed, dict):
+            why = f" ({type(error).__name__}: {str(error)[:120]})" if error else ""
+            raise NoStructuredOutputError(
+                f"no structured output{why}: {excerpt(raw_text)}", requests=attempts
+            )
+        return ChatResponse(
+            data=parsed,
+            raw=raw_text or json.dumps(parsed),
+            model=metadata.get("model_name") or self.model,
+            structured_mode="langchain",
+            usage=_usage(raw),
+            finish_reason=str(finish_reason),
+            requests=attempts,
+        )
+
+
+def _model_name(chat_model: BaseChatModel) -> str:
+    for attr in ("model_name", "model", "model_id"):
+        value = getattr(chat_model, attr, None)
+        if isinstance(value, str) and value:
+            return value
+    return type(chat_model).__name__
+
+
+def _raw_text(raw: BaseMessage | None) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw.content, str) and raw.content:
+        return raw.content
+    tool_calls = getattr(raw, "tool_calls", None) or []
+    if tool_calls:
+        return json.dumps(tool_calls[0].get("args", {}))
+    return raw.text if isinstance(raw.text, str) else ""
+
+
+def _usage(raw: BaseMessage | None) -> TokenUsage:
+    usage = getattr(raw, "usage_metadata", None) or {}
+    return TokenUsage(
+        prompt_tokens=usage.get("input_tokens", 0), completion_tokens=usage.get("output_tokens", 0)
+    )
+
+
+def langchain_from_spec(
+    spec: str, *, base_url: str | None = None, api_key: str | None = None, **kwargs: Any
+) -> LangChainBackend:
+    """`"openai:gpt-4o-mini"` (provider:model, as `init_chat_model` reads it) -> backend.
+
+    The provider's own retries are switched off so `RetryPolicy` is the only one.
+    """
+    from langchain.chat_models import init_chat_model
+
+    retry = kwargs.pop("retry", None)
+    options: dict[str, Any] = {"max_retries": 0, "temperature": 0, **kwargs}
+    if base_url is not None:
+        options["base_url"] = base_url
+    if api_key is not None:
+        options["api_key"] = api_key
+    elif base_url is not None and spec.startswith("openai:"):
+        options.setdefault("api_key", "not-needed")
+    try:
+        chat_model = init_chat_model(spec, **options)
+    except (ImportError, ValueError) as exc:
+        raise LLMError(f"cannot build LangChain model {spec!r}: {exc}") from None
+    return LangChainBackend(chat_model, model=spec.partition(":")[2] or spec, retry=retry)

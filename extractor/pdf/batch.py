@@ -1,0 +1,70 @@
+"""Many PDFs: directory expansion and a process pool that keeps input order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from extractor.document import Document
+from extractor.errors import InputError
+from extractor.pdf.parse import parse_pdf
+
+
+def iter_pdfs(inputs: list[Path]) -> list[Path]:
+    """Files as given; directories expanded to their *.pdf files (any case), sorted.
+
+    Missing paths are kept so that parsing reports them as one-line errors."""
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for item in inputs:
+        item = Path(item)
+        paths = (
+            sorted(p for p in item.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf")
+            if item.is_dir()
+            else [item]
+        )
+        for path in paths:
+            key = path.resolve()
+            if key not in seen:
+                seen.add(key)
+                found.append(path)
+    return found
+
+
+def _parse_one(path: Path) -> Document | InputError:
+    try:
+        return parse_pdf(path)
+    except InputError as exc:
+        return exc
+    except Exception as exc:  # a parser bug on one paper must not stop the batch
+        return InputError(path, f"could not be parsed ({type(exc).__name__}: {exc})")
+
+
+def parse_many(
+    paths: Iterable[Path], *, workers: int = 2, progress: bool = True
+) -> Iterator[tuple[Path, Document | InputError]]:
+    """Parse PDFs on `workers` processes; results come back in input order."""
+    paths = [Path(p) for p in paths]
+    with Progress(
+        TextColumn("parsing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        disable=not progress,
+        transient=False,
+    ) as bar:
+        task = bar.add_task("", total=len(paths))
+        if workers <= 1 or len(paths) <= 1:
+            results: Iterator[Document | InputError] = map(_parse_one, paths)
+            for path, result in zip(paths, results, strict=True):
+                bar.update(task, advance=1, description=path.name)
+                yield path, result
+            return
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for path, result in zip(paths, pool.map(_parse_one, paths), strict=True):
+                bar.update(task, advance=1, description=path.name)
+                yield path, result

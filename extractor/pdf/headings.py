@@ -1,0 +1,425 @@
+"""Section headings: the PDF outline when it has one, else font and numbering cues.
+
+Heuristic path: a heading is a short line that starts a block and looks different
+from body text (larger, bold, or all capitals), or a bold run-in label that opens a
+paragraph ("Statistical analysis. We used ..."). Levels come from the numbering
+("2.1") when present, else from the rank of the heading's style.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from extractor.pdf.captions import is_caption
+from extractor.pdf.layout import Block, Line
+from extractor.pdf.text import normalise_space
+
+_NUMBERING = re.compile(r"^((?:\d{1,2}\.)*\d{1,2})\.?\s+(?=\S)|^([IVX]{1,4})\.\s+|^([A-H])\.\s+")
+_KNOWN = re.compile(
+    r"^(abstract|summary|introduction|background|methods?|materials? and methods|"
+    r"patients and methods|methodology|results?|results and discussion|discussion|"
+    r"conclusions?|references|bibliography|literature cited|acknowledge?ments?|"
+    r"limitations|funding|trial registration|abbreviations|conflicts? of interests?|"
+    r"competing interests|declarations?|authors?'? contributions|supplementary material|"
+    r"appendix|keywords?)\b",
+    re.IGNORECASE,
+)
+# Labels that look like headings but open no section: article metadata, journal
+# boilerplate, CRediT contributor roles.
+_NOT_SECTIONS = re.compile(
+    r"^(received|revised|accepted|published|copyright|editor|academic editor|citation|"
+    r"how to cite this( article)?|source of support|address for correspondence|"
+    r"correspondence|corresponding author|access this article online|for reprints contact|"
+    r"keywords?|key words|conceptualization|data curation|formal analysis|"
+    r"funding acquisition|investigation|methodology|project administration|resources|"
+    r"software|supervision|validation|visualization|writing\W+original draft|"
+    r"writing\W+review (and|&) editing|open access|research article|original article)\b",
+    re.IGNORECASE,
+)
+_ABSTRACT_PARTS = re.compile(
+    r"^(background|objectives?|aims?|purpose|context|introduction|importance|rationale|"
+    r"methods?|design|setting|participants|patients|interventions?|main outcome measures?|"
+    r"materials and methods|patients and methods|research design and methods|"
+    r"study design|settings and design|results?|findings|conclusions?|"
+    r"conclusions and relevance|interpretation|trial registration|limitations|"
+    r"statistical analysis( used)?|subjects and methods|background and (aims|objectives))\b",
+    re.IGNORECASE,
+)
+_RUN_IN_END = (".", ":", "\u2014", "\u2013")
+_MAX_WORDS = 18
+
+
+@dataclass
+class Heading:
+    lines: list[Line]
+    text: str
+    level: int
+    rest: str = ""  # body text that follows a run-in heading on its first line
+
+    @property
+    def page(self) -> int:
+        return self.lines[0].page
+
+
+@dataclass
+class BodyStyle:
+    size: float
+    bold: bool
+    font: str = ""
+    font_share: dict[str, float] | None = None
+
+    def rare_font(self, font: str) -> bool:
+        # Obfuscated font names ("AdvP6EC5") hide bold flags; a heading font is then
+        # recognised only by being different from, and much rarer than, the body font.
+        return font != self.font and (self.font_share or {}).get(font, 0.0) < 0.03
+
+
+def body_style(blocks: list[Block]) -> BodyStyle:
+    sizes: Counter[float] = Counter()
+    bold: Counter[bool] = Counter()
+    fonts: Counter[str] = Counter()
+    for block in blocks:
+        for line in block.lines:
+            n = len(line.text)
+            sizes[round(line.size * 2) / 2] += n
+            bold[line.bold] += n
+            for span in line.spans:
+                fonts[span.font] += len(span.text)
+    size = sizes.most_common(1)[0][0] if sizes else 10.0
+    total = sum(fonts.values()) or 1
+    return BodyStyle(
+        size=size,
+        bold=bold.most_common(1)[0][0] if bold else False,
+        font=fonts.most_common(1)[0][0] if fonts else "",
+        font_share={font: n / total for font, n in fonts.items()},
+    )
+
+
+def strip_numbering(text: str) -> str:
+    return _NUMBERING.sub("", text).strip()
+
+
+def numbering_depth(text: str) -> int | None:
+    match = _NUMBERING.match(text)
+    if not match:
+        return None
+    if match.group(1):
+        return match.group(1).count(".") + 1
+    return 1
+
+
+def is_known_name(text: str) -> bool:
+    return bool(_KNOWN.match(strip_numbering(text)))
+
+
+def _plausible_text(text: str) -> bool:
+    letters = sum(c.isalpha() for c in text)
+    digits = sum(c.isdigit() for c in text)
+    words = text.split()
+    return (
+        letters >= 3
+        and len(words) <= _MAX_WORDS
+        and len(text) <= 160
+        and digits <= max(3, 0.2 * len(text))
+        and not text.endswith((",", ";", "-"))
+        and not is_caption(text)
+        and (not re.match(r"^[\W\d]", text.lstrip("(")) or bool(numbering_depth(text)))
+    )
+
+
+def _style_key(line: Line) -> tuple:
+    caps = _is_caps(line.text)
+    return (round(line.size * 2) / 2, line.bold, line.italic and not line.bold, caps, line.font)
+
+
+def style_of(heading: Heading) -> tuple:
+    return _style_key(heading.lines[0]) + (bool(heading.rest),)
+
+
+def _is_caps(text: str) -> bool:
+    letters = [c for c in strip_numbering(text) if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
+
+
+def _distinct(line: Line, body: BodyStyle) -> bool:
+    if line.size >= body.size + 0.9:
+        return True
+    if line.size < body.size - 1.6:
+        return False
+    if line.bold and not body.bold:
+        return True
+    if _is_caps(line.text) and line.size >= body.size - 0.6:
+        return True
+    return all(body.rare_font(s.font) for s in line.spans if s.text.strip())
+
+
+def heuristic_headings(blocks: list[Block], body: BodyStyle, skip: set[int]) -> list[Heading]:
+    """Headings found from style; lines whose id is in `skip` (title, authors) never count."""
+    rows = _RowIndex(blocks)
+    found: list[Heading] = []
+    for block in blocks:
+        if block.kind != "text":
+            continue
+        i = 0
+        while i < len(block.lines):
+            line = block.lines[i]
+            starts_unit = i == 0 or _ends_paragraph(block.lines[i - 1], block)
+            if id(line) in skip or not starts_unit:
+                i += 1
+                continue
+            if _distinct(line, body) and _plausible_text(line.text) and not rows.in_table(line):
+                group = [line]
+                while (
+                    i + len(group) < len(block.lines)
+                    and _style_key(block.lines[i + len(group)]) == _style_key(line)
+                    and len(group) < 3
+                ):
+                    group.append(block.lines[i + len(group)])
+                text = normalise_space(" ".join(g.text for g in group))
+                if _plausible_text(text) and not _is_sentence(text):
+                    found.append(Heading(lines=group, text=text, level=0))
+                    i += len(group)
+                    continue
+            run_in = _run_in(line, body)
+            if run_in and not rows.in_table(line):
+                found.append(run_in)
+            i += 1
+    found = [h for h in found if not _NOT_SECTIONS.match(strip_numbering(h.text))]
+    _assign_levels(found)
+    return found
+
+
+class _RowIndex:
+    """Lines that share their baseline with cells of the same column are table cells."""
+
+    def __init__(self, blocks: list[Block]) -> None:
+        self.by_page: dict[int, list[Line]] = {}
+        for block in blocks:
+            for line in block.lines:
+                self.by_page.setdefault(line.page, []).append(line)
+        self.mid: dict[int, float] = {}
+        self.two_column: dict[int, bool] = {}
+        for page, lines in self.by_page.items():
+            left = min(ln.bbox[0] for ln in lines)
+            right = max(ln.bbox[2] for ln in lines)
+            mid = (left + right) / 2
+            self.mid[page] = mid
+            wide = 0.3 * (right - left)
+            self.two_column[page] = (
+                sum(1 for ln in lines if ln.bbox[0] >= mid - 5 and ln.bbox[2] - ln.bbox[0] > wide)
+                >= 3
+            )
+
+    def in_table(self, line: Line) -> bool:
+        x0, y0, x1, y1 = line.bbox
+        height = max(1.0, y1 - y0)
+        mid = self.mid[line.page]
+        side = (x0 + x1) / 2 < mid
+        for other in self.by_page[line.page]:
+            if other is line or (other.bbox[0] < x1 and x0 < other.bbox[2]):
+                continue
+            overlap = min(y1, other.bbox[3]) - max(y0, other.bbox[1])
+            if overlap < 0.5 * height:
+                continue
+            # a neighbour on the same baseline in the same column: a table row
+            if not self.two_column[line.page] or ((other.bbox[0] + other.bbox[2]) / 2 < mid) == side:
+                return True
+        return False
+
+
+def _is_abstract(heading: Heading) -> bool:
+    return bool(re.fullmatch(r"abstract|summary", heading.text.strip(" .:"), re.IGNORECASE))
+
+
+def ensure_abstract(headings: list[Heading], blocks: list[Block], skip: set[int]) -> list[Heading]:
+    """Give the abstract its "Abstract" heading when the PDF prints none: a structured
+    abstract opening with a label on page 1, else the first long paragraph before the
+    first heading on page 1."""
+    if any(_is_abstract(h) for h in headings):
+        return headings
+    if headings and headings[0].page == 1 and _ABSTRACT_PARTS.match(headings[0].text):
+        first = headings[0]
+        rest = normalise_space(first.text + " " + first.rest) if first.rest else first.text
+        if len(first.lines) == 1:
+            abstract = Heading(lines=first.lines, text="Abstract", level=1, rest=rest)
+            return [abstract, *headings]  # the label itself is folded away later
+    first_heading = {id(line) for h in headings[:1] for line in h.lines}
+    for block in blocks:
+        if block.page > 1 or any(id(line) in first_heading for line in block.lines):
+            break
+        if block.kind != "text" or any(id(line) in skip for line in block.lines):
+            continue
+        words = sum(len(line.text.split()) for line in block.lines)
+        if words >= 60 and not is_caption(block.lines[0].text):
+            line = block.lines[0]
+            return [Heading(lines=[line], text="Abstract", level=1, rest=line.text), *headings]
+    return headings
+
+
+def fold_abstract_parts(headings: list[Heading]) -> list[Heading]:
+    """Structured-abstract labels (Background, Methods, ... right after "Abstract") are
+    part of the abstract, not sections: drop them until the labels stop (style change
+    or a repeated label, e.g. the body's own "Background")."""
+    start = next((i for i, h in enumerate(headings) if _is_abstract(h)), None)
+    if start is None or start + 1 >= len(headings):
+        return headings
+    first = headings[start + 1]
+    if not _ABSTRACT_PARTS.match(strip_numbering(first.text)):
+        return headings
+    style = _style_key(first.lines[0]) + (bool(first.rest),)
+    seen: set[str] = set()
+    end = start + 1
+    while end < len(headings):
+        h = headings[end]
+        name = strip_numbering(h.text).lower()
+        if _style_key(h.lines[0]) + (bool(h.rest),) != style or name in seen:
+            break
+        if not _ABSTRACT_PARTS.match(name) and not _NOT_SECTIONS.match(name):
+            break
+        seen.add(name)
+        end += 1
+    return headings[: start + 1] + headings[end:]
+
+
+def _ends_paragraph(prev: Line, block: Block) -> bool:
+    # a short previous line (ending well before the block's right edge) closes a paragraph
+    width = block.bbox[2] - block.bbox[0]
+    return prev.text.endswith((".", ":")) and prev.bbox[2] < block.bbox[2] - 0.15 * width
+
+
+def _is_sentence(text: str) -> bool:
+    words = text.split()
+    return text.endswith(".") and len(words) > 8 and not numbering_depth(text)
+
+
+def _run_in(line: Line, body: BodyStyle) -> Heading | None:
+    if body.bold:
+        return None
+    spans = [s for s in line.spans if s.text.strip()]
+    prefix = ""
+    k = 0
+    while k < len(spans) and (spans[k].bold or body.rare_font(spans[k].font)):
+        prefix += spans[k].text
+        k += 1
+    if k == 0 or k == len(spans) or spans[k].bold or body.rare_font(spans[k].font):
+        return None
+    label = normalise_space(prefix)
+    if not label.endswith(_RUN_IN_END) or len(label.split()) > 10:
+        return None
+    text = label.rstrip(".:\u2014\u2013 ").strip()
+    if not _plausible_text(text) or len(text) < 3:
+        return None
+    rest = normalise_space("".join(s.text for s in spans[k:]))
+    return Heading(lines=[line], text=text, level=0, rest=rest)
+
+
+def _assign_levels(headings: list[Heading]) -> None:
+    first_seen: dict[tuple, int] = {}
+    for i, heading in enumerate(headings):
+        first_seen.setdefault(_style_key(heading.lines[0]) + (bool(heading.rest),), i)
+    # run-in last, then larger, capitals, bold, upright, and earlier-seen styles first
+    styles = sorted(
+        first_seen,
+        key=lambda k: (k[5], -k[0], not k[3], not k[1], k[2], first_seen[k]),
+    )
+    rank = {key: i for i, key in enumerate(styles)}
+    known = [
+        rank[_style_key(h.lines[0]) + (bool(h.rest),)]
+        for h in headings
+        if _KNOWN.match(strip_numbering(h.text)) and not h.rest
+    ]
+    top = min(known) if known else 0
+    for heading in headings:
+        depth = numbering_depth(heading.text)
+        key = _style_key(heading.lines[0]) + (bool(heading.rest),)
+        heading.level = depth if depth else max(1, min(rank[key] - top + 1, 3))
+
+
+def outline_headings(
+    blocks: list[Block], toc: list[list], skip: set[int], body: BodyStyle
+) -> list[Heading]:
+    """Place the PDF outline entries on their lines; entries not found are dropped.
+
+    An entry may match a whole line (continued on following lines in the same style,
+    since outlines often truncate long titles) or the start of a line (a run-in heading).
+    """
+    by_page: dict[int, list[tuple[Block, int]]] = {}
+    for block in blocks:
+        if block.kind != "text":
+            continue
+        for i, _line in enumerate(block.lines):
+            by_page.setdefault(block.page, []).append((block, i))
+    min_level = min((entry[0] for entry in toc), default=1)
+    found: list[Heading] = []
+    used: set[int] = set()
+    for entry in toc:
+        level, title, page = entry[0], normalise_space(entry[1]), entry[2]
+        want = _norm(strip_numbering(title))
+        if not want or _NOT_SECTIONS.match(want) or is_caption(title):
+            continue
+        heading = None
+        for candidate_page in (page, page + 1, page - 1):
+            for block, i in by_page.get(candidate_page, []):
+                line = block.lines[i]
+                if id(line) in used or id(line) in skip:
+                    continue
+                heading = _locate(block, i, want, body)
+                if heading:
+                    break
+            if heading:
+                break
+        if not heading:
+            continue
+        used.update(id(line) for line in heading.lines)
+        heading.level = level - min_level + 1
+        found.append(heading)
+    return found
+
+
+def _locate(block: Block, i: int, want: str, body: BodyStyle) -> Heading | None:
+    group = _match_lines(block, i, want)
+    if group:
+        j = i + len(group)
+        style = _style_key(group[0])
+        while (
+            j < len(block.lines)
+            and len(group) < 3
+            and _style_key(block.lines[j]) == style
+            and _distinct(block.lines[j], body)
+        ):
+            group.append(block.lines[j])
+            j += 1
+        return Heading(lines=group, text=normalise_space(" ".join(ln.text for ln in group)),
+                       level=0)
+    line = block.lines[i]
+    pattern = r"^\W*(?:[\dIVX]+(?:\.\d+)*\.?\s*)?" + r"\W+".join(
+        re.escape(word) for word in want.split()
+    )
+    match = re.match(pattern, line.text, re.IGNORECASE)
+    if not match:
+        return None
+    rest = line.text[match.end() :]
+    if rest[:1].isalnum():
+        return None  # a word that merely starts like the title
+    return Heading(
+        lines=[line], text=match.group(0).strip(), level=0, rest=rest.lstrip(" .:\u2014\u2013")
+    )
+
+
+def _match_lines(block: Block, i: int, want: str) -> list[Line] | None:
+    text = ""
+    for j in range(i, min(i + 3, len(block.lines))):
+        text = _norm(strip_numbering(normalise_space(text + " " + block.lines[j].text)))
+        if text == want or (len(want) > 12 and fuzz.ratio(text, want) >= 92):
+            return block.lines[i : j + 1]
+        if len(text) > len(want) + 5:
+            return None
+    return None
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()

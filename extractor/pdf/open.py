@@ -1,0 +1,57 @@
+"""Open a file as a PDF, or fail with one line that says why."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pymupdf
+
+from extractor.errors import InputError
+
+# A PDF header may be preceded by junk bytes; readers accept it within the first KiB.
+_HEADER_WINDOW = 1024
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def open_pdf(path: Path) -> pymupdf.Document:
+    """A readable, unencrypted PDF with at least one page; InputError otherwise."""
+    if not path.exists():
+        raise InputError(path, "file not found")
+    if path.is_dir():
+        raise InputError(path, "is a directory, not a PDF file")
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(path, "empty file (0 bytes)")
+    with path.open("rb") as handle:
+        head = handle.read(_HEADER_WINDOW)
+    if b"%PDF-" not in head:
+        raise InputError(path, "not a PDF (no %PDF- header)")
+    try:
+        doc = pymupdf.open(path, filetype="pdf")
+    except Exception as exc:  # MuPDF raises several types for damaged files
+        raise InputError(path, f"corrupt PDF ({_one_line(exc)})") from exc
+    if doc.needs_pass:
+        doc.close()
+        raise InputError(path, "encrypted PDF (a password is required to open it)")
+    if doc.page_count == 0:
+        doc.close()
+        raise InputError(path, "PDF has no pages")
+    try:
+        doc[0].get_text("text")
+    except Exception as exc:
+        doc.close()
+        raise InputError(path, f"corrupt PDF ({_one_line(exc)})") from exc
+    return doc
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:200]

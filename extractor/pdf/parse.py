@@ -1,0 +1,335 @@
+"""Assemble a `Document`: reading-order text with sections, tables, captions, references."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pymupdf
+
+from extractor.document import (
+    Document,
+    Figure,
+    PageSpan,
+    Reference,
+    Section,
+    SourceInfo,
+    Table,
+)
+from extractor.pdf.captions import figure_label, is_caption, table_label
+from extractor.pdf.headings import (
+    Heading,
+    body_style,
+    ensure_abstract,
+    fold_abstract_parts,
+    heuristic_headings,
+    is_known_name,
+    outline_headings,
+    style_of,
+)
+from extractor.pdf.layout import Block, Line, PageLayout, read_page, reading_order
+from extractor.pdf.layout import remove_running_text
+from extractor.pdf.metadata import extract_metadata
+from extractor.pdf.open import open_pdf, sha256_of
+from extractor.pdf.references import REFERENCE_HEADING, split_references
+from extractor.pdf.tables import FoundTable, extract_tables, linearise
+from extractor.pdf.text import join_lines_at, normalise_space, vocabulary
+
+_ABSTRACT = re.compile(r"^(abstract|summary)\b[\s.:\u2014\u2013-]*", re.IGNORECASE)
+_MIN_OUTLINE_ENTRIES = 3
+
+
+def parse_pdf(path: str | Path) -> Document:
+    """Parse one PDF; raises `InputError` for files that are not a readable PDF."""
+    path = Path(path)
+    pdf = open_pdf(path)
+    try:
+        return _parse(path, pdf)
+    finally:
+        pdf.close()
+
+
+def _parse(path: Path, pdf: pymupdf.Document) -> Document:
+    warnings: list[str] = []
+    pages: list[PageLayout] = []
+    for number, page in enumerate(pdf, start=1):
+        try:
+            pages.append(read_page(page, number))
+        except Exception as exc:  # one damaged page must not lose the others
+            warnings.append(f"page {number}: text could not be read ({exc})")
+            pages.append(PageLayout(number, page.rect.width, page.rect.height, []))
+    scanned = [p.number for p in pages if not p.blocks and p.has_images]
+    if scanned:
+        warnings.append(
+            f"{len(scanned)} page(s) without a text layer (scanned?), no OCR done: "
+            + ", ".join(map(str, scanned))
+        )
+    head = pdf[0].get_text("text") if pdf.page_count else ""
+    remove_running_text(pages)
+    tables: list[FoundTable] = []
+    for page, layout in zip(pdf, pages, strict=True):
+        tables.extend(extract_tables(page, layout))
+    ordered = [block for layout in pages for block in reading_order(layout)]
+
+    metadata, skip = extract_metadata(
+        [b for b in ordered if b.page == 1], pdf.metadata or {}, head
+    )
+    toc = pdf.get_toc(simple=True)
+    body = body_style(ordered)
+    headings = heuristic_headings(ordered, body, skip)
+    if len(toc) >= _MIN_OUTLINE_ENTRIES:
+        headings = _merge(outline_headings(ordered, toc, skip, body), headings)
+        position = {id(line): i for i, line in enumerate(ln for b in ordered for ln in b.lines)}
+        headings.sort(key=lambda h: position[id(h.lines[0])])
+    headings = fold_abstract_parts(ensure_abstract(_drop_front_matter(headings), ordered, skip))
+
+    words, compounds = vocabulary(line.text for b in ordered for line in b.lines)
+    builder = _TextBuilder(words, compounds)
+    builder.build(ordered, headings)
+    doc = Document(
+        source=SourceInfo(
+            path=str(path), sha256=sha256_of(path), pages=pdf.page_count, scanned_pages=scanned
+        ),
+        metadata=metadata,
+        text=builder.text,
+        page_map=builder.page_map,
+        warnings=warnings,
+    )
+    doc.sections = builder.sections(doc)
+    doc.tables = builder.tables(tables)
+    doc.figures = builder.figures()
+    doc.references = builder.references()
+    if not doc.text.strip() and not scanned:
+        doc.warnings.append("no text found in the PDF")
+    return doc
+
+
+def _merge(outline: list[Heading], found: list[Heading]) -> list[Heading]:
+    """Outline entries win (their levels are the author's); style cues add what the
+    outline leaves out (outlines are often partial or truncated)."""
+    taken = {id(line) for h in outline for line in h.lines}
+    styles = {style_of(h) for h in outline}
+    extra = [
+        h
+        for h in found
+        if not any(id(line) in taken for line in h.lines)
+        and (style_of(h) in styles or is_known_name(h.text) or len(outline) < 3)
+    ]
+    return outline + extra
+
+
+def _drop_front_matter(headings: list[Heading]) -> list[Heading]:
+    """Style cues on page 1 also fire on journal names, article types and affiliations;
+    nothing before the first recognised section name (if it is on page 1-2) is a heading."""
+    for i, heading in enumerate(headings):
+        if is_known_name(heading.text):
+            if heading.page <= 2:
+                return headings[i:]
+            break
+    return headings
+
+
+@dataclass
+class _Paragraph:
+    lines: list[Line]
+    texts: list[str]
+    heading: Heading | None = None
+
+    @property
+    def first(self) -> Line:
+        return self.lines[0]
+
+
+@dataclass
+class _TextBuilder:
+    words: set[str]
+    compounds: set[str]
+    parts: list[str] = field(default_factory=list)
+    length: int = 0
+    page_map: list[PageSpan] = field(default_factory=list)
+    # (heading, heading_start, body_start) in text order
+    marks: list[tuple[Heading, int, int]] = field(default_factory=list)
+    paragraph_at: dict[int, tuple[int, int]] = field(default_factory=dict)  # id(line) -> span
+    table_at: dict[int, tuple[int, int]] = field(default_factory=dict)  # id(table) -> span
+    captions: list[tuple[str, int, int, str]] = field(default_factory=list)
+    section_lines: list[list[Line]] = field(default_factory=list)
+    front_lines: list[Line] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+    def _emit(self, text: str) -> tuple[int, int]:
+        if self.parts:
+            self.parts.append("\n\n")
+            self.length += 2
+        start = self.length
+        self.parts.append(text)
+        self.length += len(text)
+        return start, self.length
+
+    def build(self, blocks: list[Block], headings: list[Heading]) -> None:
+        starts = {id(h.lines[0]): h for h in headings}
+        inside = {id(line) for h in headings for line in h.lines[1:]}
+        current: _Paragraph | None = None
+        for block in blocks:
+            if block.kind == "table":
+                current = self._flush(current)
+                table = block.table
+                assert isinstance(table, FoundTable)
+                text = linearise(table.rows)
+                start, end = self._emit(text)
+                self.table_at[id(table)] = (start, end)
+                self.page_map.append(PageSpan(page=block.page, char_start=start, char_end=end,
+                                              bbox=block.bbox))
+                continue
+            for k, line in enumerate(block.lines):
+                if id(line) in inside:
+                    continue
+                heading = starts.get(id(line))
+                if heading is not None:
+                    current = self._flush(current)
+                    self._heading(heading)
+                    if heading.rest:
+                        current = _Paragraph([line], [heading.rest])
+                    continue
+                if current is not None and k == 0 and not _continues(current, line):
+                    current = self._flush(current)
+                if current is None:
+                    current = _Paragraph([line], [line.text])
+                else:
+                    current.lines.append(line)
+                    current.texts.append(line.text)
+        self._flush(current)
+
+    def _heading(self, heading: Heading) -> None:
+        text = "Abstract" if _ABSTRACT.fullmatch(heading.text.strip()) else heading.text
+        heading.text = text
+        start, end = self._emit(text)
+        line = heading.lines[0]
+        self.page_map.append(PageSpan(page=line.page, char_start=start, char_end=end,
+                                      bbox=line.bbox))
+        self.marks.append((heading, start, end))
+        self.section_lines.append([])
+
+    def _flush(self, paragraph: _Paragraph | None) -> None:
+        if paragraph is None:
+            return None
+        if not self.marks and _ABSTRACT.match(paragraph.texts[0]) and not any(
+            _ABSTRACT.fullmatch(h.text) for h, _, _ in self.marks
+        ):
+            # an unstyled "Abstract" label opening a paragraph before any heading
+            label = _ABSTRACT.match(paragraph.texts[0])
+            rest = paragraph.texts[0][label.end():]
+            self._heading(Heading(lines=[paragraph.first], text="Abstract", level=1, rest=rest))
+            paragraph.texts[0] = rest
+        text, offsets = join_lines_at(paragraph.texts, self.words, self.compounds)
+        text = text.strip()
+        if not text:
+            return None
+        start, end = self._emit(text)
+        self.paragraph_at[id(paragraph.first)] = (start, end)
+        # one page-map span per run of lines from the same page
+        run_start = 0
+        for i in range(1, len(paragraph.lines) + 1):
+            if i == len(paragraph.lines) or paragraph.lines[i].page != paragraph.lines[
+                run_start
+            ].page:
+                lines = paragraph.lines[run_start:i]
+                span_end = start + offsets[i] if i < len(paragraph.lines) else end
+                bbox = (
+                    min(ln.bbox[0] for ln in lines),
+                    min(ln.bbox[1] for ln in lines),
+                    max(ln.bbox[2] for ln in lines),
+                    max(ln.bbox[3] for ln in lines),
+                )
+                self.page_map.append(
+                    PageSpan(page=lines[0].page, char_start=start + offsets[run_start],
+                             char_end=span_end, bbox=bbox)
+                )
+                run_start = i
+        if is_caption(paragraph.texts[0]):
+            kind = "table" if table_label(paragraph.texts[0]) else "figure"
+            self.captions.append((kind, start, end, text))
+        target = self.section_lines[-1] if self.section_lines else self.front_lines
+        target.extend(paragraph.lines)
+        return None
+
+    def sections(self, doc: Document) -> list[Section]:
+        self.page_map.sort(key=lambda span: span.char_start)
+        out = []
+        text = doc.text
+        for i, (heading, _start, body_start) in enumerate(self.marks):
+            body_end = self.marks[i + 1][1] if i + 1 < len(self.marks) else len(text)
+            raw = text[body_start:body_end]
+            lead = len(raw) - len(raw.lstrip())
+            body = raw.strip()
+            char_start = body_start + lead
+            char_end = char_start + len(body)
+            page_start = doc.page_at(char_start) or heading.page
+            page_end = doc.page_at(max(char_start, char_end - 1)) or page_start
+            out.append(
+                Section(
+                    heading=heading.text,
+                    level=heading.level,
+                    text=body,
+                    page_start=heading.page if not body else page_start,
+                    page_end=max(page_end, heading.page),
+                    char_start=char_start,
+                    char_end=char_end,
+                )
+            )
+        return out
+
+    def tables(self, found: list[FoundTable]) -> list[Table]:
+        text = self.text
+        tables: list[Table] = []
+        captioned: set[int] = set()
+        for table in found:
+            start, end = self.table_at[id(table)]
+            caption = None
+            if table.caption_line is not None and id(table.caption_line) in self.paragraph_at:
+                c_start, c_end = self.paragraph_at[id(table.caption_line)]
+                caption = text[c_start:c_end]
+                captioned.add(c_start)
+            tables.append(Table(caption=caption, page=table.page, rows=table.rows,
+                                char_start=start, char_end=end))
+        # captions whose table has no ruling lines: keep the caption, the cells stay text
+        for kind, start, end, caption in self.captions:
+            if kind == "table" and start not in captioned:
+                page = self._page_of(start)
+                tables.append(Table(caption=caption, page=page, rows=[],
+                                    char_start=start, char_end=end))
+        tables.sort(key=lambda t: t.char_start or 0)
+        return tables
+
+    def figures(self) -> list[Figure]:
+        return [
+            Figure(caption=caption, page=self._page_of(start))
+            for kind, start, _end, caption in self.captions
+            if kind == "figure" and figure_label(caption)
+        ]
+
+    def references(self) -> list[Reference]:
+        for (heading, _s, _e), lines in zip(self.marks, self.section_lines, strict=True):
+            if REFERENCE_HEADING.match(normalise_space(heading.text)):
+                return [Reference(text=t, index=i) for i, t in split_references(lines)]
+        return []
+
+    def _page_of(self, offset: int) -> int:
+        best = 1
+        for span in self.page_map:
+            if span.char_start <= offset:
+                best = span.page
+        return best
+
+
+def _continues(paragraph: _Paragraph, line: Line) -> bool:
+    """A paragraph broken by a column or page end goes on in the next block."""
+    last = paragraph.texts[-1].rstrip()
+    if not last or is_caption(paragraph.texts[0]) or is_caption(line.text):
+        return False
+    if paragraph.heading is not None:
+        return False
+    return (last[-1].isalpha() or last[-1] in ",-(") and line.text[:1].islower()

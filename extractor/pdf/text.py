@@ -1,0 +1,116 @@
+"""Character repair and line joining: ligatures, odd spaces, line-break hyphenation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_CHAR_MAP = str.maketrans(
+    {
+        "\ufb00": "ff",
+        "\ufb01": "fi",
+        "\ufb02": "fl",
+        "\ufb03": "ffi",
+        "\ufb04": "ffl",
+        "\ufb05": "st",
+        "\ufb06": "st",
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\u2002": " ",
+        "\u2003": " ",
+        "\u00ad": "",  # soft hyphen: never printed text
+        "\u200b": "",
+        "\ufeff": "",
+        "\u2010": "-",
+        "\u2011": "-",
+    }
+)
+
+_HYPHENS = "-\u2010\u2011"
+_WORD_AT_END = re.compile(r"([A-Za-z]+)[-\u2010\u2011]$")
+_WORD_AT_START = re.compile(r"^([a-z]+)")
+_WORDS = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+
+# Compounds whose first part ends a line are usually joined with a hyphen in scientific
+# prose; kept when the document offers no better evidence (see `join_lines`).
+_COMPOUND_PREFIXES = frozenset(
+    "non self well double single triple placebo long short high low cross follow "
+    "open multi semi anti pre post co inter intra over under end full half "
+    "evidence dose time age sex gender population community hospital school web "
+    "case control cost risk treatment patient user mid first second third".split()
+)
+
+
+def clean_chars(text: str) -> str:
+    return text.translate(_CHAR_MAP)
+
+
+def vocabulary(texts: Iterable[str]) -> tuple[set[str], set[str]]:
+    """Lower-cased single words and hyphenated compounds seen inside lines."""
+    words: set[str] = set()
+    compounds: set[str] = set()
+    for text in texts:
+        for token in _WORDS.findall(text):
+            token = token.lower()
+            (compounds if "-" in token else words).add(token)
+    return words, compounds
+
+
+def join_lines(
+    lines: list[str], words: set[str] | None = None, compounds: set[str] | None = None
+) -> str:
+    """Join the lines of one paragraph, repairing line-break hyphenation (see
+    `join_lines_at`)."""
+    return join_lines_at(lines, words, compounds)[0]
+
+
+def join_lines_at(
+    lines: list[str], words: set[str] | None = None, compounds: set[str] | None = None
+) -> tuple[str, list[int]]:
+    """The joined paragraph and the offset where each input line starts in it.
+
+    A hyphen at a line end is dropped ("treat-" + "ment" -> "treatment") unless the
+    hyphen is a real part of a compound: the hyphenated form occurs elsewhere in the
+    paper and the joined form does not, the next line starts with a capital or digit
+    ("anti-" + "TNF"), or the first part is a common compound prefix ("placebo-").
+    """
+    words = words or set()
+    compounds = compounds or set()
+    out = ""
+    starts: list[int] = []
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            starts.append(len(out))
+            continue
+        if not out:
+            starts.append(0)
+            out = line
+            continue
+        if out[-1] in _HYPHENS and len(out) > 1 and out[-2].isalpha():
+            head = _WORD_AT_END.search(out)
+            tail = _WORD_AT_START.match(line)
+            if head and tail and _drop_hyphen(head.group(1), tail.group(1), words, compounds):
+                out = out[:-1]
+            starts.append(len(out))
+            out += line
+        else:
+            out += " "
+            starts.append(len(out))
+            out += line
+    return out, starts
+
+
+def _drop_hyphen(first: str, second: str, words: set[str], compounds: set[str]) -> bool:
+    joined = (first + second).lower()
+    hyphenated = f"{first}-{second}".lower()
+    if joined in words:
+        return True
+    if hyphenated in compounds:
+        return False
+    return first.lower() not in _COMPOUND_PREFIXES
+
+
+def normalise_space(text: str) -> str:
+    return re.sub(r"[ \t]+", " ", text).strip()

@@ -1,0 +1,139 @@
+"""`REVIEW_DIR/review.toml`: the readable settings of a review, and where its files live.
+
+API keys never go here: backends read them from the environment.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from extractor.errors import InputError
+
+CONFIG_NAME = "review.toml"
+
+# Keys a config must never contain: a key belongs in the environment.
+_SECRET_KEYS = {"api_key", "apikey", "token", "password", "secret"}
+
+
+@dataclass(frozen=True)
+class ReviewPaths:
+    root: Path
+
+    @property
+    def config(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    @property
+    def store(self) -> Path:
+        return self.root / "review.sqlite"
+
+    @property
+    def cache(self) -> Path:
+        return self.root / "cache.sqlite"
+
+    @property
+    def papers(self) -> Path:
+        return self.root / "papers"
+
+    @property
+    def lock(self) -> Path:
+        return self.root / ".update.lock"
+
+    @property
+    def lock_owner(self) -> Path:
+        return self.root / ".update.pid"
+
+    @property
+    def exports(self) -> Path:
+        return self.root / "exports"
+
+
+@dataclass
+class ReviewConfig:
+    form: str
+    backend: str = "openai"
+    model: str = "gpt-4o-mini"
+    base_url: str | None = None
+    concurrency: int = 2
+    max_context_tokens: int = 24000
+    targets: str | None = None
+    created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+
+    def snapshot(self) -> dict[str, Any]:
+        """What a run records: the settings, without anything secret (there is nothing)."""
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+    def form_ref(self, root: Path) -> str:
+        """The form as `load_form` takes it: a built-in name, or the YAML path in the review."""
+        if self.form.endswith((".yaml", ".yml")):
+            return str((root / self.form).resolve())
+        return self.form
+
+    def targets_path(self, root: Path) -> Path | None:
+        return root / self.targets if self.targets else None
+
+
+def load_config(root: Path) -> ReviewConfig:
+    path = ReviewPaths(root).config
+    if not path.is_file():
+        raise InputError(path, "not a review (no review.toml); create one with `litextract init`")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(path, f"invalid TOML ({exc})") from exc
+    secrets = sorted(k for k in data if k.lower() in _SECRET_KEYS)
+    if secrets:
+        raise InputError(
+            path, f"holds {', '.join(secrets)}: API keys belong in the environment, not here"
+        )
+    known = {f.name for f in fields(ReviewConfig)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise InputError(path, f"unknown setting(s) {', '.join(unknown)}")
+    if "form" not in data:
+        raise InputError(path, "missing setting 'form'")
+    try:
+        config = ReviewConfig(**data)
+        config.concurrency = int(config.concurrency)
+        config.max_context_tokens = int(config.max_context_tokens)
+    except (TypeError, ValueError) as exc:
+        raise InputError(path, f"invalid setting ({exc})") from exc
+    if config.concurrency < 1:
+        raise InputError(path, "concurrency must be at least 1")
+    return config
+
+
+def save_config(root: Path, config: ReviewConfig) -> None:
+    header = (
+        "# litextract review settings. API keys are read from the environment\n"
+        "# (e.g. OPENAI_API_KEY), never from this file.\n"
+    )
+    text = header + tomli_w.dumps(config.snapshot())
+    atomic_write_text(ReviewPaths(root).config, text)
+
+
+def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
+    atomic_write_bytes(path, text.encode(encoding))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write to a temp file beside `path`, fsync, then rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

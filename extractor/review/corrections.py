@@ -1,0 +1,411 @@
+"""Human corrections: a reviewer sets a field's value, and it sticks.
+
+A correction is stored as a new record version (origin `human`) together with a
+field-level correction row (who, when, why). The current record always shows
+corrected fields over any model version, older or newer; see `records.py`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from extractor.errors import InputError, LitextractError
+from extractor.review.records import CurrentRecord, RecordKey, current_records, overlay
+from extractor.store import CorrectionRow, ReviewStore, VersionRow
+from schemas.form import FieldKind, FieldSpec, Form
+
+# Values that mean "the paper does not report this".
+_NOT_REPORTED = {"", "null", "none", "na", "n/a", "not reported", "not_reported", "nr"}
+_TRUE = {"true", "yes", "y", "1"}
+_FALSE = {"false", "no", "n", "0"}
+
+
+class CorrectionError(LitextractError):
+    """A correction that cannot be applied (unknown paper or field, invalid value)."""
+
+
+@dataclass(frozen=True)
+class Correction:
+    paper_id: str
+    field: str
+    value: Any
+    status: str
+    corrected_by: str
+    why: str = ""
+    target_id: str | None = None
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+
+
+def parse_value(form: Form, field_name: str, text: str) -> tuple[Any, str]:
+    """A field's value as typed on the command line -> (validated value, status).
+
+    Lists: JSON (`["ct", "mri"]`) or `; `-separated, the way exports write them.
+    Objects: JSON. Empty, `null`, `NA`, `not reported`: no value, status not_reported.
+    `unclear:` before a value (or `unclear` alone) marks the status unclear.
+    """
+    try:
+        spec = form.field(field_name)
+    except KeyError:
+        known = ", ".join(form.field_names)
+        raise CorrectionError(f"form {form.name!r} has no field {field_name!r} ({known})") from None
+    return parse_typed(spec, form.model.model_fields[field_name].annotation, text)
+
+
+def parse_typed(spec: FieldSpec, annotation: Any, text: str) -> tuple[Any, str]:
+    """`parse_value` for any field spec (also sub-fields of objects) and its annotation."""
+    status = "reported"
+    raw = text.strip()
+    if raw.lower() == "unclear" or raw.lower().startswith("unclear:"):
+        status, raw = "unclear", raw[len("unclear:") :].strip()
+    if raw.lower() in _NOT_REPORTED:
+        return None, "not_reported" if status == "reported" else status
+    return _validated(spec, annotation, _coerce(spec, raw), text), status
+
+
+def _validated(spec: FieldSpec, annotation: Any, candidate: Any, shown: str) -> Any:
+    try:
+        value = TypeAdapter(annotation).validate_python(candidate)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(p) for p in problem["loc"])
+        detail = f"{problem['msg']}" + (f" at {where}" if where else "")
+        allowed = f" (allowed: {', '.join(spec.choices)})" if spec.choices else ""
+        raise CorrectionError(
+            f"{spec.name}: {shown!r} is not a valid {spec.kind.value}: {detail}{allowed}"
+        ) from None
+    return _plain(value)
+
+
+def _coerce(spec: FieldSpec, raw: str) -> Any:
+    kind = spec.kind
+    if kind in (FieldKind.object, FieldKind.list_object):
+        return _json(spec, raw)
+    if kind.is_list:
+        if raw.startswith("["):
+            return _json(spec, raw)
+        return [part.strip() for part in raw.split(";") if part.strip()]
+    if kind is FieldKind.boolean:
+        lowered = raw.lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+        raise CorrectionError(f"{spec.name}: {raw!r} is not a boolean (use true/false, yes/no)")
+    if kind is FieldKind.integer:
+        return _number(spec, raw, int)
+    if kind is FieldKind.number:
+        return _number(spec, raw, float)
+    return raw
+
+
+def _number(spec: FieldSpec, raw: str, kind: type) -> Any:
+    try:
+        number = float(raw.replace(",", "")) if kind is float else float(raw)
+    except ValueError:
+        raise CorrectionError(f"{spec.name}: {raw!r} is not a number") from None
+    if kind is int:
+        if not number.is_integer():
+            raise CorrectionError(f"{spec.name}: {raw!r} is not a whole number")
+        return int(number)
+    return number
+
+
+def _json(spec: FieldSpec, raw: str) -> Any:
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise CorrectionError(f"{spec.name}: value is not valid JSON ({exc.msg})") from None
+
+
+def _plain(value: Any) -> Any:
+    return TypeAdapter(Any).dump_python(value, mode="json")
+
+
+def apply_corrections(
+    store: ReviewStore, form: Form, corrections: list[Correction]
+) -> list[VersionRow]:
+    """Store corrections, one new human version per (paper, target), each in one transaction."""
+    by_record: dict[tuple[str, str | None], list[Correction]] = {}
+    for c in corrections:
+        paper = store.paper(c.paper_id)
+        if paper is None:
+            raise CorrectionError(f"no paper {c.paper_id!r} in this review")
+        if form.targeted and not c.target_id:
+            raise CorrectionError(f"form {form.name!r} is targeted: give the target id")
+        by_record.setdefault((c.paper_id, c.target_id), []).append(c)
+    versions = []
+    for (paper_id, target_id), group in by_record.items():
+        current = current_records(store, paper_id=paper_id).get((paper_id, target_id))
+        if form.targeted and current is None:
+            raise CorrectionError(f"paper {paper_id!r} has no record for target {target_id!r}")
+        base = current.model_version.record if current and current.model_version else {}
+        corrected = dict(current.corrected) if current else {}
+        for c in group:
+            corrected[c.field] = CorrectionRow(
+                0, paper_id, target_id, c.field, c.value, c.status, c.evidence,
+                c.corrected_by, c.why, "", 0,
+            )  # fmt: skip
+        provenance = (
+            dict(current.model_version.provenance) if current and current.model_version else {}
+        )
+        provenance["corrected_by"] = ", ".join(sorted({c.corrected_by for c in group}))
+        versions.append(
+            store.add_version(
+                paper_id=paper_id,
+                target_id=target_id,
+                origin="human",
+                record=overlay(base, corrected),
+                provenance=provenance,
+                target=current.target if current else None,
+                corrections=[
+                    {
+                        "field": c.field,
+                        "value": c.value,
+                        "status": c.status,
+                        "evidence": c.evidence,
+                        "corrected_by": c.corrected_by,
+                        "why": c.why,
+                    }
+                    for c in group
+                ],
+            )
+        )
+    return versions
+
+
+@dataclass
+class ImportReport:
+    applied: list[Correction] = field(default_factory=list)
+    skipped_empty: int = 0
+    kept: int = 0  # adjudications that accept the model's value: nothing to change
+    errors: list[str] = field(default_factory=list)
+
+
+# The audit's disagreements.csv: an adjudication may name a side instead of a value.
+_TAKE_GOLD = {"gold", "accept gold", "use gold"}
+_TAKE_PREDICTED = {"predicted", "model", "accept predicted", "accept model", "use predicted"}
+_REMOVE = {"remove", "delete", "drop"}
+_PREDICTED_ITEM = re.compile(r"predicted #(\d+)")
+_GOLD_ONLY_ITEM = re.compile(r"gold #\d+, no predicted match")
+
+
+@dataclass
+class _FieldEdit:
+    """All adjudications of one form field of one record, applied together.
+
+    Item numbers in the audit refer to the predicted list as audited, so item edits
+    address the original positions and removals happen last.
+    """
+
+    whole: tuple[Any, str] | None = None
+    items: dict[int | None, dict[str, Any]] = field(default_factory=dict)  # None: the object
+    replaced: dict[int, dict[str, Any]] = field(default_factory=dict)
+    removed: set[int] = field(default_factory=set)
+    appended: list[dict[str, Any]] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+
+
+def read_adjudications(
+    path: Path,
+    form: Form,
+    *,
+    by: str,
+    records: dict[RecordKey, CurrentRecord] | None = None,
+) -> ImportReport:
+    """Corrections from the `adjudication` column of an audit's disagreements.csv.
+
+    A row's `field` is a form field, or `parent.child` for a part of an object or of
+    an item of a list of objects (`item` says which: "predicted #3"). Whole-item rows
+    of lists of objects take `remove` (a fabricated item), `gold` or a JSON object
+    (a missed item). `records` (the current records) are needed for partial edits.
+    """
+    report = ImportReport()
+    edits: dict[tuple[str, str | None, str], _FieldEdit] = {}
+    for line_no, row in _csv_rows(path):
+        decision = _unguard(row.get("adjudication") or "").strip()
+        if not decision:
+            report.skipped_empty += 1
+            continue
+        paper_id = (row.get("paper_id") or "").strip()
+        target_id = (row.get("target_id") or "").strip() or None
+        field_path = (row.get("field") or "").strip()
+        top, _, sub = field_path.partition(".")
+        try:
+            spec = form.field(top)
+        except KeyError:
+            report.errors.append(f"{path}:{line_no}: form {form.name!r} has no field {top!r}")
+            continue
+        edit = edits.setdefault((paper_id, target_id, top), _FieldEdit())
+        try:
+            kept = _add_edit(form, spec, sub, row, decision, edit)
+        except CorrectionError as exc:
+            report.errors.append(f"{path}:{line_no}: {exc}")
+            continue
+        report.kept += kept
+        if not kept:
+            edit.lines.append(line_no)
+    for (paper_id, target_id, top), edit in edits.items():
+        if not edit.lines:
+            continue
+        current = (records or {}).get((paper_id, target_id))
+        base = ((current.record.get(top) or {}).get("value")) if current else None
+        lines = ", ".join(map(str, edit.lines))
+        try:
+            value, status = _final_value(form, form.field(top), base, edit)
+        except CorrectionError as exc:
+            report.errors.append(f"{path}:{lines}: {exc}")
+            continue
+        report.applied.append(
+            Correction(
+                paper_id=paper_id,
+                target_id=target_id,
+                field=top,
+                value=value,
+                status=status,
+                corrected_by=by,
+                why=f"adjudicated in {path.name} (line {lines})",
+            )
+        )
+    return report
+
+
+def _add_edit(
+    form: Form, spec: FieldSpec, sub: str, row: dict[str, str], decision: str, edit: _FieldEdit
+) -> bool:
+    """Record one row's adjudication in `edit`; True if it keeps the model's value."""
+    lowered = decision.lower()
+    if lowered in _TAKE_PREDICTED:
+        return True
+    side = _unguard(row.get("gold") or "") if lowered in _TAKE_GOLD else decision
+    item = row.get("item") or ""
+    annotation = form.model.model_fields[spec.name].annotation
+    if not sub and spec.kind is FieldKind.list_object and item:
+        if match := _PREDICTED_ITEM.search(item):
+            index = int(match.group(1)) - 1
+            if lowered in _REMOVE:
+                edit.removed.add(index)
+            else:
+                edit.replaced[index] = _item_value(spec, annotation, side)
+        elif _GOLD_ONLY_ITEM.search(item):
+            edit.appended.append(_item_value(spec, annotation, side))
+        else:
+            raise CorrectionError(f"{spec.name}: cannot tell which item {item!r} means")
+        return False
+    if not sub:
+        edit.whole = _whole_value(spec, annotation, side)
+        return False
+    if spec.kind not in (FieldKind.object, FieldKind.list_object):
+        raise CorrectionError(f"{spec.name} has no parts (got {spec.name}.{sub})")
+    sub_spec = next((s for s in spec.item_fields if s.name == sub), None)
+    if sub_spec is None:
+        raise CorrectionError(f"{spec.name} has no part {sub!r}")
+    item_model = _item_model(annotation)
+    value, _ = parse_typed(sub_spec, item_model.model_fields[sub].annotation, side)
+    index = None
+    if spec.kind is FieldKind.list_object:
+        match = _PREDICTED_ITEM.search(item)
+        if not match:
+            raise CorrectionError(f"{spec.name}.{sub}: no predicted item named in {item!r}")
+        index = int(match.group(1)) - 1
+    edit.items.setdefault(index, {})[sub] = value
+    return False
+
+
+def _whole_value(spec: FieldSpec, annotation: Any, text: str) -> tuple[Any, str]:
+    """A whole field; objects may come as the audit displays them (`k=v, k=v; k=v`)."""
+    raw = text.strip()
+    is_display = raw and raw[0] not in "{[" and raw.lower() not in _NOT_REPORTED
+    if spec.kind is FieldKind.object and is_display:
+        return _item_value(spec, annotation, raw), "reported"
+    if spec.kind is FieldKind.list_object and is_display:
+        items = [_item_value(spec, annotation, part) for part in raw.split("; ")]
+        return _validated(spec, annotation, items, text), "reported"
+    return parse_typed(spec, annotation, text)
+
+
+def _item_value(spec: FieldSpec, annotation: Any, text: str) -> dict[str, Any]:
+    """A whole item of a list of objects: JSON, or the audit's `key=value, ...` display."""
+    item_model = _item_model(annotation)
+    raw = text.strip()
+    if raw.startswith("{"):
+        candidate = _json(spec, raw)
+    else:
+        candidate = {}
+        for part in raw.split(", "):
+            key, eq, value = part.partition("=")
+            if not eq or key.strip() not in item_model.model_fields:
+                raise CorrectionError(f"{spec.name}: cannot read item {text!r} (give JSON)")
+            sub_spec = next(s for s in spec.item_fields if s.name == key.strip())
+            annotation_ = item_model.model_fields[key.strip()].annotation
+            candidate[key.strip()] = parse_typed(sub_spec, annotation_, value)[0]
+    return _validated(spec, item_model, candidate, text)
+
+
+def _final_value(form: Form, spec: FieldSpec, base: Any, edit: _FieldEdit) -> tuple[Any, str]:
+    if edit.whole is not None and not (
+        edit.items or edit.replaced or edit.removed or edit.appended
+    ):
+        return edit.whole
+    value = edit.whole[0] if edit.whole is not None else base
+    if spec.kind is FieldKind.object:
+        merged = dict(value or {})
+        merged.update(edit.items.get(None, {}))
+        value = merged
+    elif spec.kind is FieldKind.list_object:
+        items = [dict(i) for i in (value or [])]
+        for index in [*edit.items, *edit.replaced]:
+            if index is None or not 0 <= index < len(items):
+                raise CorrectionError(
+                    f"{spec.name}: the record has no item #{(index or 0) + 1} any more; "
+                    "re-run the audit on the current records"
+                )
+        for index, parts in edit.items.items():
+            assert index is not None
+            items[index].update(parts)
+        for index, replacement in edit.replaced.items():
+            items[index] = replacement
+        items = [item for i, item in enumerate(items) if i not in edit.removed]
+        value = items + edit.appended
+    annotation = form.model.model_fields[spec.name].annotation
+    final = _validated(spec, annotation, value, json.dumps(value, default=str))
+    return final, "reported" if final not in (None, []) else "not_reported"
+
+
+def _item_model(annotation: Any) -> type[BaseModel]:
+    """The pydantic class inside `Model | None` or `list[Model] | None`."""
+    stack = [annotation]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            return current
+        stack.extend(typing.get_args(current))
+    raise CorrectionError(f"no object type in {annotation!r}")
+
+
+def _unguard(text: str) -> str:
+    """Undo the spreadsheet formula guard (`'=...`) the audit writes on risky cells."""
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+        return text[1:]
+    return text
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except FileNotFoundError:
+        raise InputError(path, "file not found") from None
+    with handle:
+        reader = csv.DictReader(handle)
+        missing = {"paper_id", "field", "adjudication"} - set(reader.fieldnames or [])
+        if missing:
+            raise InputError(path, f"missing column(s) {', '.join(sorted(missing))}")
+        yield from enumerate(reader, start=2)

@@ -1,0 +1,239 @@
+"""`litextract export`: the current records as a table a review team can use.
+
+One row per paper (per target for targeted forms). Each form field gives a value
+column plus `<field>__status`, `<field>__quote` and `<field>__page`; lists read
+as `a; b`, objects as compact JSON; provenance columns say which model made the
+row, which version it is and which fields a human corrected. CSV is UTF-8 with
+a BOM and guarded against formula injection, so spreadsheet programs open it
+safely; every file is written atomically.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from extractor.review.config import atomic_write_bytes
+from extractor.review.records import CurrentRecord, current_records
+from extractor.store import ReviewStore
+from schemas.form import FieldKind, Form
+
+FORMATS = ("csv", "jsonl", "xlsx", "parquet")
+# Spreadsheets run cells starting with these as formulas (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_TARGET_SKIP = {"paper_id", "target_id"}
+
+
+def export_review(store: ReviewStore, form: Form, fmt: str, out: Path) -> int:
+    """Write the current records of the review's active papers to `out`; returns the row count."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r} (use {', '.join(FORMATS)})")
+    active = {p.paper_id for p in store.papers("parsed")}
+    records = [
+        rec
+        for key, rec in sorted(current_records(store).items(), key=lambda kv: _order(kv[0]))
+        if key[0] in active
+    ]
+    writer: dict[str, Callable[[Form, list[CurrentRecord], Path], None]] = {
+        "csv": _write_csv,
+        "jsonl": _write_jsonl,
+        "xlsx": _write_xlsx,
+        "parquet": _write_parquet,
+    }
+    writer[fmt](form, records, out)
+    return len(records)
+
+
+def columns(form: Form, records: list[CurrentRecord]) -> list[tuple[str, str]]:
+    """(column name, kind) in output order; kind drives typing in xlsx/parquet."""
+    cols: list[tuple[str, str]] = [("paper_id", "string")]
+    if form.targeted:
+        cols.append(("target_id", "string"))
+        target_keys: list[str] = []
+        for rec in records:
+            for k in rec.target or {}:
+                if k not in _TARGET_SKIP and k not in target_keys:
+                    target_keys.append(k)
+        cols += [(k, "string") for k in target_keys]
+    for spec in form.fields:
+        kind = spec.kind.value if spec.kind in _SCALAR else "string"
+        cols += [
+            (spec.name, kind),
+            (f"{spec.name}__status", "string"),
+            (f"{spec.name}__quote", "string"),
+            (f"{spec.name}__page", "string"),
+        ]
+    cols += [
+        ("model", "string"),
+        ("version", "integer"),
+        ("corrected", "string"),
+        ("corrected_by", "string"),
+        ("extracted_at", "string"),
+    ]
+    return cols
+
+
+_SCALAR = {FieldKind.integer, FieldKind.number, FieldKind.boolean}
+
+
+def flat_row(form: Form, rec: CurrentRecord) -> dict[str, Any]:
+    row: dict[str, Any] = {"paper_id": rec.paper_id}
+    if form.targeted:
+        row["target_id"] = rec.target_id
+        for k, v in (rec.target or {}).items():
+            if k not in _TARGET_SKIP:
+                row[k] = v
+    for spec in form.fields:
+        cell = rec.record.get(spec.name) or {}
+        evidence = cell.get("evidence") or []
+        row[spec.name] = _readable(spec.kind, cell.get("value"))
+        row[f"{spec.name}__status"] = cell.get("status")
+        row[f"{spec.name}__quote"] = " | ".join(e.get("quote", "") for e in evidence) or None
+        pages = [str(e["page"]) for e in evidence if e.get("page") is not None]
+        row[f"{spec.name}__page"] = "; ".join(dict.fromkeys(pages)) or None
+    model = rec.model_version
+    row["model"] = rec.model
+    row["version"] = rec.version
+    row["corrected"] = "; ".join(sorted(rec.corrected)) or None
+    row["corrected_by"] = (
+        "; ".join(sorted({c.corrected_by for c in rec.corrected.values()})) or None
+    )
+    row["extracted_at"] = model.created_at if model else None
+    return row
+
+
+def _readable(kind: FieldKind, value: Any) -> Any:
+    if value is None:
+        return None
+    if kind in (FieldKind.list_string, FieldKind.list_enum):
+        return "; ".join(str(v) for v in value)
+    if kind in (FieldKind.object, FieldKind.list_object):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return value
+
+
+def guard_formula(value: Any) -> Any:
+    """Prefix text a spreadsheet would evaluate with `'`; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def _order(key: tuple[str, str | None]) -> tuple[str, int, str]:
+    # Natural order of target ids ("2" before "10").
+    target = key[1] or ""
+    return (key[0], int(target) if target.isdigit() else -1, target)
+
+
+def _csv_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(guard_formula(value))
+
+
+def _write_csv(form: Form, records: list[CurrentRecord], out: Path) -> None:
+    names = [name for name, _ in columns(form, records)]
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(names)
+    for rec in records:
+        row = flat_row(form, rec)
+        writer.writerow([_csv_text(row.get(name)) for name in names])
+    # The BOM tells Excel the file is UTF-8 (otherwise accents and symbols are garbled).
+    atomic_write_bytes(out, buffer.getvalue().encode("utf-8-sig"))
+
+
+def _write_jsonl(form: Form, records: list[CurrentRecord], out: Path) -> None:
+    lines = []
+    for rec in records:
+        lines.append(
+            json.dumps(
+                {
+                    "paper_id": rec.paper_id,
+                    "target_id": rec.target_id,
+                    "target": rec.target,
+                    "record": rec.record,
+                    "version": rec.version,
+                    "model": rec.model,
+                    "corrected": {
+                        name: {"by": c.corrected_by, "why": c.why, "at": c.created_at}
+                        for name, c in rec.corrected.items()
+                    },
+                    "provenance": rec.model_version.provenance if rec.model_version else None,
+                },
+                ensure_ascii=False,
+            )
+        )
+    atomic_write_bytes(out, ("\n".join(lines) + ("\n" if lines else "")).encode("utf-8"))
+
+
+def _write_xlsx(form: Form, records: list[CurrentRecord], out: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    cols = columns(form, records)
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = form.name[:31]
+    sheet.append([name for name, _ in cols])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "B2"
+    for rec in records:
+        row = flat_row(form, rec)
+        values = []
+        for name, _ in cols:
+            value = row.get(name)
+            if isinstance(value, str):
+                value = guard_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
+            values.append(value)
+        sheet.append(values)
+    _atomic_save(out, workbook.save)
+
+
+def _write_parquet(form: Form, records: list[CurrentRecord], out: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    types = {"integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
+    cols = columns(form, records)
+    schema = pa.schema([(name, types.get(kind, pa.string())) for name, kind in cols])
+    rows = []
+    for rec in records:
+        row = flat_row(form, rec)
+        rows.append(
+            {
+                name: (
+                    str(row[name])
+                    if kind == "string" and row.get(name) is not None
+                    else row.get(name)
+                )
+                for name, kind in cols
+            }
+        )
+    table = pa.Table.from_pylist(rows, schema=schema)
+    _atomic_save(out, lambda tmp: pq.write_table(table, tmp))
+
+
+def _atomic_save(out: Path, save: Callable[[str], None]) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    try:
+        save(tmp)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,213 @@
+"""Custom extraction forms written in YAML, turned into pydantic models at run time.
+
+    name: ai_diagnostic_accuracy
+    version: "1.0"
+    description: Diagnostic accuracy of AI models
+    guidance: A value the paper does not state is null.
+    targeted: false
+    fields:
+      - name: index_test
+        type: string
+        description: the AI model evaluated
+        group: test
+      - name: reference_standard
+        type: enum
+        choices: {histopathology: biopsy-proven, follow_up: clinical follow-up}
+      - name: accuracy
+        type: list[object]
+        align_on: [metric]
+        fields:
+          - {name: metric, type: enum, choices: [sensitivity, specificity, auc]}
+          - {name: value, type: number, tolerance: {rel: 0.02}}
+
+The resulting class goes through `Form.from_model`, exactly like a built-in form.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model, field_validator
+
+from extractor.errors import InputError
+from schemas.form import Form, form_field
+
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_SCALARS: dict[str, type] = {"string": str, "integer": int, "number": float, "boolean": bool}
+TYPES = (*_SCALARS, "enum", "list[string]", "list[enum]", "object", "list[object]")
+
+
+class _Tolerance(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    rel: float | None = None
+    abs: float | None = None
+
+
+class _FieldDef(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    type: str
+    description: str = ""
+    group: str = "main"
+    choices: list[str] | dict[str, str] | None = None
+    tolerance: float | _Tolerance | None = None
+    aliases: dict[str, str] | None = None
+    align_on: list[str] | None = None
+    fields: list[dict[str, Any]] | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _valid_name(cls, name: str) -> str:
+        if not _NAME.match(name) or keyword.iskeyword(name) or name.startswith("model_"):
+            raise ValueError("must be an identifier (letters, digits, _), not starting with model_")
+        return name
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, kind: str) -> str:
+        kind = kind.replace(" ", "")
+        if kind not in TYPES:
+            raise ValueError(f"unknown type {kind!r} (known: {', '.join(TYPES)})")
+        return kind
+
+
+class _FormDef(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    version: str = "1.0"
+    description: str = ""
+    guidance: str = ""
+    targeted: bool = False
+    fields: list[Any]
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_text(cls, version: Any) -> Any:
+        return str(version) if isinstance(version, int | float) else version
+
+
+def _one_line(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"])
+        parts.append(f"{where}: {err['msg']}" if where else err["msg"])
+    return "; ".join(parts)
+
+
+def _field_label(raw: Any, index: int) -> str:
+    if isinstance(raw, dict) and isinstance(raw.get("name"), str):
+        return f"field {raw['name']!r}"
+    return f"field #{index + 1}"
+
+
+def _annotation(fd: _FieldDef, path: Path, label: str, model_name: str) -> Any:
+    kind = fd.type
+    if kind in ("enum", "list[enum]"):
+        if not fd.choices:
+            raise InputError(path, f"{label}: type {kind} needs choices")
+        values = tuple(fd.choices)
+        if len(set(values)) != len(values):
+            raise InputError(path, f"{label}: duplicate choices")
+        literal = Literal[values]  # type: ignore[valid-type]
+        return list[literal] if kind == "list[enum]" else literal  # type: ignore[valid-type]
+    if fd.choices:
+        raise InputError(path, f"{label}: choices are only allowed for enum types")
+    if kind in _SCALARS:
+        return _SCALARS[kind]
+    if kind == "list[string]":
+        return list[str]
+    if not fd.fields:
+        raise InputError(path, f"{label}: type {kind} needs nested fields")
+    item = _build_model(fd.fields, path, f"{model_name}_{fd.name}", label_prefix=f"{label}.")
+    return list[item] if kind == "list[object]" else item  # type: ignore[valid-type]
+
+
+def _field_info(fd: _FieldDef, path: Path, label: str, nested_names: set[str]) -> Any:
+    tol_rel = tol_abs = None
+    if isinstance(fd.tolerance, float | int):
+        tol_rel = float(fd.tolerance)
+    elif isinstance(fd.tolerance, _Tolerance):
+        tol_rel, tol_abs = fd.tolerance.rel, fd.tolerance.abs
+    if fd.tolerance is not None and fd.type not in ("integer", "number"):
+        raise InputError(path, f"{label}: tolerance only applies to integer or number fields")
+    if fd.align_on:
+        if fd.type != "list[object]":
+            raise InputError(path, f"{label}: align_on only applies to list[object] fields")
+        unknown = [a for a in fd.align_on if a not in nested_names]
+        if unknown:
+            raise InputError(path, f"{label}: align_on names unknown nested fields {unknown}")
+    return form_field(
+        fd.description,
+        group=fd.group,
+        tolerance_rel=tol_rel,
+        tolerance_abs=tol_abs,
+        aliases=fd.aliases,
+        align_on=fd.align_on,
+        choice_definitions=fd.choices if isinstance(fd.choices, dict) else None,
+    )
+
+
+def _build_model(
+    raw_fields: list[Any], path: Path, model_name: str, *, label_prefix: str = "", doc: str = ""
+) -> type[BaseModel]:
+    if not raw_fields:
+        raise InputError(path, f"{label_prefix or ''}fields: at least one field is needed")
+    definitions: dict[str, Any] = {}
+    for index, raw in enumerate(raw_fields):
+        label = label_prefix + _field_label(raw, index)
+        if not isinstance(raw, dict):
+            raise InputError(path, f"{label}: expected a mapping with name and type")
+        try:
+            fd = _FieldDef.model_validate(raw)
+        except ValidationError as exc:
+            raise InputError(path, f"{label}: {_one_line(exc)}") from None
+        if fd.name in definitions:
+            raise InputError(path, f"{label}: duplicate field name")
+        annotation = _annotation(fd, path, label, model_name)
+        nested = {str(f.get("name")) for f in fd.fields or [] if isinstance(f, dict)}
+        definitions[fd.name] = (annotation | None, _field_info(fd, path, label, nested))
+    return create_model(
+        model_name,
+        __config__=ConfigDict(extra="forbid"),
+        __doc__=doc or None,
+        **definitions,
+    )
+
+
+def load_yaml_form(path: str | Path) -> Form:
+    """Read a YAML form; any problem is an `InputError` naming the file and the field."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(path, f"cannot read form: {exc.strerror or exc}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        raise InputError(path, f"not valid YAML{where}") from None
+    if not isinstance(data, dict):
+        raise InputError(path, "a form must be a YAML mapping with name and fields")
+    try:
+        spec = _FormDef.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(path, _one_line(exc)) from None
+    if not _NAME.match(spec.name):
+        raise InputError(path, f"name: {spec.name!r} must be an identifier")
+    class_name = "".join(part.capitalize() for part in spec.name.split("_")) or "CustomForm"
+    model = _build_model(spec.fields, path, class_name, doc=spec.description)
+    try:
+        return Form.from_model(
+            model,
+            name=spec.name,
+            version=spec.version,
+            guidance=spec.guidance,
+            targeted=spec.targeted,
+        )
+    except TypeError as exc:  # a type combination Form cannot describe
+        raise InputError(path, str(exc)) from None

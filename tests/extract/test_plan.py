@@ -1,0 +1,73 @@
+"""Context planning: whole paper when it fits, otherwise the relevant blocks within budget."""
+
+from __future__ import annotations
+
+from extract_helpers import make_document
+
+from extractor.extract import Target
+from extractor.plan import estimate_tokens, plan_context
+from schemas.registry import load_form
+
+RCT = load_form("rct_outcomes")
+FM = load_form("fm_imaging")
+
+
+def _long_trial():
+    padding = " ".join(
+        f"Background sentence number {i} on the history of the field." for i in range(400)
+    )
+    return make_document(
+        [
+            "A trial of exercise for knee pain\n\n"
+            "Abstract\nWe randomised 80 adults to exercise or usual care.",
+            f"Introduction\n{padding}",
+            "Methods\nAdults with knee osteoarthritis; 40 per group were analysed.",
+            f"Discussion\n{padding}",
+            "Results\nPain score at 12 weeks was 3.1 (SD 1.2) with exercise"
+            " and 4.5 (SD 1.4) with usual care.",
+            f"References\n{padding}",
+        ]
+    )
+
+
+def test_whole_paper_when_it_fits() -> None:
+    doc = make_document(["Abstract\nShort paper.", "Results\n12 of 60."])
+    ctx = plan_context(doc, RCT.fields, None, max_tokens=24_000)
+    assert ctx.whole and ctx.text == doc.text
+
+
+def test_over_budget_keeps_relevant_sections_within_budget() -> None:
+    doc = _long_trial()
+    assert estimate_tokens(doc.text) > 6000
+    target = Target(
+        paper_id="PMC1",
+        target_id="1",
+        intervention="exercise",
+        comparator="usual care",
+        outcome="pain score",
+    )
+    ctx = plan_context(doc, RCT.fields, target, max_tokens=2000)
+    assert not ctx.whole
+    assert ctx.tokens <= 2000
+    assert "Pain score at 12 weeks was 3.1 (SD 1.2)" in ctx.text
+    assert "40 per group were analysed" in ctx.text
+    assert "We randomised 80 adults" in ctx.text
+    # Spans are in reading order and point into Document.text.
+    assert [s for s, _ in ctx.spans] == sorted(s for s, _ in ctx.spans)
+    for start, end in ctx.spans:
+        assert doc.text[start:end] in ctx.text
+
+
+def test_budget_is_respected_at_every_size() -> None:
+    doc = _long_trial()
+    for budget in (1000, 1500, 3000, 5000):
+        ctx = plan_context(doc, FM.groups["evaluation"], None, max_tokens=budget)
+        assert ctx.tokens <= budget
+        assert ctx.text.strip()
+
+
+def test_references_come_last() -> None:
+    doc = _long_trial()
+    ctx = plan_context(doc, RCT.fields, None, max_tokens=3000)
+    refs = next(s for s in doc.sections if s.heading == "References")
+    assert not any(start >= refs.char_start for start, _ in ctx.spans)

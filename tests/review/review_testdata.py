@@ -1,0 +1,125 @@
+"""Review-test helpers: tiny PDFs, a small form, a fake extractor and a fake parser."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any, Literal
+
+import pymupdf
+from pydantic import BaseModel, ConfigDict
+
+from extractor.document import Document, Metadata, SourceInfo
+from extractor.review.update import Pipeline
+from schemas.extracted import Evidence, Extracted, Status
+from schemas.form import Form, form_field
+from schemas.record import Provenance, RecordLine, TokenUsage
+
+
+class Arm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = form_field("arm name")
+    size: int | None = form_field("participants")
+
+
+class Mini(BaseModel):
+    """A small form with one field of most kinds."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: str | None = form_field("paper title", group="identity")
+    year: int | None = form_field("year", group="identity")
+    modalities: list[Literal["ct", "mri", "xray"]] | None = form_field("modalities", group="data")
+    score: float | None = form_field("headline score", group="data")
+    public: bool | None = form_field("data public", group="data")
+    arms: list[Arm] | None = form_field("trial arms", group="data")
+
+
+MINI_FORM = Form.from_model(Mini, name="mini", version="1.0")
+
+
+def write_pdf(path: Path, title: str, body: str = "", *, doi: str | None = None) -> Path:
+    """A one-page PDF whose first line is the title (PyMuPDF writes it)."""
+    doc = pymupdf.open()
+    page = doc.new_page()
+    text = title + "\n\n" + (f"doi: {doi}\n" if doi else "") + body
+    page.insert_text((50, 72), text, fontsize=10)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(path)
+    doc.close()
+    return path
+
+
+def fake_parse(path: Path) -> Document:
+    """Document with the PDF's text; title = first line, DOI from a 'doi:' line."""
+    data = path.read_bytes()
+    with pymupdf.open(path) as pdf:
+        text = "".join(page.get_text() for page in pdf)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    doi = next((line[4:].strip() for line in lines if line.startswith("doi:")), None)
+    return Document(
+        source=SourceInfo(path=str(path), sha256=hashlib.sha256(data).hexdigest(), pages=1),
+        metadata=Metadata(title=lines[0] if lines else None, doi=doi),
+        text=text,
+    )
+
+
+class FakeExtractor:
+    """Answers from the document text; counts calls; can fail for chosen papers."""
+
+    def __init__(self, form: Form = MINI_FORM, prompt_hash: str = "prompt-1") -> None:
+        self.form = form
+        self.prompt_hash = prompt_hash
+        self.calls: list[str] = []
+        self.fail_on: set[str] = set()
+        self.score = 0.5
+
+    def extract(self, document: Document, target: Any = None) -> RecordLine:
+        self.calls.append(document.paper_id)
+        if document.paper_id in self.fail_on:
+            raise RuntimeError(f"model said no for {document.paper_id}")
+        quote = (document.metadata.title or "")[:40]
+        record = {
+            "title": Extracted(
+                value=document.metadata.title,
+                status=Status.reported,
+                evidence=[Evidence(quote=quote, page=1, grounded=True)],
+            ),
+            "year": Extracted(value=2021, status=Status.reported),
+            "modalities": Extracted(value=["ct", "mri"], status=Status.reported),
+            "score": Extracted(value=self.score, status=Status.reported),
+            "public": Extracted(value=True, status=Status.reported),
+            "arms": Extracted(value=[{"name": "A", "size": 10}], status=Status.reported),
+        }
+        provenance = Provenance(
+            paper_sha256=document.source.sha256,
+            form=self.form.name,
+            form_version=self.form.version,
+            form_hash=self.form.hash,
+            prompt_name="extract",
+            prompt_hash=self.prompt_hash,
+            backend="fake",
+            model="fake-model",
+            usage=TokenUsage(prompt_tokens=100, completion_tokens=20),
+            cost_usd=0.001,
+            requests=1,
+        )
+        return RecordLine(
+            paper_id=document.paper_id,
+            target_id=target.target_id if target is not None else None,
+            record=record,
+            provenance=provenance,
+        )
+
+
+def fake_pipeline(extractor: FakeExtractor, *, model: str = "fake-model") -> Pipeline:
+    def parse_many(paths: list[Path]) -> Any:
+        for path in paths:
+            yield path, fake_parse(path)
+
+    return Pipeline(
+        form=extractor.form,
+        extractor=extractor,
+        backend="fake",
+        model=model,
+        parse_many=parse_many,
+    )

@@ -1,0 +1,105 @@
+"""Exports: one row per paper, readable lists, evidence columns, safe CSV, typed xlsx/parquet."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from openpyxl import load_workbook
+from review_testdata import MINI_FORM, FakeExtractor, fake_pipeline, write_pdf
+from rich.console import Console
+
+from extractor.review.corrections import Correction, apply_corrections
+from extractor.review.export import export_review, guard_formula
+from extractor.review.update import run_update
+from extractor.store import ReviewStore
+
+QUIET = Console(quiet=True)
+SAME_TITLE = "Self-Supervised Pretraining of Brain MRI Encoders"
+NASTY_TITLE = '=HYPERLINK("http://evil") Müller, "quoted"; CT-based study'
+
+
+@pytest.fixture
+def filled(review: Path) -> Path:
+    write_pdf(review / "papers" / "p0.pdf", NASTY_TITLE)
+    write_pdf(review / "papers" / "p1.pdf", "Self-Supervised Pretraining of Brain MRI Encoders")
+    write_pdf(
+        review / "papers" / "p2-copy.pdf", "Self-Supervised Pretraining of Brain MRI Encoders"
+    )
+    run_update(review, pipeline=fake_pipeline(FakeExtractor()), console=QUIET, progress=False)
+    with ReviewStore(review / "review.sqlite") as store:
+        apply_corrections(
+            store, MINI_FORM, [Correction("p1", "year", 2019, "reported", "ana", "checked")]
+        )
+    return review
+
+
+def _export(review: Path, fmt: str) -> Path:
+    out = review / "exports" / f"records.{fmt}"
+    with ReviewStore(review / "review.sqlite") as store:
+        assert export_review(store, MINI_FORM, fmt, out) == 2  # the duplicate is left out
+    return out
+
+
+def test_csv_opens_cleanly_in_spreadsheets(filled: Path) -> None:
+    out = _export(filled, "csv")
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for Excel
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert [r["paper_id"] for r in rows] == ["p0", "p1"]
+    p0, p1 = rows
+    assert p0["title"] == "'" + NASTY_TITLE  # formula guard; quotes/semicolons survive
+    assert p0["title__quote"].startswith("'=HYPERLINK")
+    assert p0["title__page"] == "1" and p0["title__status"] == "reported"
+    assert p0["modalities"] == "ct; mri"
+    assert json.loads(p0["arms"]) == [{"name": "A", "size": 10}]
+    assert p0["public"] == "true" and p0["score"] == "0.5"
+    assert (p0["model"], p0["version"], p0["corrected"]) == ("fake-model", "1", "")
+    assert (p1["year"], p1["version"], p1["corrected"], p1["corrected_by"]) == (
+        "2019",
+        "2",
+        "year",
+        "ana",
+    )
+
+
+def test_formula_guard_keeps_numbers() -> None:
+    assert guard_formula("-1.5") == "-1.5"
+    assert guard_formula("+3e-2") == "+3e-2"
+    assert guard_formula("-x") == "'-x"
+    assert guard_formula("@SUM(A1)") == "'@SUM(A1)"
+    assert guard_formula(-2) == -2
+
+
+def test_xlsx_is_typed_and_guarded(filled: Path) -> None:
+    sheet = load_workbook(_export(filled, "xlsx")).active
+    assert sheet is not None
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, [c.value for c in row], strict=True)) for row in sheet.iter_rows(2)]
+    assert rows[0]["title"] == "'" + NASTY_TITLE  # text, never a formula
+    assert sheet.cell(2, header.index("title") + 1).data_type == "s"
+    assert rows[1]["year"] == 2019 and rows[0]["score"] == 0.5 and rows[0]["public"] is True
+
+
+def test_parquet_and_jsonl(filled: Path) -> None:
+    table = pq.read_table(_export(filled, "parquet"))
+    assert table.schema.field("year").type == "int64"
+    assert table.schema.field("score").type == "double"
+    assert table.column("title").to_pylist()[0] == NASTY_TITLE  # no guard in data formats
+    lines = _export(filled, "jsonl").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    assert records[1]["record"]["year"]["value"] == 2019
+    assert records[1]["corrected"]["year"]["by"] == "ana"
+    assert records[0]["record"]["title"]["evidence"][0]["page"] == 1
+
+
+def test_export_replaces_atomically(filled: Path) -> None:
+    out = _export(filled, "csv")
+    first = out.read_bytes()
+    _export(filled, "csv")
+    assert out.read_bytes() == first
+    assert sorted(p.name for p in out.parent.iterdir()) == ["records.csv"]  # no temp files left
