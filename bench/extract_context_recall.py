@@ -20,6 +20,7 @@ import sys
 import time
 from pathlib import Path
 
+from extractor.document import Document
 from extractor.extract import Target
 from extractor.pdf import parse_pdf
 from extractor.plan import estimate_tokens, plan_context
@@ -68,6 +69,9 @@ def gold_numbers(row: dict) -> list[float]:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--budgets", default="6000,4000,3000,2000,1500")
+    parser.add_argument(
+        "--parsed", type=Path, help="folder to keep parsed Documents in (reused when present)"
+    )
     args = parser.parse_args()
     if not GOLD.exists():
         print(f"corpus not found at {CORPUS}: nothing to measure")
@@ -83,8 +87,14 @@ def main() -> int:
     documents = {}
     for paper_id in sorted(by_paper):
         path = PDFS / f"{paper_id}.pdf"
-        if path.exists():
+        kept = args.parsed / f"{paper_id}.json" if args.parsed else None
+        if kept is not None and kept.exists():
+            documents[paper_id] = Document.model_validate_json(kept.read_text())
+        elif path.exists():
             documents[paper_id] = parse_pdf(path)
+            if kept is not None:
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                kept.write_text(documents[paper_id].model_dump_json())
     parse_seconds = time.perf_counter() - started
 
     whole_tokens = [estimate_tokens(d.text) for d in documents.values()]

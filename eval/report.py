@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 
 from eval.audit import AuditResult, Estimate, FieldMetrics
 from eval.compare import CLASSES
@@ -105,6 +106,11 @@ def _ci(estimate: Estimate | None, digits: int = 3) -> str:
     return f"[{estimate.ci_low:.{digits}f}, {estimate.ci_high:.{digits}f}]"
 
 
+def _breakable(name: str) -> Markup:
+    """A field name that may wrap after "_" or "." instead of mid-word."""
+    return Markup(str(escape(name)).replace("_", "_<wbr>").replace(".", ".<wbr>"))
+
+
 def render_html(result: AuditResult) -> str:
     env = Environment(
         # A path, not a package lookup: under pytest a tests/ folder can shadow the package name.
@@ -115,6 +121,7 @@ def render_html(result: AuditResult) -> str:
     )
     env.filters["num"] = _fmt
     env.filters["ci"] = _ci
+    env.filters["breakable"] = _breakable
     rows = [{"m": m, "bar": _bar(m)} for m in result.fields]
     # Only the statistic columns that apply to at least one field of this form.
     shown = {

@@ -65,6 +65,7 @@ class Block:
     end: int
     heading: str
     is_table: bool
+    major: str = ""  # the last known kind of heading above it ("Results" over "3.2 Pain")
 
 
 @dataclass(frozen=True)
@@ -124,23 +125,32 @@ def blocks(document: Document, max_block_chars: int = 6000) -> list[Block]:
         cuts.update((start, end or start))
     edges = sorted(c for c in cuts if 0 <= c <= len(text))
     out: list[Block] = []
+    major = ""
     for a, b in pairwise(edges):
         section = document.section_at(a)
         heading = section.heading if section else ("front matter" if a == 0 else "")
+        if _heading_weight(heading) is not None:
+            major = heading
         in_table = any(s <= a < (e or s) for s, e in tables)
         for s, e in _split_long(a, b, text, max_block_chars):
             if text[s:e].strip():
-                out.append(Block(s, e, heading, in_table))
+                out.append(Block(s, e, heading, in_table, major))
     return out
 
 
-def _score(block: Block, text: str, group_terms: set[str], target_terms: set[str]) -> float:
-    heading = block.heading.lower()
-    score = 0.0
+def _heading_weight(heading: str) -> float | None:
+    lowered = heading.lower()
     for pattern, weight in _HEADING_WEIGHT:
-        if pattern.search(heading):
-            score += weight
-            break
+        if pattern.search(lowered):
+            return weight
+    return None
+
+
+def _score(block: Block, text: str, group_terms: set[str], target_terms: set[str]) -> float:
+    # A subsection without a telling name ("3.2 Pain at 12 weeks") counts as its parent.
+    score = _heading_weight(block.heading)
+    if score is None:
+        score = _heading_weight(block.major) or 0.0
     if block.is_table:
         score += 2.0
     if block.start == 0:
@@ -171,7 +181,7 @@ def plan_context(
     if any(f.kind in (FieldKind.integer, FieldKind.number) for f in fields):
         group_terms |= {"table", "mean", "n"}
     budget_chars = max_tokens * 4
-    candidates = blocks(document, max_block_chars=max(400, budget_chars // 6))
+    candidates = blocks(document, max_block_chars=2000)
     ranked = sorted(
         candidates,
         key=lambda b: -_score(b, text[b.start : b.end], group_terms, target_terms),

@@ -44,7 +44,10 @@ def _open(root: Path) -> tuple[ReviewConfig, ReviewStore]:
 def _load_form(root: Path, config: ReviewConfig) -> Any:
     from schemas.registry import load_form
 
-    return load_form(config.form_ref(root))
+    try:
+        return load_form(config.form_ref(root))
+    except ValueError as exc:
+        raise InputError(ReviewPaths(root).config, str(exc)) from None
 
 
 @app.command()
@@ -192,6 +195,9 @@ def update(
         summary = run_update(review_dir, console=err, progress=progress)
     except LitextractError as exc:
         raise _fail(str(exc)) from None
+    except KeyboardInterrupt:
+        err.print("interrupted: finished records are saved; run `update` again to resume")
+        raise typer.Exit(130) from None
     table = Table(title=f"{review_dir.name}: update run {summary.run_id}", show_header=False)
     table.add_column(style="bold")
     table.add_column()

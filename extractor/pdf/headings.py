@@ -41,7 +41,7 @@ _NOT_SECTIONS = re.compile(
     re.IGNORECASE,
 )
 _ABSTRACT_PARTS = re.compile(
-    r"^(background|objectives?|aims?|purpose|context|introduction|importance|rationale|"
+    r"^(background|objectives?|aims?|purpose|context|importance|rationale|"
     r"methods?|design|setting|participants|patients|interventions?|main outcome measures?|"
     r"materials and methods|patients and methods|research design and methods|"
     r"study design|settings and design|results?|findings|conclusions?|"
@@ -148,7 +148,7 @@ def _is_caps(text: str) -> bool:
 def _distinct(line: Line, body: BodyStyle) -> bool:
     if line.size >= body.size + 0.9:
         return True
-    if line.size < body.size - 1.6:
+    if line.size < body.size - 1.0:  # table cells and footnotes are set smaller
         return False
     if line.bold and not body.bold:
         return True
@@ -270,13 +270,21 @@ def fold_abstract_parts(headings: list[Heading]) -> list[Heading]:
     first = headings[start + 1]
     if not _ABSTRACT_PARTS.match(strip_numbering(first.text)):
         return headings
-    style = _style_key(first.lines[0]) + (bool(first.rest),)
+    style = style_of(first)
+    # labels also used for body sections ("Discussion") mark the body's heading style
+    body_styles = {
+        style_of(h)
+        for h in headings[start + 1 :]
+        if re.match(r"(discussion|acknowledg|references)", strip_numbering(h.text), re.I)
+    }
+    if style in body_styles:
+        return headings
     seen: set[str] = set()
     end = start + 1
     while end < len(headings):
         h = headings[end]
         name = strip_numbering(h.text).lower()
-        if _style_key(h.lines[0]) + (bool(h.rest),) != style or name in seen:
+        if style_of(h) != style or name in seen or h.page > headings[start].page + 1:
             break
         if not _ABSTRACT_PARTS.match(name) and not _NOT_SECTIONS.match(name):
             break

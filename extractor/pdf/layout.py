@@ -18,7 +18,7 @@ from extractor.pdf.text import clean_chars
 _TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
 _BOLD_FLAG = 16
 _ITALIC_FLAG = 2
-_MARGIN_SHARE = 0.09  # top/bottom band where running headers and page numbers live
+_MARGIN_SHARE = 0.12  # top/bottom band where running headers and page numbers live
 
 
 @dataclass

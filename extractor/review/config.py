@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import tomli_w
 
@@ -67,9 +68,19 @@ class ReviewConfig:
     targets: str | None = None
     created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
-    def snapshot(self) -> dict[str, Any]:
-        """What a run records: the settings, without anything secret (there is nothing)."""
+    def settings(self) -> dict[str, Any]:
+        """The settings as written to review.toml."""
         return {k: v for k, v in asdict(self).items() if v is not None}
+
+    def snapshot(self) -> dict[str, Any]:
+        """What a run records: the settings, with any user:password removed from base_url."""
+        data = self.settings()
+        if self.base_url:
+            parts = urlsplit(self.base_url)
+            host = parts.hostname or ""
+            netloc = f"{host}:{parts.port}" if parts.port else host
+            data["base_url"] = urlunsplit(parts._replace(netloc=netloc, query=""))
+        return data
 
     def form_ref(self, root: Path) -> str:
         """The form as `load_form` takes it: a built-in name, or the YAML path in the review."""
@@ -116,7 +127,7 @@ def save_config(root: Path, config: ReviewConfig) -> None:
         "# litextract review settings. API keys are read from the environment\n"
         "# (e.g. OPENAI_API_KEY), never from this file.\n"
     )
-    text = header + tomli_w.dumps(config.snapshot())
+    text = header + tomli_w.dumps(config.settings())
     atomic_write_text(ReviewPaths(root).config, text)
 
 

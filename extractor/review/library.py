@@ -112,7 +112,9 @@ def add_pdf(
     if dest.exists() and sha256_file(dest) != sha:
         # Another paper already uses this file name: keep both, the new one suffixed.
         dest = papers_dir / f"{pdf.stem}__{sha[:8]}{pdf.suffix}"
-    if dest.exists() and store.paper(dest.stem) is not None:
+    if store.paper(dest.stem) is not None:
+        if not dest.exists():
+            _atomic_copy(pdf, dest)  # a removed file comes back; `update` reconciles it
         report.already_present.append(dest.stem)
         return
     if not dest.exists():
@@ -214,7 +216,23 @@ def scan_papers(store: ReviewStore, root: Path) -> ScanReport:
         if paper_id not in seen and row.status != "missing":
             store.update_paper(paper_id, status="missing")
             report.missing.append(paper_id)
+    _promote_orphaned_duplicates(store)
     return report
+
+
+def _promote_orphaned_duplicates(store: ReviewStore) -> None:
+    """A duplicate whose original was removed becomes the paper (or a copy of another)."""
+    active = {p.paper_id for p in store.papers("new", "parsed", "error")}
+    for paper in store.papers("duplicate"):
+        if paper.duplicate_of in active:
+            continue
+        status = "parsed" if store.has_document(paper.sha256) else "new"
+        store.update_paper(paper.paper_id, status=status, duplicate_of=None, duplicate_reason=None)
+        refreshed = store.paper(paper.paper_id)
+        assert refreshed is not None
+        if mark_if_duplicate(store, refreshed):
+            continue
+        active.add(paper.paper_id)
 
 
 # -- reference-manager libraries ---------------------------------------------------------

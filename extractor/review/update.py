@@ -107,8 +107,11 @@ def build_pipeline(root: Path, config: ReviewConfig, *, progress: bool = True) -
     from extractor.pdf import parse_many
     from schemas.registry import load_form
 
-    form = load_form(config.form_ref(root))
-    backend = make_backend(config.backend, config.model, base_url=config.base_url)
+    try:
+        form = load_form(config.form_ref(root))
+        backend = make_backend(config.backend, config.model, base_url=config.base_url)
+    except ValueError as exc:  # unknown form or backend: a settings problem
+        raise InputError(ReviewPaths(root).config, str(exc)) from None
     cache = ResponseCache(ReviewPaths(root).cache)
     extractor = Extractor(form, backend, cache=cache, max_context_tokens=config.max_context_tokens)
     targets = None
@@ -345,6 +348,10 @@ def _extract(
             failed.set_exception(InputError(job.paper.path, "parsed document missing from store"))
             in_flight[failed] = job
             return
+        # Documents are shared by identical files: show the extractor this paper's own path.
+        here = str(store.path.parent / job.paper.path)
+        source = document.source.model_copy(update={"path": here})
+        document = document.model_copy(update={"source": source})
         in_flight[pool.submit(pipeline.extractor.extract, document, job.target)] = job
 
     queue = iter(jobs)

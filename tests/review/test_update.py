@@ -216,3 +216,15 @@ def test_targeted_form_one_record_per_target(review: Path) -> None:
         ["trial", "2", "drug", "placebo", "outcome 2"],
         ["trial", "10", "drug", "placebo", "outcome ten"],
     ]
+
+
+def test_duplicate_takes_over_when_the_original_is_removed(review: Path) -> None:
+    papers = review / "papers"
+    write_pdf(papers / "a.pdf", TITLES[0])
+    (papers / "b.pdf").write_bytes((papers / "a.pdf").read_bytes())
+    fake = FakeExtractor()
+    assert _update(review, fake).duplicates == [("b", "a", "same file (sha256)")]
+    (papers / "a.pdf").unlink()
+    summary = _update(review, fake)
+    assert summary.missing == ["a"] and summary.duplicates == []
+    assert fake.calls == ["a", "b"]
