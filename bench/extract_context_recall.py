@@ -98,13 +98,19 @@ def main() -> int:
     parse_seconds = time.perf_counter() - started
 
     whole_tokens = [estimate_tokens(d.text) for d in documents.values()]
-    print(f"papers: {len(documents)}  targets: {sum(len(by_paper[p]) for p in documents)}  "
-          f"(parsed in {parse_seconds:.0f} s)")
-    print(f"whole paper: median {statistics.median(whole_tokens):.0f} tokens, "
-          f"max {max(whole_tokens)}, mean {statistics.mean(whole_tokens):.0f}")
+    print(
+        f"papers: {len(documents)}  targets: {sum(len(by_paper[p]) for p in documents)}  "
+        f"(parsed in {parse_seconds:.0f} s)"
+    )
+    print(
+        f"whole paper: median {statistics.median(whole_tokens):.0f} tokens, "
+        f"max {max(whole_tokens)}, mean {statistics.mean(whole_tokens):.0f}"
+    )
     print()
-    print(f"{'budget':>8} {'recall':>7} {'vs whole':>9} {'tokens/call':>12} {'share':>6} "
-          f"{'planned':>8} {'plan ms':>8}")
+    print(
+        f"{'budget':>8} {'recall':>7} {'vs whole':>9} {'tokens/call':>12} {'share':>6} "
+        f"{'planned':>8} {'plan ms':>8}"
+    )
     results = {}
     for budget in [None, *budgets]:
         found = total = 0

@@ -181,7 +181,7 @@ def plan_context(
     if any(f.kind in (FieldKind.integer, FieldKind.number) for f in fields):
         group_terms |= {"table", "mean", "n"}
     budget_chars = max_tokens * 4
-    candidates = blocks(document, max_block_chars=2000)
+    candidates = blocks(document, max_block_chars=max(400, budget_chars // 6))
     ranked = sorted(
         candidates,
         key=lambda b: -_score(b, text[b.start : b.end], group_terms, target_terms),

@@ -35,6 +35,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, create_model, field
 
 from extractor.errors import InputError
 from schemas.form import Form, form_field
+from schemas.strict import check_strict_schema, draft_schema
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _SCALARS: dict[str, type] = {"string": str, "integer": int, "number": float, "boolean": bool}
@@ -202,7 +203,7 @@ def load_yaml_form(path: str | Path) -> Form:
     class_name = "".join(part.capitalize() for part in spec.name.split("_")) or "CustomForm"
     model = _build_model(spec.fields, path, class_name, doc=spec.description)
     try:
-        return Form.from_model(
+        form = Form.from_model(
             model,
             name=spec.name,
             version=spec.version,
@@ -211,3 +212,8 @@ def load_yaml_form(path: str | Path) -> Form:
         )
     except TypeError as exc:  # a type combination Form cannot describe
         raise InputError(path, str(exc)) from None
+    # Fail here, not as an HTTP 400 in the middle of a batch.
+    problems = check_strict_schema(draft_schema(form))
+    if problems:
+        raise InputError(path, f"too large for strict structured output: {problems[0]}")
+    return form

@@ -256,7 +256,8 @@ def ensure_abstract(headings: list[Heading], blocks: list[Block], skip: set[int]
         words = sum(len(line.text.split()) for line in block.lines)
         if words >= 60 and not is_caption(block.lines[0].text):
             line = block.lines[0]
-            return [Heading(lines=[line], text="Abstract", level=1, rest=line.text), *headings]
+            rest = re.sub(r"^(abstract|summary)\b[\s.:\u2014\u2013-]*", "", line.text, flags=re.I)
+            return [Heading(lines=[line], text="Abstract", level=1, rest=rest), *headings]
     return headings
 
 
@@ -316,7 +317,9 @@ def _run_in(line: Line, body: BodyStyle) -> Heading | None:
     if k == 0 or k == len(spans) or spans[k].bold or body.rare_font(spans[k].font):
         return None
     label = normalise_space(prefix)
-    if not label.endswith(_RUN_IN_END) or len(label.split()) > 10:
+    if len(label.split()) > 10:
+        return None
+    if not label.endswith(_RUN_IN_END) and not re.fullmatch(r"abstract|summary", label, re.I):
         return None
     text = label.rstrip(".:\u2014\u2013 ").strip()
     if not _plausible_text(text) or len(text) < 3:

@@ -15,7 +15,7 @@ import pymupdf
 from extractor.pdf.text import clean_chars
 
 # Expand ligatures (no TEXT_PRESERVE_LIGATURES), keep only what is on the page.
-_TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
+TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
 _BOLD_FLAG = 16
 _ITALIC_FLAG = 2
 _MARGIN_SHARE = 0.12  # top/bottom band where running headers and page numbers live
@@ -106,7 +106,7 @@ def _is_italic(span: dict) -> bool:
 
 
 def read_page(page: pymupdf.Page, number: int) -> PageLayout:
-    data = page.get_text("dict", flags=_TEXT_FLAGS)
+    data = page.get_text("dict", flags=TEXT_FLAGS)
     width, height = page.rect.width, page.rect.height
     blocks: list[Block] = []
     for raw in data["blocks"]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from extractor.document import Metadata
 from extractor.pdf.layout import Block, Line
@@ -119,6 +120,11 @@ def _year(head: str, info: dict[str, str]) -> int | None:
     ]
     if cued:
         return max(cued)
+    # a journal line on page 1 ("Journal of X (2024)", "2012; 36: 47-54") usually dates it
+    seen = Counter(int(m.group(1)) for m in _YEAR.finditer(head))
+    if seen:
+        top = max(seen.values())
+        return max(year for year, n in seen.items() if n == top)
     date = info.get("creationDate") or ""
     match = re.match(r"D:(\d{4})", date)
     if match:

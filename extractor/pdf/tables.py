@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import pymupdf
 
 from extractor.pdf.captions import table_label
-from extractor.pdf.layout import Block, Line, PageLayout, prune
-from extractor.pdf.text import clean_chars, normalise_space
+from extractor.pdf.layout import TEXT_FLAGS, Block, Line, PageLayout, prune
+from extractor.pdf.text import clean_chars, join_lines
 
 _WORD = re.compile(r"\w+")
 # A detected grid must reproduce nearly all words of the lines it replaces; otherwise
@@ -49,10 +49,16 @@ def extract_tables(pdf_page: pymupdf.Page, page: PageLayout) -> list[FoundTable]
     except Exception:  # a malformed drawing list must not lose the page's text
         return []
     tables: list[FoundTable] = []
+    # Cell text via the page's own text layer: `Table.extract()` splits punctuation from
+    # digits on some PDFs ("58.2" -> "582 .").
+    textpage = pdf_page.get_textpage(flags=TEXT_FLAGS) if finder.tables else None
     for found in finder.tables:
         rows = [
-            [normalise_space(clean_chars(cell or "").replace("\n", " ")) for cell in row]
-            for row in found.extract()
+            [
+                _cell_text(pdf_page.get_textbox(cell, textpage=textpage)) if cell else ""
+                for cell in row.cells
+            ]
+            for row in found.rows
         ]
         rows = [row for row in rows if any(row)]
         if len(rows) < 2:
@@ -68,6 +74,10 @@ def extract_tables(pdf_page: pymupdf.Page, page: PageLayout) -> list[FoundTable]
         _replace_lines(page, inside, table)
         tables.append(table)
     return tables
+
+
+def _cell_text(text: str) -> str:
+    return join_lines(clean_chars(text).splitlines())
 
 
 def _centre_in(box: tuple[float, ...], area: tuple[float, ...]) -> bool:
@@ -86,8 +96,8 @@ def _coverage(lines: list[Line], rows: list[list[str]]) -> float:
 def _nearest_caption(
     bbox: tuple[float, ...], captions: list[tuple[Block, Line]]
 ) -> Line | None:
-    best: tuple[float, Block] | None = None
-    for block, _line in captions:
+    best: tuple[float, Line] | None = None
+    for block, line in captions:
         above = bbox[1] - block.bbox[3]
         below = block.bbox[1] - bbox[3]
         # captions sit above tables by convention; one below is a weaker match
@@ -95,8 +105,8 @@ def _nearest_caption(
         if distance is None:
             continue
         if best is None or distance < best[0]:
-            best = (distance, block)
-    return best[1].lines[0] if best else None
+            best = (distance, line)
+    return best[1] if best else None
 
 
 def _replace_lines(page: PageLayout, lines: list[Line], table: FoundTable) -> None:

@@ -385,6 +385,11 @@ def _commit(
     except Exception as exc:  # one paper's failure must not stop the batch
         message = f"{job.paper.path}: {_describe(exc)}"
         _error(store, summary, summary.run_id, "extract", message, job.paper.paper_id, target_id)
+        spent = getattr(exc, "requests", 0)  # failed attempts still cost requests
+        if isinstance(spent, int) and spent:
+            store.add_run_usage(
+                summary.run_id, requests=spent, prompt_tokens=0, completion_tokens=0, cost=0.0
+            )
         return
     provenance = line.provenance
     usage = provenance.usage

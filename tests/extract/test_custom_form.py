@@ -94,3 +94,12 @@ def test_bad_forms_give_one_line_errors(tmp_path: Path, body: str, message: str)
 def test_missing_form_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot read form"):
         load_yaml_form(tmp_path / "absent.yaml")
+
+
+def test_form_beyond_openai_limits_is_refused(tmp_path: Path) -> None:
+    choices = ", ".join(f"c{i}" for i in range(1001))
+    path = _write(
+        tmp_path, f"name: f\nfields:\n  - {{name: a, type: enum, choices: [{choices}]}}\n"
+    )
+    with pytest.raises(InputError, match=r"too large for strict structured output: .*enum values"):
+        load_yaml_form(path)

@@ -80,7 +80,7 @@ def test_normalise_keeps_offsets_into_the_original() -> None:
     assert text[offsets[-1]] == "d"
 
 
-def test_grounding_a_long_paper_stays_fast_enough_to_bound() -> None:
+def test_grounding_in_a_long_paper_uses_candidate_windows() -> None:
     # Bounded work: windows come from shared chunks, never an all-pairs scan.
     filler = " ".join(f"Sentence {i} about nothing in particular." for i in range(20000))
     doc = make_document([f"Body\n{filler} The key result was 17 of 40."])

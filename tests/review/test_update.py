@@ -140,7 +140,7 @@ def test_crash_mid_batch_keeps_committed_records_and_resumes(review: Path) -> No
     original = crashing.extract
 
     def extract(document, target=None):
-        if len(crashing.calls) == 2:
+        if document.paper_id == "p2":  # submitted only once an earlier paper is committed
             raise Crash  # like a kill: not an error the batch would catch
         return original(document, target)
 
@@ -148,10 +148,12 @@ def test_crash_mid_batch_keeps_committed_records_and_resumes(review: Path) -> No
     pipeline = fake_pipeline(crashing)
     with pytest.raises(Crash):
         run_update(review, pipeline=pipeline, console=QUIET, progress=False)
-    assert sum(_model_versions(review).values()) == 2
+    before = _model_versions(review)
+    # p0 or p1 finished first and was committed; the other may have been in flight.
+    assert 1 <= sum(before.values()) <= 2 and set(before) <= {"p0", "p1"}
     resumed = FakeExtractor()
     _update(review, resumed)
-    assert len(resumed.calls) == 1
+    assert sorted(resumed.calls) == sorted({"p0", "p1", "p2"} - set(before))
     assert _model_versions(review) == {"p0": 1, "p1": 1, "p2": 1}
 
 
