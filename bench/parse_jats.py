@@ -72,7 +72,9 @@ def load_truth(nxml: Path) -> Truth:
         for p in body.iter("p"):
             words.update(_WORD.findall(_text(p).lower()))
     for table in root.iter("table"):
-        numbers.update(_NUMBER.findall(_text(table)))
+        for cell in table.iter():
+            if cell.tag in {"td", "th"}:  # per cell: adjacent cells must not fuse digits
+                numbers.update(_NUMBER.findall(" ".join(cell.itertext())))
     return Truth(headings, [n for n in neutral if n], words, numbers)
 
 

@@ -46,6 +46,7 @@ from schemas.strict import draft_schema
 
 PROMPT_NAME = "extract"
 DEFAULT_MAX_TOKENS = 4096
+_PROMPT_OVERHEAD_TOKENS = 1500  # system prompt, field list, re-ask, and chars/4 slack
 _PLACEHOLDER = fence("")  # markers used when hashing the prompt without a paper
 
 
@@ -180,6 +181,12 @@ class Extractor:
         self.max_reasks = max_reasks
         self.max_context_tokens = max_context_tokens
         self.max_tokens = max_tokens
+        window = getattr(backend, "n_ctx", None)  # backends with a small fixed window (local)
+        if isinstance(window, int) and window > 0:
+            # Paper + instructions + answer must fit: leave room for the answer and the prompt.
+            self.max_tokens = min(max_tokens, window // 4)
+            room = window - self.max_tokens - _PROMPT_OVERHEAD_TOKENS
+            self.max_context_tokens = max(500, min(max_context_tokens, room))
         self._groups = [self._make_group(name, specs) for name, specs in form.groups.items()]
         self.prompt_hash = _sha("".join(g.prompt_hash for g in self._groups))[:16]
         self._grounders: dict[str, Grounder] = {}

@@ -115,9 +115,12 @@ def value_schema(spec: FieldSpec) -> dict[str, Any]:
     return schema
 
 
+MAX_QUOTES = 3  # per field; also keeps grammar-constrained small models from looping
+
 EVIDENCE_SCHEMA: dict[str, Any] = {
     "type": "array",
-    "description": "verbatim quotes from the paper that support the value",
+    "description": "verbatim quotes from the paper that support the value (at most 3)",
+    "maxItems": MAX_QUOTES,
     "items": {
         "type": "object",
         "properties": {

@@ -241,7 +241,13 @@ def ensure_abstract(headings: list[Heading], blocks: list[Block], skip: set[int]
     first heading on page 1."""
     if any(_is_abstract(h) for h in headings):
         return headings
-    if headings and headings[0].page == 1 and _ABSTRACT_PARTS.match(headings[0].text):
+    labels = 0
+    for h in headings:
+        if h.page != 1 or not _ABSTRACT_PARTS.match(h.text) or style_of(h) != style_of(headings[0]):
+            break
+        labels += 1
+    # a structured abstract without its own label: two or more part labels open page 1
+    if labels >= 2:
         first = headings[0]
         rest = normalise_space(first.text + " " + first.rest) if first.rest else first.text
         if len(first.lines) == 1:

@@ -132,9 +132,34 @@ def read_page(page: pymupdf.Page, number: int) -> PageLayout:
             if line.text:
                 lines.append(line)
         if lines:
-            blocks.extend(_split_block(number, lines))
+            blocks.extend(_split_block(number, _merge_baseline(lines)))
     has_images = bool(page.get_images(full=False))
     return PageLayout(number, width, height, blocks, has_images)
+
+
+def _merge_baseline(lines: list[Line]) -> list[Line]:
+    """Join line pieces that share a baseline: some producers emit each word of a
+    justified line as its own line, which would otherwise be split apart and reordered."""
+    merged: list[Line] = [lines[0]]
+    for line in lines[1:]:
+        prev = merged[-1]
+        height = min(prev.bbox[3] - prev.bbox[1], line.bbox[3] - line.bbox[1])
+        same_row = abs(prev.bbox[1] - line.bbox[1]) < 0.3 * max(height, 1.0)
+        gap = line.bbox[0] - prev.bbox[2]
+        if same_row and -1.0 <= gap < 3.0 * max(prev.size, line.size):
+            spans = list(prev.spans)
+            if spans and not spans[-1].text.endswith(" ") and not line.spans[0].text.startswith(" "):
+                spans[-1] = Span(spans[-1].text + " ", spans[-1].size, spans[-1].bold,
+                                 spans[-1].italic, spans[-1].font)
+            merged[-1] = Line(
+                page=prev.page,
+                bbox=(prev.bbox[0], min(prev.bbox[1], line.bbox[1]), line.bbox[2],
+                      max(prev.bbox[3], line.bbox[3])),
+                spans=spans + line.spans,
+            )
+        else:
+            merged.append(line)
+    return merged
 
 
 def _in_side_margin(bbox: tuple[float, ...], width: float) -> bool:

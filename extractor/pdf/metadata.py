@@ -6,6 +6,7 @@ import re
 from collections import Counter
 
 from extractor.document import Metadata
+from extractor.pdf.headings import is_known_name
 from extractor.pdf.layout import Block, Line
 from extractor.pdf.text import normalise_space
 
@@ -59,7 +60,7 @@ def _title_lines(blocks: list[Block]) -> list[Line]:
         for block in blocks
         if block.kind == "text"
         for line in block.lines
-        if sum(c.isalpha() for c in line.text) >= 3
+        if sum(c.isalpha() for c in line.text) >= 3 and not is_known_name(line.text)
     ]
     if not candidates:
         return []

@@ -65,6 +65,8 @@ def _parse(path: Path, pdf: pymupdf.Document) -> Document:
             f"{len(scanned)} page(s) without a text layer (scanned?), no OCR done: "
             + ", ".join(map(str, scanned))
         )
+    if pdf.is_repaired:
+        warnings.append("the PDF was damaged and has been repaired; text may be incomplete")
     head = pdf[0].get_text("text") if pdf.page_count else ""
     remove_running_text(pages)
     tables: list[FoundTable] = []
@@ -204,8 +206,9 @@ class _TextBuilder:
         self._flush(current)
 
     def _heading(self, heading: Heading) -> None:
-        text = "Abstract" if _ABSTRACT.fullmatch(heading.text.strip()) else heading.text
-        heading.text = text
+        if _ABSTRACT.fullmatch(heading.text.strip()):
+            heading.text, heading.level = "Abstract", 1
+        text = heading.text
         start, end = self._emit(text)
         line = heading.lines[0]
         self.page_map.append(PageSpan(page=line.page, char_start=start, char_end=end,

@@ -49,17 +49,8 @@ def extract_tables(pdf_page: pymupdf.Page, page: PageLayout) -> list[FoundTable]
     except Exception:  # a malformed drawing list must not lose the page's text
         return []
     tables: list[FoundTable] = []
-    # Cell text via the page's own text layer: `Table.extract()` splits punctuation from
-    # digits on some PDFs ("58.2" -> "582 .").
-    textpage = pdf_page.get_textpage(flags=TEXT_FLAGS) if finder.tables else None
     for found in finder.tables:
-        rows = [
-            [
-                _cell_text(pdf_page.get_textbox(cell, textpage=textpage)) if cell else ""
-                for cell in row.cells
-            ]
-            for row in found.rows
-        ]
+        rows = _cell_texts(pdf_page, found)
         rows = [row for row in rows if any(row)]
         if len(rows) < 2:
             continue
@@ -76,8 +67,35 @@ def extract_tables(pdf_page: pymupdf.Page, page: PageLayout) -> list[FoundTable]
     return tables
 
 
-def _cell_text(text: str) -> str:
-    return join_lines(clean_chars(text).splitlines())
+def _cell_texts(pdf_page: pymupdf.Page, found) -> list[list[str]]:
+    """Cell texts from the page's words, each word placed by its centre.
+
+    `Table.extract()` splits punctuation from digits on some PDFs ("58.2" -> "582 .")
+    and `get_textbox` per cell is slow, so words are read once per table."""
+    words = pdf_page.get_text("words", clip=found.bbox, flags=TEXT_FLAGS, sort=False)
+    grid = [list(row.cells) for row in found.rows]
+    buckets: dict[tuple[int, int], list[tuple]] = {}
+    for word in words:
+        cx, cy = (word[0] + word[2]) / 2, (word[1] + word[3]) / 2
+        for r, cells in enumerate(grid):
+            hit = next(
+                (c for c, cell in enumerate(cells)
+                 if cell and cell[0] <= cx <= cell[2] and cell[1] <= cy <= cell[3]),
+                None,
+            )
+            if hit is not None:
+                buckets.setdefault((r, hit), []).append(word)
+                break
+    rows = []
+    for r, cells in enumerate(grid):
+        row = []
+        for c in range(len(cells)):
+            lines: dict[tuple[int, int], list[str]] = {}
+            for w in sorted(buckets.get((r, c), []), key=lambda w: (w[5], w[6], w[7])):
+                lines.setdefault((w[5], w[6]), []).append(w[4])
+            row.append(join_lines([clean_chars(" ".join(ws)) for ws in lines.values()]))
+        rows.append(row)
+    return rows
 
 
 def _centre_in(box: tuple[float, ...], area: tuple[float, ...]) -> bool:

@@ -71,3 +71,17 @@ def test_references_come_last() -> None:
     ctx = plan_context(doc, RCT.fields, None, max_tokens=3000)
     refs = next(s for s in doc.sections if s.heading == "References")
     assert not any(start >= refs.char_start for start, _ in ctx.spans)
+
+
+def test_small_context_window_shrinks_the_budget() -> None:
+    from extractor.extract import Extractor
+
+    class SmallWindow:  # like the local llama.cpp backend: a fixed n_ctx
+        name, model, n_ctx = "local", "tiny.gguf", 8192
+
+        def complete(self, request):  # pragma: no cover - never called here
+            raise AssertionError
+
+    extractor = Extractor(RCT, SmallWindow(), max_context_tokens=24_000)
+    assert extractor.max_tokens == 2048
+    assert extractor.max_context_tokens + extractor.max_tokens < 8192
