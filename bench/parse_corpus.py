@@ -14,10 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from parse_jats import CORPUS  # noqa: E402
+from parse_jats import CORPUS
 
-from extractor.errors import InputError  # noqa: E402
-from extractor.pdf import iter_pdfs, parse_many  # noqa: E402
+from extractor.errors import InputError
+from extractor.pdf import iter_pdfs, parse_many
 
 
 def main(workers: int, verbose: bool) -> None:
@@ -44,17 +44,25 @@ def main(workers: int, verbose: bool) -> None:
         for w in result.warnings:
             warnings[w.split(":")[0][:60]] += 1
         if verbose:
-            print(f"{path.name}: {result.source.pages} p, {n} sections, "
-                  f"{len(result.tables)} tables, {len(result.references)} refs")
+            print(
+                f"{path.name}: {result.source.pages} p, {n} sections, "
+                f"{len(result.tables)} tables, {len(result.references)} refs"
+            )
     elapsed = time.perf_counter() - start
-    print(f"{len(pdfs)} PDFs: {len(sections)} parsed, {len(failures)} failed; "
-          f"{pages} pages in {elapsed:.1f} s ({pages / elapsed:.1f} pages/s, "
-          f"{workers} workers)")
-    print(f"sections per paper: min {min(sections)}, median {statistics.median(sections):.0f}, "
-          f"max {max(sections)}; papers with < 3 sections: {sum(n < 3 for n in sections)}")
+    print(
+        f"{len(pdfs)} PDFs: {len(sections)} parsed, {len(failures)} failed; "
+        f"{pages} pages in {elapsed:.1f} s ({pages / elapsed:.1f} pages/s, "
+        f"{workers} workers)"
+    )
+    print(
+        f"sections per paper: min {min(sections)}, median {statistics.median(sections):.0f}, "
+        f"max {max(sections)}; papers with < 3 sections: {sum(n < 3 for n in sections)}"
+    )
     for folder, counts in sorted(by_folder.items()):
-        print(f"  {folder:<20} {len(counts):3d} papers, median sections "
-              f"{statistics.median(counts):.0f}")
+        print(
+            f"  {folder:<20} {len(counts):3d} papers, median sections "
+            f"{statistics.median(counts):.0f}"
+        )
     print(f"tables {tables}, references {refs}")
     for failure in failures:
         print("  failed:", failure)

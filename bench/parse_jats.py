@@ -26,10 +26,23 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 _BACK_MATTER_LABELS = [
-    "References", "Acknowledgements", "Acknowledgments", "Acknowledgement", "Competing interests",
-    "Conflict of interest", "Conflicts of interest", "Declaration of interest",
-    "Authors' contributions", "Author contributions", "Authors contribution", "Author details",
-    "Funding", "Abbreviations", "Financial disclosure", "Footnotes", "Notes",
+    "References",
+    "Acknowledgements",
+    "Acknowledgments",
+    "Acknowledgement",
+    "Competing interests",
+    "Conflict of interest",
+    "Conflicts of interest",
+    "Declaration of interest",
+    "Authors' contributions",
+    "Author contributions",
+    "Authors contribution",
+    "Author details",
+    "Funding",
+    "Abbreviations",
+    "Financial disclosure",
+    "Footnotes",
+    "Notes",
 ]
 
 
@@ -60,7 +73,13 @@ def load_truth(nxml: Path) -> Truth:
             continue
         for title_parent in element.iter():
             if title_parent.tag in {
-                "sec", "ack", "ref-list", "app", "fn-group", "notes", "glossary"
+                "sec",
+                "ack",
+                "ref-list",
+                "app",
+                "fn-group",
+                "notes",
+                "glossary",
             }:
                 title = title_parent.find("title")
                 if title is not None and _text(title):

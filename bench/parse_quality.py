@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from parse_jats import (  # noqa: E402
+from parse_jats import (
     heading_scores,
     load_truth,
     norm_heading,
@@ -22,7 +22,7 @@ from parse_jats import (  # noqa: E402
     word_coverage,
 )
 
-from extractor.pdf import parse_pdf  # noqa: E402
+from extractor.pdf import parse_pdf
 
 
 def main(verbose: bool) -> None:
@@ -55,8 +55,10 @@ def main(verbose: bool) -> None:
             print("   extra: ", sorted(pred_norm - gold_norm))
     p, r, f = prf(*totals)
     print(f"papers {len(pairs)}  headings: P {p:.3f} R {r:.3f} F1 {f:.3f} (micro)")
-    print(f"word fidelity {words[0] / words[1]:.4f}  table-number fidelity "
-          f"{numbers[0] / max(1, numbers[1]):.4f}")
+    print(
+        f"word fidelity {words[0] / words[1]:.4f}  table-number fidelity "
+        f"{numbers[0] / max(1, numbers[1]):.4f}"
+    )
 
 
 if __name__ == "__main__":

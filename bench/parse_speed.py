@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from parse_jats import heading_scores, load_truth, prf, rct_pairs, word_coverage  # noqa: E402
+from parse_jats import heading_scores, load_truth, prf, rct_pairs, word_coverage
 
 _CHILD = r"""
 import json, sys, time
@@ -72,7 +72,9 @@ def main(limit: int | None) -> None:
         target = Path(tmp) / "pymupdf4llm.json"
         subprocess.run(
             [sys.executable, "-c", _CHILD, str(target), *(str(p) for p, _ in pairs)],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         results = json.loads(target.read_text())
     theirs_time = 0.0
@@ -97,10 +99,14 @@ def main(limit: int | None) -> None:
     print(f"{'heading precision':28}{p1:12.3f}{p2:14.3f}")
     print(f"{'heading recall':28}{r1:12.3f}{r2:14.3f}")
     print(f"{'heading F1':28}{f1:12.3f}{f2:14.3f}")
-    print(f"{'word fidelity':28}{ours_words[0] / ours_words[1]:12.4f}"
-          f"{theirs_words[0] / theirs_words[1]:14.4f}")
-    print(f"speed ratio: litextract is {theirs_time / ours_time:.1f}x faster than "
-          "pymupdf4llm (layout mode)")
+    print(
+        f"{'word fidelity':28}{ours_words[0] / ours_words[1]:12.4f}"
+        f"{theirs_words[0] / theirs_words[1]:14.4f}"
+    )
+    print(
+        f"speed ratio: litextract is {theirs_time / ours_time:.1f}x faster than "
+        "pymupdf4llm (layout mode)"
+    )
 
 
 if __name__ == "__main__":

@@ -30,9 +30,7 @@ def parse(
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="json: the Document; md: readable.")
     ] = OutputFormat.json,
-    workers: Annotated[
-        int, typer.Option("--workers", "-w", min=1, help="Parallel processes.")
-    ] = 2,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Parallel processes.")] = 2,
 ) -> None:
     """Parse PDFs into structured documents: reading-order text, sections, tables,
     figure captions, references, and a map from text offsets back to pages.

@@ -13,8 +13,7 @@ def main(argv: list[str]) -> int:
         print("usage: python -m extractor.examples OUT_DIR")
         return 2
     examples = write_examples(Path(argv[0]))
-    for path in [*examples.pdfs, examples.gold_fm_imaging, examples.targets_rct,
-                 examples.gold_rct]:
+    for path in [*examples.pdfs, examples.gold_fm_imaging, examples.targets_rct, examples.gold_rct]:
         print(path)
     return 0
 

@@ -51,7 +51,7 @@ class LangChainBackend:
 
     def complete(self, request: ChatRequest) -> ChatResponse:
         schema = {**request.schema, "title": request.schema_name}
-        runnable = self._structured(schema)
+        runnable = self._structured(self._for_request(request), schema)
         attempts = 0
 
         def invoke() -> dict[str, Any]:
@@ -73,20 +73,26 @@ class LangChainBackend:
             raise LLMError(f"{self.name}: {describe(exc)}", requests=attempts) from None
         return self._to_response(result, attempts)
 
-    def _structured(self, schema: dict[str, Any]) -> Any:
+    def _for_request(self, request: ChatRequest) -> BaseChatModel:
+        """The chat model with the request's token budget and temperature, where it has
+        such fields (the extractor raises the budget after a truncated answer)."""
+        fields = type(self.chat_model).model_fields
+        wanted = {"max_tokens": request.max_tokens, "temperature": request.temperature}
+        update = {name: value for name, value in wanted.items() if name in fields}
+        return self.chat_model.model_copy(update=update) if update else self.chat_model
+
+    def _structured(self, chat_model: BaseChatModel, schema: dict[str, Any]) -> Any:
         try:
-            return self.chat_model.with_structured_output(
+            return chat_model.with_structured_output(
                 schema, method="json_schema", include_raw=True, strict=True
             )
         except (TypeError, ValueError):  # integrations without a `strict` option
             pass
         try:
-            return self.chat_model.with_structured_output(
-                schema, method="json_schema", include_raw=True
-            )
+            return chat_model.with_structured_output(schema, method="json_schema", include_raw=True)
         except NotImplementedError:
             raise LLMError(
-                f"{type(self.chat_model).__name__} does not support structured output"
+                f"{type(chat_model).__name__} does not support structured output"
             ) from None
 
     def _to_response(self, result: dict[str, Any], attempts: int) -> ChatResponse:

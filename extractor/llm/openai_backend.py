@@ -23,6 +23,7 @@ from extractor.llm.base import (
     ChatRequest,
     ChatResponse,
     LLMError,
+    NoStructuredOutputError,
     RefusalError,
     TransientError,
     TruncatedError,
@@ -230,9 +231,10 @@ class OpenAIBackend:
     def _to_response(
         self, completion: Any, mode: str, request: ChatRequest, requests: int
     ) -> ChatResponse:
-        if not completion.choices:
-            raise LLMError("the server returned no choices")
-        choice = completion.choices[0]
+        choices = getattr(completion, "choices", None)
+        if not choices:  # also a non-JSON 200 body, which the SDK hands back as text
+            raise NoStructuredOutputError("the server returned no choices")
+        choice = choices[0]
         message = choice.message
         if getattr(message, "refusal", None):
             raise RefusalError(f"the model refused: {message.refusal}")

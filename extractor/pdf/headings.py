@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 
 from extractor.pdf.captions import is_caption
 from extractor.pdf.layout import Block, Line
-from extractor.pdf.text import normalise_space
+from extractor.pdf.text import clean_chars, normalise_space
 
 _NUMBERING = re.compile(r"^((?:\d{1,2}\.)*\d{1,2})\.?\s+(?=\S)|^([IVX]{1,4})\.\s+|^([A-H])\.\s+")
 _KNOWN = re.compile(
@@ -194,39 +194,33 @@ def heuristic_headings(blocks: list[Block], body: BodyStyle, skip: set[int]) -> 
 
 
 class _RowIndex:
-    """Lines that share their baseline with cells of the same column are table cells."""
+    """Lines that share their baseline with a line not starting at a text column's left
+    edge are table cells (column neighbours of a heading start at their column edge)."""
 
     def __init__(self, blocks: list[Block]) -> None:
         self.by_page: dict[int, list[Line]] = {}
         for block in blocks:
             for line in block.lines:
                 self.by_page.setdefault(line.page, []).append(line)
-        self.mid: dict[int, float] = {}
-        self.two_column: dict[int, bool] = {}
+        self.edges: dict[int, list[float]] = {}
         for page, lines in self.by_page.items():
-            left = min(ln.bbox[0] for ln in lines)
-            right = max(ln.bbox[2] for ln in lines)
-            mid = (left + right) / 2
-            self.mid[page] = mid
-            wide = 0.3 * (right - left)
-            self.two_column[page] = (
-                sum(1 for ln in lines if ln.bbox[0] >= mid - 5 and ln.bbox[2] - ln.bbox[0] > wide)
-                >= 3
+            span = max(ln.bbox[2] for ln in lines) - min(ln.bbox[0] for ln in lines)
+            starts = Counter(
+                round(ln.bbox[0] / 2) * 2 for ln in lines if ln.bbox[2] - ln.bbox[0] > 0.2 * span
             )
+            self.edges[page] = [x for x, n in starts.items() if n >= 3]
 
     def in_table(self, line: Line) -> bool:
         x0, y0, x1, y1 = line.bbox
         height = max(1.0, y1 - y0)
-        mid = self.mid[line.page]
-        side = (x0 + x1) / 2 < mid
+        edges = self.edges[line.page]
         for other in self.by_page[line.page]:
             if other is line or (other.bbox[0] < x1 and x0 < other.bbox[2]):
                 continue
             overlap = min(y1, other.bbox[3]) - max(y0, other.bbox[1])
             if overlap < 0.5 * height:
                 continue
-            # a neighbour on the same baseline in the same column: a table row
-            if not self.two_column[line.page] or ((other.bbox[0] + other.bbox[2]) / 2 < mid) == side:
+            if not any(abs(other.bbox[0] - edge) <= 3 for edge in edges):
                 return True
         return False
 
@@ -301,9 +295,8 @@ def fold_abstract_parts(headings: list[Heading]) -> list[Heading]:
 
 
 def _ends_paragraph(prev: Line, block: Block) -> bool:
-    # a short previous line (ending well before the block's right edge) closes a paragraph
-    width = block.bbox[2] - block.bbox[0]
-    return prev.text.endswith((".", ":")) and prev.bbox[2] < block.bbox[2] - 0.15 * width
+    # a sentence end closes what comes before a heading inside one MuPDF block
+    return prev.text.rstrip().endswith((".", ":", "?", "!"))
 
 
 def _is_sentence(text: str) -> bool:
@@ -374,7 +367,7 @@ def outline_headings(
     found: list[Heading] = []
     used: set[int] = set()
     for entry in toc:
-        level, title, page = entry[0], normalise_space(entry[1]), entry[2]
+        level, title, page = entry[0], normalise_space(clean_chars(entry[1])), entry[2]
         want = _norm(strip_numbering(title))
         if not want or _NOT_SECTIONS.match(want) or is_caption(title):
             continue
@@ -410,8 +403,9 @@ def _locate(block: Block, i: int, want: str, body: BodyStyle) -> Heading | None:
         ):
             group.append(block.lines[j])
             j += 1
-        return Heading(lines=group, text=normalise_space(" ".join(ln.text for ln in group)),
-                       level=0)
+        return Heading(
+            lines=group, text=normalise_space(" ".join(ln.text for ln in group)), level=0
+        )
     line = block.lines[i]
     pattern = r"^\W*(?:[\dIVX]+(?:\.\d+)*\.?\s*)?" + r"\W+".join(
         re.escape(word) for word in want.split()

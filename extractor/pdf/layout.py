@@ -148,13 +148,26 @@ def _merge_baseline(lines: list[Line]) -> list[Line]:
         gap = line.bbox[0] - prev.bbox[2]
         if same_row and -1.0 <= gap < 3.0 * max(prev.size, line.size):
             spans = list(prev.spans)
-            if spans and not spans[-1].text.endswith(" ") and not line.spans[0].text.startswith(" "):
-                spans[-1] = Span(spans[-1].text + " ", spans[-1].size, spans[-1].bold,
-                                 spans[-1].italic, spans[-1].font)
+            if (
+                spans
+                and not spans[-1].text.endswith(" ")
+                and not line.spans[0].text.startswith(" ")
+            ):
+                spans[-1] = Span(
+                    spans[-1].text + " ",
+                    spans[-1].size,
+                    spans[-1].bold,
+                    spans[-1].italic,
+                    spans[-1].font,
+                )
             merged[-1] = Line(
                 page=prev.page,
-                bbox=(prev.bbox[0], min(prev.bbox[1], line.bbox[1]), line.bbox[2],
-                      max(prev.bbox[3], line.bbox[3])),
+                bbox=(
+                    prev.bbox[0],
+                    min(prev.bbox[1], line.bbox[1]),
+                    line.bbox[2],
+                    max(prev.bbox[3], line.bbox[3]),
+                ),
                 spans=spans + line.spans,
             )
         else:

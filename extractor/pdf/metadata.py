@@ -12,9 +12,7 @@ from extractor.pdf.text import normalise_space
 
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>,;]+)", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
-_YEAR_CUES = re.compile(
-    r"(©|copyright|published|accepted|received|online|\(c\))", re.IGNORECASE
-)
+_YEAR_CUES = re.compile(r"(©|copyright|published|accepted|received|online|\(c\))", re.IGNORECASE)
 _PLACEHOLDER_TITLE = re.compile(
     r"^(untitled|microsoft word|document\d*|.*\.(docx?|pdf|tex|dvi)|[A-Z]{2,}[-_ ]?\d+.*\.\..*)$",
     re.IGNORECASE,

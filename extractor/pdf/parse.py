@@ -28,8 +28,14 @@ from extractor.pdf.headings import (
     outline_headings,
     style_of,
 )
-from extractor.pdf.layout import Block, Line, PageLayout, read_page, reading_order
-from extractor.pdf.layout import remove_running_text
+from extractor.pdf.layout import (
+    Block,
+    Line,
+    PageLayout,
+    read_page,
+    reading_order,
+    remove_running_text,
+)
 from extractor.pdf.metadata import extract_metadata
 from extractor.pdf.open import open_pdf, sha256_of
 from extractor.pdf.references import REFERENCE_HEADING, split_references
@@ -74,9 +80,7 @@ def _parse(path: Path, pdf: pymupdf.Document) -> Document:
         tables.extend(extract_tables(page, layout))
     ordered = [block for layout in pages for block in reading_order(layout)]
 
-    metadata, skip = extract_metadata(
-        [b for b in ordered if b.page == 1], pdf.metadata or {}, head
-    )
+    metadata, skip = extract_metadata([b for b in ordered if b.page == 1], pdf.metadata or {}, head)
     toc = pdf.get_toc(simple=True)
     body = body_style(ordered)
     headings = heuristic_headings(ordered, body, skip)
@@ -183,8 +187,9 @@ class _TextBuilder:
                 text = linearise(table.rows)
                 start, end = self._emit(text)
                 self.table_at[id(table)] = (start, end)
-                self.page_map.append(PageSpan(page=block.page, char_start=start, char_end=end,
-                                              bbox=block.bbox))
+                self.page_map.append(
+                    PageSpan(page=block.page, char_start=start, char_end=end, bbox=block.bbox)
+                )
                 continue
             for k, line in enumerate(block.lines):
                 if id(line) in inside:
@@ -211,20 +216,23 @@ class _TextBuilder:
         text = heading.text
         start, end = self._emit(text)
         line = heading.lines[0]
-        self.page_map.append(PageSpan(page=line.page, char_start=start, char_end=end,
-                                      bbox=line.bbox))
+        self.page_map.append(
+            PageSpan(page=line.page, char_start=start, char_end=end, bbox=line.bbox)
+        )
         self.marks.append((heading, start, end))
         self.section_lines.append([])
 
     def _flush(self, paragraph: _Paragraph | None) -> None:
         if paragraph is None:
             return None
-        if not self.marks and _ABSTRACT.match(paragraph.texts[0]) and not any(
-            _ABSTRACT.fullmatch(h.text) for h, _, _ in self.marks
+        if (
+            not self.marks
+            and _ABSTRACT.match(paragraph.texts[0])
+            and not any(_ABSTRACT.fullmatch(h.text) for h, _, _ in self.marks)
         ):
             # an unstyled "Abstract" label opening a paragraph before any heading
             label = _ABSTRACT.match(paragraph.texts[0])
-            rest = paragraph.texts[0][label.end():]
+            rest = paragraph.texts[0][label.end() :]
             self._heading(Heading(lines=[paragraph.first], text="Abstract", level=1, rest=rest))
             paragraph.texts[0] = rest
         text, offsets = join_lines_at(paragraph.texts, self.words, self.compounds)
@@ -236,9 +244,10 @@ class _TextBuilder:
         # one page-map span per run of lines from the same page
         run_start = 0
         for i in range(1, len(paragraph.lines) + 1):
-            if i == len(paragraph.lines) or paragraph.lines[i].page != paragraph.lines[
-                run_start
-            ].page:
+            if (
+                i == len(paragraph.lines)
+                or paragraph.lines[i].page != paragraph.lines[run_start].page
+            ):
                 lines = paragraph.lines[run_start:i]
                 span_end = start + offsets[i] if i < len(paragraph.lines) else end
                 bbox = (
@@ -248,8 +257,12 @@ class _TextBuilder:
                     max(ln.bbox[3] for ln in lines),
                 )
                 self.page_map.append(
-                    PageSpan(page=lines[0].page, char_start=start + offsets[run_start],
-                             char_end=span_end, bbox=bbox)
+                    PageSpan(
+                        page=lines[0].page,
+                        char_start=start + offsets[run_start],
+                        char_end=span_end,
+                        bbox=bbox,
+                    )
                 )
                 run_start = i
         if is_caption(paragraph.texts[0]):
@@ -296,14 +309,22 @@ class _TextBuilder:
                 c_start, c_end = self.paragraph_at[id(table.caption_line)]
                 caption = text[c_start:c_end]
                 captioned.add(c_start)
-            tables.append(Table(caption=caption, page=table.page, rows=table.rows,
-                                char_start=start, char_end=end))
+            tables.append(
+                Table(
+                    caption=caption,
+                    page=table.page,
+                    rows=table.rows,
+                    char_start=start,
+                    char_end=end,
+                )
+            )
         # captions whose table has no ruling lines: keep the caption, the cells stay text
         for kind, start, end, caption in self.captions:
             if kind == "table" and start not in captioned:
                 page = self._page_of(start)
-                tables.append(Table(caption=caption, page=page, rows=[],
-                                    char_start=start, char_end=end))
+                tables.append(
+                    Table(caption=caption, page=page, rows=[], char_start=start, char_end=end)
+                )
         tables.sort(key=lambda t: t.char_start or 0)
         return tables
 

@@ -79,8 +79,11 @@ def _cell_texts(pdf_page: pymupdf.Page, found) -> list[list[str]]:
         cx, cy = (word[0] + word[2]) / 2, (word[1] + word[3]) / 2
         for r, cells in enumerate(grid):
             hit = next(
-                (c for c, cell in enumerate(cells)
-                 if cell and cell[0] <= cx <= cell[2] and cell[1] <= cy <= cell[3]),
+                (
+                    c
+                    for c, cell in enumerate(cells)
+                    if cell and cell[0] <= cx <= cell[2] and cell[1] <= cy <= cell[3]
+                ),
                 None,
             )
             if hit is not None:
@@ -111,9 +114,7 @@ def _coverage(lines: list[Line], rows: list[list[str]]) -> float:
     return sum(1 for w in wanted if w in have) / len(wanted)
 
 
-def _nearest_caption(
-    bbox: tuple[float, ...], captions: list[tuple[Block, Line]]
-) -> Line | None:
+def _nearest_caption(bbox: tuple[float, ...], captions: list[tuple[Block, Line]]) -> Line | None:
     best: tuple[float, Line] | None = None
     for block, line in captions:
         above = bbox[1] - block.bbox[3]

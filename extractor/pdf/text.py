@@ -35,10 +35,7 @@ _WORDS = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 # Compounds whose first part ends a line are usually joined with a hyphen in scientific
 # prose; kept when the document offers no better evidence (see `join_lines`).
 _COMPOUND_PREFIXES = frozenset(
-    "non self well double single triple placebo long short high low cross follow "
-    "open multi semi anti pre post co inter intra over under end full half "
-    "evidence dose time age sex gender population community hospital school web "
-    "case control cost risk treatment patient user mid first second third".split()
+    ["non", "self", "well", "double", "single", "triple", "placebo", "long", "short", "high", "low", "cross", "follow", "open", "multi", "semi", "anti", "pre", "post", "co", "inter", "intra", "over", "under", "end", "full", "half", "evidence", "dose", "time", "age", "sex", "gender", "population", "community", "hospital", "school", "web", "case", "control", "cost", "risk", "treatment", "patient", "user", "mid", "first", "second", "third"]
 )
 
 

@@ -34,6 +34,7 @@ def test_chat_openai_uses_strict_json_schema(backend, server, request_):
     fmt = server.requests[0]["response_format"]
     assert fmt["type"] == "json_schema" and fmt["json_schema"]["strict"] is True
     assert fmt["json_schema"]["schema"]["properties"] == SCHEMA["properties"]
+    assert server.requests[0]["max_completion_tokens"] == request_.max_tokens
     assert response.usage.completion_tokens > 0 and response.usage.prompt_tokens > 0
 
 

@@ -11,7 +11,6 @@ from extractor.examples import ExampleSet, write_examples
 from extractor.pdf import parse_pdf
 
 
-
 @pytest.fixture(scope="session")
 def examples(tmp_path_factory: pytest.TempPathFactory) -> ExampleSet:
     return write_examples(tmp_path_factory.mktemp("examples"))

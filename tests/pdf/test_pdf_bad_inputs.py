@@ -13,7 +13,9 @@ from extractor.pdf import iter_pdfs, parse_many, parse_pdf
 
 
 def _good(tmp_path: Path, name: str = "good.pdf") -> Path:
-    return make_pdf(tmp_path / name, [[(72, 100, "A short paper about nothing in particular.", {})]])
+    return make_pdf(
+        tmp_path / name, [[(72, 100, "A short paper about nothing in particular.", {})]]
+    )
 
 
 @pytest.mark.parametrize(

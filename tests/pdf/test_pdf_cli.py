@@ -48,8 +48,8 @@ def test_exit_code_is_non_zero_only_when_everything_failed(tmp_path):
 def test_markdown_format(examples, tmp_path):
     out = tmp_path / "md"
     result = runner.invoke(
-        app, ["parse", str(examples.rct_pdfs[0]), "--out", str(out), "--format", "md",
-              "--workers", "1"]
+        app,
+        ["parse", str(examples.rct_pdfs[0]), "--out", str(out), "--format", "md", "--workers", "1"],
     )
     assert result.exit_code == 0, result.output
     text = (out / "homeex_rct_2022.md").read_text()

@@ -12,8 +12,14 @@ pytestmark = pytest.mark.corpus
 def test_outline_paper_sections(corpus_dir):
     doc = parse_pdf(corpus_dir / "pdfs" / "rct" / "PMC3321528.pdf")
     headings = [s.heading for s in doc.sections]
-    for expected in ("Abstract", "1. Introduction", "2. Materials and Methods",
-                     "2.6. Statistical Analysis", "3. Results", "4. Discussion"):
+    for expected in (
+        "Abstract",
+        "1. Introduction",
+        "2. Materials and Methods",
+        "2.6. Statistical Analysis",
+        "3. Results",
+        "4. Discussion",
+    ):
         assert expected in headings
     assert doc.sections[headings.index("2.6. Statistical Analysis")].level == 2
     assert len(doc.references) > 10

@@ -82,5 +82,7 @@ def test_rct_gold_numbers_are_printed_in_the_results_table(examples: ExampleSet,
             assert f"{r['intervention_events']} (" in table_text
             assert f"{r['comparator_events']} (" in table_text
         else:
-            assert f"{r['intervention_mean']} ({r['intervention_standard_deviation']})" in table_text
+            assert (
+                f"{r['intervention_mean']} ({r['intervention_standard_deviation']})" in table_text
+            )
             assert f"{r['comparator_mean']} ({r['comparator_standard_deviation']})" in table_text

@@ -46,7 +46,10 @@ def test_full_width_heading_cuts_the_columns(tmp_path):
     lines = [
         (60, 80, "1 Introduction", {"fontsize": 14}),
         *[(LEFT, 110 + 14 * i, f"intro left line {i} of the first column", {}) for i in range(5)],
-        *[(RIGHT, 110 + 14 * i, f"intro right line {i} of the second column", {}) for i in range(5)],
+        *[
+            (RIGHT, 110 + 14 * i, f"intro right line {i} of the second column", {})
+            for i in range(5)
+        ],
         (60, 300, "2 Methods of the full width part spanning both columns", {"fontsize": 14}),
         *[(LEFT, 330 + 14 * i, f"methods left line {i} of the first column", {}) for i in range(5)],
         *[(RIGHT, 330 + 14 * i, f"methods right line {i} second column", {}) for i in range(5)],

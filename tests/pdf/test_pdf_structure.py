@@ -109,8 +109,12 @@ def test_page_map_points_back_to_pages(rct_doc, examples):
     assert spans == sorted(spans, key=lambda s: s.char_start)
     assert all(s.bbox is not None for s in spans)
     with pymupdf.open(examples.rct_pdfs[0]) as pdf:
-        for snippet in ("Many patients report", "Acknowledgements", "Of 135 randomised",
-                        "Schulz KF, Altman DG"):
+        for snippet in (
+            "Many patients report",
+            "Acknowledgements",
+            "Of 135 randomised",
+            "Schulz KF, Altman DG",
+        ):
             truth = [p.number + 1 for p in pdf if p.search_for(snippet)]
             assert rct_doc.page_at(rct_doc.text.index(snippet)) == truth[0]
     # every non-blank character is covered by a span
