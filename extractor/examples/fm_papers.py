@@ -190,7 +190,8 @@ def radfound_paper() -> Paper:
                 [
                     f"The pretraining corpus combines the public {ds[0]['name']} collection "
                     f"({_n(ds[0]['size'])} CT volumes), the public {ds[1]['name']} challenge data "
-                    f"({_n(ds[1]['size'])} MRI volumes) and {ds[2]['name']}, a private multi-center "
+                    f"({_n(ds[1]['size'])} MRI volumes) and {ds[2]['name']}, a private "
+                    "multi-center "
                     f"archive of {_n(ds[2]['size'])} CT volumes from three university hospitals "
                     f"that cannot be shared. In total, {_n(r['pretraining_data_size']['size'])} "
                     "volumes covering the abdomen, brain and chest were used. No labels were used "

@@ -137,7 +137,7 @@ def _style_key(line: Line) -> tuple:
 
 
 def style_of(heading: Heading) -> tuple:
-    return _style_key(heading.lines[0]) + (bool(heading.rest),)
+    return (*_style_key(heading.lines[0]), bool(heading.rest))
 
 
 def _is_caps(text: str) -> bool:
@@ -330,7 +330,7 @@ def _run_in(line: Line, body: BodyStyle) -> Heading | None:
 def _assign_levels(headings: list[Heading]) -> None:
     first_seen: dict[tuple, int] = {}
     for i, heading in enumerate(headings):
-        first_seen.setdefault(_style_key(heading.lines[0]) + (bool(heading.rest),), i)
+        first_seen.setdefault(style_of(heading), i)
     # run-in last, then larger, capitals, bold, upright, and earlier-seen styles first
     styles = sorted(
         first_seen,
@@ -338,14 +338,12 @@ def _assign_levels(headings: list[Heading]) -> None:
     )
     rank = {key: i for i, key in enumerate(styles)}
     known = [
-        rank[_style_key(h.lines[0]) + (bool(h.rest),)]
-        for h in headings
-        if _KNOWN.match(strip_numbering(h.text)) and not h.rest
+        rank[style_of(h)] for h in headings if _KNOWN.match(strip_numbering(h.text)) and not h.rest
     ]
     top = min(known) if known else 0
     for heading in headings:
         depth = numbering_depth(heading.text)
-        key = _style_key(heading.lines[0]) + (bool(heading.rest),)
+        key = style_of(heading)
         heading.level = depth if depth else max(1, min(rank[key] - top + 1, 3))
 
 

@@ -114,7 +114,7 @@ def read_page(page: pymupdf.Page, number: int) -> PageLayout:
             continue
         lines: list[Line] = []
         for raw_line in raw["lines"]:
-            dx, dy = raw_line["dir"]
+            _dx, dy = raw_line["dir"]
             if abs(dy) > 0.2 and _in_side_margin(raw_line["bbox"], width):
                 continue  # rotated marginal notes ("Downloaded from ...", arXiv stamps)
             spans = [

@@ -59,7 +59,7 @@ def test_pdf_without_pages(tmp_path):
     )
     path = tmp_path / "nopages.pdf"
     path.write_bytes(body)
-    with pytest.raises(InputError, match="no pages|corrupt"):
+    with pytest.raises(InputError, match=r"no pages|corrupt"):
         parse_pdf(path)
 
 
