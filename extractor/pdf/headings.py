@@ -1,9 +1,11 @@
-"""Section headings: the PDF outline when it has one, else font and numbering cues.
+"""Section headings: the PDF outline where it has one, plus font and numbering cues.
 
-Heuristic path: a heading is a short line that starts a block and looks different
-from body text (larger, bold, or all capitals), or a bold run-in label that opens a
-paragraph ("Statistical analysis. We used ..."). Levels come from the numbering
-("2.1") when present, else from the rank of the heading's style.
+Style cues: a heading is a short line that starts a paragraph and looks different
+from body text (larger, bold, all capitals, or set in a rare font when font names are
+obfuscated), or a bold run-in label that opens a paragraph ("Statistical analysis. We
+used ..."). Table rows, article metadata labels and structured-abstract labels are
+filtered out. Levels come from the outline or the numbering ("2.1") when present,
+else from the rank of the heading's style.
 """
 
 from __future__ import annotations
@@ -307,13 +309,16 @@ def _is_sentence(text: str) -> bool:
 def _run_in(line: Line, body: BodyStyle) -> Heading | None:
     if body.bold:
         return None
-    spans = [s for s in line.spans if s.text.strip()]
+    spans = line.spans
     prefix = ""
     k = 0
-    while k < len(spans) and (spans[k].bold or body.rare_font(spans[k].font)):
+    # whitespace spans often come in another font: they neither start nor end the label
+    while k < len(spans) and (
+        not spans[k].text.strip() or spans[k].bold or body.rare_font(spans[k].font)
+    ):
         prefix += spans[k].text
         k += 1
-    if k == 0 or k == len(spans) or spans[k].bold or body.rare_font(spans[k].font):
+    if not prefix.strip() or k == len(spans):
         return None
     label = normalise_space(prefix)
     if len(label.split()) > 10:

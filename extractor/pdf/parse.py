@@ -99,7 +99,7 @@ def _parse(path: Path, pdf: pymupdf.Document) -> Document:
         ),
         metadata=metadata,
         text=builder.text,
-        page_map=builder.page_map,
+        page_map=sorted(builder.page_map, key=lambda span: span.char_start),
         warnings=warnings,
     )
     doc.sections = builder.sections(doc)
@@ -140,7 +140,6 @@ def _drop_front_matter(headings: list[Heading]) -> list[Heading]:
 class _Paragraph:
     lines: list[Line]
     texts: list[str]
-    heading: Heading | None = None
 
     @property
     def first(self) -> Line:
@@ -225,13 +224,9 @@ class _TextBuilder:
     def _flush(self, paragraph: _Paragraph | None) -> None:
         if paragraph is None:
             return None
-        if (
-            not self.marks
-            and _ABSTRACT.match(paragraph.texts[0])
-            and not any(_ABSTRACT.fullmatch(h.text) for h, _, _ in self.marks)
-        ):
+        label = _ABSTRACT.match(paragraph.texts[0]) if not self.marks else None
+        if label:
             # an unstyled "Abstract" label opening a paragraph before any heading
-            label = _ABSTRACT.match(paragraph.texts[0])
             rest = paragraph.texts[0][label.end() :]
             self._heading(Heading(lines=[paragraph.first], text="Abstract", level=1, rest=rest))
             paragraph.texts[0] = rest
@@ -273,7 +268,6 @@ class _TextBuilder:
         return None
 
     def sections(self, doc: Document) -> list[Section]:
-        self.page_map.sort(key=lambda span: span.char_start)
         out = []
         text = doc.text
         for i, (heading, _start, body_start) in enumerate(self.marks):
@@ -353,7 +347,5 @@ def _continues(paragraph: _Paragraph, line: Line) -> bool:
     """A paragraph broken by a column or page end goes on in the next block."""
     last = paragraph.texts[-1].rstrip()
     if not last or is_caption(paragraph.texts[0]) or is_caption(line.text):
-        return False
-    if paragraph.heading is not None:
         return False
     return (last[-1].isalpha() or last[-1] in ",-(") and line.text[:1].islower()

@@ -84,8 +84,8 @@ def test_iter_pdfs_expands_directories(tmp_path):
     a = _good(tmp_path, "b.pdf")
     b = _good(tmp_path / "sub", "A.PDF")
     (tmp_path / "notes.txt").write_text("x")
-    assert iter_pdfs([tmp_path]) == sorted([a, b])
-    assert iter_pdfs([a, tmp_path]) == [a, b] if b > a else [a, b]
+    assert iter_pdfs([tmp_path]) == [a, b]  # sorted, *.pdf in any case, recursive
+    assert iter_pdfs([a, tmp_path]) == [a, b]  # a file given twice is parsed once
 
 
 def test_parse_many_keeps_order_and_goes_on(tmp_path):
