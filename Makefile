@@ -40,6 +40,7 @@ lint: install-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 bench: install-dev
+	$(BIN)/pip install -q -e ".[local,dev,bench]"
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:

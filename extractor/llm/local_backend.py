@@ -120,7 +120,10 @@ class LocalBackend:
             try:
                 result = llama.create_chat_completion(
                     messages=list(request.messages),
-                    response_format={"type": "json_object", "schema": bounded_schema(request.schema)},
+                    response_format={
+                        "type": "json_object",
+                        "schema": bounded_schema(request.schema),
+                    },
                     max_tokens=request.max_tokens,
                     temperature=request.temperature,
                     seed=self.seed,
