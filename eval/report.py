@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from eval.audit import AuditResult, Estimate, FieldMetrics
 from eval.compare import CLASSES
-from eval.files import atomic_write
+from extractor.fileio import atomic_write_text
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CLASS_COLOURS = {
@@ -148,8 +148,8 @@ def write_outputs(result: AuditResult, out_dir: str | Path) -> dict[str, Path]:
         "disagreements": out / "disagreements.csv",
         "report": out / "report.html",
     }
-    atomic_write(paths["metrics"], json.dumps(result.metrics(), indent=2, ensure_ascii=False))
+    atomic_write_text(paths["metrics"], json.dumps(result.metrics(), indent=2, ensure_ascii=False))
     # utf-8-sig: the BOM makes Excel read the file as UTF-8.
-    atomic_write(paths["disagreements"], disagreements_csv(result), encoding="utf-8-sig")
-    atomic_write(paths["report"], render_html(result))
+    atomic_write_text(paths["disagreements"], disagreements_csv(result), encoding="utf-8-sig")
+    atomic_write_text(paths["report"], render_html(result))
     return paths

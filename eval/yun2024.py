@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from eval.files import atomic_write
+from extractor.fileio import atomic_write_text
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "gold" / "rct_yun2024"
 GOLD_SOURCE = CORPUS / "gold_for_available_pdfs.json"
@@ -115,7 +115,7 @@ def _read_rows(sources: Iterable[Path]) -> list[dict]:
 
 
 def write_jsonl(lines: list[dict], out: Path) -> None:
-    atomic_write(out, "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines))
+    atomic_write_text(out, "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,8 +11,6 @@ that now succeed are dropped.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -27,6 +25,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from extractor.document import Document
 from extractor.errors import LitextractError
 from extractor.extract import ExtractionError, Extractor, Target
+from extractor.fileio import atomic_write_text
 from schemas.record import RecordLine, TokenUsage
 
 RECORDS = "records.jsonl"
@@ -69,19 +68,8 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
     return out
 
 
-def _write_atomic(path: Path, lines: Iterable[str]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs are ordinary files
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            for line in lines:
-                handle.write(line + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _write_lines(path: Path, lines: Iterable[str]) -> None:
+    atomic_write_text(path, "".join(line + "\n" for line in lines))
 
 
 class _Outbox:
@@ -107,8 +95,8 @@ class _Outbox:
         self.new_errors: list[dict[str, Any]] = []
 
     def _compact(self, records: Iterable[RecordLine], errors: Iterable[dict[str, Any]]) -> None:
-        _write_atomic(self.records_path, (r.model_dump_json() for r in records))
-        _write_atomic(self.errors_path, (json.dumps(e, ensure_ascii=False) for e in errors))
+        _write_lines(self.records_path, (r.model_dump_json() for r in records))
+        _write_lines(self.errors_path, (json.dumps(e, ensure_ascii=False) for e in errors))
 
     def record(self, line: RecordLine) -> None:
         with self._lock:

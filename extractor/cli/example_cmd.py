@@ -71,6 +71,10 @@ def example(
         _err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     _err.print(f"example papers: {out / 'papers'}  model: {chat.name} {chat.model}")
+    if chat.name == "local":
+        # One embedded model answers one call at a time anyway; in paper order, llama.cpp
+        # reuses the evaluated paper prefix from one field group to the next.
+        concurrency = 1
 
     jobs = [
         ("fm_imaging", examples.fm_pdfs, None, examples.gold_fm_imaging),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +12,7 @@ from rich.console import Console
 from extractor.cli import app
 from extractor.document import Document
 from extractor.errors import InputError
+from extractor.fileio import atomic_write_text
 
 
 class OutputFormat(StrEnum):
@@ -68,7 +67,7 @@ def parse(
             continue
         suffix = ".md" if output_format is OutputFormat.md else ".json"
         text = to_markdown(result) if suffix == ".md" else _json(result)
-        _write_atomic(out / f"{path.stem}{suffix}", text)
+        atomic_write_text(out / f"{path.stem}{suffix}", text)
         written += 1
         pages += result.source.pages
         sections += len(result.sections)
@@ -84,14 +83,3 @@ def parse(
 
 def _json(doc: Document) -> str:
     return doc.model_dump_json(indent=1)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)

@@ -8,8 +8,6 @@ files, so the whole pipeline can run on a fresh clone without the real corpus.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ from extractor.examples import rct_paper as rct
 from extractor.examples.fm_papers import CHESTCLIP, RADFOUND, chestclip_paper, radfound_paper
 from extractor.examples.model import Paper
 from extractor.examples.render import render
+from extractor.fileio import atomic_path, atomic_write_text
 
 
 @dataclass(frozen=True)
@@ -57,23 +56,14 @@ def write_examples(out_dir: Path) -> ExampleSet:
 
 def _render_atomic(paper: Paper, out_dir: Path) -> Path:
     target = out_dir / f"{paper.stem}.pdf"
-    fd, tmp = tempfile.mkstemp(prefix=f".{paper.stem}.", suffix=".pdf", dir=out_dir)
-    os.close(fd)
-    try:
-        render(paper, Path(tmp))
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_path(target) as tmp:
+        render(paper, tmp)
     return target
 
 
 def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
     text = "".join(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n" for row in rows)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
+    atomic_write_text(path, text)
 
 
 __all__ = ["ExampleSet", "fm_papers", "write_examples"]

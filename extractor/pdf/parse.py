@@ -17,6 +17,7 @@ from extractor.document import (
     SourceInfo,
     Table,
 )
+from extractor.fileio import sha256_file
 from extractor.pdf.captions import figure_label, is_caption, table_label
 from extractor.pdf.headings import (
     Heading,
@@ -37,7 +38,7 @@ from extractor.pdf.layout import (
     remove_running_text,
 )
 from extractor.pdf.metadata import extract_metadata
-from extractor.pdf.open import open_pdf, sha256_of
+from extractor.pdf.open import open_pdf
 from extractor.pdf.references import REFERENCE_HEADING, split_references
 from extractor.pdf.tables import FoundTable, extract_tables, linearise
 from extractor.pdf.text import join_lines_at, normalise_space, vocabulary
@@ -95,7 +96,7 @@ def _parse(path: Path, pdf: pymupdf.Document) -> Document:
     builder.build(ordered, headings)
     doc = Document(
         source=SourceInfo(
-            path=str(path), sha256=sha256_of(path), pages=pdf.page_count, scanned_pages=scanned
+            path=str(path), sha256=sha256_file(path), pages=pdf.page_count, scanned_pages=scanned
         ),
         metadata=metadata,
         text=builder.text,

@@ -5,8 +5,6 @@ API keys never go here: backends read them from the environment.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import tomllib
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
@@ -17,6 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 import tomli_w
 
 from extractor.errors import InputError
+from extractor.fileio import atomic_write_text
 
 CONFIG_NAME = "review.toml"
 
@@ -129,22 +128,3 @@ def save_config(root: Path, config: ReviewConfig) -> None:
     )
     text = header + tomli_w.dumps(config.settings())
     atomic_write_text(ReviewPaths(root).config, text)
-
-
-def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
-    atomic_write_bytes(path, text.encode(encoding))
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temp file beside `path`, fsync, then rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

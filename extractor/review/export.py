@@ -13,14 +13,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from extractor.review.config import atomic_write_bytes
+from extractor.fileio import atomic_path, atomic_write_bytes
 from extractor.review.records import CurrentRecord, current_records
 from extractor.store import ReviewStore
 from schemas.form import FieldKind, Form
@@ -200,7 +198,8 @@ def _write_xlsx(form: Form, records: list[CurrentRecord], out: Path) -> None:
                 value = guard_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
             values.append(value)
         sheet.append(values)
-    _atomic_save(out, workbook.save)
+    with atomic_path(out) as tmp:
+        workbook.save(tmp)
 
 
 def _write_parquet(form: Form, records: list[CurrentRecord], out: Path) -> None:
@@ -224,16 +223,5 @@ def _write_parquet(form: Form, records: list[CurrentRecord], out: Path) -> None:
             }
         )
     table = pa.Table.from_pylist(rows, schema=schema)
-    _atomic_save(out, lambda tmp: pq.write_table(table, tmp))
-
-
-def _atomic_save(out: Path, save: Callable[[str], None]) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    try:
-        save(tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(out) as tmp:
+        pq.write_table(table, tmp)

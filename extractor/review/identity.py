@@ -8,24 +8,14 @@ first one instead.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
-from pathlib import Path
 
 from extractor.store import PaperRow
 
 _DOI = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
 # Titles shorter than this are too generic ("Editorial", "Introduction") to identify a paper.
 _MIN_TITLE_WORDS = 4
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def normalise_doi(text: str | None) -> str | None:

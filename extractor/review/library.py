@@ -8,10 +8,8 @@ even before the PDFs are parsed.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,12 +19,12 @@ import bibtexparser
 import rispy
 
 from extractor.errors import InputError
+from extractor.fileio import atomic_path, sha256_file
 from extractor.review.config import ReviewPaths
 from extractor.review.identity import (
     find_duplicate,
     normalise_doi,
     normalise_title,
-    sha256_file,
 )
 from extractor.store import PaperRow, ReviewStore
 
@@ -330,12 +328,5 @@ def _check_pdf(pdf: Path) -> None:
 
 
 def _atomic_copy(src: Path, dest: Path) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
-    os.close(fd)
-    try:
+    with atomic_path(dest) as tmp:
         shutil.copyfile(src, tmp)
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -79,3 +79,23 @@ def test_no_default_model_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(local_backend, "default_model_path", lambda: None)
     with pytest.raises(LitextractError, match="no local model"):
         LocalBackend()
+
+
+def test_grammar_schema_allows_a_value_only_with_status_reported() -> None:
+    from extractor.llm.local_backend import GRAMMAR_MAX_STRING, grammar_schema
+    from schemas import load_form
+    from schemas.strict import draft_schema
+
+    form = load_form("rct_outcomes")
+    schema = grammar_schema(draft_schema(form, form.fields[:2]))
+    field = schema["properties"]["intervention_events"]
+    reported, empty = field["anyOf"]
+    assert reported["properties"]["status"]["enum"] == ["reported"]
+    assert reported["properties"]["value"]["type"] == "integer"
+    assert empty["properties"]["status"]["enum"] == ["not_reported", "unclear"]
+    assert empty["properties"]["value"] == {"type": "null"}
+    quote = reported["properties"]["evidence"]["items"]["properties"]["quote"]
+    assert quote["maxLength"] == GRAMMAR_MAX_STRING
+    # The enum-valued field keeps its vocabulary in the reported branch.
+    outcome_value = schema["properties"]["outcome_type"]["anyOf"][0]["properties"]["value"]
+    assert outcome_value["enum"] == ["binary", "continuous"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pymupdf
 import pytest
-from conftest import make_pdf
+from pdf_testdata import make_pdf
 
 from extractor.errors import InputError
 from extractor.pdf import iter_pdfs, parse_many, parse_pdf

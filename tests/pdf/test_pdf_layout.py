@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import make_pdf
+from pdf_testdata import make_pdf
 
 from extractor.pdf import parse_pdf
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import reportlab
-from conftest import make_pdf
+from pdf_testdata import make_pdf
 
 from extractor.pdf import parse_pdf
 from extractor.pdf.text import clean_chars, join_lines, vocabulary
