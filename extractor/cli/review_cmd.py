@@ -201,9 +201,7 @@ def update(
     table = Table(title=f"{review_dir.name}: update run {summary.run_id}", show_header=False)
     table.add_column(style="bold")
     table.add_column()
-    cost = f"${summary.cost_usd:.4f}"
-    if summary.requests and not summary.cost_usd:
-        cost = "unknown (no price known for this model)"
+    cost = _cost(summary.cost_usd, summary.requests)
     dup = ", ".join(f"{p} = {o} ({r})" for p, o, r in summary.duplicates[:3])
     dup += " ..." if len(summary.duplicates) > 3 else ""
     rows = [
@@ -295,7 +293,7 @@ def status(review_dir: ReviewDir) -> None:
                 str(run.papers_processed),
                 str(run.requests),
                 str(run.prompt_tokens + run.completion_tokens),
-                f"${run.cost_usd:.4f}",
+                _cost(run.cost_usd, run.requests),
                 str(run.errors),
             )
         console.print(table)
@@ -568,3 +566,10 @@ def _changes_text(changes: list[FieldChange]) -> str:
     if not changes:
         return "no field changed"
     return "; ".join(f"{c.field}: {_cell(c.before)} -> {_cell(c.after)}" for c in changes)
+
+
+def _cost(cost_usd: float, requests: int) -> str:
+    # The store sums known prices only: requests with a zero total had no known price.
+    if requests and not cost_usd:
+        return "unknown (no price known for this model)"
+    return f"${cost_usd:.4f}"
