@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from extractor.llm.base import (
     TruncatedError,
 )
 from extractor.llm.cache import CacheKey, ResponseCache
+from extractor.llm.factory import estimate_cost
 from extractor.plan import DEFAULT_MAX_CONTEXT_TOKENS, Context, plan_context
 from prompts import fence, load_prompt
 from schemas.extracted import Evidence, Extracted, Status
@@ -188,6 +190,9 @@ class Extractor:
             room = window - self.max_tokens - _PROMPT_OVERHEAD_TOKENS
             self.max_context_tokens = max(500, min(max_context_tokens, room))
         self._groups = [self._make_group(name, specs) for name, specs in form.groups.items()]
+        self._numeric = {
+            s.name: s.kind in (FieldKind.integer, FieldKind.number) for s in form.fields
+        }
         self.prompt_hash = _sha("".join(g.prompt_hash for g in self._groups))[:16]
         self._grounders: dict[str, Grounder] = {}
         self._grounder_lock = threading.Lock()
@@ -254,7 +259,7 @@ class Extractor:
                 )
             drafts.update(self._ask_group(group, context, target, tally))
         record = self._ground(document, drafts, tally.warnings)
-        cost = _estimate_cost(self.backend.model, tally.usage)
+        cost = estimate_cost(self.backend.model, tally.usage)
         provenance = Provenance(
             paper_sha256=document.source.sha256,
             form=self.form.name,
@@ -412,6 +417,8 @@ class Extractor:
                 warnings.append(f"{name}: evidence not found in the paper")
             elif has_value and draft.status is Status.reported and not evidence:
                 warnings.append(f"{name}: reported value has no evidence quote")
+            elif has_value and self._numeric[name] and not _number_quoted(draft.value, evidence):
+                warnings.append(f"{name}: the value {draft.value} is not in its evidence quotes")
             record[name] = Extracted[Any](
                 value=to_jsonable_python(draft.value),
                 status=draft.status,
@@ -420,22 +427,18 @@ class Extractor:
         return record
 
 
-def _estimate_cost(model: str, usage: TokenUsage) -> float | None:
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _number_quoted(value: Any, evidence: list[Evidence]) -> bool:
+    """A number copied "as printed" must stand in one of its grounded quotes."""
     try:
-        from extractor.llm import estimate_cost  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    try:
-        return estimate_cost(model, usage)
-    except Exception:  # an unknown model has no price: no estimate rather than a failed record
-        return None
-
-
-def __getattr__(name: str) -> Any:
-    # `run_batch` and `BatchSummary` live in extractor.batch (which imports this module);
-    # resolved lazily so both import orders work.
-    if name in ("run_batch", "BatchSummary"):
-        from extractor import batch
-
-        return getattr(batch, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        wanted = float(value)
+    except (TypeError, ValueError):
+        return False
+    for item in evidence:
+        if item.grounded:
+            printed = _NUMBER.findall(item.quote.replace(",", "").replace("\u00b7", "."))
+            if any(abs(float(n) - abs(wanted)) < 1e-9 for n in printed):
+                return True
+    return False

@@ -190,6 +190,27 @@ def test_quote_not_in_the_paper_is_flagged(tmp_path, server, make_openai, trial_
     assert not any(w.startswith("intervention_group_size") for w in warnings)
 
 
+def test_number_missing_from_its_grounded_quote_is_flagged(
+    tmp_path, server, make_openai, trial_doc
+) -> None:
+    # The quote is really in the paper, but it does not print the value given for it.
+    quote = "Death occurred in 12 of 60 patients on aspirin and 20 of 60 on placebo."
+    answer = rct_answer(
+        intervention_events={
+            "value": 13,
+            "status": "reported",
+            "evidence": [{"quote": quote, "page": 1}],
+        }
+    )
+    server.script(Reply.ok(answer))
+    _summary, records, _errors = _run(tmp_path, make_openai(), [trial_doc])
+    (line,) = records
+    assert line["record"]["intervention_events"]["evidence"][0]["grounded"] is True
+    assert line["provenance"]["warnings"] == [
+        "intervention_events: the value 13 is not in its evidence quotes"
+    ]
+
+
 @pytest.mark.parametrize("mode", ["json_object", "tools"])
 def test_fallback_modes_end_in_the_same_record(tmp_path, mode, trial_doc) -> None:
     # A server without strict json_schema: the backend falls back, the record is the same.
