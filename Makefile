@@ -18,8 +18,12 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/pip install -q -e ".[local]"
 
+# irrCAC (Gwet's agreement coefficients) is the tests' independent reference for AC1. It pins
+# scipy==1.12.0, which would downgrade scipy for everything else; it runs on current scipy, so it
+# is installed without its pins (pandas, its one other need, comes with the dev extra).
 install-dev: $(BIN)/python
 	$(BIN)/pip install -q -e ".[local,dev]"
+	$(BIN)/pip install -q --no-deps "irrCAC==0.4.4"
 
 example: install
 	$(BIN)/litextract example $(OUT)
