@@ -30,6 +30,7 @@ def parse(
         OutputFormat, typer.Option("--format", "-f", help="json: the Document; md: readable.")
     ] = OutputFormat.json,
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Parallel processes.")] = 2,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
 ) -> None:
     """Parse PDFs into structured documents: reading-order text, sections, tables,
     figure captions, references, and a map from text offsets back to pages.
@@ -60,7 +61,7 @@ def parse(
     written = 0
     pages = 0
     sections = 0
-    for path, result in parse_many(paths, workers=workers, progress=True):
+    for path, result in parse_many(paths, workers=workers, progress=progress):
         if isinstance(result, InputError):
             failed.append(result)
             console.print(f"[red]error:[/red] {result}", highlight=False)

@@ -13,6 +13,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -99,10 +100,28 @@ def _figure(width: float) -> Drawing:
     return d
 
 
+def _column_widths(spec: TableSpec, width: float) -> list[float]:
+    # Columns as wide as their longest word (so no word is split across lines), the
+    # rest of the width shared in proportion to each column's longest cell.
+    columns = list(zip(spec.header, *spec.rows, strict=True))
+    pad = 12.0 + 4.0  # reportlab cell padding (6 + 6) and a margin
+
+    def text_width(text: str) -> float:
+        return stringWidth(text, _CELL.fontName, _CELL.fontSize)
+
+    least = [max(text_width(w) for c in col for w in c.split()) + pad for col in columns]
+    natural = [max(text_width(c) for c in col) + pad for col in columns]
+    spare = max(0.0, width - sum(least))
+    extra = [n - m for n, m in zip(natural, least, strict=True)]
+    share = min(1.0, spare / sum(extra)) if sum(extra) else 0.0
+    widths = [m + e * share for m, e in zip(least, extra, strict=True)]
+    return [w * width / sum(widths) for w in widths] if sum(widths) > width else widths
+
+
 def _table(spec: TableSpec, width: float) -> list[Flowable]:
     data = [[Paragraph(escape(c), _CELL) for c in spec.header]]
     data += [[Paragraph(escape(c), _CELL) for c in row] for row in spec.rows]
-    table = Table(data, colWidths=[width / len(spec.header)] * len(spec.header))
+    table = Table(data, colWidths=_column_widths(spec, width))
     table.setStyle(
         TableStyle(
             [
