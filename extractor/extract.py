@@ -409,9 +409,11 @@ class Extractor:
         record: dict[str, Extracted[Any]] = {}
         for name in self.form.field_names:
             draft = drafts[name]
-            evidence: list[Evidence] = [
-                grounder.ground(q.quote, q.page) for q in draft.evidence if q.quote.strip()
-            ]
+            quotes: dict[str, int | None] = {}  # a small model may repeat a quote: keep one
+            for item in draft.evidence:
+                if item.quote.strip():
+                    quotes.setdefault(item.quote.strip(), item.page)
+            evidence = [grounder.ground(quote, page) for quote, page in quotes.items()]
             has_value = draft.value not in (None, [])
             if evidence and not any(e.grounded for e in evidence):
                 warnings.append(f"{name}: evidence not found in the paper")

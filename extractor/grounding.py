@@ -88,6 +88,8 @@ class Grounder:
 
     def ground(self, quote: str, page: int | None = None) -> Evidence:
         """Evidence for `quote`; `page` (the model's claim) only breaks ties."""
+        if page is not None and not 1 <= page <= self.document.source.pages:
+            page = None  # a page the paper does not have is no claim at all
         qkey, _ = normalise(quote)
         if not qkey:
             return Evidence(quote=quote, page=page, grounded=False, match_score=0.0)

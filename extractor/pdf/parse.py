@@ -40,7 +40,7 @@ from extractor.pdf.layout import (
 from extractor.pdf.metadata import extract_metadata
 from extractor.pdf.open import open_pdf
 from extractor.pdf.references import REFERENCE_HEADING, split_references
-from extractor.pdf.tables import FoundTable, extract_tables, linearise
+from extractor.pdf.tables import FoundTable, borderless_tables, extract_tables, linearise
 from extractor.pdf.text import join_lines_at, normalise_space, vocabulary
 
 _ABSTRACT = re.compile(r"^(abstract|summary)\b[\s.:\u2014\u2013-]*", re.IGNORECASE)
@@ -77,8 +77,11 @@ def _parse(path: Path, pdf: pymupdf.Document) -> Document:
     head = pdf[0].get_text("text") if pdf.page_count else ""
     remove_running_text(pages)
     tables: list[FoundTable] = []
+    borderless: list[FoundTable] = []
     for page, layout in zip(pdf, pages, strict=True):
-        tables.extend(extract_tables(page, layout))
+        ruled = extract_tables(page, layout)
+        tables.extend(ruled)
+        borderless.extend(borderless_tables(page, layout, ruled))
     ordered = [block for layout in pages for block in reading_order(layout)]
 
     metadata, skip = extract_metadata([b for b in ordered if b.page == 1], pdf.metadata or {}, head)
@@ -104,7 +107,7 @@ def _parse(path: Path, pdf: pymupdf.Document) -> Document:
         warnings=warnings,
     )
     doc.sections = builder.sections(doc)
-    doc.tables = builder.tables(tables)
+    doc.tables = builder.tables(tables, borderless)
     doc.figures = builder.figures()
     doc.references = builder.references()
     if not doc.text.strip() and not scanned:
@@ -293,7 +296,7 @@ class _TextBuilder:
             )
         return out
 
-    def tables(self, found: list[FoundTable]) -> list[Table]:
+    def tables(self, found: list[FoundTable], borderless: list[FoundTable]) -> list[Table]:
         text = self.text
         tables: list[Table] = []
         captioned: set[int] = set()
@@ -313,12 +316,19 @@ class _TextBuilder:
                     char_end=end,
                 )
             )
-        # captions whose table has no ruling lines: keep the caption, the cells stay text
+        # captions whose table has no ruling lines: the cells stay text in reading order,
+        # rows come from word positions when they could be read as a grid
+        cells = {
+            self.paragraph_at[id(t.caption_line)][0]: t.rows
+            for t in borderless
+            if id(t.caption_line) in self.paragraph_at
+        }
         for kind, start, end, caption in self.captions:
             if kind == "table" and start not in captioned:
                 page = self._page_of(start)
+                rows = cells.get(start, [])
                 tables.append(
-                    Table(caption=caption, page=page, rows=[], char_start=start, char_end=end)
+                    Table(caption=caption, page=page, rows=rows, char_start=start, char_end=end)
                 )
         tables.sort(key=lambda t: t.char_start or 0)
         return tables

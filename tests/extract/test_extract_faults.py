@@ -190,6 +190,19 @@ def test_quote_not_in_the_paper_is_flagged(tmp_path, server, make_openai, trial_
     assert not any(w.startswith("intervention_group_size") for w in warnings)
 
 
+def test_a_repeated_quote_is_kept_once(tmp_path, server, make_openai, trial_doc) -> None:
+    quote = "Death occurred in 12 of 60 patients on aspirin and 20 of 60 on placebo."
+    evidence = [{"quote": quote, "page": 1}, {"quote": quote + " ", "page": 2}]
+    answer = rct_answer(
+        intervention_events={"value": 12, "status": "reported", "evidence": evidence}
+    )
+    server.script(Reply.ok(answer))
+    _summary, records, _errors = _run(tmp_path, make_openai(), [trial_doc])
+    (line,) = records
+    (ev,) = line["record"]["intervention_events"]["evidence"]
+    assert ev["grounded"] is True and ev["page"] == 1
+
+
 def test_number_missing_from_its_grounded_quote_is_flagged(
     tmp_path, server, make_openai, trial_doc
 ) -> None:

@@ -87,3 +87,10 @@ def test_grounding_in_a_long_paper_uses_candidate_windows() -> None:
     grounder = Grounder(doc)
     assert grounder.ground("The key result was 17 of 40.").grounded
     assert not grounder.ground("A completely invented claim about 93 of 94 patients.").grounded
+
+
+def test_an_ungrounded_quote_keeps_only_a_page_the_paper_has() -> None:
+    doc = _doc()
+    assert ground(doc, "A sentence that this paper never prints.", page=2).page == 2
+    invented = ground(doc, "A sentence that this paper never prints.", page=1011111111)
+    assert invented.grounded is False and invented.page is None

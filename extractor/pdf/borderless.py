@@ -1,0 +1,164 @@
+"""Cells of tables without ruling lines, from word positions below a "Table N" caption.
+
+The table's text already sits in the reading order as ordinary lines; this only reads the
+same words again as a grid, so `Table.rows` can be filled without touching `Document.text`.
+Rows are lines of words; columns are the x-ranges that the typical data row occupies.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import pairwise
+from statistics import median
+
+import pymupdf
+
+from extractor.pdf.captions import is_caption
+from extractor.pdf.layout import TEXT_FLAGS, Block, Line, PageLayout
+from extractor.pdf.text import clean_chars
+
+Word = tuple[float, float, float, float, str]
+
+_MAX_LEAD_GAP = 40.0  # points between caption and first table line; further means no table
+_GUTTER = 10.0  # tolerance around the page middle for column bands
+_PROSE_SHARE = 0.75  # a one-segment line this wide (share of the band) reads as prose
+_CELL_GAP_EM = 0.6  # a gap wider than this share of the word height separates two cells
+
+
+def borderless_rows(
+    pdf_page: pymupdf.Page, page: PageLayout, captions: list[tuple[Block, Line]]
+) -> list[tuple[Line, tuple[float, float, float, float], list[list[str]]]]:
+    """(caption line, table bbox, rows) for each caption whose table body below it can be read as a
+    grid of at least two rows and two columns."""
+    if not captions:
+        return []
+    words = [
+        (w[0], w[1], w[2], w[3], clean_chars(w[4]))
+        for w in pdf_page.get_text("words", flags=TEXT_FLAGS, sort=False)
+    ]
+    lines = [line for block in page.blocks for line in block.lines]
+    found = []
+    for block, caption in captions:
+        body = _body_lines(page, lines, block)
+        if len(body) < 2:
+            continue
+        rows = _grid([_words_in(words, line.bbox) for line in body])
+        if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
+            bbox = (
+                min(ln.bbox[0] for ln in body),
+                min(ln.bbox[1] for ln in body),
+                max(ln.bbox[2] for ln in body),
+                max(ln.bbox[3] for ln in body),
+            )
+            found.append((caption, bbox, rows))
+    return found
+
+
+def _band(page: PageLayout, lines: list[Line], caption: Block) -> tuple[float, float]:
+    """The x-range the table may use: its column, or the whole page when nothing prose-like
+    stands in the other column beside the table's first lines."""
+    mid = page.width / 2
+    x0, _y0, x1, y1 = caption.bbox
+    if x0 < mid - _GUTTER and x1 > mid + _GUTTER:
+        return 0.0, page.width
+    left = x1 <= mid + _GUTTER
+    other = [
+        ln
+        for ln in lines
+        if y1 <= ln.bbox[1] <= y1 + 60
+        and (ln.bbox[0] >= mid - _GUTTER if left else ln.bbox[2] <= mid + _GUTTER)
+        and ln.bbox[2] - ln.bbox[0] >= 0.35 * page.width
+    ]
+    if not other:
+        return 0.0, page.width
+    return (0.0, mid + _GUTTER) if left else (mid - _GUTTER, page.width)
+
+
+def _body_lines(page: PageLayout, lines: list[Line], caption: Block) -> list[Line]:
+    lo, hi = _band(page, lines, caption)
+    below = sorted(
+        (
+            ln
+            for ln in lines
+            if ln.bbox[1] >= caption.bbox[3] - 1
+            and ln.bbox[0] >= lo - 1
+            and ln.bbox[2] <= hi + 1
+            and ln not in caption.lines
+        ),
+        key=lambda ln: (ln.bbox[1], ln.bbox[0]),
+    )
+    body: list[Line] = []
+    bottom = caption.bbox[3]
+    prose_run = 0
+    for line in below:
+        height = line.bbox[3] - line.bbox[1]
+        gap = line.bbox[1] - bottom
+        if is_caption(line.text):
+            break
+        if not body and gap > _MAX_LEAD_GAP:
+            break
+        if len(body) >= 2 and gap > max(18.0, 2.5 * height):
+            break
+        prose = line.bbox[2] - line.bbox[0] >= _PROSE_SHARE * (hi - lo) and len(line.text) > 60
+        prose_run = prose_run + 1 if prose else 0
+        if prose_run >= 2:
+            body = body[:-1]  # the first prose line belongs to the text after the table
+            break
+        body.append(line)
+        bottom = max(bottom, line.bbox[3])
+    return body
+
+
+def _words_in(words: list[Word], bbox: tuple[float, ...]) -> list[Word]:
+    inside = [
+        w
+        for w in words
+        if bbox[0] - 1 <= (w[0] + w[2]) / 2 <= bbox[2] + 1
+        and bbox[1] - 1 <= (w[1] + w[3]) / 2 <= bbox[3] + 1
+    ]
+    return sorted(inside, key=lambda w: w[0])
+
+
+def _segments(words: list[Word]) -> list[list[Word]]:
+    """Runs of words separated by gaps wider than a space: candidate cells."""
+    if not words:
+        return []
+    runs = [[words[0]]]
+    for word in words[1:]:
+        prev = runs[-1][-1]
+        height = min(prev[3] - prev[1], word[3] - word[1])
+        if word[0] - prev[2] > _CELL_GAP_EM * height:
+            runs.append([word])
+        else:
+            runs[-1].append(word)
+    return runs
+
+
+def _grid(line_words: list[list[Word]]) -> list[list[str]]:
+    rows = [_segments(words) for words in line_words if words]
+    counts = Counter(len(r) for r in rows if len(r) >= 2)
+    if not counts:
+        return []
+    # the most frequent segment count (the larger on ties) is the data rows' shape
+    typical = max(counts, key=lambda k: (counts[k], k))
+    spans = sorted((seg[0][0], seg[-1][2]) for row in rows if len(row) == typical for seg in row)
+    columns: list[list[float]] = []
+    for x0, x1 in spans:
+        if columns and x0 <= columns[-1][1]:
+            columns[-1][1] = max(columns[-1][1], x1)
+        else:
+            columns.append([x0, x1])
+    bounds = [(a[1] + b[0]) / 2 for a, b in pairwise(columns)]
+    grid = []
+    for row in rows:
+        cells: list[list[str]] = [[] for _ in columns]
+        for seg in row:
+            # a whole segment goes to one column: spanning labels stay in one piece
+            centre = median((w[0] + w[2]) / 2 for w in seg)
+            start = seg[0][0]
+            index = sum(1 for b in bounds if start > b) if len(seg) > 1 else None
+            if index is None:
+                index = sum(1 for b in bounds if centre > b)
+            cells[index].extend(w[4] for w in seg)
+        grid.append([" ".join(c) for c in cells])
+    return grid
