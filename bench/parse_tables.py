@@ -10,7 +10,9 @@ Figures (micro-averaged over tables):
   numbers (per cell, `\\d+(\\.\\d+)?`) are looked up in the one row of ours that holds most
   of them; the share found there over all JATS numbers. Tables of ours without rows
   score 0, so the figure measures coverage and cell quality together.
-- cell recall: the same, but a number counts only when a cell of that row contains it
+- number precision: share of the numbers in our rows that the JATS table holds (multiset);
+  low when a table region runs on into the text or footnotes below it.
+- cell recall: the same as row recall, but a number counts only when a cell of that row contains it
   as a whole number token (adjacent cells fused into one would not count).
 """
 
@@ -80,6 +82,7 @@ def measure(pairs: list[tuple[Path, Path]], verbose: bool) -> dict[str, float]:
     tables = filled = 0
     row_hit = cell_hit = total = 0
     matched = 0
+    kept = emitted = 0
     for pdf, nxml in pairs:
         gold = jats_tables(nxml)
         doc = parse_pdf(pdf)
@@ -96,10 +99,15 @@ def measure(pairs: list[tuple[Path, Path]], verbose: bool) -> dict[str, float]:
             matched += 1
             r, c, t = row_scores(rows, ours[number])
             row_hit, cell_hit, total = row_hit + r, cell_hit + c, total + t
+            g = Counter(n for row in rows for cell in row for n in _NUMBER.findall(cell))
+            o = Counter(n for row in ours[number] for n in _NUMBER.findall(" ".join(row)))
+            k, e = sum(min(k, g[w]) for w, k in o.items()), sum(o.values())
+            kept, emitted = kept + k, emitted + e
             if verbose:
                 print(
                     f"{pdf.stem} Table {number}: rows {len(ours[number])}/{len(rows)} "
-                    f"row recall {r / max(1, t):.2f} cell recall {c / max(1, t):.2f}"
+                    f"row recall {r / max(1, t):.2f} cell recall {c / max(1, t):.2f} "
+                    f"precision {k / max(1, e):.2f}"
                 )
     return {
         "tables": tables,
@@ -107,6 +115,7 @@ def measure(pairs: list[tuple[Path, Path]], verbose: bool) -> dict[str, float]:
         "matched": matched,
         "row_recall": row_hit / max(1, total),
         "cell_recall": cell_hit / max(1, total),
+        "precision": kept / max(1, emitted),
     }
 
 
@@ -126,7 +135,7 @@ def main() -> None:
         print(
             f"{name:14s} tables {r['tables']}  with rows {r['filled']:.3f}  "
             f"matched to JATS {r['matched']}  row recall {r['row_recall']:.3f}  "
-            f"cell recall {r['cell_recall']:.3f}"
+            f"cell recall {r['cell_recall']:.3f}  number precision {r['precision']:.3f}"
         )
 
 

@@ -133,6 +133,10 @@ class Disagreement(BaseModel):
     status: str
     quote: str
     page: str
+    grounded: str = Field(
+        default="",
+        description="yes: a quote was found in the paper; no: none was; empty: no quote",
+    )
 
 
 class AuditResult(BaseModel):
@@ -412,6 +416,7 @@ def _disagreements(
                 status=entry.status.get(top, ""),
                 quote=" … ".join(e.quote for e in evidence),
                 page=", ".join(str(e.page) for e in evidence if e.page is not None),
+                grounded=("yes" if any(e.grounded for e in evidence) else "no") if evidence else "",
             )
         )
     return rows

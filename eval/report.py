@@ -40,6 +40,7 @@ CSV_COLUMNS = (
     "status",
     "evidence_quote",
     "evidence_page",
+    "evidence_in_paper",
     "adjudication",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -67,6 +68,7 @@ def disagreements_csv(result: AuditResult) -> str:
             d.status,
             d.quote,
             d.page,
+            d.grounded,
             "",
         )
         writer.writerow([safe_cell(str(v)) for v in row])

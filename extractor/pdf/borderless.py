@@ -7,6 +7,7 @@ Rows are lines of words; columns are the x-ranges that the typical data row occu
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from itertools import pairwise
 from statistics import median
@@ -21,7 +22,9 @@ Word = tuple[float, float, float, float, str]
 
 _MAX_LEAD_GAP = 40.0  # points between caption and first table line; further means no table
 _GUTTER = 10.0  # tolerance around the page middle for column bands
-_PROSE_SHARE = 0.75  # a one-segment line this wide (share of the band) reads as prose
+_PROSE_WORDS = 8  # a line of this many words with no cell gap ...
+_PROSE_WIDTH = 0.3  # ... and at least this share of the page width reads as running text
+_HEADING_STEP = 0.5  # points of font size above every table line that end the table
 _CELL_GAP_EM = 0.6  # a gap wider than this share of the word height separates two cells
 
 
@@ -32,17 +35,19 @@ def borderless_rows(
     grid of at least two rows and two columns."""
     if not captions:
         return []
-    words = [
-        (w[0], w[1], w[2], w[3], clean_chars(w[4]))
-        for w in pdf_page.get_text("words", flags=TEXT_FLAGS, sort=False)
-    ]
     lines = [line for block in page.blocks for line in block.lines]
+    words = _words_by_line(pdf_page, lines)
     found = []
     for block, caption in captions:
-        body = _body_lines(page, lines, block)
+        body = _body_lines(page, lines, block, words)
         if len(body) < 2:
             continue
-        rows = _grid([_words_in(words, line.bbox) for line in body])
+        rows = _grid(
+            [
+                sorted((w for ln in group for w in words[id(ln)]), key=lambda w: w[0])
+                for group in _rows_of(body)
+            ]
+        )
         if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
             bbox = (
                 min(ln.bbox[0] for ln in body),
@@ -74,8 +79,12 @@ def _band(page: PageLayout, lines: list[Line], caption: Block) -> tuple[float, f
     return (0.0, mid + _GUTTER) if left else (mid - _GUTTER, page.width)
 
 
-def _body_lines(page: PageLayout, lines: list[Line], caption: Block) -> list[Line]:
+def _body_lines(
+    page: PageLayout, lines: list[Line], caption: Block, words: dict[int, list[Word]]
+) -> list[Line]:
+    """The lines under the caption down to the first caption, wide gap or prose."""
     lo, hi = _band(page, lines, caption)
+    own = {id(ln) for ln in caption.lines}
     below = sorted(
         (
             ln
@@ -83,13 +92,14 @@ def _body_lines(page: PageLayout, lines: list[Line], caption: Block) -> list[Lin
             if ln.bbox[1] >= caption.bbox[3] - 1
             and ln.bbox[0] >= lo - 1
             and ln.bbox[2] <= hi + 1
-            and ln not in caption.lines
+            and id(ln) not in own
         ),
         key=lambda ln: (ln.bbox[1], ln.bbox[0]),
     )
     body: list[Line] = []
     bottom = caption.bbox[3]
     prose_run = 0
+    largest = 0.0
     for line in below:
         height = line.bbox[3] - line.bbox[1]
         gap = line.bbox[1] - bottom
@@ -99,24 +109,63 @@ def _body_lines(page: PageLayout, lines: list[Line], caption: Block) -> list[Lin
             break
         if len(body) >= 2 and gap > max(18.0, 2.5 * height):
             break
-        prose = line.bbox[2] - line.bbox[0] >= _PROSE_SHARE * (hi - lo) and len(line.text) > 60
+        size = line.size
+        if len(body) >= 2 and size > largest + _HEADING_STEP:
+            break  # a larger font after the table: the next heading or the body text
+        prose = _is_prose(words[id(line)], page.width)
         prose_run = prose_run + 1 if prose else 0
         if prose_run >= 2:
             body = body[:-1]  # the first prose line belongs to the text after the table
             break
         body.append(line)
         bottom = max(bottom, line.bbox[3])
+        largest = max(largest, size)
     return body
 
 
-def _words_in(words: list[Word], bbox: tuple[float, ...]) -> list[Word]:
-    inside = [
-        w
-        for w in words
-        if bbox[0] - 1 <= (w[0] + w[2]) / 2 <= bbox[2] + 1
-        and bbox[1] - 1 <= (w[1] + w[3]) / 2 <= bbox[3] + 1
-    ]
-    return sorted(inside, key=lambda w: w[0])
+def _rows_of(lines: list[Line]) -> list[list[Line]]:
+    """Lines side by side (cells of one row are often separate lines) form one row."""
+    rows: list[list[Line]] = []
+    top = bottom = 0.0
+    for line in sorted(lines, key=lambda ln: (ln.bbox[1] + ln.bbox[3]) / 2):
+        y0, y1 = line.bbox[1], line.bbox[3]
+        overlap = min(bottom, y1) - max(top, y0)
+        if rows and overlap >= 0.5 * min(bottom - top, y1 - y0):
+            rows[-1].append(line)
+            top, bottom = min(top, y0), max(bottom, y1)
+        else:
+            rows.append([line])
+            top, bottom = y0, y1
+    return rows
+
+
+def _words_by_line(pdf_page: pymupdf.Page, lines: list[Line]) -> dict[int, list[Word]]:
+    """id(line) -> its words left to right (each word placed by its centre)."""
+    raw = pdf_page.get_text("words", flags=TEXT_FLAGS, sort=False)
+    words = sorted(
+        ((w[0], w[1], w[2], w[3], clean_chars(w[4])) for w in raw),
+        key=lambda w: (w[1] + w[3]) / 2,
+    )
+    centres = [(w[1] + w[3]) / 2 for w in words]
+    out: dict[int, list[Word]] = {}
+    for line in lines:
+        x0, y0, x1, y1 = line.bbox
+        lo, hi = bisect_left(centres, y0 - 1), bisect_right(centres, y1 + 1)
+        out[id(line)] = sorted(
+            (w for w in words[lo:hi] if x0 - 1 <= (w[0] + w[2]) / 2 <= x1 + 1),
+            key=lambda w: w[0],
+        )
+    return out
+
+
+def _is_prose(words: list[Word], page_width: float) -> bool:
+    """A line of running text: many words without a cell gap, over a good part of a column."""
+    segments = _segments(words)
+    return (
+        len(segments) == 1
+        and len(segments[0]) >= _PROSE_WORDS
+        and words[-1][2] - words[0][0] >= _PROSE_WIDTH * page_width
+    )
 
 
 def _segments(words: list[Word]) -> list[list[Word]]:

@@ -106,6 +106,8 @@ def test_outputs_written(files, tmp_path: Path) -> None:
     assert (year["gold"], year["predicted"], year["class"]) == ("2020", "2030", "incorrect")
     assert year["evidence_page"] == "3"
     assert year["evidence_quote"] == HOSTILE_QUOTE  # starts with "<": left as is
+    assert year["evidence_in_paper"] == "yes"
+    assert all(r["evidence_in_paper"] == "" for r in rows if not r["evidence_quote"])
     name = next(r for r in rows if r["field"] == "model_name")
     assert name["predicted"].startswith("'=cmd")  # formula neutralised
     assert {r["class"] for r in rows} == {"incorrect", "missed"}
