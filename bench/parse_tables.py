@@ -4,6 +4,8 @@ numbers of each JATS row land in one row of ours.
     .venv/bin/python bench/parse_tables.py                # ours, then the ruled-only baseline
     .venv/bin/python bench/parse_tables.py --limit 20 --verbose
 
+Also checks that filling rows leaves `Document.text` as it was, and times both parses.
+
 Figures (micro-averaged over tables):
 - filled: share of our tables (caption found) with non-empty `rows`.
 - row recall: for each JATS table matched to ours by its "Table N" label, each JATS row's
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import re
 import sys
+import time
 import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
@@ -78,14 +81,19 @@ def row_scores(gold: list[list[str]], ours: list[list[str]]) -> tuple[int, int, 
     return row_hit, cell_hit, total
 
 
-def measure(pairs: list[tuple[Path, Path]], verbose: bool) -> dict[str, float]:
+def measure(pairs: list[tuple[Path, Path]], verbose: bool) -> dict:
     tables = filled = 0
+    texts: list[str] = []
+    seconds = 0.0
     row_hit = cell_hit = total = 0
     matched = 0
     kept = emitted = 0
     for pdf, nxml in pairs:
         gold = jats_tables(nxml)
+        started = time.perf_counter()
         doc = parse_pdf(pdf)
+        seconds += time.perf_counter() - started
+        texts.append(doc.text)
         ours: dict[str, list[list[str]]] = {}
         for table in doc.tables:
             tables += 1
@@ -116,6 +124,8 @@ def measure(pairs: list[tuple[Path, Path]], verbose: bool) -> dict[str, float]:
         "row_recall": row_hit / max(1, total),
         "cell_recall": cell_hit / max(1, total),
         "precision": kept / max(1, emitted),
+        "texts": texts,
+        "seconds": seconds,
     }
 
 
@@ -135,8 +145,15 @@ def main() -> None:
         print(
             f"{name:14s} tables {r['tables']}  with rows {r['filled']:.3f}  "
             f"matched to JATS {r['matched']}  row recall {r['row_recall']:.3f}  "
-            f"cell recall {r['cell_recall']:.3f}  number precision {r['precision']:.3f}"
+            f"cell recall {r['cell_recall']:.3f}  number precision {r['precision']:.3f}  "
+            f"parse {r['seconds']:.1f} s"
         )
+    on, off = results.values()
+    same = sum(a == b for a, b in zip(on["texts"], off["texts"], strict=True))
+    print(
+        f"Document.text identical with and without borderless rows: {same}/{len(pairs)} papers; "
+        f"parse time ratio on/off {on['seconds'] / off['seconds']:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from itertools import pairwise
-from statistics import median
 
 import pymupdf
 
@@ -37,9 +36,10 @@ def borderless_rows(
         return []
     lines = [line for block in page.blocks for line in block.lines]
     words = _words_by_line(pdf_page, lines)
+    body_size = _body_size(lines)
     found = []
     for block, caption in captions:
-        body = _body_lines(page, lines, block, words)
+        body = _body_lines(page, lines, block, words, body_size)
         if len(body) < 2:
             continue
         rows = _grid(
@@ -80,7 +80,11 @@ def _band(page: PageLayout, lines: list[Line], caption: Block) -> tuple[float, f
 
 
 def _body_lines(
-    page: PageLayout, lines: list[Line], caption: Block, words: dict[int, list[Word]]
+    page: PageLayout,
+    lines: list[Line],
+    caption: Block,
+    words: dict[int, list[Word]],
+    body_size: float,
 ) -> list[Line]:
     """The lines under the caption down to the first caption, wide gap or prose."""
     lo, hi = _band(page, lines, caption)
@@ -110,8 +114,9 @@ def _body_lines(
         if len(body) >= 2 and gap > max(18.0, 2.5 * height):
             break
         size = line.size
-        if len(body) >= 2 and size > largest + _HEADING_STEP:
-            break  # a larger font after the table: the next heading or the body text
+        wordy = sum(c.isalpha() for c in line.text) >= 3  # not a lone symbol like "+"
+        if len(body) >= 2 and wordy and size > largest + _HEADING_STEP and size >= body_size - 0.1:
+            break  # a font larger than the table's, as large as the text: the paper goes on
         prose = _is_prose(words[id(line)], page.width)
         prose_run = prose_run + 1 if prose else 0
         if prose_run >= 2:
@@ -121,6 +126,14 @@ def _body_lines(
         bottom = max(bottom, line.bbox[3])
         largest = max(largest, size)
     return body
+
+
+def _body_size(lines: list[Line]) -> float:
+    """The font size of most characters on the page: its running text."""
+    weights: Counter[float] = Counter()
+    for line in lines:
+        weights[line.size] += len(line.text)
+    return weights.most_common(1)[0][0] if weights else 0.0
 
 
 def _rows_of(lines: list[Line]) -> list[list[Line]]:
@@ -184,6 +197,7 @@ def _segments(words: list[Word]) -> list[list[Word]]:
 
 
 def _grid(line_words: list[list[Word]]) -> list[list[str]]:
+    """Cell texts: one row per line group, columns from the rows of the typical shape."""
     rows = [_segments(words) for words in line_words if words]
     counts = Counter(len(r) for r in rows if len(r) >= 2)
     if not counts:
@@ -202,12 +216,9 @@ def _grid(line_words: list[list[Word]]) -> list[list[str]]:
     for row in rows:
         cells: list[list[str]] = [[] for _ in columns]
         for seg in row:
-            # a whole segment goes to one column: spanning labels stay in one piece
-            centre = median((w[0] + w[2]) / 2 for w in seg)
-            start = seg[0][0]
-            index = sum(1 for b in bounds if start > b) if len(seg) > 1 else None
-            if index is None:
-                index = sum(1 for b in bounds if centre > b)
-            cells[index].extend(w[4] for w in seg)
+            # a whole segment goes to one column (spanning labels stay in one piece): the
+            # column where it starts, or for a lone word ("12.5") where its centre is
+            anchor = seg[0][0] if len(seg) > 1 else (seg[0][0] + seg[0][2]) / 2
+            cells[sum(1 for b in bounds if anchor > b)].extend(w[4] for w in seg)
         grid.append([" ".join(c) for c in cells])
     return grid
