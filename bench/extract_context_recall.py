@@ -25,21 +25,16 @@ from extractor.document import Document
 from extractor.extract import Target
 from extractor.pdf import parse_pdf
 from extractor.plan import estimate_tokens, plan_context
+from schemas.form import FieldKind
 from schemas.registry import load_form
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 GOLD = CORPUS / "gold" / "rct_yun2024" / "gold_for_available_pdfs.json"
 PDFS = CORPUS / "pdfs" / "rct"
 JATS = CORPUS / "jats"
-NUMERIC_FIELDS = (
-    "intervention_events",
-    "intervention_group_size",
-    "comparator_events",
-    "comparator_group_size",
-    "intervention_mean",
-    "intervention_standard_deviation",
-    "comparator_mean",
-    "comparator_standard_deviation",
+RCT = load_form("rct_outcomes")
+NUMERIC_FIELDS = tuple(
+    s.name for s in RCT.fields if s.kind in (FieldKind.integer, FieldKind.number)
 )
 # Decimal points as PDFs print them (".", "·" middle dot); a leading minus or U+2212.
 NUMBER = re.compile(r"[-\u2212]?\d+(?:[.\u00b7]\d+)?")
@@ -93,7 +88,7 @@ def main() -> int:
         print(f"corpus not found at {CORPUS}: nothing to measure")
         return 0
     budgets = [int(b) for b in args.budgets.split(",")]
-    form = load_form("rct_outcomes")
+    form = RCT
     rows = json.loads(GOLD.read_text())
     by_paper: dict[str, list[dict]] = {}
     for row in rows:
