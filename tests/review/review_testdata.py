@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from extractor.document import Document, Metadata, SourceInfo
 from extractor.review.update import Pipeline
+from extractor.store import ReviewStore
 from schemas.extracted import Evidence, Extracted, Status
 from schemas.form import Form, form_field
 from schemas.record import Provenance, RecordLine, TokenUsage
@@ -123,3 +124,13 @@ def fake_pipeline(extractor: FakeExtractor, *, model: str = "fake-model") -> Pip
         model=model,
         parse_many=parse_many,
     )
+
+
+def model_versions(review: Path) -> dict[str, int]:
+    """Model-made record versions per paper in the review's store."""
+    with ReviewStore(review / "review.sqlite") as store:
+        counts: dict[str, int] = {}
+        for v in store.versions():
+            if v.origin == "model":
+                counts[v.paper_id] = counts.get(v.paper_id, 0) + 1
+        return counts

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from review_testdata import model_versions
 from test_review_e2e import FORM_YAML, markers, paper_pdf
 from typer.testing import CliRunner
 
@@ -26,15 +27,6 @@ DELAY = 0.4  # seconds per request, so the kill lands while requests are in flig
 def slow_responder(body: dict[str, Any]) -> Reply:
     reply = schema_responder(body)
     return Reply.ok(reply.content, delay=DELAY)
-
-
-def committed(review: Path) -> dict[str, int]:
-    with ReviewStore(review / "review.sqlite") as store:
-        counts: dict[str, int] = {}
-        for v in store.versions():
-            if v.origin == "model":
-                counts[v.paper_id] = counts.get(v.paper_id, 0) + 1
-        return counts
 
 
 def test_kill_9_mid_batch_then_resume(tmp_path: Path) -> None:
@@ -61,7 +53,8 @@ def test_kill_9_mid_batch_then_resume(tmp_path: Path) -> None:
         )  # fmt: skip
         deadline = time.monotonic() + 60
         while True:
-            done = sum(committed(review).values()) if (review / "review.sqlite").exists() else 0
+            store_exists = (review / "review.sqlite").exists()
+            done = sum(model_versions(review).values()) if store_exists else 0
             if done >= 2 or update.poll() is not None or time.monotonic() > deadline:
                 break
             time.sleep(0.05)
@@ -70,7 +63,7 @@ def test_kill_9_mid_batch_then_resume(tmp_path: Path) -> None:
         update.wait()
         assert update.returncode == -signal.SIGKILL
 
-        before = committed(review)
+        before = model_versions(review)
         assert 2 <= sum(before.values()) < N_PAPERS
         assert all(n == 1 for n in before.values())
         sent_before = len(server.requests)
@@ -79,7 +72,7 @@ def test_kill_9_mid_batch_then_resume(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         assert "resumed after" in result.output and "run 1" in result.output
 
-        after = committed(review)
+        after = model_versions(review)
         assert after == {f"trial{i}": 1 for i in range(N_PAPERS)}  # each exactly once
         resumed_papers = {m for s in markers(server.requests[sent_before:]) for m in s}
         assert resumed_papers  # the papers in flight at the kill were asked again...

@@ -8,7 +8,14 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from review_testdata import FakeExtractor, Mini, fake_parse, fake_pipeline, write_pdf
+from review_testdata import (
+    FakeExtractor,
+    Mini,
+    fake_parse,
+    fake_pipeline,
+    model_versions,
+    write_pdf,
+)
 from rich.console import Console
 
 from extractor.errors import InputError
@@ -31,15 +38,6 @@ def _update(review: Path, extractor: FakeExtractor, **kw: object):
     return run_update(
         review, pipeline=fake_pipeline(extractor, **kw), console=QUIET, progress=False
     )
-
-
-def _model_versions(review: Path) -> dict[str, int]:
-    with ReviewStore(review / "review.sqlite") as store:
-        counts: dict[str, int] = {}
-        for v in store.versions():
-            if v.origin == "model":
-                counts[v.paper_id] = counts.get(v.paper_id, 0) + 1
-        return counts
 
 
 def test_incremental_runs_extract_only_new_work(review: Path) -> None:
@@ -65,7 +63,7 @@ def test_incremental_runs_extract_only_new_work(review: Path) -> None:
     write_pdf(papers / "p0.pdf", TITLES[0], "corrected version of the paper")
     fourth = _update(review, fake)
     assert fake.calls == ["p0"] and fourth.changed == ["p0"] and fourth.stale == 1
-    assert _model_versions(review) == {"p0": 2, "p1": 1, "p2": 1}
+    assert model_versions(review) == {"p0": 2, "p1": 1, "p2": 1}
 
     with ReviewStore(review / "review.sqlite") as store:
         runs = store.runs()
@@ -82,7 +80,7 @@ def test_new_model_or_prompt_makes_every_record_stale(review: Path) -> None:
     assert (new_model.stale, new_model.extracted) == (3, 3)
     new_prompt = _update(review, FakeExtractor(prompt_hash="prompt-2"), model="better-model")
     assert (new_prompt.stale, new_prompt.extracted) == (3, 3)
-    assert _model_versions(review) == {"p0": 3, "p1": 3, "p2": 3}
+    assert model_versions(review) == {"p0": 3, "p1": 3, "p2": 3}
 
 
 def test_same_paper_by_title_or_doi_is_not_extracted_twice(review: Path) -> None:
@@ -148,13 +146,13 @@ def test_crash_mid_batch_keeps_committed_records_and_resumes(review: Path) -> No
     pipeline = fake_pipeline(crashing)
     with pytest.raises(Crash):
         run_update(review, pipeline=pipeline, console=QUIET, progress=False)
-    before = _model_versions(review)
+    before = model_versions(review)
     # p0 or p1 finished first and was committed; the other may have been in flight.
     assert 1 <= sum(before.values()) <= 2 and set(before) <= {"p0", "p1"}
     resumed = FakeExtractor()
     _update(review, resumed)
     assert sorted(resumed.calls) == sorted({"p0", "p1", "p2"} - set(before))
-    assert _model_versions(review) == {"p0": 1, "p1": 1, "p2": 1}
+    assert model_versions(review) == {"p0": 1, "p1": 1, "p2": 1}
 
 
 def test_second_update_is_refused_while_one_runs(review: Path) -> None:
