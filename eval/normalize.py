@@ -21,8 +21,8 @@ NumericText = Literal["parse", "keep"]
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
-_TRUE = {"true", "yes", "y", "1"}
-_FALSE = {"false", "no", "n", "0"}
+TRUE_WORDS = frozenset({"true", "yes", "y", "1"})
+FALSE_WORDS = frozenset({"false", "no", "n", "0"})
 
 
 class Unparsed(str):
@@ -87,9 +87,9 @@ def _coerce_scalar(spec: FieldSpec, value: Any, numeric_text: NumericText) -> An
         if isinstance(value, bool):
             return value
         token = normalize_text(str(value)) if isinstance(value, (str, int)) else None
-        if token in _TRUE:
+        if token in TRUE_WORDS:
             return True
-        if token in _FALSE:
+        if token in FALSE_WORDS:
             return False
         raise ValueProblem(f"expected true/false, got {value!r}")
     if kind is FieldKind.enum:

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from eval.normalize import FALSE_WORDS, TRUE_WORDS, ValueProblem, parse_number
 from extractor.errors import InputError, LitextractError
 from extractor.review.records import CurrentRecord, RecordKey, current_records, overlay
 from extractor.store import CorrectionRow, ReviewStore, VersionRow
@@ -25,8 +26,6 @@ from schemas.form import FieldKind, FieldSpec, Form
 
 # Values that mean "the paper does not report this".
 _NOT_REPORTED = {"", "null", "none", "na", "n/a", "not reported", "not_reported", "nr"}
-_TRUE = {"true", "yes", "y", "1"}
-_FALSE = {"false", "no", "n", "0"}
 
 
 class CorrectionError(LitextractError):
@@ -95,9 +94,9 @@ def _coerce(spec: FieldSpec, raw: str) -> Any:
         return [part.strip() for part in raw.split(";") if part.strip()]
     if kind is FieldKind.boolean:
         lowered = raw.lower()
-        if lowered in _TRUE:
+        if lowered in TRUE_WORDS:
             return True
-        if lowered in _FALSE:
+        if lowered in FALSE_WORDS:
             return False
         raise CorrectionError(f"{spec.name}: {raw!r} is not a boolean (use true/false, yes/no)")
     if kind is FieldKind.integer:
@@ -108,15 +107,16 @@ def _coerce(spec: FieldSpec, raw: str) -> Any:
 
 
 def _number(spec: FieldSpec, raw: str, kind: type) -> Any:
+    # The audit's reading of numbers: "1,525" and a Unicode minus are fine, "1,5" is not 15.
     try:
-        number = float(raw.replace(",", "")) if kind is float else float(raw)
-    except ValueError:
+        number = parse_number(raw)
+    except ValueProblem:
         raise CorrectionError(f"{spec.name}: {raw!r} is not a number") from None
     if kind is int:
-        if not number.is_integer():
+        if not float(number).is_integer():
             raise CorrectionError(f"{spec.name}: {raw!r} is not a whole number")
         return int(number)
-    return number
+    return float(number)
 
 
 def _json(spec: FieldSpec, raw: str) -> Any:

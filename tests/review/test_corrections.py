@@ -35,6 +35,7 @@ QUIET = Console(quiet=True)
         ("arms", '[{"name": "B", "size": 12}]', ([{"name": "B", "size": 12}], "reported")),
         ("title", "NA", (None, "not_reported")),
         ("score", "unclear: 0.5", (0.5, "unclear")),
+        ("year", "2,020", (2020, "reported")),
         ("title", "Unclear results of a trial", ("Unclear results of a trial", "reported")),
     ],
 )
@@ -47,6 +48,7 @@ def test_values_are_parsed_per_field_type(field: str, text: str, expected: tuple
     [
         ("year", "2020.5", "not a whole number"),
         ("year", "twenty", "not a number"),
+        ("score", "1,5", "not a number"),  # a decimal comma is not silently read as 15
         ("public", "maybe", "not a boolean"),
         ("modalities", "ct; pet", "allowed: ct, mri, xray"),
         ("arms", '[{"name": "B", "size": "many"}]', "not a valid list_object"),
