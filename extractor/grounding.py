@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from extractor.document import Document
-from schemas.extracted import Evidence
+from schemas.extracted import AlignmentStatus, Evidence
 
 FUZZY_THRESHOLD = 90.0
 _CHUNK = 8
@@ -87,26 +87,34 @@ class Grounder:
         self._key, self._offsets = normalise(document.text)
 
     def ground(self, quote: str, page: int | None = None) -> Evidence:
-        """Evidence for `quote`; `page` (the model's claim) only breaks ties."""
+        """Evidence for `quote`; `page` (the model's claim) only breaks ties and is kept
+        apart as `claimed_page`: `page` is where the quote was found, or None."""
         if page is not None and not 1 <= page <= self.document.source.pages:
             page = None  # a page the paper does not have is no claim at all
         qkey, _ = normalise(quote)
         if not qkey:
-            return Evidence(quote=quote, page=page, grounded=False, match_score=0.0)
+            return Evidence(quote=quote, claimed_page=page, match_score=0.0)
         match = self._exact(qkey, page) or self._fuzzy(qkey)
         if match is None or match.score < self.threshold:
             score = match.score if match else 0.0
-            return Evidence(quote=quote, page=page, grounded=False, match_score=round(score, 1))
+            return Evidence(quote=quote, claimed_page=page, match_score=round(score, 1))
         char_start = self._offsets[match.start]
         char_end = self._offsets[match.end - 1] + 1
         section = self.document.section_at(char_start)
+        if match.score < 100.0:
+            alignment = AlignmentStatus.fuzzy
+        elif self.document.text[char_start:char_end] == quote:
+            alignment = AlignmentStatus.exact
+        else:
+            alignment = AlignmentStatus.normalised
         return Evidence(
             quote=quote,
             page=self.document.page_at(char_start),
+            claimed_page=page,
             section=section.heading if section else None,
             char_start=char_start,
             char_end=char_end,
-            grounded=True,
+            alignment=alignment,
             match_score=round(match.score, 1),
         )
 

@@ -54,7 +54,7 @@ def test_fabricated_quote_is_not_grounded() -> None:
     ev = ground(doc, "Aspirin halved the risk of recurrent stroke in every subgroup.", page=2)
     assert not ev.grounded
     assert ev.char_start is None and ev.char_end is None
-    assert ev.page == 2  # the model's claim is kept, but marked ungrounded
+    assert ev.page is None and ev.claimed_page == 2  # the claim is kept apart from `page`
     assert ev.match_score is not None and ev.match_score < 90
 
 
@@ -91,6 +91,6 @@ def test_grounding_in_a_long_paper_uses_candidate_windows() -> None:
 
 def test_an_ungrounded_quote_keeps_only_a_page_the_paper_has() -> None:
     doc = _doc()
-    assert ground(doc, "A sentence that this paper never prints.", page=2).page == 2
+    assert ground(doc, "A sentence that this paper never prints.", page=2).claimed_page == 2
     invented = ground(doc, "A sentence that this paper never prints.", page=1011111111)
-    assert invented.grounded is False and invented.page is None
+    assert invented.grounded is False and invented.claimed_page is None

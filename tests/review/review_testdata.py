@@ -83,7 +83,7 @@ class FakeExtractor:
             "title": Extracted(
                 value=document.metadata.title,
                 status=Status.reported,
-                evidence=[Evidence(quote=quote, page=1, grounded=True)],
+                evidence=[Evidence(quote=quote, page=1, alignment="exact")],
             ),
             "year": Extracted(value=2021, status=Status.reported),
             "modalities": Extracted(value=["ct", "mri"], status=Status.reported),
