@@ -23,7 +23,7 @@ from extractor.review.records import (
     run_cutoff,
     version_record,
 )
-from extractor.store import ReviewStore
+from extractor.review.store import ReviewStore
 
 console = Console()
 err = Console(stderr=True)

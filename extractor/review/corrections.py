@@ -21,7 +21,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from eval.normalize import FALSE_WORDS, TRUE_WORDS, ValueProblem, parse_number
 from extractor.errors import InputError, LitextractError
 from extractor.review.records import CurrentRecord, RecordKey, current_records, overlay
-from extractor.store import CorrectionRow, ReviewStore, VersionRow
+from extractor.review.store import CorrectionRow, ReviewStore, VersionRow
 from schemas.form import FieldKind, FieldSpec, Form
 
 # Values that mean "the paper does not report this".

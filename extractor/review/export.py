@@ -20,7 +20,7 @@ from typing import Any
 
 from extractor.fileio import atomic_path, atomic_write_bytes
 from extractor.review.records import CurrentRecord, current_records
-from extractor.store import ReviewStore
+from extractor.review.store import ReviewStore
 from schemas.form import FieldKind, Form
 
 FORMATS = ("csv", "jsonl", "xlsx", "parquet")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from extractor.store import PaperRow
+from extractor.review.store import PaperRow
 
 _DOI = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
 # Titles shorter than this are too generic ("Editorial", "Introduction") to identify a paper.

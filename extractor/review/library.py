@@ -26,7 +26,7 @@ from extractor.review.identity import (
     normalise_doi,
     normalise_title,
 )
-from extractor.store import PaperRow, ReviewStore
+from extractor.review.store import PaperRow, ReviewStore
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from extractor.store import CorrectionRow, ReviewStore, RunRow, VersionRow
+from extractor.review.store import CorrectionRow, ReviewStore, RunRow, VersionRow
 
 RecordKey = tuple[str, str | None]  # (paper_id, target_id)
 

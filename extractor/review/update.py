@@ -37,7 +37,7 @@ from extractor.review.config import ReviewConfig, ReviewPaths, load_config
 from extractor.review.identity import normalise_doi, normalise_title
 from extractor.review.library import mark_if_duplicate, scan_papers
 from extractor.review.lock import ReviewLock
-from extractor.store import ExtractionKey, PaperRow, ReviewStore
+from extractor.review.store import ExtractionKey, PaperRow, ReviewStore
 from schemas.form import Form
 from schemas.record import RecordLine
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from extractor.review.config import ReviewConfig, save_config
-from extractor.store import ReviewStore
+from extractor.review.store import ReviewStore
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import pymupdf
 from pydantic import BaseModel, ConfigDict
 
 from extractor.document import Document, Metadata, SourceInfo
+from extractor.review.store import ReviewStore
 from extractor.review.update import Pipeline
-from extractor.store import ReviewStore
 from schemas.extracted import Evidence, Extracted, Status
 from schemas.form import Form, form_field
 from schemas.record import Provenance, RecordLine, TokenUsage

@@ -18,8 +18,8 @@ from extractor.review.corrections import (
     read_adjudications,
 )
 from extractor.review.records import current_records, diff_states, run_cutoff
+from extractor.review.store import ReviewStore
 from extractor.review.update import run_update
-from extractor.store import ReviewStore
 
 QUIET = Console(quiet=True)
 

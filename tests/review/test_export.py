@@ -15,8 +15,8 @@ from rich.console import Console
 
 from extractor.review.corrections import Correction, apply_corrections
 from extractor.review.export import export_review, guard_formula
+from extractor.review.store import ReviewStore
 from extractor.review.update import run_update
-from extractor.store import ReviewStore
 
 QUIET = Console(quiet=True)
 SAME_TITLE = "Self-Supervised Pretraining of Brain MRI Encoders"

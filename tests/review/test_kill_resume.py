@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 import extractor.cli.review_cmd  # noqa: F401  (registers the review commands)
 from extractor.cli import app
-from extractor.store import ReviewStore
+from extractor.review.store import ReviewStore
 from extractor.testing.openai_server import FakeOpenAIServer, Reply, schema_responder
 
 N_PAPERS = 6

@@ -8,7 +8,7 @@ from review_testdata import write_pdf
 
 from extractor.review.identity import normalise_doi, normalise_title
 from extractor.review.library import add_inputs, read_bib, read_ris, scan_papers
-from extractor.store import ReviewStore
+from extractor.review.store import ReviewStore
 
 TITLE_A = "Deep Learning for Chest Radiographs: A Multicentre Study"
 TITLE_B = "Self-Supervised Pretraining of Brain MRI Encoders"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor.store import SCHEMA_VERSION, ExtractionKey, ReviewStore, StoreError
+from extractor.review.store import SCHEMA_VERSION, ExtractionKey, ReviewStore, StoreError
 
 
 def _store_with_paper(tmp_path: Path) -> ReviewStore:

@@ -22,8 +22,8 @@ from extractor.errors import InputError
 from extractor.extract import Target
 from extractor.review.export import export_review
 from extractor.review.lock import ReviewBusyError, ReviewLock
+from extractor.review.store import ReviewStore
 from extractor.review.update import run_update
-from extractor.store import ReviewStore
 from schemas.form import Form
 
 QUIET = Console(quiet=True)
