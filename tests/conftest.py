@@ -25,3 +25,11 @@ def corpus_dir() -> Path:
     if not CORPUS_DIR.is_dir():
         pytest.skip(f"real corpus not found at {CORPUS_DIR}")
     return CORPUS_DIR
+
+
+@pytest.fixture(autouse=True)
+def _private_response_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The response cache is per user by default: tests must never read or fill the real one.
+    monkeypatch.setenv("LITEXTRACT_CACHE_DIR", str(tmp_path_factory.mktemp("user-cache")))

@@ -15,6 +15,17 @@ from rich.console import Console
 from rich.table import Table
 
 from extractor.cli import app
+from extractor.cli.options import (
+    BackendOpt,
+    BaseUrlOpt,
+    CacheOpt,
+    ModelOpt,
+    NCtxOpt,
+    NoCacheOpt,
+    ThreadsOpt,
+    build_backend,
+    open_cache,
+)
 from extractor.errors import LitextractError
 
 _err = Console(stderr=True)
@@ -23,18 +34,14 @@ _err = Console(stderr=True)
 @app.command()
 def example(
     out: Annotated[Path, typer.Argument(help="Output folder.")] = Path("example-out"),
-    backend: Annotated[
-        str | None,
-        typer.Option(
-            help="openai, langchain or local (default: openai when OPENAI_API_KEY "
-            "or a base URL is set, else the embedded local model)."
-        ),
-    ] = None,
-    model: Annotated[str | None, typer.Option(help="Model name (or GGUF path for local).")] = None,
-    base_url: Annotated[
-        str | None, typer.Option(help="OpenAI-compatible server, e.g. http://localhost:8000/v1.")
-    ] = None,
+    backend: BackendOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    n_ctx: NCtxOpt = None,
+    threads: ThreadsOpt = None,
     concurrency: Annotated[int, typer.Option(min=1, help="Papers extracted at once.")] = 2,
+    cache: CacheOpt = None,
+    no_cache: NoCacheOpt = False,
     progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
 ) -> None:
     """Generate the sample papers, extract both built-in forms, audit against their gold.
@@ -46,7 +53,7 @@ def example(
       rct_outcomes/      records.jsonl for the trial's intervention-comparator-outcome targets
       audit/<form>/      metrics.json, disagreements.csv, report.html
 
-    A re-run reuses OUT/cache.sqlite: unchanged model calls cost nothing.
+    A re-run asks the model nothing new: answers come from the per-user response cache.
 
     Examples:
 
@@ -61,12 +68,11 @@ def example(
     from extractor.batch import run_batch
     from extractor.examples import write_examples
     from extractor.extract import Extractor, load_targets
-    from extractor.llm import ResponseCache, make_backend
     from schemas.registry import load_form
 
     try:
         examples = write_examples(out / "papers")
-        chat = make_backend(backend, model, base_url=base_url)
+        chat = build_backend(backend, model, base_url, n_ctx, threads)
     except (LitextractError, ValueError, ImportError) as exc:
         _err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
@@ -84,10 +90,11 @@ def example(
     for column in ("form", "records", "errors", "requests", "tokens", "accuracy"):
         summary.add_column(column)
     reports: list[Path] = []
-    with ResponseCache(out / "cache.sqlite") as cache:
+    response_cache = open_cache(cache, no_cache)
+    try:
         for form_name, pdfs, targets, gold in jobs:
             form = load_form(form_name)
-            extractor = Extractor(form, chat, cache=cache)
+            extractor = Extractor(form, chat, cache=response_cache)
             run_dir = out / form_name
             batch = run_batch(
                 pdfs,
@@ -109,6 +116,9 @@ def example(
                 "n/a" if accuracy is None else f"{accuracy:.2f}",
             )
             reports.append(paths["report"])
+    finally:
+        if response_cache is not None:
+            response_cache.close()
     console = Console(soft_wrap=True)
     console.print(summary)
     for report in reports:

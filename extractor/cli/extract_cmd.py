@@ -10,6 +10,17 @@ from rich.console import Console
 from rich.table import Table
 
 from extractor.cli import app
+from extractor.cli.options import (
+    BackendOpt,
+    BaseUrlOpt,
+    CacheOpt,
+    ModelOpt,
+    NCtxOpt,
+    NoCacheOpt,
+    ThreadsOpt,
+    build_backend,
+    open_cache,
+)
 from extractor.errors import LitextractError
 
 console = Console(stderr=True)
@@ -33,27 +44,17 @@ def extract(
         Path | None,
         typer.Option(help="JSONL of (intervention, comparator, outcome) targets per paper."),
     ] = None,
-    backend: Annotated[
-        str | None,
-        typer.Option(
-            help="openai, langchain or local (default: openai when OPENAI_API_KEY "
-            "or a base URL is set, else local)."
-        ),
-    ] = None,
-    model: Annotated[
-        str | None, typer.Option(help="Model name (openai), provider:model (langchain), GGUF path.")
-    ] = None,
-    base_url: Annotated[
-        str | None, typer.Option(help="OpenAI-compatible server, e.g. http://localhost:8000/v1.")
-    ] = None,
+    backend: BackendOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    n_ctx: NCtxOpt = None,
+    threads: ThreadsOpt = None,
     concurrency: Annotated[int, typer.Option(min=1, help="Papers extracted at once.")] = 4,
     max_context_tokens: Annotated[
         int, typer.Option(min=1000, help="Above this (chars/4), send only relevant sections.")
     ] = 24_000,
-    cache: Annotated[
-        Path | None, typer.Option(help="Response cache (SQLite). Default: OUT/cache.sqlite.")
-    ] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Always ask the model.")] = False,
+    cache: CacheOpt = None,
+    no_cache: NoCacheOpt = False,
     progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
 ) -> None:
     """Fill a study record per paper with an LLM, every value with checked verbatim quotes.
@@ -61,7 +62,8 @@ def extract(
     Writes OUT/records.jsonl: one line per paper (per target for targeted forms).
     Papers that failed go to OUT/errors.jsonl with the reason; the batch goes on.
     A re-run into the same OUT skips records that are up to date (same paper, form,
-    prompt, backend and model), and unchanged model calls come from the cache.
+    prompt, backend, model, target and settings), and model calls already answered on
+    this machine come from the per-user cache, whatever the OUT folder.
     Exit code 1 when some papers failed.
 
     Examples:
@@ -71,10 +73,11 @@ def extract(
       litextract extract trials/ --form rct_outcomes --targets targets.jsonl --out out/
 
       litextract extract paper.pdf --form my.yaml --out out/ --base-url http://localhost:11434/v1
+
+      litextract extract papers/ --form fm_imaging --backend local --model qwen.gguf --n-ctx 8192
     """
     from extractor.batch import run_batch
     from extractor.extract import Extractor, load_targets
-    from extractor.llm import ResponseCache, make_backend
     from schemas.registry import FormError, load_form
 
     try:
@@ -97,10 +100,10 @@ def extract(
     if missing:
         raise _fail(f"{missing[0]}: no such file or folder")
     try:
-        chat = make_backend(backend, model, base_url=base_url)
+        chat = build_backend(backend, model, base_url, n_ctx, threads)
     except (LitextractError, ValueError, ImportError) as exc:
         raise _fail(str(exc)) from None
-    response_cache = None if no_cache else ResponseCache(cache or out / "cache.sqlite")
+    response_cache = open_cache(cache, no_cache)
     extractor = Extractor(
         chosen_form, chat, cache=response_cache, max_context_tokens=max_context_tokens
     )

@@ -14,13 +14,12 @@ from extractor.llm.base import (
     TransientError,
     TruncatedError,
 )
-from extractor.llm.cache import CachedBackend, CacheKey, ResponseCache
+from extractor.llm.cache import CacheKey, ResponseCache, default_cache_path
 from extractor.llm.factory import estimate_cost, make_backend, resolve_backend_name
 from extractor.llm.retry import RetryPolicy
 
 __all__ = [
     "CacheKey",
-    "CachedBackend",
     "ChatBackend",
     "ChatRequest",
     "ChatResponse",
@@ -31,6 +30,7 @@ __all__ = [
     "RetryPolicy",
     "TransientError",
     "TruncatedError",
+    "default_cache_path",
     "estimate_cost",
     "make_backend",
     "resolve_backend_name",

@@ -37,8 +37,12 @@ class ChatResponse:
 
 @runtime_checkable
 class ChatBackend(Protocol):
+    """`context_window` is the engine's declared window in tokens, None when unknown
+    (remote APIs); the planner budgets from it and never guesses one."""
+
     name: str
     model: str
+    context_window: int | None
 
     def complete(self, request: ChatRequest) -> ChatResponse: ...
 
@@ -46,13 +50,17 @@ class ChatBackend(Protocol):
 class LLMError(Exception):
     """The model could not produce a usable structured answer.
 
-    `requests` counts the HTTP attempts spent before failing (0 when unknown), so a
-    failed paper still reports what it cost.
+    `requests` counts the HTTP attempts spent before failing (0 when unknown) and
+    `usage` the tokens they consumed where the server said, so a failed paper still
+    reports what it cost (like instructor's retry error carrying the total usage).
     """
 
-    def __init__(self, message: str = "", *, requests: int = 0) -> None:
+    def __init__(
+        self, message: str = "", *, requests: int = 0, usage: TokenUsage | None = None
+    ) -> None:
         super().__init__(message)
         self.requests = requests
+        self.usage = usage or TokenUsage()
 
 
 class RefusalError(LLMError):
@@ -69,3 +77,7 @@ class NoStructuredOutputError(LLMError):
 
 class TransientError(LLMError):
     """Rate limit, timeout, 5xx or connection failure after all retries."""
+
+
+class EngineError(LLMError):
+    """The embedded engine cannot run on this machine (it crashed or would not start)."""

@@ -50,27 +50,37 @@ def make_backend(
     base_url: str | None = None,
     api_key: str | None = None,
     timeout: float = 120.0,
+    n_ctx: int | None = None,
+    threads: int | None = None,
     **kw: Any,
 ) -> ChatBackend:
     """Build a backend. `model` is a model name (openai), a `provider:model` spec
     (langchain) or a GGUF path (local); None picks the default for the backend.
-    Extra keywords go to the backend class (e.g. `retry=`, `n_ctx=`)."""
+    `n_ctx` is the local engine's window (or a server's known window); `threads` the
+    local engine's CPU threads. Extra keywords go to the backend class (e.g. `retry=`)."""
     name = resolve_backend_name(backend, base_url)
     model = model or DEFAULT_MODELS[name]
     if name == "openai":
         from extractor.llm.openai_backend import OpenAIBackend
 
         assert model is not None
-        return OpenAIBackend(model, base_url=base_url, api_key=api_key, timeout=timeout, **kw)
+        return OpenAIBackend(
+            model, base_url=base_url, api_key=api_key, timeout=timeout, context_window=n_ctx, **kw
+        )
     if name == "langchain":
         from extractor.llm.langchain_backend import langchain_from_spec
 
         assert model is not None
         spec = model if ":" in model else f"openai:{model}"
         return langchain_from_spec(spec, base_url=base_url, api_key=api_key, timeout=timeout, **kw)
-    from extractor.llm.local_backend import LocalBackend
+    from extractor.llm.local_backend import DEFAULT_N_CTX, DEFAULT_THREADS, LocalBackend
 
-    return LocalBackend(Path(model) if model else None, **kw)
+    return LocalBackend(
+        Path(model) if model else None,
+        n_ctx=n_ctx or DEFAULT_N_CTX,
+        n_threads=threads or DEFAULT_THREADS,
+        **kw,
+    )
 
 
 def estimate_cost(model: str, usage: TokenUsage) -> float | None:

@@ -44,6 +44,7 @@ class LangChainBackend:
         self.chat_model = chat_model
         self.name = name
         self.model = model or _model_name(chat_model)
+        self.context_window: int | None = None
         self.retry = retry or RetryPolicy()
 
     def __repr__(self) -> str:

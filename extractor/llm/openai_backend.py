@@ -83,9 +83,11 @@ class OpenAIBackend:
         max_retries: int = 5,
         retry: RetryPolicy | None = None,
         structured_mode: str | None = None,
+        context_window: int | None = None,
     ) -> None:
         """`structured_mode` skips detection (one of STRUCTURED_MODES); `retry` overrides
-        `max_retries` (tests inject short waits)."""
+        `max_retries` (tests inject short waits); `context_window` is the server's window
+        in tokens when the user knows it (servers do not declare it in the protocol)."""
         base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
         api_key = api_key or os.environ.get("OPENAI_API_KEY") or None
         if api_key is None and base_url is None:
@@ -96,6 +98,7 @@ class OpenAIBackend:
         if structured_mode is not None and structured_mode not in STRUCTURED_MODES:
             raise ValueError(f"structured_mode must be one of {STRUCTURED_MODES}")
         self.model = model
+        self.context_window = context_window
         self._secret = api_key or LOCAL_PLACEHOLDER_KEY
         # max_retries=0: tenacity (RetryPolicy) is the only retry layer.
         self._client = openai.OpenAI(

@@ -33,6 +33,8 @@ class RetryPolicy:
     max_total_wait: float = 300.0  # give up rather than sleep longer than this in total
     jitter: float = 1.0
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
+    # Asked before each retry: False stops at once (e.g. the local engine process is gone).
+    should_retry: Callable[[], bool] = field(default=lambda: True, compare=False)
 
     def call(self, fn: Callable[[], T], *, on_attempt: Callable[[], None] | None = None) -> T:
         """Run `fn`, retrying transient failures; raise `TransientError` when giving up."""
@@ -43,7 +45,7 @@ class RetryPolicy:
             return fn()
 
         retrying = Retrying(
-            retry=retry_if_exception(is_transient),
+            retry=retry_if_exception(lambda exc: is_transient(exc) and self.should_retry()),
             wait=self._wait,
             stop=stop_after_attempt(self.max_attempts) | self._total_wait_exceeded,
             sleep=self.sleep,

@@ -305,7 +305,7 @@ def expected_keys(
     from schemas.registry import load_form
 
     form = load_form(config.form_ref(root))
-    placeholder = SimpleNamespace(name=config.backend, model=config.model)
+    placeholder = SimpleNamespace(name=config.backend, model=config.model, context_window=None)
     extractor = Extractor(form, placeholder)  # type: ignore[arg-type]  # only hashes prompts
     path = config.targets_path(root)
     targets = load_targets(path) if form.targeted and path and path.is_file() else None

@@ -77,7 +77,7 @@ def test_small_context_window_shrinks_the_budget() -> None:
     from extractor.extract import Extractor
 
     class SmallWindow:  # like the local llama.cpp backend: a fixed n_ctx
-        name, model, n_ctx = "local", "tiny.gguf", 8192
+        name, model, context_window = "local", "tiny.gguf", 8192
 
         def complete(self, request):  # pragma: no cover - never called here
             raise AssertionError

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from llm_testdata import ANSWER
 
 from extractor.llm.base import ChatResponse
-from extractor.llm.cache import CachedBackend, CacheKey, ResponseCache
+from extractor.llm.cache import CacheKey, ResponseCache
 from extractor.llm.openai_backend import OpenAIBackend
 from extractor.testing import Reply
 from schemas.record import TokenUsage
@@ -86,16 +86,14 @@ def test_another_process_sees_the_entries(tmp_path):
         assert cache.get(CacheKey("x", "y", "z", "w", "v")).data == {"ok": 1}
 
 
-def test_cached_backend_makes_zero_requests_on_a_hit(tmp_path, server, policy, request_):
+def test_a_cached_answer_holds_no_api_key(tmp_path, server, policy, request_):
     secret = "sk-cache-SECRET-987654321"
     server.script(Reply.ok(ANSWER))
     inner = OpenAIBackend("fake-model", base_url=server.base_url, api_key=secret, retry=policy)
+    key = CacheKey.for_request(inner, request_)
     with ResponseCache(tmp_path / "cache.sqlite") as cache:
-        backend = CachedBackend(inner, cache)
-        first = backend.complete(request_)
-        second = backend.complete(request_)
-    assert first.requests == 1 and not first.cached
-    assert second.data == ANSWER and second.cached and second.requests == 0
-    assert len(server.requests) == 1
+        cache.put(key, inner.complete(request_))
+        hit = cache.get(key)
+    assert hit is not None and hit.data == ANSWER and hit.cached and hit.requests == 0
     stored = b"".join(p.read_bytes() for p in tmp_path.iterdir())
     assert secret.encode() not in stored and ANSWER["model_name"].encode() in stored

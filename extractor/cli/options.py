@@ -1,0 +1,81 @@
+"""Options shared by every command that talks to a model, defined once.
+
+`extract`, `example` and `init` take the same backend and cache options with the same
+help, and turn them into a backend and a response cache the same way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from extractor.llm.base import ChatBackend
+from extractor.llm.cache import ResponseCache, default_cache_path
+
+BackendOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="openai, langchain or local (default: openai when OPENAI_API_KEY or a base URL "
+        "is set, else the embedded local model).",
+        rich_help_panel="Model",
+    ),
+]
+ModelOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Model name (openai), provider:model (langchain) or a GGUF path (local).",
+        rich_help_panel="Model",
+    ),
+]
+BaseUrlOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="OpenAI-compatible server, e.g. http://localhost:11434/v1 (Ollama).",
+        rich_help_panel="Model",
+    ),
+]
+NCtxOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--n-ctx",
+        min=512,
+        help="Context window in tokens: the local engine's size (default 8192), or a "
+        "server's window when you know it.",
+        rich_help_panel="Model",
+    ),
+]
+ThreadsOpt = Annotated[
+    int | None,
+    typer.Option(
+        min=1, help="CPU threads of the local engine (default 2).", rich_help_panel="Model"
+    ),
+]
+CacheOpt = Annotated[
+    Path | None,
+    typer.Option(
+        help="Response cache (SQLite). Default: one per user, shared by every run "
+        "(LITEXTRACT_CACHE_DIR to move it; `litextract cache info` shows it).",
+        rich_help_panel="Cache",
+    ),
+]
+NoCacheOpt = Annotated[
+    bool, typer.Option("--no-cache", help="Always ask the model.", rich_help_panel="Cache")
+]
+
+
+def build_backend(
+    backend: str | None,
+    model: str | None,
+    base_url: str | None,
+    n_ctx: int | None = None,
+    threads: int | None = None,
+) -> ChatBackend:
+    from extractor.llm import make_backend
+
+    return make_backend(backend, model, base_url=base_url, n_ctx=n_ctx, threads=threads)
+
+
+def open_cache(cache: Path | None, no_cache: bool) -> ResponseCache | None:
+    return None if no_cache else ResponseCache(cache or default_cache_path())
