@@ -1,32 +1,32 @@
-"""Extract many papers into `records.jsonl` + `errors.jsonl`, losing nothing.
+"""`extract`'s sink: records into `records.jsonl` + `errors.jsonl`, losing nothing.
 
 Each finished record is appended and flushed at once, so a killed batch keeps
 what it finished. A re-run into the same folder skips every (paper, target)
-whose record has the same provenance key (paper sha256, form hash, prompt
-hash, backend, model), re-extracts stale ones and, at the end, rewrites both
-files atomically: one line per (paper, target), the newest; errors of papers
-that now succeed are dropped.
+whose record carries the same extraction key (extractor/key.py: paper, form,
+prompt, backend, model, target content, settings), re-extracts stale ones and,
+at the end, rewrites both files atomically: one line per (paper, target), the
+newest; errors of papers that now succeed are dropped. The pool, progress and
+error capture are the one job runner's (extractor/jobs.py).
 """
 
 from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from extractor.document import Document
-from extractor.errors import LitextractError
-from extractor.extract import ExtractionError, Extractor, Target
+from extractor.errors import InputError, LitextractError
+from extractor.extract import Extractor, Target
 from extractor.fileio import atomic_write_text
-from schemas.record import RecordLine, TokenUsage
+from extractor.jobs import Job, RunSummary, Spent, run_jobs
+from extractor.key import ExtractionKey
+from schemas.record import RecordLine
 
 RECORDS = "records.jsonl"
 ERRORS = "errors.jsonl"
@@ -35,22 +35,9 @@ Key = tuple[str, str | None]  # (paper_id, target_id)
 
 
 @dataclass
-class BatchSummary:
+class BatchSummary(RunSummary):
     papers: int = 0
-    records: int = 0  # written in this run
     skipped: int = 0  # already up to date in out_dir
-    errors: int = 0
-    requests: int = 0
-    cache_hits: int = 0  # records answered entirely from the response cache
-    usage: TokenUsage = field(default_factory=TokenUsage)
-    cost_usd: float | None = None
-    seconds: float = 0.0
-    error_lines: list[dict[str, Any]] = field(default_factory=list)
-
-
-def provenance_key(line: RecordLine) -> tuple[str, ...]:
-    p = line.provenance
-    return (p.paper_sha256, p.form_hash, p.prompt_hash, p.backend, p.model)
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -72,11 +59,14 @@ def _write_lines(path: Path, lines: Iterable[str]) -> None:
     atomic_write_text(path, "".join(line + "\n" for line in lines))
 
 
-class _Outbox:
+class JsonlSink:
     """Appends lines as they finish; `close` compacts the files."""
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(
+        self, out_dir: Path, on_record: Callable[[RecordLine], None] | None = None
+    ) -> None:
         self.out_dir = out_dir
+        self.on_record = on_record
         self.records_path = out_dir / RECORDS
         self.errors_path = out_dir / ERRORS
         self.existing: dict[Key, RecordLine] = {}
@@ -98,16 +88,22 @@ class _Outbox:
         _write_lines(self.records_path, (r.model_dump_json() for r in records))
         _write_lines(self.errors_path, (json.dumps(e, ensure_ascii=False) for e in errors))
 
-    def record(self, line: RecordLine) -> None:
+    def key(self, paper_id: str, target_id: str | None) -> ExtractionKey | None:
+        line = self.existing.get((paper_id, target_id))
+        return ExtractionKey.of(line.provenance) if line is not None else None
+
+    def record(self, job: Job, line: RecordLine) -> None:
         with self._lock:
             self._records.write(line.model_dump_json() + "\n")
             self._records.flush()
             self.existing[(line.paper_id, line.target_id)] = line
+        if self.on_record is not None:
+            self.on_record(line)
 
-    def error(self, paper_id: str, target_id: str | None, message: str, kind: str) -> None:
+    def error(self, job: Job, message: str, kind: str, spent: Spent) -> None:
         item = {
-            "paper_id": paper_id,
-            "target_id": target_id,
+            "paper_id": job.paper_id,
+            "target_id": job.target_id,
             "error": " ".join(message.split()),
             "kind": kind,
         }
@@ -157,100 +153,50 @@ def run_batch(
     """Extract every paper (every target of it, for targeted forms) into `out_dir`.
 
     `pdfs` are PDF files or folders (searched for PDFs), or already parsed Documents.
+    Papers are parsed while the first ones are extracted.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     form = extractor.form
     if form.targeted and targets is None:
         raise LitextractError(f"form {form.name} is targeted: give --targets TARGETS.jsonl")
-    outbox = _Outbox(out_dir)
-    summary = BatchSummary()
-    costs: list[float] = []
+    sink = JsonlSink(out_dir, on_record=on_record)
+    counts = BatchSummary()
     papers_seen: set[str] = set()
-    started = time.perf_counter()
-    bar = Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        disable=not progress,
-        transient=False,
-    )
-    parse_task = bar.add_task("parsing", total=None)
-    task = bar.add_task("extracting", total=0)
 
-    def fingerprint(document: Document) -> tuple[str, ...]:
-        return (
-            document.source.sha256,
-            form.hash,
-            extractor.prompt_hash,
-            extractor.backend.name,
-            extractor.backend.model,
-        )
+    def failed(paper_id: str, exc: Exception) -> Job:
+        def load() -> Document:
+            raise exc
 
-    def job(document: Document, target: Target | None) -> RecordLine:
-        return extractor.extract(document, target)
+        key = ExtractionKey("", "", "", "", "")
+        return Job(paper_id, None, None, key, load)
 
-    with bar, ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        futures: dict[Future[RecordLine], tuple[str, str | None]] = {}
-        submitted = 0
-
-        def collect(done: Iterable[Future[RecordLine]]) -> None:
-            for future in done:
-                paper_id, target_id = futures.pop(future)
-                try:
-                    line = future.result()
-                except ExtractionError as exc:
-                    summary.requests += exc.requests
-                    outbox.error(paper_id, target_id, str(exc), exc.kind)
-                except Exception as exc:  # a bug in one paper must not stop the batch
-                    outbox.error(paper_id, target_id, f"{type(exc).__name__}: {exc}", "internal")
-                else:
-                    outbox.record(line)
-                    summary.records += 1
-                    summary.requests += line.provenance.requests
-                    summary.usage = summary.usage + line.provenance.usage
-                    summary.cache_hits += line.provenance.cached
-                    if line.provenance.cost_usd is not None:
-                        costs.append(line.provenance.cost_usd)
-                    if on_record is not None:
-                        on_record(line)
-                bar.advance(task)
-
+    def plan() -> Iterator[Job]:
         for paper_id, parsed in _parse_all(pdfs):
             papers_seen.add(paper_id)
-            summary.papers += 1
-            bar.advance(parse_task)
+            counts.papers += 1
             if isinstance(parsed, Exception):
-                kind = "input" if isinstance(parsed, LitextractError) else "parse"
-                outbox.error(paper_id, None, str(parsed) or type(parsed).__name__, kind)
+                yield failed(paper_id, parsed)
                 continue
-            jobs: list[Target | None]
-            if form.targeted:
-                jobs = list((targets or {}).get(paper_id, []))
-                if not jobs:
-                    outbox.error(paper_id, None, f"{paper_id}: no targets for this paper", "input")
+            wanted: list[Target | None] = (
+                list((targets or {}).get(paper_id, [])) if form.targeted else [None]
+            )
+            if not wanted:
+                yield failed(paper_id, InputError(paper_id, "no targets for this paper"))
+                continue
+            for target in wanted:
+                target_id = target.target_id if target else None
+                key = extractor.key_for(parsed.source.sha256, target)
+                done = sink.key(paper_id, target_id)
+                if done == key:
+                    counts.skipped += 1
                     continue
-            else:
-                jobs = [None]
-            for target in jobs:
-                key = (paper_id, target.target_id if target else None)
-                done = outbox.existing.get(key)
-                if done is not None and provenance_key(done) == fingerprint(parsed):
-                    summary.skipped += 1
-                    continue
-                submitted += 1
-                bar.update(task, total=submitted)
-                futures[pool.submit(job, parsed, target)] = key
-            # Collect what finished while parsing went on, so lines hit disk early.
-            collect([f for f in list(futures) if f.done()])
-        bar.update(parse_task, total=summary.papers)
-        while futures:
-            finished, _ = wait(list(futures), return_when=FIRST_COMPLETED)
-            collect(finished)
-    outbox.close(papers_seen)
-    summary.error_lines = outbox.new_errors
-    summary.errors = len(outbox.new_errors)
-    summary.cost_usd = sum(costs) if costs else None
-    summary.seconds = time.perf_counter() - started
-    return summary
+                yield Job(
+                    paper_id, target_id, target, key, (lambda d=parsed: d), stale=done is not None
+                )
+
+    try:
+        run = run_jobs(plan(), extractor, sink, concurrency=concurrency, progress=progress)
+    finally:
+        sink.close(papers_seen)
+    return BatchSummary(**vars(run), papers=counts.papers, skipped=counts.skipped)

@@ -27,6 +27,11 @@ from extractor.document import Document
 from extractor.draft import FieldDraft, describe_errors, draft_model, validate_draft
 from extractor.errors import InputError, LitextractError
 from extractor.grounding import Grounder
+from extractor.key import (
+    ExtractionKey,
+    ExtractionSettings,
+    target_hash,
+)
 from extractor.llm.base import (
     ChatBackend,
     ChatRequest,
@@ -39,17 +44,17 @@ from extractor.llm.base import (
 )
 from extractor.llm.cache import CacheKey, ResponseCache
 from extractor.llm.factory import estimate_cost
-from extractor.plan import DEFAULT_MAX_CONTEXT_TOKENS, Context, plan_context
-from prompts import fence, load_prompt
+from extractor.plan import Context, plan_context
+from prompts import fence, load_prompt, sources_fingerprint
 from schemas.extracted import Evidence, Extracted, Status
 from schemas.form import FieldKind, FieldSpec, Form
 from schemas.record import Provenance, RecordLine, TokenUsage, utc_now
 from schemas.strict import draft_schema
 
 PROMPT_NAME = "extract"
-DEFAULT_MAX_TOKENS = 4096
+# Every template an extraction can render: their sources are part of the prompt hash.
+TEMPLATES = ("extract_system", "extract_user", "extract_reask")
 _PROMPT_OVERHEAD_TOKENS = 1500  # system prompt, field list, re-ask, and chars/4 slack
-_PLACEHOLDER = fence("")  # markers used when hashing the prompt without a paper
 
 
 class Target(BaseModel):
@@ -108,12 +113,33 @@ def load_targets(path: Path) -> dict[str, list[Target]]:
 
 
 class ExtractionError(LitextractError):
-    """A paper (target) that produced no record; `kind` sorts errors.jsonl."""
+    """A paper (target) that produced no record; `kind` sorts errors.jsonl. `requests`
+    and `usage` are what the failed attempts cost: a failure is never free."""
 
-    def __init__(self, message: str, *, kind: str = "extraction", requests: int = 0) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        kind: str = "extraction",
+        requests: int = 0,
+        usage: TokenUsage | None = None,
+    ) -> None:
         super().__init__(" ".join(message.split()))  # always one line
         self.kind = kind
         self.requests = requests
+        self.usage = usage or TokenUsage()
+
+
+def prompt_fingerprint(form: Form) -> str:
+    """What we ask, whatever the paper: the template sources (every branch) and each
+    group's fields and answer schema. Computable without a backend (for `status`)."""
+    groups = {
+        name: [draft_schema(form, specs), [_field_view(s) for s in specs]]
+        for name, specs in form.groups.items()
+    }
+    return _sha(json.dumps([sources_fingerprint(TEMPLATES), form.hash, groups], sort_keys=True))[
+        :16
+    ]
 
 
 @dataclass(frozen=True)
@@ -136,6 +162,11 @@ class _Tally:
     cache_hits: int = 0
     structured_mode: str | None = None
     warnings: list[str] = field(default_factory=list)
+
+    def spend(self, exc: LLMError) -> None:
+        """A failed call's cost counts too."""
+        self.requests += exc.requests
+        self.usage = self.usage + exc.usage
 
 
 def _sha(text: str) -> str:
@@ -173,14 +204,17 @@ class Extractor:
         backend: ChatBackend,
         *,
         cache: ResponseCache | None = None,
+        settings: ExtractionSettings | None = None,
         max_reasks: int = 2,
-        max_context_tokens: int = DEFAULT_MAX_CONTEXT_TOKENS,
-        max_tokens: int = DEFAULT_MAX_TOKENS,
     ) -> None:
+        """`settings.context_window` is the window the user configured (part of the key);
+        the budget itself comes from the backend's declared `context_window`."""
         self.form = form
         self.backend = backend
         self.cache = cache
         self.max_reasks = max_reasks
+        self.settings = settings = settings or ExtractionSettings()
+        max_context_tokens, max_tokens = settings.max_context_tokens, settings.max_tokens
         self.max_context_tokens = max_context_tokens
         self.max_tokens = max_tokens
         window = backend.context_window  # declared by the backend; None for remote APIs
@@ -189,29 +223,47 @@ class Extractor:
             self.max_tokens = min(max_tokens, window // 4)
             room = window - self.max_tokens - _PROMPT_OVERHEAD_TOKENS
             self.max_context_tokens = max(500, min(max_context_tokens, room))
+        self.prompt_hash = prompt_fingerprint(form)
         self._groups = [self._make_group(name, specs) for name, specs in form.groups.items()]
         self._numeric = {
             s.name: s.kind in (FieldKind.integer, FieldKind.number) for s in form.fields
         }
-        self.prompt_hash = _sha("".join(g.prompt_hash for g in self._groups))[:16]
         self._grounders: dict[str, Grounder] = {}
         self._grounder_lock = threading.Lock()
+
+    def key_for(self, paper_sha256: str, target: Target | None) -> ExtractionKey:
+        """The key a record of this paper (and target) gets from this extractor."""
+        return ExtractionKey(
+            paper_sha256=paper_sha256,
+            form_hash=self.form.hash,
+            prompt_hash=self.prompt_hash,
+            backend=self.backend.name,
+            model=self.backend.model,
+            target_hash=target_hash(target.as_dict() if target else None),
+            settings_hash=self.settings.fingerprint,
+        )
 
     # -- prompts -----------------------------------------------------------------
 
     def _make_group(self, name: str, specs: Sequence[FieldSpec]) -> _Group:
         schema = draft_schema(self.form, specs)
         schema_blob = json.dumps(schema, sort_keys=True)
-        # The hash of the prompt without the paper and the target: what we ask, not about what.
-        blank = self._messages(name, specs, Context("", (), True), None, fenced=_PLACEHOLDER)
-        prompt_blob = json.dumps([blank, load_prompt("extract_reask").render(error="", group=name)])
+        # What we ask in this group, whatever the paper: the templates (every branch), the
+        # parts of the form they render, and this group's fields. Other groups' fields are
+        # left out, so editing one group re-asks only that group.
+        asked = [
+            sources_fingerprint(TEMPLATES),
+            [self.form.name, self.form.description, self.form.guidance, self.form.targeted],
+            name,
+            [_field_view(s) for s in specs],
+        ]
         return _Group(
             name=name,
             specs=tuple(specs),
             schema=schema,
             schema_hash=_sha(schema_blob)[:16],
             draft_model=draft_model(self.form, specs),
-            prompt_hash=_sha(prompt_blob)[:16],
+            prompt_hash=_sha(json.dumps(asked, sort_keys=True))[:16],
         )
 
     def _messages(
@@ -220,10 +272,8 @@ class Extractor:
         specs: Sequence[FieldSpec],
         context: Context,
         target: Target | None,
-        *,
-        fenced: Any = None,
     ) -> list[dict[str, str]]:
-        fenced = fenced or fence(context.text)
+        fenced = fence(context.text)
         system = load_prompt("extract_system").render(
             form=self.form, fence_open=fenced.open, fence_close=fenced.close
         )
@@ -267,9 +317,11 @@ class Extractor:
             form_hash=self.form.hash,
             prompt_name=PROMPT_NAME,
             prompt_hash=self.prompt_hash,
+            target_hash=target_hash(target.as_dict() if target else None),
+            settings_hash=self.settings.fingerprint,
             backend=self.backend.name,
             model=self.backend.model,
-            temperature=0.0,
+            temperature=self.settings.temperature,
             structured_mode=tally.structured_mode,
             usage=tally.usage,
             cost_usd=cost,
@@ -335,6 +387,7 @@ class Extractor:
             f"re-ask(s): {problem.splitlines()[0] if problem else 'unknown problem'}",
             kind="invalid_output",
             requests=tally.requests,
+            usage=tally.usage,
         )
 
     def _reask(self, group: _Group, problem: str) -> dict[str, str]:
@@ -352,11 +405,12 @@ class Extractor:
                 schema=group.schema,
                 schema_name=f"{self.form.name}_{group.name}"[:64],
                 max_tokens=max_tokens,
+                temperature=self.settings.temperature,
             )
             try:
                 response = self.backend.complete(request)
             except TruncatedError as exc:
-                tally.requests += exc.requests
+                tally.spend(exc)
                 if attempt == 0:  # never the same request twice: double the budget once
                     max_tokens *= 2
                     continue
@@ -364,25 +418,29 @@ class Extractor:
                     f"group {group.name}: answer truncated even at {max_tokens} tokens",
                     kind="truncated",
                     requests=tally.requests,
+                    usage=tally.usage,
                 ) from None
             except NoStructuredOutputError as exc:
-                tally.requests += exc.requests
+                tally.spend(exc)
                 return None
             except RefusalError as exc:
-                tally.requests += exc.requests
+                tally.spend(exc)
                 raise ExtractionError(
-                    f"refused: {exc}", kind="refused", requests=tally.requests
+                    f"refused: {exc}", kind="refused", requests=tally.requests, usage=tally.usage
                 ) from None
             except TransientError as exc:
-                tally.requests += exc.requests
+                tally.spend(exc)
                 raise ExtractionError(
                     f"{self.backend.name} unavailable: {exc}",
                     kind="transient",
                     requests=tally.requests,
+                    usage=tally.usage,
                 ) from None
             except LLMError as exc:
-                tally.requests += exc.requests
-                raise ExtractionError(str(exc), kind="llm", requests=tally.requests) from None
+                tally.spend(exc)
+                raise ExtractionError(
+                    str(exc), kind="llm", requests=tally.requests, usage=tally.usage
+                ) from None
             tally.requests += response.requests
             tally.usage = tally.usage + response.usage
             tally.structured_mode = response.structured_mode

@@ -55,3 +55,16 @@ def fence(text: str, label: str = "PAPER") -> Fenced:
     safe = _MARKER_LIKE.sub(lambda m: "\u00b7" * len(m.group()), text)
     nonce = hashlib.sha256(safe.encode()).hexdigest()[:12]
     return Fenced(safe, f"<<<{label} {nonce}>>>", f"<<<END {label} {nonce}>>>")
+
+
+def sources_fingerprint(names: tuple[str, ...]) -> str:
+    """A hash of the template files themselves, every branch included.
+
+    Rendering a template once (with no target, the whole paper) hashes only the
+    branches that rendering took: an edit inside `{% if target %}` would change no
+    hash. The sources change whenever any branch does.
+    """
+    digest = hashlib.sha256()
+    for name in names:
+        digest.update(name.encode() + b"\0" + (PROMPT_DIR / f"{name}.j2").read_bytes() + b"\0")
+    return digest.hexdigest()

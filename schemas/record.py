@@ -45,9 +45,11 @@ class Provenance(BaseModel):
     form_hash: str
     prompt_name: str
     prompt_hash: str
+    target_hash: str = ""
+    settings_hash: str = ""
     backend: str
     model: str
-    temperature: float | None = None
+    temperature: float | None = Field(default=None, description="the temperature used")
     structured_mode: str | None = Field(
         default=None, description="json_schema, json_object, tools, grammar or langchain"
     )

@@ -22,6 +22,7 @@ from extractor.cli.options import (
     open_cache,
 )
 from extractor.errors import LitextractError
+from extractor.key import DEFAULT_MAX_CONTEXT_TOKENS
 
 console = Console(stderr=True)
 
@@ -52,7 +53,7 @@ def extract(
     concurrency: Annotated[int, typer.Option(min=1, help="Papers extracted at once.")] = 4,
     max_context_tokens: Annotated[
         int, typer.Option(min=1000, help="Above this (chars/4), send only relevant sections.")
-    ] = 24_000,
+    ] = DEFAULT_MAX_CONTEXT_TOKENS,
     cache: CacheOpt = None,
     no_cache: NoCacheOpt = False,
     progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
@@ -78,6 +79,7 @@ def extract(
     """
     from extractor.batch import run_batch
     from extractor.extract import Extractor, load_targets
+    from extractor.key import ExtractionSettings
     from schemas.registry import FormError, load_form
 
     try:
@@ -104,9 +106,8 @@ def extract(
     except (LitextractError, ValueError, ImportError) as exc:
         raise _fail(str(exc)) from None
     response_cache = open_cache(cache, no_cache)
-    extractor = Extractor(
-        chosen_form, chat, cache=response_cache, max_context_tokens=max_context_tokens
-    )
+    settings = ExtractionSettings(max_context_tokens=max_context_tokens, context_window=n_ctx)
+    extractor = Extractor(chosen_form, chat, cache=response_cache, settings=settings)
     try:
         summary = run_batch(
             inputs,

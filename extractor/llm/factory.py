@@ -43,6 +43,24 @@ def resolve_backend_name(backend: str | None, base_url: str | None = None) -> st
     return "local"
 
 
+def backend_identity(
+    backend: str | None, model: str | None, base_url: str | None = None
+) -> tuple[str, str]:
+    """(name, model) that `make_backend` would give, without building anything (no key,
+    no engine): what `status` needs to compute extraction keys."""
+    name = resolve_backend_name(backend, base_url)
+    if name == "local":
+        from extractor.llm.local_backend import DEFAULT_GGUF
+
+        return name, Path(model or DEFAULT_GGUF).stem
+    model = model or DEFAULT_MODELS[name]
+    assert model is not None
+    if name == "langchain":
+        spec = model if ":" in model else f"openai:{model}"
+        return name, spec.partition(":")[2] or spec
+    return name, model
+
+
 def make_backend(
     backend: str | None,
     model: str | None,

@@ -16,6 +16,7 @@ import tomli_w
 
 from extractor.errors import InputError
 from extractor.fileio import atomic_write_text
+from extractor.key import DEFAULT_MAX_CONTEXT_TOKENS, ExtractionSettings
 
 CONFIG_NAME = "review.toml"
 
@@ -63,7 +64,8 @@ class ReviewConfig:
     model: str = "gpt-4o-mini"
     base_url: str | None = None
     concurrency: int = 2
-    max_context_tokens: int = 24000
+    max_context_tokens: int = DEFAULT_MAX_CONTEXT_TOKENS
+    n_ctx: int | None = None  # the local engine's window (or a server's, when known)
     targets: str | None = None
     created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
@@ -80,6 +82,12 @@ class ReviewConfig:
             netloc = f"{host}:{parts.port}" if parts.port else host
             data["base_url"] = urlunsplit(parts._replace(netloc=netloc, query=""))
         return data
+
+    def extraction_settings(self) -> ExtractionSettings:
+        """The settings that change answers, as `update` extracts and `status` keys."""
+        return ExtractionSettings(
+            max_context_tokens=self.max_context_tokens, context_window=self.n_ctx
+        )
 
     def form_ref(self, root: Path) -> str:
         """The form as `load_form` takes it: a built-in name, or the YAML path in the review."""

@@ -20,6 +20,7 @@ from typing import Any
 
 from extractor.document import Document
 from extractor.errors import LitextractError
+from extractor.key import ExtractionKey
 
 
 def now_iso() -> str:
@@ -127,24 +128,16 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER corrections_append_only_d BEFORE DELETE ON corrections
     BEGIN SELECT RAISE(ABORT, 'corrections are append-only'); END;
     """,
+    # The extraction key gained the settings that change answers (extractor/key.py).
+    """
+    ALTER TABLE record_versions ADD COLUMN settings_hash TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
 class StoreError(LitextractError):
     """The store cannot be opened or used (message names the file)."""
-
-
-@dataclass(frozen=True)
-class ExtractionKey:
-    """What a model version was asked for; a record is stale when any part differs."""
-
-    paper_sha256: str
-    form_hash: str
-    prompt_hash: str
-    backend: str
-    model: str
-    target_hash: str = ""
 
 
 @dataclass(frozen=True)
@@ -435,8 +428,8 @@ class ReviewStore:
             cursor = conn.execute(
                 "INSERT INTO record_versions (paper_id, target_id, version, run_id, origin, "
                 "record_json, provenance_json, target_json, paper_sha256, form_hash, "
-                "prompt_hash, backend, model, target_hash, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "prompt_hash, backend, model, target_hash, settings_hash, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     paper_id,
                     _tid(target_id),
@@ -452,6 +445,7 @@ class ReviewStore:
                     key.backend if key else None,
                     key.model if key else None,
                     key.target_hash if key else None,
+                    key.settings_hash if key else None,
                     created,
                 ),
             )
@@ -593,6 +587,7 @@ def _key(row: sqlite3.Row) -> ExtractionKey | None:
         backend=row["backend"],
         model=row["model"],
         target_hash=row["target_hash"] or "",
+        settings_hash=row["settings_hash"] or "",
     )
 
 

@@ -11,40 +11,32 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field, is_dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
 from extractor.document import Document
 from extractor.errors import InputError
+from extractor.jobs import Job, Spent, run_jobs
+from extractor.key import ExtractionKey, target_hash
 from extractor.review.config import ReviewConfig, ReviewPaths, load_config
 from extractor.review.identity import normalise_doi, normalise_title
 from extractor.review.library import mark_if_duplicate, scan_papers
 from extractor.review.lock import ReviewLock
-from extractor.review.store import ExtractionKey, PaperRow, ReviewStore
+from extractor.review.store import PaperRow, ReviewStore
 from schemas.form import Form
 from schemas.record import RecordLine
 
 
 class ExtractorLike(Protocol):
-    prompt_hash: str
     form: Form
+
+    def key_for(self, paper_sha256: str, target: Any) -> ExtractionKey: ...
 
     def extract(self, document: Document, target: Any = None) -> RecordLine: ...
 
@@ -58,8 +50,6 @@ class Pipeline:
 
     form: Form
     extractor: ExtractorLike
-    backend: str
-    model: str
     parse_many: ParseMany
     targets: dict[str, list[Any]] | None = None  # targeted forms: paper_id -> targets
     close: Callable[[], None] = lambda: None
@@ -79,6 +69,7 @@ class UpdateSummary:
     extracted: int = 0
     no_targets: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    values_to_check: int = 0  # values of this run's records a reviewer must look at
     requests: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -88,15 +79,6 @@ class UpdateSummary:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-@dataclass(frozen=True)
-class Job:
-    paper: PaperRow
-    target: Any
-    target_dict: dict[str, Any] | None
-    key: ExtractionKey
-    stale: bool
 
 
 def build_pipeline(root: Path, config: ReviewConfig, *, progress: bool = True) -> Pipeline:
@@ -113,7 +95,7 @@ def build_pipeline(root: Path, config: ReviewConfig, *, progress: bool = True) -
     except ValueError as exc:  # unknown form or backend: a settings problem
         raise InputError(ReviewPaths(root).config, str(exc)) from None
     cache = ResponseCache(ReviewPaths(root).cache)
-    extractor = Extractor(form, backend, cache=cache, max_context_tokens=config.max_context_tokens)
+    extractor = Extractor(form, backend, cache=cache, settings=config.extraction_settings())
     targets = None
     if form.targeted:
         path = config.targets_path(root)
@@ -130,8 +112,6 @@ def build_pipeline(root: Path, config: ReviewConfig, *, progress: bool = True) -
     return Pipeline(
         form=form,
         extractor=extractor,
-        backend=getattr(backend, "name", config.backend),
-        model=getattr(backend, "model", config.model),
         parse_many=parse,
         targets=targets,
         close=cache.close,
@@ -209,8 +189,17 @@ def _update(
         for p in store.papers("duplicate")
     ]
 
-    jobs = _plan_jobs(store, pipeline, summary)
-    _extract(store, pipeline, jobs, summary, console, progress, concurrency)
+    jobs = _plan_jobs(root, store, pipeline, summary)
+    run = run_jobs(
+        jobs,
+        pipeline.extractor,
+        _StoreSink(store, summary),
+        concurrency=concurrency,
+        total=len(jobs),
+        progress=progress,
+        console=console,
+    )
+    summary.values_to_check = run.values_to_check
 
 
 def _parse_pending(
@@ -250,14 +239,17 @@ def _parse_pending(
         mark_if_duplicate(store, refreshed)
 
 
-def _plan_jobs(store: ReviewStore, pipeline: Pipeline, summary: UpdateSummary) -> list[Job]:
+def _plan_jobs(
+    root: Path, store: ReviewStore, pipeline: Pipeline, summary: UpdateSummary
+) -> list[Job]:
     latest = store.latest_model_keys()
     jobs: list[Job] = []
-    for paper, target, target_dict, key in _wanted(store, pipeline):
+    for paper, target, target_dict in _wanted(store, pipeline.form, pipeline.targets):
         if target is None and pipeline.form.targeted:
             summary.no_targets.append(paper.paper_id)
             continue
         target_id = str(target_dict["target_id"]) if target_dict else None
+        key = pipeline.extractor.key_for(paper.sha256, target)
         previous = latest.get((paper.paper_id, target_id))
         if previous == key:
             summary.up_to_date += 1
@@ -265,161 +257,126 @@ def _plan_jobs(store: ReviewStore, pipeline: Pipeline, summary: UpdateSummary) -
         stale = previous is not None
         summary.stale += stale
         summary.new_records += not stale
-        jobs.append(Job(paper, target, target_dict, key, stale))
+        jobs.append(
+            Job(
+                paper.paper_id,
+                target_id,
+                target,
+                key,
+                load=_loader(root, store, paper),
+                label=paper.path,
+                stale=stale,
+            )
+        )
     return jobs
 
 
-def _wanted(
-    store: ReviewStore, pipeline: Pipeline
-) -> Iterator[tuple[PaperRow, Any, dict[str, Any] | None, ExtractionKey]]:
-    """Every (paper, target) the review should have, with the key its record must carry.
+def _loader(root: Path, store: ReviewStore, paper: PaperRow) -> Callable[[], Document]:
+    def load() -> Document:
+        # Called by the job runner in the thread that owns the store connection.
+        document = store.document(paper.sha256)
+        if document is None:
+            raise InputError(paper.path, "parsed document missing from store")
+        # Documents are shared by identical files: show the extractor this paper's own path.
+        source = document.source.model_copy(update={"path": str(root / paper.path)})
+        return document.model_copy(update={"source": source})
 
-    For a targeted form, a paper without targets yields one (paper, None, ...) entry.
-    """
-    form = pipeline.form
+    return load
+
+
+def _wanted(
+    store: ReviewStore, form: Form, targets_by_paper: dict[str, list[Any]] | None
+) -> Iterator[tuple[PaperRow, Any, dict[str, Any] | None]]:
+    """Every (paper, target) the review should have; for a targeted form, a paper
+    without targets yields one (paper, None, None) entry."""
     for paper in store.papers("parsed"):
-        targets = (pipeline.targets or {}).get(paper.paper_id, []) if form.targeted else [None]
+        targets = (targets_by_paper or {}).get(paper.paper_id, []) if form.targeted else [None]
         if form.targeted and not targets:
-            yield paper, None, None, ExtractionKey(paper.sha256, "", "", "", "")
+            yield paper, None, None
             continue
         for target in targets:
-            target_dict = _target_dict(target)
-            key = ExtractionKey(
-                paper_sha256=paper.sha256,
-                form_hash=form.hash,
-                prompt_hash=pipeline.extractor.prompt_hash,
-                backend=pipeline.backend,
-                model=pipeline.model,
-                target_hash=_hash_json(target_dict) if target_dict else "",
-            )
-            yield paper, target, target_dict, key
+            yield paper, target, _target_dict(target)
 
 
 def expected_keys(
     root: Path, config: ReviewConfig, store: ReviewStore
 ) -> dict[tuple[str, str | None], ExtractionKey]:
-    """What an update now would want each record's key to be (for `status`; no backend made)."""
-    from types import SimpleNamespace
-
-    from extractor.extract import Extractor, load_targets
+    """The key an update now would give each record (for `status`): computed from the
+    config alone, with no backend built and no key or engine needed."""
+    from extractor.extract import load_targets, prompt_fingerprint
+    from extractor.llm.factory import backend_identity
     from schemas.registry import load_form
 
     form = load_form(config.form_ref(root))
-    placeholder = SimpleNamespace(name=config.backend, model=config.model, context_window=None)
-    extractor = Extractor(form, placeholder)  # type: ignore[arg-type]  # only hashes prompts
+    backend, model = backend_identity(config.backend, config.model, config.base_url)
+    prompt_hash = prompt_fingerprint(form)
+    settings_hash = config.extraction_settings().fingerprint
     path = config.targets_path(root)
     targets = load_targets(path) if form.targeted and path and path.is_file() else None
-    pipeline = Pipeline(form, extractor, config.backend, config.model, lambda _: [], targets)
     out = {}
-    for paper, target, target_dict, key in _wanted(store, pipeline):
-        if target is not None or not form.targeted:
-            out[(paper.paper_id, str(target_dict["target_id"]) if target_dict else None)] = key
+    for paper, target, target_dict in _wanted(store, form, targets):
+        if target is None and form.targeted:
+            continue
+        target_id = str(target_dict["target_id"]) if target_dict else None
+        content = target.as_dict() if target is not None else None
+        out[(paper.paper_id, target_id)] = ExtractionKey(
+            paper.sha256,
+            form.hash,
+            prompt_hash,
+            backend,
+            model,
+            target_hash(content),
+            settings_hash,
+        )
     return out
 
 
-def _extract(
-    store: ReviewStore,
-    pipeline: Pipeline,
-    jobs: list[Job],
-    summary: UpdateSummary,
-    console: Console,
-    progress: bool,
-    concurrency: int,
-) -> None:
-    if not jobs:
-        return
-    bar = Progress(
-        TextColumn("[bold]extracting"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[paper]}"),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        disable=not progress,
-        transient=False,
-    )
+class _StoreSink:
+    """`update`'s sink: each record is committed as a new version the moment it is done."""
 
-    def submit(job: Job) -> None:
-        # Documents are read here, in the thread that owns the store connection.
-        document = store.document(job.paper.sha256)
-        if document is None:
-            failed: Future[RecordLine] = Future()
-            failed.set_exception(InputError(job.paper.path, "parsed document missing from store"))
-            in_flight[failed] = job
-            return
-        # Documents are shared by identical files: show the extractor this paper's own path.
-        here = str(store.path.parent / job.paper.path)
-        source = document.source.model_copy(update={"path": here})
-        document = document.model_copy(update={"source": source})
-        in_flight[pool.submit(pipeline.extractor.extract, document, job.target)] = job
+    def __init__(self, store: ReviewStore, summary: UpdateSummary) -> None:
+        self.store = store
+        self.summary = summary
 
-    queue = iter(jobs)
-    in_flight: dict[Future[RecordLine], Job] = {}
-    with bar, ThreadPoolExecutor(max_workers=concurrency) as pool:
-        task = bar.add_task("extract", total=len(jobs), paper="")
-        try:
-            # Keep a bounded number of jobs in flight so a kill loses at most these.
-            for job in _take(queue, concurrency):
-                submit(job)
-            while in_flight:
-                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                for future in done:
-                    job = in_flight.pop(future)
-                    _commit(store, summary, job, future)
-                    bar.update(task, advance=1, paper=job.paper.paper_id)
-                for job in _take(queue, len(done)):
-                    submit(job)
-        except BaseException:
-            for future in in_flight:
-                future.cancel()
-            raise
+    def record(self, job: Job, line: RecordLine) -> None:
+        provenance = line.provenance
+        usage = provenance.usage
+        self.store.add_version(
+            paper_id=job.paper_id,
+            target_id=job.target_id,
+            origin="model",
+            record={name: value.model_dump(mode="json") for name, value in line.record.items()},
+            provenance=provenance.model_dump(mode="json"),
+            target=_target_dict(job.target),
+            key=job.key,
+            run_id=self.summary.run_id,
+            usage=(
+                provenance.requests,
+                usage.prompt_tokens,
+                usage.completion_tokens,
+                provenance.cost_usd or 0.0,
+            ),
+        )
+        self.summary.extracted += 1
 
-
-def _commit(
-    store: ReviewStore, summary: UpdateSummary, job: Job, future: Future[RecordLine]
-) -> None:
-    target_id = str(job.target_dict["target_id"]) if job.target_dict else None
-    try:
-        line = future.result()
-    except Exception as exc:  # one paper's failure must not stop the batch
-        message = f"{job.paper.path}: {_describe(exc)}"
-        _error(store, summary, summary.run_id, "extract", message, job.paper.paper_id, target_id)
-        spent = getattr(exc, "requests", 0)  # failed attempts still cost requests
-        if isinstance(spent, int) and spent:
-            store.add_run_usage(
-                summary.run_id, requests=spent, prompt_tokens=0, completion_tokens=0, cost=0.0
+    def error(self, job: Job, message: str, kind: str, spent: Spent) -> None:
+        _error(
+            self.store,
+            self.summary,
+            self.summary.run_id,
+            "extract",
+            message,
+            job.paper_id,
+            job.target_id,
+        )
+        if spent.requests or spent.usage.total_tokens:  # failed attempts still cost
+            self.store.add_run_usage(
+                self.summary.run_id,
+                requests=spent.requests,
+                prompt_tokens=spent.usage.prompt_tokens,
+                completion_tokens=spent.usage.completion_tokens,
+                cost=0.0,
             )
-        return
-    provenance = line.provenance
-    usage = provenance.usage
-    store.add_version(
-        paper_id=job.paper.paper_id,
-        target_id=target_id,
-        origin="model",
-        record={name: value.model_dump(mode="json") for name, value in line.record.items()},
-        provenance=provenance.model_dump(mode="json"),
-        target=job.target_dict,
-        key=job.key,
-        run_id=summary.run_id,
-        usage=(
-            provenance.requests,
-            usage.prompt_tokens,
-            usage.completion_tokens,
-            provenance.cost_usd or 0.0,
-        ),
-    )
-    summary.extracted += 1
-
-
-def _take(iterator: Iterator[Job], n: int) -> list[Job]:
-    out = []
-    for _ in range(n):
-        try:
-            out.append(next(iterator))
-        except StopIteration:
-            break
-    return out
 
 
 def _error(
@@ -435,11 +392,6 @@ def _error(
     store.add_error(run_id, stage=stage, message=message, paper_id=paper_id, target_id=target_id)
 
 
-def _describe(exc: BaseException) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else ""
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
 def _target_dict(target: Any) -> dict[str, Any] | None:
     if target is None:
         return None
@@ -448,8 +400,3 @@ def _target_dict(target: Any) -> dict[str, Any] | None:
     if is_dataclass(target) and not isinstance(target, type):
         return asdict(target)
     return dict(target)
-
-
-def _hash_json(data: dict[str, Any]) -> str:
-    blob = json.dumps(data, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(blob.encode()).hexdigest()[:16]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from extract_helpers import make_document
 
 from extractor.extract import Target
+from extractor.key import ExtractionSettings
 from extractor.plan import estimate_tokens, plan_context
 from schemas.registry import load_form
 
@@ -82,6 +83,8 @@ def test_small_context_window_shrinks_the_budget() -> None:
         def complete(self, request):  # pragma: no cover - never called here
             raise AssertionError
 
-    extractor = Extractor(RCT, SmallWindow(), max_context_tokens=24_000)
+    extractor = Extractor(
+        RCT, SmallWindow(), settings=ExtractionSettings(max_context_tokens=24_000)
+    )
     assert extractor.max_tokens == 2048
     assert extractor.max_context_tokens + extractor.max_tokens < 8192

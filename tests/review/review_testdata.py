@@ -10,6 +10,7 @@ import pymupdf
 from pydantic import BaseModel, ConfigDict
 
 from extractor.document import Document, Metadata, SourceInfo
+from extractor.key import ExtractionKey, target_hash
 from extractor.review.store import ReviewStore
 from extractor.review.update import Pipeline
 from schemas.extracted import Evidence, Extracted, Status
@@ -70,9 +71,21 @@ class FakeExtractor:
     def __init__(self, form: Form = MINI_FORM, prompt_hash: str = "prompt-1") -> None:
         self.form = form
         self.prompt_hash = prompt_hash
+        self.model = "fake-model"
         self.calls: list[str] = []
         self.fail_on: set[str] = set()
         self.score = 0.5
+
+    def key_for(self, paper_sha256: str, target: Any) -> ExtractionKey:
+        content = target.as_dict() if hasattr(target, "as_dict") else target
+        return ExtractionKey(
+            paper_sha256,
+            self.form.hash,
+            self.prompt_hash,
+            "fake",
+            self.model,
+            target_hash(content),
+        )
 
     def extract(self, document: Document, target: Any = None) -> RecordLine:
         self.calls.append(document.paper_id)
@@ -99,7 +112,7 @@ class FakeExtractor:
             prompt_name="extract",
             prompt_hash=self.prompt_hash,
             backend="fake",
-            model="fake-model",
+            model=self.model,
             usage=TokenUsage(prompt_tokens=100, completion_tokens=20),
             cost_usd=0.001,
             requests=1,
@@ -113,6 +126,8 @@ class FakeExtractor:
 
 
 def fake_pipeline(extractor: FakeExtractor, *, model: str = "fake-model") -> Pipeline:
+    extractor.model = model
+
     def parse_many(paths: list[Path]) -> Any:
         for path in paths:
             yield path, fake_parse(path)
@@ -120,8 +135,6 @@ def fake_pipeline(extractor: FakeExtractor, *, model: str = "fake-model") -> Pip
     return Pipeline(
         form=extractor.form,
         extractor=extractor,
-        backend="fake",
-        model=model,
         parse_many=parse_many,
     )
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from extractor.review.store import SCHEMA_VERSION, ExtractionKey, ReviewStore, StoreError
+from extractor.key import ExtractionKey
+from extractor.review.store import SCHEMA_VERSION, ReviewStore, StoreError
 
 
 def _store_with_paper(tmp_path: Path) -> ReviewStore:
