@@ -28,7 +28,15 @@ def _register() -> None:
     # broken optional dependency in one command cannot break the others.
     import importlib
 
-    modules = ("version_cmd", "parse_cmd", "extract_cmd", "audit_cmd", "review_cmd", "example_cmd")
+    modules = (
+        "version_cmd",
+        "parse_cmd",
+        "extract_cmd",
+        "audit_cmd",
+        "review_cmd",
+        "example_cmd",
+        "serve_cmd",
+    )
     for module in modules:
         try:
             importlib.import_module(f"extractor.cli.{module}")
