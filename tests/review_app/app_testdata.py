@@ -4,8 +4,9 @@ with model records (values, located quotes, triage) written straight into the st
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pymupdf
 
@@ -15,6 +16,9 @@ from extractor.review.config import ReviewConfig, save_config
 from extractor.review.store import ExtractionKey, ReviewStore
 from schemas.extracted import Extracted
 from schemas.fm_imaging import FORM
+
+if TYPE_CHECKING:
+    from starlette.testclient import TestClient
 
 EVIL = '<script>alert("x")</script> "><img src=x onerror=alert(1)>'
 
@@ -131,3 +135,18 @@ def standard_review(root: Path) -> Path:
             "evil2024": {"title": f"Robustness {EVIL}", "extra": f"Injected text {EVIL} here."},
         },
     )
+
+
+BASE = "http://127.0.0.1:8765"
+
+
+def login(client: TestClient, name: str = "Ana") -> TestClient:
+    """Say who reviews (as the browser does once) and keep the CSRF token at hand."""
+    page = client.get("/reviewer")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    response = client.post(
+        "/reviewer", data={"csrf": token, "name": name, "next": "/"}, headers={"Origin": BASE}
+    )
+    assert response.status_code in (200, 303), response.text
+    client.csrf = token  # type: ignore[attr-defined]
+    return client
