@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from app_testdata import standard_review
@@ -69,8 +70,8 @@ def browser() -> Iterator[object]:
         b.close()
 
 
-def _page(browser: object, url: str, name: str = "Ana"):  # noqa: ANN202
-    context = browser.new_context(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
+def _page(browser: Any, url: str, name: str = "Ana") -> Any:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
     dialogs: list[str] = []
     page = context.new_page()
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -90,7 +91,7 @@ def _keep(page: object, name: str) -> None:
 
 
 def test_queue_opens_and_a_value_is_accepted(browser: object, served: tuple[str, Path]) -> None:
-    url, review = served
+    url, _ = served
     page = _page(browser, url)
     assert "0 of 8 values checked" in page.inner_text("#progress")
     assert page.locator("table.queue tbody tr").count() == 8
