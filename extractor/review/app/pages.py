@@ -37,11 +37,6 @@ class PageGeometry:
     height: float
 
 
-def page_count(pdf: Path) -> int:
-    with _MUPDF, pymupdf.open(pdf) as doc:
-        return doc.page_count
-
-
 def render_png(pdf: Path, sha256: str, number: int, cache_dir: Path) -> tuple[bytes, bool]:
     """PNG of page `number` (1-based) and whether it came from the cache."""
     cached = cache_dir / sha256 / f"{number}@{ZOOM:g}.png"

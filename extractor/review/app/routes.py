@@ -319,7 +319,7 @@ def _page_png(request: Request) -> Response:
     if paper is None or pdf is None:
         return Response("not found", status_code=404)
     number = int(request.path_params["number"])
-    count = pages.page_count(pdf)
+    count = ws.words.get(pdf, paper.sha256, 1)[0].count  # cached: no PDF opened per request
     if not 1 <= number <= count:
         return Response("not found", status_code=404)
     data, _ = pages.render_png(pdf, paper.sha256, number, ws.page_cache)
