@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 from pathlib import Path
 
@@ -318,3 +319,52 @@ def test_quotes_are_found_across_hyphenation_and_small_differences() -> None:
     assert pages.locate(words, "classification AUC was 0.91")
     assert pages.locate(words, "The classification AUC is 0.91 (95% CI).")  # one word differs
     assert pages.locate(words, "something else entirely here") == []
+
+
+def test_targeted_forms_keep_the_target_through_the_save(tmp_path: Path) -> None:
+    from app_testdata import write_paper
+
+    from extractor.review.config import ReviewConfig, save_config
+    from extractor.review.store import ExtractionKey
+    from schemas.extracted import Extracted
+    from schemas.rct_outcomes import FORM as RCT
+
+    root = tmp_path / "rct"
+    save_config(root, ReviewConfig(form="rct_outcomes", backend="fake", model="m"))
+    write_paper(root / "papers" / "PMC1.pdf", "A randomised trial")
+    target = {"target_id": "55", "intervention": "drug", "comparator": "placebo", "outcome": "pain"}
+    with ReviewStore(root / "review.sqlite") as store:
+        store.add_paper("PMC1", sha256="0" * 64, path="papers/PMC1.pdf", source="t", title="T")
+        store.update_paper("PMC1", status="parsed")
+        record = {s.name: Extracted(value=None, triage="missing").model_dump() for s in RCT.fields}
+        record["intervention_events"] = Extracted(value=12, status="reported").model_dump()
+        store.add_version(
+            paper_id="PMC1", target_id="55", origin="model", record=record, provenance={},
+            target=target, key=ExtractionKey("0" * 64, RCT.hash, "p", "fake", "m", "t"),
+        )  # fmt: skip
+    with TestClient(create_app(root), base_url=BASE, follow_redirects=False) as c:
+        login(c)
+        queue = c.get("/").text
+        assert "/value/PMC1/intervention_events?target=55" in queue
+        page = c.get("/value/PMC1/intervention_events?target=55")
+        assert "intervention: drug" in page.text
+        form = open_value(c, "PMC1", "intervention_events", "?target=55")
+        data = {**form, "action": "correct", "value": "13"}
+        saved = c.post("/value/PMC1/intervention_events?target=55", data=data, headers=ORIGIN)
+        assert saved.status_code == 303
+    with ReviewStore(root / "review.sqlite") as store:
+        [correction] = store.corrections()
+    assert (correction.target_id, correction.value) == ("55", 13)
+
+
+def test_a_save_is_in_the_jsonl_export_the_audit_reads(client: TestClient, review: Path) -> None:
+    form = open_value(client, "evil2024", "code_available")
+    save(client, "evil2024", "code_available", form, action="correct", value="yes")
+    _register()
+    out = review / "records.jsonl"
+    result = CliRunner().invoke(app, ["export", str(review), "-f", "jsonl", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    row = next(r for r in rows if r["paper_id"] == "evil2024")
+    assert row["record"]["code_available"]["value"] is True
+    assert row["corrected"]["code_available"]["by"] == "Ana"
