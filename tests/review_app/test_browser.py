@@ -119,7 +119,11 @@ def test_a_number_is_corrected_after_an_invalid_entry(
     page.wait_for_selector("#form-error")
     assert "is not a number" in page.inner_text("#form-error")
     assert page.input_value("#correct-input") == "eighty-six"
-    # the reviewer quotes the sentence by selecting it in the page text
+    # the reviewer selects a line on the page image (its invisible text layer) ...
+    page.locator("#text-layer text", has_text="86 million").first.select_text()
+    page.dispatch_event("#text-layer", "mouseup")
+    assert "86 million parameters" in page.input_value("#quote")
+    # ... or a passage in the page's text
     page.locator("#page-text mark").first.select_text()
     page.dispatch_event("#page-text", "mouseup")
     assert page.input_value("#quote") == "The model has 86 million parameters"

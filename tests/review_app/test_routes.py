@@ -148,6 +148,8 @@ def test_a_bad_number_is_refused_inline_and_changes_nothing(
 
 def test_a_list_of_objects_is_edited_as_a_table(client: TestClient, review: Path) -> None:
     form = open_value(client, "smith2024", "results")
+    page = client.get("/value/smith2024/results").text  # the current items fill the table
+    assert '<option value="fine_tuned" selected>' in page and 'value="CheXpert"' in page
     row = {"cell.0.task": "classification", "cell.0.dataset": "CheXpert", "cell.0.metric": "AUC"}
     bad = save(client, "smith2024", "results", form, action="correct", **row,
                **{"cell.0.value": "high", "cell.0.setting": "fine_tuned"})  # fmt: skip

@@ -51,17 +51,21 @@ def render_png(pdf: Path, sha256: str, number: int, cache_dir: Path) -> tuple[by
     return data, False
 
 
+@dataclass(frozen=True)
+class PageData:
+    geometry: PageGeometry
+    words: list[tuple[str, Box]]
+    lines: list[tuple[str, Box]]  # the text layer: one entry per line of words
+
+
 class PageWords:
-    """Word boxes of PDF pages, read once per (file, page) and kept in a small LRU."""
+    """Words and lines of PDF pages, read once per (file, page) and kept in a small LRU."""
 
     def __init__(self, size: int = 64) -> None:
         self._size = size
-        self._pages: OrderedDict[tuple[str, int], tuple[PageGeometry, list[tuple[str, Box]]]]
-        self._pages = OrderedDict()
+        self._pages: OrderedDict[tuple[str, int], PageData] = OrderedDict()
 
-    def get(
-        self, pdf: Path, sha256: str, number: int
-    ) -> tuple[PageGeometry, list[tuple[str, Box]]]:
+    def get(self, pdf: Path, sha256: str, number: int) -> PageData:
         key = (sha256, number)
         with _MUPDF:
             if key in self._pages:
@@ -71,7 +75,8 @@ class PageWords:
                 page = doc[number - 1]
                 rect = page.rect  # as displayed (rotation applied)
                 turn = page.rotation_matrix
-                words = []
+                words: list[tuple[str, Box]] = []
+                grouped: dict[tuple[int, int], list[tuple[str, Box]]] = {}
                 for w in page.get_text("words", sort=True):
                     r = pymupdf.Rect(w[:4]) * turn
                     box = (
@@ -81,7 +86,22 @@ class PageWords:
                         r.y1 / rect.height,
                     )
                     words.append((str(w[4]), box))
-                value = (PageGeometry(doc.page_count, rect.width, rect.height), words)
+                    grouped.setdefault((int(w[5]), int(w[6])), []).append(words[-1])
+                lines = [
+                    (
+                        " ".join(t for t, _ in line),
+                        (
+                            min(b[0] for _, b in line),
+                            min(b[1] for _, b in line),
+                            max(b[2] for _, b in line),
+                            max(b[3] for _, b in line),
+                        ),
+                    )
+                    for line in grouped.values()
+                ]
+                value = PageData(
+                    PageGeometry(doc.page_count, rect.width, rect.height), words, lines
+                )
             self._pages[key] = value
             if len(self._pages) > self._size:
                 self._pages.popitem(last=False)

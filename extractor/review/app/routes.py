@@ -236,8 +236,9 @@ def _value_page(request: Request, data: Any) -> Response:
         error=error,
         conflict=conflict,
         saved=request.query_params.get("saved", "")[:300],
-        note=str(data.get("note", "")) if data is not None and status == 400 else "",
-        chosen_quote=str(data.get("quote", "")) if data is not None and status == 400 else "",
+        # a refused save keeps what the reviewer wrote (the value too, unless it conflicted)
+        note=str(data.get("note", "")) if data is not None else "",
+        chosen_quote=str(data.get("quote", "")) if data is not None else "",
         self_url=self_url,
         keep=parse_qsl(urlsplit(self_url).query),
         page_url=lambda n, q=search: _value_url(
@@ -319,7 +320,7 @@ def _page_png(request: Request) -> Response:
     if paper is None or pdf is None:
         return Response("not found", status_code=404)
     number = int(request.path_params["number"])
-    count = ws.words.get(pdf, paper.sha256, 1)[0].count  # cached: no PDF opened per request
+    count = ws.words.get(pdf, paper.sha256, 1).geometry.count  # cached: no PDF opened per request
     if not 1 <= number <= count:
         return Response("not found", status_code=404)
     data, _ = pages.render_png(pdf, paper.sha256, number, ws.page_cache)

@@ -40,6 +40,7 @@ class PageView:
     boxes: list[tuple[int, str, pages.Box]] = field(default_factory=list)  # (colour, kind, box)
     paragraphs: list[list[pages.Segment]] = field(default_factory=list)
     approximate: bool = False
+    lines: list[tuple[str, pages.Box]] = field(default_factory=list)  # selectable text layer
 
 
 @dataclass
@@ -141,10 +142,10 @@ def _page_view(
     number: int,
     query: str,
 ) -> PageView | None:
-    geometry, _ = ws.words.get(pdf, paper.sha256, 1)
-    number = min(max(number, 1), geometry.count)
-    geometry, words = ws.words.get(pdf, paper.sha256, number)
-    view = PageView(number, geometry.count, geometry.height / geometry.width)
+    number = min(max(number, 1), ws.words.get(pdf, paper.sha256, 1).geometry.count)
+    data = ws.words.get(pdf, paper.sha256, number)
+    geometry, words = data.geometry, data.words
+    view = PageView(number, geometry.count, geometry.height / geometry.width, lines=data.lines)
     ranges: list[tuple[int, int, int]] = []
     evidence_ranges = _ranges(document, quotes)
     for q in quotes:

@@ -52,18 +52,20 @@
         }
       });
     }
-    var text = document.getElementById("page-text");
+    // A selection on the page (its invisible text layer) or in the page text is the quote.
     var quote = document.getElementById("quote");
     var page = document.getElementById("quote-page");
-    if (text && quote) {
-      text.addEventListener("mouseup", function () {
+    ["text-layer", "page-text"].forEach(function (id) {
+      var source = document.getElementById(id);
+      if (!source || !quote) return;
+      source.addEventListener("mouseup", function () {
         var chosen = String(window.getSelection() || "").replace(/\s+/g, " ").trim();
         if (chosen.length > 1) {
           quote.value = chosen;
-          if (page) page.value = text.dataset.page || "";
+          if (page) page.value = source.dataset.page || "";
           quote.classList.add("filled");
         }
       });
-    }
+    });
   });
 })();
