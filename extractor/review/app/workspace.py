@@ -20,7 +20,8 @@ from schemas.registry import FormError, load_form
 
 @dataclass(frozen=True)
 class Snapshot:
-    generation: tuple[int, int]
+    generation: tuple[int, int]  # newest version id, newest correction id
+    papers: frozenset[str]  # the parsed papers it was built from
     records: dict[RecordKey, CurrentRecord]
     items: list[QueueItem]
 
@@ -54,6 +55,7 @@ class Workspace:
         return store
 
     def snapshot(self) -> Snapshot:
+        """The current records and queue; after a save only the changed papers are re-read."""
         store = self.store()
         generation = (
             int(
@@ -62,13 +64,30 @@ class Workspace:
             int(store.conn.execute("SELECT COALESCE(MAX(id), 0) FROM corrections").fetchone()[0]),
         )
         with self._lock:
-            if self._snapshot is not None and self._snapshot.generation == generation:
-                return self._snapshot
+            old = self._snapshot
+        if old is not None and old.generation == generation:
+            return old
         papers = {p.paper_id: p for p in store.papers("parsed")}
-        records = {k: r for k, r in current_records(store).items() if k[0] in papers}
-        snapshot = Snapshot(generation, records, queue_items(self.form, records, papers))
+        if old is None or old.papers != set(papers):
+            records = current_records(store)
+        else:
+            changed = {
+                row[0]
+                for row in store.conn.execute(
+                    "SELECT paper_id FROM record_versions WHERE id > ? "
+                    "UNION SELECT paper_id FROM corrections WHERE id > ?",
+                    old.generation,
+                )
+            }
+            records = {k: r for k, r in old.records.items() if k[0] not in changed}
+            for paper_id in changed:
+                records.update(current_records(store, paper_id=paper_id))
+        records = {k: r for k, r in records.items() if k[0] in papers}
+        items = queue_items(self.form, records, papers)
+        snapshot = Snapshot(generation, frozenset(papers), records, items)
         with self._lock:
-            self._snapshot = snapshot
+            if self._snapshot is None or self._snapshot.generation <= generation:
+                self._snapshot = snapshot
         return snapshot
 
     def paper(self, paper_id: str) -> PaperRow | None:
