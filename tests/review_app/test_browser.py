@@ -97,7 +97,7 @@ def test_queue_opens_and_a_value_is_accepted(browser: object, served: tuple[str,
     assert page.locator("table.queue tbody tr").count() == 8
     _keep(page, "review-queue.png")
     page.locator("table.queue a.open", has_text="study_type").first.click()
-    page.wait_for_selector("#action-form")
+    page.wait_for_load_state("load")  # the shortcuts exist once app.js (deferred) has run
     assert page.locator("svg.marks rect.quote").count() >= 1  # the quote is highlighted
     page.keyboard.press("a")  # accept
     page.wait_for_selector("text=study_type of smith2024 saved")
