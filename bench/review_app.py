@@ -153,6 +153,19 @@ def render_times(review: Path) -> tuple[list[float], list[float]]:
     return uncached, cached
 
 
+def http_render_times(base: str) -> tuple[list[float], list[float]]:
+    """Each page of the 20-page paper fetched twice: rendered by the app, then from its cache."""
+    cold, warm = [], []
+    with httpx.Client(base_url=base, timeout=60) as http:
+        for times in (cold, warm):
+            for number in range(1, 21):
+                start = time.perf_counter()
+                response = http.get(f"/paper/long20/page/{number}.png")
+                times.append(time.perf_counter() - start)
+                response.raise_for_status()
+    return cold, warm
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0, help="load duration (default 60)")
@@ -171,6 +184,10 @@ def main() -> None:
         base = f"http://127.0.0.1:{port}"
         server = start_server(review, port)
         try:
+            cold, warm = http_render_times(base)
+            print("  over HTTP (GET /paper/long20/page/N.png, one client):")
+            print(f"  uncached: median {statistics.median(cold) * 1e3:.1f} ms, "
+                  f"cached: median {statistics.median(warm) * 1e3:.1f} ms")  # fmt: skip
             values = [(f"paper{n:02d}", f) for n in range(args.papers) for f in FIELDS]
             until = time.monotonic() + args.seconds
             clients = [Client(n, base, values, until) for n in range(args.clients)]
