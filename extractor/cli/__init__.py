@@ -28,15 +28,8 @@ def _register() -> None:
     # broken optional dependency in one command cannot break the others.
     import importlib
 
-    modules = (
-        "version_cmd",
-        "parse_cmd",
-        "extract_cmd",
-        "audit_cmd",
-        "review_cmd",
-        "example_cmd",
-        "serve_cmd",
-    )
+    modules = ("version_cmd", "parse_cmd", "extract_cmd", "audit_cmd", "review_cmd", "example_cmd")
+    modules += ("serve_cmd",)  # the reviewer app
     for module in modules:
         try:
             importlib.import_module(f"extractor.cli.{module}")
