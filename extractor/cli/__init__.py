@@ -36,6 +36,8 @@ def _register() -> None:
         "review_cmd",
         "example_cmd",
         "cache_cmd",
+        "serve_cmd",
+        "synthesize_cmd",
     )
     for module in modules:
         try:

@@ -455,20 +455,19 @@ def correct(
     from extractor.review.corrections import (
         Correction,
         CorrectionError,
-        apply_corrections,
         parse_value,
+        reviewer_evidence,
+        save_correction,
     )
 
     try:
         config, store = _open(review_dir)
         form = _load_form(review_dir, config)
         parsed, status_ = parse_value(form, field, value)
-        evidence = [{"quote": quote, "page": page, "grounded": False}] if quote else []
         with store:
-            [version] = apply_corrections(
-                store,
-                form,
-                [Correction(paper, field, parsed, status_, by, why, target, evidence)],
+            evidence = reviewer_evidence(store, paper, quote, page)
+            version = save_correction(
+                store, form, Correction(paper, field, parsed, status_, by, why, target, evidence)
             )
     except (LitextractError, CorrectionError) as exc:
         raise _fail(str(exc)) from None

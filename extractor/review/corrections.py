@@ -8,6 +8,7 @@ corrected fields over any model version, older or newer; see `records.py`.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 import typing
@@ -16,12 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from eval.normalize import FALSE_WORDS, TRUE_WORDS, ValueProblem, parse_number
 from extractor.errors import InputError, LitextractError
+from extractor.grounding import ground
 from extractor.review.records import CurrentRecord, RecordKey, current_records, overlay
 from extractor.review.store import CorrectionRow, ReviewStore, VersionRow
+from schemas.extracted import Evidence
 from schemas.form import FieldKind, FieldSpec, Form
 
 # Values that mean "the paper does not report this".
@@ -180,6 +184,73 @@ def apply_corrections(
             )
         )
     return versions
+
+
+class VersionConflict(CorrectionError):
+    """The field changed after the reviewer opened it: the save is refused, nothing is lost."""
+
+    def __init__(self, message: str, current: CurrentRecord | None) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+def field_revision(record: CurrentRecord | None, field_name: str) -> str:
+    """A fingerprint of one field's current state, for optimistic concurrency.
+
+    It changes when a model run changes the field or anyone saves a correction of it
+    (even one that keeps the value), and not when other fields of the record change.
+    """
+    if record is None:
+        return "none"
+    correction = record.corrected.get(field_name)
+    payload = {
+        "field": record.record.get(field_name),
+        "correction": correction.id if correction else 0,
+    }
+    blob = json.dumps(payload, sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def reviewer_evidence(
+    store: ReviewStore, paper_id: str, quote: str | None, page: int | None
+) -> list[dict[str, Any]]:
+    """A reviewer's supporting quote, located in the paper's parsed text when there is one."""
+    if not quote or not quote.strip():
+        return []
+    paper = store.paper(paper_id)
+    document = store.document(paper.sha256) if paper else None
+    if document is not None:
+        evidence = ground(document, quote.strip(), page)
+    else:
+        evidence = Evidence(quote=quote.strip(), page=page, claimed_page=page)
+    return [evidence.model_dump(mode="json")]
+
+
+def save_correction(
+    store: ReviewStore, form: Form, correction: Correction, *, expected_revision: str | None = None
+) -> VersionRow:
+    """Store one reviewer's correction of one field: the path of `litextract correct` and
+    of the reviewer app.
+
+    With `expected_revision` (from `field_revision` when the reviewer opened the value),
+    a field that changed meanwhile is refused with `VersionConflict`. The check and the
+    write hold one lock file beside the store, so two savers never both pass the check.
+    """
+    lock = FileLock(store.path.with_name(".corrections.lock"), timeout=30)
+    with lock:
+        if expected_revision is not None:
+            key = (correction.paper_id, correction.target_id)
+            current = current_records(store, paper_id=correction.paper_id).get(key)
+            if field_revision(current, correction.field) != expected_revision:
+                by = current.corrected.get(correction.field) if current else None
+                who = f" by {by.corrected_by} at {by.created_at[:19]}" if by else ""
+                raise VersionConflict(
+                    f"{correction.field} of {correction.paper_id} changed since you opened it"
+                    f"{who}; nothing was saved: check the current value and save again",
+                    current,
+                )
+        [version] = apply_corrections(store, form, [correction])
+    return version
 
 
 @dataclass

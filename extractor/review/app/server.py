@@ -1,0 +1,56 @@
+"""The Starlette application and how it is served."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import uvicorn
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from extractor.review.app import routes
+from extractor.review.app.security import Guard
+from extractor.review.app.workspace import Workspace
+
+HERE = Path(__file__).parent
+
+
+def templates() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["path"] = routes.path_part
+    env.filters["show"] = routes.show_value
+    return env
+
+
+def create_app(
+    review_dir: Path, *, host: str = "127.0.0.1", port: int = 8765, token: str | None = None
+) -> Starlette:
+    """The reviewer app over `review_dir` (raises LitextractError if it is not a review)."""
+    workspace = Workspace(review_dir)
+    app = Starlette(
+        routes=[
+            Route("/", routes.queue_page),
+            Route("/reviewer", routes.reviewer_page, methods=["GET", "POST"]),
+            Route("/value/{paper_id}/{field}", routes.value_page, methods=["GET", "POST"]),
+            Route("/paper/{paper_id}/page/{number:int}.png", routes.page_png),
+            Route("/paper/{paper_id}/pdf", routes.paper_pdf),
+            Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+        ],
+        middleware=[Middleware(Guard, host=host, port=port, token=token)],
+    )
+    app.state.workspace = workspace
+    app.state.templates = templates()
+    return app
+
+
+def run(review_dir: Path, *, host: str, port: int, token: str | None) -> None:
+    app = create_app(review_dir, host=host, port=port, token=token)
+    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)

@@ -1,0 +1,180 @@
+"""What the value page shows: the field, the model's verdict, the evidence, and the PDF
+page with its quotes located. Pure reading; no request objects here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from extractor.document import Document
+from extractor.review.app import pages
+from extractor.review.app.inputs import Widget, widget
+from extractor.review.app.workspace import Workspace
+from extractor.review.corrections import field_revision
+from extractor.review.records import CurrentRecord
+from extractor.review.store import CorrectionRow, PaperRow
+from schemas.form import FieldSpec
+
+COLOURS = 3  # highlight colours, cycled over the quotes
+
+
+@dataclass
+class Quote:
+    index: int
+    quote: str
+    page: int | None
+    source: str  # "model" or "reviewer"
+    alignment: str
+    context: tuple[str, str, str] | None
+    colour: int
+    start: int | None = None  # located characters in Document.text
+    end: int | None = None
+
+
+@dataclass
+class PageView:
+    number: int
+    count: int
+    aspect: float  # height / width, so the highlight layer matches the image
+    boxes: list[tuple[int, str, pages.Box]] = field(default_factory=list)  # (colour, kind, box)
+    paragraphs: list[list[pages.Segment]] = field(default_factory=list)
+    approximate: bool = False
+    lines: list[tuple[str, pages.Box]] = field(default_factory=list)  # selectable text layer
+
+
+@dataclass
+class ValueView:
+    paper: PaperRow
+    record: CurrentRecord
+    spec: FieldSpec
+    current: dict[str, Any]
+    made: dict[str, Any]
+    revision: str
+    quotes: list[Quote]
+    history: list[CorrectionRow]
+    widget: Widget
+    page: PageView | None
+    hits: list[pages.Hit]
+    query: str
+
+
+def value_view(
+    ws: Workspace,
+    paper: PaperRow,
+    record: CurrentRecord,
+    spec: FieldSpec,
+    *,
+    page_number: int | None,
+    query: str,
+    entered: Widget | None = None,
+) -> ValueView:
+    current = record.record.get(spec.name) or {}
+    made = (record.model_version.record if record.model_version else {}).get(spec.name) or {}
+    document = ws.document(paper)
+    quotes = _quotes(current, made, document)
+    history = [
+        c
+        for c in ws.store().corrections(paper.paper_id)
+        if c.field == spec.name and c.target_id == record.target_id
+    ]
+    pdf = ws.pdf_path(paper)
+    page = None
+    if pdf is not None:
+        first = next((q.page for q in quotes if q.page), None)
+        page = _page_view(ws, paper, pdf, document, quotes, page_number or first or 1, query)
+    return ValueView(
+        paper=paper,
+        record=record,
+        spec=spec,
+        current=current,
+        made=made,
+        revision=field_revision(record, spec.name),
+        quotes=quotes,
+        history=list(reversed(history)),
+        widget=entered or widget(spec, current.get("value")),
+        page=page,
+        hits=pages.search(document, query) if document is not None and query else [],
+        query=query,
+    )
+
+
+def _quotes(
+    current: dict[str, Any], made: dict[str, Any], document: Document | None
+) -> list[Quote]:
+    seen: set[str] = set()
+    out: list[Quote] = []
+    model_quotes = {e.get("quote") for e in made.get("evidence") or []}
+    for evidence in [*(current.get("evidence") or []), *(made.get("evidence") or [])]:
+        text = str(evidence.get("quote") or "")
+        if not text or text in seen:
+            continue
+        seen.add(text)
+        start, end = evidence.get("char_start"), evidence.get("char_end")
+        ctx = None
+        if document is not None and isinstance(start, int) and isinstance(end, int):
+            ctx = pages.context(document, start, end)
+        out.append(
+            Quote(
+                index=len(out),
+                quote=text,
+                page=evidence.get("page") or evidence.get("claimed_page"),
+                source="model" if text in model_quotes else "reviewer",
+                alignment=str(
+                    evidence.get("alignment")
+                    or ("exact" if evidence.get("grounded") else "not_found")
+                ),
+                context=ctx,
+                colour=len(out) % COLOURS,
+                start=start if ctx else None,
+                end=end if ctx else None,
+            )
+        )
+    return out
+
+
+def _page_view(
+    ws: Workspace,
+    paper: PaperRow,
+    pdf: Path,
+    document: Document | None,
+    quotes: list[Quote],
+    number: int,
+    query: str,
+) -> PageView | None:
+    number = min(max(number, 1), ws.words.get(pdf, paper.sha256, 1).geometry.count)
+    data = ws.words.get(pdf, paper.sha256, number)
+    geometry, words = data.geometry, data.words
+    view = PageView(number, geometry.count, geometry.height / geometry.width, lines=data.lines)
+    ranges: list[tuple[int, int, int]] = []
+    evidence_ranges = _ranges(document, quotes)
+    for q in quotes:
+        if q.page not in (None, number):
+            continue
+        boxes = pages.locate(words, q.quote)
+        if not boxes and document is not None and q.index in evidence_ranges:
+            start, end = evidence_ranges[q.index]
+            boxes = pages.span_boxes(document, geometry, number, start, end)
+            view.approximate = view.approximate or bool(boxes)
+        view.boxes.extend((q.colour, "quote", b) for b in boxes)
+    for index, (start, end) in evidence_ranges.items():
+        ranges.append((start, end, index))
+    if query:
+        view.boxes.extend((0, "hit", b) for b in pages.locate_all(words, query))
+    view.paragraphs = pages.page_text(document, number, ranges)
+    return view
+
+
+def _ranges(document: Document | None, quotes: list[Quote]) -> dict[int, tuple[int, int]]:
+    """Where each quote sits in the parsed text (the first exact occurrence)."""
+    if document is None:
+        return {}
+    out = {}
+    for q in quotes:
+        if q.start is not None and q.end is not None:
+            out[q.index] = (q.start, q.end)
+            continue
+        at = document.text.find(q.quote)
+        if at >= 0:
+            out[q.index] = (at, at + len(q.quote))
+    return out
