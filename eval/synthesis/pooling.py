@@ -77,9 +77,16 @@ def pool(yi: list[float] | np.ndarray, vi: list[float] | np.ndarray) -> Pooled:
             # PM iterations warn on k=2 when tau² sits at its bound of 0: that is an answer.
             warnings.simplefilter("ignore")
             result = combine_effects(yi, vi, method_re=_STATSMODELS_METHOD[method])
-        random[method] = Estimate(float(result.mean_effect_re), float(result.sd_eff_w_re))
-        tau2[method] = max(0.0, float(result.tau2))
-        weights[method] = [float(w) * 100 for w in result.weights_rel_re]
+        if result.tau2 > 0:
+            random[method] = Estimate(float(result.mean_effect_re), float(result.sd_eff_w_re))
+            tau2[method] = float(result.tau2)
+            weights[method] = [float(w) * 100 for w in result.weights_rel_re]
+        else:
+            # statsmodels 0.15 leaves a negative DL tau² untruncated and weights with it;
+            # tau² is truncated at 0 (DerSimonian & Laird 1986), so the model is the fixed one.
+            random[method] = Estimate(float(result.mean_effect_fe), float(result.sd_eff_w_fe))
+            tau2[method] = 0.0
+            weights[method] = [float(w) * 100 for w in result.weights_rel_fe]
     assert result is not None
     weights["FE"] = [float(w) * 100 for w in result.weights_rel_fe]
     return Pooled(

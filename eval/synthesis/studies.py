@@ -4,6 +4,7 @@ A `Study` is one record (one paper, or one target of a targeted form) with typed
 and, per field, the triage the checks gave it and whether its quote was found in the
 paper. Triage is taken as given (`Extracted.triage`); a field a human corrected counts as
 `verified`, since a person has looked at it. Gold has no triage: it is trusted as is.
+Plain predicted values (gold-style lines, no `Extracted` wrapper) count as `check`.
 """
 
 from __future__ import annotations
@@ -77,20 +78,34 @@ def read_studies(path: Path, form: Form | None = None, *, role: Role = "predicti
     return read_records_file(path, form, role=role)
 
 
+def fill_labels(studies: list[Study], labelled: list[Study]) -> None:
+    """Give studies without intervention/comparator/outcome labels those of the same target."""
+    labels = {s.key: s.target for s in labelled if s.target}
+    for study in studies:
+        if not study.target and study.key in labels:
+            study.target = dict(labels[study.key])
+
+
 def read_records_file(path: Path, form: Form, *, role: Role = "predictions") -> StudySet:
     loaded = load_records(path, list(form.fields), role=role, targeted=form.targeted)
     triage = _triage_by_key(path) if loaded.fmt == "records.jsonl" else {}
+    # Plain predicted values carry no triage and no quotes: nothing has checked them.
+    unchecked = role == "predictions" and loaded.fmt != "records.jsonl"
     studies = []
     for key, entry in loaded.entries.items():
         values = {k: (None if isinstance(v, Unparsed) else v) for k, v in entry.values.items()}
         grounded = {n: any(e.grounded for e in ev) for n, ev in entry.evidence.items()}
+        fields_triage = triage.get(key, {})
+        if unchecked:
+            fields_triage = dict.fromkeys(values, CHECK)
+            grounded = dict.fromkeys(values, False)
         studies.append(
             Study(
                 entry.paper_id,
                 entry.target_id,
                 dict(entry.target or {}),
                 values,
-                triage.get(key, {}),
+                fields_triage,
                 grounded,
             )
         )

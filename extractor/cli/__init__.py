@@ -29,6 +29,7 @@ def _register() -> None:
     import importlib
 
     modules = ("version_cmd", "parse_cmd", "extract_cmd", "audit_cmd", "review_cmd", "example_cmd")
+    modules += ("synthesize_cmd",)
     for module in modules:
         try:
             importlib.import_module(f"extractor.cli.{module}")

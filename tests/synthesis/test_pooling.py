@@ -16,7 +16,7 @@ from scipy import stats
 
 from eval.synthesis.effects import binary_effect
 from eval.synthesis.pooling import pool
-from tests.synthesis.reference_data import BCG
+from tests.synthesis.reference_data import BCG, HINE
 
 REL = 1e-3
 
@@ -71,6 +71,24 @@ def test_bcg_log_odds_ratio_and_risk_difference():
     assert rd.q == pytest.approx(276.4737, rel=REL)
     assert rd.random["DL"].mu == pytest.approx(-0.0071, rel=0.01)
     assert rd.i2 * 100 == pytest.approx(95.6596, rel=REL)
+
+
+def test_homogeneous_studies_truncate_tau2_at_zero_and_random_equals_fixed():
+    # Normand (1999) Table VII, p. 349 (metafor test_analysis_example_normand1999.r):
+    # Hine et al. risk differences in percentage points; DL: tau² 0, estimate 2.9444
+    # (0.3831, 5.5058), the same as the fixed-effect model.
+    n1 = np.array([r[1] for r in HINE], dtype=float)
+    n2 = np.array([r[2] for r in HINE], dtype=float)
+    ai = np.array([r[3] for r in HINE], dtype=float)
+    ci = np.array([r[4] for r in HINE], dtype=float)
+    yi, vi, _ = binary_effect("RD", ai, n1, ci, n2)
+    p = pool(yi * 100, vi * 100**2)
+    for method in ("DL", "PM"):
+        assert p.tau2[method] == 0.0
+        assert p.random[method].mu == pytest.approx(2.9444, rel=REL)
+        assert p.random[method].ci == pytest.approx((0.3831, 5.5058), rel=REL)
+        assert all(w > 0 for w in p.weights[method])
+    assert p.fixed.mu == pytest.approx(2.9444, rel=REL)
 
 
 def test_prediction_interval_uses_t_with_k_minus_2_df():

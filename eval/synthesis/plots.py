@@ -1,0 +1,270 @@
+"""Pictures: forest plots of the meta-analyses, stacked bars over years, heat maps.
+
+matplotlib with the Agg backend (no display needed); each figure is written as PNG and
+SVG. Studies whose numbers are still `check`, or whose quotes were not found in the
+paper, are drawn hollow and orange with a "?" beside their label, so a reader sees at a
+glance which points rest on unchecked extraction.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+from eval.synthesis.effects import MEASURE_NAMES, RATIO_MEASURES, Effect
+from eval.synthesis.meta import AnalysisResult
+from extractor.fileio import atomic_path
+
+VERIFIED_COLOUR = "#1f4e79"
+UNCHECKED_COLOUR = "#d95f02"
+POOLED_COLOUR = "#222222"
+LABEL_CHARS = 38
+# Colour-blind-safe qualitative palette (Okabe & Ito 2008), then greys.
+PALETTE = [
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
+    "#999999",
+    "#BBBBBB",
+    "#666666",
+    "#DDDDDD",
+]
+
+
+def save(fig: Figure, stem: Path) -> list[Path]:
+    """Write `stem`.png and `stem`.svg atomically; returns both paths."""
+    out = []
+    for suffix, kwargs in ((".png", {"dpi": 150}), (".svg", {})):
+        path = stem.with_suffix(suffix)
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, format=suffix[1:], bbox_inches="tight", **kwargs)
+        out.append(path)
+    plt.close(fig)
+    return out
+
+
+def _short(text: str, limit: int = LABEL_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _shown(measure: str, value: float) -> float:
+    return math.exp(value) if measure in RATIO_MEASURES else value
+
+
+def _fmt(measure: str, mu: float, low: float, high: float) -> str:
+    return f"{_shown(measure, mu):.2f} [{_shown(measure, low):.2f}, {_shown(measure, high):.2f}]"
+
+
+def _arms(effect: Effect) -> tuple[str, str]:
+    n = effect.inputs
+    if "ai" in n:
+        return f"{n['ai']:g}/{n['n1i']:g}", f"{n['ci']:g}/{n['n2i']:g}"
+    return (
+        f"{n['m1i']:.3g} ({n['sd1i']:.3g}), {n['n1i']:g}",
+        f"{n['m2i']:.3g} ({n['sd2i']:.3g}), {n['n2i']:g}",
+    )
+
+
+def forest_plot(result: AnalysisResult, method: str, stem: Path) -> list[Path]:
+    """One row per study, then the fixed and random summaries and the prediction interval."""
+    measure = result.primary
+    effects = result.effects[measure]
+    pooled = result.pooled[measure]
+    rows = len(effects) + 4  # studies, a gap, fixed, random, prediction interval
+    height = 1.7 + 0.28 * rows
+    fig = plt.figure(figsize=(12, height))
+    grid = fig.add_gridspec(1, 3, width_ratios=[4.6, 3.6, 2.6], wspace=0.02)
+    left, mid, right = (fig.add_subplot(grid[0, i]) for i in range(3))
+    for ax in (left, right):
+        ax.set_axis_off()
+    for ax in (left, mid, right):
+        ax.set_ylim(-0.8, rows + 0.9)
+    binary = "ai" in effects[0].inputs
+    headers = [
+        (left, 0, "study"),
+        (left, 0.56, "intervention"),
+        (left, 0.78, "comparator"),
+        (right, 0.02, "estimate [95% CI]"),
+        (right, 0.72, f"weight {method}"),
+    ]
+    for ax, x, text in headers:
+        ax.text(x, rows + 0.3, text, fontweight="bold", va="center", fontsize=9)
+    unit = "events/n" if binary else "mean (SD), n"
+    for x in (0.56, 0.78):
+        left.text(x, rows - 0.2, unit, va="center", fontsize=7.5, color="#555555")
+    xs: list[float] = []
+    for i, (effect, weight) in enumerate(zip(effects, pooled.weights[method], strict=True)):
+        xs += list(effect.ci)
+        _study_row(left, mid, right, effect, weight, y=rows - 1 - i)
+    y = 2.0
+    for name, est in (
+        ("Fixed effect", pooled.fixed),
+        (f"Random effects ({method})", pooled.random[method]),
+    ):
+        xs += list(est.ci)
+        _diamond(mid, est.mu, *est.ci, y)
+        left.text(0, y, name, va="center", fontsize=9, fontweight="bold")
+        right.text(0.02, y, _fmt(measure, est.mu, *est.ci), va="center", fontsize=9)
+        y -= 1
+    interval = pooled.prediction_interval(method)
+    if interval is not None:
+        mid.plot(interval, [y, y], color=POOLED_COLOUR, lw=2.5, solid_capstyle="butt")
+        xs += list(interval)
+        left.text(0, y, "Prediction interval", va="center", fontsize=9)
+        shown = f"[{_shown(measure, interval[0]):.2f}, {_shown(measure, interval[1]):.2f}]"
+        right.text(0.02, y, shown, va="center", fontsize=9)
+    mid.axvline(0, color="#888888", lw=0.8, ls="--")
+    _effect_axis(mid, measure, xs)
+    fig.text(0.01, 0.005, _footnote(result, method), fontsize=8, va="bottom", ha="left")
+    fig.suptitle(_short(result.name, 100), fontsize=11, fontweight="bold", x=0.01, ha="left")
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=1.0 / height + 0.02, top=1 - 0.45 / height)
+    return save(fig, stem)
+
+
+def _study_row(left, mid, right, effect: Effect, weight: float, *, y: float) -> None:
+    measure = effect.measure
+    low, high = effect.ci
+    unchecked = bool(effect.unchecked)
+    colour = UNCHECKED_COLOUR if unchecked else VERIFIED_COLOUR
+    mid.plot([low, high], [y, y], color=colour, lw=1.2)
+    mid.plot(
+        effect.yi,
+        y,
+        marker="s",
+        ms=4 + 10 * math.sqrt(weight / 100),
+        color=colour,
+        markerfacecolor="white" if unchecked else colour,
+        markeredgewidth=1.5,
+    )
+    label = _short(effect.study.label) + ("  ?" if unchecked else "")
+    left.text(0, y, label, va="center", fontsize=8.5, color=colour if unchecked else "black")
+    for x, text in zip((0.56, 0.78), _arms(effect), strict=True):
+        left.text(x, y, text, va="center", fontsize=8)
+    right.text(0.02, y, _fmt(measure, effect.yi, low, high), va="center", fontsize=8.5)
+    right.text(0.72, y, f"{weight:.1f}%", va="center", fontsize=8.5)
+
+
+def _footnote(result: AnalysisResult, method: str) -> str:
+    measure = result.primary
+    pooled = result.pooled[measure]
+    other = "PM" if method == "DL" else "DL"
+    rand_other = pooled.random[other]
+    lines = [
+        f"Heterogeneity: Q = {pooled.q:.2f} (df = {pooled.df}, p = {pooled.q_pvalue:.3g}), "
+        f"I² = {pooled.i2 * 100:.1f}%, τ² DL = {pooled.tau2['DL']:.4g}, "
+        f"PM = {pooled.tau2['PM']:.4g}. Random effects ({other}): "
+        f"{_fmt(measure, rand_other.mu, *rand_other.ci)}.",
+    ]
+    effects = result.effects[measure]
+    flagged = sum(bool(e.unchecked) for e in effects)
+    if flagged:
+        lines.append(
+            f"? and hollow orange: {flagged} of {len(effects)} studies use numbers still to "
+            "check or whose quote was not found in the paper."
+        )
+    corrected = sum(e.zero_corrected for e in effects)
+    if corrected:
+        lines.append(f"{corrected} table(s) with a zero cell: 0.5 added to each cell.")
+    return "\n".join(lines)
+
+
+def _diamond(ax, mu: float, low: float, high: float, y: float) -> None:
+    ax.fill([low, mu, high, mu], [y, y + 0.3, y, y - 0.3], color=POOLED_COLOUR)
+
+
+def _effect_axis(ax, measure: str, xs: list[float]) -> None:
+    finite = [x for x in xs if math.isfinite(x)]
+    low, high = min([*finite, 0.0]), max([*finite, 0.0])
+    pad = (high - low) * 0.06 or 0.1
+    ax.set_xlim(low - pad, high + pad)
+    ax.set_yticks([])
+    for side in ("left", "right", "top"):
+        ax.spines[side].set_visible(False)
+    if measure in RATIO_MEASURES:
+        ticks = [
+            t
+            for t in (0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 10, 20, 100)
+            if low - pad <= math.log(t) <= high + pad
+        ]
+        ax.set_xticks([math.log(t) for t in ticks])
+        ax.set_xticklabels([f"{t:g}" for t in ticks], fontsize=8)
+        name = "odds ratio" if measure == "OR" else "risk ratio"
+        direction = "← fewer events with intervention · more events →"
+        ax.set_xlabel(f"{name} (log scale)\n{direction}", fontsize=8)
+    else:
+        ax.tick_params(axis="x", labelsize=8)
+        direction = "← lower with intervention · higher →"
+        ax.set_xlabel(f"{MEASURE_NAMES[measure]}\n{direction}", fontsize=8)
+
+
+def stacked_bars(
+    table: dict[str, dict[str, int]], title: str, stem: Path, *, x_label: str = "year"
+) -> list[Path]:
+    """`table[x][category] = count`: one bar per x, stacked by category."""
+    xs = sorted(table)
+    categories = sorted(
+        {c for row in table.values() for c in row},
+        key=lambda c: -sum(r.get(c, 0) for r in table.values()),
+    )
+    fig, ax = plt.subplots(figsize=(max(5.5, 0.55 * len(xs) + 3.5), 4.2))
+    bottom = [0] * len(xs)
+    for i, category in enumerate(categories):
+        values = [table[x].get(category, 0) for x in xs]
+        ax.bar(
+            xs,
+            values,
+            bottom=bottom,
+            label=category,
+            color=PALETTE[i % len(PALETTE)],
+            edgecolor="white",
+            lw=0.5,
+        )
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    ax.set_title(title, fontsize=10, loc="left")
+    ax.set_xlabel(x_label)
+    ax.set_ylabel("papers")
+    ax.set_xticks(range(len(xs)))
+    ax.set_xticklabels(
+        xs, rotation=45 if len(xs) > 8 else 0, ha="right" if len(xs) > 8 else "center"
+    )
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.legend(fontsize=8, frameon=False, bbox_to_anchor=(1.01, 1), loc="upper left")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return save(fig, stem)
+
+
+def heat_map(
+    table: dict[str, dict[str, int]], title: str, stem: Path, *, row_label: str, col_label: str
+) -> list[Path]:
+    """`table[row][col] = count`, annotated with the counts."""
+    rows = sorted(table)
+    cols = sorted({c for r in table.values() for c in r})
+    data = [[table[r].get(c, 0) for c in cols] for r in rows]
+    fig, ax = plt.subplots(figsize=(max(4.5, 0.6 * len(cols) + 3), max(3.0, 0.4 * len(rows) + 1.8)))
+    image = ax.imshow(data, cmap="Blues", aspect="auto")
+    peak = max((v for row in data for v in row), default=0)
+    for i, row in enumerate(data):
+        for j, value in enumerate(row):
+            colour = "white" if peak and value > peak * 0.6 else "black"
+            ax.text(j, i, str(value), ha="center", va="center", fontsize=8, color=colour)
+    ax.set_xticks(range(len(cols)))
+    ax.set_xticklabels([_short(c, 24) for c in cols], rotation=45, ha="right", fontsize=8)
+    ax.set_yticks(range(len(rows)))
+    ax.set_yticklabels([_short(r, 28) for r in rows], fontsize=8)
+    ax.set_xlabel(col_label)
+    ax.set_ylabel(row_label)
+    ax.set_title(title, fontsize=10, loc="left")
+    fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02, label="papers")
+    return save(fig, stem)
