@@ -6,7 +6,7 @@
 - free text (string, list of string): the most frequent values, case and spacing folded;
 - over the years (when the form has an integer `year` field): each of the above per year,
   and for booleans the share that is true;
-- cross-tabulations of every pair of categorical fields (modality x task, ...).
+- cross-tabulations of every pair of vocabulary fields (modality x task, ...).
 
 Every count keeps the papers and values behind it, and how many of them rest on a value
 still to check (triage `check`, or a quote not found in the paper), so the page can link
@@ -30,6 +30,7 @@ TOP_TEXT_VALUES = 15
 _CATEGORICAL = (FieldKind.enum, FieldKind.boolean, FieldKind.list_enum)
 _NUMERIC = (FieldKind.integer, FieldKind.number)
 _TEXT = (FieldKind.string, FieldKind.list_string)
+_VOCABULARY = (FieldKind.enum, FieldKind.list_enum)
 
 
 @dataclass(frozen=True)
@@ -167,8 +168,10 @@ def dimensions(form: Form, year_field: str | None) -> list[_Dimension]:
         elif spec.kind in (FieldKind.object, FieldKind.list_object):
             units = [s.name for s in spec.item_fields if s.kind is FieldKind.enum]
             for sub in spec.item_fields:
-                if sub.kind in _NUMERIC:
-                    unit = next((u for u in units if u.startswith(sub.name)), None)
+                unit = next((u for u in units if u.startswith(sub.name)), None)
+                # A number inside an object is binned only beside its unit (size, size_unit):
+                # metric values of different metrics in one histogram would mean nothing.
+                if sub.kind in _NUMERIC and unit is not None:
                     title = f"{spec.name}.{sub.name}"
                     out.append(_Dimension(title, title, spec, sub, unit))
     return out
@@ -195,7 +198,8 @@ def describe(studies: list[Study], form: Form) -> Descriptive:
             if dim.spec.kind in _TEXT:
                 continue  # free text per year is noise
             tables.append(_trend(dim, studies, year_field))
-    categorical = [d for d in dims if d.spec.kind in _CATEGORICAL and d.sub is None]
+    # Booleans are read per year (their share); cross-tabs pair the vocabularies.
+    categorical = [d for d in dims if d.spec.kind in _VOCABULARY and d.sub is None]
     for a, b in itertools.combinations(categorical, 2):
         tables.append(_crosstab(a, b, studies))
     return Descriptive(len(studies), tables, year_field)

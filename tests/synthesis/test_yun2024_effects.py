@@ -55,10 +55,13 @@ def test_their_mean_absolute_error_is_reproduced_with_their_zero_correction(bina
         # statsmodels' zero_correction=0.5 as their scorer calls it: 0.5 lands on the
         # events of every table, zero cell or not.
         y, _ = effectsize_2proportions(
-            np.array([inputs["ai"]]), np.array([inputs["n1i"]]),
-            np.array([inputs["ci"]]), np.array([inputs["n2i"]]),
-            statistic="odds-ratio", zero_correction=0.5,
-        )  # fmt: skip
+            np.array([inputs["ai"]]),
+            np.array([inputs["n1i"]]),
+            np.array([inputs["ci"]]),
+            np.array([inputs["n2i"]]),
+            statistic="odds-ratio",
+            zero_correction=0.5,
+        )
         return float(y[0])
 
     diffs = np.array(
