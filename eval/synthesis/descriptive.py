@@ -64,15 +64,19 @@ class CountTable:
     rows: dict[str, dict[str, Cell]]
     kind: str  # counts | trend | crosstab
     share_of: str | None = None  # trend tables of booleans: the column whose share is shown
+    binned: bool = False  # columns are magnitude bins ("1k–10k volumes"), ordered by size
 
     @property
     def columns(self) -> list[str]:
-        cols = []
+        cols: list[str] = []
         for row in self.rows.values():
             for c in row:
                 if c not in cols:
                     cols.append(c)
-        return cols
+        if self.binned:
+            return sorted(cols, key=bin_sort_key)
+        totals = {c: sum(row[c].count for row in self.rows.values() if c in row) for c in cols}
+        return sorted(cols, key=lambda c: (-totals[c], c))
 
     def counts(self) -> dict[str, dict[str, int]]:
         return {r: {c: cell.count for c, cell in row.items()} for r, row in self.rows.items()}
@@ -236,13 +240,13 @@ def _order_rows(dim: _Dimension, rows: dict[str, dict[str, Cell]]) -> dict[str, 
         return sum(c.count for c in item[1].values())
 
     if dim.numeric:
-        key = sorted(rows, key=lambda r: (r == NOT_REPORTED, _bin_key(r)))
+        key = sorted(rows, key=lambda r: (r == NOT_REPORTED, bin_sort_key(r)))
         return {k: rows[k] for k in key}
     items = sorted(rows.items(), key=lambda kv: (kv[0] == NOT_REPORTED, -total(kv), kv[0]))
     return dict(items)
 
 
-def _bin_key(label: str) -> tuple[str, int, float]:
+def bin_sort_key(label: str) -> tuple[str, int, float]:
     if label == NOT_REPORTED:
         return ("", 9, 0.0)
     value, _, unit = label.partition(" ")
@@ -263,7 +267,14 @@ def _trend(dim: _Dimension, studies: list[Study], year_field: str) -> CountTable
     share = "yes" if dim.spec.kind is FieldKind.boolean else None
     title = f"{dim.title} by {year_field}"
     return CountTable(
-        f"trend_{_safe(dim.name)}", title, year_field, dim.title, ordered, "trend", share
+        f"trend_{_safe(dim.name)}",
+        title,
+        year_field,
+        dim.title,
+        ordered,
+        "trend",
+        share,
+        binned=dim.numeric,
     )
 
 

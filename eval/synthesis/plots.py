@@ -117,15 +117,21 @@ def forest_plot(result: AnalysisResult, method: str, stem: Path) -> list[Path]:
         left.text(0, y, name, va="center", fontsize=9, fontweight="bold")
         right.text(0.02, y, _fmt(measure, est.mu, *est.ci), va="center", fontsize=9)
         y -= 1
+    mid.axvline(0, color="#888888", lw=0.8, ls="--")
+    x_min, x_max = _effect_axis(mid, measure, xs)
     interval = pooled.prediction_interval(method)
     if interval is not None:
-        mid.plot(interval, [y, y], color=POOLED_COLOUR, lw=2.5, solid_capstyle="butt")
-        xs += list(interval)
+        # With few studies (t with k-2 df) the interval can dwarf every CI: it is drawn
+        # within the axis, an arrow marking where it runs on.
+        low, high = max(interval[0], x_min), min(interval[1], x_max)
+        mid.plot([low, high], [y, y], color=POOLED_COLOUR, lw=2.5, solid_capstyle="butt")
+        if interval[0] < x_min:
+            mid.plot(low, y, marker="<", color=POOLED_COLOUR, ms=7)
+        if interval[1] > x_max:
+            mid.plot(high, y, marker=">", color=POOLED_COLOUR, ms=7)
         left.text(0, y, "Prediction interval", va="center", fontsize=9)
-        shown = f"[{_shown(measure, interval[0]):.2f}, {_shown(measure, interval[1]):.2f}]"
+        shown = f"[{_shown(measure, interval[0]):.3g}, {_shown(measure, interval[1]):.3g}]"
         right.text(0.02, y, shown, va="center", fontsize=9)
-    mid.axvline(0, color="#888888", lw=0.8, ls="--")
-    _effect_axis(mid, measure, xs)
     fig.text(0.01, 0.005, _footnote(result, method), fontsize=8, va="bottom", ha="left")
     fig.suptitle(_short(result.name, 100), fontsize=11, fontweight="bold", x=0.01, ha="left")
     fig.subplots_adjust(left=0.01, right=0.99, bottom=1.0 / height + 0.02, top=1 - 0.45 / height)
@@ -183,20 +189,31 @@ def _diamond(ax, mu: float, low: float, high: float, y: float) -> None:
     ax.fill([low, mu, high, mu], [y, y + 0.3, y, y - 0.3], color=POOLED_COLOUR)
 
 
-def _effect_axis(ax, measure: str, xs: list[float]) -> None:
+_FINE_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
+_DECADE_TICKS = (0.0001, 0.001, 0.01, 0.1, 1, 10, 100, 1000, 10000)
+
+
+def _effect_axis(ax, measure: str, xs: list[float]) -> tuple[float, float]:
+    """Limits from the study and summary CIs (and the line of no effect); returns them."""
     finite = [x for x in xs if math.isfinite(x)]
     low, high = min([*finite, 0.0]), max([*finite, 0.0])
     pad = (high - low) * 0.06 or 0.1
-    ax.set_xlim(low - pad, high + pad)
+    x_min, x_max = low - pad, high + pad
+    ax.set_xlim(x_min, x_max)
     ax.set_yticks([])
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
     if measure in RATIO_MEASURES:
-        ticks = [
-            t
-            for t in (0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 10, 20, 100)
-            if low - pad <= math.log(t) <= high + pad
-        ]
+        candidates = _DECADE_TICKS if x_max - x_min > math.log(1000) else _FINE_TICKS
+        ticks: list[float] = []
+        for t in candidates:
+            x = math.log(t)
+            # Keep ticks at least 7% of the axis apart, so labels never overlap.
+            far = not ticks or x - math.log(ticks[-1]) > 0.07 * (x_max - x_min)
+            if x_min <= x <= x_max and (far or t == 1):
+                if ticks and not far:
+                    ticks.pop()  # 1 (no effect) wins over its crowded neighbour
+                ticks.append(t)
         ax.set_xticks([math.log(t) for t in ticks])
         ax.set_xticklabels([f"{t:g}" for t in ticks], fontsize=8)
         name = "odds ratio" if measure == "OR" else "risk ratio"
@@ -206,43 +223,65 @@ def _effect_axis(ax, measure: str, xs: list[float]) -> None:
         ax.tick_params(axis="x", labelsize=8)
         direction = "← lower with intervention · higher →"
         ax.set_xlabel(f"{MEASURE_NAMES[measure]}\n{direction}", fontsize=8)
+    return x_min, x_max
 
 
 def stacked_bars(
-    table: dict[str, dict[str, int]], title: str, stem: Path, *, x_label: str = "year"
+    table: dict[str, dict[str, int]],
+    title: str,
+    stem: Path,
+    *,
+    categories: list[str],
+    binned: bool = False,
+    x_label: str = "year",
 ) -> list[Path]:
-    """`table[x][category] = count`: one bar per x, stacked by category."""
+    """`table[x][category] = count`: one bar per x, stacked in the order of `categories`.
+
+    Magnitude bins ("1k–10k volumes") get one colour family per unit, darker for larger
+    sizes, so the stack reads as a scale; other categories get a colour-blind-safe palette.
+    """
     xs = sorted(table)
-    categories = sorted(
-        {c for row in table.values() for c in row},
-        key=lambda c: -sum(r.get(c, 0) for r in table.values()),
+    colours = (
+        _bin_colours(categories)
+        if binned
+        else {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(categories)}
     )
     fig, ax = plt.subplots(figsize=(max(5.5, 0.55 * len(xs) + 3.5), 4.2))
     bottom = [0] * len(xs)
-    for i, category in enumerate(categories):
+    for category in categories:
         values = [table[x].get(category, 0) for x in xs]
-        ax.bar(
-            xs,
-            values,
-            bottom=bottom,
-            label=category,
-            color=PALETTE[i % len(PALETTE)],
-            edgecolor="white",
-            lw=0.5,
-        )
+        ax.bar(xs, values, bottom=bottom, label=category, color=colours[category],
+               edgecolor="white", lw=0.5)  # fmt: skip
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_title(title, fontsize=10, loc="left")
     ax.set_xlabel(x_label)
     ax.set_ylabel("papers")
     ax.set_xticks(range(len(xs)))
-    ax.set_xticklabels(
-        xs, rotation=45 if len(xs) > 8 else 0, ha="right" if len(xs) > 8 else "center"
-    )
+    tilt = len(xs) > 8
+    ax.set_xticklabels(xs, rotation=45 if tilt else 0, ha="right" if tilt else "center")
     ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.legend(fontsize=8, frameon=False, bbox_to_anchor=(1.01, 1), loc="upper left")
+    handles, labels = ax.get_legend_handles_labels()
+    # Legend top to bottom as the stack reads, top to bottom.
+    ax.legend(handles[::-1], labels[::-1], fontsize=8, frameon=False,
+              bbox_to_anchor=(1.01, 1), loc="upper left")  # fmt: skip
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     return save(fig, stem)
+
+
+_FAMILIES = ("Blues", "Oranges", "Greens", "Purples", "Greys", "Reds")
+
+
+def _bin_colours(categories: list[str]) -> dict[str, object]:
+    units: dict[str, list[str]] = {}
+    for c in categories:
+        units.setdefault(c.partition(" ")[2], []).append(c)
+    out: dict[str, object] = {}
+    for i, members in enumerate(units.values()):
+        cmap = matplotlib.colormaps[_FAMILIES[i % len(_FAMILIES)]]
+        for j, c in enumerate(members):
+            out[c] = cmap(0.35 + 0.6 * (j + 1) / (len(members) + 1))
+    return out
 
 
 def heat_map(

@@ -188,7 +188,14 @@ def _charts(descriptive: Descriptive, folder: Path, tick: Progress) -> dict[str,
     jobs = len(trends) + len(crosstabs)
     for i, t in enumerate(trends):
         tick("charts", i, jobs)
-        plots.stacked_bars(t.counts(), t.title, folder / t.name, x_label=t.row_label)
+        plots.stacked_bars(
+            t.counts(),
+            t.title,
+            folder / t.name,
+            categories=t.columns,
+            binned=t.binned,
+            x_label=t.row_label,
+        )
         out[t.name] = folder / t.name
     for i, t in enumerate(crosstabs, start=len(trends)):
         tick("charts", i, jobs)
