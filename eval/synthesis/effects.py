@@ -136,10 +136,16 @@ def compute_effects(
             binary.append((study, numbers))
         else:
             continuous.append((study, numbers))
+    # Which numbers are unchecked is the same for every measure of a study: found once.
+    trust: dict[int, tuple[list[str], bool]] = {}
+    for kind, rows in (("binary", binary), ("continuous", continuous)):
+        fields = roles.number_fields(kind)
+        for study, _ in rows:
+            trust[id(study)] = (study.unchecked(fields), study.is_verified(fields))
     effects: dict[str, list[Effect]] = {}
     for measure in measures:
         rows = binary if measure in BINARY_MEASURES else continuous
-        effects[measure] = _effects(measure, rows, roles)
+        effects[measure] = _effects(measure, rows, trust)
     return EffectTable(effects, excluded, types)
 
 
@@ -197,7 +203,11 @@ def check_numbers(
     return None, numbers
 
 
-def _effects(measure: str, rows: list[tuple[Study, dict[str, float]]], roles: EffectRoles):
+def _effects(
+    measure: str,
+    rows: list[tuple[Study, dict[str, float]]],
+    trust: dict[int, tuple[list[str], bool]],
+) -> list[Effect]:
     if not rows:
         return []
     col = {r: np.array([n[r] for _, n in rows]) for r in rows[0][1]}
@@ -212,22 +222,15 @@ def _effects(measure: str, rows: list[tuple[Study, dict[str, float]]], roles: Ef
         yi, vi = mean_difference(
             col["m1i"], col["sd1i"], col["n1i"], col["m2i"], col["sd2i"], col["n2i"]
         )
-    kind = "binary" if measure in BINARY_MEASURES else "continuous"
-    fields = roles.number_fields(kind)
     out = []
     for i, (study, numbers) in enumerate(rows):
+        unchecked, verified = trust[id(study)]
         out.append(
             Effect(
-                study,
-                measure,
-                float(yi[i]),
-                float(vi[i]),
-                numbers,
-                bool(corrected[i]),
-                study.unchecked(fields),
-                study.is_verified(fields),
+                study, measure, float(yi[i]), float(vi[i]), numbers, bool(corrected[i]),
+                unchecked, verified,
             )
-        )
+        )  # fmt: skip
     return out
 
 

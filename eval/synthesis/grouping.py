@@ -132,10 +132,24 @@ def _from_csv(path: Path) -> list[Analysis]:
 
 
 def assign(studies: list[Study], analyses: list[Analysis] | None) -> dict[str, list[Study]]:
-    """analysis name -> its studies (a study may sit in several analyses)."""
+    """analysis name -> its studies, in input order (a study may sit in several analyses)."""
     if analyses is None:
         return _by_labels(studies)
-    return {a.name: [s for s in studies if a.includes(s)] for a in analyses}
+    # Target lists are looked up, not scanned: 500 analyses x 10,000 targets stays linear.
+    index: dict[str, list[int]] = {}
+    for i, study in enumerate(studies):
+        if study.target_id:
+            index.setdefault(f"{study.paper_id}#{study.target_id}", []).append(i)
+            index.setdefault(study.target_id, []).append(i)
+        else:
+            index.setdefault(study.paper_id, []).append(i)
+    out: dict[str, list[Study]] = {}
+    for analysis in analyses:
+        hits = {i for t in analysis.targets for i in index.get(t, ())}
+        if analysis.rule:
+            hits |= {i for i, s in enumerate(studies) if analysis.includes(s)}
+        out[analysis.name] = [studies[i] for i in sorted(hits)]
+    return out
 
 
 def _by_labels(studies: list[Study]) -> dict[str, list[Study]]:

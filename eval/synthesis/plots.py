@@ -42,13 +42,18 @@ PALETTE = [
 ]
 
 
-def save(fig: Figure, stem: Path) -> list[Path]:
-    """Write `stem`.png and `stem`.svg atomically; returns both paths."""
+def save(fig: Figure, stem: Path, *, tight: bool = True) -> list[Path]:
+    """Write `stem`.png and `stem`.svg atomically; returns both paths.
+
+    `tight=False` for layouts that set their own margins (forest plots): the "tight"
+    bounding box costs one more drawing pass per file.
+    """
     out = []
     for suffix, kwargs in ((".png", {"dpi": 150}), (".svg", {})):
         path = stem.with_suffix(suffix)
         with atomic_path(path) as tmp:
-            fig.savefig(tmp, format=suffix[1:], bbox_inches="tight", **kwargs)
+            box = {"bbox_inches": "tight"} if tight else {}
+            fig.savefig(tmp, format=suffix[1:], **box, **kwargs)
         out.append(path)
     plt.close(fig)
     return out
@@ -135,7 +140,7 @@ def forest_plot(result: AnalysisResult, method: str, stem: Path) -> list[Path]:
     fig.text(0.01, 0.005, _footnote(result, method), fontsize=8, va="bottom", ha="left")
     fig.suptitle(_short(result.name, 100), fontsize=11, fontweight="bold", x=0.01, ha="left")
     fig.subplots_adjust(left=0.01, right=0.99, bottom=1.0 / height + 0.02, top=1 - 0.45 / height)
-    return save(fig, stem)
+    return save(fig, stem, tight=False)
 
 
 def _study_row(left, mid, right, effect: Effect, weight: float, *, y: float) -> None:

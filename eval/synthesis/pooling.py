@@ -62,8 +62,15 @@ class Pooled:
         return (est.mu - half, est.mu + half)
 
 
-def pool(yi: list[float] | np.ndarray, vi: list[float] | np.ndarray) -> Pooled:
-    """Fixed- and random-effects summaries of k >= 2 effect sizes with their variances."""
+def pool(
+    yi: list[float] | np.ndarray,
+    vi: list[float] | np.ndarray,
+    methods: tuple[str, ...] = RANDOM_METHODS,
+) -> Pooled:
+    """Fixed- and random-effects summaries of k >= 2 effect sizes with their variances.
+
+    `methods` limits the random-effects estimators (leave-one-out needs only one).
+    """
     yi = np.asarray(yi, dtype=float)
     vi = np.asarray(vi, dtype=float)
     if len(yi) < 2:
@@ -72,7 +79,7 @@ def pool(yi: list[float] | np.ndarray, vi: list[float] | np.ndarray) -> Pooled:
     tau2: dict[str, float] = {}
     weights: dict[str, list[float]] = {}
     result = None
-    for method in RANDOM_METHODS:
+    for method in methods:
         with warnings.catch_warnings():
             # PM iterations warn on k=2 when tau² sits at its bound of 0: that is an answer.
             warnings.simplefilter("ignore")

@@ -52,7 +52,7 @@ def sensitivity(effects: list[Effect], full: Pooled, method: str) -> Sensitivity
     if len(effects) >= 3:  # dropping one of two leaves nothing to pool
         for i, left_out in enumerate(effects):
             rest = effects[:i] + effects[i + 1 :]
-            p = pool([e.yi for e in rest], [e.vi for e in rest])
+            p = pool([e.yi for e in rest], [e.vi for e in rest], (method,))
             est = p.random[method]
             rows.append(
                 LeaveOneOut(
