@@ -206,6 +206,8 @@ def describe(studies: list[Study], form: Form) -> Descriptive:
     categorical = [d for d in dims if d.spec.kind in _VOCABULARY and d.sub is None]
     for a, b in itertools.combinations(categorical, 2):
         tables.append(_crosstab(a, b, studies))
+    # A field no paper reports gives a table of nothing: left out of the page and files.
+    tables = [t for t in tables if any(r != NOT_REPORTED for r in t.rows)]
     return Descriptive(len(studies), tables, year_field)
 
 

@@ -80,3 +80,4 @@ def test_what_is_not_counted(tmp_path):
     assert "counts_title" not in names  # one title per paper: counts of 1 say nothing
     assert "counts_results_value" not in names  # Dice and AUC values in one histogram
     assert "crosstab_modalities__multi_center" not in names  # booleans: read per year
+    assert "counts_architecture" not in names  # no paper reports it: nothing to show
