@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from extractor.cli import _register, app
@@ -118,6 +120,15 @@ def test_fm_imaging_records_give_trends_and_charts(tmp_path):
     assert not (out / "effects.csv").exists()  # fm_imaging declares no effect roles
     html = (out / "synthesis.html").read_text(encoding="utf-8")
     assert "(1 to check)" in html  # FM2's xray is unchecked
+    # Every count links to the block listing its papers.
+    links = set(re.findall(r'href="#(ev\d+)"', html))
+    blocks = set(re.findall(r'<details id="(ev\d+)"', html))
+    assert links and links == blocks
+    workbook = load_workbook(out / "synthesis.xlsx", read_only=True)
+    assert "counts_modalities" in workbook.sheetnames
+    rows = list(workbook["counts_modalities"].iter_rows(values_only=True))
+    assert rows[0] == ("modalities", "papers", "papers (to check)")
+    assert ("xray", 2, 1) in rows  # FM2 (unchecked) and FM5
 
 
 def test_review_folder_uses_corrections(tmp_path):
