@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from eval.synthesis.effects import EffectTable
-from eval.synthesis.grouping import assign
+from eval.synthesis.grouping import Analysis, assign
 from eval.synthesis.roles import BINARY_ROLES, CONTINUOUS_ROLES, EffectRoles
 from eval.synthesis.studies import Study
 from extractor.fileio import atomic_path, atomic_write_bytes
@@ -126,7 +126,13 @@ def _minus(total: Any, part: Any) -> Any:
     return None
 
 
-def write_metafor(out: Path, studies, table, roles, analyses) -> Path:
+def write_metafor(
+    out: Path,
+    studies: list[Study],
+    table: EffectTable,
+    roles: EffectRoles,
+    analyses: list[Analysis] | None,
+) -> Path:
     grouped = assign(studies, analyses)
     return write_csv(out, METAFOR_COLUMNS, metafor_rows(studies, table, roles, grouped))
 

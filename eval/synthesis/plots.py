@@ -15,6 +15,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from eval.synthesis.effects import MEASURE_NAMES, RATIO_MEASURES, Effect
@@ -143,7 +144,9 @@ def forest_plot(result: AnalysisResult, method: str, stem: Path) -> list[Path]:
     return save(fig, stem, tight=False)
 
 
-def _study_row(left, mid, right, effect: Effect, weight: float, *, y: float) -> None:
+def _study_row(
+    left: Axes, mid: Axes, right: Axes, effect: Effect, weight: float, *, y: float
+) -> None:
     measure = effect.measure
     low, high = effect.ci
     unchecked = bool(effect.unchecked)
@@ -190,7 +193,7 @@ def _footnote(result: AnalysisResult, method: str) -> str:
     return "\n".join(lines)
 
 
-def _diamond(ax, mu: float, low: float, high: float, y: float) -> None:
+def _diamond(ax: Axes, mu: float, low: float, high: float, y: float) -> None:
     ax.fill([low, mu, high, mu], [y, y + 0.3, y, y - 0.3], color=POOLED_COLOUR)
 
 
@@ -198,7 +201,7 @@ _FINE_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
 _DECADE_TICKS = (0.0001, 0.001, 0.01, 0.1, 1, 10, 100, 1000, 10000)
 
 
-def _effect_axis(ax, measure: str, xs: list[float]) -> tuple[float, float]:
+def _effect_axis(ax: Axes, measure: str, xs: list[float]) -> tuple[float, float]:
     """Limits from the study and summary CIs (and the line of no effect); returns them."""
     finite = [x for x in xs if math.isfinite(x)]
     low, high = min([*finite, 0.0]), max([*finite, 0.0])

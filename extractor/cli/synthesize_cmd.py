@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -12,6 +12,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from extractor.cli import app
 from extractor.errors import LitextractError
+
+if TYPE_CHECKING:
+    from eval.synthesis.run import Outcome
 
 _console = Console(stderr=True, soft_wrap=True)
 
@@ -119,7 +122,7 @@ def _fail(message: str) -> None:
     raise typer.Exit(1)
 
 
-def _report(result) -> None:  # type: ignore[no-untyped-def]
+def _report(result: Outcome) -> None:
     say = _console.print
     say(f"{result.studies} record(s) read")
     if result.effects is not None and result.meta is not None:
