@@ -17,6 +17,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from eval.synthesis.effects import MEASURE_NAMES, RATIO_MEASURES, Effect
 from eval.synthesis.meta import AnalysisResult
@@ -300,8 +301,9 @@ def heat_map(
     cols = sorted({c for r in table.values() for c in r})
     data = [[table[r].get(c, 0) for c in cols] for r in rows]
     fig, ax = plt.subplots(figsize=(max(4.5, 0.6 * len(cols) + 3), max(3.0, 0.4 * len(rows) + 1.8)))
-    image = ax.imshow(data, cmap="Blues", aspect="auto")
     peak = max((v for row in data for v in row), default=0)
+    # The scale starts at 0 papers, whatever the smallest count: a light cell means few.
+    image = ax.imshow(data, cmap="Blues", aspect="auto", vmin=0, vmax=max(peak, 1))
     for i, row in enumerate(data):
         for j, value in enumerate(row):
             colour = "white" if peak and value > peak * 0.6 else "black"
@@ -313,5 +315,6 @@ def heat_map(
     ax.set_xlabel(col_label)
     ax.set_ylabel(row_label)
     ax.set_title(title, fontsize=10, loc="left")
-    fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02, label="papers")
+    bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02, label="papers")
+    bar.ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     return save(fig, stem)
