@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from eval.synthesis import tables
 from eval.synthesis.descriptive import Cell, CountTable
-from eval.synthesis.effects import MEASURE_NAMES
+from eval.synthesis.effects import MEASURE_NAMES, RATIO_MEASURES
 from eval.synthesis.studies import StudySet
 from extractor.fileio import atomic_write_text
 
@@ -57,6 +57,12 @@ def _image(stem: Path | None) -> str | None:
         return None
     data = stem.with_suffix(".png").read_bytes()
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+def _ratio(measure: str, mu: float, ci: tuple[float, float]) -> str | None:
+    if measure not in RATIO_MEASURES:
+        return None
+    return f"{measure} {math.exp(mu):.2f} ({math.exp(ci[0]):.2f} to {math.exp(ci[1]):.2f})"
 
 
 class _Evidence:
@@ -122,6 +128,8 @@ def write_page(
                     "k": r.k,
                     "estimate": est.mu,
                     "ci": est.ci,
+                    # OR and RR are pooled as logs; readers think in ratios.
+                    "ratio": _ratio(r.primary, est.mu, est.ci),
                     "i2": p.i2 * 100,
                     "tau2": p.tau2,
                     "verified_k": s.verified_k if s else None,
