@@ -85,3 +85,30 @@ def test_direction_and_significance_flips_are_counted(binary):
     assert odds.direction_flips == 5
     assert odds.significance_changes == 1
     assert odds.over_tolerance == 12
+
+
+def test_command_line_reports_gold_vs_gpt4(corpus_dir, tmp_path):
+    from typer.testing import CliRunner
+
+    from extractor.cli import _register, app
+
+    _register()
+    source = corpus_dir / "gold" / "rct_yun2024" / "gpt4_outputs"
+    rows = []
+    for name in ("binary", "continuous"):
+        rows += json.loads((source / f"gpt4_{name}_outcomes_test_output.json").read_text())
+    write_jsonl(gold_records(rows), tmp_path / "gold.jsonl")
+    write_jsonl(gpt4_records(rows), tmp_path / "gpt4.jsonl")
+    result = CliRunner().invoke(
+        app,
+        ["synthesize", str(tmp_path / "gpt4.jsonl"), "--form", "rct_outcomes", "--gold",
+         str(tmp_path / "gold.jsonl"), "--out", str(tmp_path / "out"), "--no-plots"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "gold vs extracted OR: 107/124 computable, 12 differ by > 0.1, 5 direction" in (
+        result.output
+    )
+    # One gold SMD fewer than their scorer: PMC5459456 #223 reports an SD of 0 (left out).
+    assert "gold vs extracted SMD: 171/241 computable, 41 differ by > 0.1" in result.output
+    summary = (tmp_path / "out" / "comparison" / "comparison_summary.csv").read_text("utf-8-sig")
+    assert summary.splitlines()[1].startswith("OR,124,119,107,")
