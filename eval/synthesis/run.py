@@ -115,6 +115,11 @@ def synthesize(
             emit("comparison_summary", tables.comparison_summary_table(result.comparison), folder)
             emit("comparison_targets", tables.comparison_targets_table(result.comparison), folder)
             emit("comparison_pooled", tables.comparison_pooled_table(result.comparison), folder)
+    elif gold is not None:
+        result.warnings.append(
+            f"{gold.source}: form {form.name} declares no effect roles, so there are no "
+            "effect sizes to compare with the gold"
+        )
     result.timings["synthesis"] = time.perf_counter() - started
 
     started = time.perf_counter()
