@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from synth_testdata import ROLES, binary_study, continuous_study
+
 from eval.synthesis.effects import compute_effects
 from eval.synthesis.meta import run_meta_analyses
-from tests.synthesis.synth_testdata import ROLES, binary_study, continuous_study
 
 
 def test_each_kind_of_bad_target_gets_its_own_reason():

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 
 import pytest
+from synth_testdata import ROLES, binary_study
 
 from eval.synthesis.compare import compare
-from tests.synthesis.synth_testdata import ROLES, binary_study
 
 
 def _log_or(a: int, n1: int, c: int, n2: int) -> float:

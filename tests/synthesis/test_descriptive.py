@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from synth_testdata import fm_lines
+
 from eval.synthesis.descriptive import describe, magnitude_bin
 from eval.synthesis.studies import read_studies
 from schemas.registry import load_form
-from tests.synthesis.synth_testdata import fm_lines
 
 
 def _studies(tmp_path: Path, check=None):

@@ -13,9 +13,9 @@ import math
 import numpy as np
 import pytest
 from statsmodels.stats.meta_analysis import effectsize_smd
+from synth_reference_data import BCG, HINE, NORMAND
 
 from eval.synthesis.effects import binary_effect, mean_difference
-from tests.synthesis.reference_data import BCG, HINE, NORMAND
 
 REL = 1e-3  # values printed to 4 decimals
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from synth_testdata import ROLES, binary_study
+
 from eval.synthesis.effects import compute_effects
 from eval.synthesis.grouping import assign, load_groups
 from eval.synthesis.meta import run_meta_analyses
-from tests.synthesis.synth_testdata import ROLES, binary_study
 
 
 def _studies():

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from synth_reference_data import BCG
+from synth_testdata import ROLES, binary_study
+
 from eval.synthesis.effects import compute_effects
 from eval.synthesis.meta import run_meta_analyses
 from eval.synthesis.plots import UNCHECKED_COLOUR, forest_plot
-from tests.synthesis.reference_data import BCG
-from tests.synthesis.synth_testdata import ROLES, binary_study
 
 
 def _analysis(check_first: bool):

@@ -13,10 +13,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from scipy import stats
+from synth_reference_data import BCG, HINE
 
 from eval.synthesis.effects import binary_effect
 from eval.synthesis.pooling import pool
-from tests.synthesis.reference_data import BCG, HINE
 
 REL = 1e-3
 

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from synth_reference_data import BCG
+from synth_testdata import fm_lines, record_line
 from typer.testing import CliRunner
 
 from extractor.cli import _register, app
 from extractor.review.config import ReviewConfig, ReviewPaths, save_config
 from extractor.review.store import ReviewStore
-from tests.synthesis.reference_data import BCG
-from tests.synthesis.synth_testdata import fm_lines, record_line
 
 _register()
 runner = CliRunner()
