@@ -6,7 +6,7 @@ names follow `shared/forms/rct_outcomes.md` and Yun et al. 2024.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -20,6 +20,20 @@ class RctOutcomes(BaseModel):
     """Outcome data of one intervention-comparator-outcome target of a randomised trial."""
 
     model_config = ConfigDict(extra="forbid")
+
+    # Which field plays which part in an effect size, named as metafor's escalc names its
+    # arguments; `litextract synthesize` reads this, so any form declaring it can be pooled.
+    effect_roles: ClassVar[dict[str, str]] = {
+        "outcome_type": "outcome_type",
+        "ai": "intervention_events",
+        "n1i": "intervention_group_size",
+        "ci": "comparator_events",
+        "n2i": "comparator_group_size",
+        "m1i": "intervention_mean",
+        "sd1i": "intervention_standard_deviation",
+        "m2i": "comparator_mean",
+        "sd2i": "comparator_standard_deviation",
+    }
 
     outcome_type: Literal["binary", "continuous"] | None = form_field(
         "binary (events out of a group) or continuous (mean and spread)",

@@ -1,0 +1,270 @@
+"""Effect sizes per target, with variance and 95% CI, or a one-line reason why not.
+
+Binary outcomes: log odds ratio (OR), log risk ratio (RR) and risk difference (RD), from
+`statsmodels.stats.meta_analysis.effectsize_2proportions`. Continuous outcomes: SMD as
+Hedges' g from `effectsize_smd`, and the mean difference (MD), which statsmodels lacks
+and is written here once.
+
+Zero cells: a 2x2 table with a zero cell (no events, or only events, in an arm) gets
+0.5 added to each of its four cells, for OR, RR and RD alike; tables without zeros are
+left as they are. This is metafor's escalc default (`add=1/2, to="only0"`) and RevMan's.
+statsmodels 0.15 adds its `zero_correction` to the event counts of *every* table while
+enlarging only the zero tables' group sizes, so it is called separately for the two kinds
+of table. A target with no events (or only events) in both arms says nothing about a
+relative effect and is left out (metafor `drop00=TRUE`), unless `drop00=False`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import stats
+from statsmodels.stats.meta_analysis import effectsize_2proportions, effectsize_smd
+
+from eval.synthesis.roles import BINARY_ROLES, CONTINUOUS_ROLES, EffectRoles
+from eval.synthesis.studies import Study
+
+ZERO_CELL_CORRECTION = 0.5
+BINARY_MEASURES = ("OR", "RR", "RD")
+CONTINUOUS_MEASURES = ("MD", "SMD")
+MEASURES = BINARY_MEASURES + CONTINUOUS_MEASURES
+RATIO_MEASURES = frozenset({"OR", "RR"})  # pooled on the log scale
+MEASURE_NAMES = {
+    "OR": "log odds ratio",
+    "RR": "log risk ratio",
+    "RD": "risk difference",
+    "MD": "mean difference",
+    "SMD": "standardised mean difference (Hedges' g)",
+}
+_STATSMODELS_STATISTIC = {"OR": "odds-ratio", "RR": "risk-ratio", "RD": "diff"}
+Z_95 = float(stats.norm.isf(0.025))
+
+
+@dataclass
+class Effect:
+    study: Study
+    measure: str
+    yi: float
+    vi: float
+    inputs: dict[str, float]  # role -> number used
+    zero_corrected: bool = False
+    unchecked: list[str] = field(default_factory=list)  # fields still `check` or ungrounded
+    verified: bool = True  # every number used is triage `verified`
+
+    @property
+    def se(self) -> float:
+        return math.sqrt(self.vi)
+
+    @property
+    def ci(self) -> tuple[float, float]:
+        return (self.yi - Z_95 * self.se, self.yi + Z_95 * self.se)
+
+    @property
+    def significant(self) -> bool:
+        low, high = self.ci
+        return low > 0 or high < 0
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """A target (or a group) left out of the synthesis, with a stable code and a sentence."""
+
+    label: str
+    code: str
+    message: str
+    measure: str = ""
+
+    def line(self) -> str:
+        where = f" [{self.measure}]" if self.measure else ""
+        return f"{self.label}{where}: {self.message}"
+
+
+@dataclass
+class EffectTable:
+    effects: dict[str, list[Effect]]  # measure -> effects
+    excluded: list[Exclusion]
+    outcome_types: dict[tuple[str, str | None], str]  # study key -> binary | continuous
+
+    def by_key(self, measure: str) -> dict[tuple[str, str | None], Effect]:
+        return {e.study.key: e for e in self.effects.get(measure, [])}
+
+
+def outcome_type(study: Study, roles: EffectRoles) -> str | None:
+    """The declared outcome type, else the one whose numbers the record holds."""
+    field_name = roles.field("outcome_type")
+    declared = study.values.get(field_name) if field_name else None
+    if declared in ("binary", "continuous"):
+        return str(declared)
+    has = {r: study.values.get(f) is not None for r, f in roles.fields.items()}
+    if roles.binary and (has.get("ai") or has.get("ci")):
+        return "binary"
+    if roles.continuous and (has.get("m1i") or has.get("m2i")):
+        return "continuous"
+    return None
+
+
+def compute_effects(
+    studies: list[Study],
+    roles: EffectRoles,
+    measures: tuple[str, ...] = MEASURES,
+    *,
+    drop00: bool = True,
+    outcome_types: dict[tuple[str, str | None], str] | None = None,
+) -> EffectTable:
+    """Effect sizes of every usable study for each measure; the rest listed as exclusions.
+
+    `outcome_types` overrides the per-study outcome type (the gold-vs-extracted comparison
+    gives both sides the gold's type, as Yun et al. gave it to the model).
+    """
+    excluded: list[Exclusion] = []
+    types: dict[tuple[str, str | None], str] = {}
+    binary: list[tuple[Study, dict[str, float]]] = []
+    continuous: list[tuple[Study, dict[str, float]]] = []
+    for study in studies:
+        kind = (outcome_types or {}).get(study.key) or outcome_type(study, roles)
+        if kind is None:
+            excluded.append(Exclusion(study.label, "no_outcome_type", _no_type_message(roles)))
+            continue
+        types[study.key] = kind
+        problem, numbers = check_numbers(study, roles, kind, drop00=drop00)
+        if problem is not None:
+            excluded.append(problem)
+        elif kind == "binary":
+            binary.append((study, numbers))
+        else:
+            continuous.append((study, numbers))
+    # Which numbers are unchecked is the same for every measure of a study: found once.
+    trust: dict[int, tuple[list[str], bool]] = {}
+    for kind, rows in (("binary", binary), ("continuous", continuous)):
+        fields = roles.number_fields(kind)
+        for study, _ in rows:
+            trust[id(study)] = (study.unchecked(fields), study.is_verified(fields))
+    effects: dict[str, list[Effect]] = {}
+    for measure in measures:
+        rows = binary if measure in BINARY_MEASURES else continuous
+        effects[measure] = _effects(measure, rows, trust)
+    return EffectTable(effects, excluded, types)
+
+
+def _no_type_message(roles: EffectRoles) -> str:
+    field_name = roles.field("outcome_type")
+    what = f"{field_name} is empty and " if field_name else ""
+    return f"{what}neither events nor means are given: no effect size"
+
+
+def check_numbers(
+    study: Study, roles: EffectRoles, kind: str, *, drop00: bool = True
+) -> tuple[Exclusion | None, dict[str, float]]:
+    """The numbers of one target, or the one reason it cannot give an effect size."""
+    wanted = BINARY_ROLES if kind == "binary" else CONTINUOUS_ROLES
+    numbers: dict[str, float] = {}
+    missing = []
+    for role in wanted:
+        name = roles.field(role)
+        value = study.values.get(name) if name else None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+            missing.append(name or role)
+        else:
+            numbers[role] = float(value)
+    label = study.label
+
+    def bad(code: str, message: str) -> tuple[Exclusion, dict[str, float]]:
+        return Exclusion(label, code, f"{kind} outcome: {message}"), numbers
+
+    if missing:
+        return bad("missing_numbers", f"missing {', '.join(missing)}")
+    f = roles.fields
+    for arm in ("n1i", "n2i"):
+        if numbers[arm] <= 0:
+            return bad("group_size", f"{f[arm]} is {numbers[arm]:g} (must be above 0)")
+    if kind == "binary":
+        for events, size in (("ai", "n1i"), ("ci", "n2i")):
+            if numbers[events] < 0:
+                return bad("negative_events", f"{f[events]} is {numbers[events]:g}")
+            if numbers[events] > numbers[size]:
+                return bad(
+                    "events_exceed_group",
+                    f"{f[events]} {numbers[events]:g} > {f[size]} {numbers[size]:g}",
+                )
+        none = numbers["ai"] == 0 and numbers["ci"] == 0
+        every = numbers["ai"] == numbers["n1i"] and numbers["ci"] == numbers["n2i"]
+        if drop00 and (none or every):
+            which = "no events" if none else "only events"
+            return bad("zero_events_both_arms", f"{which} in both arms: uninformative")
+    else:
+        for sd in ("sd1i", "sd2i"):
+            if numbers[sd] <= 0:
+                return bad("sd_not_positive", f"{f[sd]} is {numbers[sd]:g} (must be above 0)")
+        if numbers["n1i"] + numbers["n2i"] < 3:
+            return bad("group_size", "fewer than 3 participants in all: no SMD")
+    return None, numbers
+
+
+def _effects(
+    measure: str,
+    rows: list[tuple[Study, dict[str, float]]],
+    trust: dict[int, tuple[list[str], bool]],
+) -> list[Effect]:
+    if not rows:
+        return []
+    col = {r: np.array([n[r] for _, n in rows]) for r in rows[0][1]}
+    corrected = np.zeros(len(rows), dtype=bool)
+    if measure in BINARY_MEASURES:
+        yi, vi, corrected = binary_effect(measure, col["ai"], col["n1i"], col["ci"], col["n2i"])
+    elif measure == "SMD":
+        yi, vi = effectsize_smd(
+            col["m1i"], col["sd1i"], col["n1i"], col["m2i"], col["sd2i"], col["n2i"]
+        )
+    else:
+        yi, vi = mean_difference(
+            col["m1i"], col["sd1i"], col["n1i"], col["m2i"], col["sd2i"], col["n2i"]
+        )
+    out = []
+    for i, (study, numbers) in enumerate(rows):
+        unchecked, verified = trust[id(study)]
+        out.append(
+            Effect(
+                study, measure, float(yi[i]), float(vi[i]), numbers, bool(corrected[i]),
+                unchecked, verified,
+            )
+        )  # fmt: skip
+    return out
+
+
+def binary_effect(
+    measure: str, ai: Any, n1i: Any, ci: Any, n2i: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(effect, variance, zero-corrected?) arrays for OR, RR (both log) or RD."""
+    ai, n1i, ci, n2i = (np.asarray(a, dtype=float) for a in (ai, n1i, ci, n2i))
+    zero = (ai == 0) | (ai == n1i) | (ci == 0) | (ci == n2i)
+    yi = np.empty(ai.shape)
+    vi = np.empty(ai.shape)
+    statistic = _STATSMODELS_STATISTIC[measure]
+    for mask, correction in ((~zero, None), (zero, ZERO_CELL_CORRECTION)):
+        if mask.any():
+            yi[mask], vi[mask] = effectsize_2proportions(
+                ai[mask],
+                n1i[mask],
+                ci[mask],
+                n2i[mask],
+                statistic=statistic,
+                zero_correction=correction,
+            )
+    return yi, vi, zero
+
+
+def mean_difference(
+    m1i: Any, sd1i: Any, n1i: Any, m2i: Any, sd2i: Any, n2i: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    """Raw mean difference m1 - m2 and its variance sd1²/n1 + sd2²/n2.
+
+    The variance does not assume equal SDs in the arms (metafor's escalc "MD", vtype "LS";
+    Borenstein et al. 2009, eq. 4.5 is the pooled-SD special case).
+    """
+    m1i, sd1i, n1i, m2i, sd2i, n2i = (
+        np.asarray(a, dtype=float) for a in (m1i, sd1i, n1i, m2i, sd2i, n2i)
+    )
+    return m1i - m2i, sd1i**2 / n1i + sd2i**2 / n2i

@@ -1,0 +1,60 @@
+"""Which form fields make an effect size: the form declares it, synthesis never guesses.
+
+A form opts in with a class attribute on its value model, mapping metafor's escalc
+argument names to its own field names (see `schemas/rct_outcomes.py`):
+
+    effect_roles: ClassVar[dict[str, str]] = {"ai": "intervention_events", ...}
+
+Roles: `ai`/`n1i`, `ci`/`n2i` (events and group sizes of arm 1 and arm 2) for binary
+outcomes; `m1i`/`sd1i`/`n1i`, `m2i`/`sd2i`/`n2i` for continuous ones; optional
+`outcome_type` (a field whose value is "binary" or "continuous").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from schemas.form import Form
+
+BINARY_ROLES = ("ai", "n1i", "ci", "n2i")
+CONTINUOUS_ROLES = ("m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i")
+KNOWN_ROLES = frozenset({"outcome_type", *BINARY_ROLES, *CONTINUOUS_ROLES})
+
+
+@dataclass(frozen=True)
+class EffectRoles:
+    """role -> field name, as the form declares it."""
+
+    fields: dict[str, str]
+
+    def field(self, role: str) -> str | None:
+        return self.fields.get(role)
+
+    @property
+    def binary(self) -> bool:
+        return all(r in self.fields for r in BINARY_ROLES)
+
+    @property
+    def continuous(self) -> bool:
+        return all(r in self.fields for r in CONTINUOUS_ROLES)
+
+    def number_fields(self, kind: str) -> list[str]:
+        roles = BINARY_ROLES if kind == "binary" else CONTINUOUS_ROLES
+        return [self.fields[r] for r in roles if r in self.fields]
+
+
+def effect_roles(form: Form) -> EffectRoles | None:
+    """The form's declared roles, or None when the form declares none (descriptive only)."""
+    declared = getattr(form.model, "effect_roles", None)
+    if not isinstance(declared, dict) or not declared:
+        return None
+    unknown = sorted(set(declared) - KNOWN_ROLES)
+    if unknown:
+        raise ValueError(f"form {form.name}: unknown effect roles {', '.join(unknown)}")
+    missing = sorted(f for f in declared.values() if f not in form.field_names)
+    if missing:
+        raise ValueError(f"form {form.name}: effect roles name unknown fields {', '.join(missing)}")
+    roles = EffectRoles(dict(declared))
+    if not (roles.binary or roles.continuous):
+        raise ValueError(f"form {form.name}: effect roles cover neither binary nor continuous")
+    return roles

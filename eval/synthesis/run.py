@@ -1,0 +1,254 @@
+"""`litextract synthesize`: every step of the synthesis, written into one output folder.
+
+OUT/summary.md            what was done, what was left out and why
+OUT/synthesis.html        one self-contained page: tables, charts, forest plots, evidence
+OUT/synthesis.xlsx        every table, one sheet each
+OUT/effects.csv, analyses.csv, sensitivity.csv, excluded.csv
+OUT/metafor.csv, revman_study_*.csv
+OUT/forest/<analysis>.png|svg
+OUT/descriptive/*.csv|md, OUT/charts/*.png|svg
+OUT/comparison/*.csv      with a gold file: gold vs extracted
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from eval.synthesis import plots, tables
+from eval.synthesis.compare import DEFAULT_TOLERANCE, Comparison, compare
+from eval.synthesis.descriptive import Descriptive, describe
+from eval.synthesis.effects import EffectTable, compute_effects
+from eval.synthesis.exports import write_csv, write_metafor, write_revman, write_xlsx
+from eval.synthesis.grouping import Analysis
+from eval.synthesis.meta import MetaAnalyses, run_meta_analyses
+from eval.synthesis.roles import effect_roles
+from eval.synthesis.studies import StudySet, fill_labels
+from extractor.fileio import atomic_write_text
+
+Progress = Callable[[str, int, int], None]  # (step, done, total)
+HEAT_MAPS = 6
+
+
+@dataclass
+class Options:
+    method: str = "DL"
+    tolerance: float = DEFAULT_TOLERANCE
+    plots: bool = True
+    sensitivity: bool = True
+
+
+@dataclass
+class Outcome:
+    """What a run produced, for the command line to print."""
+
+    out: Path
+    studies: int
+    effects: EffectTable | None = None
+    meta: MetaAnalyses | None = None
+    descriptive: Descriptive | None = None
+    comparison: Comparison | None = None
+    files: list[Path] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def synthesize(
+    studyset: StudySet,
+    out: Path,
+    *,
+    analyses: list[Analysis] | None = None,
+    gold: StudySet | None = None,
+    options: Options | None = None,
+    progress: Progress | None = None,
+) -> Outcome:
+    options = options or Options()
+    tick = progress or (lambda step, done, total: None)
+    out.mkdir(parents=True, exist_ok=True)
+    result = Outcome(out, len(studyset.studies), warnings=list(studyset.warnings))
+    form = studyset.form
+    studies = studyset.studies
+    if gold is not None:
+        fill_labels(studies, gold.studies)  # grouping rules read the gold's labels
+    roles = effect_roles(form)
+    sheets: list[tuple[str, list[str], list[list]]] = []
+
+    def emit(name: str, table: tables.Table, folder: Path = out) -> None:
+        header, rows = table
+        result.files.append(write_csv(folder / f"{name}.csv", header, rows))
+        sheets.append((name, header, rows))
+
+    started = time.perf_counter()
+    if roles is not None:
+        tick("effect sizes", 0, 1)
+        result.effects = compute_effects(studies, roles)
+        result.meta = run_meta_analyses(
+            studies,
+            result.effects,
+            analyses,
+            method=options.method,
+            with_sensitivity=options.sensitivity,
+        )
+        emit("effects", tables.effects_table(result.effects))
+        emit("analyses", tables.analyses_table(result.meta))
+        emit("sensitivity", tables.sensitivity_table(result.meta))
+        emit("excluded", tables.exclusions_table(result.effects, result.meta))
+        result.files.append(
+            write_metafor(out / "metafor.csv", studies, result.effects, roles, analyses)
+        )
+        result.files += write_revman(out, studies, result.effects, roles)
+        if gold is not None:
+            tick("gold vs extracted", 0, 1)
+            result.comparison = compare(
+                gold.studies,
+                studies,
+                roles,
+                tolerance=options.tolerance,
+                analyses=analyses,
+                method=options.method,
+            )
+            folder = out / "comparison"
+            folder.mkdir(exist_ok=True)
+            emit("comparison_summary", tables.comparison_summary_table(result.comparison), folder)
+            emit("comparison_targets", tables.comparison_targets_table(result.comparison), folder)
+            emit("comparison_pooled", tables.comparison_pooled_table(result.comparison), folder)
+    elif gold is not None:
+        result.warnings.append(
+            f"{gold.source}: form {form.name} declares no effect roles, so there are no "
+            "effect sizes to compare with the gold"
+        )
+    result.timings["synthesis"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    tick("descriptive synthesis", 0, 1)
+    result.descriptive = describe(studies, form)
+    folder = out / "descriptive"
+    folder.mkdir(exist_ok=True)
+    for count in result.descriptive.tables:
+        table = tables.count_table(count)
+        emit(count.name, table, folder)
+        if count.kind == "trend":
+            path = folder / f"{count.name}.md"
+            atomic_write_text(path, f"## {count.title}\n\n" + tables.markdown(*table))
+            result.files.append(path)
+    result.timings["descriptive"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    charts: dict[str, Path] = {}
+    forests: dict[str, Path] = {}
+    if options.plots:
+        charts = _charts(result.descriptive, out / "charts", tick)
+        if result.meta is not None:
+            forests = _forests(result.meta, out / "forest", tick)
+        result.files += [p for stem in [*charts.values(), *forests.values()] for p in _both(stem)]
+    result.timings["plots"] = time.perf_counter() - started
+
+    from eval.synthesis.page import write_page
+
+    tick("page", 0, 1)
+    result.files.append(write_xlsx(out / "synthesis.xlsx", sheets))
+    result.files.append(write_page(out / "synthesis.html", result, studyset, charts, forests))
+    result.files.append(_summary(out / "summary.md", result, studyset))
+    return result
+
+
+def _both(stem: Path) -> list[Path]:
+    return [stem.with_suffix(".png"), stem.with_suffix(".svg")]
+
+
+def file_stem(name: str, used: set[str]) -> str:
+    """A file name from an analysis name: safe characters, unique, not too long."""
+    base = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_")[:60] or "analysis"
+    stem, n = base, 2
+    while stem.lower() in used:
+        stem, n = f"{base}_{n}", n + 1
+    used.add(stem.lower())
+    return stem
+
+
+def _forests(meta: MetaAnalyses, folder: Path, tick: Progress) -> dict[str, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    used: set[str] = set()
+    out = {}
+    for i, r in enumerate(meta.results):
+        tick("forest plots", i, len(meta.results))
+        stem = folder / file_stem(r.name, used)
+        plots.forest_plot(r, meta.method, stem)
+        out[r.name] = stem
+    tick("forest plots", len(meta.results), len(meta.results))
+    return out
+
+
+def _charts(descriptive: Descriptive, folder: Path, tick: Progress) -> dict[str, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    out: dict[str, Path] = {}
+    trends = [t for t in descriptive.tables if t.kind == "trend" and t.rows]
+    crosstabs = sorted(
+        (t for t in descriptive.tables if t.kind == "crosstab" and t.rows),
+        key=lambda t: -sum(c.count for row in t.rows.values() for c in row.values()),
+    )[:HEAT_MAPS]
+    jobs = len(trends) + len(crosstabs)
+    for i, t in enumerate(trends):
+        tick("charts", i, jobs)
+        plots.stacked_bars(
+            t.counts(),
+            t.title,
+            folder / t.name,
+            categories=t.columns,
+            binned=t.binned,
+            x_label=t.row_label,
+        )
+        out[t.name] = folder / t.name
+    for i, t in enumerate(crosstabs, start=len(trends)):
+        tick("charts", i, jobs)
+        plots.heat_map(
+            t.counts(), t.title, folder / t.name, row_label=t.row_label, col_label=t.col_label
+        )
+        out[t.name] = folder / t.name
+    tick("charts", jobs, jobs)
+    return out
+
+
+def _summary(path: Path, result: Outcome, studyset: StudySet) -> Path:
+    lines = [
+        "# Synthesis",
+        "",
+        f"Source: `{studyset.source}` (form {studyset.form.name} {studyset.form.version}), "
+        f"{result.studies} record(s).",
+        "",
+    ]
+    if result.effects is not None and result.meta is not None:
+        counts = ", ".join(f"{m} {len(es)}" for m, es in result.effects.effects.items())
+        lines += [f"Effect sizes: {counts}.", ""]
+        lines += [f"## Meta-analyses ({len(result.meta.results)} pooled)", ""]
+        lines.append(tables.markdown(*_pooled_brief(result.meta)))
+        lines += ["## Left out", ""]
+        excluded = [e.line() for e in result.effects.excluded] + [
+            p.line() for p in result.meta.problems
+        ]
+        lines += [f"- {line}" for line in excluded] or ["Nothing."]
+        lines.append("")
+    if result.comparison is not None:
+        lines += ["## Gold vs extracted", ""]
+        lines.append(tables.markdown(*tables.comparison_summary_table(result.comparison)))
+    if result.warnings:
+        lines += ["## Warnings", ""] + [f"- {w}" for w in result.warnings] + [""]
+    atomic_write_text(path, "\n".join(lines))
+    return path
+
+
+def _pooled_brief(meta: MetaAnalyses) -> tables.Table:
+    header = ["analysis", "measure", "k", f"random ({meta.method})", "95% CI", "I² %",
+              "verified-only shift", "max leave-one-out shift"]  # fmt: skip
+    rows = []
+    for r in meta.results:
+        p = r.pooled[r.primary]
+        est = p.random[meta.method]
+        s = r.sensitivity
+        rows.append([r.name, r.primary, r.k, est.mu, f"{est.ci[0]:.3f} to {est.ci[1]:.3f}",
+                     p.i2 * 100, s.verified_shift if s else None,
+                     s.max_leave_one_out_shift if s else None])  # fmt: skip
+    return header, rows

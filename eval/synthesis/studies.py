@@ -1,0 +1,176 @@
+"""Read the studies a synthesis works on: a review (corrections applied), records.jsonl or gold.
+
+A `Study` is one record (one paper, or one target of a targeted form) with typed values,
+and, per field, the triage the checks gave it and whether its quote was found in the
+paper. Triage is taken as given (`Extracted.triage`); a field a human corrected counts as
+`verified`, since a person has looked at it. Gold has no triage: it is trusted as is.
+Plain predicted values (gold-style lines, no `Extracted` wrapper) count as `check`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from eval.gold import Role, load_records
+from eval.normalize import Unparsed, ValueProblem, coerce_value
+from extractor.errors import InputError
+from schemas.extracted import Evidence
+from schemas.form import Form
+
+VERIFIED = "verified"
+CHECK = "check"
+
+
+@dataclass
+class Study:
+    paper_id: str
+    target_id: str | None
+    target: dict[str, str]
+    values: dict[str, Any]
+    triage: dict[str, str] = field(default_factory=dict)  # empty: gold, nothing to check
+    grounded: dict[str, bool] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, str | None]:
+        return (self.paper_id, self.target_id)
+
+    @property
+    def label(self) -> str:
+        return self.paper_id if self.target_id is None else f"{self.paper_id} #{self.target_id}"
+
+    def is_verified(self, fields: list[str]) -> bool:
+        """Every named field is `verified` (gold, without triage, always is)."""
+        if not self.triage:
+            return True
+        return all(self.triage.get(f) == VERIFIED for f in fields)
+
+    def unchecked(self, fields: list[str]) -> list[str]:
+        """The named fields a reader should not take on trust: triage `check` or no quote found."""
+        if not self.triage:
+            return []
+        out = []
+        for name in fields:
+            if self.values.get(name) is None:
+                continue
+            if self.triage.get(name) == CHECK or not self.grounded.get(name, False):
+                out.append(name)
+        return out
+
+
+@dataclass
+class StudySet:
+    source: Path
+    form: Form
+    studies: list[Study]
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_studies(path: Path, form: Form | None = None, *, role: Role = "predictions") -> StudySet:
+    """A review folder or a JSONL/CSV records file; `form` is required for files."""
+    path = Path(path)
+    if path.is_dir():
+        return read_review(path, form)
+    if form is None:
+        raise InputError(path, "a records file needs --form (a review folder names its own)")
+    return read_records_file(path, form, role=role)
+
+
+def fill_labels(studies: list[Study], labelled: list[Study]) -> None:
+    """Give studies without intervention/comparator/outcome labels those of the same target."""
+    labels = {s.key: s.target for s in labelled if s.target}
+    for study in studies:
+        if not study.target and study.key in labels:
+            study.target = dict(labels[study.key])
+
+
+def read_records_file(path: Path, form: Form, *, role: Role = "predictions") -> StudySet:
+    loaded = load_records(path, list(form.fields), role=role, targeted=form.targeted)
+    triage = _triage_by_key(path) if loaded.fmt == "records.jsonl" else {}
+    # Plain predicted values carry no triage and no quotes: nothing has checked them.
+    unchecked = role == "predictions" and loaded.fmt != "records.jsonl"
+    studies = []
+    for key, entry in loaded.entries.items():
+        values = {k: (None if isinstance(v, Unparsed) else v) for k, v in entry.values.items()}
+        grounded = {n: any(e.grounded for e in ev) for n, ev in entry.evidence.items()}
+        fields_triage = triage.get(key, {})
+        if unchecked:
+            fields_triage = dict.fromkeys(values, CHECK)
+            grounded = dict.fromkeys(values, False)
+        studies.append(
+            Study(
+                entry.paper_id,
+                entry.target_id,
+                dict(entry.target or {}),
+                values,
+                fields_triage,
+                grounded,
+            )
+        )
+    return StudySet(path, form, studies, list(loaded.warnings))
+
+
+def _triage_by_key(path: Path) -> dict[tuple[str, str | None], dict[str, str]]:
+    # eval.gold types the values; only the triage, which it does not keep, is read here.
+    out: dict[tuple[str, str | None], dict[str, str]] = {}
+    for raw in path.read_text(encoding="utf-8-sig").splitlines():
+        try:
+            obj = json.loads(raw)
+        except json.JSONDecodeError:
+            continue
+        if not isinstance(obj, dict) or not isinstance(obj.get("record"), dict):
+            continue
+        target = obj.get("target_id")
+        key = (str(obj.get("paper_id")), None if target is None else str(target))
+        out[key] = {
+            name: str(cell.get("triage", CHECK))
+            for name, cell in obj["record"].items()
+            if isinstance(cell, dict)
+        }
+    return out
+
+
+def read_review(root: Path, form: Form | None = None) -> StudySet:
+    """The current records of a review's active papers, with every human correction applied."""
+    from extractor.review.config import ReviewPaths, load_config
+    from extractor.review.records import current_records
+    from extractor.review.store import ReviewStore
+    from schemas.registry import load_form
+
+    config = load_config(root)
+    if form is None:
+        try:
+            form = load_form(config.form_ref(root))
+        except ValueError as exc:
+            raise InputError(ReviewPaths(root).config, str(exc)) from None
+    specs = {s.name: s for s in form.fields}
+    studies: list[Study] = []
+    warnings: list[str] = []
+    with ReviewStore(ReviewPaths(root).store) as store:
+        active = {p.paper_id for p in store.papers("parsed")}
+        for (paper_id, target_id), rec in sorted(
+            current_records(store).items(), key=lambda kv: (kv[0][0], kv[0][1] or "")
+        ):
+            if paper_id not in active:
+                continue
+            values: dict[str, Any] = {}
+            triage: dict[str, str] = {}
+            grounded: dict[str, bool] = {}
+            for name, cell in rec.record.items():
+                spec = specs.get(name)
+                if spec is None or not isinstance(cell, dict):
+                    continue
+                try:
+                    values[name] = coerce_value(spec, cell.get("value"))
+                except ValueProblem as exc:
+                    values[name] = None
+                    warnings.append(f"{paper_id} {target_id or ''} field {name!r}: {exc}")
+                # A correction is a person's value: it needs no further check.
+                triage[name] = VERIFIED if name in rec.corrected else str(cell.get("triage", CHECK))
+                evidence = [Evidence.model_validate(e) for e in cell.get("evidence") or []]
+                grounded[name] = name in rec.corrected or any(e.grounded for e in evidence)
+            target = {k: str(v) for k, v in (rec.target or {}).items()}
+            studies.append(Study(paper_id, target_id, target, values, triage, grounded))
+    return StudySet(ReviewPaths(root).store, form, studies, warnings)
