@@ -10,9 +10,9 @@ only that group. Only answers that validated are cached.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
-import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -44,16 +44,17 @@ from extractor.llm.base import (
 )
 from extractor.llm.cache import CacheKey, ResponseCache
 from extractor.llm.factory import estimate_cost
-from extractor.plan import Context, plan_context
+from extractor.plan import GAP, Context, blocks, plan_context
+from extractor.retrieve import Retriever
 from prompts import fence, load_prompt, sources_fingerprint
-from schemas.extracted import Evidence, Extracted, Status
+from schemas.extracted import Extracted
 from schemas.form import FieldKind, FieldSpec, Form
-from schemas.record import Provenance, RecordLine, TokenUsage, utc_now
+from schemas.record import Provenance, RecordLine, TokenUsage, TraceStep, utc_now
 from schemas.strict import draft_schema
 
 PROMPT_NAME = "extract"
 # Every template an extraction can render: their sources are part of the prompt hash.
-TEMPLATES = ("extract_system", "extract_user", "extract_reask")
+TEMPLATES = ("extract_system", "extract_user", "extract_reask", "extract_followup")
 _PROMPT_OVERHEAD_TOKENS = 1500  # system prompt, field list, re-ask, and chars/4 slack
 
 
@@ -162,6 +163,7 @@ class _Tally:
     cache_hits: int = 0
     structured_mode: str | None = None
     warnings: list[str] = field(default_factory=list)
+    trace: list[TraceStep] = field(default_factory=list)
 
     def spend(self, exc: LLMError) -> None:
         """A failed call's cost counts too."""
@@ -206,6 +208,7 @@ class Extractor:
         cache: ResponseCache | None = None,
         settings: ExtractionSettings | None = None,
         max_reasks: int = 2,
+        second_backend: ChatBackend | None = None,
     ) -> None:
         """`settings.context_window` is the window the user configured (part of the key);
         the budget itself comes from the backend's declared `context_window`."""
@@ -213,6 +216,7 @@ class Extractor:
         self.backend = backend
         self.cache = cache
         self.max_reasks = max_reasks
+        self.second_backend = second_backend  # the second rater's model (default: backend)
         self.settings = settings = settings or ExtractionSettings()
         max_context_tokens, max_tokens = settings.max_context_tokens, settings.max_tokens
         self.max_context_tokens = max_context_tokens
@@ -225,9 +229,8 @@ class Extractor:
             self.max_context_tokens = max(500, min(max_context_tokens, room))
         self.prompt_hash = prompt_fingerprint(form)
         self._groups = [self._make_group(name, specs) for name, specs in form.groups.items()]
-        self._numeric = {
-            s.name: s.kind in (FieldKind.integer, FieldKind.number) for s in form.fields
-        }
+        self._followup_groups: dict[tuple[str, ...], _Group] = {}
+        self._retrievers: dict[str, Retriever] = {}
         self._grounders: dict[str, Grounder] = {}
         self._grounder_lock = threading.Lock()
 
@@ -289,26 +292,48 @@ class Extractor:
         )
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
+    def _followup_group(self, specs: Sequence[FieldSpec]) -> _Group:
+        """A group of just the fields a follow-up asks about (built once per field set)."""
+        names = tuple(s.name for s in specs)
+        with self._grounder_lock:
+            group = self._followup_groups.get(names)
+        if group is None:
+            base = self._make_group("followup_" + "_".join(names), specs)
+            asked = [base.prompt_hash, sources_fingerprint(("extract_followup",))]
+            group = dataclasses.replace(base, prompt_hash=_sha(json.dumps(asked))[:16])
+            with self._grounder_lock:
+                self._followup_groups[names] = group
+        return group
+
     # -- one record ----------------------------------------------------------------
 
     def extract(self, document: Document, target: Target | None = None) -> RecordLine:
-        """One record for `document` (and `target`); raises `ExtractionError`."""
+        """One record for `document` (and `target`); raises `ExtractionError`.
+
+        The first pass fills each field group; then, unless `single_pass`, the agent
+        checks every value against the paper and asks again about what failed
+        (extractor/agent.py); a second rater may extract independently; every value
+        ends with a triage.
+        """
         if self.form.targeted and target is None:
             raise ExtractionError(
                 f"form {self.form.name} is targeted: a target is needed", kind="input"
             )
+        from extractor.agent import Agent  # the loop builds on this class
+
         started = utc_now()
         tally = _Tally()
-        drafts: dict[str, FieldDraft[Any]] = {}
-        for group in self._groups:
-            context = plan_context(document, group.specs, target, self.max_context_tokens)
-            if not context.whole:
-                tally.warnings.append(
-                    f"group {group.name}: sent a selection of the paper "
-                    f"({context.tokens} of ~{len(document.text) // 4} tokens)"
-                )
-            drafts.update(self._ask_group(group, context, target, tally))
-        record = self._ground(document, drafts, tally.warnings)
+        record, sent = self.first_pass(document, target, tally)
+        tally.trace.append(
+            TraceStep(
+                step="extract",
+                fields=list(record),
+                requests=tally.requests,
+                usage=tally.usage,
+                note=f"{len(self._groups)} group(s)",
+            )
+        )
+        Agent(self).run(document, target, record, sent, tally)
         cost = estimate_cost(self.backend.model, tally.usage)
         provenance = Provenance(
             paper_sha256=document.source.sha256,
@@ -331,6 +356,7 @@ class Extractor:
             finished_at=utc_now(),
             litextract_version=__version__,
             warnings=tally.warnings,
+            trace=tally.trace,
         )
         return RecordLine(
             paper_id=document.paper_id,
@@ -340,17 +366,80 @@ class Extractor:
             provenance=provenance,
         )
 
-    def _ask_group(
-        self, group: _Group, context: Context, target: Target | None, tally: _Tally
+    def first_pass(
+        self,
+        document: Document,
+        target: Target | None,
+        tally: _Tally,
+        *,
+        backend: ChatBackend | None = None,
+        reorder: bool = False,
+    ) -> tuple[dict[str, Extracted[Any]], dict[str, Context]]:
+        """Every group asked once: the grounded record, and the context each field saw.
+        `reorder` sends the same text with its blocks in reverse order (a second rater
+        with the same model must not be asked the identical question)."""
+        drafts: dict[str, FieldDraft[Any]] = {}
+        sent: dict[str, Context] = {}
+        for group in self._groups:
+            context = plan_context(document, group.specs, target, self.max_context_tokens)
+            if not context.whole and backend is None:
+                tally.warnings.append(
+                    f"group {group.name}: sent a selection of the paper "
+                    f"({context.tokens} of ~{len(document.text) // 4} tokens)"
+                )
+            shown = reversed_context(document, context) if reorder else context
+            messages = self._messages(group.name, group.specs, shown, target)
+            drafts.update(self._ask(group, messages, shown.text, target, tally, backend=backend))
+            sent.update(dict.fromkeys((s.name for s in group.specs), context))
+        return self.ground(document, drafts), sent
+
+    def ask_followup(
+        self,
+        document: Document,
+        specs: Sequence[FieldSpec],
+        passages: str,
+        problems: dict[str, str],
+        target: Target | None,
+        tally: _Tally,
+    ) -> dict[str, Extracted[Any]]:
+        """Ask again about `specs` only, with the reasons and the retrieved passages."""
+        group = self._followup_group(specs)
+        fenced = fence(passages, label="PASSAGES")
+        system = load_prompt("extract_system").render(
+            form=self.form, fence_open=fenced.open, fence_close=fenced.close
+        )
+        views = [{**_field_view(s), "problem": problems[s.name]} for s in specs]
+        user = load_prompt("extract_followup").render(
+            form=self.form,
+            fields=views,
+            passages=fenced.text,
+            target=target,
+            fence_open=fenced.open,
+            fence_close=fenced.close,
+        )
+        messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+        asked = passages + "\x00" + json.dumps(problems, sort_keys=True)
+        drafts = self._ask(group, messages, asked, target, tally)
+        return self.ground(document, drafts)
+
+    def _ask(
+        self,
+        group: _Group,
+        messages: list[dict[str, str]],
+        text: str,
+        target: Target | None,
+        tally: _Tally,
+        *,
+        backend: ChatBackend | None = None,
     ) -> dict[str, FieldDraft[Any]]:
-        messages = self._messages(group.name, group.specs, context, target)
+        backend = backend or self.backend
         target_blob = json.dumps(target.as_dict() if target else None, sort_keys=True)
         key = CacheKey(
-            backend=self.backend.name,
-            model=self.backend.model,
+            backend=backend.name,
+            model=backend.model,
             prompt_hash=group.prompt_hash,
             form_hash=group.schema_hash,
-            input_hash=_sha(context.text + "\x00" + target_blob),
+            input_hash=_sha(text + "\x00" + target_blob),
         )
         tally.calls += 1
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
@@ -364,7 +453,7 @@ class Extractor:
                 return drafts
         problem = ""
         for _ in range(self.max_reasks + 1):
-            response = self._complete(group, messages, tally)
+            response = self._complete(group, messages, tally, backend)
             if response is None:  # no structured output: re-ask, saying so
                 problem = "the answer was empty or not a JSON object"
                 messages = [*messages, self._reask(group, problem)]
@@ -395,7 +484,7 @@ class Extractor:
         return {"role": "user", "content": text}
 
     def _complete(
-        self, group: _Group, messages: list[dict[str, str]], tally: _Tally
+        self, group: _Group, messages: list[dict[str, str]], tally: _Tally, backend: ChatBackend
     ) -> ChatResponse | None:
         """One answer, or None when it held no usable JSON; other failures raise."""
         max_tokens = self.max_tokens
@@ -408,7 +497,7 @@ class Extractor:
                 temperature=self.settings.temperature,
             )
             try:
-                response = self.backend.complete(request)
+                response = backend.complete(request)
             except TruncatedError as exc:
                 tally.spend(exc)
                 if attempt == 0:  # never the same request twice: double the budget once
@@ -431,7 +520,7 @@ class Extractor:
             except TransientError as exc:
                 tally.spend(exc)
                 raise ExtractionError(
-                    f"{self.backend.name} unavailable: {exc}",
+                    f"{backend.name} unavailable: {exc}",
                     kind="transient",
                     requests=tally.requests,
                     usage=tally.usage,
@@ -449,6 +538,19 @@ class Extractor:
 
     # -- grounding -------------------------------------------------------------------
 
+    def retriever(self, document: Document) -> Retriever:
+        """The paper's passage index for follow-ups (built once per paper)."""
+        key = document.source.sha256 or str(id(document))
+        with self._grounder_lock:
+            found = self._retrievers.get(key)
+        if found is None:
+            found = Retriever(document)
+            with self._grounder_lock:
+                if len(self._retrievers) >= 8:
+                    self._retrievers.pop(next(iter(self._retrievers)))
+                self._retrievers[key] = found
+        return found
+
     def _grounder(self, document: Document) -> Grounder:
         key = document.source.sha256 or str(id(document))
         with self._grounder_lock:
@@ -460,45 +562,33 @@ class Extractor:
                 self._grounders[key] = grounder
             return grounder
 
-    def _ground(
-        self, document: Document, drafts: dict[str, FieldDraft[Any]], warnings: list[str]
+    def ground(
+        self, document: Document, drafts: dict[str, FieldDraft[Any]]
     ) -> dict[str, Extracted[Any]]:
+        """Each drafted value with its quotes located in the paper (checks come later)."""
         grounder = self._grounder(document)
         record: dict[str, Extracted[Any]] = {}
-        for name in self.form.field_names:
-            draft = drafts[name]
+        for name, draft in drafts.items():
             quotes: dict[str, int | None] = {}  # a small model may repeat a quote: keep one
             for item in draft.evidence:
                 if item.quote.strip():
                     quotes.setdefault(item.quote.strip(), item.page)
-            evidence = [grounder.ground(quote, page) for quote, page in quotes.items()]
-            has_value = draft.value not in (None, [])
-            if evidence and not any(e.grounded for e in evidence):
-                warnings.append(f"{name}: evidence not found in the paper")
-            elif has_value and draft.status is Status.reported and not evidence:
-                warnings.append(f"{name}: reported value has no evidence quote")
-            elif has_value and self._numeric[name] and not _number_quoted(draft.value, evidence):
-                warnings.append(f"{name}: the value {draft.value} is not in its evidence quotes")
             record[name] = Extracted[Any](
                 value=to_jsonable_python(draft.value),
                 status=draft.status,
-                evidence=evidence,
+                evidence=[grounder.ground(quote, page) for quote, page in quotes.items()],
             )
         return record
 
 
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
-
-
-def _number_quoted(value: Any, evidence: list[Evidence]) -> bool:
-    """A number copied "as printed" must stand in one of its grounded quotes."""
-    try:
-        wanted = float(value)
-    except (TypeError, ValueError):
-        return False
-    for item in evidence:
-        if item.grounded:
-            printed = _NUMBER.findall(item.quote.replace(",", "").replace("\u00b7", "."))
-            if any(abs(float(n) - abs(wanted)) < 1e-9 for n in printed):
-                return True
-    return False
+def reversed_context(document: Document, context: Context) -> Context:
+    """The same text as `context`, its blocks (sections, tables) in reverse order."""
+    pieces = [
+        (b.start, b.end)
+        for b in blocks(document)
+        if any(s <= b.start and b.end <= e for s, e in context.spans)
+    ]
+    if len(pieces) < 2:
+        return context
+    text = GAP.join(document.text[s:e] for s, e in reversed(pieces))
+    return Context(text=text, spans=context.spans, whole=context.whole)

@@ -33,6 +33,18 @@ class TokenUsage(BaseModel):
         )
 
 
+class TraceStep(BaseModel):
+    """One step of the agent's loop on a record: what it asked, why, what changed."""
+
+    step: str  # extract | check | followup | second_rater | triage
+    fields: list[str] = Field(default_factory=list)
+    reasons: dict[str, list[str]] = Field(default_factory=dict)  # field -> finding codes
+    changed: list[str] = Field(default_factory=list)  # fields whose value changed
+    requests: int = 0
+    usage: TokenUsage = Field(default_factory=TokenUsage)
+    note: str = ""
+
+
 class Provenance(BaseModel):
     """Everything needed to say where a record came from, and to know when it is stale.
 
@@ -61,6 +73,7 @@ class Provenance(BaseModel):
     finished_at: datetime = Field(default_factory=utc_now)
     litextract_version: str = ""
     warnings: list[str] = Field(default_factory=list)
+    trace: list[TraceStep] = Field(default_factory=list)
     corrected_by: str | None = Field(
         default=None, description="set on human corrections: who made them"
     )

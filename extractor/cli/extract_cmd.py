@@ -14,10 +14,15 @@ from extractor.cli.options import (
     BackendOpt,
     BaseUrlOpt,
     CacheOpt,
+    MaxFollowupsOpt,
     ModelOpt,
     NCtxOpt,
     NoCacheOpt,
+    RatersOpt,
+    SecondModelOpt,
+    SinglePassOpt,
     ThreadsOpt,
+    agent_settings,
     build_backend,
     open_cache,
 )
@@ -56,6 +61,10 @@ def extract(
     ] = DEFAULT_MAX_CONTEXT_TOKENS,
     cache: CacheOpt = None,
     no_cache: NoCacheOpt = False,
+    single_pass: SinglePassOpt = False,
+    max_followups: MaxFollowupsOpt = 2,
+    raters: RatersOpt = 1,
+    second_model: SecondModelOpt = None,
     progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
 ) -> None:
     """Fill a study record per paper with an LLM, every value with checked verbatim quotes.
@@ -103,11 +112,20 @@ def extract(
         raise _fail(f"{missing[0]}: no such file or folder")
     try:
         chat = build_backend(backend, model, base_url, n_ctx, threads)
+        second = None
+        if second_model:
+            second = build_backend(backend, second_model, base_url, n_ctx, threads)
     except (LitextractError, ValueError, ImportError) as exc:
         raise _fail(str(exc)) from None
     response_cache = open_cache(cache, no_cache)
-    settings = ExtractionSettings(max_context_tokens=max_context_tokens, context_window=n_ctx)
-    extractor = Extractor(chosen_form, chat, cache=response_cache, settings=settings)
+    settings = ExtractionSettings(
+        max_context_tokens=max_context_tokens,
+        context_window=n_ctx,
+        agent=agent_settings(single_pass, max_followups, raters, second_model),
+    )
+    extractor = Extractor(
+        chosen_form, chat, cache=response_cache, settings=settings, second_backend=second
+    )
     try:
         summary = run_batch(
             inputs,
@@ -140,6 +158,7 @@ def extract(
         "tokens": f"{summary.usage.total_tokens:,}",
         "cost (estimate)": cost,
         "cache hits": summary.cache_hits,
+        "values to check": f"{summary.values_to_check:,} (triage check or missing)",
         "time": f"{summary.seconds:.1f} s",
     }
     table = Table(

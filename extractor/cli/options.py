@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from extractor.key import AgentSettings
 from extractor.llm.base import ChatBackend
 from extractor.llm.cache import ResponseCache, default_cache_path
 
@@ -79,3 +80,43 @@ def build_backend(
 
 def open_cache(cache: Path | None, no_cache: bool) -> ResponseCache | None:
     return None if no_cache else ResponseCache(cache or default_cache_path())
+
+
+SinglePassOpt = Annotated[
+    bool,
+    typer.Option(
+        "--single-pass",
+        help="One pass per field group, no follow-up questions (values are still checked "
+        "and triaged). Cheaper; for comparison with the agent.",
+        rich_help_panel="Agent",
+    ),
+]
+MaxFollowupsOpt = Annotated[
+    int,
+    typer.Option(min=0, help="Follow-up questions per record, at most.", rich_help_panel="Agent"),
+]
+RatersOpt = Annotated[
+    int,
+    typer.Option(
+        min=1,
+        max=2,
+        help="2: a second, independent extraction (same model with the paper's blocks in "
+        "reverse order, or --second-model); values the raters disagree on go to `check`.",
+        rich_help_panel="Agent",
+    ),
+]
+SecondModelOpt = Annotated[
+    str | None,
+    typer.Option(help="The second rater's model (implies --raters 2).", rich_help_panel="Agent"),
+]
+
+
+def agent_settings(
+    single_pass: bool, max_followups: int, raters: int, second_model: str | None
+) -> AgentSettings:
+    return AgentSettings(
+        single_pass=single_pass,
+        max_followups=max_followups,
+        raters=2 if second_model else raters,
+        second_model=second_model,
+    )

@@ -242,69 +242,50 @@ def status(review_dir: ReviewDir) -> None:
 
       litextract status my-review
     """
-    from extractor.review.update import expected_keys
+    from extractor.review.status import review_status
 
     try:
         config, store = _open(review_dir)
     except LitextractError as exc:
         raise _fail(str(exc)) from None
     with store:
-        papers = store.papers()
-        counts: dict[str, int] = {}
-        for p in papers:
-            counts[p.status] = counts.get(p.status, 0) + 1
-        console.print(f"[bold]{review_dir}[/]: form {config.form}, {config.backend}/{config.model}")
+        st = review_status(review_dir, config, store)
+    console.print(f"[bold]{review_dir}[/]: form {config.form}, {config.backend}/{config.model}")
+    states = ", ".join(f"{n} {s}" for s, n in sorted(st.paper_states.items()))
+    console.print(f"papers: {len(st.papers)} ({states})")
+    if st.staleness_error:
+        console.print(f"staleness unknown: {st.staleness_error}", highlight=False)
+    else:
         console.print(
-            f"papers: {len(papers)} ("
-            + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
-            + ")"
+            f"records: {st.fresh} up to date, {st.stale} stale, {st.not_extracted} not yet "
+            "extracted"
         )
-        try:
-            expected = expected_keys(review_dir, config, store)
-        except (LitextractError, ValueError) as exc:
-            console.print(f"staleness unknown: {exc}")
-            expected = None
-        latest = store.latest_model_keys()
-        if expected is not None:
-            fresh = sum(1 for k, key in expected.items() if latest.get(k) == key)
-            stale = sum(1 for k, key in expected.items() if k in latest and latest[k] != key)
-            missing = sum(1 for k in expected if k not in latest)
-            console.print(
-                f"records: {fresh} up to date, {stale} stale, {missing} not yet extracted"
-            )
-        console.print(f"corrections: {len(store.corrections())}")
-        table = Table(title="runs")
-        for column in (
-            "run",
-            "started",
-            "status",
-            "papers",
-            "requests",
-            "tokens",
-            "cost",
-            "errors",
-        ):
-            table.add_column(column)
-        for run in store.runs()[-5:]:
-            table.add_row(
-                str(run.id),
-                run.started_at[:19],
-                run.status,
-                str(run.papers_processed),
-                str(run.requests),
-                str(run.prompt_tokens + run.completion_tokens),
-                _cost(run.cost_usd, run.requests),
-                str(run.errors),
-            )
-        console.print(table)
-        for paper in papers:
-            if paper.status in ("error", "duplicate", "missing"):
-                detail = paper.error or (
-                    f"{paper.duplicate_reason} as {paper.duplicate_of}"
-                    if paper.duplicate_of
-                    else ""
-                )
-                console.print(f"  {paper.status}: {paper.paper_id} {detail}", highlight=False)
+    console.print(
+        f"values: {st.values_to_check:,} to check in {st.papers_to_check} paper(s) "
+        f"({st.triage['check']:,} check, {st.triage['missing']:,} missing; "
+        f"{st.triage['verified']:,} verified of {st.values:,})"
+    )
+    console.print(f"corrections: {st.corrections}")
+    table = Table(title="runs")
+    for column in ("run", "started", "status", "papers", "requests", "tokens", "cost", "errors"):
+        table.add_column(column)
+    for run in st.runs:
+        table.add_row(
+            str(run.id),
+            run.started_at[:19],
+            run.status,
+            str(run.papers_processed),
+            str(run.requests),
+            str(run.prompt_tokens + run.completion_tokens),
+            _cost(run.cost_usd, run.requests),
+            str(run.errors),
+        )
+    console.print(table)
+    for paper in st.problem_papers:
+        detail = paper.error or (
+            f"{paper.duplicate_reason} as {paper.duplicate_of}" if paper.duplicate_of else ""
+        )
+        console.print(f"  {paper.status}: {paper.paper_id} {detail}", highlight=False)
 
 
 @app.command()

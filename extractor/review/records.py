@@ -42,10 +42,21 @@ class FieldChange:
     after: dict[str, Any] | None
 
 
+HUMAN_CORRECTED = "human_corrected"  # the reason code of a value a reviewer set
+
+
 def overlay(record: dict[str, Any], corrections: dict[str, CorrectionRow]) -> dict[str, Any]:
+    """The model's record with each corrected field replaced: a reviewer's value needs no
+    more checking, so it is `verified` with the reason that a human set it."""
     out = dict(record)
     for name, c in corrections.items():
-        out[name] = {"value": c.value, "status": c.status, "evidence": c.evidence}
+        out[name] = {
+            "value": c.value,
+            "status": c.status,
+            "evidence": c.evidence,
+            "triage": "verified",
+            "reasons": [HUMAN_CORRECTED],
+        }
     return out
 
 

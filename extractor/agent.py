@@ -1,0 +1,268 @@
+"""The extraction agent: check every value, go back for what failed, say what needs eyes.
+
+After the first pass (one call per field group), the loop is
+
+    check (no model call: extractor/check.py)
+      -> recover: one focused follow-up for the fields that failed a check, or were not
+         reported although the passage most likely to hold them was not sent; it carries
+         the reason and the passages BM25 retrieves for those fields (extractor/retrieve.py)
+      -> check again; a new answer replaces the old one only if it checks out better
+    (at most `max_followups` rounds and `followup_token_budget` tokens per record)
+    -> optional second rater: an independent extraction, compared field by field
+    -> triage: verified | check | missing, with reason codes.
+
+Every step is appended to the record's trace (what was asked, why, what changed, what
+it cost). Nothing from the paper reaches the follow-up outside the fenced passages:
+the reasons are our own sentences, so paper text cannot change the fields or rules.
+With `single_pass`, the record is checked and triaged but nothing is asked again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from extractor.check import RECOVERABLE, Code, check_record, triage, values_agree
+from extractor.document import Document
+from extractor.plan import GAP, Context
+from extractor.retrieve import Passage, Retriever
+from schemas.extracted import Extracted, Finding, Triage
+from schemas.record import TokenUsage, TraceStep
+
+if TYPE_CHECKING:
+    from extractor.extract import Extractor, Target, _Tally
+
+_SHOWABLE = re.compile(r"^[\w.+-]{1,40}$")  # values we may repeat back to the model
+
+
+class Agent:
+    def __init__(self, extractor: Extractor) -> None:
+        self.x = extractor
+        self.form = extractor.form
+        self.settings = extractor.settings.agent
+
+    def run(
+        self,
+        document: Document,
+        target: Target | None,
+        record: dict[str, Extracted[Any]],
+        sent: Mapping[str, Context],
+        tally: _Tally,
+    ) -> None:
+        """Check, recover, compare and triage `record` in place."""
+        retriever = self.x.retriever(document)
+        self._check(document, target, record, sent, retriever)
+        tally.trace.append(
+            TraceStep(step="check", reasons=_reasons(record, only_recoverable=False))
+        )
+        if not self.settings.single_pass:
+            self._recover(document, target, record, sent, retriever, tally)
+        if self.settings.raters >= 2:
+            self._second_rater(document, target, record, tally)
+        triage(self.form, record)
+        counts = {t.value: sum(v.triage is t for v in record.values()) for t in Triage}
+        tally.trace.append(
+            TraceStep(
+                step="triage",
+                note=", ".join(f"{n} {name}" for name, n in counts.items() if n),
+            )
+        )
+
+    def _check(
+        self,
+        document: Document,
+        target: Target | None,
+        record: dict[str, Extracted[Any]],
+        sent: Mapping[str, Context],
+        retriever: Retriever,
+    ) -> None:
+        findings = check_record(
+            self.form, record, document, sent=sent, retriever=retriever, target=target
+        )
+        for name, found in findings.items():
+            kept = [f for f in record[name].findings if f.code in _RATER_CODES]
+            record[name].findings = [*found, *kept]
+
+    def _recover(
+        self,
+        document: Document,
+        target: Target | None,
+        record: dict[str, Extracted[Any]],
+        sent: Mapping[str, Context],
+        retriever: Retriever,
+        tally: _Tally,
+    ) -> None:
+        spent = 0
+        for round_number in range(1, self.settings.max_followups + 1):
+            asking = _reasons(record, only_recoverable=True)
+            if not asking:
+                return
+            if spent >= self.settings.followup_token_budget:
+                tally.trace.append(
+                    TraceStep(
+                        step="followup",
+                        fields=list(asking),
+                        reasons=asking,
+                        note=f"not asked: the follow-up budget of "
+                        f"{self.settings.followup_token_budget} tokens is spent",
+                    )
+                )
+                return
+            specs = [self.form.field(name) for name in asking]
+            passages = retriever.for_fields(specs, target)
+            problems = {name: self._problem(record[name]) for name in asking}
+            requests, usage = tally.requests, tally.usage
+            from extractor.extract import ExtractionError
+
+            try:
+                answers = self.x.ask_followup(
+                    document, specs, _passage_text(passages), problems, target, tally
+                )
+            except ExtractionError as exc:
+                tally.trace.append(
+                    _step(tally, requests, usage, "followup", asking, [], f"failed: {exc}")
+                )
+                return
+            changed = self._adopt(document, target, record, sent, retriever, answers)
+            step_usage = tally.usage + _negate(usage)
+            spent += step_usage.total_tokens
+            note = f"round {round_number}, {len(passages)} passage(s)"
+            tally.trace.append(_step(tally, requests, usage, "followup", asking, changed, note))
+            if not changed:
+                return  # the same question again would get the same answer
+
+    def _adopt(
+        self,
+        document: Document,
+        target: Target | None,
+        record: dict[str, Extracted[Any]],
+        sent: Mapping[str, Context],
+        retriever: Retriever,
+        answers: dict[str, Extracted[Any]],
+    ) -> list[str]:
+        """Take each new answer that checks out better than the old one."""
+        trial = {**record, **answers}
+        found = check_record(
+            self.form, trial, document, sent=sent, retriever=retriever, target=target
+        )
+        changed = []
+        for name, answer in answers.items():
+            answer.findings = found[name]
+            if _badness(answer) < _badness(record[name]):
+                record[name] = answer
+                changed.append(name)
+        self._check(document, target, record, sent, retriever)
+        return changed
+
+    def _problem(self, extracted: Extracted[Any]) -> str:
+        """The reason shown to the model: our own sentences, never paper text."""
+        value = extracted.value
+        shown = str(value) if _SHOWABLE.match(str(value)) else "the value you gave"
+        sentences = {
+            Code.no_quote: "you gave a value without a quote",
+            Code.quote_not_found: "your quote is not in the paper",
+            Code.value_not_in_quote: f"{shown} is not printed in your quote",
+            Code.not_applicable: "this field does not apply to this record",
+            Code.not_in_text_sent: "it was not found in the sections sent before",
+        }
+        out = []
+        for finding in extracted.findings:
+            if finding.code == Code.rule_failed:
+                out.append(finding.message)  # the rule's text and safe values only
+            elif finding.code in sentences:
+                out.append(sentences[finding.code])
+        return "; ".join(dict.fromkeys(out)) or "please check it"
+
+    def _second_rater(
+        self,
+        document: Document,
+        target: Target | None,
+        record: dict[str, Extracted[Any]],
+        tally: _Tally,
+    ) -> None:
+        from extractor.extract import ExtractionError
+
+        backend = self.x.second_backend or self.x.backend
+        same_model = (backend.name, backend.model) == (self.x.backend.name, self.x.backend.model)
+        requests, usage = tally.requests, tally.usage
+        try:
+            second, _ = self.x.first_pass(
+                document, target, tally, backend=backend, reorder=same_model
+            )
+        except ExtractionError as exc:
+            # The first rater's record stands; every value says it was not double-checked.
+            for extracted in record.values():
+                extracted.findings.append(
+                    Finding(code=Code.second_rater_failed, message=str(exc)[:200])
+                )
+            tally.trace.append(
+                _step(tally, requests, usage, "second_rater", list(record), [], f"failed: {exc}")
+            )
+            return
+        disagree = []
+        for spec in self.form.fields:
+            first, other = record[spec.name], second[spec.name]
+            first.second_value = other.value
+            if not values_agree(spec, first.value, other.value):
+                disagree.append(spec.name)
+                first.findings.append(
+                    Finding(code=Code.raters_disagree, message="the second rater's value differs")
+                )
+        how = "same model, reversed context" if same_model else f"model {backend.model}"
+        note = f"{how}; {len(disagree)} field(s) disagree"
+        tally.trace.append(_step(tally, requests, usage, "second_rater", disagree, [], note))
+
+
+_RATER_CODES = frozenset({Code.raters_disagree, Code.second_rater_failed})
+
+
+def _reasons(
+    record: Mapping[str, Extracted[Any]], *, only_recoverable: bool
+) -> dict[str, list[str]]:
+    out = {}
+    for name, extracted in record.items():
+        codes = [f.code for f in extracted.findings]
+        if only_recoverable:
+            codes = [c for c in codes if c in RECOVERABLE]
+        if codes:
+            out[name] = list(dict.fromkeys(codes))
+    return out
+
+
+def _badness(extracted: Extracted[Any]) -> int:
+    """How much a reviewer would have to doubt a value: lower is better."""
+    hard = [f for f in extracted.findings if f.code in RECOVERABLE]
+    if extracted.value in (None, []):
+        return 1 + len(hard)
+    return 0 if not hard else 2 + len(hard)
+
+
+def _passage_text(passages: list[Passage]) -> str:
+    return GAP.join(f"[{p.where}{f', page {p.page}' if p.page else ''}] {p.text}" for p in passages)
+
+
+def _negate(usage: TokenUsage) -> TokenUsage:
+    return TokenUsage(
+        prompt_tokens=-usage.prompt_tokens, completion_tokens=-usage.completion_tokens
+    )
+
+
+def _step(
+    tally: _Tally,
+    requests: int,
+    usage: TokenUsage,
+    step: str,
+    fields: Mapping[str, list[str]] | list[str],
+    changed: list[str],
+    note: str,
+) -> TraceStep:
+    return TraceStep(
+        step=step,
+        fields=list(fields),
+        reasons=dict(fields) if isinstance(fields, Mapping) else {},
+        changed=changed,
+        requests=tally.requests - requests,
+        usage=tally.usage + _negate(usage),
+        note=note,
+    )
