@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 from eval.audit import AuditResult, Estimate, FieldMetrics
 from eval.compare import CLASSES
 from extractor.fileio import atomic_write_text
+from extractor.spreadsheet import guard_formula
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CLASS_COLOURS = {
@@ -34,6 +35,8 @@ CSV_COLUMNS = (
     "target",
     "field",
     "item",
+    "gold_item",
+    "pred_item",
     "class",
     "gold",
     "predicted",
@@ -43,12 +46,6 @@ CSV_COLUMNS = (
     "evidence_in_paper",
     "adjudication",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(text: str) -> str:
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ is shown as text."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def disagreements_csv(result: AuditResult) -> str:
@@ -62,6 +59,8 @@ def disagreements_csv(result: AuditResult) -> str:
             d.target,
             d.field,
             d.item,
+            "" if d.gold_item is None else d.gold_item,
+            "" if d.pred_item is None else d.pred_item,
             d.cls.value,
             d.gold,
             d.predicted,
@@ -71,7 +70,7 @@ def disagreements_csv(result: AuditResult) -> str:
             d.grounded,
             "",
         )
-        writer.writerow([safe_cell(str(v)) for v in row])
+        writer.writerow([guard_formula(str(v)) for v in row])
     return buffer.getvalue()
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,11 +17,12 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from eval.normalize import FALSE_WORDS, TRUE_WORDS, ValueProblem, parse_number
 from extractor.errors import InputError, LitextractError
 from extractor.review.records import CurrentRecord, RecordKey, current_records, overlay
 from extractor.review.store import CorrectionRow, ReviewStore, VersionRow
-from schemas.form import FieldKind, FieldSpec, Form
+from extractor.spreadsheet import unguard_formula
+from schemas.form import FieldSpec, Form
+from schemas.values import ValueProblem
 
 # Values that mean "the paper does not report this".
 _NOT_REPORTED = {"", "null", "none", "na", "n/a", "not reported", "not_reported", "nr"}
@@ -85,38 +85,15 @@ def _validated(spec: FieldSpec, annotation: Any, candidate: Any, shown: str) -> 
 
 
 def _coerce(spec: FieldSpec, raw: str) -> Any:
+    """Text as typed -> a candidate value, read by the field kind (numbers as papers print them)."""
     kind = spec.kind
-    if kind in (FieldKind.object, FieldKind.list_object):
+    if kind.has_parts or (kind.is_list and raw.startswith("[")):
         return _json(spec, raw)
-    if kind.is_list:
-        if raw.startswith("["):
-            return _json(spec, raw)
-        return [part.strip() for part in raw.split(";") if part.strip()]
-    if kind is FieldKind.boolean:
-        lowered = raw.lower()
-        if lowered in TRUE_WORDS:
-            return True
-        if lowered in FALSE_WORDS:
-            return False
-        raise CorrectionError(f"{spec.name}: {raw!r} is not a boolean (use true/false, yes/no)")
-    if kind is FieldKind.integer:
-        return _number(spec, raw, int)
-    if kind is FieldKind.number:
-        return _number(spec, raw, float)
-    return raw
-
-
-def _number(spec: FieldSpec, raw: str, kind: type) -> Any:
-    # The audit's reading of numbers: "1,525" and a Unicode minus are fine, "1,5" is not 15.
     try:
-        number = parse_number(raw)
-    except ValueProblem:
-        raise CorrectionError(f"{spec.name}: {raw!r} is not a number") from None
-    if kind is int:
-        if not float(number).is_integer():
-            raise CorrectionError(f"{spec.name}: {raw!r} is not a whole number")
-        return int(number)
-    return float(number)
+        return kind.parse(spec, raw)
+    except ValueProblem as exc:
+        allowed = f" (allowed: {', '.join(spec.choices)})" if spec.choices else ""
+        raise CorrectionError(f"{spec.name}: {raw!r} is not {exc.expected}{allowed}") from None
 
 
 def _json(spec: FieldSpec, raw: str) -> Any:
@@ -194,8 +171,6 @@ class ImportReport:
 _TAKE_GOLD = {"gold", "accept gold", "use gold"}
 _TAKE_PREDICTED = {"predicted", "model", "accept predicted", "accept model", "use predicted"}
 _REMOVE = {"remove", "delete", "drop"}
-_PREDICTED_ITEM = re.compile(r"predicted #(\d+)")
-_GOLD_ONLY_ITEM = re.compile(r"gold #\d+, no predicted match")
 
 
 @dataclass
@@ -224,14 +199,15 @@ def read_adjudications(
     """Corrections from the `adjudication` column of an audit's disagreements.csv.
 
     A row's `field` is a form field, or `parent.child` for a part of an object or of
-    an item of a list of objects (`item` says which: "predicted #3"). Whole-item rows
+    an item of a list of objects (`pred_item` says which, 1-based; `gold_item` alone
+    marks a gold item the model missed). Whole-item rows
     of lists of objects take `remove` (a fabricated item), `gold` or a JSON object
     (a missed item). `records` (the current records) are needed for partial edits.
     """
     report = ImportReport()
     edits: dict[tuple[str, str | None, str], _FieldEdit] = {}
     for line_no, row in _csv_rows(path):
-        decision = _unguard(row.get("adjudication") or "").strip()
+        decision = unguard_formula(row.get("adjudication") or "").strip()
         if not decision:
             report.skipped_empty += 1
             continue
@@ -285,25 +261,25 @@ def _add_edit(
     lowered = decision.lower()
     if lowered in _TAKE_PREDICTED:
         return True
-    side = _unguard(row.get("gold") or "") if lowered in _TAKE_GOLD else decision
-    item = row.get("item") or ""
+    side = unguard_formula(row.get("gold") or "") if lowered in _TAKE_GOLD else decision
+    pred_item = gold_item = None
+    if spec.kind.is_object_list:
+        pred_item = _item_number(spec, row, "pred_item")
+        gold_item = _item_number(spec, row, "gold_item")
     annotation = form.model.model_fields[spec.name].annotation
-    if not sub and spec.kind is FieldKind.list_object and item:
-        if match := _PREDICTED_ITEM.search(item):
-            index = int(match.group(1)) - 1
+    if not sub and spec.kind.is_object_list and (pred_item or gold_item):
+        if pred_item is not None:
             if lowered in _REMOVE:
-                edit.removed.add(index)
+                edit.removed.add(pred_item - 1)
             else:
-                edit.replaced[index] = _item_value(spec, annotation, side)
-        elif _GOLD_ONLY_ITEM.search(item):
+                edit.replaced[pred_item - 1] = _item_value(spec, annotation, side)
+        else:  # a gold item without a predicted match: the model missed it
             edit.appended.append(_item_value(spec, annotation, side))
-        else:
-            raise CorrectionError(f"{spec.name}: cannot tell which item {item!r} means")
         return False
     if not sub:
         edit.whole = _whole_value(spec, annotation, side)
         return False
-    if spec.kind not in (FieldKind.object, FieldKind.list_object):
+    if not spec.kind.has_parts:
         raise CorrectionError(f"{spec.name} has no parts (got {spec.name}.{sub})")
     sub_spec = next((s for s in spec.item_fields if s.name == sub), None)
     if sub_spec is None:
@@ -311,11 +287,10 @@ def _add_edit(
     item_model = _item_model(annotation)
     value, _ = parse_typed(sub_spec, item_model.model_fields[sub].annotation, side)
     index = None
-    if spec.kind is FieldKind.list_object:
-        match = _PREDICTED_ITEM.search(item)
-        if not match:
-            raise CorrectionError(f"{spec.name}.{sub}: no predicted item named in {item!r}")
-        index = int(match.group(1)) - 1
+    if spec.kind.is_object_list:
+        if pred_item is None:
+            raise CorrectionError(f"{spec.name}.{sub}: no predicted item (pred_item) given")
+        index = pred_item - 1
     edit.items.setdefault(index, {})[sub] = value
     return False
 
@@ -324,9 +299,9 @@ def _whole_value(spec: FieldSpec, annotation: Any, text: str) -> tuple[Any, str]
     """A whole field; objects may come as the audit displays them (`k=v, k=v; k=v`)."""
     raw = text.strip()
     is_display = raw and raw[0] not in "{[" and raw.lower() not in _NOT_REPORTED
-    if spec.kind is FieldKind.object and is_display:
+    if spec.kind.is_object and is_display:
         return _item_value(spec, annotation, raw), "reported"
-    if spec.kind is FieldKind.list_object and is_display:
+    if spec.kind.is_object_list and is_display:
         items = [_item_value(spec, annotation, part) for part in raw.split("; ")]
         return _validated(spec, annotation, items, text), "reported"
     return parse_typed(spec, annotation, text)
@@ -356,11 +331,11 @@ def _final_value(form: Form, spec: FieldSpec, base: Any, edit: _FieldEdit) -> tu
     ):
         return edit.whole
     value = edit.whole[0] if edit.whole is not None else base
-    if spec.kind is FieldKind.object:
+    if spec.kind.is_object:
         merged = dict(value or {})
         merged.update(edit.items.get(None, {}))
         value = merged
-    elif spec.kind is FieldKind.list_object:
+    elif spec.kind.is_object_list:
         items = [dict(i) for i in (value or [])]
         for index in [*edit.items, *edit.replaced]:
             if index is None or not 0 <= index < len(items):
@@ -391,11 +366,21 @@ def _item_model(annotation: Any) -> type[BaseModel]:
     raise CorrectionError(f"no object type in {annotation!r}")
 
 
-def _unguard(text: str) -> str:
-    """Undo the spreadsheet formula guard (`'=...`) the audit writes on risky cells."""
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
-        return text[1:]
-    return text
+def _item_number(spec: FieldSpec, row: dict[str, str], column: str) -> int | None:
+    """A 1-based item position from the audit's typed `gold_item`/`pred_item` columns."""
+    if column not in row:
+        if (row.get("item") or "").strip():
+            raise CorrectionError(
+                f"{spec.name}: this disagreements.csv has no {column} column; "
+                "re-run the audit to number the items"
+            )
+        return None
+    text = (row.get(column) or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise CorrectionError(f"{spec.name}: {column} {text!r} is not an item number (1, 2, ...)")
+    return int(text)
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:

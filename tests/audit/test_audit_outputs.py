@@ -11,9 +11,10 @@ from audit_testdata import HOSTILE_QUOTE, gold_record, write_fm_files
 from typer.testing import CliRunner
 
 from eval.audit import run_audit
-from eval.report import safe_cell, write_outputs
+from eval.report import write_outputs
 from eval.settings import AuditSettings, load_settings
 from extractor.cli import _register, app
+from extractor.spreadsheet import guard_formula, unguard_formula
 from schemas.fm_imaging import FORM as FM
 
 
@@ -118,10 +119,16 @@ def test_outputs_written(files, tmp_path: Path) -> None:
     assert 'id="disagreement-table"' in html and "<svg" in html
 
 
-def test_safe_cell() -> None:
-    assert safe_cell("=SUM(A1)") == "'=SUM(A1)"
-    assert safe_cell("@x") == "'@x" and safe_cell("+1") == "'+1" and safe_cell("-2") == "'-2"
-    assert safe_cell("plain") == "plain"
+def test_formula_guard() -> None:
+    # One guard for the audit and the export: formulas become text, numbers stay numbers.
+    assert guard_formula("=SUM(A1)") == "'=SUM(A1)"
+    assert guard_formula("@x") == "'@x" and guard_formula("-x") == "'-x"
+    assert guard_formula("+1") == "+1" and guard_formula("-2") == "-2"
+    assert guard_formula("-1+cmd|' /C calc'!A0") == "'-1+cmd|' /C calc'!A0"
+    assert guard_formula("- 2") == "'- 2"
+    assert guard_formula("plain") == "plain"
+    for text in ("=SUM(A1)", "-x", "-2", "plain", "'quoted"):
+        assert unguard_formula(str(guard_formula(text))) == text
 
 
 def test_cli_audit_and_bad_gold(files, tmp_path: Path) -> None:
