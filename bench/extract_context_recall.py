@@ -32,9 +32,7 @@ GOLD = CORPUS / "gold" / "rct_yun2024" / "gold_for_available_pdfs.json"
 PDFS = CORPUS / "pdfs" / "rct"
 JATS = CORPUS / "jats"
 RCT = load_form("rct_outcomes")
-NUMERIC_FIELDS = tuple(
-    s.name for s in RCT.fields if s.kind.is_numeric
-)
+NUMERIC_FIELDS = tuple(s.name for s in RCT.fields if s.kind.is_numeric)
 # Decimal points as PDFs print them (".", "·" middle dot); a leading minus or U+2212.
 NUMBER = re.compile(r"[-\u2212]?\d+(?:[.\u00b7]\d+)?")
 
