@@ -141,6 +141,15 @@ class AuditResult(BaseModel):
     disagreements: list[Disagreement]
     warnings: list[str]
 
+    @property
+    def ci_percent(self) -> str:
+        """The confidence level of the intervals as people write it ("95%"), from the settings."""
+        return f"{self.settings['bootstrap']['level'] * 100:.4g}%"
+
+    @property
+    def ci_label(self) -> str:
+        return f"{self.ci_percent} CI"
+
     def metrics(self) -> dict[str, Any]:
         """Everything except the disagreement rows: the content of metrics.json."""
         return self.model_dump(mode="json", exclude={"disagreements"}) | {

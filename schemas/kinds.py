@@ -1,7 +1,7 @@
 """Field kinds as one table: each kind says how it is typed, read, compared, shown and exported.
 
 Adding a field type (say `date`) is one `Kind(...)` entry in `FieldKind` below (or one
-`register_kind(Kind(...))` call from outside: tests/extract/test_kinds.py adds `date`);
+`register_kind(Kind(...))` call from outside: tests/test_kinds.py adds `date`);
 every stage asks the kind instead of testing `kind in (...)`:
 
 - `json_schema(spec, object_schema)`: the nullable JSON Schema of a value (the
