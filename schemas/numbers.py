@@ -27,7 +27,8 @@ Rules (decided once, here):
 - "±": `parse_value_and_spread("12.3 ± 4.5")` gives (12.3, 4.5); `parse_number`
   refuses it (it is two numbers, not one).
 - Ranges: `parse_range("12–15")`, "12 to 15", "−5 to −3"; `parse_number` refuses them.
-- Labels: a whole cell may start with a short label such as "n=", "N = " or "n:".
+- Labels: a whole cell may start with a short label such as "n=", "N = " or "n:",
+  and end with a full stop ("12.").
 """
 
 from __future__ import annotations
@@ -175,6 +176,8 @@ def read_number(text: str) -> PrintedNumber | None:
     label = _LABEL.match(folded, start, end)
     if label:
         start = label.end()
+    if end - start > 1 and folded[end - 1] == "." and folded[end - 2].isdigit():
+        end -= 1  # "12." as a sentence or a cell ends it
     if _SPACED_GROUPS.match(folded[start:end]):  # "1 234" in a cell of its own
         folded = folded[:start] + folded[start:end].replace(" ", _THIN) + folded[end:]
     match = _NUMBER.fullmatch(folded, start, end)

@@ -64,7 +64,8 @@ WHOLE_CELLS = [
     ("12.3 ± 4.5", None),  # two numbers: see parse_value_and_spread
     ("12–15", None),  # a range: see parse_range
     ("12 mg", None),
-    ("1.", None),
+    ("12.", 12.0),  # a full stop, not a decimal point
+    ("1..", None),
     ("1,2,3", None),
 ]
 
