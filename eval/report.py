@@ -7,8 +7,6 @@ SVG) and escapes every value: quotes from papers are data, never markup.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -19,7 +17,8 @@ from markupsafe import Markup, escape
 from eval.audit import AuditResult, Estimate, FieldMetrics
 from eval.compare import CLASSES
 from extractor.fileio import atomic_write_text
-from extractor.spreadsheet import guard_formula
+from extractor.review.disagreements import COLUMNS, DisagreementRow
+from extractor.review.disagreements import disagreements_csv as write_disagreements
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CLASS_COLOURS = {
@@ -29,49 +28,29 @@ CLASS_COLOURS = {
     "missed": "#ef6c00",
     "fabricated": "#6a1b9a",
 }
-CSV_COLUMNS = (
-    "paper_id",
-    "target_id",
-    "target",
-    "field",
-    "item",
-    "gold_item",
-    "pred_item",
-    "class",
-    "gold",
-    "predicted",
-    "status",
-    "evidence_quote",
-    "evidence_page",
-    "evidence_in_paper",
-    "adjudication",
-)
+CSV_COLUMNS = COLUMNS  # disagreements.csv, as corrections read it back
 
 
 def disagreements_csv(result: AuditResult) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for d in result.disagreements:
-        row = (
-            d.paper_id,
-            d.target_id or "",
-            d.target,
-            d.field,
-            d.item,
-            "" if d.gold_item is None else d.gold_item,
-            "" if d.pred_item is None else d.pred_item,
-            d.cls.value,
-            d.gold,
-            d.predicted,
-            d.status,
-            d.quote,
-            d.page,
-            d.grounded,
-            "",
+    return write_disagreements(
+        DisagreementRow(
+            paper_id=d.paper_id,
+            target_id=d.target_id,
+            target=d.target,
+            field=d.field,
+            item=d.item,
+            gold_item=d.gold_item,
+            pred_item=d.pred_item,
+            cls=d.cls.value,
+            gold=d.gold,
+            predicted=d.predicted,
+            status=d.status,
+            evidence_quote=d.quote,
+            evidence_page=d.page,
+            evidence_in_paper=d.grounded,
         )
-        writer.writerow([guard_formula(str(v)) for v in row])
-    return buffer.getvalue()
+        for d in result.disagreements
+    )
 
 
 def _bar(metrics: FieldMetrics, width: float = 260.0) -> list[dict[str, Any]]:

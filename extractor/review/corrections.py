@@ -7,20 +7,18 @@ corrected fields over any model version, older or newer; see `records.py`.
 
 from __future__ import annotations
 
-import csv
 import json
 import typing
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from extractor.errors import InputError, LitextractError
+from extractor.errors import LitextractError
+from extractor.review.disagreements import DisagreementRow, RowError, read_disagreements
 from extractor.review.records import CurrentRecord, RecordKey, current_records, overlay
 from extractor.review.store import CorrectionRow, ReviewStore, VersionRow
-from extractor.spreadsheet import unguard_formula
 from schemas.form import FieldSpec, Form
 from schemas.values import ValueProblem
 
@@ -206,21 +204,21 @@ def read_adjudications(
     """
     report = ImportReport()
     edits: dict[tuple[str, str | None, str], _FieldEdit] = {}
-    for line_no, row in _csv_rows(path):
-        decision = unguard_formula(row.get("adjudication") or "").strip()
+    for line_no, row in read_disagreements(path):
+        if isinstance(row, RowError):
+            report.errors.append(f"{path}:{line_no}: {row}")
+            continue
+        decision = row.adjudication
         if not decision:
             report.skipped_empty += 1
             continue
-        paper_id = (row.get("paper_id") or "").strip()
-        target_id = (row.get("target_id") or "").strip() or None
-        field_path = (row.get("field") or "").strip()
-        top, _, sub = field_path.partition(".")
+        top, _, sub = row.field.partition(".")
         try:
             spec = form.field(top)
         except KeyError:
             report.errors.append(f"{path}:{line_no}: form {form.name!r} has no field {top!r}")
             continue
-        edit = edits.setdefault((paper_id, target_id, top), _FieldEdit())
+        edit = edits.setdefault((row.paper_id, row.target_id, top), _FieldEdit())
         try:
             kept = _add_edit(form, spec, sub, row, decision, edit)
         except CorrectionError as exc:
@@ -255,17 +253,14 @@ def read_adjudications(
 
 
 def _add_edit(
-    form: Form, spec: FieldSpec, sub: str, row: dict[str, str], decision: str, edit: _FieldEdit
+    form: Form, spec: FieldSpec, sub: str, row: DisagreementRow, decision: str, edit: _FieldEdit
 ) -> bool:
     """Record one row's adjudication in `edit`; True if it keeps the model's value."""
     lowered = decision.lower()
     if lowered in _TAKE_PREDICTED:
         return True
-    side = unguard_formula(row.get("gold") or "") if lowered in _TAKE_GOLD else decision
-    pred_item = gold_item = None
-    if spec.kind.is_object_list:
-        pred_item = _item_number(spec, row, "pred_item")
-        gold_item = _item_number(spec, row, "gold_item")
+    side = row.gold if lowered in _TAKE_GOLD else decision
+    pred_item, gold_item = row.pred_item, row.gold_item
     annotation = form.model.model_fields[spec.name].annotation
     if not sub and spec.kind.is_object_list and (pred_item or gold_item):
         if pred_item is not None:
@@ -364,33 +359,3 @@ def _item_model(annotation: Any) -> type[BaseModel]:
             return current
         stack.extend(typing.get_args(current))
     raise CorrectionError(f"no object type in {annotation!r}")
-
-
-def _item_number(spec: FieldSpec, row: dict[str, str], column: str) -> int | None:
-    """A 1-based item position from the audit's typed `gold_item`/`pred_item` columns."""
-    if column not in row:
-        if (row.get("item") or "").strip():
-            raise CorrectionError(
-                f"{spec.name}: this disagreements.csv has no {column} column; "
-                "re-run the audit to number the items"
-            )
-        return None
-    text = (row.get(column) or "").strip()
-    if not text:
-        return None
-    if not text.isdigit() or int(text) < 1:
-        raise CorrectionError(f"{spec.name}: {column} {text!r} is not an item number (1, 2, ...)")
-    return int(text)
-
-
-def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-    except FileNotFoundError:
-        raise InputError(path, "file not found") from None
-    with handle:
-        reader = csv.DictReader(handle)
-        missing = {"paper_id", "field", "adjudication"} - set(reader.fieldnames or [])
-        if missing:
-            raise InputError(path, f"missing column(s) {', '.join(sorted(missing))}")
-        yield from enumerate(reader, start=2)

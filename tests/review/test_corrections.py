@@ -238,3 +238,29 @@ def test_an_old_sheet_without_item_numbers_is_refused_clearly(tmp_path: Path) ->
     )
     report = read_adjudications(sheet, MINI_FORM, by="bo")
     assert len(report.errors) == 1 and "re-run the audit" in report.errors[0]
+
+
+def test_disagreement_rows_round_trip_with_typed_item_numbers(tmp_path: Path) -> None:
+    from extractor.review.disagreements import (
+        DisagreementRow,
+        disagreements_csv,
+        read_disagreements,
+    )
+
+    row = DisagreementRow(
+        paper_id="p0",
+        field="arms.size",
+        target_id="7",
+        item="gold #2 ~ predicted #3 (key similarity 0.91)",
+        gold_item=2,
+        pred_item=3,
+        cls="incorrect",
+        gold="-0.2",
+        predicted="=cmd|' /C calc'!A0",
+        adjudication="gold",
+    )
+    sheet = tmp_path / "d.csv"
+    sheet.write_text(disagreements_csv([row]), encoding="utf-8-sig")
+    assert "'=cmd" in sheet.read_text(encoding="utf-8-sig")  # guarded in the file
+    ((line, back),) = list(read_disagreements(sheet))
+    assert (line, back) == (2, row)  # and unguarded, typed, when read back
