@@ -31,24 +31,13 @@ CLASS_COLOURS = {
 CSV_COLUMNS = COLUMNS  # disagreements.csv, as corrections read it back
 
 
+# The audit's names for the evidence columns of disagreements.csv.
+_RENAMED = {"quote": "evidence_quote", "page": "evidence_page", "grounded": "evidence_in_paper"}
+
+
 def disagreements_csv(result: AuditResult) -> str:
     return write_disagreements(
-        DisagreementRow(
-            paper_id=d.paper_id,
-            target_id=d.target_id,
-            target=d.target,
-            field=d.field,
-            item=d.item,
-            gold_item=d.gold_item,
-            pred_item=d.pred_item,
-            cls=d.cls.value,
-            gold=d.gold,
-            predicted=d.predicted,
-            status=d.status,
-            evidence_quote=d.quote,
-            evidence_page=d.page,
-            evidence_in_paper=d.grounded,
-        )
+        DisagreementRow(**{_RENAMED.get(k, k): v for k, v in d.model_dump(mode="json").items()})
         for d in result.disagreements
     )
 
