@@ -25,7 +25,6 @@ from extractor.document import Document
 from extractor.extract import Target
 from extractor.pdf import parse_pdf
 from extractor.plan import estimate_tokens, plan_context
-from schemas.form import FieldKind
 from schemas.registry import load_form
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
@@ -33,9 +32,7 @@ GOLD = CORPUS / "gold" / "rct_yun2024" / "gold_for_available_pdfs.json"
 PDFS = CORPUS / "pdfs" / "rct"
 JATS = CORPUS / "jats"
 RCT = load_form("rct_outcomes")
-NUMERIC_FIELDS = tuple(
-    s.name for s in RCT.fields if s.kind in (FieldKind.integer, FieldKind.number)
-)
+NUMERIC_FIELDS = tuple(s.name for s in RCT.fields if s.kind.is_numeric)
 # Decimal points as PDFs print them (".", "·" middle dot); a leading minus or U+2212.
 NUMBER = re.compile(r"[-\u2212]?\d+(?:[.\u00b7]\d+)?")
 

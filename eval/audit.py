@@ -18,35 +18,13 @@ from pydantic import BaseModel, Field
 from eval import agreement as ag
 from eval.compare import AGREEING, CLASSES, Cell, CellClass, CompareOptions, RecordComparer
 from eval.gold import LoadedRecords, RecordEntry, RecordKey, load_records
-from eval.normalize import Unparsed, display
+from eval.normalize import Unparsed
 from eval.settings import AuditSettings, effective_fields
 from extractor.errors import InputError
-from schemas.form import FieldKind, FieldSpec, Form
+from schemas.form import FieldSpec, Form, HeadlineGroups
+from schemas.kinds import Kind
 
 ProgressFn = Callable[[str], None]
-
-# Yun et al. (2024): a record counts only when all of its numbers match, per outcome type.
-RECORD_EXACT_MATCH: dict[str, tuple[str, dict[str, list[str]]]] = {
-    "rct_outcomes": (
-        "outcome_type",
-        {
-            "binary": [
-                "intervention_events",
-                "intervention_group_size",
-                "comparator_events",
-                "comparator_group_size",
-            ],
-            "continuous": [
-                "intervention_mean",
-                "intervention_standard_deviation",
-                "intervention_group_size",
-                "comparator_mean",
-                "comparator_standard_deviation",
-                "comparator_group_size",
-            ],
-        },
-    )
-}
 
 DEFINITIONS = {
     "unit": "one (paper, target) record x one form field; sub-fields of objects are "
@@ -66,8 +44,9 @@ DEFINITIONS = {
     "gwet_ac1": "as cohen_kappa, with Gwet's chance agreement (robust when one category dominates)",
     "krippendorff_alpha_nominal": "enum and boolean fields; an empty value is missing data",
     "krippendorff_alpha_interval": "integer and number fields; an empty value is missing data",
-    "record_exact_match": "rct_outcomes: a record is correct when every number of its outcome "
-    "type agrees (accuracy definition above); per outcome type from the gold outcome_type",
+    "record_exact_match": "forms that declare headline groups (rct_outcomes: by outcome type, as "
+    "in Yun et al. 2024): a record is correct when every headline field of its group agrees "
+    "(accuracy definition above); per group, from the gold value of the grouping field",
     "confidence_intervals": "percentile bootstrap over papers (all targets of a resampled "
     "paper move together), seeded",
     "coverage": "only records present on both sides are audited; the others are listed",
@@ -127,6 +106,13 @@ class Disagreement(BaseModel):
     target: str = ""
     field: str
     item: str
+    gold_item: int | None = Field(
+        default=None, description="lists of objects: 1-based position of the item in the gold list"
+    )
+    pred_item: int | None = Field(
+        default=None,
+        description="lists of objects: 1-based position of the item in the predicted list",
+    )
     gold: str
     predicted: str
     cls: CellClass
@@ -154,6 +140,15 @@ class AuditResult(BaseModel):
     record_exact_match: RecordExactMatch | None = None
     disagreements: list[Disagreement]
     warnings: list[str]
+
+    @property
+    def ci_percent(self) -> str:
+        """The confidence level of the intervals as people write it ("95%"), from the settings."""
+        return f"{self.settings['bootstrap']['level'] * 100:.4g}%"
+
+    @property
+    def ci_label(self) -> str:
+        return f"{self.ci_percent} CI"
 
     def metrics(self) -> dict[str, Any]:
         """Everything except the disagreement rows: the content of metrics.json."""
@@ -215,14 +210,14 @@ def run_audit(
     stats = _Stats(papers, settings)
     fields_out = _field_metrics(specs, all_cells, stats)
     top = [c for c in all_cells if c.top]
-    overall = stats.field_metrics("(all fields)", "all", top, top_level=True)
+    overall = stats.field_metrics("(all fields)", None, top, top_level=True)
     accuracies = [
         f.accuracy.value for f in fields_out if f.top_level and f.accuracy.value is not None
     ]
 
     exact = None
-    if form.name in RECORD_EXACT_MATCH:
-        exact = _record_exact_match(form.name, gold.entries, cells_by_key, keys, stats)
+    if form.headline_groups is not None:
+        exact = _record_exact_match(form.headline_groups, gold.entries, cells_by_key, keys, stats)
 
     return AuditResult(
         form=form.name,
@@ -281,8 +276,9 @@ class _Stats:
         return Estimate(value=value, ci_low=low, ci_high=high)
 
     def field_metrics(
-        self, name: str, kind: str, cells: list[Cell], *, top_level: bool
+        self, name: str, kind: Kind | None, cells: list[Cell], *, top_level: bool
     ) -> FieldMetrics:
+        """Metrics of one field's cells (`kind` None: cells of every field together)."""
         ids = [c.paper_id for c in cells]
         agree = np.array([[c.cls in AGREEING, 1] for c in cells], dtype=float)
         non_empty = np.array(
@@ -292,21 +288,23 @@ class _Stats:
         counts = {cls.value: sum(c.cls is cls for c in cells) for cls in CLASSES}
         metrics = FieldMetrics(
             field=name,
-            kind=kind,
+            kind=str(kind) if kind is not None else "all",
             top_level=top_level,
             n=len(cells),
             counts=counts,
             accuracy=self.estimate(ids, agree, ag.ratio_from_stats),
             accuracy_non_empty=self.estimate(ids, non_empty, ag.ratio_from_stats),
         )
-        if kind in (FieldKind.list_string, FieldKind.list_enum, FieldKind.list_object):
+        if kind is None:
+            return metrics
+        if kind.is_list:
             prf = np.array([[c.tp, c.fp, c.fn] for c in cells], dtype=float)
             metrics.precision = self.estimate(ids, prf, ag.precision_from_stats)
             metrics.recall = self.estimate(ids, prf, ag.recall_from_stats)
             metrics.f1 = self.estimate(ids, prf, ag.f1_from_stats)
-        if kind in (FieldKind.enum, FieldKind.boolean):
+        if kind.is_categorical:
             self._categorical(metrics, cells, ids)
-        if kind in (FieldKind.integer, FieldKind.number):
+        if kind.is_numeric:
             pairs = [tuple(_number_or_none(v) for v in (c.gold, c.pred)) for c in cells]
             rows = np.array([ag.interval_alpha_stats([p]) for p in pairs])
             metrics.krippendorff_alpha_interval = self.estimate(
@@ -316,13 +314,13 @@ class _Stats:
 
     def _categorical(self, metrics: FieldMetrics, cells: list[Cell], ids: list[str]) -> None:
         empty = "(empty)"
-        labels = [(_category(c.gold) or empty, _category(c.pred) or empty) for c in cells]
+        labels = [(_category(c, c.gold) or empty, _category(c, c.pred) or empty) for c in cells]
         categories = sorted({v for pair in labels for v in pair})
         kappa_rows = np.array([ag.confusion_stats([g], [p], categories) for g, p in labels])
         metrics.cohen_kappa = self.estimate(ids, kappa_rows, ag.kappa_from_stats)
         ac1_rows = np.array([ag.ac1_stats([pair], categories) for pair in labels])
         metrics.gwet_ac1 = self.estimate(ids, ac1_rows, ag.ac1_from_stats)
-        units = [(_category(c.gold), _category(c.pred)) for c in cells]
+        units = [(_category(c, c.gold), _category(c, c.pred)) for c in cells]
         present = sorted({v for u in units for v in u if v is not None})
         if present:
             rows = np.array([ag.nominal_alpha_stats([u], present) for u in units])
@@ -331,8 +329,8 @@ class _Stats:
             )
 
 
-def _category(value: Any) -> str | None:
-    return None if value is None else display(value)
+def _category(cell: Cell, value: Any) -> str | None:
+    return None if value is None else cell.kind.display(value)
 
 
 def _number_or_none(value: Any) -> float | None:
@@ -357,21 +355,21 @@ def _field_metrics(specs: list[FieldSpec], cells: list[Cell], stats: _Stats) -> 
 
 
 def _record_exact_match(
-    form_name: str,
+    headline: HeadlineGroups,
     gold: dict[RecordKey, RecordEntry],
     cells_by_key: dict[RecordKey, list[Cell]],
     keys: list[RecordKey],
     stats: _Stats,
 ) -> RecordExactMatch:
-    by, groups = RECORD_EXACT_MATCH[form_name]
+    by = headline.by
     out = []
-    for group, fields in groups.items():
+    for group, group_fields in headline.groups.items():
         members = [k for k in keys if gold[k].values.get(by) == group]
         if not members:
             continue
         ids = [k[0] for k in members]
         agree = {k: {c.field: c.cls in AGREEING for c in cells_by_key[k] if c.top} for k in members}
-        fields = [f for f in fields if f in agree[members[0]]]
+        fields = [f for f in group_fields if f in agree[members[0]]]
         per_field = {
             f: stats.estimate(
                 ids, np.array([[agree[k][f], 1] for k in members], float), ag.ratio_from_stats
@@ -410,8 +408,10 @@ def _disagreements(
                 target=" · ".join(f"{k}: {v}" for k, v in target.items()),
                 field=cell.field,
                 item=cell.item,
-                gold=display(cell.gold),
-                predicted=display(cell.pred),
+                gold_item=cell.gold_item,
+                pred_item=cell.pred_item,
+                gold=cell.kind.display(cell.gold),
+                predicted=cell.kind.display(cell.pred),
                 cls=cell.cls,
                 status=entry.status.get(top, ""),
                 quote=" … ".join(e.quote for e in evidence),

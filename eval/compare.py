@@ -2,22 +2,23 @@
 
 Classes: `correct`, `incorrect`, `missed` (gold has a value, prediction none),
 `fabricated` (gold none, prediction has one), `both_empty`. The comparator
-follows the field kind: enums and booleans exact, text normalised (case,
-punctuation, aliases), numbers within the field's tolerance, lists as sets
+follows the field kind (its `equal` in `schemas.kinds`): enums and booleans
+exact, text normalised (case, punctuation, aliases), numbers within the field's
+tolerance; lists of scalars as sets
 (with TP/FP/FN for precision/recall/F1), objects field by field, and lists of
 objects aligned one to one first and then compared field by field.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from eval.align import align_items
 from eval.normalize import Unparsed, is_empty, normalize_text
-from schemas.form import FieldKind, FieldSpec
+from schemas.form import FieldSpec
+from schemas.kinds import Kind
 
 
 class CellClass(StrEnum):
@@ -37,14 +38,17 @@ class Cell:
     paper_id: str
     target_id: str | None
     field: str  # a sub-field of an object is "parent.child"
-    kind: FieldKind
+    kind: Kind
     gold: Any
     pred: Any
     cls: CellClass
     tp: int = 0
     fp: int = 0
     fn: int = 0
-    item: str = ""  # for items of a list of objects: which gold/predicted item
+    item: str = ""  # for items of a list of objects: which gold/predicted item, for people
+    # The same, for programs (corrections): 1-based positions in the gold/predicted lists.
+    gold_item: int | None = None
+    pred_item: int | None = None
     top: bool = True  # a whole form field (sub-fields and unpaired items are not)
     leaf: bool = True  # a row reviewers act on (whole objects are represented by their parts)
 
@@ -55,29 +59,11 @@ class CompareOptions:
     default_number_tolerance_rel: float = 0.02
 
 
-def numbers_equal(spec: FieldSpec, gold: float, pred: float, default_rel: float) -> bool:
-    # Values parsed from the same decimal text are identical; isclose only absorbs float noise.
-    if gold == pred or math.isclose(gold, pred, rel_tol=1e-12, abs_tol=1e-12):
-        return True
-    abs_tol, rel_tol = spec.tolerance_abs, spec.tolerance_rel
-    if abs_tol is None and rel_tol is None and spec.kind is FieldKind.number:
-        rel_tol = default_rel
-    diff = abs(gold - pred)
-    return (abs_tol is not None and diff <= abs_tol + 1e-12) or (
-        rel_tol is not None and diff <= rel_tol * abs(gold) + 1e-12
-    )
-
-
 def scalars_equal(spec: FieldSpec, gold: Any, pred: Any, default_rel: float) -> bool:
+    """The field kind's comparator; text kept `Unparsed` matches only the identical text."""
     if isinstance(gold, Unparsed) or isinstance(pred, Unparsed):
         return str(gold) == str(pred) and type(gold) is type(pred)
-    if spec.kind in (FieldKind.integer, FieldKind.number):
-        return numbers_equal(spec, float(gold), float(pred), default_rel)
-    if spec.kind is FieldKind.string:
-        return normalize_text(gold, spec.aliases) == normalize_text(pred, spec.aliases)
-    if spec.kind is FieldKind.enum:
-        return normalize_text(str(gold), spec.aliases) == normalize_text(str(pred), spec.aliases)
-    return gold == pred
+    return spec.kind.equal(spec, gold, pred, default_rel)
 
 
 def _empty_class(gold: Any, pred: Any) -> CellClass | None:
@@ -115,11 +101,11 @@ class RecordComparer:
         return Cell(self._where[0], self._where[1], name, spec.kind, gold, pred, cls, **kw)
 
     def field(self, spec: FieldSpec, gold: Any, pred: Any) -> list[Cell]:
-        if spec.kind is FieldKind.object:
+        if spec.kind.is_object:
             return self.object_field(spec, gold, pred)
-        if spec.kind is FieldKind.list_object:
+        if spec.kind.is_object_list:
             return self.object_list_field(spec, gold, pred)
-        if spec.kind.is_list:
+        if spec.kind.is_set:
             return [self.set_field(spec, gold, pred)]
         cls = _empty_class(gold, pred)
         if cls is None:
@@ -143,7 +129,13 @@ class RecordComparer:
         return self._cell(spec.name, spec, gold, pred, cls, tp=tp, fp=fp, fn=fn)
 
     def _parts(
-        self, spec: FieldSpec, gold: dict | None, pred: dict | None, item: str
+        self,
+        spec: FieldSpec,
+        gold: dict | None,
+        pred: dict | None,
+        item: str,
+        gold_item: int | None = None,
+        pred_item: int | None = None,
     ) -> list[Cell]:
         out = []
         for sub in spec.item_fields:
@@ -162,6 +154,8 @@ class RecordComparer:
                         cell.fn,
                         item,
                         top=False,
+                        gold_item=gold_item,
+                        pred_item=pred_item,
                     )
                 )
         return out
@@ -186,7 +180,7 @@ class RecordComparer:
         cells: list[Cell] = []
         for gi, pj, sim in alignment.pairs:
             label = f"gold #{gi + 1} ~ predicted #{pj + 1} (key similarity {sim:.2f})"
-            cells.extend(self._parts(spec, g_items[gi], p_items[pj], label))
+            cells.extend(self._parts(spec, g_items[gi], p_items[pj], label, gi + 1, pj + 1))
         for gi in alignment.gold_only:
             cells.append(
                 self._cell(
@@ -197,6 +191,7 @@ class RecordComparer:
                     CellClass.missed,
                     item=f"gold #{gi + 1}, no predicted match",
                     top=False,
+                    gold_item=gi + 1,
                 )
             )
         for pj in alignment.pred_only:
@@ -209,6 +204,7 @@ class RecordComparer:
                     CellClass.fabricated,
                     item=f"predicted #{pj + 1}, no gold match",
                     top=False,
+                    pred_item=pj + 1,
                 )
             )
         tp, fp, fn = len(alignment.pairs), len(alignment.pred_only), len(alignment.gold_only)

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from eval.normalize import NumericText, Unparsed, ValueProblem, coerce_value
 from extractor.errors import InputError
 from schemas.extracted import Evidence
-from schemas.form import FieldKind, FieldSpec
+from schemas.form import FieldSpec
 from schemas.record import RecordLine
 
 Role = Literal["gold", "predictions"]
@@ -145,7 +145,7 @@ class _Loader:
                 spec = self.specs.get(column)
                 if spec is None:
                     self.problem(1, f"column {column!r}: {self.unknown_field_text(column)}")
-                elif spec.kind in (FieldKind.object, FieldKind.list_object):
+                elif spec.kind.has_parts:
                     self.problem(1, f"column {column!r}: objects need JSONL, not CSV")
             if self.problems and self.role == "gold":
                 return

@@ -7,8 +7,6 @@ SVG) and escapes every value: quotes from papers are data, never markup.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,8 @@ from markupsafe import Markup, escape
 from eval.audit import AuditResult, Estimate, FieldMetrics
 from eval.compare import CLASSES
 from extractor.fileio import atomic_write_text
+from extractor.review.disagreements import COLUMNS, DisagreementRow
+from extractor.review.disagreements import disagreements_csv as write_disagreements
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CLASS_COLOURS = {
@@ -28,51 +28,18 @@ CLASS_COLOURS = {
     "missed": "#ef6c00",
     "fabricated": "#6a1b9a",
 }
-CSV_COLUMNS = (
-    "paper_id",
-    "target_id",
-    "target",
-    "field",
-    "item",
-    "class",
-    "gold",
-    "predicted",
-    "status",
-    "evidence_quote",
-    "evidence_page",
-    "evidence_in_paper",
-    "adjudication",
-)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CSV_COLUMNS = COLUMNS  # disagreements.csv, as corrections read it back
 
 
-def safe_cell(text: str) -> str:
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ is shown as text."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+# The audit's names for the evidence columns of disagreements.csv.
+_RENAMED = {"quote": "evidence_quote", "page": "evidence_page", "grounded": "evidence_in_paper"}
 
 
 def disagreements_csv(result: AuditResult) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for d in result.disagreements:
-        row = (
-            d.paper_id,
-            d.target_id or "",
-            d.target,
-            d.field,
-            d.item,
-            d.cls.value,
-            d.gold,
-            d.predicted,
-            d.status,
-            d.quote,
-            d.page,
-            d.grounded,
-            "",
-        )
-        writer.writerow([safe_cell(str(v)) for v in row])
-    return buffer.getvalue()
+    return write_disagreements(
+        DisagreementRow(**{_RENAMED.get(k, k): v for k, v in d.model_dump(mode="json").items()})
+        for d in result.disagreements
+    )
 
 
 def _bar(metrics: FieldMetrics, width: float = 260.0) -> list[dict[str, Any]]:

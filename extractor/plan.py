@@ -20,13 +20,13 @@ from itertools import pairwise
 from typing import Protocol
 
 from extractor.document import Document
-from schemas.form import FieldKind, FieldSpec
+from schemas.form import FieldSpec
+from schemas.numbers import digit_share
 
 DEFAULT_MAX_CONTEXT_TOKENS = 24_000
 GAP = "\n[...]\n"
 
 _WORD = re.compile(r"[a-z][a-z0-9]{2,}")
-_NUMBER = re.compile(r"\d")
 _STOPWORD_TEXT = (
     "the and for with from that this are was were not its per any other each group "
     "which their than into when paper value values field number names name used using "
@@ -160,8 +160,7 @@ def _score(block: Block, text: str, group_terms: set[str], target_terms: set[str
         score += 2.0 * len(words & group_terms) / len(group_terms)
     if target_terms:
         score += 6.0 * len(words & target_terms) / len(target_terms)
-    digits = len(_NUMBER.findall(text)) / max(1, len(text))
-    return score + min(digits * 20, 1.0)
+    return score + min(digit_share(text) * 20, 1.0)
 
 
 def plan_context(
@@ -178,7 +177,7 @@ def plan_context(
     target_terms = (
         terms([target.intervention, target.comparator, target.outcome]) if target else set()
     )
-    if any(f.kind in (FieldKind.integer, FieldKind.number) for f in fields):
+    if any(f.kind.is_numeric for f in fields):
         group_terms |= {"table", "mean", "n"}
     budget_chars = max_tokens * 4
     candidates = blocks(document, max_block_chars=max(400, budget_chars // 6))

@@ -5,6 +5,9 @@
     description: Diagnostic accuracy of AI models
     guidance: A value the paper does not state is null.
     targeted: false
+    headline_groups:             # optional: the audit's record exact match
+      by: reference_standard     # the field whose gold value picks the group
+      groups: {histopathology: [accuracy]}
     fields:
       - name: index_test
         type: string
@@ -34,12 +37,11 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model, field_validator
 
 from extractor.errors import InputError
-from schemas.form import Form, form_field
+from schemas.form import Form, HeadlineGroups, form_field
+from schemas.kinds import Kind, kind_of_yaml_type, yaml_type_names
 from schemas.strict import check_strict_schema, draft_schema
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-_SCALARS: dict[str, type] = {"string": str, "integer": int, "number": float, "boolean": bool}
-TYPES = (*_SCALARS, "enum", "list[string]", "list[enum]", "object", "list[object]")
 
 
 class _Tolerance(BaseModel):
@@ -72,9 +74,23 @@ class _FieldDef(BaseModel):
     @classmethod
     def _known_type(cls, kind: str) -> str:
         kind = kind.replace(" ", "")
-        if kind not in TYPES:
-            raise ValueError(f"unknown type {kind!r} (known: {', '.join(TYPES)})")
+        if kind_of_yaml_type(kind) is None:
+            known = ", ".join(yaml_type_names())
+            raise ValueError(f"unknown type {kind!r} (known: {known})")
         return kind
+
+    @property
+    def kind(self) -> Kind:
+        kind = kind_of_yaml_type(self.type)
+        assert kind is not None  # checked by _known_type
+        return kind
+
+
+class _HeadlineGroupsDef(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    by: str
+    groups: dict[str, list[str]]
 
 
 class _FormDef(BaseModel):
@@ -85,6 +101,7 @@ class _FormDef(BaseModel):
     description: str = ""
     guidance: str = ""
     targeted: bool = False
+    headline_groups: _HeadlineGroupsDef | None = None
     fields: list[Any]
 
     @field_validator("version", mode="before")
@@ -108,25 +125,22 @@ def _field_label(raw: Any, index: int) -> str:
 
 
 def _annotation(fd: _FieldDef, path: Path, label: str, model_name: str) -> Any:
-    kind = fd.type
-    if kind in ("enum", "list[enum]"):
+    kind = fd.kind
+    if kind.has_choices:
         if not fd.choices:
-            raise InputError(path, f"{label}: type {kind} needs choices")
+            raise InputError(path, f"{label}: type {fd.type} needs choices")
         values = tuple(fd.choices)
         if len(set(values)) != len(values):
             raise InputError(path, f"{label}: duplicate choices")
-        literal = Literal[values]  # type: ignore[valid-type]
-        return list[literal] if kind == "list[enum]" else literal  # type: ignore[valid-type]
+        return kind.annotation(Literal[values])
     if fd.choices:
         raise InputError(path, f"{label}: choices are only allowed for enum types")
-    if kind in _SCALARS:
-        return _SCALARS[kind]
-    if kind == "list[string]":
-        return list[str]
+    if not kind.has_parts:
+        return kind.annotation()
     if not fd.fields:
-        raise InputError(path, f"{label}: type {kind} needs nested fields")
+        raise InputError(path, f"{label}: type {fd.type} needs nested fields")
     item = _build_model(fd.fields, path, f"{model_name}_{fd.name}", label_prefix=f"{label}.")
-    return list[item] if kind == "list[object]" else item  # type: ignore[valid-type]
+    return kind.annotation(item)
 
 
 def _field_info(fd: _FieldDef, path: Path, label: str, nested_names: set[str]) -> Any:
@@ -135,10 +149,10 @@ def _field_info(fd: _FieldDef, path: Path, label: str, nested_names: set[str]) -
         tol_rel = float(fd.tolerance)
     elif isinstance(fd.tolerance, _Tolerance):
         tol_rel, tol_abs = fd.tolerance.rel, fd.tolerance.abs
-    if fd.tolerance is not None and fd.type not in ("integer", "number"):
+    if fd.tolerance is not None and not fd.kind.is_numeric:
         raise InputError(path, f"{label}: tolerance only applies to integer or number fields")
     if fd.align_on:
-        if fd.type != "list[object]":
+        if not fd.kind.is_object_list:
             raise InputError(path, f"{label}: align_on only applies to list[object] fields")
         unknown = [a for a in fd.align_on if a not in nested_names]
         if unknown:
@@ -202,6 +216,7 @@ def load_yaml_form(path: str | Path) -> Form:
         raise InputError(path, f"name: {spec.name!r} must be an identifier")
     class_name = "".join(part.capitalize() for part in spec.name.split("_")) or "CustomForm"
     model = _build_model(spec.fields, path, class_name, doc=spec.description)
+    headline = spec.headline_groups
     try:
         form = Form.from_model(
             model,
@@ -209,8 +224,13 @@ def load_yaml_form(path: str | Path) -> Form:
             version=spec.version,
             guidance=spec.guidance,
             targeted=spec.targeted,
+            headline_groups=HeadlineGroups(
+                by=headline.by, groups={k: tuple(v) for k, v in headline.groups.items()}
+            )
+            if headline
+            else None,
         )
-    except TypeError as exc:  # a type combination Form cannot describe
+    except (TypeError, ValueError) as exc:  # a type combination Form cannot describe
         raise InputError(path, str(exc)) from None
     # Fail here, not as an HTTP 400 in the middle of a batch.
     problems = check_strict_schema(draft_schema(form))

@@ -14,30 +14,15 @@ import json
 import types
 import typing
 from dataclasses import dataclass, field
-from enum import StrEnum
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, create_model
+from pydantic import BaseModel
 from pydantic import Field as PydanticField
 
-from schemas.extracted import Extracted
+from schemas.kinds import FieldKind, Kind, list_kind_of, scalar_kind_of
 
-
-class FieldKind(StrEnum):
-    string = "string"
-    integer = "integer"
-    number = "number"
-    boolean = "boolean"
-    enum = "enum"
-    object = "object"
-    list_string = "list_string"
-    list_enum = "list_enum"
-    list_object = "list_object"
-
-    @property
-    def is_list(self) -> bool:
-        return self.value.startswith("list_")
+__all__ = ["FieldKind", "FieldSpec", "Form", "HeadlineGroups", "describe_field", "form_field"]
 
 
 def form_field(
@@ -68,7 +53,7 @@ def form_field(
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
-    kind: FieldKind
+    kind: Kind
     description: str = ""
     group: str = "main"
     choices: tuple[str, ...] = ()
@@ -89,21 +74,11 @@ def _unwrap_optional(annotation: Any) -> Any:
     return annotation
 
 
-def _scalar_kind(annotation: Any) -> tuple[FieldKind, tuple[str, ...]]:
+def _scalar_kind(annotation: Any) -> tuple[Kind, tuple[str, ...]]:
     annotation = _unwrap_optional(annotation)
-    if typing.get_origin(annotation) is Literal:
-        return FieldKind.enum, tuple(str(a) for a in typing.get_args(annotation))
-    if annotation is bool:
-        return FieldKind.boolean, ()
-    if annotation is int:
-        return FieldKind.integer, ()
-    if annotation is float:
-        return FieldKind.number, ()
-    if annotation is str:
-        return FieldKind.string, ()
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return FieldKind.object, ()
-    raise TypeError(f"unsupported form field type: {annotation!r}")
+    kind = scalar_kind_of(annotation)
+    choices = tuple(str(a) for a in typing.get_args(annotation)) if kind.has_choices else ()
+    return kind, choices
 
 
 def describe_field(name: str, info: Any) -> FieldSpec:
@@ -114,19 +89,16 @@ def describe_field(name: str, info: Any) -> FieldSpec:
     if typing.get_origin(annotation) is list:
         item_type = _unwrap_optional(typing.get_args(annotation)[0])
         item_kind, choices = _scalar_kind(item_type)
-        kind = {
-            FieldKind.string: FieldKind.list_string,
-            FieldKind.enum: FieldKind.list_enum,
-            FieldKind.object: FieldKind.list_object,
-        }.get(item_kind)
-        if kind is None:
+        list_kind = list_kind_of(item_kind)
+        if list_kind is None:
             raise TypeError(f"field {name!r}: lists of {item_kind} are not supported")
+        kind = list_kind
     else:
         kind, choices = _scalar_kind(annotation)
-        if kind is FieldKind.object:
+        if kind.has_parts:
             item_type = annotation
     items: tuple[FieldSpec, ...] = ()
-    if kind in (FieldKind.object, FieldKind.list_object):
+    if kind.has_parts:
         assert item_type is not None
         items = tuple(describe_field(n, i) for n, i in item_type.model_fields.items())
     return FieldSpec(
@@ -145,6 +117,27 @@ def describe_field(name: str, info: Any) -> FieldSpec:
 
 
 @dataclass(frozen=True)
+class HeadlineGroups:
+    """The fields that must all agree for a record to count as right, per group of records.
+
+    The audit's record exact match: `by` names the field whose gold value puts a
+    record in a group (rct_outcomes: `outcome_type`), and each group lists its
+    headline fields (a binary outcome's events and group sizes).
+    """
+
+    by: str
+    groups: dict[str, tuple[str, ...]]
+
+    def check(self, form_name: str, field_names: list[str]) -> None:
+        named = [self.by, *(f for fields in self.groups.values() for f in fields)]
+        unknown = sorted(set(named) - set(field_names))
+        if unknown:
+            raise ValueError(
+                f"form {form_name!r}: headline_groups name unknown field(s) {', '.join(unknown)}"
+            )
+
+
+@dataclass(frozen=True)
 class Form:
     """An extraction form: its value model, field specs and identity."""
 
@@ -155,6 +148,7 @@ class Form:
     guidance: str = ""
     targeted: bool = False
     fields: tuple[FieldSpec, ...] = ()
+    headline_groups: HeadlineGroups | None = None  # audit only: not part of the form's hash
 
     @classmethod
     def from_model(
@@ -165,8 +159,11 @@ class Form:
         version: str,
         guidance: str = "",
         targeted: bool = False,
+        headline_groups: HeadlineGroups | None = None,
     ) -> Form:
         specs = tuple(describe_field(n, i) for n, i in model.model_fields.items())
+        if headline_groups is not None:
+            headline_groups.check(name, [s.name for s in specs])
         return cls(
             name=name,
             version=version,
@@ -175,6 +172,7 @@ class Form:
             guidance=guidance.strip(),
             targeted=targeted,
             fields=specs,
+            headline_groups=headline_groups,
         )
 
     @property
@@ -193,15 +191,6 @@ class Form:
         for spec in self.fields:
             out.setdefault(spec.group, []).append(spec)
         return out
-
-    @cached_property
-    def record_model(self) -> type[BaseModel]:
-        """The stored record: every field wrapped in `Extracted[...]`."""
-        wrapped: dict[str, Any] = {
-            n: (Extracted[info.annotation], PydanticField(default_factory=Extracted))  # type: ignore[name-defined]
-            for n, info in self.model.model_fields.items()
-        }
-        return create_model(f"{self.model.__name__}Record", **wrapped)
 
     @cached_property
     def hash(self) -> str:

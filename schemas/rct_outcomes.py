@@ -10,7 +10,7 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from schemas.form import Form, form_field
+from schemas.form import Form, HeadlineGroups, form_field
 
 # Means and SDs match when equal after rounding to the printed precision.
 _NUMBER_TOLERANCE = {"tolerance_abs": 0.005, "tolerance_rel": 0.005}
@@ -77,11 +77,33 @@ class RctOutcomes(BaseModel):
     )
 
 
+# Yun et al. (2024): a record counts only when all of its numbers match, per outcome type.
+HEADLINE_GROUPS = HeadlineGroups(
+    by="outcome_type",
+    groups={
+        "binary": (
+            "intervention_events",
+            "intervention_group_size",
+            "comparator_events",
+            "comparator_group_size",
+        ),
+        "continuous": (
+            "intervention_mean",
+            "intervention_standard_deviation",
+            "intervention_group_size",
+            "comparator_mean",
+            "comparator_standard_deviation",
+            "comparator_group_size",
+        ),
+    },
+)
+
 FORM = Form.from_model(
     RctOutcomes,
     name="rct_outcomes",
     version="1.0",
     targeted=True,
+    headline_groups=HEADLINE_GROUPS,
     guidance=(
         "Convert nothing: a standard error or a confidence interval is not a standard "
         "deviation; then the SD is null with status unclear, and the quote is kept. "

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from schemas.extracted import Status
-from schemas.form import FieldKind, FieldSpec, Form
+from schemas.form import FieldSpec, Form
 
 # OpenAI structured-outputs limits ("Supported schemas", 2025-2026 docs).
 MAX_PROPERTIES = 5000
@@ -61,13 +61,6 @@ ALLOWED_KEYWORDS = {
     "maxItems",
 }
 
-_SCALAR_TYPES = {
-    FieldKind.string: "string",
-    FieldKind.integer: "integer",
-    FieldKind.number: "number",
-    FieldKind.boolean: "boolean",
-}
-
 
 def _describe(spec: FieldSpec) -> str:
     text = spec.description
@@ -75,10 +68,6 @@ def _describe(spec: FieldSpec) -> str:
         meanings = "; ".join(f"{k}: {v}" for k, v in spec.choice_definitions.items())
         text = f"{text} ({meanings})" if text else meanings
     return text
-
-
-def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"anyOf": [schema, {"type": "null"}]}
 
 
 def _object(specs: Sequence[FieldSpec]) -> dict[str, Any]:
@@ -92,23 +81,7 @@ def _object(specs: Sequence[FieldSpec]) -> dict[str, Any]:
 
 def value_schema(spec: FieldSpec) -> dict[str, Any]:
     """The (nullable) schema of one field's plain value."""
-    kind = spec.kind
-    if kind in _SCALAR_TYPES:
-        schema: dict[str, Any] = {"type": [_SCALAR_TYPES[kind], "null"]}
-    elif kind is FieldKind.enum:
-        schema = _nullable({"type": "string", "enum": list(spec.choices)})
-    elif kind is FieldKind.list_string:
-        schema = _nullable({"type": "array", "items": {"type": "string"}})
-    elif kind is FieldKind.list_enum:
-        schema = _nullable(
-            {"type": "array", "items": {"type": "string", "enum": list(spec.choices)}}
-        )
-    elif kind is FieldKind.object:
-        schema = _nullable(_object(spec.item_fields))
-    elif kind is FieldKind.list_object:
-        schema = _nullable({"type": "array", "items": _object(spec.item_fields)})
-    else:  # pragma: no cover - FieldKind is closed
-        raise TypeError(f"field {spec.name!r}: unsupported kind {kind}")
+    schema = spec.kind.json_schema(spec, _object)
     description = _describe(spec)
     if description:
         schema["description"] = description

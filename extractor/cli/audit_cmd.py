@@ -28,8 +28,10 @@ AUDIT_HELP = "\n\n".join(
         "two human extractors, two models or two runs compare with the same command.",
         "Each (record, field) is correct, incorrect, missed, fabricated or both_empty. Metrics "
         "per field and overall: accuracy, precision/recall/F1 for lists, Cohen's kappa and "
-        "Gwet's AC1 for categories, Krippendorff's alpha, 95% bootstrap intervals over papers "
-        "(seeded). For rct_outcomes also the Yun et al. record exact match per outcome type.",
+        "Gwet's AC1 for categories, Krippendorff's alpha, bootstrap intervals over papers "
+        "(seeded; 95% unless the settings' bootstrap.level says otherwise). Forms that declare "
+        "headline groups (rct_outcomes: per outcome type) also get the record exact match of "
+        "Yun et al.",
         "[bold]Examples[/bold]",
         "litextract audit --gold gold.jsonl --pred run/records.jsonl --form fm_imaging "
         "--out audit/",
@@ -124,7 +126,8 @@ def _summary(result) -> None:  # type: ignore[no-untyped-def]
         return f"{e.value:.3f}{ci}"
 
     table = Table(title=f"audit of {result.form}: {result.coverage.audited_records} records")
-    for column in ("field", "n", "accuracy [95% CI]", "missed", "fabricated", "incorrect"):
+    columns = ("field", "n", f"accuracy [{result.ci_label}]", "missed", "fabricated", "incorrect")
+    for column in columns:
         table.add_column(column)
     for m in [*(f for f in result.fields if f.top_level), result.overall]:
         table.add_row(

@@ -7,12 +7,9 @@ corrected fields over any model version, older or newer; see `records.py`.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
-import re
 import typing
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,13 +17,14 @@ from typing import Any
 from filelock import FileLock
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from eval.normalize import FALSE_WORDS, TRUE_WORDS, ValueProblem, parse_number
-from extractor.errors import InputError, LitextractError
+from extractor.errors import LitextractError
 from extractor.grounding import ground
+from extractor.review.disagreements import DisagreementRow, RowError, read_disagreements
 from extractor.review.records import CurrentRecord, RecordKey, current_records, overlay
 from extractor.review.store import CorrectionRow, ReviewStore, VersionRow
 from schemas.extracted import Evidence
-from schemas.form import FieldKind, FieldSpec, Form
+from schemas.form import FieldSpec, Form
+from schemas.values import ValueProblem
 
 # Values that mean "the paper does not report this".
 _NOT_REPORTED = {"", "null", "none", "na", "n/a", "not reported", "not_reported", "nr"}
@@ -89,38 +87,15 @@ def _validated(spec: FieldSpec, annotation: Any, candidate: Any, shown: str) -> 
 
 
 def _coerce(spec: FieldSpec, raw: str) -> Any:
+    """Text as typed -> a candidate value, read by the field kind (numbers as papers print them)."""
     kind = spec.kind
-    if kind in (FieldKind.object, FieldKind.list_object):
+    if kind.has_parts or (kind.is_list and raw.startswith("[")):
         return _json(spec, raw)
-    if kind.is_list:
-        if raw.startswith("["):
-            return _json(spec, raw)
-        return [part.strip() for part in raw.split(";") if part.strip()]
-    if kind is FieldKind.boolean:
-        lowered = raw.lower()
-        if lowered in TRUE_WORDS:
-            return True
-        if lowered in FALSE_WORDS:
-            return False
-        raise CorrectionError(f"{spec.name}: {raw!r} is not a boolean (use true/false, yes/no)")
-    if kind is FieldKind.integer:
-        return _number(spec, raw, int)
-    if kind is FieldKind.number:
-        return _number(spec, raw, float)
-    return raw
-
-
-def _number(spec: FieldSpec, raw: str, kind: type) -> Any:
-    # The audit's reading of numbers: "1,525" and a Unicode minus are fine, "1,5" is not 15.
     try:
-        number = parse_number(raw)
-    except ValueProblem:
-        raise CorrectionError(f"{spec.name}: {raw!r} is not a number") from None
-    if kind is int:
-        if not float(number).is_integer():
-            raise CorrectionError(f"{spec.name}: {raw!r} is not a whole number")
-        return int(number)
-    return float(number)
+        return kind.parse(spec, raw)
+    except ValueProblem as exc:
+        allowed = f" (allowed: {', '.join(spec.choices)})" if spec.choices else ""
+        raise CorrectionError(f"{spec.name}: {raw!r} is not {exc.expected}{allowed}") from None
 
 
 def _json(spec: FieldSpec, raw: str) -> Any:
@@ -265,8 +240,6 @@ class ImportReport:
 _TAKE_GOLD = {"gold", "accept gold", "use gold"}
 _TAKE_PREDICTED = {"predicted", "model", "accept predicted", "accept model", "use predicted"}
 _REMOVE = {"remove", "delete", "drop"}
-_PREDICTED_ITEM = re.compile(r"predicted #(\d+)")
-_GOLD_ONLY_ITEM = re.compile(r"gold #\d+, no predicted match")
 
 
 @dataclass
@@ -295,27 +268,28 @@ def read_adjudications(
     """Corrections from the `adjudication` column of an audit's disagreements.csv.
 
     A row's `field` is a form field, or `parent.child` for a part of an object or of
-    an item of a list of objects (`item` says which: "predicted #3"). Whole-item rows
+    an item of a list of objects (`pred_item` says which, 1-based; `gold_item` alone
+    marks a gold item the model missed). Whole-item rows
     of lists of objects take `remove` (a fabricated item), `gold` or a JSON object
     (a missed item). `records` (the current records) are needed for partial edits.
     """
     report = ImportReport()
     edits: dict[tuple[str, str | None, str], _FieldEdit] = {}
-    for line_no, row in _csv_rows(path):
-        decision = _unguard(row.get("adjudication") or "").strip()
+    for line_no, row in read_disagreements(path):
+        if isinstance(row, RowError):
+            report.errors.append(f"{path}:{line_no}: {row}")
+            continue
+        decision = row.adjudication
         if not decision:
             report.skipped_empty += 1
             continue
-        paper_id = (row.get("paper_id") or "").strip()
-        target_id = (row.get("target_id") or "").strip() or None
-        field_path = (row.get("field") or "").strip()
-        top, _, sub = field_path.partition(".")
+        top, _, sub = row.field.partition(".")
         try:
             spec = form.field(top)
         except KeyError:
             report.errors.append(f"{path}:{line_no}: form {form.name!r} has no field {top!r}")
             continue
-        edit = edits.setdefault((paper_id, target_id, top), _FieldEdit())
+        edit = edits.setdefault((row.paper_id, row.target_id, top), _FieldEdit())
         try:
             kept = _add_edit(form, spec, sub, row, decision, edit)
         except CorrectionError as exc:
@@ -350,31 +324,28 @@ def read_adjudications(
 
 
 def _add_edit(
-    form: Form, spec: FieldSpec, sub: str, row: dict[str, str], decision: str, edit: _FieldEdit
+    form: Form, spec: FieldSpec, sub: str, row: DisagreementRow, decision: str, edit: _FieldEdit
 ) -> bool:
     """Record one row's adjudication in `edit`; True if it keeps the model's value."""
     lowered = decision.lower()
     if lowered in _TAKE_PREDICTED:
         return True
-    side = _unguard(row.get("gold") or "") if lowered in _TAKE_GOLD else decision
-    item = row.get("item") or ""
+    side = row.gold if lowered in _TAKE_GOLD else decision
+    pred_item, gold_item = row.pred_item, row.gold_item
     annotation = form.model.model_fields[spec.name].annotation
-    if not sub and spec.kind is FieldKind.list_object and item:
-        if match := _PREDICTED_ITEM.search(item):
-            index = int(match.group(1)) - 1
+    if not sub and spec.kind.is_object_list and (pred_item or gold_item):
+        if pred_item is not None:
             if lowered in _REMOVE:
-                edit.removed.add(index)
+                edit.removed.add(pred_item - 1)
             else:
-                edit.replaced[index] = _item_value(spec, annotation, side)
-        elif _GOLD_ONLY_ITEM.search(item):
+                edit.replaced[pred_item - 1] = _item_value(spec, annotation, side)
+        else:  # a gold item without a predicted match: the model missed it
             edit.appended.append(_item_value(spec, annotation, side))
-        else:
-            raise CorrectionError(f"{spec.name}: cannot tell which item {item!r} means")
         return False
     if not sub:
         edit.whole = _whole_value(spec, annotation, side)
         return False
-    if spec.kind not in (FieldKind.object, FieldKind.list_object):
+    if not spec.kind.has_parts:
         raise CorrectionError(f"{spec.name} has no parts (got {spec.name}.{sub})")
     sub_spec = next((s for s in spec.item_fields if s.name == sub), None)
     if sub_spec is None:
@@ -382,11 +353,10 @@ def _add_edit(
     item_model = _item_model(annotation)
     value, _ = parse_typed(sub_spec, item_model.model_fields[sub].annotation, side)
     index = None
-    if spec.kind is FieldKind.list_object:
-        match = _PREDICTED_ITEM.search(item)
-        if not match:
-            raise CorrectionError(f"{spec.name}.{sub}: no predicted item named in {item!r}")
-        index = int(match.group(1)) - 1
+    if spec.kind.is_object_list:
+        if pred_item is None:
+            raise CorrectionError(f"{spec.name}.{sub}: no predicted item (pred_item) given")
+        index = pred_item - 1
     edit.items.setdefault(index, {})[sub] = value
     return False
 
@@ -395,9 +365,9 @@ def _whole_value(spec: FieldSpec, annotation: Any, text: str) -> tuple[Any, str]
     """A whole field; objects may come as the audit displays them (`k=v, k=v; k=v`)."""
     raw = text.strip()
     is_display = raw and raw[0] not in "{[" and raw.lower() not in _NOT_REPORTED
-    if spec.kind is FieldKind.object and is_display:
+    if spec.kind.is_object and is_display:
         return _item_value(spec, annotation, raw), "reported"
-    if spec.kind is FieldKind.list_object and is_display:
+    if spec.kind.is_object_list and is_display:
         items = [_item_value(spec, annotation, part) for part in raw.split("; ")]
         return _validated(spec, annotation, items, text), "reported"
     return parse_typed(spec, annotation, text)
@@ -427,11 +397,11 @@ def _final_value(form: Form, spec: FieldSpec, base: Any, edit: _FieldEdit) -> tu
     ):
         return edit.whole
     value = edit.whole[0] if edit.whole is not None else base
-    if spec.kind is FieldKind.object:
+    if spec.kind.is_object:
         merged = dict(value or {})
         merged.update(edit.items.get(None, {}))
         value = merged
-    elif spec.kind is FieldKind.list_object:
+    elif spec.kind.is_object_list:
         items = [dict(i) for i in (value or [])]
         for index in [*edit.items, *edit.replaced]:
             if index is None or not 0 <= index < len(items):
@@ -460,23 +430,3 @@ def _item_model(annotation: Any) -> type[BaseModel]:
             return current
         stack.extend(typing.get_args(current))
     raise CorrectionError(f"no object type in {annotation!r}")
-
-
-def _unguard(text: str) -> str:
-    """Undo the spreadsheet formula guard (`'=...`) the audit writes on risky cells."""
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
-        return text[1:]
-    return text
-
-
-def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-    except FileNotFoundError:
-        raise InputError(path, "file not found") from None
-    with handle:
-        reader = csv.DictReader(handle)
-        missing = {"paper_id", "field", "adjudication"} - set(reader.fieldnames or [])
-        if missing:
-            raise InputError(path, f"missing column(s) {', '.join(sorted(missing))}")
-        yield from enumerate(reader, start=2)

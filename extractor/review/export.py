@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,12 +20,10 @@ from typing import Any
 from extractor.fileio import atomic_path, atomic_write_bytes
 from extractor.review.records import CurrentRecord, current_records
 from extractor.review.store import ReviewStore
-from schemas.form import FieldKind, Form
+from extractor.spreadsheet import guard_formula
+from schemas.form import Form
 
 FORMATS = ("csv", "jsonl", "xlsx", "parquet")
-# Spreadsheets run cells starting with these as formulas (OWASP "CSV injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _TARGET_SKIP = {"paper_id", "target_id"}
 
 
@@ -62,9 +59,8 @@ def columns(form: Form, records: list[CurrentRecord]) -> list[tuple[str, str]]:
                     target_keys.append(k)
         cols += [(k, "string") for k in target_keys]
     for spec in form.fields:
-        kind = spec.kind.value if spec.kind in _SCALAR else "string"
         cols += [
-            (spec.name, kind),
+            (spec.name, spec.kind.export_type),
             (f"{spec.name}__status", "string"),
             (f"{spec.name}__quote", "string"),
             (f"{spec.name}__page", "string"),
@@ -79,9 +75,6 @@ def columns(form: Form, records: list[CurrentRecord]) -> list[tuple[str, str]]:
     return cols
 
 
-_SCALAR = {FieldKind.integer, FieldKind.number, FieldKind.boolean}
-
-
 def flat_row(form: Form, rec: CurrentRecord) -> dict[str, Any]:
     row: dict[str, Any] = {"paper_id": rec.paper_id}
     if form.targeted:
@@ -92,7 +85,7 @@ def flat_row(form: Form, rec: CurrentRecord) -> dict[str, Any]:
     for spec in form.fields:
         cell = rec.record.get(spec.name) or {}
         evidence = cell.get("evidence") or []
-        row[spec.name] = _readable(spec.kind, cell.get("value"))
+        row[spec.name] = spec.kind.export(cell.get("value"))
         row[f"{spec.name}__status"] = cell.get("status")
         row[f"{spec.name}__quote"] = " | ".join(e.get("quote", "") for e in evidence) or None
         pages = [str(e["page"]) for e in evidence if e.get("page") is not None]
@@ -106,23 +99,6 @@ def flat_row(form: Form, rec: CurrentRecord) -> dict[str, Any]:
     )
     row["extracted_at"] = model.created_at if model else None
     return row
-
-
-def _readable(kind: FieldKind, value: Any) -> Any:
-    if value is None:
-        return None
-    if kind in (FieldKind.list_string, FieldKind.list_enum):
-        return "; ".join(str(v) for v in value)
-    if kind in (FieldKind.object, FieldKind.list_object):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return value
-
-
-def guard_formula(value: Any) -> Any:
-    """Prefix text a spreadsheet would evaluate with `'`; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.match(value):
-        return "'" + value
-    return value
 
 
 def _order(key: tuple[str, str | None]) -> tuple[str, int, str]:

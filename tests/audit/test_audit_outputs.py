@@ -11,9 +11,10 @@ from audit_testdata import HOSTILE_QUOTE, gold_record, write_fm_files
 from typer.testing import CliRunner
 
 from eval.audit import run_audit
-from eval.report import safe_cell, write_outputs
+from eval.report import write_outputs
 from eval.settings import AuditSettings, load_settings
 from extractor.cli import _register, app
+from extractor.spreadsheet import guard_formula, unguard_formula
 from schemas.fm_imaging import FORM as FM
 
 
@@ -118,10 +119,16 @@ def test_outputs_written(files, tmp_path: Path) -> None:
     assert 'id="disagreement-table"' in html and "<svg" in html
 
 
-def test_safe_cell() -> None:
-    assert safe_cell("=SUM(A1)") == "'=SUM(A1)"
-    assert safe_cell("@x") == "'@x" and safe_cell("+1") == "'+1" and safe_cell("-2") == "'-2"
-    assert safe_cell("plain") == "plain"
+def test_formula_guard() -> None:
+    # One guard for the audit and the export: formulas become text, numbers stay numbers.
+    assert guard_formula("=SUM(A1)") == "'=SUM(A1)"
+    assert guard_formula("@x") == "'@x" and guard_formula("-x") == "'-x"
+    assert guard_formula("+1") == "+1" and guard_formula("-2") == "-2"
+    assert guard_formula("-1+cmd|' /C calc'!A0") == "'-1+cmd|' /C calc'!A0"
+    assert guard_formula("- 2") == "'- 2"
+    assert guard_formula("plain") == "plain"
+    for text in ("=SUM(A1)", "-x", "-2", "plain", "'quoted"):
+        assert unguard_formula(str(guard_formula(text))) == text
 
 
 def test_cli_audit_and_bad_gold(files, tmp_path: Path) -> None:
@@ -155,3 +162,61 @@ def test_cli_audit_and_bad_gold(files, tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "line 1: field 'yeer': unknown field" in result.output
+
+
+def test_disagreements_number_items_in_typed_columns(files, tmp_path: Path) -> None:
+    # P05: results item 1 is aligned to predicted item 1 and its value differs.
+    result = run_audit(*files, FM, AuditSettings())
+    row = next(d for d in result.disagreements if d.field == "results.value")
+    assert (row.gold_item, row.pred_item) == (1, 1)
+    assert row.item.startswith("gold #1 ~ predicted #1")  # the label stays, for people
+    rows = list(
+        csv.DictReader(
+            write_outputs(result, tmp_path / "out")["disagreements"]
+            .read_text(encoding="utf-8-sig")
+            .splitlines()
+        )
+    )
+    value = next(r for r in rows if r["field"] == "results.value")
+    assert (value["gold_item"], value["pred_item"]) == ("1", "1")
+    year = next(r for r in rows if r["field"] == "year")
+    assert (year["gold_item"], year["pred_item"]) == ("", "")
+
+
+def test_report_and_cli_print_the_configured_confidence_level(files, tmp_path: Path) -> None:
+    settings = AuditSettings.model_validate({"bootstrap": {"level": 0.9}})
+    result = run_audit(*files, FM, settings)
+    assert result.ci_label == "90% CI"
+    html = write_outputs(result, tmp_path / "out")["report"].read_text(encoding="utf-8")
+    assert "90% CI" in html and "90% intervals" in html and "95%" not in html
+    assert run_audit(*files, FM, AuditSettings()).ci_label == "95% CI"
+
+
+def test_record_exact_match_follows_the_forms_headline_groups(tmp_path: Path) -> None:
+    from schemas.custom import load_yaml_form
+
+    form_path = tmp_path / "form.yaml"
+    form_path.write_text(
+        "name: pooled\nheadline_groups:\n  by: design\n"
+        "  groups: {parallel: [n_randomised, n_analysed]}\nfields:\n"
+        "  - {name: design, type: enum, choices: [parallel, crossover]}\n"
+        "  - {name: n_randomised, type: integer}\n  - {name: n_analysed, type: integer}\n",
+        encoding="utf-8",
+    )
+    form = load_yaml_form(form_path)
+    gold = [
+        {"paper_id": f"P{i}", "record": {"design": "parallel", "n_randomised": 100 + i}}
+        for i in range(4)
+    ]
+    pred = [dict(g, record=dict(g["record"])) for g in gold]
+    pred[0]["record"]["n_randomised"] = 1  # one record's headline number is wrong
+    gold_path, pred_path = tmp_path / "gold.jsonl", tmp_path / "pred.jsonl"
+    gold_path.write_text("".join(json.dumps(g) + "\n" for g in gold), encoding="utf-8")
+    pred_path.write_text("".join(json.dumps(p) + "\n" for p in pred), encoding="utf-8")
+    result = run_audit(gold_path, pred_path, form, AuditSettings())
+    assert result.record_exact_match is not None
+    assert result.record_exact_match.grouped_by == "design"
+    (group,) = result.record_exact_match.groups
+    assert (group.outcome_type, group.records) == ("parallel", 4)
+    assert group.all_fields_exact.value == pytest.approx(3 / 4)
+    assert run_audit(*write_fm_files(tmp_path), FM, AuditSettings()).record_exact_match is None

@@ -8,8 +8,9 @@ import pytest
 
 from eval.align import align_items
 from eval.compare import CellClass, RecordComparer
-from eval.normalize import Unparsed, ValueProblem, coerce_value, normalize_text, parse_number
+from eval.normalize import Unparsed, ValueProblem, coerce_value, normalize_text
 from schemas.fm_imaging import FORM as FM
+from schemas.kinds import number_value
 from schemas.rct_outcomes import FORM as RCT
 
 C = CellClass
@@ -154,15 +155,22 @@ def test_alignment_threshold_leaves_dissimilar_items_unpaired() -> None:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("1,525", 1525), (" 12 ", 12), ("\u22123.5", -3.5), ("6,032.37", 6032.37), (7, 7)],
+    [
+        ("1,525", 1525),
+        (" 12 ", 12),
+        ("\u22123.5", -3.5),
+        ("6,032.37", 6032.37),
+        (7, 7),
+        ("1,5", 1.5),
+    ],
 )
 def test_parse_number(text, value) -> None:
-    assert parse_number(text) == value
+    assert number_value(text) == value
 
 
 def test_numeric_text_keep_refuses_text() -> None:
     with pytest.raises(ValueProblem):
-        parse_number("1,525", "keep")
+        number_value("1,525", "keep")
 
 
 def test_coerce_rejects_wrong_types() -> None:

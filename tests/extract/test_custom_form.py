@@ -103,3 +103,30 @@ def test_form_beyond_openai_limits_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(InputError, match=r"too large for strict structured output: .*enum values"):
         load_yaml_form(path)
+
+
+HEADLINE_FORM = """\
+name: pooled
+headline_groups:
+  by: design
+  groups: {parallel: [n_randomised, n_analysed]}
+fields:
+  - {name: design, type: enum, choices: [parallel, crossover]}
+  - {name: n_randomised, type: integer}
+  - {name: n_analysed, type: integer}
+"""
+
+
+def test_a_yaml_form_declares_its_headline_groups(tmp_path: Path) -> None:
+    form = load_yaml_form(_write(tmp_path, HEADLINE_FORM))
+    assert form.headline_groups is not None
+    assert form.headline_groups.by == "design"
+    assert form.headline_groups.groups == {"parallel": ("n_randomised", "n_analysed")}
+    assert load_form("rct_outcomes").headline_groups is not None
+    assert load_form("fm_imaging").headline_groups is None
+
+
+def test_headline_groups_must_name_fields_of_the_form(tmp_path: Path) -> None:
+    body = HEADLINE_FORM.replace("n_analysed]", "n_analysd]")
+    with pytest.raises(InputError, match=r"headline_groups name unknown field.*n_analysd"):
+        load_yaml_form(_write(tmp_path, body))

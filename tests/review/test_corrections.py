@@ -36,6 +36,9 @@ QUIET = Console(quiet=True)
         ("title", "NA", (None, "not_reported")),
         ("score", "unclear: 0.5", (0.5, "unclear")),
         ("year", "2,020", (2020, "reported")),
+        ("score", "1,5", (1.5, "reported")),  # a decimal comma, as papers print it (not 15)
+        ("score", "\u22120.3", (-0.3, "reported")),
+        ("modalities", "CT; xray", (["ct", "xray"], "reported")),
         ("title", "Unclear results of a trial", ("Unclear results of a trial", "reported")),
     ],
 )
@@ -48,7 +51,7 @@ def test_values_are_parsed_per_field_type(field: str, text: str, expected: tuple
     [
         ("year", "2020.5", "not a whole number"),
         ("year", "twenty", "not a number"),
-        ("score", "1,5", "not a number"),  # a decimal comma is not silently read as 15
+        ("score", "1,5 ± 0,2", "not a number"),
         ("public", "maybe", "not a boolean"),
         ("modalities", "ct; pet", "allowed: ct, mri, xray"),
         ("arms", '[{"name": "B", "size": "many"}]', "not a valid list_object"),
@@ -171,9 +174,10 @@ def test_import_edits_items_of_a_list_of_objects(review: Path, tmp_path: Path) -
         sheet,
         [
             {"paper_id": "p0", "field": "arms.size", "item": "gold #1 ~ predicted #1 (key "
-             "similarity 1.00)", "gold": "12", "predicted": "10", "adjudication": "gold"},
+             "similarity 1.00)", "gold_item": "1", "pred_item": "1", "gold": "12",
+             "predicted": "10", "adjudication": "gold"},
             {"paper_id": "p0", "field": "arms", "item": "gold #2, no predicted match",
-             "gold": "name=Placebo, size=11", "adjudication": "gold"},
+             "gold_item": "2", "gold": "name=Placebo, size=11", "adjudication": "gold"},
             {"paper_id": "p0", "field": "score", "gold": "'-0.2", "predicted": "0.5",
              "adjudication": "gold"},
             {"paper_id": "p0", "field": "year", "adjudication": "predicted"},
@@ -198,10 +202,65 @@ def test_import_removes_a_fabricated_item(review: Path, tmp_path: Path) -> None:
     _write_disagreements(
         sheet,
         [{"paper_id": "p0", "field": "arms", "item": "predicted #1, no gold match",
-          "predicted": "name=A, size=10", "adjudication": "remove"}],
+          "pred_item": "1", "predicted": "name=A, size=10", "adjudication": "remove"}],
     )  # fmt: skip
     with ReviewStore(review / "review.sqlite") as store:
         report = read_adjudications(sheet, MINI_FORM, by="bo", records=current_records(store))
         apply_corrections(store, MINI_FORM, report.applied)
         rec = current_records(store)[("p0", None)]
     assert rec.record["arms"] == {"value": [], "status": "not_reported", "evidence": []}
+
+
+def test_item_rows_are_read_from_the_typed_item_columns_not_the_label(
+    review: Path, tmp_path: Path
+) -> None:
+    # The label is for people and may say anything: pred_item addresses the item.
+    _reviewed(review, FakeExtractor())  # arms = [{"name": "A", "size": 10}]
+    sheet = tmp_path / "disagreements.csv"
+    _write_disagreements(
+        sheet,
+        [{"paper_id": "p0", "field": "arms.size", "item": "the first arm", "pred_item": "1",
+          "adjudication": "13"}],
+    )  # fmt: skip
+    with ReviewStore(review / "review.sqlite") as store:
+        report = read_adjudications(sheet, MINI_FORM, by="bo", records=current_records(store))
+        assert report.errors == []
+        apply_corrections(store, MINI_FORM, report.applied)
+        rec = current_records(store)[("p0", None)]
+    assert rec.record["arms"]["value"] == [{"name": "A", "size": 13}]
+
+
+def test_an_old_sheet_without_item_numbers_is_refused_clearly(tmp_path: Path) -> None:
+    sheet = tmp_path / "disagreements.csv"
+    sheet.write_text(
+        'paper_id,field,item,adjudication\np0,arms,"predicted #1, no gold match",remove\n',
+        encoding="utf-8",
+    )
+    report = read_adjudications(sheet, MINI_FORM, by="bo")
+    assert len(report.errors) == 1 and "re-run the audit" in report.errors[0]
+
+
+def test_disagreement_rows_round_trip_with_typed_item_numbers(tmp_path: Path) -> None:
+    from extractor.review.disagreements import (
+        DisagreementRow,
+        disagreements_csv,
+        read_disagreements,
+    )
+
+    row = DisagreementRow(
+        paper_id="p0",
+        field="arms.size",
+        target_id="7",
+        item="gold #2 ~ predicted #3 (key similarity 0.91)",
+        gold_item=2,
+        pred_item=3,
+        cls="incorrect",
+        gold="-0.2",
+        predicted="=cmd|' /C calc'!A0",
+        adjudication="gold",
+    )
+    sheet = tmp_path / "d.csv"
+    sheet.write_text(disagreements_csv([row]), encoding="utf-8-sig")
+    assert "'=cmd" in sheet.read_text(encoding="utf-8-sig")  # guarded in the file
+    ((line, back),) = list(read_disagreements(sheet))
+    assert (line, back) == (2, row)  # and unguarded, typed, when read back

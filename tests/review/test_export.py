@@ -14,9 +14,10 @@ from review_testdata import MINI_FORM, FakeExtractor, fake_pipeline, write_pdf
 from rich.console import Console
 
 from extractor.review.corrections import Correction, apply_corrections
-from extractor.review.export import export_review, guard_formula
+from extractor.review.export import export_review
 from extractor.review.store import ReviewStore
 from extractor.review.update import run_update
+from extractor.spreadsheet import guard_formula
 
 QUIET = Console(quiet=True)
 SAME_TITLE = "Self-Supervised Pretraining of Brain MRI Encoders"
