@@ -19,7 +19,7 @@ from extractor.document import Document
 from extractor.grounding import normalise
 from extractor.plan import Context
 from extractor.retrieve import Retriever, field_query
-from extractor.rules import Rule, parse_rule
+from schemas.rules import Rule, parse_rule
 from schemas.extracted import Extracted, Finding, Status, Triage
 from schemas.form import FieldSpec, Form
 

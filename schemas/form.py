@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from pydantic import Field as PydanticField
 
 from schemas.kinds import FieldKind, Kind, list_kind_of, scalar_kind_of
+from schemas.rules import parse_rule
 
 __all__ = ["FieldKind", "FieldSpec", "Form", "HeadlineGroups", "describe_field", "form_field"]
 
@@ -34,9 +35,22 @@ def form_field(
     aliases: dict[str, str] | None = None,
     align_on: list[str] | None = None,
     choice_definitions: dict[str, str] | None = None,
+    applies_when: str | None = None,
+    judged: bool = False,
 ) -> Any:
-    """A form field: always optional (a paper may not report it), with audit settings."""
+    """A form field: always optional (a paper may not report it), with audit settings.
+
+    `applies_when` is a rule (schemas/rules.py) saying when the field applies at all
+    ("outcome_type == 'binary'"): an empty field that does not apply needs no review,
+    and a value where it does not apply is flagged. `judged` marks a classification
+    the paper need not print word for word (an outcome type, a study design): its
+    value is checked by its located quote and the rules, not by finding its term in it.
+    """
     extra: dict[str, Any] = {"group": group}
+    if applies_when:
+        extra["applies_when"] = applies_when
+    if judged:
+        extra["judged"] = True
     if tolerance_rel is not None:
         extra["tolerance_rel"] = tolerance_rel
     if tolerance_abs is not None:
@@ -55,6 +69,8 @@ class FieldSpec:
     name: str
     kind: Kind
     description: str = ""
+    applies_when: str | None = None
+    judged: bool = False
     group: str = "main"
     choices: tuple[str, ...] = ()
     choice_definitions: dict[str, str] = field(default_factory=dict)
@@ -113,6 +129,8 @@ def describe_field(name: str, info: Any) -> FieldSpec:
         tolerance_abs=extra.get("tolerance_abs"),  # type: ignore[arg-type]
         aliases=dict(extra.get("aliases", {})),  # type: ignore[arg-type]
         align_on=tuple(extra.get("align_on", ())),  # type: ignore[arg-type]
+        applies_when=extra.get("applies_when"),  # type: ignore[arg-type]
+        judged=bool(extra.get("judged", False)),
     )
 
 
@@ -149,6 +167,7 @@ class Form:
     targeted: bool = False
     fields: tuple[FieldSpec, ...] = ()
     headline_groups: HeadlineGroups | None = None  # audit only: not part of the form's hash
+    rules: tuple[str, ...] = ()  # consistency rules (schemas/rules.py), checked per record
 
     @classmethod
     def from_model(
@@ -160,10 +179,14 @@ class Form:
         guidance: str = "",
         targeted: bool = False,
         headline_groups: HeadlineGroups | None = None,
+        rules: tuple[str, ...] | list[str] = (),
     ) -> Form:
         specs = tuple(describe_field(n, i) for n, i in model.model_fields.items())
         if headline_groups is not None:
             headline_groups.check(name, [s.name for s in specs])
+        known = frozenset(s.name for s in specs)
+        for text in [*rules, *(s.applies_when for s in specs if s.applies_when)]:
+            parse_rule(text, known)  # a rule naming no field of the form fails here
         return cls(
             name=name,
             version=version,
@@ -173,6 +196,7 @@ class Form:
             targeted=targeted,
             fields=specs,
             headline_groups=headline_groups,
+            rules=tuple(rules),
         )
 
     @property
@@ -201,6 +225,7 @@ class Form:
             "guidance": self.guidance,
             "targeted": self.targeted,
             "schema": self.model.model_json_schema(),
+            **({"rules": list(self.rules)} if self.rules else {}),
         }
         blob = json.dumps(payload, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(blob.encode()).hexdigest()[:16]

@@ -21,9 +21,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from eval.normalize import display, normalize_text
 from eval.synthesis.studies import Study
 from schemas.form import FieldKind, FieldSpec, Form
+from schemas.values import display_value, normalize_text
 
 NOT_REPORTED = "(not reported)"
 TOP_TEXT_VALUES = 15
@@ -144,7 +144,9 @@ class _Dimension:
         """[(category, value as shown)] for one paper's value of the field."""
         if self.sub is None:
             if self.spec.kind in _NUMERIC:
-                return [] if value is None else [(magnitude_bin(float(value)), display(value))]
+                return (
+                    [] if value is None else [(magnitude_bin(float(value)), display_value(value))]
+                )
             return [(c, c) for c in _categories(self.spec, value)]
         items = value if isinstance(value, list) else [value] if value else []
         out = []
@@ -154,7 +156,7 @@ class _Dimension:
             number = float(item[self.sub.name])
             unit = str(item.get(self.by_unit) or "") if self.by_unit else ""
             label = magnitude_bin(number) + (f" {unit}" if unit else "")
-            out.append((label, display(item)))
+            out.append((label, display_value(item)))
         return out
 
     @property

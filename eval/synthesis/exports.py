@@ -13,7 +13,7 @@
 - `synthesis.xlsx`: every table of the run, one sheet each.
 
 CSV text is UTF-8 with a BOM and guarded against spreadsheet formula injection, as the
-review export does (one guard: `extractor.review.export.guard_formula`).
+review export does (one guard: `extractor.spreadsheet.guard_formula`).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from eval.synthesis.grouping import Analysis, assign
 from eval.synthesis.roles import BINARY_ROLES, CONTINUOUS_ROLES, EffectRoles
 from eval.synthesis.studies import Study
 from extractor.fileio import atomic_path, atomic_write_bytes
-from extractor.review.export import guard_formula
+from extractor.spreadsheet import guard_formula
 
 Row = Sequence[Any]
 

@@ -12,9 +12,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from eval.normalize import display
 from extractor.review.corrections import CorrectionError, _item_model, parse_typed
 from schemas.form import FieldKind, FieldSpec, Form
+from schemas.values import display_value
 
 EXTRA_ROWS = 2  # empty rows offered under a table's items
 
@@ -36,7 +36,7 @@ def widget(spec: FieldSpec, value: Any) -> Widget:
     if kind is FieldKind.boolean:
         return Widget("boolean", text="" if value is None else ("true" if value else "false"))
     if kind in (FieldKind.integer, FieldKind.number):
-        return Widget("number", text=display(value))
+        return Widget("number", text=display_value(value))
     if kind is FieldKind.list_enum:
         return Widget("checkboxes", spec.choices, selected=tuple(map(str, value or ())))
     if kind is FieldKind.list_string:
@@ -44,7 +44,7 @@ def widget(spec: FieldSpec, value: Any) -> Widget:
     if kind in (FieldKind.object, FieldKind.list_object):
         items = [value] if kind is FieldKind.object else list(value or [])
         rows = [
-            tuple(display((item or {}).get(c.name)) for c in spec.item_fields)
+            tuple(display_value((item or {}).get(c.name)) for c in spec.item_fields)
             for item in items
             if item is not None
         ]
@@ -54,7 +54,7 @@ def widget(spec: FieldSpec, value: Any) -> Widget:
             rows += [tuple("" for _ in spec.item_fields)] * EXTRA_ROWS
         return Widget("object" if kind is FieldKind.object else "table",
                       columns=spec.item_fields, rows=tuple(rows))  # fmt: skip
-    return Widget("text", text=display(value))
+    return Widget("text", text=display_value(value))
 
 
 def entered_text(form: Form, spec: FieldSpec, data: Any) -> str:

@@ -13,7 +13,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from eval.normalize import display
 from extractor.review.app import pages
 from extractor.review.app.inputs import Widget, entered_text
 from extractor.review.app.queue import (
@@ -35,6 +34,7 @@ from extractor.review.corrections import (
     reviewer_evidence,
     save_correction,
 )
+from schemas.values import display_value
 
 REVIEWER_COOKIE = "litextract_reviewer"
 ACTIONS = ("accept", "correct", "not_reported", "unclear")
@@ -49,7 +49,7 @@ def path_part(text: Any) -> str:
 
 def show_value(value: Any) -> str:
     """A value as people read it (lists `a; b`, objects `k=v`); empty shows as a dash."""
-    text = display(value)
+    text = display_value(value)
     return text if text else "—"
 
 

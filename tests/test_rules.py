@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.rules import RuleError, parse_rule
+from schemas.rules import RuleError, parse_rule
 
 FIELDS = frozenset({"events", "size", "sd", "year", "kind", "mean", "tags", "note"})
 
