@@ -66,6 +66,13 @@ def scalars_equal(spec: FieldSpec, gold: Any, pred: Any, default_rel: float) -> 
     return spec.kind.equal(spec, gold, pred, default_rel)
 
 
+def values_match(spec: FieldSpec, first: Any, second: Any) -> bool:
+    """Whether two values of one field are the same answer (two raters, say), by the
+    audit's own comparators: both empty, or every compared part correct."""
+    cells = RecordComparer([spec]).compare("", None, {spec.name: first}, {spec.name: second})
+    return all(c.cls in AGREEING for c in cells if c.leaf)
+
+
 def _empty_class(gold: Any, pred: Any) -> CellClass | None:
     g, p = is_empty(gold), is_empty(pred)
     if g and p:

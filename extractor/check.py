@@ -13,15 +13,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rapidfuzz import fuzz
-from schemas.numbers import prints_number
 
 from extractor.document import Document
 from extractor.grounding import normalise
 from extractor.plan import Context
 from extractor.retrieve import Retriever, field_query
-from schemas.rules import Rule, parse_rule
 from schemas.extracted import Extracted, Finding, Status, Triage
 from schemas.form import FieldSpec, Form
+from schemas.numbers import prints_number
+from schemas.rules import Rule, parse_rule
 
 
 class Code:
@@ -179,8 +179,8 @@ def _not_standing(spec: FieldSpec, value: Any, spans: Sequence[str]) -> list[Any
         return [n for n in numbers if not any(prints_number(s, float(n)) for s in spans)]
     if kind.is_list:
         return [v for v in value if not _text_stands(spec, v, spans)]
-    if kind == "boolean":
-        return []  # a yes/no is a reading of the quote, not a word in it
+    if kind == "boolean" or spec.judged:
+        return []  # a yes/no or a classification is a reading of the quote, not a word in it
     return [] if _text_stands(spec, value, spans) else [value]
 
 

@@ -48,7 +48,7 @@ from extractor.plan import GAP, Context, blocks, plan_context
 from extractor.retrieve import Retriever
 from prompts import fence, load_prompt, sources_fingerprint
 from schemas.extracted import Extracted
-from schemas.form import FieldKind, FieldSpec, Form
+from schemas.form import FieldSpec, Form
 from schemas.record import Provenance, RecordLine, TokenUsage, TraceStep, utc_now
 from schemas.strict import draft_schema
 
@@ -175,14 +175,6 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _type_label(spec: FieldSpec) -> str:
-    return {
-        FieldKind.list_string: "list of strings",
-        FieldKind.list_enum: "list of allowed values",
-        FieldKind.list_object: "list of objects",
-    }.get(spec.kind, spec.kind.value)
-
-
 def _field_view(spec: FieldSpec) -> dict[str, Any]:
     choices = ", ".join(
         f"{c} ({spec.choice_definitions[c]})" if c in spec.choice_definitions else c
@@ -190,7 +182,7 @@ def _field_view(spec: FieldSpec) -> dict[str, Any]:
     )
     return {
         "name": spec.name,
-        "type": _type_label(spec),
+        "type": spec.kind.prompt_label,
         "description": spec.description,
         "choices": choices,
         "subfields": [_field_view(s) for s in spec.item_fields],

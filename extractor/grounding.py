@@ -12,20 +12,18 @@ may differ in letters, never in numbers.
 
 from __future__ import annotations
 
-import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
 from extractor.document import Document
 from schemas.extracted import AlignmentStatus, Evidence
+from schemas.numbers import number_counts
 
 FUZZY_THRESHOLD = 90.0
 _CHUNK = 8
 _MAX_WINDOWS = 12
-_NUM = re.compile(r"\d+(?:[.,]\d+)?")
 
 _TRANSLATE = {
     **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4`", "'"),
@@ -171,7 +169,7 @@ class Grounder:
         # Near misses may differ in letters (typos, OCR), never in numbers: a quote
         # with 54.2 where the paper prints 45.2 is not evidence for 54.2.
         region = self._key[max(0, match.start - 4) : match.end + 4]
-        return Counter(_NUM.findall(qkey)) <= Counter(_NUM.findall(region))
+        return number_counts(qkey) <= number_counts(region)
 
 
 def ground(document: Document, quote: str, page: int | None = None) -> Evidence:

@@ -61,6 +61,8 @@ class _FieldDef(BaseModel):
     tolerance: float | _Tolerance | None = None
     aliases: dict[str, str] | None = None
     align_on: list[str] | None = None
+    applies_when: str | None = None  # a rule: when the field applies at all
+    judged: bool = False  # a classification the paper need not print word for word
     fields: list[dict[str, Any]] | None = None
 
     @field_validator("name")
@@ -102,6 +104,7 @@ class _FormDef(BaseModel):
     guidance: str = ""
     targeted: bool = False
     headline_groups: _HeadlineGroupsDef | None = None
+    rules: list[str] = []  # consistency rules over the record (schemas/rules.py)
     fields: list[Any]
 
     @field_validator("version", mode="before")
@@ -165,6 +168,8 @@ def _field_info(fd: _FieldDef, path: Path, label: str, nested_names: set[str]) -
         aliases=fd.aliases,
         align_on=fd.align_on,
         choice_definitions=fd.choices if isinstance(fd.choices, dict) else None,
+        applies_when=fd.applies_when,
+        judged=fd.judged,
     )
 
 
@@ -229,6 +234,7 @@ def load_yaml_form(path: str | Path) -> Form:
             )
             if headline
             else None,
+            rules=spec.rules,
         )
     except (TypeError, ValueError) as exc:  # a type combination Form cannot describe
         raise InputError(path, str(exc)) from None

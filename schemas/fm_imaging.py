@@ -121,14 +121,18 @@ class FmImaging(BaseModel):
             "adaptation": "adapts an existing FM to a new task or domain",
             "evaluation": "benchmarks existing FMs",
         },
+        judged=True,
     )
     model_category: ModelCategory | None = form_field(
-        "vision-only or vision-language model", group="model"
+        "vision-only or vision-language model",
+        group="model",
+        judged=True,
     )
     architecture: list[Architecture] | None = form_field(
         "architecture families of the model",
         group="model",
         choice_definitions={"hierarchical_transformer": "Swin and similar"},
+        judged=True,
     )
     backbone: str | None = form_field(
         "backbone as written, e.g. ViT-B/16, Swin-T, ResNet-50", group="model"
@@ -137,9 +141,11 @@ class FmImaging(BaseModel):
         "size of the model in millions of parameters", group="model", tolerance_rel=0.05
     )
     pretraining_paradigm: list[PretrainingParadigm] | None = form_field(
-        "how the model was pretrained", group="data"
+        "how the model was pretrained",
+        group="data",
+        judged=True,
     )
-    modalities: list[Modality] | None = form_field("imaging modalities", group="data")
+    modalities: list[Modality] | None = form_field("imaging modalities", group="data", judged=True)
     anatomical_regions: list[str] | None = form_field(
         "e.g. brain, chest, abdomen, retina, whole body", group="data"
     )
@@ -153,10 +159,14 @@ class FmImaging(BaseModel):
         "training or evaluation data from more than one institution", group="data"
     )
     downstream_tasks: list[DownstreamTask] | None = form_field(
-        "tasks the model is evaluated on", group="evaluation"
+        "tasks the model is evaluated on",
+        group="evaluation",
+        judged=True,
     )
     adaptation: list[Adaptation] | None = form_field(
-        "how the model is adapted to downstream tasks", group="evaluation"
+        "how the model is adapted to downstream tasks",
+        group="evaluation",
+        judged=True,
     )
     evaluation_datasets: list[str] | None = form_field(
         "names of the datasets used for downstream evaluation", group="evaluation"
@@ -182,6 +192,15 @@ class FmImaging(BaseModel):
     )
 
 
+RULES = (
+    "2000 <= year <= 2035",
+    "parameters_millions > 0",
+    "unique(modalities)",
+    "unique(anatomical_regions)",
+    "unique(downstream_tasks)",
+    "unique(evaluation_datasets)",
+)
+
 FORM = Form.from_model(
     FmImaging,
     name="fm_imaging",
@@ -190,4 +209,5 @@ FORM = Form.from_model(
         "A value the paper does not state is null with status not_reported: never a guess. "
         "List at most the 10 headline results the paper stresses."
     ),
+    rules=RULES,
 )

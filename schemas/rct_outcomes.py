@@ -16,6 +16,22 @@ from schemas.form import Form, HeadlineGroups, form_field
 _NUMBER_TOLERANCE = {"tolerance_abs": 0.005, "tolerance_rel": 0.005}
 
 
+# Events apply to binary outcomes, means and SDs to continuous ones: an empty field that
+# does not apply needs no review, and a value where it does not apply is flagged.
+_BINARY = 'outcome_type == "binary"'
+_CONTINUOUS = 'outcome_type == "continuous"'
+RULES = (
+    "intervention_events <= intervention_group_size",
+    "comparator_events <= comparator_group_size",
+    "intervention_events >= 0",
+    "comparator_events >= 0",
+    "intervention_group_size > 0",
+    "comparator_group_size > 0",
+    "intervention_standard_deviation > 0",
+    "comparator_standard_deviation > 0",
+)
+
+
 class RctOutcomes(BaseModel):
     """Outcome data of one intervention-comparator-outcome target of a randomised trial."""
 
@@ -42,15 +58,20 @@ class RctOutcomes(BaseModel):
             "binary": "participants with or without an event, counted per group",
             "continuous": "a measured quantity summarised by mean and standard deviation",
         },
+        judged=True,
     )
     intervention_events: int | None = form_field(
-        "binary outcomes: participants with the event in the intervention group", group="outcome"
+        "binary outcomes: participants with the event in the intervention group",
+        group="outcome",
+        applies_when=_BINARY,
     )
     intervention_group_size: int | None = form_field(
         "participants analysed in the intervention group", group="outcome"
     )
     comparator_events: int | None = form_field(
-        "binary outcomes: participants with the event in the comparator group", group="outcome"
+        "binary outcomes: participants with the event in the comparator group",
+        group="outcome",
+        applies_when=_BINARY,
     )
     comparator_group_size: int | None = form_field(
         "participants analysed in the comparator group", group="outcome"
@@ -58,21 +79,25 @@ class RctOutcomes(BaseModel):
     intervention_mean: float | None = form_field(
         "continuous outcomes: mean in the intervention group",
         group="outcome",
+        applies_when=_CONTINUOUS,
         **_NUMBER_TOLERANCE,
     )
     intervention_standard_deviation: float | None = form_field(
         "continuous outcomes: standard deviation in the intervention group",
         group="outcome",
+        applies_when=_CONTINUOUS,
         **_NUMBER_TOLERANCE,
     )
     comparator_mean: float | None = form_field(
         "continuous outcomes: mean in the comparator group",
         group="outcome",
+        applies_when=_CONTINUOUS,
         **_NUMBER_TOLERANCE,
     )
     comparator_standard_deviation: float | None = form_field(
         "continuous outcomes: standard deviation in the comparator group",
         group="outcome",
+        applies_when=_CONTINUOUS,
         **_NUMBER_TOLERANCE,
     )
 
@@ -104,6 +129,7 @@ FORM = Form.from_model(
     version="1.0",
     targeted=True,
     headline_groups=HEADLINE_GROUPS,
+    rules=RULES,
     guidance=(
         "Convert nothing: a standard error or a confidence interval is not a standard "
         "deviation; then the SD is null with status unclear, and the quote is kept. "

@@ -13,7 +13,15 @@ from rich.console import Console
 from rich.table import Table
 
 from extractor.cli import app
+from extractor.cli.options import (
+    MaxFollowupsOpt,
+    NCtxOpt,
+    RatersOpt,
+    SecondModelOpt,
+    SinglePassOpt,
+)
 from extractor.errors import InputError, LitextractError
+from extractor.key import DEFAULT_MAX_CONTEXT_TOKENS
 from extractor.review.config import ReviewConfig, ReviewPaths, load_config, save_config
 from extractor.review.records import (
     FieldChange,
@@ -65,7 +73,14 @@ def init(
         Path | None, typer.Option(help="targets.jsonl for targeted forms (copied in).")
     ] = None,
     concurrency: Annotated[int, typer.Option(min=1, help="Papers extracted at once.")] = 2,
-    max_context_tokens: Annotated[int, typer.Option(help="Paper text per request.")] = 24000,
+    max_context_tokens: Annotated[
+        int, typer.Option(help="Paper text per request.")
+    ] = DEFAULT_MAX_CONTEXT_TOKENS,
+    n_ctx: NCtxOpt = None,
+    single_pass: SinglePassOpt = False,
+    max_followups: MaxFollowupsOpt = 2,
+    raters: RatersOpt = 1,
+    second_model: SecondModelOpt = None,
 ) -> None:
     """Create a review: REVIEW_DIR/review.toml, the store and a papers/ folder.
 
@@ -121,7 +136,12 @@ def init(
         base_url=base_url,
         concurrency=concurrency,
         max_context_tokens=max_context_tokens,
+        n_ctx=n_ctx,
         targets=targets_value,
+        single_pass=single_pass,
+        max_followups=max_followups,
+        raters=2 if second_model else raters,
+        second_model=second_model,
     )
     save_config(review_dir, config)
     ReviewStore(paths.store).close()

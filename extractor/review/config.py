@@ -16,7 +16,7 @@ import tomli_w
 
 from extractor.errors import InputError
 from extractor.fileio import atomic_write_text
-from extractor.key import DEFAULT_MAX_CONTEXT_TOKENS, ExtractionSettings
+from extractor.key import DEFAULT_MAX_CONTEXT_TOKENS, AgentSettings, ExtractionSettings
 
 CONFIG_NAME = "review.toml"
 
@@ -67,6 +67,10 @@ class ReviewConfig:
     max_context_tokens: int = DEFAULT_MAX_CONTEXT_TOKENS
     n_ctx: int | None = None  # the local engine's window (or a server's, when known)
     targets: str | None = None
+    single_pass: bool = False  # the agent: no follow-up questions
+    max_followups: int = AgentSettings.max_followups
+    raters: int = 1  # 2: an independent second extraction per record
+    second_model: str | None = None
     created_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     def settings(self) -> dict[str, Any]:
@@ -85,8 +89,14 @@ class ReviewConfig:
 
     def extraction_settings(self) -> ExtractionSettings:
         """The settings that change answers, as `update` extracts and `status` keys."""
+        agent = AgentSettings(
+            single_pass=self.single_pass,
+            max_followups=self.max_followups,
+            raters=2 if self.second_model else self.raters,
+            second_model=self.second_model,
+        )
         return ExtractionSettings(
-            max_context_tokens=self.max_context_tokens, context_window=self.n_ctx
+            max_context_tokens=self.max_context_tokens, context_window=self.n_ctx, agent=agent
         )
 
     def form_ref(self, root: Path) -> str:

@@ -91,11 +91,18 @@ def build_pipeline(root: Path, config: ReviewConfig, *, progress: bool = True) -
 
     try:
         form = load_form(config.form_ref(root))
-        backend = make_backend(config.backend, config.model, base_url=config.base_url)
+        backend = make_backend(
+            config.backend, config.model, base_url=config.base_url, n_ctx=config.n_ctx
+        )
     except ValueError as exc:  # unknown form or backend: a settings problem
         raise InputError(ReviewPaths(root).config, str(exc)) from None
     cache = ResponseCache(ReviewPaths(root).cache)
-    extractor = Extractor(form, backend, cache=cache, settings=config.extraction_settings())
+    second = None
+    if config.second_model:
+        second = make_backend(config.backend, config.second_model, base_url=config.base_url)
+    extractor = Extractor(
+        form, backend, cache=cache, settings=config.extraction_settings(), second_backend=second
+    )
     targets = None
     if form.targeted:
         path = config.targets_path(root)

@@ -11,12 +11,17 @@ from extract_helpers import TRIAL_PAGES, make_document, rct_answer
 
 from extractor.batch import run_batch
 from extractor.extract import Extractor, Target
+from extractor.key import AgentSettings, ExtractionSettings
 from extractor.llm.cache import ResponseCache
 from extractor.testing.openai_server import Reply
 from schemas.custom import load_yaml_form
 from schemas.registry import load_form
 
 RCT = load_form("rct_outcomes")
+
+
+# Counting one request per field group: no follow-up questions.
+SINGLE_PASS = ExtractionSettings(agent=AgentSettings(single_pass=True))
 
 
 def _lines(path: Path) -> list[dict[str, Any]]:
@@ -144,7 +149,7 @@ def test_form_change_reasks_only_the_changed_group(tmp_path, server, make_openai
         backend = make_openai()
         run_batch(
             [doc],
-            Extractor(load_yaml_form(form_path), backend, cache=cache),
+            Extractor(load_yaml_form(form_path), backend, cache=cache, settings=SINGLE_PASS),
             out_dir=tmp_path / "out",
             progress=False,
         )
@@ -155,7 +160,7 @@ def test_form_change_reasks_only_the_changed_group(tmp_path, server, make_openai
         changed = load_yaml_form(form_path)
         summary = run_batch(
             [doc],
-            Extractor(changed, backend, cache=cache),
+            Extractor(changed, backend, cache=cache, settings=SINGLE_PASS),
             out_dir=tmp_path / "out",
             progress=False,
         )

@@ -13,6 +13,7 @@ from extract_helpers import make_document, rct_answer
 from extractor.batch import run_batch
 from extractor.document import Document
 from extractor.extract import Extractor, Target
+from extractor.key import AgentSettings, ExtractionSettings
 from extractor.llm.openai_backend import OpenAIBackend
 from extractor.llm.retry import RetryPolicy
 from extractor.testing.openai_server import FakeOpenAIServer, Reply
@@ -28,7 +29,12 @@ def _read(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
+SINGLE_PASS = ExtractionSettings(agent=AgentSettings(single_pass=True))
+
+
 def _run(tmp_path: Path, backend: Any, docs: list[Document], **kw: Any):
+    # These tests are about the first pass meeting faulty servers: no follow-ups.
+    kw.setdefault("settings", SINGLE_PASS)
     extractor = Extractor(RCT, backend, **kw)
     targets = {d.paper_id: [TARGET.model_copy(update={"paper_id": d.paper_id})] for d in docs}
     summary = run_batch(
@@ -182,12 +188,15 @@ def test_quote_not_in_the_paper_is_flagged(tmp_path, server, make_openai, trial_
     server.script(Reply.ok(answer))
     _summary, records, _errors = _run(tmp_path, make_openai(), [trial_doc])
     (line,) = records
-    (ev,) = line["record"]["intervention_events"]["evidence"]
+    record = line["record"]
+    (ev,) = record["intervention_events"]["evidence"]
     assert ev["grounded"] is False and ev["char_start"] is None
-    warnings = line["provenance"]["warnings"]
-    assert "intervention_events: evidence not found in the paper" in warnings
-    assert "comparator_events: reported value has no evidence quote" in warnings
-    assert not any(w.startswith("intervention_group_size") for w in warnings)
+    assert ev["alignment"] == "not_found"
+    assert record["intervention_events"]["reasons"] == ["quote_not_found"]
+    assert record["intervention_events"]["triage"] == "check"
+    assert record["comparator_events"]["reasons"] == ["no_quote"]
+    assert record["intervention_group_size"]["triage"] == "verified"
+    assert record["intervention_group_size"]["findings"] == []
 
 
 def test_a_repeated_quote_is_kept_once(tmp_path, server, make_openai, trial_doc) -> None:
@@ -218,10 +227,10 @@ def test_number_missing_from_its_grounded_quote_is_flagged(
     server.script(Reply.ok(answer))
     _summary, records, _errors = _run(tmp_path, make_openai(), [trial_doc])
     (line,) = records
-    assert line["record"]["intervention_events"]["evidence"][0]["grounded"] is True
-    assert line["provenance"]["warnings"] == [
-        "intervention_events: the value 13 is not in its evidence quotes"
-    ]
+    events = line["record"]["intervention_events"]
+    assert events["evidence"][0]["grounded"] is True
+    assert events["reasons"] == ["value_not_in_quote"] and events["triage"] == "check"
+    assert "13" in events["findings"][0]["message"]
 
 
 @pytest.mark.parametrize("mode", ["json_object", "tools"])

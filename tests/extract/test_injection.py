@@ -11,12 +11,16 @@ from extract_helpers import TRIAL_PAGES, make_document
 
 from extractor.batch import run_batch
 from extractor.extract import Extractor
+from extractor.key import AgentSettings, ExtractionSettings
 from extractor.testing.openai_server import FakeOpenAIServer
 from schemas.registry import load_form
 from schemas.strict import draft_schema
 
 FM = load_form("fm_imaging")
 FENCE = re.compile(r"<<<PAPER ([0-9a-f]{12})>>>\n(.*)\n<<<END PAPER \1>>>", re.DOTALL)
+
+
+SINGLE_PASS = ExtractionSettings(agent=AgentSettings(single_pass=True))
 
 
 def _hostile_pages(tmp_path: Path) -> list[str]:
@@ -37,7 +41,8 @@ def test_injected_text_cannot_change_form_prompt_fields_or_output(tmp_path: Path
         from extractor.llm.openai_backend import OpenAIBackend
 
         backend = OpenAIBackend("fake-model", base_url=server.base_url, api_key="sk-test")
-        extractor = Extractor(FM, backend)
+        # One pass: the test counts one request per field group.
+        extractor = Extractor(FM, backend, settings=SINGLE_PASS)
         run_batch([clean], extractor, out_dir=out_clean, progress=False)
         n_clean = len(server.requests)
         run_batch([hostile], extractor, out_dir=out_hostile, progress=False)

@@ -208,7 +208,13 @@ def test_import_removes_a_fabricated_item(review: Path, tmp_path: Path) -> None:
         report = read_adjudications(sheet, MINI_FORM, by="bo", records=current_records(store))
         apply_corrections(store, MINI_FORM, report.applied)
         rec = current_records(store)[("p0", None)]
-    assert rec.record["arms"] == {"value": [], "status": "not_reported", "evidence": []}
+    assert rec.record["arms"] == {
+        "value": [],
+        "status": "not_reported",
+        "evidence": [],
+        "triage": "verified",  # a reviewer set it: nothing left to check
+        "reasons": ["human_corrected"],
+    }
 
 
 def test_item_rows_are_read_from_the_typed_item_columns_not_the_label(
