@@ -96,6 +96,17 @@ def check_record(
                     f"`{spec.applies_when}`",
                 )
             )
+            # Either this value or the field that decides applicability is wrong: doubt both,
+            # so a wrong category can never pass as verified behind the values it disowns.
+            assert spec.applies_when is not None
+            for name in parse_rule(spec.applies_when, frozenset(form.field_names)).fields:
+                out[name].append(
+                    Finding(
+                        code=Code.rule_failed,
+                        message=f"{spec.name} has a value, but applies only when "
+                        f"`{spec.applies_when}`",
+                    )
+                )
         context = (sent or {}).get(spec.name)
         if (
             extracted.value in (None, [])

@@ -1,0 +1,255 @@
+"""The extraction agent, end to end through the real openai client: each kind of
+first-pass mistake is caught by a check, recovered by a follow-up, and triaged."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from extractor.extract import Extractor, Target
+from extractor.key import AgentSettings, ExtractionSettings
+from extractor.llm.cache import ResponseCache
+from extractor.llm.openai_backend import OpenAIBackend
+from extractor.llm.retry import RetryPolicy
+from extractor.testing.documents import make_document
+from extractor.testing.openai_server import FakeOpenAIServer, Reply
+from extractor.testing.simulated_model import FOLLOWUP_MARK, Fault, SimulatedModel, Truth
+from schemas.registry import load_form
+
+RCT = load_form("rct_outcomes")
+RESULTS = "Death occurred in 12 of 60 patients on aspirin and 20 of 60 on placebo."
+ABSTRACT = "We randomised 120 patients to aspirin or placebo."
+# The appendix holds the recurrent-stroke counts; the filler mentions the target so often
+# that a small budget sends it instead, while BM25 still finds the appendix for the fields.
+APPENDIX = (
+    "Recurrent stroke: events in the intervention group 7 of 58 participants; "
+    "comparator group 15 of 59 participants."
+)
+FILLER = " ".join(
+    f"Recurrent stroke on aspirin or placebo was assessed at visit {i}." for i in range(40)
+)
+PAGES = [
+    f"Aspirin after stroke: a randomised trial\n\nAbstract\n{ABSTRACT}\n\n"
+    f"Methods\n{FILLER}\n\nResults\n{RESULTS}",
+    f"Discussion\n{FILLER}\n\nSupplementary appendix\n{APPENDIX}",
+]
+DEATH = Target(
+    paper_id="PMC1", target_id="1", intervention="aspirin", comparator="placebo", outcome="death"
+)
+STROKE = DEATH.model_copy(update={"target_id": "2", "outcome": "recurrent stroke"})
+
+
+def _truth(quote: str, a: int, n1: int, c: int, n2: int) -> dict[str, Truth]:
+    return {
+        "outcome_type": Truth("binary", quote),
+        "intervention_events": Truth(a, quote),
+        "intervention_group_size": Truth(n1, quote),
+        "comparator_events": Truth(c, quote),
+        "comparator_group_size": Truth(n2, quote),
+        **{
+            name: Truth(None)
+            for name in (
+                "intervention_mean",
+                "intervention_standard_deviation",
+                "comparator_mean",
+                "comparator_standard_deviation",
+            )
+        },
+    }
+
+
+TRUTH = {
+    "death": _truth(RESULTS, 12, 60, 20, 60),
+    "recurrent stroke": _truth(APPENDIX, 7, 58, 15, 59),
+}
+
+
+def _extractor(server: FakeOpenAIServer, **agent: object) -> Extractor:
+    backend = OpenAIBackend(
+        "sim-model",
+        base_url=server.base_url,
+        api_key="sk-test",
+        retry=RetryPolicy(max_attempts=2, initial=0.01, sleep=lambda _: None),
+        structured_mode="json_schema",
+    )
+    settings = ExtractionSettings(agent=AgentSettings(**agent))  # type: ignore[arg-type]
+    return Extractor(RCT, backend, settings=settings)
+
+
+@pytest.fixture
+def doc():
+    return make_document(PAGES)
+
+
+def _run(doc, target: Target, faults: dict, **agent: object):
+    model = SimulatedModel(TRUTH, faults)
+    with FakeOpenAIServer(model) as server:
+        line = _extractor(server, **agent).extract(doc, target)
+        return line, model, server.requests
+
+
+@pytest.mark.parametrize(
+    ("field", "fault", "first_reason"),
+    [
+        ("intervention_events", Fault("invented_quote"), "quote_not_found"),
+        ("comparator_events", Fault("number_not_in_quote"), "value_not_in_quote"),
+        (
+            "intervention_events",
+            Fault("events_over_group", Truth(120, ABSTRACT)),
+            "rule_failed",
+        ),
+        ("outcome_type", Fault("wrong_enum", Truth("continuous", RESULTS)), "rule_failed"),
+    ],
+)
+def test_each_kind_of_mistake_is_caught_and_recovered(doc, field, fault, first_reason) -> None:
+    line, model, requests = _run(doc, DEATH, {("death", field): fault})
+    value = line.record[field]
+    assert value.value == TRUTH["death"][field].value  # recovered
+    assert value.triage == "verified" and value.grounded
+    assert model.calls == ["first", "followup"]  # one focused follow-up, nothing more
+    check, followup = line.provenance.trace[1], line.provenance.trace[2]
+    assert check.step == "check" and first_reason in check.reasons[field]
+    assert followup.step == "followup" and field in followup.changed
+    assert followup.requests == 1 and followup.usage.total_tokens > 0
+    assert line.provenance.requests == 2
+    # The follow-up asked only about what failed, with the reason and retrieved passages.
+    asked = requests[1]["response_format"]["json_schema"]["schema"]["properties"]
+    assert field in asked and len(asked) < len(RCT.fields)
+    assert FOLLOWUP_MARK in requests[1]["messages"][1]["content"]
+
+
+def test_a_field_missed_because_its_section_was_not_sent_is_found(doc) -> None:
+    model = SimulatedModel(TRUTH)
+    with FakeOpenAIServer(model) as server:
+        extractor = _extractor(server)
+        small = ExtractionSettings(max_context_tokens=150, agent=extractor.settings.agent)
+        extractor = Extractor(RCT, extractor.backend, settings=small)
+        line = extractor.extract(doc, STROKE)
+    first = line.provenance.trace[1].reasons
+    assert "not_in_text_sent" in first["intervention_events"]  # the appendix was left out
+    assert line.record["intervention_events"].value == 7
+    assert line.record["comparator_group_size"].value == 59
+    assert line.record["intervention_events"].triage == "verified"
+    assert model.calls == ["first", "followup"]
+
+
+def test_single_pass_flags_the_mistake_but_asks_nothing_more(doc) -> None:
+    line, model, _ = _run(
+        doc, DEATH, {("death", "intervention_events"): Fault("invented_quote")}, single_pass=True
+    )
+    value = line.record["intervention_events"]
+    assert model.calls == ["first"]
+    assert value.triage == "check" and value.reasons == ["quote_not_found"]
+    assert line.record["comparator_events"].triage == "verified"
+    # Fields that do not apply to a binary outcome need no review.
+    assert line.record["intervention_mean"].triage == "verified"
+    assert line.record["intervention_mean"].reasons == ["not_applicable"]
+
+
+def test_no_value_is_ever_verified_by_default(doc) -> None:
+    # The model answers nothing at all: every field is missing, none verified.
+    with FakeOpenAIServer(lambda body: Reply.ok(_all_not_reported(body))) as server:
+        line = _extractor(server).extract(doc, DEATH)
+    assert {v.triage for v in line.record.values()} == {"missing"}
+
+
+def _all_not_reported(body: dict) -> dict:
+    props = body["response_format"]["json_schema"]["schema"]["properties"]
+    return {name: {"value": None, "status": "not_reported", "evidence": []} for name in props}
+
+
+def test_a_failed_second_rater_keeps_the_first_raters_values(doc, tmp_path) -> None:
+    model = SimulatedModel(TRUTH)
+    with FakeOpenAIServer(model) as server, FakeOpenAIServer() as broken:
+        broken.responder = lambda body: Reply.server_error(503)
+        extractor = _extractor(server, raters=2, second_model="other")
+        extractor.second_backend = OpenAIBackend(
+            "other",
+            base_url=broken.base_url,
+            api_key="sk-test",
+            retry=RetryPolicy(max_attempts=2, initial=0.01, sleep=lambda _: None),
+            structured_mode="json_schema",
+        )
+        line = extractor.extract(doc, DEATH)
+    events = line.record["intervention_events"]
+    assert events.value == 12 and events.triage == "check"
+    assert "second_rater_failed" in events.reasons
+    assert line.provenance.trace[-2].step == "second_rater"
+    assert "failed" in line.provenance.trace[-2].note
+
+
+def test_two_raters_that_disagree_send_the_value_to_check(doc) -> None:
+    faults = {("death", "comparator_events"): Fault("events_over_group", Truth(19, RESULTS))}
+    first = SimulatedModel(TRUTH)
+    second = SimulatedModel(TRUTH, faults)  # a different model, wrong on one field
+
+    class Second:  # a second rater that makes the same mistake on the follow-up too
+        def __call__(self, body: dict) -> Reply:
+            return second(body)
+
+    with FakeOpenAIServer(first) as server, FakeOpenAIServer(Second()) as other:
+        extractor = _extractor(server, raters=2, second_model="other-model")
+        extractor.second_backend = OpenAIBackend(
+            "other-model", base_url=other.base_url, api_key="k", structured_mode="json_schema"
+        )
+        line = extractor.extract(doc, DEATH)
+    disputed = line.record["comparator_events"]
+    assert disputed.value == 20 and disputed.second_value == 19
+    assert disputed.triage == "check" and "raters_disagree" in disputed.reasons
+    assert line.record["intervention_events"].triage == "verified"
+    assert line.record["intervention_events"].second_value == 12
+
+
+def test_an_unchanged_rerun_sends_no_request_including_followups(doc, tmp_path) -> None:
+    faults = {("death", "intervention_events"): Fault("invented_quote")}
+    model = SimulatedModel(TRUTH, faults)
+    with FakeOpenAIServer(model) as server, ResponseCache(tmp_path / "c.sqlite") as cache:
+        extractor = _extractor(server)
+        extractor.cache = cache
+        first = extractor.extract(doc, DEATH)
+        asked = len(server.requests)
+        again = extractor.extract(doc, DEATH)
+        assert len(server.requests) == asked == 2
+    assert again.provenance.requests == 0 and again.provenance.cached
+    assert again.record == first.record
+
+
+def test_paper_text_reaches_a_followup_only_inside_its_markers(doc) -> None:
+    _line, _model, requests = _run(
+        doc, DEATH, {("death", "intervention_events"): Fault("invented_quote")}
+    )
+    user = requests[1]["messages"][1]["content"]
+    fence_open = user.splitlines()[0]
+    close = fence_open.replace("<<<PASSAGES", "<<<END PASSAGES")
+    inside, outside = user.split(close)[0], user.split(close)[1]
+    assert RESULTS in inside
+    assert "Death occurred" not in outside and "randomised" not in outside
+    assert "your quote is not in the paper" in outside
+
+
+def test_a_decimal_comma_stands_in_its_quote() -> None:
+    # "1,5" is one and a half, not fifteen: the check reads numbers as papers print them.
+    quote = "Pain fell to a mean of 1,5 (SD 0,4) with the brace and 2,1 (SD 0,6) without."
+    document = make_document([f"Results\n{quote}"])
+    answers = {
+        "outcome_type": {
+            "value": "continuous",
+            "status": "reported",
+            "evidence": [{"quote": quote}],
+        },
+        "intervention_mean": {"value": 1.5, "status": "reported", "evidence": [{"quote": quote}]},
+        "comparator_mean": {"value": 21, "status": "reported", "evidence": [{"quote": quote}]},
+    }
+
+    def respond(body: dict) -> Reply:
+        props = body["response_format"]["json_schema"]["schema"]["properties"]
+        empty = {"value": None, "status": "not_reported", "evidence": []}
+        return Reply.ok({name: answers.get(name, empty) for name in props})
+
+    with FakeOpenAIServer(respond) as server:
+        line = _extractor(server, single_pass=True).extract(document, DEATH)
+    assert line.record["intervention_mean"].findings == []
+    assert line.record["intervention_mean"].triage == "verified"
+    assert line.record["comparator_mean"].reasons == ["value_not_in_quote"]
+    assert json.loads(line.model_dump_json())["record"]["comparator_mean"]["triage"] == "check"
