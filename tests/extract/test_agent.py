@@ -15,54 +15,13 @@ from extractor.llm.retry import RetryPolicy
 from extractor.testing.documents import make_document
 from extractor.testing.openai_server import FakeOpenAIServer, Reply
 from extractor.testing.simulated_model import FOLLOWUP_MARK, Fault, SimulatedModel, Truth
+from extractor.testing.trials import synthetic_trial
 from schemas.registry import load_form
 
 RCT = load_form("rct_outcomes")
-RESULTS = "Death occurred in 12 of 60 patients on aspirin and 20 of 60 on placebo."
-ABSTRACT = "We randomised 120 patients to aspirin or placebo."
-# The appendix holds the recurrent-stroke counts; the filler mentions the target so often
-# that a small budget sends it instead, while BM25 still finds the appendix for the fields.
-APPENDIX = (
-    "Recurrent stroke: events in the intervention group 7 of 58 participants; "
-    "comparator group 15 of 59 participants."
-)
-FILLER = " ".join(
-    f"Recurrent stroke on aspirin or placebo was assessed at visit {i}." for i in range(40)
-)
-PAGES = [
-    f"Aspirin after stroke: a randomised trial\n\nAbstract\n{ABSTRACT}\n\n"
-    f"Methods\n{FILLER}\n\nResults\n{RESULTS}",
-    f"Discussion\n{FILLER}\n\nSupplementary appendix\n{APPENDIX}",
-]
-DEATH = Target(
-    paper_id="PMC1", target_id="1", intervention="aspirin", comparator="placebo", outcome="death"
-)
-STROKE = DEATH.model_copy(update={"target_id": "2", "outcome": "recurrent stroke"})
-
-
-def _truth(quote: str, a: int, n1: int, c: int, n2: int) -> dict[str, Truth]:
-    return {
-        "outcome_type": Truth("binary", quote),
-        "intervention_events": Truth(a, quote),
-        "intervention_group_size": Truth(n1, quote),
-        "comparator_events": Truth(c, quote),
-        "comparator_group_size": Truth(n2, quote),
-        **{
-            name: Truth(None)
-            for name in (
-                "intervention_mean",
-                "intervention_standard_deviation",
-                "comparator_mean",
-                "comparator_standard_deviation",
-            )
-        },
-    }
-
-
-TRUTH = {
-    "death": _truth(RESULTS, 12, 60, 20, 60),
-    "recurrent stroke": _truth(APPENDIX, 7, 58, 15, 59),
-}
+TRIAL = synthetic_trial(0)
+RESULTS, ABSTRACT, APPENDIX, TRUTH = TRIAL.results, TRIAL.abstract, TRIAL.appendix, TRIAL.truth
+DEATH, STROKE = TRIAL.targets
 
 
 def _extractor(server: FakeOpenAIServer, **agent: object) -> Extractor:
@@ -79,7 +38,7 @@ def _extractor(server: FakeOpenAIServer, **agent: object) -> Extractor:
 
 @pytest.fixture
 def doc():
-    return make_document(PAGES)
+    return TRIAL.document
 
 
 def _run(doc, target: Target, faults: dict, **agent: object):
