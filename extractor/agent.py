@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from extractor.check import RECOVERABLE, Code, check_record, triage, values_agree
@@ -34,6 +35,18 @@ if TYPE_CHECKING:
     from extractor.extract import Extractor, Target, _Tally
 
 _SHOWABLE = re.compile(r"^[\w.+-]{1,40}$")  # values we may repeat back to the model
+
+
+@dataclass
+class _Case:
+    """One record being worked on, and what the loop needs to know about it."""
+
+    document: Document
+    target: Target | None
+    record: dict[str, Extracted[Any]]
+    sent: Mapping[str, Context]
+    retriever: Retriever
+    tally: _Tally
 
 
 class Agent:
@@ -51,15 +64,15 @@ class Agent:
         tally: _Tally,
     ) -> None:
         """Check, recover, compare and triage `record` in place."""
-        retriever = self.x.retriever(document)
-        self._check(document, target, record, sent, retriever)
+        case = _Case(document, target, record, sent, self.x.retriever(document), tally)
+        self._check(case)
         tally.trace.append(
             TraceStep(step="check", reasons=_reasons(record, only_recoverable=False))
         )
         if not self.settings.single_pass:
-            self._recover(document, target, record, sent, retriever, tally)
+            self._recover(case)
         if self.settings.raters >= 2:
-            self._second_rater(document, target, record, tally)
+            self._second_rater(case)
         triage(self.form, record)
         counts = {t.value: sum(v.triage is t for v in record.values()) for t in Triage}
         tally.trace.append(
@@ -69,33 +82,29 @@ class Agent:
             )
         )
 
-    def _check(
-        self,
-        document: Document,
-        target: Target | None,
-        record: dict[str, Extracted[Any]],
-        sent: Mapping[str, Context],
-        retriever: Retriever,
-    ) -> None:
-        findings = check_record(
-            self.form, record, document, sent=sent, retriever=retriever, target=target
+    def _findings(
+        self, case: _Case, record: Mapping[str, Extracted[Any]]
+    ) -> dict[str, list[Finding]]:
+        return check_record(
+            self.form,
+            record,
+            case.document,
+            sent=case.sent,
+            retriever=case.retriever,
+            target=case.target,
         )
-        for name, found in findings.items():
-            kept = [f for f in record[name].findings if f.code in _RATER_CODES]
-            record[name].findings = [*found, *kept]
 
-    def _recover(
-        self,
-        document: Document,
-        target: Target | None,
-        record: dict[str, Extracted[Any]],
-        sent: Mapping[str, Context],
-        retriever: Retriever,
-        tally: _Tally,
-    ) -> None:
-        spent = 0
+    def _check(self, case: _Case) -> None:
+        for name, found in self._findings(case, case.record).items():
+            kept = [f for f in case.record[name].findings if f.code in _RATER_CODES]
+            case.record[name].findings = [*found, *kept]
+
+    def _recover(self, case: _Case) -> None:
+        from extractor.extract import ExtractionError
+
+        tally, spent = case.tally, 0
         for round_number in range(1, self.settings.max_followups + 1):
-            asking = _reasons(record, only_recoverable=True)
+            asking = _reasons(case.record, only_recoverable=True)
             if not asking:
                 return
             if spent >= self.settings.followup_token_budget:
@@ -110,49 +119,35 @@ class Agent:
                 )
                 return
             specs = [self.form.field(name) for name in asking]
-            passages = retriever.for_fields(specs, target)
-            problems = {name: self._problem(record[name]) for name in asking}
+            passages = case.retriever.for_fields(specs, case.target)
+            problems = {name: self._problem(case.record[name]) for name in asking}
             requests, usage = tally.requests, tally.usage
-            from extractor.extract import ExtractionError
-
             try:
                 answers = self.x.ask_followup(
-                    document, specs, _passage_text(passages), problems, target, tally
+                    case.document, specs, _passage_text(passages), problems, case.target, tally
                 )
             except ExtractionError as exc:
                 tally.trace.append(
                     _step(tally, requests, usage, "followup", asking, [], f"failed: {exc}")
                 )
                 return
-            changed = self._adopt(document, target, record, sent, retriever, answers)
-            step_usage = tally.usage + _negate(usage)
-            spent += step_usage.total_tokens
+            changed = self._adopt(case, answers)
+            spent += (tally.usage + _negate(usage)).total_tokens
             note = f"round {round_number}, {len(passages)} passage(s)"
             tally.trace.append(_step(tally, requests, usage, "followup", asking, changed, note))
             if not changed:
                 return  # the same question again would get the same answer
 
-    def _adopt(
-        self,
-        document: Document,
-        target: Target | None,
-        record: dict[str, Extracted[Any]],
-        sent: Mapping[str, Context],
-        retriever: Retriever,
-        answers: dict[str, Extracted[Any]],
-    ) -> list[str]:
+    def _adopt(self, case: _Case, answers: dict[str, Extracted[Any]]) -> list[str]:
         """Take each new answer that checks out better than the old one."""
-        trial = {**record, **answers}
-        found = check_record(
-            self.form, trial, document, sent=sent, retriever=retriever, target=target
-        )
+        found = self._findings(case, {**case.record, **answers})
         changed = []
         for name, answer in answers.items():
             answer.findings = found[name]
-            if _badness(answer) < _badness(record[name]):
-                record[name] = answer
+            if _badness(answer) < _badness(case.record[name]):
+                case.record[name] = answer
                 changed.append(name)
-        self._check(document, target, record, sent, retriever)
+        self._check(case)
         return changed
 
     def _problem(self, extracted: Extracted[Any]) -> str:
@@ -174,21 +169,16 @@ class Agent:
                 out.append(sentences[finding.code])
         return "; ".join(dict.fromkeys(out)) or "please check it"
 
-    def _second_rater(
-        self,
-        document: Document,
-        target: Target | None,
-        record: dict[str, Extracted[Any]],
-        tally: _Tally,
-    ) -> None:
+    def _second_rater(self, case: _Case) -> None:
         from extractor.extract import ExtractionError
 
+        tally, record = case.tally, case.record
         backend = self.x.second_backend or self.x.backend
         same_model = (backend.name, backend.model) == (self.x.backend.name, self.x.backend.model)
         requests, usage = tally.requests, tally.usage
         try:
             second, _ = self.x.first_pass(
-                document, target, tally, backend=backend, reorder=same_model
+                case.document, case.target, tally, backend=backend, reorder=same_model
             )
         except ExtractionError as exc:
             # The first rater's record stands; every value says it was not double-checked.

@@ -170,6 +170,10 @@ class _Tally:
         self.requests += exc.requests
         self.usage = self.usage + exc.usage
 
+    def failure(self, message: str, kind: str) -> ExtractionError:
+        """The error that ends this record, carrying everything it cost."""
+        return ExtractionError(message, kind=kind, requests=self.requests, usage=self.usage)
+
 
 def _sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
@@ -463,12 +467,10 @@ class Extractor:
             if self.cache is not None:
                 self.cache.put(key, response)
             return drafts
-        raise ExtractionError(
+        raise tally.failure(
             f"group {group.name}: no valid structured output after {self.max_reasks} "
             f"re-ask(s): {problem.splitlines()[0] if problem else 'unknown problem'}",
-            kind="invalid_output",
-            requests=tally.requests,
-            usage=tally.usage,
+            "invalid_output",
         )
 
     def _reask(self, group: _Group, problem: str) -> dict[str, str]:
@@ -495,33 +497,22 @@ class Extractor:
                 if attempt == 0:  # never the same request twice: double the budget once
                     max_tokens *= 2
                     continue
-                raise ExtractionError(
+                raise tally.failure(
                     f"group {group.name}: answer truncated even at {max_tokens} tokens",
-                    kind="truncated",
-                    requests=tally.requests,
-                    usage=tally.usage,
+                    "truncated",
                 ) from None
             except NoStructuredOutputError as exc:
                 tally.spend(exc)
                 return None
             except RefusalError as exc:
                 tally.spend(exc)
-                raise ExtractionError(
-                    f"refused: {exc}", kind="refused", requests=tally.requests, usage=tally.usage
-                ) from None
+                raise tally.failure(f"refused: {exc}", "refused") from None
             except TransientError as exc:
                 tally.spend(exc)
-                raise ExtractionError(
-                    f"{backend.name} unavailable: {exc}",
-                    kind="transient",
-                    requests=tally.requests,
-                    usage=tally.usage,
-                ) from None
+                raise tally.failure(f"{backend.name} unavailable: {exc}", "transient") from None
             except LLMError as exc:
                 tally.spend(exc)
-                raise ExtractionError(
-                    str(exc), kind="llm", requests=tally.requests, usage=tally.usage
-                ) from None
+                raise tally.failure(str(exc), "llm") from None
             tally.requests += response.requests
             tally.usage = tally.usage + response.usage
             tally.structured_mode = response.structured_mode
