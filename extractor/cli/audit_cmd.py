@@ -12,6 +12,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from extractor.cli import app
+from extractor.cli.exits import ExitCode
 from extractor.errors import LitextractError
 
 _console = Console(stderr=True)
@@ -111,7 +112,7 @@ def audit(
                 )
         else:
             _console.print(f"[red]error[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from None
+        raise typer.Exit(ExitCode.unusable_input) from None
 
     _summary(result)
     for name, path in paths.items():

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from extractor.cli import app
+from extractor.cli.exits import ExitCode
 from extractor.cli.options import CacheOpt
 
 cache_app = typer.Typer(
@@ -75,6 +76,6 @@ def clear(
     assert store is not None
     with store:
         if not yes and not typer.confirm(f"Delete cached answers from {store.path}?"):
-            raise typer.Exit(1)
+            raise typer.Exit(ExitCode.some_failed)
         deleted = store.clear(older_than_days=older_than, model=model)
     Console().print(f"deleted {deleted:,} cached answers", highlight=False)

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from extractor.cli import app
+from extractor.cli.exits import fail
 from extractor.cli.options import (
     BackendOpt,
     BaseUrlOpt,
@@ -74,8 +75,7 @@ def example(
         examples = write_examples(out / "papers")
         chat = build_backend(backend, model, base_url, n_ctx, threads)
     except (LitextractError, ValueError, ImportError) as exc:
-        _err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from None
+        raise fail(str(exc)) from None
     _err.print(f"example papers: {out / 'papers'}  model: {chat.name} {chat.model}")
     if chat.name == "local":
         # One embedded model answers one call at a time anyway; in paper order, llama.cpp

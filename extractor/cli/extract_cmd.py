@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from extractor.cli import app
+from extractor.cli.exits import fail, some_failed
 from extractor.cli.options import (
     BackendOpt,
     BaseUrlOpt,
@@ -30,11 +31,6 @@ from extractor.errors import LitextractError
 from extractor.key import DEFAULT_MAX_CONTEXT_TOKENS
 
 console = Console(stderr=True)
-
-
-def _fail(message: str) -> typer.Exit:
-    console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(2)
 
 
 @app.command()
@@ -94,10 +90,10 @@ def extract(
     try:
         chosen_form = load_form(form)
     except (FormError, LitextractError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     target_map = None
     if chosen_form.targeted and targets is None:
-        raise _fail(
+        raise fail(
             f"form {chosen_form.name} is targeted: give --targets TARGETS.jsonl "
             '(one line per target: {"paper_id", "target_id", "intervention", "comparator", '
             '"outcome"})'
@@ -106,17 +102,17 @@ def extract(
         try:
             target_map = load_targets(targets)
         except LitextractError as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
     missing = [p for p in inputs if not p.exists()]
     if missing:
-        raise _fail(f"{missing[0]}: no such file or folder")
+        raise fail(f"{missing[0]}: no such file or folder")
     try:
         chat = build_backend(backend, model, base_url, n_ctx, threads)
         second = None
         if second_model:
             second = build_backend(backend, second_model, base_url, n_ctx, threads)
     except (LitextractError, ValueError, ImportError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     response_cache = open_cache(cache, no_cache)
     settings = ExtractionSettings(
         max_context_tokens=max_context_tokens,
@@ -136,7 +132,7 @@ def extract(
             progress=progress,
         )
     except LitextractError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     finally:
         if response_cache is not None:
             response_cache.close()
@@ -172,4 +168,4 @@ def extract(
     out_console.print(table)
     out_console.print(f"records: {out / 'records.jsonl'}", highlight=False)
     if summary.errors:
-        raise typer.Exit(1)
+        raise some_failed()

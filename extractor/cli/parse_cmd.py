@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from extractor.cli import app
+from extractor.cli.exits import fail, some_failed
 from extractor.document import Document
 from extractor.errors import InputError
 from extractor.fileio import atomic_write_text
@@ -54,8 +55,7 @@ def parse(
     console = Console(stderr=True, soft_wrap=True)
     paths = iter_pdfs(inputs)
     if not paths:
-        console.print("[red]error:[/red] no PDF found in the given inputs")
-        raise typer.Exit(code=1)
+        raise fail("no PDF found in the given inputs")
     out.mkdir(parents=True, exist_ok=True)
     failed: list[InputError] = []
     written = 0
@@ -79,7 +79,9 @@ def parse(
         f"-> {out}" + (f"; {len(failed)} failed" if failed else "")
     )
     if written == 0:
-        raise typer.Exit(code=1)
+        raise fail("no PDF could be parsed")
+    if failed:
+        raise some_failed()
 
 
 def _json(doc: Document) -> str:

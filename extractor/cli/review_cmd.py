@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from extractor.cli import app
+from extractor.cli.exits import ExitCode, fail, some_failed
 from extractor.cli.options import (
     MaxFollowupsOpt,
     NCtxOpt,
@@ -37,11 +38,6 @@ console = Console()
 err = Console(stderr=True)
 
 ReviewDir = Annotated[Path, typer.Argument(help="The review folder (holds review.toml).")]
-
-
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
-    return typer.Exit(1)
 
 
 def _open(root: Path) -> tuple[ReviewConfig, ReviewStore]:
@@ -100,7 +96,7 @@ def init(
 
     paths = ReviewPaths(review_dir)
     if paths.config.exists():
-        raise _fail(f"{paths.config}: already a review")
+        raise fail(f"{paths.config}: already a review")
     try:
         form_value = form
         if form.endswith((".yaml", ".yml")):
@@ -127,7 +123,7 @@ def init(
                 f"{review_dir / targets_value} before `update`"
             )
     except (LitextractError, ValueError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     paths.papers.mkdir(parents=True, exist_ok=True)
     config = ReviewConfig(
         form=form_value,
@@ -171,7 +167,7 @@ def add(
     try:
         _, store = _open(review_dir)
     except LitextractError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     with store:
         report = add_inputs(store, review_dir, inputs)
     for paper_id in report.added:
@@ -188,7 +184,7 @@ def add(
         f"next: litextract update {review_dir}"
     )
     if report.errors and not (report.added or report.duplicates or report.already_present):
-        raise typer.Exit(1)
+        raise some_failed()
 
 
 @app.command()
@@ -214,10 +210,10 @@ def update(
     try:
         summary = run_update(review_dir, console=err, progress=progress)
     except LitextractError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     except KeyboardInterrupt:
         err.print("interrupted: finished records are saved; run `update` again to resume")
-        raise typer.Exit(130) from None
+        raise typer.Exit(ExitCode.interrupted) from None
     table = Table(title=f"{review_dir.name}: update run {summary.run_id}", show_header=False)
     table.add_column(style="bold")
     table.add_column()
@@ -251,7 +247,7 @@ def update(
     if len(summary.errors) > 10:
         err.print(f"... {len(summary.errors) - 10} more: litextract status {review_dir}")
     if summary.errors:
-        raise typer.Exit(1)
+        raise some_failed()
 
 
 @app.command()
@@ -267,7 +263,7 @@ def status(review_dir: ReviewDir) -> None:
     try:
         config, store = _open(review_dir)
     except LitextractError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     with store:
         st = review_status(review_dir, config, store)
     console.print(f"[bold]{review_dir}[/]: form {config.form}, {config.backend}/{config.model}")
@@ -323,14 +319,14 @@ def history(
     try:
         _, store = _open(review_dir)
     except LitextractError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     with store:
         versions = store.versions(paper, target)
         corrections = {c.version_id: [] for c in store.corrections(paper)}
         for c in store.corrections(paper):
             corrections[c.version_id].append(c)
     if not versions:
-        raise _fail(f"no record versions for paper {paper!r} in {review_dir}")
+        raise fail(f"no record versions for paper {paper!r} in {review_dir}")
     table = Table(title=f"history of {paper}")
     for column in ("target", "version", "origin", "run", "when", "model / by", "changes"):
         table.add_column(column, overflow="fold")
@@ -387,32 +383,32 @@ def diff(
     try:
         _, store = _open(review_dir)
     except LitextractError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     with store:
         if paper is not None:
             versions = store.versions(paper, target)
             if not versions:
-                raise _fail(f"no record versions for paper {paper!r}")
+                raise fail(f"no record versions for paper {paper!r}")
             if len({v.target_id for v in versions}) > 1:
-                raise _fail(f"paper {paper!r} has several targets: give --target")
+                raise fail(f"paper {paper!r} has several targets: give --target")
             newest = versions[-1].version
             a, b = from_ or max(newest - 1, 1), to or newest
             try:
                 va, vb = version_record(versions, a), version_record(versions, b)
             except KeyError as exc:
-                raise _fail(f"paper {paper!r} has no version {exc.args[0]}") from None
+                raise fail(f"paper {paper!r} has no version {exc.args[0]}") from None
             changes = diff_records(paper, vb.target_id, va.record, vb.record)
             title = f"{paper}: version {a} -> {b}"
         else:
             runs = store.runs()
             if not runs:
-                raise _fail("no runs yet")
+                raise fail("no runs yet")
             ids = [r.id for r in runs]
             b = to or ids[-1]
             a = from_ or next((i for i in reversed(ids) if i < b), 0)
             by_id = {r.id: r for r in runs}
             if b not in by_id or (a and a not in by_id):
-                raise _fail(f"unknown run (runs: {', '.join(map(str, ids))})")
+                raise fail(f"unknown run (runs: {', '.join(map(str, ids))})")
             before = current_records(store, as_of=run_cutoff(store, by_id[a])) if a else {}
             after = current_records(store, as_of=run_cutoff(store, by_id[b]))
             changes = diff_states(before, after)
@@ -471,7 +467,7 @@ def correct(
                 store, form, Correction(paper, field, parsed, status_, by, why, target, evidence)
             )
     except (LitextractError, CorrectionError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     console.print(
         f"{paper}{'/' + target if target else ''}: {field} = {json.dumps(parsed)} ({status_}), "
         f"version {version.version}, by {by}"
@@ -505,7 +501,7 @@ def import_corrections(
             report = read_adjudications(csv_path, form, by=by, records=records)
             versions = apply_corrections(store, form, report.applied)
     except LitextractError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     for message in report.errors:
         err.print(f"[red]error:[/] {message}", highlight=False)
     console.print(
@@ -514,7 +510,7 @@ def import_corrections(
         f"adjudication skipped, {len(report.errors)} errors"
     )
     if report.errors:
-        raise typer.Exit(1)
+        raise some_failed()
 
 
 @app.command()
@@ -543,7 +539,7 @@ def export(
     from extractor.review.export import FORMATS, export_review
 
     if format not in FORMATS:
-        raise _fail(f"unknown format {format!r} (use {', '.join(FORMATS)})")
+        raise fail(f"unknown format {format!r} (use {', '.join(FORMATS)})")
     out = output or ReviewPaths(review_dir).exports / f"records.{format}"
     try:
         config, store = _open(review_dir)
@@ -551,7 +547,7 @@ def export(
         with store:
             rows = export_review(store, form, format, out)
     except LitextractError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     console.print(f"wrote {rows} rows to {out}")
 
 

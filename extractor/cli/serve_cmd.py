@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from extractor.cli import app
+from extractor.cli.exits import fail
 from extractor.errors import LitextractError
 
 console = Console()
@@ -42,8 +43,7 @@ def serve(
     try:
         Workspace(review_dir)  # a bad review fails here, with its one-line message
     except LitextractError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False)
-        raise typer.Exit(1) from None
+        raise fail(str(exc)) from None
     token = None if is_loopback(host) else new_token()
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
@@ -56,5 +56,4 @@ def serve(
     try:
         run(review_dir, host=host, port=port, token=token)
     except OSError as exc:
-        err.print(f"[bold red]error:[/] cannot listen on {host}:{port} ({exc})", highlight=False)
-        raise typer.Exit(1) from None
+        raise fail(f"cannot listen on {host}:{port} ({exc})") from None

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from extractor.cli import app
+from extractor.cli.exits import fail
 from extractor.errors import LitextractError
 
 if TYPE_CHECKING:
@@ -83,11 +84,11 @@ def synthesize(
 
     method = method.upper()
     if method not in ("DL", "PM"):
-        _fail(f"--method {method}: use DL or PM")
+        raise fail(f"--method {method}: use DL or PM")
     try:
         loaded_form = load_form(form) if form else None
         if not input_path.exists():
-            _fail(f"{input_path}: not found")
+            raise fail(f"{input_path}: not found")
         studyset = read_studies(input_path, loaded_form)
         analyses = load_groups(groups) if groups else None
         gold_set = read_studies(gold, studyset.form, role="gold") if gold else None
@@ -113,13 +114,8 @@ def synthesize(
                 progress=tick,
             )
     except (LitextractError, ValueError) as exc:
-        _fail(str(exc))
+        raise fail(str(exc)) from None
     _report(result)
-
-
-def _fail(message: str) -> None:
-    _console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
-    raise typer.Exit(1)
 
 
 def _report(result: Outcome) -> None:

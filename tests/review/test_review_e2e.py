@@ -169,5 +169,5 @@ def test_living_review_end_to_end(
 
 def test_update_of_a_missing_review_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["update", str(tmp_path / "nope")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # nothing done: a bad input, as for every command
     assert "not a review (no review.toml)" in result.output

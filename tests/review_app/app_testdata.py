@@ -75,7 +75,7 @@ def record_for(document: Any, title: str) -> dict[str, dict]:
         "year": _value(document, 2024, None, "verified"),
         "model_name": _value(document, "RadFM", PARAGRAPHS[0], "verified"),
         "study_type": _value(
-            document, "new_model", PARAGRAPHS[0], "check", reasons=["rater_disagrees"],
+            document, "new_model", PARAGRAPHS[0], "check", reasons=["raters_disagree"],
             second_value="adaptation",
         ),
         "model_category": _value(document, "vision_language", PARAGRAPHS[0], "verified"),
@@ -90,10 +90,10 @@ def record_for(document: Any, title: str) -> dict[str, dict]:
             [{"task": "classification", "dataset": "CheXpert", "metric": "AUC",
               "value": 0.91, "setting": "fine_tuned"}],
             "On the CheXpert test set the model reached an AUC of 0.91",
-            "check", reasons=["unit_check"],
+            "check", reasons=["rule_failed"],
         ),
         "multi_center": _value(document, True, "from three hospitals", "verified"),
-        "code_available": _value(document, None, None, "missing", reasons=["not_found"]),
+        "code_available": _value(document, None, None, "missing", reasons=["not_reported"]),
     }  # fmt: skip
     for spec in FORM.fields:
         record.setdefault(spec.name, _value(document, None, None, "verified"))

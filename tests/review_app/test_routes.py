@@ -59,7 +59,7 @@ def test_queue_lists_values_to_check_with_progress(client: TestClient) -> None:
     [
         ("field=results", 2),
         ("paper=smith2024", 4),
-        ("reason=rater_disagrees", 2),
+        ("reason=raters_disagree", 2),
         ("triage=missing", 2),
         ("status=not_reported", 2),
         ("paper=smith2024&field=results", 1),
@@ -298,7 +298,7 @@ def test_the_reviewer_is_asked_once(review: Path) -> None:
 def test_serve_refuses_a_folder_that_is_not_a_review(tmp_path: Path) -> None:
     _register()
     result = CliRunner().invoke(app, ["serve", str(tmp_path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "not a review" in " ".join(result.output.split())
 
 

@@ -199,7 +199,7 @@ def test_bad_grouping_file_is_one_line_naming_the_file(tmp_path, groups_text, me
             str(tmp_path / "o"),
         ],
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert str(groups) in result.output and message in result.output
     assert len(result.output.strip().splitlines()) == 1
 
@@ -207,7 +207,7 @@ def test_bad_grouping_file_is_one_line_naming_the_file(tmp_path, groups_text, me
 def test_missing_input_and_missing_form(tmp_path):
     missing = str(tmp_path / "nope.jsonl")
     result = runner.invoke(app, ["synthesize", missing, "--form", "rct_outcomes"])
-    assert result.exit_code == 1 and "nope.jsonl: not found" in result.output
+    assert result.exit_code == 2 and "nope.jsonl: not found" in result.output
     records = _write(tmp_path / "records.jsonl", _rct_lines())
     result = runner.invoke(app, ["synthesize", str(records), "--out", str(tmp_path / "o")])
-    assert result.exit_code == 1 and "needs --form" in result.output
+    assert result.exit_code == 2 and "needs --form" in result.output
