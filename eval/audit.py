@@ -484,12 +484,14 @@ def _triage_split(name: str, cells: list[Cell], level_of: LevelOf, stats: _Stats
 
 
 def _clearly_better(levels: dict[str, TriageLevel]) -> bool | None:
-    verified, check = levels[Triage.verified].accuracy, levels[Triage.check].accuracy
     if not levels[Triage.verified].n or not levels[Triage.check].n:
         return None
-    if None in (verified.value, check.value, verified.ci_low, check.ci_high):
+    verified, check = levels[Triage.verified].accuracy, levels[Triage.check].accuracy
+    if verified.value is None or check.value is None:
+        return False
+    if verified.ci_low is None or check.ci_high is None:
         return False  # an interval that cannot be computed separates nothing
-    return verified.value > check.value and verified.ci_low > check.ci_high  # type: ignore[operator]
+    return verified.value > check.value and verified.ci_low > check.ci_high
 
 
 def _with_ci(estimate: Estimate, percent: str) -> str:
@@ -520,15 +522,14 @@ def _triage_verdict(overall: TriageSplit, fields: list[TriageSplit], percent: st
             text = f"Verified values are clearly more accurate than check values: {both}."
         else:
             v, c = verified.accuracy.value, check.accuracy.value
-            why = (
-                "its accuracy is not higher"
-                if v is None or c is None or v <= c
-                else ("the intervals overlap")
-            )
+            if v is None or c is None or v <= c:
+                why = "its accuracy is not higher: the triage does not separate right values "
+                why += "from wrong ones here"
+            else:
+                why = "the intervals overlap: these papers do not show that it does"
             text = (
                 f"Verified values are NOT clearly more accurate than check values ({why}): "
-                f"{both}. Here the triage does not separate right values from wrong ones, so "
-                "verified values need checking too."
+                f"{both}. Verified values need checking too."
             )
     weak = [f.field for f in fields if f.verified_clearly_better is False]
     if weak:

@@ -63,10 +63,7 @@ def write_fm_files(tmp_path: Path) -> tuple[Path, Path]:
         pred.append({"paper_id": f"P{i:02d}", "record": record, "provenance": PROVENANCE})
     gold.append({"paper_id": "GOLD-ONLY", "record": gold_record(0)})
     pred.append({"paper_id": "PRED-ONLY", "record": {}, "provenance": PROVENANCE})
-    gold_path, pred_path = tmp_path / "gold.jsonl", tmp_path / "records.jsonl"
-    gold_path.write_text("".join(json.dumps(x) + "\n" for x in gold), encoding="utf-8")
-    pred_path.write_text("".join(json.dumps(x) + "\n" for x in pred), encoding="utf-8")
-    return gold_path, pred_path
+    return _write_pair(tmp_path, gold, pred)
 
 
 # A wrong predicted value per field of `gold_record`, for triage tests.
@@ -104,6 +101,10 @@ def write_triaged_files(tmp_path: Path, plan: CellPlan, papers: int = 12) -> tup
             cell["reasons"] = [] if triage == "verified" else ["value_not_in_quote"]
             record[spec.name] = cell
         pred.append({"paper_id": f"P{i:02d}", "record": record, "provenance": PROVENANCE})
+    return _write_pair(tmp_path, gold, pred)
+
+
+def _write_pair(tmp_path: Path, gold: list[dict], pred: list[dict]) -> tuple[Path, Path]:
     gold_path, pred_path = tmp_path / "gold.jsonl", tmp_path / "records.jsonl"
     gold_path.write_text("".join(json.dumps(x) + "\n" for x in gold), encoding="utf-8")
     pred_path.write_text("".join(json.dumps(x) + "\n" for x in pred), encoding="utf-8")

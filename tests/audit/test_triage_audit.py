@@ -77,27 +77,25 @@ def test_the_verdict_says_so_when_verified_is_not_more_accurate(tmp_path: Path) 
     assert result.triage.overall.levels["verified"].accuracy.value == 0.0
     assert result.triage.overall.verified_clearly_better is False
     verdict = result.triage.verdict
-    assert "NOT clearly more accurate than check values (its accuracy is not higher)" in verdict
+    assert "NOT clearly more accurate than check values (its accuracy is not higher:" in verdict
     assert "verified 0.000 (95% CI 0.000-0.000) against check 1.000" in verdict
     assert "Fields where verified is not clearly more accurate than check: model_name." in verdict
 
 
 def test_overlapping_intervals_are_not_clearly_more_accurate(tmp_path: Path) -> None:
-    # model_name: verified on 8 papers (6 right), check on 4 (2 right): 0.75 against 0.5.
-    def plan(i: int, field: str) -> tuple[str, bool]:
-        if field != "model_name":
-            return "verified", True
-        return ("verified", i < 6) if i < 8 else ("check", i < 10)
-
-    result = _audit(tmp_path, plan)
-    name = _split(result, "model_name")
-    verified, check = name.levels["verified"].accuracy, name.levels["check"].accuracy
-    assert (verified.value, check.value) == (0.75, 0.5)
-    assert verified.ci_low is not None and check.ci_high is not None
-    assert verified.ci_low <= check.ci_high  # the intervals overlap...
-    assert name.verified_clearly_better is False  # ...so verified is not clearly better
-    assert result.triage.verdict.endswith(
-        "Fields where verified is not clearly more accurate than check: model_name."
+    # Every field: verified on papers 0-7 (0-5 right), check on 8-11 (8-9 right): 0.75 vs 0.5.
+    result = _audit(tmp_path, lambda i, field: ("verified", i < 6) if i < 8 else ("check", i < 10))
+    for split in (result.triage.overall, _split(result, "model_name")):
+        verified, check = split.levels["verified"].accuracy, split.levels["check"].accuracy
+        assert (verified.value, check.value) == (0.75, 0.5)
+        assert verified.ci_low is not None and check.ci_high is not None
+        assert verified.ci_low <= check.ci_high  # the intervals overlap...
+        assert split.verified_clearly_better is False  # ...so verified is not clearly better
+    verdict = result.triage.verdict
+    assert "NOT clearly more accurate than check values (the intervals overlap:" in verdict
+    assert verdict.endswith(
+        "Fields where verified is not clearly more accurate than check: "
+        "year, model_name, study_type, modalities, results, code_available."
     )
 
 

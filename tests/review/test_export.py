@@ -34,7 +34,12 @@ def filled(review: Path) -> Path:
     write_pdf(
         review / "papers" / "p2-copy.pdf", "Self-Supervised Pretraining of Brain MRI Encoders"
     )
-    run_update(review, pipeline=fake_pipeline(FakeExtractor()), console=QUIET, progress=False)
+    return _extract_and_correct(review, FakeExtractor())
+
+
+def _extract_and_correct(review: Path, extractor: FakeExtractor) -> Path:
+    """Extract every paper, then a reviewer corrects p1's year."""
+    run_update(review, pipeline=fake_pipeline(extractor), console=QUIET, progress=False)
     with ReviewStore(review / "review.sqlite") as store:
         apply_corrections(
             store, MINI_FORM, [Correction("p1", "year", 2019, "reported", "ana", "checked")]
@@ -125,12 +130,7 @@ class TriagedExtractor(FakeExtractor):
 def triaged(review: Path) -> Path:
     write_pdf(review / "papers" / "p0.pdf", NASTY_TITLE)
     write_pdf(review / "papers" / "p1.pdf", SAME_TITLE)
-    run_update(review, pipeline=fake_pipeline(TriagedExtractor()), console=QUIET, progress=False)
-    with ReviewStore(review / "review.sqlite") as store:
-        apply_corrections(
-            store, MINI_FORM, [Correction("p1", "year", 2019, "reported", "ana", "checked")]
-        )
-    return review
+    return _extract_and_correct(review, TriagedExtractor())
 
 
 TRIAGE_COLUMNS = {
