@@ -21,6 +21,7 @@ from eval.gold import LoadedRecords, RecordEntry, RecordKey, load_records
 from eval.normalize import Unparsed
 from eval.settings import AuditSettings, effective_fields
 from extractor.errors import InputError
+from schemas.extracted import Triage
 from schemas.form import FieldSpec, Form, HeadlineGroups
 from schemas.kinds import Kind
 
@@ -50,7 +51,15 @@ DEFINITIONS = {
     "confidence_intervals": "percentile bootstrap over papers (all targets of a resampled "
     "paper move together), seeded",
     "coverage": "only records present on both sides are audited; the others are listed",
+    "triage": "accuracy (definition above) of the form fields the extractor triaged verified, "
+    "check or missing, with the same paper bootstrap; verified is called clearly more accurate "
+    "than check only when its point estimate is higher and its interval lies wholly above "
+    "check's. Predictions without triage (plain records, older records.jsonl) get no split",
 }
+NO_TRIAGE = (
+    "The predictions carry no triage (plain records, or a records.jsonl written before the "
+    "checks), so accuracy is not split by verified / check / missing."
+)
 
 
 class Estimate(BaseModel):
@@ -123,6 +132,31 @@ class Disagreement(BaseModel):
         default="",
         description="yes: a quote was found in the paper; no: none was; empty: no quote",
     )
+    triage: str = Field(default="", description="the extractor's triage; empty: none given")
+    reasons: str = Field(default="", description="its finding codes, '; '-separated")
+
+
+class TriageLevel(BaseModel):
+    n: int = Field(description="values (form fields of audited records) at this triage level")
+    counts: dict[str, int]
+    accuracy: Estimate
+
+
+class TriageSplit(BaseModel):
+    field: str
+    levels: dict[str, TriageLevel] = Field(description="verified, check, missing")
+    untriaged: int = Field(default=0, description="values whose record line has no triage")
+    verified_clearly_better: bool | None = Field(
+        description="verified more accurate than check beyond the intervals; None: one of the "
+        "two levels has no value, so there is nothing to compare"
+    )
+
+
+class TriageAudit(BaseModel):
+    available: bool
+    verdict: str = Field(description="the sentence the CLI and report.html print")
+    overall: TriageSplit | None = None
+    fields: list[TriageSplit] = Field(default_factory=list)
 
 
 class AuditResult(BaseModel):
@@ -138,13 +172,14 @@ class AuditResult(BaseModel):
     macro_accuracy: float | None
     fields: list[FieldMetrics]
     record_exact_match: RecordExactMatch | None = None
+    triage: TriageAudit
     disagreements: list[Disagreement]
     warnings: list[str]
 
     @property
     def ci_percent(self) -> str:
         """The confidence level of the intervals as people write it ("95%"), from the settings."""
-        return f"{self.settings['bootstrap']['level'] * 100:.4g}%"
+        return _percent(self.settings["bootstrap"]["level"])
 
     @property
     def ci_label(self) -> str:
@@ -155,6 +190,10 @@ class AuditResult(BaseModel):
         return self.model_dump(mode="json", exclude={"disagreements"}) | {
             "disagreements": len(self.disagreements)
         }
+
+
+def _percent(level: float) -> str:
+    return f"{level * 100:.4g}%"
 
 
 def _label(key: RecordKey) -> str:
@@ -232,6 +271,7 @@ def run_audit(
         macro_accuracy=float(np.mean(accuracies)) if accuracies else None,
         fields=fields_out,
         record_exact_match=exact,
+        triage=_triage_audit(specs, top, pred.entries, stats),
         disagreements=_disagreements(all_cells, gold.entries, pred.entries),
         warnings=[f"gold: {w}" for w in gold.warnings]
         + [f"predictions: {w}" for w in pred.warnings],
@@ -275,24 +315,27 @@ class _Stats:
         low, high = ag.bootstrap_ci(per_paper, fn, self.weights, self.level)
         return Estimate(value=value, ci_low=low, ci_high=high)
 
+    def accuracy(self, cells: list[Cell]) -> Estimate:
+        """Accuracy (agreeing cells / cells) of any set of cells, with its paper bootstrap."""
+        agree = np.array([[c.cls in AGREEING, 1] for c in cells], dtype=float).reshape(-1, 2)
+        return self.estimate([c.paper_id for c in cells], agree, ag.ratio_from_stats)
+
     def field_metrics(
         self, name: str, kind: Kind | None, cells: list[Cell], *, top_level: bool
     ) -> FieldMetrics:
         """Metrics of one field's cells (`kind` None: cells of every field together)."""
         ids = [c.paper_id for c in cells]
-        agree = np.array([[c.cls in AGREEING, 1] for c in cells], dtype=float)
         non_empty = np.array(
             [[c.cls is CellClass.correct, c.cls is not CellClass.both_empty] for c in cells],
             dtype=float,
         )
-        counts = {cls.value: sum(c.cls is cls for c in cells) for cls in CLASSES}
         metrics = FieldMetrics(
             field=name,
             kind=str(kind) if kind is not None else "all",
             top_level=top_level,
             n=len(cells),
-            counts=counts,
-            accuracy=self.estimate(ids, agree, ag.ratio_from_stats),
+            counts=_class_counts(cells),
+            accuracy=self.accuracy(cells),
             accuracy_non_empty=self.estimate(ids, non_empty, ag.ratio_from_stats),
         )
         if kind is None:
@@ -327,6 +370,10 @@ class _Stats:
             metrics.krippendorff_alpha_nominal = self.estimate(
                 ids, rows, ag.nominal_alpha_from_stats
             )
+
+
+def _class_counts(cells: list[Cell]) -> dict[str, int]:
+    return {cls.value: sum(c.cls is cls for c in cells) for cls in CLASSES}
 
 
 def _category(cell: Cell, value: Any) -> str | None:
@@ -389,6 +436,111 @@ def _record_exact_match(
     return RecordExactMatch(grouped_by=by, groups=out)
 
 
+LevelOf = Callable[[Cell], str | None]
+
+
+def _triage_audit(
+    specs: list[FieldSpec],
+    top: list[Cell],
+    pred: dict[RecordKey, RecordEntry],
+    stats: _Stats,
+) -> TriageAudit:
+    """Accuracy per triage level, overall and per form field (top-level cells only:
+    triage is given per form field, and its parts share it)."""
+
+    def level_of(cell: Cell) -> str | None:
+        return pred[(cell.paper_id, cell.target_id)].triage.get(cell.field)
+
+    if all(level_of(c) is None for c in top):
+        return TriageAudit(available=False, verdict=NO_TRIAGE)
+    by_field: dict[str, list[Cell]] = defaultdict(list)
+    for cell in top:
+        by_field[cell.field].append(cell)
+    overall = _triage_split("(all fields)", top, level_of, stats)
+    fields = [_triage_split(s.name, by_field[s.name], level_of, stats) for s in specs]
+    return TriageAudit(
+        available=True,
+        verdict=_triage_verdict(overall, fields, _percent(stats.level)),
+        overall=overall,
+        fields=fields,
+    )
+
+
+def _triage_split(name: str, cells: list[Cell], level_of: LevelOf, stats: _Stats) -> TriageSplit:
+    levels = {}
+    for level in Triage:
+        members = [c for c in cells if level_of(c) == level.value]
+        levels[level.value] = TriageLevel(
+            n=len(members),
+            counts=_class_counts(members),
+            accuracy=stats.accuracy(members) if members else Estimate(value=None),
+        )
+    return TriageSplit(
+        field=name,
+        levels=levels,
+        untriaged=len(cells) - sum(lv.n for lv in levels.values()),
+        verified_clearly_better=_clearly_better(levels),
+    )
+
+
+def _clearly_better(levels: dict[str, TriageLevel]) -> bool | None:
+    if not levels[Triage.verified].n or not levels[Triage.check].n:
+        return None
+    verified, check = levels[Triage.verified].accuracy, levels[Triage.check].accuracy
+    if verified.value is None or check.value is None:
+        return False
+    if verified.ci_low is None or check.ci_high is None:
+        return False  # an interval that cannot be computed separates nothing
+    return verified.value > check.value and verified.ci_low > check.ci_high
+
+
+def _with_ci(estimate: Estimate, percent: str) -> str:
+    if estimate.value is None:
+        return "n/a"
+    if estimate.ci_low is None or estimate.ci_high is None:
+        return f"{estimate.value:.3f}"
+    return f"{estimate.value:.3f} ({percent} CI {estimate.ci_low:.3f}-{estimate.ci_high:.3f})"
+
+
+def _triage_verdict(overall: TriageSplit, fields: list[TriageSplit], percent: str) -> str:
+    """The sentence a reviewer acts on: may verified values be trusted more than the rest?"""
+    levels = overall.levels
+    verified, check = levels[Triage.verified], levels[Triage.check]
+    if not verified.n:
+        text = (
+            f"No audited value is triaged verified ({check.n} check, "
+            f"{levels[Triage.missing].n} missing): the checks vouch for none of them."
+        )
+    elif not check.n:
+        text = "No audited value is triaged check, so verified cannot be compared with check."
+    else:
+        both = (
+            f"verified {_with_ci(verified.accuracy, percent)} against check "
+            f"{_with_ci(check.accuracy, percent)}"
+        )
+        if overall.verified_clearly_better:
+            text = f"Verified values are clearly more accurate than check values: {both}."
+        else:
+            v, c = verified.accuracy.value, check.accuracy.value
+            if v is None or c is None or v <= c:
+                why = "its accuracy is not higher: the triage does not separate right values "
+                why += "from wrong ones here"
+            else:
+                why = "the intervals overlap: these papers do not show that it does"
+            text = (
+                f"Verified values are NOT clearly more accurate than check values ({why}): "
+                f"{both}. Verified values need checking too."
+            )
+    weak = [f.field for f in fields if f.verified_clearly_better is False]
+    if weak:
+        text += (
+            f" Fields where verified is not clearly more accurate than check: {', '.join(weak)}."
+        )
+    if overall.untriaged:
+        text += f" {overall.untriaged} value(s) carry no triage and are left out of the split."
+    return text
+
+
 def _disagreements(
     cells: list[Cell], gold: dict[RecordKey, RecordEntry], pred: dict[RecordKey, RecordEntry]
 ) -> list[Disagreement]:
@@ -417,6 +569,8 @@ def _disagreements(
                 quote=" … ".join(e.quote for e in evidence),
                 page=", ".join(str(e.page) for e in evidence if e.page is not None),
                 grounded=("yes" if any(e.grounded for e in evidence) else "no") if evidence else "",
+                triage=entry.triage.get(top, ""),
+                reasons="; ".join(entry.reasons.get(top, [])),
             )
         )
     return rows

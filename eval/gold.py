@@ -47,6 +47,10 @@ class RecordEntry:
     values: dict[str, Any]
     evidence: dict[str, list[Evidence]] = field(default_factory=dict)
     status: dict[str, str] = field(default_factory=dict)
+    # Only fields whose line carries a triage (records.jsonl from the checks on): the
+    # audit splits accuracy by it and never invents one for plain or older records.
+    triage: dict[str, str] = field(default_factory=dict)
+    reasons: dict[str, list[str]] = field(default_factory=dict)
     target: dict[str, str] | None = None
 
     @property
@@ -202,9 +206,14 @@ class _Loader:
         if values is None:
             return
         entry = RecordEntry(ident[0], ident[1], number, values, target=line.target)
+        raw = obj["record"]
         for name, extracted in line.record.items():
             entry.evidence[name] = list(extracted.evidence)
             entry.status[name] = str(extracted.status)
+            # `Extracted` defaults to `check`; only a triage written on the line is real.
+            if isinstance(raw.get(name), dict) and "triage" in raw[name]:
+                entry.triage[name] = str(extracted.triage)
+                entry.reasons[name] = list(extracted.reasons)
         self.add(entry)
 
     def typed_values(self, number: int, record: dict) -> dict[str, Any] | None:

@@ -19,6 +19,7 @@ from eval.compare import CLASSES
 from extractor.fileio import atomic_write_text
 from extractor.review.disagreements import COLUMNS, DisagreementRow
 from extractor.review.disagreements import disagreements_csv as write_disagreements
+from schemas.extracted import Triage
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CLASS_COLOURS = {
@@ -28,6 +29,7 @@ CLASS_COLOURS = {
     "missed": "#ef6c00",
     "fabricated": "#6a1b9a",
 }
+TRIAGE_COLOURS = {"verified": "#2e7d32", "check": "#ef6c00", "missing": "#78909c"}
 CSV_COLUMNS = COLUMNS  # disagreements.csv, as corrections read it back
 
 
@@ -107,6 +109,8 @@ def render_html(result: AuditResult) -> str:
         overall_bar=_bar(result.overall),
         colours=CLASS_COLOURS,
         classes=[c.value for c in CLASSES],
+        triage_levels=[t.value for t in Triage],
+        triage_colours=TRIAGE_COLOURS,
     )
 
 

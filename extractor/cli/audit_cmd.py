@@ -33,6 +33,9 @@ AUDIT_HELP = "\n\n".join(
         "(seeded; 95% unless the settings' bootstrap.level says otherwise). Forms that declare "
         "headline groups (rct_outcomes: per outcome type) also get the record exact match of "
         "Yun et al.",
+        "Predictions from `extract` carry a triage per value: accuracy is also reported "
+        "separately for verified, check and missing values, with a sentence saying whether "
+        "verified values are clearly more accurate than those to check.",
         "[bold]Examples[/bold]",
         "litextract audit --gold gold.jsonl --pred run/records.jsonl --form fm_imaging "
         "--out audit/",
@@ -140,6 +143,7 @@ def _summary(result) -> None:  # type: ignore[no-untyped-def]
             str(m.counts["incorrect"]),
         )
     _console.print(table)
+    _triage_summary(result, fmt)
     if result.record_exact_match:
         for g in result.record_exact_match.groups:
             _console.print(
@@ -155,3 +159,22 @@ def _summary(result) -> None:  # type: ignore[no-untyped-def]
         )
     if result.warnings:
         _console.print(f"[yellow]{len(result.warnings)} input warning(s)[/yellow] (in report.html)")
+
+
+def _triage_summary(result, fmt) -> None:  # type: ignore[no-untyped-def]
+    """Accuracy by triage level per field, then the verdict, in plain view."""
+    triage = result.triage
+    if not triage.available:
+        _console.print(triage.verdict, highlight=False)
+        return
+    levels = list(triage.overall.levels)
+    table = Table(title=f"accuracy by triage: n values, accuracy [{result.ci_label}]")
+    for column in ("field", *levels, "verified clearly better"):
+        table.add_column(column)
+    clearly = {True: "yes", False: "[yellow]no[/yellow]", None: "-"}
+    for split in [*triage.fields, triage.overall]:
+        cells = [f"{split.levels[k].n} · {fmt(split.levels[k].accuracy) or '-'}" for k in levels]
+        table.add_row(split.field, *cells, clearly[split.verified_clearly_better])
+    _console.print(table)
+    colour = "green" if triage.overall.verified_clearly_better else "yellow"
+    _console.print(f"[{colour}]{escape(triage.verdict)}[/{colour}]", highlight=False)

@@ -526,7 +526,8 @@ def export(
 ) -> None:
     """Write the current records (corrections applied): one row per paper (per target).
 
-    Every field has companion columns FIELD__status, FIELD__quote and FIELD__page;
+    Every field has companion columns FIELD__status, FIELD__triage (verified / check /
+    missing), FIELD__reasons (finding codes), FIELD__quote and FIELD__page;
     `model`, `version`, `corrected` and `corrected_by` say where each row comes from.
     CSV is UTF-8 with BOM and safe to open in Excel / LibreOffice.
 

@@ -41,6 +41,10 @@ class DisagreementRow:
     gold: str = ""
     predicted: str = ""
     status: str = ""
+    # The extractor's triage of the predicted field and its reason codes ("; "-separated):
+    # read by people to adjudicate, ignored by corrections.
+    triage: str = ""
+    reasons: str = ""
     evidence_quote: str = ""
     evidence_page: str = ""
     evidence_in_paper: str = ""

@@ -1,11 +1,14 @@
 """`litextract export`: the current records as a table a review team can use.
 
 One row per paper (per target for targeted forms). Each form field gives a value
-column plus `<field>__status`, `<field>__quote` and `<field>__page`; lists read
-as `a; b`, objects as compact JSON; provenance columns say which model made the
-row, which version it is and which fields a human corrected. CSV is UTF-8 with
-a BOM and guarded against formula injection, so spreadsheet programs open it
-safely; every file is written atomically.
+column plus `<field>__status`, `<field>__triage` (verified / check / missing: whether a
+human must look), `<field>__reasons` (the checks' finding codes, `a; b`),
+`<field>__quote` and `<field>__page`; a value a reviewer corrected reads `verified`
+for `human_corrected`, and records from before the checks leave the triage empty
+rather than guess one. Lists read as `a; b`, objects as compact JSON; provenance
+columns say which model made the row, which version it is and which fields a human
+corrected. CSV is UTF-8 with a BOM and guarded against formula injection, so
+spreadsheet programs open it safely; every file is written atomically.
 """
 
 from __future__ import annotations
@@ -62,6 +65,8 @@ def columns(form: Form, records: list[CurrentRecord]) -> list[tuple[str, str]]:
         cols += [
             (spec.name, spec.kind.export_type),
             (f"{spec.name}__status", "string"),
+            (f"{spec.name}__triage", "string"),
+            (f"{spec.name}__reasons", "string"),
             (f"{spec.name}__quote", "string"),
             (f"{spec.name}__page", "string"),
         ]
@@ -87,6 +92,8 @@ def flat_row(form: Form, rec: CurrentRecord) -> dict[str, Any]:
         evidence = cell.get("evidence") or []
         row[spec.name] = spec.kind.export(cell.get("value"))
         row[f"{spec.name}__status"] = cell.get("status")
+        row[f"{spec.name}__triage"] = cell.get("triage")
+        row[f"{spec.name}__reasons"] = "; ".join(cell.get("reasons") or []) or None
         row[f"{spec.name}__quote"] = " | ".join(e.get("quote", "") for e in evidence) or None
         pages = [str(e["page"]) for e in evidence if e.get("page") is not None]
         row[f"{spec.name}__page"] = "; ".join(dict.fromkeys(pages)) or None

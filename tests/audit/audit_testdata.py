@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 PROVENANCE = {
@@ -62,6 +63,48 @@ def write_fm_files(tmp_path: Path) -> tuple[Path, Path]:
         pred.append({"paper_id": f"P{i:02d}", "record": record, "provenance": PROVENANCE})
     gold.append({"paper_id": "GOLD-ONLY", "record": gold_record(0)})
     pred.append({"paper_id": "PRED-ONLY", "record": {}, "provenance": PROVENANCE})
+    return _write_pair(tmp_path, gold, pred)
+
+
+# A wrong predicted value per field of `gold_record`, for triage tests.
+_WRONG = {
+    "year": lambda v: v + 10,
+    "study_type": lambda v: "evaluation" if v != "evaluation" else "new_model",
+    "modalities": lambda v: ["ultrasound"],
+    "code_available": lambda v: not v,
+    "model_name": lambda v: "Another-Model",
+    "results": lambda v: [dict(v[0], value=0.1), *v[1:]],
+}
+CellPlan = Callable[[int, str], tuple[str, bool]]  # (paper index, field) -> (triage, right?)
+
+
+def write_triaged_files(tmp_path: Path, plan: CellPlan, papers: int = 12) -> tuple[Path, Path]:
+    """fm_imaging gold and a records.jsonl whose every field carries a triage: the fields of
+    `gold_record` get the triage `plan` says and a right or wrong value; the form's other
+    fields are empty on both sides and triaged `missing`."""
+    from schemas.fm_imaging import FORM
+
+    gold, pred = [], []
+    for i in range(papers):
+        g = gold_record(i)
+        gold.append({"paper_id": f"P{i:02d}", "record": g})
+        record = {}
+        for spec in FORM.fields:
+            if spec.name not in g:
+                record[spec.name] = {"value": None, "status": "not_reported", "triage": "missing"}
+                record[spec.name]["reasons"] = ["not_reported"]
+                continue
+            triage, right = plan(i, spec.name)
+            value = g[spec.name] if right else _WRONG[spec.name](g[spec.name])
+            cell = _ext(value, f"the paper says {value}", 1)
+            cell["triage"] = triage
+            cell["reasons"] = [] if triage == "verified" else ["value_not_in_quote"]
+            record[spec.name] = cell
+        pred.append({"paper_id": f"P{i:02d}", "record": record, "provenance": PROVENANCE})
+    return _write_pair(tmp_path, gold, pred)
+
+
+def _write_pair(tmp_path: Path, gold: list[dict], pred: list[dict]) -> tuple[Path, Path]:
     gold_path, pred_path = tmp_path / "gold.jsonl", tmp_path / "records.jsonl"
     gold_path.write_text("".join(json.dumps(x) + "\n" for x in gold), encoding="utf-8")
     pred_path.write_text("".join(json.dumps(x) + "\n" for x in pred), encoding="utf-8")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pymupdf
 import pytest
-from audit_testdata import write_fm_files
+from audit_testdata import write_fm_files, write_triaged_files
 
 from eval.audit import run_audit
 from eval.report import write_outputs
@@ -75,3 +75,16 @@ def test_dom_has_the_key_elements(report: Path, tmp_path: Path) -> None:
     ):
         assert marker in dom, marker
     assert dom.count('class="badge"') >= 5
+
+
+def test_triage_verdict_and_table_render(tmp_path: Path) -> None:
+    # verified values wrong, check values right: the warning must be in the rendered page
+    def plan(i: int, field: str) -> tuple[str, bool]:
+        return ("verified", False) if field == "model_name" else ("check", True)
+
+    result = run_audit(*write_triaged_files(tmp_path, plan), FM, AuditSettings())
+    report = write_outputs(result, tmp_path / "out")["report"]
+    dom = _chromium(tmp_path, "--dump-dom", report.as_uri()).stdout
+    assert 'id="triage-verdict" class="verdict warn"' in dom
+    assert "Verified values are NOT clearly more accurate than check values" in dom
+    assert 'id="triage-table"' in dom and "nothing to compare" in dom

@@ -1,4 +1,5 @@
-"""Exports: one row per paper, readable lists, evidence columns, safe CSV, typed xlsx/parquet."""
+"""Exports: one row per paper, readable lists, evidence and triage columns, safe CSV, typed
+xlsx/parquet."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from review_testdata import MINI_FORM, FakeExtractor, fake_pipeline, write_pdf
 from rich.console import Console
 
 from extractor.review.corrections import Correction, apply_corrections
-from extractor.review.export import export_review
+from extractor.review.export import columns, export_review, flat_row
+from extractor.review.records import CurrentRecord
 from extractor.review.store import ReviewStore
 from extractor.review.update import run_update
 from extractor.spreadsheet import guard_formula
+from schemas.extracted import Triage
 
 QUIET = Console(quiet=True)
 SAME_TITLE = "Self-Supervised Pretraining of Brain MRI Encoders"
@@ -31,7 +34,12 @@ def filled(review: Path) -> Path:
     write_pdf(
         review / "papers" / "p2-copy.pdf", "Self-Supervised Pretraining of Brain MRI Encoders"
     )
-    run_update(review, pipeline=fake_pipeline(FakeExtractor()), console=QUIET, progress=False)
+    return _extract_and_correct(review, FakeExtractor())
+
+
+def _extract_and_correct(review: Path, extractor: FakeExtractor) -> Path:
+    """Extract every paper, then a reviewer corrects p1's year."""
+    run_update(review, pipeline=fake_pipeline(extractor), console=QUIET, progress=False)
     with ReviewStore(review / "review.sqlite") as store:
         apply_corrections(
             store, MINI_FORM, [Correction("p1", "year", 2019, "reported", "ana", "checked")]
@@ -104,3 +112,82 @@ def test_export_replaces_atomically(filled: Path) -> None:
     _export(filled, "csv")
     assert out.read_bytes() == first
     assert sorted(p.name for p in out.parent.iterdir()) == ["records.csv"]  # no temp files left
+
+
+class TriagedExtractor(FakeExtractor):
+    """The fake extractor with the triage the checks would leave on its values."""
+
+    def extract(self, document, target=None):  # type: ignore[no-untyped-def]
+        line = super().extract(document, target)
+        line.record["title"].triage = Triage.verified
+        line.record["year"].reasons = ["value_not_in_quote", "rule_failed"]
+        line.record["score"].triage = Triage.missing
+        line.record["score"].reasons = ["not_reported"]
+        return line  # the other fields keep the default: check, no reasons
+
+
+@pytest.fixture
+def triaged(review: Path) -> Path:
+    write_pdf(review / "papers" / "p0.pdf", NASTY_TITLE)
+    write_pdf(review / "papers" / "p1.pdf", SAME_TITLE)
+    return _extract_and_correct(review, TriagedExtractor())
+
+
+TRIAGE_COLUMNS = {
+    "title__triage": "verified",
+    "year__triage": "check",
+    "year__reasons": "value_not_in_quote; rule_failed",
+    "score__triage": "missing",
+    "score__reasons": "not_reported",
+    "public__triage": "check",
+    "public__reasons": None,
+}
+
+
+def _expected(paper: str) -> dict:
+    if paper == "p0":
+        return TRIAGE_COLUMNS
+    # p1's year was corrected by a reviewer: no more checking needed
+    return TRIAGE_COLUMNS | {"year__triage": "verified", "year__reasons": "human_corrected"}
+
+
+def test_every_field_has_triage_and_reasons_columns_beside_its_status(triaged: Path) -> None:
+    out = _export(triaged, "csv")
+    rows = list(csv.DictReader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    header = list(rows[0])
+    for spec in MINI_FORM.fields:
+        at = header.index(f"{spec.name}__status")
+        assert header[at + 1 : at + 3] == [f"{spec.name}__triage", f"{spec.name}__reasons"]
+    for row in rows:
+        got = {name: row[name] or None for name in TRIAGE_COLUMNS}
+        assert got == _expected(row["paper_id"])
+
+
+def test_triage_columns_in_xlsx_parquet_and_jsonl(triaged: Path) -> None:
+    sheet = load_workbook(_export(triaged, "xlsx")).active
+    assert sheet is not None
+    header = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(2):
+        cells = dict(zip(header, [c.value for c in row], strict=True))
+        assert {name: cells[name] for name in TRIAGE_COLUMNS} == _expected(cells["paper_id"])
+
+    table = pq.read_table(_export(triaged, "parquet"))
+    assert table.schema.field("year__triage").type == "string"
+    for row in table.to_pylist():
+        assert {name: row[name] for name in TRIAGE_COLUMNS} == _expected(row["paper_id"])
+
+    lines = _export(triaged, "jsonl").read_text(encoding="utf-8").splitlines()
+    p0, p1 = (json.loads(line)["record"] for line in lines)
+    assert (p0["year"]["triage"], p0["year"]["reasons"]) == (
+        "check",
+        ["value_not_in_quote", "rule_failed"],
+    )
+    assert (p1["year"]["triage"], p1["year"]["reasons"]) == ("verified", ["human_corrected"])
+
+
+def test_records_from_before_the_checks_leave_the_triage_empty() -> None:
+    # A stored record written before values carried a triage: no guess in the export.
+    old = CurrentRecord("p9", None, None, {"year": {"value": 2020, "status": "reported"}}, 1, None)
+    row = flat_row(MINI_FORM, old)
+    assert row["year"] == 2020 and row["year__triage"] is None and row["year__reasons"] is None
+    assert ("year__triage", "string") in columns(MINI_FORM, [old])
