@@ -193,7 +193,14 @@ def _distinct(line: Line, body: BodyStyle, rules: HeadingRules = ALL_RULES) -> b
         return True
     if rules.italic and _italic_label(line, body):
         return True
-    return all(body.rare_font(s.font) for s in line.spans if s.text.strip())
+    return all(_marked(s, body) for s in line.spans if s.text.strip())
+
+
+def _marked(span: Span, body: BodyStyle) -> bool:
+    """Bold, or set in a rare font that is not merely the italic of the body face (the
+    rare-font cue is for obfuscated font names that hide the bold flag; italic is
+    judged on its own, see `_keep_recurring`)."""
+    return span.bold or (body.rare_font(span.font) and not span.italic)
 
 
 def _italic_label(line: Line, body: BodyStyle) -> bool:
@@ -366,13 +373,11 @@ def _ends_paragraph(prev: Line, line: Line, block: Block, rules: HeadingRules) -
         return True
     if not rules.paragraph_starts:
         return False
-    # ... also when citation marks follow it, when the line before stops well short of
-    # the column (a paragraph's last line), or when a gap wider than the line spacing
+    # ... also when citation marks follow it, or when a gap wider than the line spacing
     # separates the two
     height = max(1.0, line.bbox[3] - line.bbox[1])
-    short = prev.bbox[2] < block.bbox[2] - 0.25 * (block.bbox[2] - block.bbox[0])
     gap = line.bbox[1] - prev.bbox[3]
-    return bool(_SENTENCE_END.search(text)) or short or gap > 0.6 * height
+    return bool(_SENTENCE_END.search(text)) or gap > 0.6 * height
 
 
 def _is_sentence(text: str) -> bool:
@@ -388,9 +393,7 @@ def _run_in(line: Line, body: BodyStyle, rules: HeadingRules = ALL_RULES) -> Hea
     spans = line.spans
 
     def labelled(span: Span) -> bool:
-        if span.bold or body.rare_font(span.font):
-            return True
-        return rules.italic and span.italic and not body.italic
+        return _marked(span, body) or (rules.italic and span.italic and not body.italic)
 
     prefix = ""
     k = 0
@@ -409,7 +412,7 @@ def _run_in(line: Line, body: BodyStyle, rules: HeadingRules = ALL_RULES) -> Hea
     if not _plausible_text(text) or len(text) < 3:
         return None
     rest = normalise_space("".join(s.text for s in spans[k:]))
-    italic_only = not any(s.bold or body.rare_font(s.font) for s in spans[:k] if s.text.strip())
+    italic_only = not any(_marked(s, body) for s in spans[:k] if s.text.strip())
     if italic_only and not (rest[:1].isupper() or rest[:1].isdigit()):
         return None  # emphasis inside a sentence, not a label before a new one
     return Heading(lines=[line], text=text, level=0, rest=rest, weak=italic_only)
