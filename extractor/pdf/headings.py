@@ -53,6 +53,11 @@ _ABSTRACT_PARTS = re.compile(
     re.IGNORECASE,
 )
 _RUN_IN_END = (".", ":", "\u2014", "\u2013")
+# Supporting-information entries ("S1 Table. ...", "S2 Fig") are captions of files
+# outside the paper, not sections.
+_SUPPLEMENT_ITEM = re.compile(
+    r"^S\d+\s+(table|fig|figure|file|text|data|dataset|appendix|video|checklist)\b", re.I
+)
 _MAX_WORDS = 18
 # A sentence end, possibly followed by citation marks or closing brackets ("...trial.12",
 # "...[4]."): the next line opens a new unit even inside one MuPDF block.
@@ -164,6 +169,8 @@ def _plausible_text(text: str) -> bool:
         and digits <= max(3, 0.2 * len(text))
         and not text.endswith((",", ";", "-"))
         and not is_caption(text)
+        and not _SUPPLEMENT_ITEM.match(text)
+        and not (text.startswith("(") and text.endswith(")"))  # "(DOCX)", "(continued)"
         and (not re.match(r"^[\W\d]", text.lstrip("(")) or bool(numbering_depth(text)))
     )
 
@@ -275,20 +282,27 @@ class _RowIndex:
             for line in block.lines:
                 self.by_page.setdefault(line.page, []).append(line)
         self.edges: dict[int, list[float]] = {}
+        self.span: dict[int, float] = {}
         for page, lines in self.by_page.items():
             span = max(ln.bbox[2] for ln in lines) - min(ln.bbox[0] for ln in lines)
             starts = Counter(
                 round(ln.bbox[0] / 2) * 2 for ln in lines if ln.bbox[2] - ln.bbox[0] > 0.2 * span
             )
             self.edges[page] = [x for x, n in starts.items() if n >= 3]
+            self.span[page] = span
 
     def in_table(self, line: Line) -> bool:
         x0, y0, x1, y1 = line.bbox
         height = max(1.0, y1 - y0)
         edges = self.edges[line.page]
+        at_edge = any(abs(x0 - edge) <= 3 for edge in edges) and x0 > min(edges, default=x0)
         for other in self.by_page[line.page]:
             if other is line or (other.bbox[0] < x1 and x0 < other.bbox[2]):
                 continue
+            if other.bbox[2] - other.bbox[0] > 0.3 * self.span[line.page]:
+                continue  # a text line of the other column (an indented first line)
+            if at_edge and other.bbox[2] <= x0 - 5:
+                continue  # anything in the column before, even a table, is not this row
             overlap = min(y1, other.bbox[3]) - max(y0, other.bbox[1])
             if overlap < 0.5 * height:
                 continue
