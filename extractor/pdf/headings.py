@@ -53,6 +53,8 @@ _ABSTRACT_PARTS = re.compile(
     re.IGNORECASE,
 )
 _RUN_IN_END = (".", ":", "\u2014", "\u2013")
+_BARE_NUMBER = re.compile(r"(?:\d{1,2}\.)*\d{1,2}\.?")
+_SMALL_CAPS = re.compile(r"small-?caps|[-+,_]sc\b", re.IGNORECASE)
 # Supporting-information entries ("S1 Table. ...", "S2 Fig") are captions of files
 # outside the paper, not sections.
 _SUPPLEMENT_ITEM = re.compile(
@@ -91,6 +93,7 @@ class Heading:
     level: int
     rest: str = ""  # body text that follows a run-in heading on its first line
     weak: bool = False  # only italic sets it apart: kept when numbered or its style recurs
+    face: str = ""  # the font of a run-in label (the line's own font is the body's)
 
     @property
     def page(self) -> int:
@@ -204,10 +207,14 @@ def _distinct(line: Line, body: BodyStyle, rules: HeadingRules = ALL_RULES) -> b
 
 
 def _marked(span: Span, body: BodyStyle) -> bool:
-    """Bold, or set in a rare font that is not merely the italic of the body face (the
-    rare-font cue is for obfuscated font names that hide the bold flag; italic is
-    judged on its own, see `_keep_recurring`)."""
-    return span.bold or (body.rare_font(span.font) and not span.italic)
+    """Bold, small capitals, or set in a rare font that is not merely the italic of the
+    body face (the rare-font cue is for obfuscated font names that hide the bold flag;
+    italic is judged on its own, see `_keep_recurring`)."""
+    return (
+        span.bold
+        or bool(_SMALL_CAPS.search(span.font))
+        or (body.rare_font(span.font) and not span.italic)
+    )
 
 
 def _italic_label(line: Line, body: BodyStyle) -> bool:
@@ -268,8 +275,12 @@ def _keep_recurring(found: list[Heading]) -> list[Heading]:
     """Italic is also how papers set quotes, species names and emphasis: an italic-only
     label is a heading when numbered or when its style recurs (a heading style serves
     several headings; emphasis rarely repeats the same shape at a paragraph start)."""
-    styles = Counter(style_of(h) for h in found if h.weak)
-    return [h for h in found if not h.weak or numbering_depth(h.text) or styles[style_of(h)] >= 2]
+    styles = Counter((style_of(h), h.face) for h in found if h.weak)
+    return [
+        h
+        for h in found
+        if not h.weak or numbering_depth(h.text) or styles[(style_of(h), h.face)] >= 2
+    ]
 
 
 class _RowIndex:
@@ -411,12 +422,18 @@ def _run_in(line: Line, body: BodyStyle, rules: HeadingRules = ALL_RULES) -> Hea
 
     prefix = ""
     k = 0
+    # the section number may be set in the body face before the label ("2.1. *Chemicals.*")
+    first = next((j for j, span in enumerate(spans) if span.text.strip()), len(spans))
+    if first < len(spans) and _BARE_NUMBER.fullmatch(spans[first].text.strip()):
+        prefix = "".join(span.text for span in spans[: first + 1])
+        k = first + 1
+    start = k
     # whitespace spans often come in another font: they neither start nor end the label
     while k < len(spans) and (not spans[k].text.strip() or labelled(spans[k])):
         prefix += spans[k].text
         k += 1
-    if not prefix.strip() or k == len(spans):
-        return None
+    if k == len(spans) or not "".join(span.text for span in spans[start:k]).strip():
+        return None  # no label in a distinct face, or no paragraph text after it
     label = normalise_space(prefix)
     if len(label.split()) > 10:
         return None
@@ -429,7 +446,8 @@ def _run_in(line: Line, body: BodyStyle, rules: HeadingRules = ALL_RULES) -> Hea
     italic_only = not any(_marked(s, body) for s in spans[:k] if s.text.strip())
     if italic_only and not (rest[:1].isupper() or rest[:1].isdigit()):
         return None  # emphasis inside a sentence, not a label before a new one
-    return Heading(lines=[line], text=text, level=0, rest=rest, weak=italic_only)
+    face = next(span.font for span in spans[start:k] if span.text.strip())
+    return Heading(lines=[line], text=text, level=0, rest=rest, weak=italic_only, face=face)
 
 
 def _assign_levels(headings: list[Heading]) -> None:

@@ -45,12 +45,15 @@ class _Paper:
         self._space(gap)
         self.page.insert_text((_X, self.y), text, fontname=font, fontsize=size)
 
-    def run_in(self, label: str, rest: str, font: str = "tiit") -> None:
-        """A paragraph whose first line opens with `label` in `font`."""
+    def run_in(self, label: str, rest: str, font: str = "tiit", number: str = "") -> None:
+        """A paragraph whose first line opens with `label` in `font`, after `number` in
+        the body face when given."""
         self._space(_LEADING * 1.5)
-        self.page.insert_text((_X, self.y), label, fontname=font, fontsize=10)
-        width = pymupdf.get_text_length(label, fontname=font, fontsize=10)
-        self.page.insert_text((_X + width, self.y), rest, fontname="tiro", fontsize=10)
+        x = _X
+        for text, face in ((number, "tiro"), (label, font), (rest, "tiro")):
+            if text:
+                self.page.insert_text((x, self.y), text, fontname=face, fontsize=10)
+                x += pymupdf.get_text_length(text, fontname=face, fontsize=10)
         for text in _BODY:
             self.line(text)
 
@@ -80,7 +83,8 @@ def _methods_paper(tmp_path: Path) -> Path:
     paper.paragraph()
     paper.heading("2. Materials and Methods")
     paper.run_in("2.1. Chemicals. ", "Chromogenic substrates were bought from one vendor and")
-    paper.run_in("2.2. Cell Culture. ", "Cells were grown in a medium that was changed daily and")
+    # the number may be set upright before the italic label
+    paper.run_in("Cell Culture. ", "Cells were grown in a medium changed daily and", number="2.2. ")
     paper.heading("3. Results")
     paper.paragraph()
     paper.paragraph()
