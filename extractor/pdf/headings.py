@@ -1,11 +1,14 @@
 """Section headings: the PDF outline where it has one, plus font and numbering cues.
 
-Style cues: a heading is a short line that starts a paragraph and looks different
-from body text (larger, bold, all capitals, or set in a rare font when font names are
-obfuscated), or a bold run-in label that opens a paragraph ("Statistical analysis. We
-used ..."). Table rows, article metadata labels and structured-abstract labels are
-filtered out. Levels come from the outline or the numbering ("2.1") when present,
-else from the rank of the heading's style.
+Style cues, all relative to the document's own body text (size, weight, slant, font):
+a heading is a short line that starts a paragraph and looks different from body text
+(larger, bold, all capitals, italic, or set in a rare font when font names are
+obfuscated), or a run-in label in a distinct face that opens a paragraph and ends in a
+period or colon ("2.1.1. Chemicals. Chromogenic substrates ..."). Italic alone is a weak
+cue, kept when numbered or when the style recurs. Table rows, article metadata labels,
+structured-abstract labels and reference entries are filtered out. Levels come from the
+outline or the numbering ("2.1") when present, else from the rank of the heading's style.
+`HeadingRules` switches the cues added for issue 15 off, to measure what each adds.
 """
 
 from __future__ import annotations
