@@ -137,7 +137,7 @@ _ABLATIONS: list[tuple[str, HeadingRules]] = [
     ("- numbering below outline", dataclasses.replace(ALL_RULES, numbering=False)),
     ("- reference guard", dataclasses.replace(ALL_RULES, reference_guard=False)),
     (
-        "none (rules before issue 15)",
+        "all four off",
         HeadingRules(paragraph_starts=False, italic=False, numbering=False, reference_guard=False),
     ),
 ]
