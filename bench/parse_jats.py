@@ -1,11 +1,19 @@
 """Ground truth from the publisher's JATS XML: headings, body words, table numbers.
 
-Shared by the parse benchmarks. Gold headings are every titled section of the body
-and back matter (all levels, incl. acknowledgements, glossary and the reference list)
-plus "Abstract". Neutral (neither right nor wrong when predicted): titles of
-structured-abstract parts, keyword labels, and the standard back-matter labels that
-JATS stores as untitled elements (`<ack>`, `<fn fn-type="conflict">`, a `<ref-list>`
-without title, author details) although the PDF prints them as headings.
+Shared by the parse benchmarks. Two scopes of gold headings:
+
+- "all" (the RCT figures since the parser was written): every titled section of the body
+  and back matter (all levels, incl. acknowledgements, glossary and the reference list)
+  plus "Abstract".
+- "body" (issue 15, the scorer of the unseen set): the titled `<sec>`s of `<body>` only,
+  leaving out sections whose `sec-type` marks back matter (some publishers put the
+  reference list, acknowledgements or data statements inside `<body>`). The article
+  title, "Abstract" and every back-matter title are then neutral.
+
+Neutral (neither right nor wrong when predicted): titles of structured-abstract parts,
+keyword labels, and the standard back-matter labels that JATS stores as untitled
+elements (`<ack>`, `<fn fn-type="conflict">`, a `<ref-list>` without title, author
+details) although the PDF prints them as headings.
 """
 
 from __future__ import annotations
@@ -46,6 +54,24 @@ _BACK_MATTER_LABELS = [
 ]
 
 
+# `sec-type`s of back matter that some publishers place inside `<body>`
+BACK_MATTER_SEC_TYPES = {
+    "ref-list",
+    "ack",
+    "fn-group",
+    "associated-data",
+    "data-availability",
+    "data-availability-statement",
+    "contrib-info",
+    "coi-statement",
+    "supplementary-material",
+    "supplementary-materials",
+    "funding-information",
+    "author-contributions",
+    "ethics-statement",
+}
+
+
 @dataclass
 class Truth:
     headings: list[str]
@@ -58,32 +84,59 @@ def _text(element: ET.Element | None) -> str:
     return " ".join("".join(element.itertext()).split()) if element is not None else ""
 
 
-def load_truth(nxml: Path) -> Truth:
+def _titles(element: ET.Element, tags: set[str]) -> list[str]:
+    out = []
+    for title_parent in element.iter():
+        if title_parent.tag in tags:
+            title = title_parent.find("title")
+            if title is not None and _text(title):
+                out.append(_text(title))
+    return out
+
+
+def _body_sections(element: ET.Element, gold: list[str], back: list[str]) -> None:
+    """Titles of body sections in document order; back-matter `sec-type`s (and all
+    their subsections) go to `back`."""
+    for child in element:
+        if child.tag != "sec":
+            continue
+        kinds = set((child.get("sec-type") or "").lower().split("|"))
+        if kinds & BACK_MATTER_SEC_TYPES:
+            back.extend(_titles(child, {"sec"}))
+            continue
+        title = child.find("title")
+        if title is not None and _text(title):
+            gold.append(_text(title))
+        _body_sections(child, gold, back)
+
+
+def load_truth(nxml: Path, scope: str = "all") -> Truth:
+    """Gold headings for `scope` "all" (body and back matter, plus "Abstract") or "body"
+    (body sections without back matter; see the module docstring)."""
+    if scope not in {"all", "body"}:
+        raise ValueError(f"unknown scope {scope!r}")
     root = ET.parse(nxml).getroot()
     headings: list[str] = []
     neutral: list[str] = ["Keywords", "Key words", *_BACK_MATTER_LABELS]
     abstracts = [a for a in root.iter("abstract") if a.get("abstract-type") is None]
     if abstracts:
-        headings.append("Abstract")
+        (headings if scope == "all" else neutral).append("Abstract")
         for abstract in abstracts:
             neutral.extend(_text(t) for t in abstract.iter("title"))
-    for part in ("body", "back"):
-        element = root.find(part)
-        if element is None:
-            continue
-        for title_parent in element.iter():
-            if title_parent.tag in {
-                "sec",
-                "ack",
-                "ref-list",
-                "app",
-                "fn-group",
-                "notes",
-                "glossary",
-            }:
-                title = title_parent.find("title")
-                if title is not None and _text(title):
-                    headings.append(_text(title))
+    tags = {"sec", "ack", "ref-list", "app", "fn-group", "notes", "glossary"}
+    if scope == "all":
+        for part in ("body", "back"):
+            element = root.find(part)
+            if element is not None:
+                headings.extend(_titles(element, tags))
+    else:
+        neutral.extend(_text(t) for t in root.iterfind("front/article-meta/title-group/*"))
+        body_element = root.find("body")
+        if body_element is not None:
+            _body_sections(body_element, headings, neutral)
+        back_element = root.find("back")
+        if back_element is not None:
+            neutral.extend(_titles(back_element, tags))
     body = root.find("body")
     words: Counter[str] = Counter()
     numbers: Counter[str] = Counter()
@@ -159,3 +212,14 @@ def rct_pairs() -> list[tuple[Path, Path]]:
         for x in sorted(jats.glob("PMC*.nxml"))
         if (pdfs / f"{x.stem}.pdf").exists()
     ]
+
+
+def dev_pairs(part: str) -> list[tuple[Path, Path]]:
+    """(pdf, nxml) of the parse_dev papers in `part` ("tuning" or "test") of the split
+    committed in bench/parse_dev_split.json."""
+    from parse_dev_split import load_split
+
+    folder = CORPUS / "parse_dev"
+    if not folder.is_dir():
+        return []
+    return [(folder / f"{stem}.pdf", folder / f"{stem}.nxml") for stem in load_split()[part]]

@@ -1,18 +1,31 @@
-"""Parse quality against JATS for the RCT corpus: heading P/R/F1, word and table-number
-fidelity, for litextract's parser (and optionally pymupdf4llm's Markdown).
+"""Parse quality against the publishers' JATS XML, litextract beside pymupdf4llm, one run.
 
-    .venv/bin/python bench/parse_quality.py            # ours only, prints per-paper misses
-    .venv/bin/python bench/parse_quality.py --verbose
+    .venv/bin/python bench/parse_quality.py                 # all figures (~6 min)
+    .venv/bin/python bench/parse_quality.py --no-baseline   # litextract only (~1 min)
+    .venv/bin/python bench/parse_quality.py --ablation      # + F1 with each heading cue off
+    .venv/bin/python bench/parse_quality.py --verbose       # + per-paper misses (tuning, RCT)
+
+Heading precision / recall / F1 (micro) on three sets: the parse_dev TEST split (papers
+and publishers never used for tuning), the parse_dev tuning split, and the 49 RCT reports.
+All three use the "body" gold of issue 15 (body sections without back matter; title,
+abstract and back matter neutral, see parse_jats.py); the RCT set is also scored with the
+older "all" gold (body + back matter + "Abstract") for continuity. Then pages per second
+for both parsers over all PDFs, word fidelity and table-number fidelity (RCT set).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import sys
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from parse_baseline import md_headings, run_pymupdf4llm
 from parse_jats import (
+    dev_pairs,
     heading_scores,
     load_truth,
     norm_heading,
@@ -23,43 +36,154 @@ from parse_jats import (
 )
 
 from extractor.pdf import parse_pdf
+from extractor.pdf.headings import ALL_RULES, HeadingRules
 
 
-def main(verbose: bool) -> None:
-    pairs = rct_pairs()
-    if not pairs:
+@dataclass
+class Tally:
+    headings: list[int] = field(default_factory=lambda: [0, 0, 0])  # tp, counted, gold
+    words: list[int] = field(default_factory=lambda: [0, 0])
+    numbers: list[int] = field(default_factory=lambda: [0, 0])
+
+    def add(self, part: list[int], found: tuple[int, ...]) -> None:
+        for i, v in enumerate(found):
+            part[i] += v
+
+    def f1(self) -> tuple[float, float, float]:
+        return prf(*self.headings)
+
+
+# (label, pairs, gold scope)
+def _sets() -> list[tuple[str, list[tuple[Path, Path]], str]]:
+    return [
+        ("parse_dev test", dev_pairs("test"), "body"),
+        ("parse_dev tuning", dev_pairs("tuning"), "body"),
+        ("RCT 49", rct_pairs(), "body"),
+        ("RCT 49, gold incl. back", rct_pairs(), "all"),
+    ]
+
+
+def _score(
+    tally: Tally, headings: list[str], text: str, nxml: Path, scope: str, verbose: bool
+) -> None:
+    truth = load_truth(nxml, scope)
+    found = heading_scores(headings, truth)
+    tally.add(tally.headings, found)
+    tally.add(tally.words, word_coverage(truth, text))
+    tally.add(tally.numbers, number_coverage(truth, text))
+    if verbose:
+        p, r, f = prf(*found)
+        gold = {norm_heading(h) for h in truth.headings}
+        pred = {norm_heading(h) for h in headings}
+        neutral = {norm_heading(h) for h in truth.neutral}
+        print(f"  {nxml.stem}: F1 {f:.2f} (P {p:.2f} R {r:.2f})")
+        print("     missed:", sorted(gold - pred))
+        print("     extra: ", sorted(pred - gold - neutral))
+
+
+def _ours(sets, rules: HeadingRules, verbose: bool) -> tuple[dict[str, Tally], float, int]:
+    """Tallies per set, seconds spent parsing, pages parsed (each PDF parsed once)."""
+    parsed: dict[Path, tuple[list[str], str]] = {}
+    seconds = 0.0
+    pages = 0
+    for _, pairs, _ in sets:
+        for pdf, _ in pairs:
+            if pdf in parsed:
+                continue
+            t = time.perf_counter()
+            doc = parse_pdf(pdf, rules=rules)
+            seconds += time.perf_counter() - t
+            pages += doc.source.pages
+            parsed[pdf] = ([s.heading for s in doc.sections], doc.text)
+    tallies = {}
+    for label, pairs, scope in sets:
+        tally = Tally()
+        show = verbose and scope == "body" and not label.endswith("test")  # never tune on test
+        if show:
+            print(f"{label}:")
+        for pdf, nxml in pairs:
+            headings, text = parsed[pdf]
+            _score(tally, headings, text, nxml, scope, show)
+        tallies[label] = tally
+    return tallies, seconds, pages
+
+
+def _theirs(sets) -> tuple[dict[str, Tally], float]:
+    pdfs = list(dict.fromkeys(pdf for _, pairs, _ in sets for pdf, _ in pairs))
+    results = run_pymupdf4llm(pdfs)
+    tallies = {}
+    for label, pairs, scope in sets:
+        tally = Tally()
+        for pdf, nxml in pairs:
+            markdown = results[str(pdf)]["markdown"]
+            _score(tally, md_headings(markdown), markdown, nxml, scope, False)
+        tallies[label] = tally
+    return tallies, sum(item["seconds"] for item in results.values())
+
+
+def _row(label: str, n: int, ours: Tally, theirs: Tally | None) -> str:
+    p, r, f = ours.f1()
+    row = f"{label:26}{n:>4}   {p:6.3f}{r:6.3f}{f:7.3f}"
+    if theirs is not None:
+        p, r, f = theirs.f1()
+        row += f"   {p:6.3f}{r:6.3f}{f:7.3f}"
+    return row
+
+
+_ABLATIONS: list[tuple[str, HeadingRules]] = [
+    ("all cues (shipped)", ALL_RULES),
+    ("- paragraph starts", dataclasses.replace(ALL_RULES, paragraph_starts=False)),
+    ("- italic labels", dataclasses.replace(ALL_RULES, italic=False)),
+    ("- numbering below outline", dataclasses.replace(ALL_RULES, numbering=False)),
+    ("- reference guard", dataclasses.replace(ALL_RULES, reference_guard=False)),
+    (
+        "all four off",
+        HeadingRules(paragraph_starts=False, italic=False, numbering=False, reference_guard=False),
+    ),
+]
+
+
+def main(baseline: bool, ablation: bool, verbose: bool) -> None:
+    sets = [s for s in _sets() if s[1]]
+    if not sets:
         print("corpus not found; nothing to measure")
         return
-    totals = [0, 0, 0]
-    words = [0, 0]
-    numbers = [0, 0]
-    for pdf, nxml in pairs:
-        truth = load_truth(nxml)
-        doc = parse_pdf(pdf)
-        predicted = [s.heading for s in doc.sections]
-        tp, counted, gold = heading_scores(predicted, truth)
-        for i, v in enumerate((tp, counted, gold)):
-            totals[i] += v
-        w = word_coverage(truth, doc.text)
-        n = number_coverage(truth, doc.text)
-        words[0] += w[0]
-        words[1] += w[1]
-        numbers[0] += n[0]
-        numbers[1] += n[1]
-        if verbose:
-            p, r, f = prf(tp, counted, gold)
-            print(f"{pdf.stem}: F1 {f:.2f} (P {p:.2f} R {r:.2f}) words {w[0] / max(1, w[1]):.3f}")
-            gold_norm = {norm_heading(h) for h in truth.headings}
-            pred_norm = {norm_heading(h) for h in predicted}
-            print("   missed:", sorted(gold_norm - pred_norm))
-            print("   extra: ", sorted(pred_norm - gold_norm))
-    p, r, f = prf(*totals)
-    print(f"papers {len(pairs)}  headings: P {p:.3f} R {r:.3f} F1 {f:.3f} (micro)")
-    print(
-        f"word fidelity {words[0] / words[1]:.4f}  table-number fidelity "
-        f"{numbers[0] / max(1, numbers[1]):.4f}"
-    )
+    ours, seconds, pages = _ours(sets, ALL_RULES, verbose)
+    theirs, their_seconds = _theirs(sets) if baseline else ({}, 0.0)
+    print("heading P / R / F1 (micro) against JATS")
+    head = f"{'set':26}{'n':>4}   {'litextract':^19}"
+    print(head + (f"   {'pymupdf4llm (layout)':^19}" if baseline else ""))
+    for label, pairs, _ in sets:
+        print(_row(label, len(pairs), ours[label], theirs.get(label)))
+    print()
+    print(f"pages {pages}: litextract {seconds:.1f} s, {pages / seconds:.2f} pages/s", end="")
+    if baseline:
+        print(
+            f"; pymupdf4llm {their_seconds:.1f} s, {pages / their_seconds:.2f} pages/s; "
+            f"litextract is {their_seconds / seconds:.1f}x faster"
+        )
+    else:
+        print()
+    rct = ours.get("RCT 49")
+    if rct is not None:
+        line = f"RCT 49: word fidelity litextract {rct.words[0] / rct.words[1]:.4f}"
+        if baseline:
+            words = theirs["RCT 49"].words
+            line += f", pymupdf4llm {words[0] / words[1]:.4f}"
+        print(line + f"; table-number fidelity litextract {rct.numbers[0] / rct.numbers[1]:.4f}")
+    for label in ("parse_dev test", "parse_dev tuning"):
+        if label in ours:
+            tally = ours[label]
+            print(f"{label}: word fidelity litextract {tally.words[0] / tally.words[1]:.4f}")
+    if ablation:
+        print()
+        print("ablation: heading F1 with one cue off (litextract)")
+        labels = [label for label, _, scope in sets if scope == "body"]
+        print(f"{'rules':30}" + "".join(f"{label:>18}" for label in labels))
+        for name, rules in _ABLATIONS:
+            tallies = ours if rules == ALL_RULES else _ours(sets, rules, False)[0]
+            print(f"{name:30}" + "".join(f"{tallies[label].f1()[2]:18.3f}" for label in labels))
 
 
 if __name__ == "__main__":
-    main("--verbose" in sys.argv)
+    main("--no-baseline" not in sys.argv, "--ablation" in sys.argv, "--verbose" in sys.argv)

@@ -12,37 +12,14 @@ fuzzy matcher (see parse_jats.py).
 
 from __future__ import annotations
 
-import json
-import re
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from parse_baseline import md_headings, run_pymupdf4llm
 from parse_jats import heading_scores, load_truth, prf, rct_pairs, word_coverage
-
-_CHILD = r"""
-import json, sys, time
-import pymupdf4llm  # layout mode is on by default when pymupdf-layout is installed
-import pymupdf
-assert pymupdf._get_layout is not None, "pymupdf-layout is not active"
-out = {}
-target = sys.argv[1]
-for path in sys.argv[2:]:
-    t = time.perf_counter()
-    md = pymupdf4llm.to_markdown(path, show_progress=False)
-    out[path] = {"seconds": time.perf_counter() - t, "markdown": md}
-with open(target, "w") as handle:  # stdout carries pymupdf4llm's own messages
-    json.dump(out, handle)
-"""
-_MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$", re.MULTILINE)
-
-
-def _md_headings(markdown: str) -> list[str]:
-    return [re.sub(r"[*_`]", "", h).strip() for h in _MD_HEADING.findall(markdown)]
 
 
 def main(limit: int | None) -> None:
@@ -68,15 +45,7 @@ def main(limit: int | None) -> None:
         ours_words[0] += w[0]
         ours_words[1] += w[1]
 
-    with tempfile.TemporaryDirectory() as tmp:
-        target = Path(tmp) / "pymupdf4llm.json"
-        subprocess.run(
-            [sys.executable, "-c", _CHILD, str(target), *(str(p) for p, _ in pairs)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        results = json.loads(target.read_text())
+    results = run_pymupdf4llm([p for p, _ in pairs])
     theirs_time = 0.0
     theirs = [0, 0, 0]
     theirs_words = [0, 0]
@@ -84,7 +53,7 @@ def main(limit: int | None) -> None:
         truth = load_truth(nxml)
         item = results[str(pdf)]
         theirs_time += item["seconds"]
-        for i, v in enumerate(heading_scores(_md_headings(item["markdown"]), truth)):
+        for i, v in enumerate(heading_scores(md_headings(item["markdown"]), truth)):
             theirs[i] += v
         w = word_coverage(truth, item["markdown"])
         theirs_words[0] += w[0]

@@ -1,11 +1,14 @@
 """Section headings: the PDF outline where it has one, plus font and numbering cues.
 
-Style cues: a heading is a short line that starts a paragraph and looks different
-from body text (larger, bold, all capitals, or set in a rare font when font names are
-obfuscated), or a bold run-in label that opens a paragraph ("Statistical analysis. We
-used ..."). Table rows, article metadata labels and structured-abstract labels are
-filtered out. Levels come from the outline or the numbering ("2.1") when present,
-else from the rank of the heading's style.
+Style cues, all relative to the document's own body text (size, weight, slant, font):
+a heading is a short line that starts a paragraph and looks different from body text
+(larger, bold, all capitals, italic, or set in a rare font when font names are
+obfuscated), or a run-in label in a distinct face that opens a paragraph and ends in a
+period or colon ("2.1.1. Chemicals. Chromogenic substrates ..."). Italic alone is a weak
+cue, kept when numbered or when the style recurs. Table rows, article metadata labels,
+structured-abstract labels and reference entries are filtered out. Levels come from the
+outline or the numbering ("2.1") when present, else from the rank of the heading's style.
+`HeadingRules` switches the cues added for issue 15 off, to measure what each adds.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from extractor.pdf.captions import is_caption
-from extractor.pdf.layout import Block, Line
+from extractor.pdf.layout import Block, Line, Span
+from extractor.pdf.references import REFERENCE_HEADING
 from extractor.pdf.text import clean_chars, normalise_space
 
 _NUMBERING = re.compile(r"^((?:\d{1,2}\.)*\d{1,2})\.?\s+(?=\S)|^([IVX]{1,4})\.\s+|^([A-H])\.\s+")
@@ -52,7 +56,37 @@ _ABSTRACT_PARTS = re.compile(
     re.IGNORECASE,
 )
 _RUN_IN_END = (".", ":", "\u2014", "\u2013")
+_BARE_NUMBER = re.compile(r"(?:\d{1,2}\.)*\d{1,2}\.?")
+_SMALL_CAPS = re.compile(r"small-?caps|[-+,_]sc\b", re.IGNORECASE)
+# Supporting-information entries ("S1 Table. ...", "S2 Fig") are captions of files
+# outside the paper, not sections.
+_SUPPLEMENT_ITEM = re.compile(
+    r"^S\d+\s+(table|fig|figure|file|text|data|dataset|appendix|video|checklist)\b", re.I
+)
 _MAX_WORDS = 18
+# A sentence end, possibly followed by citation marks or closing brackets ("...trial.12",
+# "...[4]."): the next line opens a new unit even inside one MuPDF block.
+_SENTENCE_END = re.compile(r"[.:?!][\s\d\[\]()\u2013,-]*$")
+# An author-year reference entry: a surname with initials and a year ("Aberham M,
+# Balakrishnan M, Gurja B. 2017a"), which some layouts set in bold like a heading.
+_REFERENCE_ENTRY = re.compile(
+    r"^\W*[A-Z][\w'\u2019-]+,?\s+(?:[A-Z]{1,3}|(?:[A-Z]\.\s?){1,3})\b.*[,.].*\b(?:19|20)\d\d[a-z]?\b"
+)
+
+
+@dataclass(frozen=True)
+class HeadingRules:
+    """Which generalisations of the style cues are on (all by default). Each can be
+    switched off to measure what it adds (bench/parse_quality.py --ablation)."""
+
+    paragraph_starts: bool = True  # a heading may open a unit after a citation-marked end
+    italic: bool = True  # italic lines and italic run-in labels, gated by numbering/recurrence
+    numbering: bool = True  # a numbered heading continuing an accepted number is kept
+    reference_guard: bool = True  # no headings from reference-list entries
+
+
+ALL_RULES = HeadingRules()
+_NO_ITALIC = HeadingRules(italic=False)
 
 
 @dataclass
@@ -61,6 +95,8 @@ class Heading:
     text: str
     level: int
     rest: str = ""  # body text that follows a run-in heading on its first line
+    weak: bool = False  # only italic sets it apart: kept when numbered or its style recurs
+    face: str = ""  # the font of a run-in label (the line's own font is the body's)
 
     @property
     def page(self) -> int:
@@ -73,6 +109,7 @@ class BodyStyle:
     bold: bool
     font: str = ""
     font_share: dict[str, float] | None = None
+    italic: bool = False
 
     def rare_font(self, font: str) -> bool:
         # Obfuscated font names ("AdvP6EC5") hide bold flags; a heading font is then
@@ -83,12 +120,14 @@ class BodyStyle:
 def body_style(blocks: list[Block]) -> BodyStyle:
     sizes: Counter[float] = Counter()
     bold: Counter[bool] = Counter()
+    italic: Counter[bool] = Counter()
     fonts: Counter[str] = Counter()
     for block in blocks:
         for line in block.lines:
             n = len(line.text)
             sizes[round(line.size * 2) / 2] += n
             bold[line.bold] += n
+            italic[line.italic] += n
             for span in line.spans:
                 fonts[span.font] += len(span.text)
     size = sizes.most_common(1)[0][0] if sizes else 10.0
@@ -98,11 +137,18 @@ def body_style(blocks: list[Block]) -> BodyStyle:
         bold=bold.most_common(1)[0][0] if bold else False,
         font=fonts.most_common(1)[0][0] if fonts else "",
         font_share={font: n / total for font, n in fonts.items()},
+        italic=italic.most_common(1)[0][0] if italic else False,
     )
 
 
 def strip_numbering(text: str) -> str:
     return _NUMBERING.sub("", text).strip()
+
+
+def section_number(text: str) -> str | None:
+    """The arabic section number a heading opens with ("2.1.3"), if any."""
+    match = _NUMBERING.match(text)
+    return match.group(1) if match and match.group(1) else None
 
 
 def numbering_depth(text: str) -> int | None:
@@ -129,6 +175,8 @@ def _plausible_text(text: str) -> bool:
         and digits <= max(3, 0.2 * len(text))
         and not text.endswith((",", ";", "-"))
         and not is_caption(text)
+        and not _SUPPLEMENT_ITEM.match(text)
+        and not (text.startswith("(") and text.endswith(")"))  # "(DOCX)", "(continued)"
         and (not re.match(r"^[\W\d]", text.lstrip("(")) or bool(numbering_depth(text)))
     )
 
@@ -147,7 +195,7 @@ def _is_caps(text: str) -> bool:
     return len(letters) >= 4 and all(c.isupper() for c in letters)
 
 
-def _distinct(line: Line, body: BodyStyle) -> bool:
+def _distinct(line: Line, body: BodyStyle, rules: HeadingRules = ALL_RULES) -> bool:
     if line.size >= body.size + 0.9:
         return True
     if line.size < body.size - 1.0:  # table cells and footnotes are set smaller
@@ -156,10 +204,29 @@ def _distinct(line: Line, body: BodyStyle) -> bool:
         return True
     if _is_caps(line.text) and line.size >= body.size - 0.6:
         return True
-    return all(body.rare_font(s.font) for s in line.spans if s.text.strip())
+    if rules.italic and _italic_label(line, body):
+        return True
+    return all(_marked(s, body) for s in line.spans if s.text.strip())
 
 
-def heuristic_headings(blocks: list[Block], body: BodyStyle, skip: set[int]) -> list[Heading]:
+def _marked(span: Span, body: BodyStyle) -> bool:
+    """Bold, small capitals, or set in a rare font that is not merely the italic of the
+    body face (the rare-font cue is for obfuscated font names that hide the bold flag;
+    italic is judged on its own, see `_keep_recurring`)."""
+    return (
+        span.bold
+        or bool(_SMALL_CAPS.search(span.font))
+        or (body.rare_font(span.font) and not span.italic)
+    )
+
+
+def _italic_label(line: Line, body: BodyStyle) -> bool:
+    return line.italic and not body.italic and not line.bold
+
+
+def heuristic_headings(
+    blocks: list[Block], body: BodyStyle, skip: set[int], rules: HeadingRules = ALL_RULES
+) -> list[Heading]:
     """Headings found from style; lines whose id is in `skip` (title, authors) never count."""
     rows = _RowIndex(blocks)
     found: list[Heading] = []
@@ -169,11 +236,15 @@ def heuristic_headings(blocks: list[Block], body: BodyStyle, skip: set[int]) -> 
         i = 0
         while i < len(block.lines):
             line = block.lines[i]
-            starts_unit = i == 0 or _ends_paragraph(block.lines[i - 1], block)
+            starts_unit = i == 0 or _ends_paragraph(block.lines[i - 1], line, block, rules)
             if id(line) in skip or not starts_unit:
                 i += 1
                 continue
-            if _distinct(line, body) and _plausible_text(line.text) and not rows.in_table(line):
+            if (
+                _distinct(line, body, rules)
+                and _plausible_text(line.text)
+                and not rows.in_table(line)
+            ):
                 group = [line]
                 while (
                     i + len(group) < len(block.lines)
@@ -183,16 +254,36 @@ def heuristic_headings(blocks: list[Block], body: BodyStyle, skip: set[int]) -> 
                     group.append(block.lines[i + len(group)])
                 text = normalise_space(" ".join(g.text for g in group))
                 if _plausible_text(text) and not _is_sentence(text):
-                    found.append(Heading(lines=group, text=text, level=0))
-                    i += len(group)
-                    continue
-            run_in = _run_in(line, body)
+                    weak = not _distinct(line, body, _NO_ITALIC)
+                    if not weak or _italic_heading_text(text):
+                        found.append(Heading(lines=group, text=text, level=0, weak=weak))
+                        i += len(group)
+                        continue
+            run_in = _run_in(line, body, rules)
             if run_in and not rows.in_table(line):
                 found.append(run_in)
             i += 1
     found = [h for h in found if not _NOT_SECTIONS.match(strip_numbering(h.text))]
+    found = _keep_recurring(found)
     _assign_levels(found)
     return found
+
+
+def _italic_heading_text(text: str) -> bool:
+    # italic own-line labels read like titles: capitalised, no closing period
+    return strip_numbering(text)[:1].isupper() and not text.endswith(".")
+
+
+def _keep_recurring(found: list[Heading]) -> list[Heading]:
+    """Italic is also how papers set quotes, species names and emphasis: an italic-only
+    label is a heading when numbered or when its style recurs (a heading style serves
+    several headings; emphasis rarely repeats the same shape at a paragraph start)."""
+    styles = Counter((style_of(h), h.face) for h in found if h.weak)
+    return [
+        h
+        for h in found
+        if not h.weak or numbering_depth(h.text) or styles[(style_of(h), h.face)] >= 2
+    ]
 
 
 class _RowIndex:
@@ -205,20 +296,27 @@ class _RowIndex:
             for line in block.lines:
                 self.by_page.setdefault(line.page, []).append(line)
         self.edges: dict[int, list[float]] = {}
+        self.span: dict[int, float] = {}
         for page, lines in self.by_page.items():
             span = max(ln.bbox[2] for ln in lines) - min(ln.bbox[0] for ln in lines)
             starts = Counter(
                 round(ln.bbox[0] / 2) * 2 for ln in lines if ln.bbox[2] - ln.bbox[0] > 0.2 * span
             )
             self.edges[page] = [x for x, n in starts.items() if n >= 3]
+            self.span[page] = span
 
     def in_table(self, line: Line) -> bool:
         x0, y0, x1, y1 = line.bbox
         height = max(1.0, y1 - y0)
         edges = self.edges[line.page]
+        at_edge = any(abs(x0 - edge) <= 3 for edge in edges) and x0 > min(edges, default=x0)
         for other in self.by_page[line.page]:
             if other is line or (other.bbox[0] < x1 and x0 < other.bbox[2]):
                 continue
+            if other.bbox[2] - other.bbox[0] > 0.3 * self.span[line.page]:
+                continue  # a text line of the other column (an indented first line)
+            if at_edge and other.bbox[2] <= x0 - 5:
+                continue  # anything in the column before, even a table, is not this row
             overlap = min(y1, other.bbox[3]) - max(y0, other.bbox[1])
             if overlap < 0.5 * height:
                 continue
@@ -296,9 +394,18 @@ def fold_abstract_parts(headings: list[Heading]) -> list[Heading]:
     return headings[: start + 1] + headings[end:]
 
 
-def _ends_paragraph(prev: Line, block: Block) -> bool:
+def _ends_paragraph(prev: Line, line: Line, block: Block, rules: HeadingRules) -> bool:
     # a sentence end closes what comes before a heading inside one MuPDF block
-    return prev.text.rstrip().endswith((".", ":", "?", "!"))
+    text = prev.text.rstrip()
+    if text.endswith((".", ":", "?", "!")):
+        return True
+    if not rules.paragraph_starts:
+        return False
+    # ... also when citation marks follow it, or when a gap wider than the line spacing
+    # separates the two
+    height = max(1.0, line.bbox[3] - line.bbox[1])
+    gap = line.bbox[1] - prev.bbox[3]
+    return bool(_SENTENCE_END.search(text)) or gap > 0.6 * height
 
 
 def _is_sentence(text: str) -> bool:
@@ -306,20 +413,30 @@ def _is_sentence(text: str) -> bool:
     return text.endswith(".") and len(words) > 8 and not numbering_depth(text)
 
 
-def _run_in(line: Line, body: BodyStyle) -> Heading | None:
+def _run_in(line: Line, body: BodyStyle, rules: HeadingRules = ALL_RULES) -> Heading | None:
+    """A label in a distinct face opening a paragraph and ending in a period or colon,
+    with the paragraph's text following on the same line."""
     if body.bold:
         return None
     spans = line.spans
+
+    def labelled(span: Span) -> bool:
+        return _marked(span, body) or (rules.italic and span.italic and not body.italic)
+
     prefix = ""
     k = 0
+    # the section number may be set in the body face before the label ("2.1. *Chemicals.*")
+    first = next((j for j, span in enumerate(spans) if span.text.strip()), len(spans))
+    if first < len(spans) and _BARE_NUMBER.fullmatch(spans[first].text.strip()):
+        prefix = "".join(span.text for span in spans[: first + 1])
+        k = first + 1
+    start = k
     # whitespace spans often come in another font: they neither start nor end the label
-    while k < len(spans) and (
-        not spans[k].text.strip() or spans[k].bold or body.rare_font(spans[k].font)
-    ):
+    while k < len(spans) and (not spans[k].text.strip() or labelled(spans[k])):
         prefix += spans[k].text
         k += 1
-    if not prefix.strip() or k == len(spans):
-        return None
+    if k == len(spans) or not "".join(span.text for span in spans[start:k]).strip():
+        return None  # no label in a distinct face, or no paragraph text after it
     label = normalise_space(prefix)
     if len(label.split()) > 10:
         return None
@@ -329,7 +446,11 @@ def _run_in(line: Line, body: BodyStyle) -> Heading | None:
     if not _plausible_text(text) or len(text) < 3:
         return None
     rest = normalise_space("".join(s.text for s in spans[k:]))
-    return Heading(lines=[line], text=text, level=0, rest=rest)
+    italic_only = not any(_marked(s, body) for s in spans[:k] if s.text.strip())
+    if italic_only and not (rest[:1].isupper() or rest[:1].isdigit()):
+        return None  # emphasis inside a sentence, not a label before a new one
+    face = next(span.font for span in spans[start:k] if span.text.strip())
+    return Heading(lines=[line], text=text, level=0, rest=rest, weak=italic_only, face=face)
 
 
 def _assign_levels(headings: list[Heading]) -> None:
@@ -437,3 +558,29 @@ def _match_lines(block: Block, i: int, want: str) -> list[Line] | None:
 
 def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def drop_reference_entries(headings: list[Heading]) -> list[Heading]:
+    """Reference entries set in bold (author-year lists) are not sections: drop headings
+    that read like an entry, and after the reference-list heading those in a style never
+    used before it that repeats there (the entries' own style)."""
+    kept = [h for h in headings if not _REFERENCE_ENTRY.match(h.text)]
+    start = next(
+        (i for i, h in enumerate(kept) if REFERENCE_HEADING.match(normalise_space(h.text))), None
+    )
+    if start is None:
+        return kept
+    before = {style_of(h) for h in kept[: start + 1]}
+    after = Counter(style_of(h) for h in kept[start + 1 :])
+    return kept[: start + 1] + [
+        h
+        for h in kept[start + 1 :]
+        if style_of(h) in before or after[style_of(h)] < 3 or is_known_name(h.text)
+    ]
+
+
+def continues_numbering(heading: Heading, numbers: set[str]) -> bool:
+    """A numbered heading whose parent number ("2.2" for "2.2.1") is already a heading:
+    outlines often stop a level or two above the deepest numbered headings."""
+    number = section_number(heading.text)
+    return bool(number and "." in number and number.rsplit(".", 1)[0] in numbers)

@@ -20,13 +20,18 @@ from extractor.document import (
 from extractor.fileio import sha256_file
 from extractor.pdf.captions import figure_label, is_caption, table_label
 from extractor.pdf.headings import (
+    ALL_RULES,
     Heading,
+    HeadingRules,
     body_style,
+    continues_numbering,
+    drop_reference_entries,
     ensure_abstract,
     fold_abstract_parts,
     heuristic_headings,
     is_known_name,
     outline_headings,
+    section_number,
     style_of,
 )
 from extractor.pdf.layout import (
@@ -47,17 +52,20 @@ _ABSTRACT = re.compile(r"^(abstract|summary)\b[\s.:\u2014\u2013-]*", re.IGNORECA
 _MIN_OUTLINE_ENTRIES = 3
 
 
-def parse_pdf(path: str | Path) -> Document:
-    """Parse one PDF; raises `InputError` for files that are not a readable PDF."""
+def parse_pdf(path: str | Path, *, rules: HeadingRules = ALL_RULES) -> Document:
+    """Parse one PDF; raises `InputError` for files that are not a readable PDF.
+
+    `rules` switches heading cues off, for measuring what each adds (benchmarks only).
+    """
     path = Path(path)
     pdf = open_pdf(path)
     try:
-        return _parse(path, pdf)
+        return _parse(path, pdf, rules)
     finally:
         pdf.close()
 
 
-def _parse(path: Path, pdf: pymupdf.Document) -> Document:
+def _parse(path: Path, pdf: pymupdf.Document, rules: HeadingRules) -> Document:
     warnings: list[str] = []
     pages: list[PageLayout] = []
     for number, page in enumerate(pdf, start=1):
@@ -87,11 +95,13 @@ def _parse(path: Path, pdf: pymupdf.Document) -> Document:
     metadata, skip = extract_metadata([b for b in ordered if b.page == 1], pdf.metadata or {}, head)
     toc = pdf.get_toc(simple=True)
     body = body_style(ordered)
-    headings = heuristic_headings(ordered, body, skip)
+    headings = heuristic_headings(ordered, body, skip, rules)
     if len(toc) >= _MIN_OUTLINE_ENTRIES:
-        headings = _merge(outline_headings(ordered, toc, skip, body), headings)
+        headings = _merge(outline_headings(ordered, toc, skip, body), headings, rules)
         position = {id(line): i for i, line in enumerate(ln for b in ordered for ln in b.lines)}
         headings.sort(key=lambda h: position[id(h.lines[0])])
+    if rules.reference_guard:
+        headings = drop_reference_entries(headings)
     headings = fold_abstract_parts(ensure_abstract(_drop_front_matter(headings), ordered, skip))
 
     words, compounds = vocabulary(line.text for b in ordered for line in b.lines)
@@ -115,17 +125,26 @@ def _parse(path: Path, pdf: pymupdf.Document) -> Document:
     return doc
 
 
-def _merge(outline: list[Heading], found: list[Heading]) -> list[Heading]:
+def _merge(outline: list[Heading], found: list[Heading], rules: HeadingRules) -> list[Heading]:
     """Outline entries win (their levels are the author's); style cues add what the
-    outline leaves out (outlines are often partial or truncated)."""
+    outline leaves out (outlines are often partial or truncated): headings in an outline
+    style, known section names, and numbered headings below an accepted number."""
     taken = {id(line) for h in outline for line in h.lines}
     styles = {style_of(h) for h in outline}
-    extra = [
-        h
-        for h in found
-        if not any(id(line) in taken for line in h.lines)
-        and (style_of(h) in styles or is_known_name(h.text) or len(outline) < 3)
-    ]
+    numbers = {n for h in outline if (n := section_number(h.text))}
+    extra = []
+    for h in found:
+        if any(id(line) in taken for line in h.lines):
+            continue
+        if (
+            style_of(h) in styles
+            or is_known_name(h.text)
+            or len(outline) < 3
+            or (rules.numbering and continues_numbering(h, numbers))
+        ):
+            extra.append(h)
+            if number := section_number(h.text):
+                numbers.add(number)
     return outline + extra
 
 

@@ -1,0 +1,226 @@
+"""Heading cues beyond the RCT layouts (issue 15), on small PyMuPDF-made papers: italic
+run-in headings, italic own-line headings, body-size bold headings, bold author-year
+reference entries, and that emphasis is not mistaken for a heading."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pymupdf
+
+from extractor.pdf import parse_pdf
+from extractor.pdf.headings import ALL_RULES
+
+_BODY = (
+    "The participants were recruited from three clinics and followed for one year while",
+    "the outcomes were recorded by assessors who did not know the allocation of each",
+    "participant, and every visit was entered twice into the database for checking.",
+)
+_X = 72.0
+_LEADING = 13.0
+
+
+class _Paper:
+    """Lines of a one-column paper, written top to bottom; body text in Times 10 pt.
+    Page 1 opens with a title, authors and an abstract, as real papers do (the parser
+    reads the title from page 1's largest text)."""
+
+    def __init__(self) -> None:
+        self.pdf = pymupdf.open()
+        self.page = self.pdf.new_page(width=595, height=842)
+        self.y = 60.0
+        self.line("A trial of exercise for fatigue after cancer", font="tibo", size=18, gap=20)
+        self.line("Ann Author, Bob Writer", gap=24)
+        self.heading("Abstract")
+        self.paragraph()
+
+    def _space(self, gap: float) -> None:
+        if self.y + gap > 780:
+            self.page = self.pdf.new_page(width=595, height=842)
+            self.y = 80.0
+        self.y += gap
+
+    def line(self, text: str, font: str = "tiro", size: float = 10, gap: float = _LEADING):
+        self._space(gap)
+        self.page.insert_text((_X, self.y), text, fontname=font, fontsize=size)
+
+    def run_in(self, label: str, rest: str, font: str = "tiit", number: str = "") -> None:
+        """A paragraph whose first line opens with `label` in `font`, after `number` in
+        the body face when given."""
+        self._space(_LEADING * 1.5)
+        x = _X
+        for text, face in ((number, "tiro"), (label, font), (rest, "tiro")):
+            if text:
+                self.page.insert_text((x, self.y), text, fontname=face, fontsize=10)
+                x += pymupdf.get_text_length(text, fontname=face, fontsize=10)
+        for text in _BODY:
+            self.line(text)
+
+    def paragraph(self, lines: tuple[str, ...] = _BODY) -> None:
+        self.line(lines[0], gap=_LEADING * 1.5)
+        for text in lines[1:]:
+            self.line(text)
+
+    def heading(self, text: str, size: float = 12, font: str = "tibo") -> None:
+        self.line(text, font=font, size=size, gap=_LEADING * 2)
+
+    def save(self, path: Path) -> Path:
+        self.pdf.save(path)
+        self.pdf.close()
+        return path
+
+
+def _headings(path: Path, **rules: bool) -> list[str]:
+    doc = parse_pdf(path, rules=dataclasses.replace(ALL_RULES, **rules))
+    return [s.heading for s in doc.sections]
+
+
+def _methods_paper(tmp_path: Path) -> Path:
+    paper = _Paper()
+    paper.heading("1. Introduction")
+    paper.paragraph()
+    paper.paragraph()
+    paper.heading("2. Materials and Methods")
+    paper.run_in("2.1. Chemicals. ", "Chromogenic substrates were bought from one vendor and")
+    # the number may be set upright before the italic label
+    paper.run_in("Cell Culture. ", "Cells were grown in a medium changed daily and", number="2.2. ")
+    paper.heading("3. Results")
+    paper.paragraph()
+    paper.paragraph()
+    return paper.save(tmp_path / "run_in.pdf")
+
+
+def test_italic_numbered_run_in_heading_is_split_from_its_paragraph(tmp_path):
+    path = _methods_paper(tmp_path)
+    doc = parse_pdf(path)
+    headings = [s.heading for s in doc.sections]
+    assert headings == [
+        "Abstract",
+        "1. Introduction",
+        "2. Materials and Methods",
+        "2.1. Chemicals",
+        "2.2. Cell Culture",
+        "3. Results",
+    ]
+    chemicals = doc.sections[3]
+    assert chemicals.level == 2
+    assert chemicals.text.startswith("Chromogenic substrates were bought")
+    assert "2.1. Chemicals" not in chemicals.text
+    # the cue is what finds them: with italic labels off they stay paragraph text
+    assert "2.1. Chemicals" not in _headings(path, italic=False)
+
+
+def test_italic_emphasis_opening_one_paragraph_is_not_a_heading(tmp_path):
+    paper = _Paper()
+    paper.heading("1. Introduction")
+    paper.paragraph()
+    paper.run_in("In vitro. ", "Cells were grown in a medium that was changed every day and")
+    paper.paragraph()
+    paper.heading("2. Methods")
+    paper.paragraph()
+    headings = _headings(paper.save(tmp_path / "emphasis.pdf"))
+    assert headings == ["Abstract", "1. Introduction", "2. Methods"]
+
+
+def test_recurring_unnumbered_italic_run_ins_are_headings(tmp_path):
+    paper = _Paper()
+    paper.heading("Introduction")
+    paper.paragraph()
+    paper.heading("Methods")
+    paper.run_in("Participants. ", "Adults were recruited from three clinics in two cities and")
+    paper.run_in("Outcomes. ", "The primary outcome was the score at twelve weeks and it was")
+    paper.heading("Results")
+    paper.paragraph()
+    doc = parse_pdf(paper.save(tmp_path / "recurring.pdf"))
+    assert [s.heading for s in doc.sections] == [
+        "Abstract",
+        "Introduction",
+        "Methods",
+        "Participants",
+        "Outcomes",
+        "Results",
+    ]
+    outcomes = doc.sections[4]
+    assert outcomes.text.startswith("The primary outcome was the score")
+    assert outcomes.level > doc.sections[2].level
+
+
+def test_italic_own_line_numbered_heading(tmp_path):
+    paper = _Paper()
+    paper.heading("1. Introduction")
+    paper.paragraph()
+    paper.heading("3. Results")
+    paper.paragraph()
+    paper.line("3.1. Fungal Cultures", font="tiit", gap=_LEADING * 2)
+    paper.paragraph()
+    paper.line("3.2. Preparation of Wheat Grains", font="tiit", gap=_LEADING * 2)
+    paper.paragraph()
+    doc = parse_pdf(paper.save(tmp_path / "italic_line.pdf"))
+    assert [s.heading for s in doc.sections] == [
+        "Abstract",
+        "1. Introduction",
+        "3. Results",
+        "3.1. Fungal Cultures",
+        "3.2. Preparation of Wheat Grains",
+    ]
+    assert [s.level for s in doc.sections] == [1, 1, 1, 2, 2]
+
+
+def test_body_size_bold_heading_on_its_own_line(tmp_path):
+    paper = _Paper()
+    paper.heading("Introduction")
+    paper.paragraph()
+    paper.heading("Materials and Methods")
+    # the paragraph before ends in a citation number, not in a bare period
+    paper.paragraph((*_BODY[:2], "participant, as in our earlier trial of the same design.12"))
+    paper.line("Dice Similarity Coefficient", font="tibo", size=10, gap=_LEADING)
+    paper.line("The overlap of the two segmentations was measured for every scan and the")
+    paper.line("agreement of the readers was summarised with its interval at each site.")
+    paper.line("Internal Validation", font="tibo", size=10, gap=_LEADING * 1.5)
+    paper.paragraph()
+    paper.heading("Results")
+    paper.paragraph()
+    doc = parse_pdf(paper.save(tmp_path / "bold_line.pdf"))
+    assert [s.heading for s in doc.sections] == [
+        "Abstract",
+        "Introduction",
+        "Materials and Methods",
+        "Dice Similarity Coefficient",
+        "Internal Validation",
+        "Results",
+    ]
+    dice = doc.sections[3]
+    assert dice.text.startswith("The overlap of the two segmentations")
+    assert dice.level > doc.sections[2].level
+    # the citation-marked sentence end is what lets the first one open a unit
+    assert "Dice Similarity Coefficient" not in _headings(
+        tmp_path / "bold_line.pdf", paragraph_starts=False
+    )
+
+
+def test_bold_author_year_reference_entries_are_not_sections(tmp_path):
+    paper = _Paper()
+    paper.heading("1. Introduction")
+    paper.paragraph()
+    paper.heading("2. Discussion")
+    paper.paragraph()
+    paper.heading("REFERENCES")
+    for authors in (
+        "Aberham M, Balakrishnan M, Gurja B. 2017a",
+        "Aberham M, Balakrishnan M, Gurja B. 2017b",
+        "Bekele T, Haile W. 2019",
+        "Chen L, Wang Y, Zhou X. 2021",
+    ):
+        paper.line(authors, font="tibo", size=10, gap=_LEADING * 1.5)
+        paper.line("Survey of livestock health in the highlands. Vet Journal 12:1-9.")
+    path = paper.save(tmp_path / "references.pdf")
+    doc = parse_pdf(path)
+    assert [s.heading for s in doc.sections] == [
+        "Abstract",
+        "1. Introduction",
+        "2. Discussion",
+        "REFERENCES",
+    ]
+    assert "Chen L, Wang Y, Zhou X. 2021" in doc.sections[-1].text
+    assert len(_headings(path, reference_guard=False)) > 4  # the guard is what drops them
