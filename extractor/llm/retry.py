@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 from extractor.llm.base import TransientError
+from extractor.llm.overflow import context_overflow
 
 T = TypeVar("T")
 
@@ -76,13 +77,23 @@ class RetryPolicy:
 
 
 def is_transient(exc: BaseException) -> bool:
+    """Worth asking again unchanged? Covers the engines the project ships: the openai SDK
+    (and so the embedded llama.cpp server behind it), LangChain's wrapped errors, and
+    raw httpx / socket failures met while reading a stream. A context overflow never is,
+    whatever status it came with (older llama.cpp servers answer it with a 500)."""
+    import httpx
     import openai  # lazily: importing the SDK costs ~0.5 s and not every caller needs it
 
+    if context_overflow(exc) is not None:
+        return False
     if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
         return True
     if isinstance(exc, openai.APIStatusError):
         return exc.status_code in RETRYABLE_STATUS or exc.status_code >= 500
-    if getattr(exc, "is_retryable", None) is True:  # LangChain's provider-neutral ModelError
+    retryable = getattr(exc, "is_retryable", None)  # LangChain's provider-neutral ModelError
+    if retryable is not None:
+        return retryable is True
+    if isinstance(exc, httpx.TimeoutException | httpx.NetworkError | httpx.RemoteProtocolError):
         return True
     return isinstance(exc, TimeoutError | ConnectionError)
 
