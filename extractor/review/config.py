@@ -10,12 +10,13 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import tomli_w
 
 from extractor.errors import InputError
 from extractor.fileio import atomic_write_text
+from extractor.llm.endpoint import safe_url
+from extractor.llm.factory import DEFAULT_MODEL
 
 CONFIG_NAME = "review.toml"
 
@@ -60,8 +61,9 @@ class ReviewPaths:
 class ReviewConfig:
     form: str
     backend: str = "openai"
-    model: str = "gpt-4o-mini"
+    model: str = DEFAULT_MODEL
     base_url: str | None = None
+    timeout: float | None = None  # read timeout in seconds; None: by where the server is
     concurrency: int = 2
     max_context_tokens: int = 24000
     targets: str | None = None
@@ -75,10 +77,7 @@ class ReviewConfig:
         """What a run records: the settings, with any user:password removed from base_url."""
         data = self.settings()
         if self.base_url:
-            parts = urlsplit(self.base_url)
-            host = parts.hostname or ""
-            netloc = f"{host}:{parts.port}" if parts.port else host
-            data["base_url"] = urlunsplit(parts._replace(netloc=netloc, query=""))
+            data["base_url"] = safe_url(self.base_url)
         return data
 
     def form_ref(self, root: Path) -> str:
@@ -114,10 +113,14 @@ def load_config(root: Path) -> ReviewConfig:
         config = ReviewConfig(**data)
         config.concurrency = int(config.concurrency)
         config.max_context_tokens = int(config.max_context_tokens)
+        if config.timeout is not None:
+            config.timeout = float(config.timeout)
     except (TypeError, ValueError) as exc:
         raise InputError(path, f"invalid setting ({exc})") from exc
     if config.concurrency < 1:
         raise InputError(path, "concurrency must be at least 1")
+    if config.timeout is not None and config.timeout <= 0:
+        raise InputError(path, "timeout must be a positive number of seconds")
     return config
 
 

@@ -109,7 +109,9 @@ def build_pipeline(root: Path, config: ReviewConfig, *, progress: bool = True) -
 
     try:
         form = load_form(config.form_ref(root))
-        backend = make_backend(config.backend, config.model, base_url=config.base_url)
+        backend = make_backend(
+            config.backend, config.model, base_url=config.base_url, timeout=config.timeout
+        )
     except ValueError as exc:  # unknown form or backend: a settings problem
         raise InputError(ReviewPaths(root).config, str(exc)) from None
     cache = ResponseCache(ReviewPaths(root).cache)
