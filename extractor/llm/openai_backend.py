@@ -159,6 +159,7 @@ class OpenAIBackend:
             self._loopback = LoopbackServer(root, api_key)
             self._gate = SlotGate(self._loopback)
         self._declared_window = context_window
+        self._custom_count = count_tokens is not None
         self._count = count_tokens or counter_for_model(model)
 
     def __repr__(self) -> str:  # never shows the key
@@ -186,6 +187,12 @@ class OpenAIBackend:
         return self._loopback.n_ctx if self._loopback is not None else None
 
     def count_tokens(self, text: str) -> int:
+        """The server's own count where a loopback llama.cpp server offers /tokenize,
+        else OpenAI's vocabulary for OpenAI models, else the calibrated estimate."""
+        if self._loopback is not None and not self._custom_count:
+            counted = self._loopback.tokenize(text)
+            if counted is not None:
+                return counted
         return self._count(text)
 
     def complete(self, request: ChatRequest) -> ChatResponse:
@@ -251,7 +258,7 @@ class OpenAIBackend:
         self, request: ChatRequest, mode: str, call: _Call, *, probing: bool = False
     ) -> Answer:
         kwargs = self._request_kwargs(request, mode)
-        prompt_tokens = _lazy(lambda: self._count(_prompt_text(kwargs["messages"])))
+        prompt_tokens = _lazy(lambda: self.count_tokens(_prompt_text(kwargs["messages"])))
 
         def attempt() -> Answer:
             if call.timed_out and self._gate is not None:
@@ -296,7 +303,7 @@ class OpenAIBackend:
             call.timed_out = _is_timeout(stalled.cause)
             raise StalledAnswer(
                 f"the answer stream stalled after {stalled.partial.chunks} token(s) and "
-                f"{time.monotonic() - started:.0f} s ({describe(stalled.cause)})"
+                f"{time.monotonic() - started:.1f} s ({describe(stalled.cause)})"
             ) from None
         except openai.APITimeoutError:
             call.add(prompt_tokens(), 0)  # the server was working on the prompt
@@ -319,6 +326,7 @@ class OpenAIBackend:
         except openai.APIStatusError as exc:
             if self._stream is None and _is_stream_rejection(exc):
                 self._no_streaming(describe(exc))
+                call.requests += 1  # the whole answer is asked for in a second request
                 return None
             raise
         reader = StreamReader(request.on_progress, attempt=call.requests)
@@ -327,6 +335,7 @@ class OpenAIBackend:
         if reader.events == 0 and self._stream is None:
             # A whole JSON answer to a streamed request reads as an empty stream.
             self._no_streaming("it answered a streamed request with no chunks")
+            call.requests += 1
             return None
         if self._stream is None:
             self._stream = True
@@ -354,7 +363,7 @@ class OpenAIBackend:
             prompt = prompt_tokens()
         if completion is None:
             text = answer.tool_arguments or answer.content or ""
-            completion = answer.chunks or self._count(text)
+            completion = answer.chunks or self.count_tokens(text)
         call.add(prompt, completion)
         return answer
 

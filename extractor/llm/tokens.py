@@ -42,18 +42,19 @@ def _openai_encoding_name(model: str) -> str | None:
 
 @functools.cache
 def _encoder(name: str) -> Callable[[str], list[int]] | None:
-    try:
-        import bpe_openai  # bundles the vocabularies: nothing is downloaded
-    except ImportError:
-        return None
-    try:
-        with warnings.catch_warnings():  # it loads its data with a deprecated importlib call
-            warnings.simplefilter("ignore", DeprecationWarning)
+    # bpe-openai loads its data with a deprecated importlib call: not the user's concern.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            import bpe_openai  # bundles the vocabularies: nothing is downloaded
+        except ImportError:
+            return None
+        try:
             encode = bpe_openai.get_encoding(name).encode
             encode("warm up")  # loads the vocabulary now, inside the filter
             return encode
-    except Exception:  # an unknown encoding in an older wheel: fall back to the estimate
-        return None
+        except Exception:  # an unknown encoding in an older wheel: fall back to the estimate
+            return None
 
 
 def openai_counter(model: str) -> Callable[[str], int] | None:
