@@ -23,6 +23,8 @@ from typing import Any
 
 import httpx
 
+from extractor.llm.endpoint import safe_url
+
 log = logging.getLogger(__name__)
 
 PROBE_TIMEOUT = 5.0
@@ -149,7 +151,7 @@ class SlotGate:
                     if self._limit is None or self._limit > 1:
                         log.warning(
                             "%s: timed out and has no /slots; sending one request at a time",
-                            self.server.root,
+                            safe_url(self.server.root),
                         )
                     self._limit, self._limit_known = 1, True
                 return

@@ -48,6 +48,7 @@ from extractor.llm.endpoint import is_local, is_loopback, resolve_timeout, safe_
 from extractor.llm.jsonout import parse_json_object
 from extractor.llm.loopback import LoopbackServer, SlotGate
 from extractor.llm.overflow import context_overflow
+from extractor.llm.redact import protect
 from extractor.llm.retry import RetryPolicy, describe
 from extractor.llm.tokens import counter_for_model
 from schemas.record import TokenUsage
@@ -141,6 +142,10 @@ class OpenAIBackend:
             max_retries=0,
         )
         full_url = str(self._client.base_url)
+        if api_key is not None:
+            protect(api_key, url=full_url)
+        else:
+            protect(url=full_url)
         self.base_url = safe_url(full_url)
         self.is_local = is_local(full_url)
         self._official = urlsplit(self.base_url).hostname == "api.openai.com"

@@ -177,3 +177,20 @@ def test_a_server_without_slots_is_serialised_after_a_timeout(policy, request_, 
         assert backend.complete(request_).requests == 2
         assert backend._gate is not None and backend._gate.limit == 1
     assert "one request at a time" in caplog.text
+
+
+def test_secrets_stay_out_of_stall_errors_and_slot_logs(policy, request_, caplog):
+    caplog.set_level(logging.DEBUG)
+    secret = "sk-live-SECRET-abcdef0123456789"
+    with FakeOpenAIServer() as server:
+        port = server.base_url.split(":")[2].split("/")[0]
+        url = f"http://user:{secret}@127.0.0.1:{port}/v1"
+        backend = OpenAIBackend(
+            "fake-model", base_url=url, api_key=secret, retry=policy, timeout=0.4
+        )
+        server.script(*[Reply.stalling(ANSWER, after=2)] * 4)
+        with pytest.raises(TransientError) as info:
+            backend.complete(request_)
+    assert secret not in str(info.value) and secret not in repr(info.value)
+    assert "one request at a time" in caplog.text and secret not in caplog.text
+    assert secret not in repr(backend) and secret not in backend.base_url
