@@ -153,6 +153,7 @@ class LangChainBackend:
             finish_reason=str(finish_reason),
             requests=attempts,
             elapsed=elapsed,
+            streamed=getattr(self.chat_model, "streaming", False) is True,
         )
 
 
