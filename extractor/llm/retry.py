@@ -7,6 +7,7 @@ refusal) fails at once: repeating it unchanged cannot help.
 
 from __future__ import annotations
 
+import functools
 import random
 import time
 from collections.abc import Callable
@@ -81,7 +82,6 @@ def is_transient(exc: BaseException) -> bool:
     (and so the embedded llama.cpp server behind it), LangChain's wrapped errors, and
     raw httpx / socket failures met while reading a stream. A context overflow never is,
     whatever status it came with (older llama.cpp servers answer it with a 500)."""
-    import httpx
     import openai  # lazily: importing the SDK costs ~0.5 s and not every caller needs it
 
     if context_overflow(exc) is not None:
@@ -93,9 +93,27 @@ def is_transient(exc: BaseException) -> bool:
     retryable = getattr(exc, "is_retryable", None)  # LangChain's provider-neutral ModelError
     if retryable is not None:
         return retryable is True
-    if isinstance(exc, httpx.TimeoutException | httpx.NetworkError | httpx.RemoteProtocolError):
+    if isinstance(exc, _transport_errors()):
         return True
     return isinstance(exc, TimeoutError | ConnectionError)
+
+
+@functools.cache
+def _transport_errors() -> tuple[type[BaseException], ...]:
+    """httpx's timeout/network/protocol errors, and those of httpx2 (which recent openai
+    SDKs use) when installed."""
+    import importlib
+
+    found: list[type[BaseException]] = []
+    for module_name in ("httpx", "httpx2"):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        for name in ("TimeoutException", "NetworkError", "RemoteProtocolError"):
+            if isinstance(cls := getattr(module, name, None), type):
+                found.append(cls)
+    return tuple(found)
 
 
 def retry_after_seconds(exc: BaseException) -> float | None:
