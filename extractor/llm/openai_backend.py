@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 import openai
 
 from extractor.errors import LitextractError
@@ -138,7 +137,7 @@ class OpenAIBackend:
         self._client = openai.OpenAI(
             api_key=self._secret,
             base_url=base_url,
-            timeout=httpx.Timeout(self.timeout, connect=min(self.timeout, CONNECT_TIMEOUT)),
+            timeout=openai.Timeout(self.timeout, connect=min(self.timeout, CONNECT_TIMEOUT)),
             max_retries=0,
         )
         full_url = str(self._client.base_url)
@@ -467,7 +466,11 @@ def _prompt_text(messages: list[dict[str, str]]) -> str:
 
 
 def _is_timeout(exc: BaseException) -> bool:
-    return isinstance(exc, httpx.TimeoutException | openai.APITimeoutError | TimeoutError)
+    # httpx's and httpx2's (the SDK's) ReadTimeout, WriteTimeout, ... share no base with
+    # the SDK's own APITimeoutError; their names say it.
+    return isinstance(exc, openai.APITimeoutError | TimeoutError) or type(exc).__name__.endswith(
+        "Timeout"
+    )
 
 
 def with_schema_instruction(
