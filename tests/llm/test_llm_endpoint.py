@@ -79,3 +79,16 @@ def test_review_config_snapshot_uses_the_same_stripping():
 
     config = ReviewConfig(form="fm_imaging", base_url="http://me:secret@10.0.0.2:8000/v1?key=k")
     assert config.snapshot()["base_url"] == "http://10.0.0.2:8000/v1"
+
+
+def test_review_config_timeout_key(tmp_path):
+    from extractor.errors import InputError
+    from extractor.review.config import load_config
+
+    (tmp_path / "review.toml").write_text('form = "fm_imaging"\ntimeout = 900\n')
+    assert load_config(tmp_path).timeout == 900.0
+    (tmp_path / "review.toml").write_text('form = "fm_imaging"\ntimeout = -1\n')
+    with pytest.raises(InputError, match="timeout must be a positive"):
+        load_config(tmp_path)
+    (tmp_path / "review.toml").write_text('form = "fm_imaging"\n')
+    assert load_config(tmp_path).timeout is None
