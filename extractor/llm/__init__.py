@@ -21,7 +21,7 @@ from extractor.llm.cache import CacheKey, ResponseCache, default_cache_path
 from extractor.llm.factory import DEFAULT_MODEL, make_backend, resolve_backend_name
 from extractor.llm.pricing import backend_cost, cost_with_reason, estimate_cost
 from extractor.llm.retry import RetryPolicy
-from extractor.llm.tokens import estimate_tokens
+from extractor.llm.tokens import count_tokens, estimate_tokens
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -43,6 +43,7 @@ __all__ = [
     "cost_with_reason",
     "default_cache_path",
     "estimate_cost",
+    "count_tokens",
     "estimate_tokens",
     "make_backend",
     "resolve_backend_name",

@@ -82,3 +82,10 @@ def openai_counter(model: str) -> Callable[[str], int] | None:
 def counter_for_model(model: str) -> Callable[[str], int]:
     """The best offline counter for a remote model: its vocabulary, else the estimate."""
     return openai_counter(model) or estimate_tokens
+
+
+def count_tokens(backend: object, text: str) -> int:
+    """`backend.count_tokens(text)`, or the estimate for backends without one (test
+    doubles, third-party backends written before the protocol had it)."""
+    counter = getattr(backend, "count_tokens", None)
+    return int(counter(text)) if callable(counter) else estimate_tokens(text)

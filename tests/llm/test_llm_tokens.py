@@ -38,3 +38,13 @@ def test_every_backend_counts_tokens(server):
     assert fake.count_tokens("x" * 300) == estimate_tokens("x" * 300)
     lc = make_backend("langchain", "gpt-4o", base_url=server.base_url)
     assert lc.count_tokens("Hello world") == 2
+
+
+def test_count_tokens_falls_back_to_the_estimate_for_backends_without_a_counter():
+    from types import SimpleNamespace
+
+    from extractor.llm.tokens import count_tokens
+
+    text = "HR 0.82 (95% CI 0.71–0.95)"
+    assert count_tokens(SimpleNamespace(), text) == estimate_tokens(text)
+    assert count_tokens(SimpleNamespace(count_tokens=lambda t: 7), text) == 7
