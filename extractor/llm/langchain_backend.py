@@ -25,8 +25,9 @@ from extractor.llm.base import (
     TransientError,
     TruncatedError,
 )
-from extractor.llm.endpoint import is_local, resolve_timeout
+from extractor.llm.endpoint import is_local, is_loopback, resolve_timeout
 from extractor.llm.jsonout import excerpt, parse_json_object
+from extractor.llm.loopback import LoopbackServer
 from extractor.llm.overflow import context_overflow
 from extractor.llm.retry import RetryPolicy, describe, is_transient
 from extractor.llm.tokens import counter_for_model
@@ -46,17 +47,31 @@ class LangChainBackend:
         retry: RetryPolicy | None = None,
         context_window: int | None = None,
         local: bool = False,
+        server: LoopbackServer | None = None,
     ) -> None:
-        """`local`: the model is served on this machine or a private network (no price)."""
+        """`local`: the model is served on this machine or a private network (no price);
+        `server`: a loopback server to ask for its window when none is declared."""
         self.chat_model = chat_model
         self.name = name
         self.model = model or _model_name(chat_model)
-        self.context_window = context_window
+        self._declared_window = context_window
+        self._server = server
         self.is_local = local
         self.retry = retry or RetryPolicy()
         self._count = counter_for_model(self.model)
 
+    @property
+    def context_window(self) -> int | None:
+        """The declared window, else what a loopback llama.cpp server says (per slot)."""
+        if self._declared_window is not None or self._server is None:
+            return self._declared_window
+        return self._server.n_ctx
+
     def count_tokens(self, text: str) -> int:
+        if self._server is not None:
+            counted = self._server.tokenize(text)
+            if counted is not None:
+                return counted
         return self._count(text)
 
     def __repr__(self) -> str:
@@ -226,10 +241,14 @@ def langchain_from_spec(
         chat_model = init_chat_model(spec, **options)
     except (ImportError, ValueError) as exc:
         raise LLMError(f"cannot build LangChain model {spec!r}: {exc}") from None
+    server = None
+    if base_url is not None and is_loopback(base_url):
+        server = LoopbackServer(base_url.rstrip("/").removesuffix("/v1"), api_key)
     return LangChainBackend(
         chat_model,
         model=spec.partition(":")[2] or spec,
         retry=retry,
         context_window=context_window,
         local=local,
+        server=server,
     )

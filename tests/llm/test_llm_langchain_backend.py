@@ -111,3 +111,15 @@ def test_chat_openai_streams_from_a_local_server_past_the_timeout(server, policy
     assert response.elapsed > 1.0 and len(server.requests) == 1
     assert server.requests[0]["stream"] is True
     assert response.usage.completion_tokens == len(json.dumps(slow)) // 4
+
+
+def test_window_of_a_loopback_llama_cpp_server_is_read_from_props(policy):
+    from extractor.testing import FakeOpenAIServer
+
+    with FakeOpenAIServer(slots=1, context_limit=3000) as server:
+        backend = langchain_from_spec("openai:m", base_url=server.base_url, retry=policy)
+        assert backend.context_window == 3000
+        declared = langchain_from_spec(
+            "openai:m", base_url=server.base_url, retry=policy, context_window=2048
+        )
+        assert declared.context_window == 2048

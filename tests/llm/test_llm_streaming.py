@@ -194,3 +194,11 @@ def test_secrets_stay_out_of_stall_errors_and_slot_logs(policy, request_, caplog
     assert secret not in str(info.value) and secret not in repr(info.value)
     assert "one request at a time" in caplog.text and secret not in caplog.text
     assert secret not in repr(backend) and secret not in backend.base_url
+
+
+def test_window_of_a_loopback_llama_cpp_server_is_read_from_props(policy):
+    with FakeOpenAIServer(slots=1, context_limit=3000) as server:
+        assert backend_for(server, policy).context_window == 3000
+        assert backend_for(server, policy, context_window=1024).context_window == 1024
+    with FakeOpenAIServer() as plain:  # no /props: unknown, never guessed
+        assert backend_for(plain, policy).context_window is None
