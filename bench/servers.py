@@ -164,6 +164,9 @@ def main() -> int:
     parser.add_argument("--n-ctx", type=int, default=2048)
     parser.add_argument("--max-tokens", type=int, default=256)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--rows", default="sdk,langchain,local", help="which of sdk, langchain, local to run"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="  log: %(name)s: %(message)s")
     logging.getLogger("extractor.llm").setLevel(logging.INFO)
@@ -177,21 +180,30 @@ def main() -> int:
         examples = write_examples(work)
         targets = load_targets(examples.targets_rct)
         args.target_map = {k: v[: args.targets] for k, v in targets.items()}
+        wanted = set(args.rows.split(","))
         engine = LocalEngine(model, n_ctx=args.n_ctx, threads=args.threads, metrics=True)
         try:
+            if not wanted & {"sdk", "langchain"}:
+                raise _Skip
             root = engine.start()
             server = (root, engine.token)
             print(f"xllamacpp server on {root} ({model.name}, n_ctx {args.n_ctx})", flush=True)
-            sdk = OpenAIBackend(model.stem, base_url=root + "/v1", api_key=engine.token)
-            rows.append(run("xllamacpp / openai SDK", sdk, args, work, server))
-            print(rows[-1], flush=True)
-            lc = langchain_from_spec(
-                f"openai:{model.stem}", base_url=root + "/v1", api_key=engine.token
-            )
-            rows.append(run("xllamacpp / LangChain ChatOpenAI", lc, args, work, server))
-            print(rows[-1], flush=True)
+            if "sdk" in wanted:
+                sdk = OpenAIBackend(model.stem, base_url=root + "/v1", api_key=engine.token)
+                rows.append(run("xllamacpp / openai SDK", sdk, args, work, server))
+                print(rows[-1], flush=True)
+            if "langchain" in wanted:
+                lc = langchain_from_spec(
+                    f"openai:{model.stem}", base_url=root + "/v1", api_key=engine.token
+                )
+                rows.append(run("xllamacpp / LangChain ChatOpenAI", lc, args, work, server))
+                print(rows[-1], flush=True)
+        except _Skip:
+            pass
         finally:
             engine.stop()
+        if "local" not in wanted:
+            return _table(rows)
         # The project's own offline path: the same engine embedded, grammar-bounded answers.
         local = LocalBackend(model, n_ctx=args.n_ctx, n_threads=args.threads)
         local.engine.metrics = True
@@ -203,6 +215,14 @@ def main() -> int:
             print(rows[-1], flush=True)
         finally:
             local.close()
+    return _table(rows)
+
+
+class _Skip(Exception):
+    pass
+
+
+def _table(rows: list[dict]) -> int:
     print()
     columns = [c for c in rows[0] if c != "error lines"]
     print("| " + " | ".join(columns) + " |")
