@@ -36,6 +36,7 @@ from extractor.llm.base import (
     ChatBackend,
     ChatRequest,
     ChatResponse,
+    ContextOverflowError,
     LLMError,
     NoStructuredOutputError,
     RefusalError,
@@ -43,7 +44,8 @@ from extractor.llm.base import (
     TruncatedError,
 )
 from extractor.llm.cache import CacheKey, ResponseCache
-from extractor.llm.factory import estimate_cost
+from extractor.llm.pricing import backend_cost
+from extractor.llm.tokens import count_tokens
 from extractor.plan import GAP, Context, blocks, plan_context
 from extractor.retrieve import Retriever
 from prompts import fence, load_prompt, sources_fingerprint
@@ -55,7 +57,8 @@ from schemas.strict import draft_schema
 PROMPT_NAME = "extract"
 # Every template an extraction can render: their sources are part of the prompt hash.
 TEMPLATES = ("extract_system", "extract_user", "extract_reask", "extract_followup")
-_PROMPT_OVERHEAD_TOKENS = 1500  # system prompt, field list, re-ask, and chars/4 slack
+_WINDOW_MARGIN = 64  # tokens: the chat template's own markers, and rounding
+_REPLAN_MARGIN = 256  # tokens cut beyond an overflow, so the second try fits
 
 
 class Target(BaseModel):
@@ -219,10 +222,9 @@ class Extractor:
         self.max_tokens = max_tokens
         window = backend.context_window  # declared by the backend; None for remote APIs
         if window:
-            # Paper + instructions + answer must fit: leave room for the answer and the prompt.
+            # The answer needs room in the same window: a quarter of it at most.
             self.max_tokens = min(max_tokens, window // 4)
-            room = window - self.max_tokens - _PROMPT_OVERHEAD_TOKENS
-            self.max_context_tokens = max(500, min(max_context_tokens, room))
+        self._budgets: dict[str, int] = {}
         self.prompt_hash = prompt_fingerprint(form)
         self._groups = [self._make_group(name, specs) for name, specs in form.groups.items()]
         self._followup_groups: dict[tuple[str, ...], _Group] = {}
@@ -330,7 +332,7 @@ class Extractor:
             )
         )
         Agent(self).run(document, target, record, sent, tally)
-        cost = estimate_cost(self.backend.model, tally.usage)
+        cost, cost_note = backend_cost(self.backend, tally.usage)
         provenance = Provenance(
             paper_sha256=document.source.sha256,
             form=self.form.name,
@@ -346,6 +348,7 @@ class Extractor:
             structured_mode=tally.structured_mode,
             usage=tally.usage,
             cost_usd=cost,
+            cost_note=cost_note,
             requests=tally.requests,
             cached=tally.calls > 0 and tally.cache_hits == tally.calls,
             started_at=started,
@@ -377,17 +380,86 @@ class Extractor:
         drafts: dict[str, FieldDraft[Any]] = {}
         sent: dict[str, Context] = {}
         for group in self._groups:
-            context = plan_context(document, group.specs, target, self.max_context_tokens)
-            if not context.whole and backend is None:
+            context, answer = self._ask_fitting(document, group, target, tally, backend, reorder)
+            drafts.update(answer)
+            sent.update(dict.fromkeys((s.name for s in group.specs), context))
+        return self.ground(document, drafts), sent
+
+    def count(self, text: str) -> int:
+        """Tokens of `text` as the backend's engine counts them (else the estimate)."""
+        return count_tokens(self.backend, text)
+
+    def _budget(self, group: _Group, target: Target | None) -> int:
+        """Paper tokens a request for `group` may carry: the window less the prompt around
+        the paper and the answer's room, or `max_context_tokens` without a known window."""
+        window = self.backend.context_window
+        if not window:
+            return self.max_context_tokens
+        if group.name not in self._budgets:
+            around = self._messages(group.name, group.specs, Context("", (), True), target)
+            prompt = self.count("\n".join(m["content"] for m in around))
+            room = window - self.max_tokens - prompt - _WINDOW_MARGIN
+            self._budgets[group.name] = max(256, min(self.max_context_tokens, room))
+        return self._budgets[group.name]
+
+    def _ask_fitting(
+        self,
+        document: Document,
+        group: _Group,
+        target: Target | None,
+        tally: _Tally,
+        backend: ChatBackend | None,
+        reorder: bool,
+    ) -> tuple[Context, dict[str, FieldDraft[Any]]]:
+        """Plan the group's context for the window and ask; on a context overflow, plan
+        again once with the budget cut by the overflow plus a margin."""
+        budget = self._budget(group, target)
+        for attempt in (1, 2):
+            context = plan_context(document, group.specs, target, budget, self.count)
+            if not context.whole and backend is None and attempt == 1:
                 tally.warnings.append(
                     f"group {group.name}: sent a selection of the paper "
-                    f"({context.tokens} of ~{len(document.text) // 4} tokens)"
+                    f"({self.count(context.text):,} of {self.count(document.text):,} tokens)"
                 )
             shown = reversed_context(document, context) if reorder else context
             messages = self._messages(group.name, group.specs, shown, target)
-            drafts.update(self._ask(group, messages, shown.text, target, tally, backend=backend))
-            sent.update(dict.fromkeys((s.name for s in group.specs), context))
-        return self.ground(document, drafts), sent
+            try:
+                return context, self._ask(
+                    group, messages, shown.text, target, tally, backend=backend
+                )
+            except ContextOverflowError as exc:
+                if attempt == 2:
+                    raise tally.failure(
+                        f"group {group.name}: {exc} (even after planning again for "
+                        f"{budget:,} paper tokens)",
+                        "context_overflow",
+                    ) from None
+                budget = self._replanned_budget(exc, messages, self.count(context.text))
+                tally.trace.append(
+                    TraceStep(
+                        step="replan",
+                        fields=[s.name for s in group.specs],
+                        requests=exc.requests,
+                        usage=exc.usage,
+                        note=f"{exc}; planned again for {budget:,} paper tokens",
+                    )
+                )
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _replanned_budget(
+        self, exc: ContextOverflowError, messages: list[dict[str, str]], sent: int
+    ) -> int:
+        """Paper tokens (our count) that fit the window the server reported. Our counter and
+        the server's may differ (an estimate against a real tokenizer), so the server's figure
+        for the whole request calibrates ours before the cut."""
+        if exc.requested and exc.window:
+            ours = self.count("\n".join(m["content"] for m in messages))
+            server_per_ours = exc.requested / max(1, ours)
+            around = ours - sent  # the prompt around the paper, in our count
+            budget = int((exc.window - _REPLAN_MARGIN) / server_per_ours) - around
+        else:
+            budget = sent * 3 // 4  # no figures in the message: send a quarter less
+        return max(256, min(budget, sent - 1))
 
     def ask_followup(
         self,
@@ -415,7 +487,11 @@ class Extractor:
         )
         messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
         asked = passages + "\x00" + json.dumps(problems, sort_keys=True)
-        drafts = self._ask(group, messages, asked, target, tally)
+        try:
+            drafts = self._ask(group, messages, asked, target, tally)
+        except ContextOverflowError as exc:
+            message = f"follow-up for {', '.join(problems)}: {exc}"
+            raise tally.failure(message, "context_overflow") from None
         return self.ground(document, drafts)
 
     def _ask(
@@ -507,6 +583,9 @@ class Extractor:
             except RefusalError as exc:
                 tally.spend(exc)
                 raise tally.failure(f"refused: {exc}", "refused") from None
+            except ContextOverflowError as exc:
+                tally.spend(exc)
+                raise  # the caller plans less text
             except TransientError as exc:
                 tally.spend(exc)
                 raise tally.failure(f"{backend.name} unavailable: {exc}", "transient") from None

@@ -69,6 +69,7 @@ class RunSummary:
     cache_hits: int = 0  # records answered entirely from the response cache
     usage: TokenUsage = field(default_factory=TokenUsage)
     cost_usd: float | None = None
+    cost_note: str = ""  # why the cost is unknown ("local server: no price")
     values_to_check: int = 0
     seconds: float = 0.0
     error_lines: list[dict[str, Any]] = field(default_factory=list)
@@ -163,6 +164,7 @@ def run_jobs(
         summary.usage = summary.usage + p.usage
         summary.cache_hits += p.cached
         summary.add_cost(p.cost_usd)
+        summary.cost_note = summary.cost_note or p.cost_note
         summary.values_to_check += sum(v.triage != "verified" for v in line.record.values())
         sink.record(job, line)
 

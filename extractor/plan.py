@@ -8,22 +8,26 @@ for targeted forms, the target's intervention, comparator and outcome count
 double; abstract, results and tables rank first; references last) and the best
 blocks are kept, in reading order, until the budget is spent.
 
-Tokens are estimated as characters / 4: no tokenizer download at run time.
+Tokens are counted with the counter the caller passes: the engine's own tokenizer where
+one runs offline, else the calibrated estimate (`extractor.llm.tokens`), which errs high.
+Blocks are chosen by characters at the paper's own characters-per-token ratio, then the
+selection is counted and trimmed until it fits: the budget is a promise, not a guess.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Protocol
 
 from extractor.document import Document
+from extractor.key import DEFAULT_MAX_CONTEXT_TOKENS
+from extractor.llm.tokens import estimate_tokens
 from schemas.form import FieldSpec
 from schemas.numbers import digit_share
 
-DEFAULT_MAX_CONTEXT_TOKENS = 24_000
 GAP = "\n[...]\n"
 
 _WORD = re.compile(r"[a-z][a-z0-9]{2,}")
@@ -53,10 +57,6 @@ class TargetLike(Protocol):
     intervention: str
     comparator: str
     outcome: str
-
-
-def estimate_tokens(text: str) -> int:
-    return (len(text) + 3) // 4
 
 
 @dataclass(frozen=True)
@@ -168,10 +168,12 @@ def plan_context(
     fields: Sequence[FieldSpec],
     target: TargetLike | None = None,
     max_tokens: int = DEFAULT_MAX_CONTEXT_TOKENS,
+    count: Callable[[str], int] = estimate_tokens,
 ) -> Context:
-    """The text for one field group, within `max_tokens` (estimated)."""
+    """The text for one field group, within `max_tokens` as `count` counts them."""
     text = document.text
-    if estimate_tokens(text) <= max_tokens:
+    total = count(text)
+    if total <= max_tokens:
         return Context(text=text, spans=((0, len(text)),), whole=True)
     group_terms = terms(_field_texts(fields))
     target_terms = (
@@ -179,7 +181,8 @@ def plan_context(
     )
     if any(f.kind.is_numeric for f in fields):
         group_terms |= {"table", "mean", "n"}
-    budget_chars = max_tokens * 4
+    # This paper's own ratio: dense tables and numbers take more tokens per character.
+    budget_chars = int(max_tokens * len(text) / max(1, total))
     candidates = blocks(document, max_block_chars=max(400, budget_chars // 6))
     ranked = sorted(
         candidates,
@@ -193,15 +196,21 @@ def plan_context(
             continue  # a smaller block further down may still fit
         chosen.append(block)
         used += cost
-    chosen.sort(key=lambda b: b.start)
+    context = _joined(text, chosen)
+    while chosen and count(context.text) > max_tokens:
+        chosen.pop()  # the lowest-ranked block goes first: blocks denser than the paper
+        context = _joined(text, chosen)
+    return context
+
+
+def _joined(text: str, chosen: list[Block]) -> Context:
     spans: list[tuple[int, int]] = []
-    for block in chosen:
+    for block in sorted(chosen, key=lambda b: b.start):
         if spans and spans[-1][1] == block.start:
             spans[-1] = (spans[-1][0], block.end)
         else:
             spans.append((block.start, block.end))
-    parts = [text[s:e] for s, e in spans]
-    joined = GAP.join(parts)
+    joined = GAP.join(text[s:e] for s, e in spans)
     if spans and spans[0][0] > 0:
         joined = GAP.lstrip("\n") + joined
     return Context(text=joined, spans=tuple(spans), whole=False)

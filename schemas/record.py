@@ -67,6 +67,7 @@ class Provenance(BaseModel):
     )
     usage: TokenUsage = Field(default_factory=TokenUsage)
     cost_usd: float | None = None
+    cost_note: str = Field(default="", description="why the cost is unknown, when it is")
     requests: int = 0
     cached: bool = False
     started_at: datetime = Field(default_factory=utc_now)

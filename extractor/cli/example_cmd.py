@@ -24,6 +24,7 @@ from extractor.cli.options import (
     NCtxOpt,
     NoCacheOpt,
     ThreadsOpt,
+    TimeoutOpt,
     build_backend,
     open_cache,
 )
@@ -40,6 +41,7 @@ def example(
     base_url: BaseUrlOpt = None,
     n_ctx: NCtxOpt = None,
     threads: ThreadsOpt = None,
+    timeout: TimeoutOpt = None,
     concurrency: Annotated[int, typer.Option(min=1, help="Papers extracted at once.")] = 2,
     cache: CacheOpt = None,
     no_cache: NoCacheOpt = False,
@@ -73,7 +75,7 @@ def example(
 
     try:
         examples = write_examples(out / "papers")
-        chat = build_backend(backend, model, base_url, n_ctx, threads)
+        chat = build_backend(backend, model, base_url, n_ctx, threads, timeout)
     except (LitextractError, ValueError, ImportError) as exc:
         raise fail(str(exc)) from None
     _err.print(f"example papers: {out / 'papers'}  model: {chat.name} {chat.model}")

@@ -23,6 +23,7 @@ from extractor.cli.options import (
     SecondModelOpt,
     SinglePassOpt,
     ThreadsOpt,
+    TimeoutOpt,
     agent_settings,
     build_backend,
     open_cache,
@@ -51,6 +52,7 @@ def extract(
     base_url: BaseUrlOpt = None,
     n_ctx: NCtxOpt = None,
     threads: ThreadsOpt = None,
+    timeout: TimeoutOpt = None,
     concurrency: Annotated[int, typer.Option(min=1, help="Papers extracted at once.")] = 4,
     max_context_tokens: Annotated[
         int, typer.Option(min=1000, help="Above this (chars/4), send only relevant sections.")
@@ -107,10 +109,10 @@ def extract(
     if missing:
         raise fail(f"{missing[0]}: no such file or folder")
     try:
-        chat = build_backend(backend, model, base_url, n_ctx, threads)
+        chat = build_backend(backend, model, base_url, n_ctx, threads, timeout)
         second = None
         if second_model:
-            second = build_backend(backend, second_model, base_url, n_ctx, threads)
+            second = build_backend(backend, second_model, base_url, n_ctx, threads, timeout)
     except (LitextractError, ValueError, ImportError) as exc:
         raise fail(str(exc)) from None
     response_cache = open_cache(cache, no_cache)
@@ -144,7 +146,11 @@ def extract(
         )
     if len(summary.error_lines) > 10:
         console.print(f"... {len(summary.error_lines) - 10} more in {out / 'errors.jsonl'}")
-    cost = f"${summary.cost_usd:.4f}" if summary.cost_usd is not None else "unknown"
+    cost = (
+        f"${summary.cost_usd:.4f}"
+        if summary.cost_usd is not None
+        else f"unknown ({summary.cost_note or 'no price known'})"
+    )
     rows = {
         "papers": summary.papers,
         "records written": summary.records,

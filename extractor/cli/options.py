@@ -53,6 +53,16 @@ ThreadsOpt = Annotated[
         min=1, help="CPU threads of the local engine (default 2).", rich_help_panel="Model"
     ),
 ]
+TimeoutOpt = Annotated[
+    float | None,
+    typer.Option(
+        min=1,
+        help="Read timeout in seconds: the longest wait for the next streamed token (or a "
+        "whole answer from servers that do not stream). Default: LITEXTRACT_TIMEOUT, else "
+        "1800 for servers on this machine or a private network, 120 for remote APIs.",
+        rich_help_panel="Model",
+    ),
+]
 CacheOpt = Annotated[
     Path | None,
     typer.Option(
@@ -72,10 +82,13 @@ def build_backend(
     base_url: str | None,
     n_ctx: int | None = None,
     threads: int | None = None,
+    timeout: float | None = None,
 ) -> ChatBackend:
     from extractor.llm import make_backend
 
-    return make_backend(backend, model, base_url=base_url, n_ctx=n_ctx, threads=threads)
+    return make_backend(
+        backend, model, base_url=base_url, n_ctx=n_ctx, threads=threads, timeout=timeout
+    )
 
 
 def open_cache(cache: Path | None, no_cache: bool) -> ResponseCache | None:

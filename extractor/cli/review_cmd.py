@@ -23,6 +23,7 @@ from extractor.cli.options import (
 )
 from extractor.errors import InputError, LitextractError
 from extractor.key import DEFAULT_MAX_CONTEXT_TOKENS
+from extractor.llm.factory import DEFAULT_MODEL
 from extractor.review.config import ReviewConfig, ReviewPaths, load_config, save_config
 from extractor.review.records import (
     FieldChange,
@@ -61,7 +62,7 @@ def init(
     backend: Annotated[str, typer.Option(help="openai | langchain | local")] = "openai",
     model: Annotated[
         str, typer.Option(help="Model name (or GGUF path for local).")
-    ] = "gpt-4o-mini",
+    ] = DEFAULT_MODEL,
     base_url: Annotated[
         str | None, typer.Option(help="OpenAI-compatible server URL (vLLM, Ollama, ...).")
     ] = None,

@@ -1,41 +1,111 @@
-"""Pick and build a backend from CLI-style options, and estimate what a run costs."""
+"""Pick and build a backend from CLI-style options: one registry table.
+
+Each row says what a backend is called, its default model and how to build it (like
+langextract's provider router). Adding a backend is one row; nothing else branches
+on backend names. Engines are imported inside the builders, so importing this module
+stays cheap.
+"""
 
 from __future__ import annotations
 
 import os
-import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from extractor.llm.base import ChatBackend
-from schemas.record import TokenUsage
+from extractor.llm.pricing import PRICES_PER_MTOK, cost_with_reason, estimate_cost
 
-BACKENDS = ("openai", "langchain", "local")
-DEFAULT_MODELS = {"openai": "gpt-4o-mini", "langchain": "openai:gpt-4o-mini", "local": None}
+# The one default model name for remote use (CLI, review config, backends).
+DEFAULT_MODEL = "gpt-4o-mini"
 
-# USD per million tokens (input, output), OpenAI list prices for standard requests.
-# A guide for budgeting only; None for models not listed (local models cost nothing here).
-PRICES_PER_MTOK: dict[str, tuple[float, float]] = {
-    "gpt-4o-mini": (0.15, 0.60),
-    "gpt-4o": (2.50, 10.00),
-    "gpt-4.1-nano": (0.10, 0.40),
-    "gpt-4.1-mini": (0.40, 1.60),
-    "gpt-4.1": (2.00, 8.00),
-    "gpt-5-nano": (0.05, 0.40),
-    "gpt-5-mini": (0.25, 2.00),
-    "gpt-5": (1.25, 10.00),
-    "o4-mini": (1.10, 4.40),
-    "o3": (2.00, 8.00),
+
+@dataclass(frozen=True)
+class BackendOptions:
+    """What the CLI and the review config can set, whichever backend reads it."""
+
+    base_url: str | None = None
+    api_key: str | None = None
+    timeout: float | None = None  # read timeout in seconds; None: env, else by host
+    n_ctx: int | None = None
+    threads: int | None = None
+
+
+@dataclass(frozen=True)
+class BackendSpec:
+    name: str
+    default_model: str | None  # None: the backend finds its own (the bundled GGUF)
+    build: Callable[[str | None, BackendOptions, dict[str, Any]], ChatBackend]
+    summary: str
+
+
+def _openai(model: str | None, o: BackendOptions, kw: dict[str, Any]) -> ChatBackend:
+    from extractor.llm.openai_backend import OpenAIBackend
+
+    return OpenAIBackend(
+        model or DEFAULT_MODEL,
+        base_url=o.base_url,
+        api_key=o.api_key,
+        timeout=o.timeout,
+        context_window=o.n_ctx,
+        **kw,
+    )
+
+
+def _langchain(model: str | None, o: BackendOptions, kw: dict[str, Any]) -> ChatBackend:
+    from extractor.llm.langchain_backend import langchain_from_spec
+
+    spec = model or f"openai:{DEFAULT_MODEL}"
+    spec = spec if ":" in spec else f"openai:{spec}"
+    return langchain_from_spec(
+        spec, base_url=o.base_url, api_key=o.api_key, timeout=o.timeout, **kw
+    )
+
+
+def _local(model: str | None, o: BackendOptions, kw: dict[str, Any]) -> ChatBackend:
+    from extractor.llm.local_backend import DEFAULT_N_CTX, DEFAULT_THREADS, LocalBackend
+
+    if o.timeout is not None:
+        kw = {"timeout": o.timeout, **kw}
+    return LocalBackend(
+        Path(model) if model else None,
+        n_ctx=o.n_ctx or DEFAULT_N_CTX,
+        n_threads=o.threads or DEFAULT_THREADS,
+        **kw,
+    )
+
+
+REGISTRY: dict[str, BackendSpec] = {
+    spec.name: spec
+    for spec in (
+        BackendSpec("openai", DEFAULT_MODEL, _openai, "any OpenAI-compatible server"),
+        BackendSpec("langchain", f"openai:{DEFAULT_MODEL}", _langchain, "any LangChain model"),
+        BackendSpec("local", None, _local, "the embedded llama.cpp engine, offline"),
+    )
 }
+BACKENDS = tuple(REGISTRY)
+DEFAULT_MODELS = {name: spec.default_model for name, spec in REGISTRY.items()}
 
-
-DATED_SNAPSHOT = re.compile(r"-(\d{4}-\d{2}-\d{2}|\d{4})$")
+__all__ = [
+    "BACKENDS",
+    "DEFAULT_MODEL",
+    "DEFAULT_MODELS",
+    "PRICES_PER_MTOK",
+    "REGISTRY",
+    "BackendOptions",
+    "BackendSpec",
+    "cost_with_reason",
+    "estimate_cost",
+    "make_backend",
+    "resolve_backend_name",
+]
 
 
 def resolve_backend_name(backend: str | None, base_url: str | None = None) -> str:
     """None means auto: a configured OpenAI(-compatible) server if any, else offline local."""
     if backend is not None:
-        if backend not in BACKENDS:
+        if backend not in REGISTRY:
             raise ValueError(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
         return backend
     if base_url or os.environ.get("OPENAI_BASE_URL") or os.environ.get("OPENAI_API_KEY"):
@@ -67,48 +137,17 @@ def make_backend(
     *,
     base_url: str | None = None,
     api_key: str | None = None,
-    timeout: float = 120.0,
+    timeout: float | None = None,
     n_ctx: int | None = None,
     threads: int | None = None,
     **kw: Any,
 ) -> ChatBackend:
     """Build a backend. `model` is a model name (openai), a `provider:model` spec
     (langchain) or a GGUF path (local); None picks the default for the backend.
-    `n_ctx` is the local engine's window (or a server's known window); `threads` the
-    local engine's CPU threads. Extra keywords go to the backend class (e.g. `retry=`)."""
-    name = resolve_backend_name(backend, base_url)
-    model = model or DEFAULT_MODELS[name]
-    if name == "openai":
-        from extractor.llm.openai_backend import OpenAIBackend
-
-        assert model is not None
-        return OpenAIBackend(
-            model, base_url=base_url, api_key=api_key, timeout=timeout, context_window=n_ctx, **kw
-        )
-    if name == "langchain":
-        from extractor.llm.langchain_backend import langchain_from_spec
-
-        assert model is not None
-        spec = model if ":" in model else f"openai:{model}"
-        return langchain_from_spec(spec, base_url=base_url, api_key=api_key, timeout=timeout, **kw)
-    from extractor.llm.local_backend import DEFAULT_N_CTX, DEFAULT_THREADS, LocalBackend
-
-    return LocalBackend(
-        Path(model) if model else None,
-        n_ctx=n_ctx or DEFAULT_N_CTX,
-        n_threads=threads or DEFAULT_THREADS,
-        **kw,
-    )
-
-
-def estimate_cost(model: str, usage: TokenUsage) -> float | None:
-    """Estimated USD for `usage` on `model`, None when the price is unknown.
-
-    Dated snapshots ("gpt-4o-mini-2024-07-18") and "provider:" prefixes are matched
-    to their base model.
-    """
-    base = DATED_SNAPSHOT.sub("", model.rpartition(":")[2].lower())
-    if base not in PRICES_PER_MTOK:
-        return None
-    price_in, price_out = PRICES_PER_MTOK[base]
-    return (usage.prompt_tokens * price_in + usage.completion_tokens * price_out) / 1_000_000
+    `timeout` is the read timeout in seconds (None: LITEXTRACT_TIMEOUT, else generous
+    for loopback/private servers and 120 s for remote APIs). `n_ctx` is the local
+    engine's window (or a server's known window); `threads` the local engine's CPU
+    threads. Extra keywords go to the backend class (e.g. `retry=`)."""
+    spec = REGISTRY[resolve_backend_name(backend, base_url)]
+    options = BackendOptions(base_url, api_key, timeout, n_ctx, threads)
+    return spec.build(model or spec.default_model, options, kw)

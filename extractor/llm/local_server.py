@@ -29,6 +29,7 @@ def main() -> int:
     params.port = 0  # any free port; the URL is reported back
     params.api_keys = [settings["token"]]
     params.endpoint_props = True
+    params.endpoint_metrics = bool(settings.get("metrics", False))
     params.timeout_read = settings["timeout"]
     params.timeout_write = settings["timeout"]
     server = xllamacpp.Server(params)

@@ -7,6 +7,7 @@ refusal) fails at once: repeating it unchanged cannot help.
 
 from __future__ import annotations
 
+import functools
 import random
 import time
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from typing import Any, TypeVar
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 from extractor.llm.base import TransientError
+from extractor.llm.overflow import context_overflow
 
 T = TypeVar("T")
 
@@ -76,15 +78,42 @@ class RetryPolicy:
 
 
 def is_transient(exc: BaseException) -> bool:
+    """Worth asking again unchanged? Covers the engines the project ships: the openai SDK
+    (and so the embedded llama.cpp server behind it), LangChain's wrapped errors, and
+    raw httpx / socket failures met while reading a stream. A context overflow never is,
+    whatever status it came with (older llama.cpp servers answer it with a 500)."""
     import openai  # lazily: importing the SDK costs ~0.5 s and not every caller needs it
 
+    if context_overflow(exc) is not None:
+        return False
     if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
         return True
     if isinstance(exc, openai.APIStatusError):
         return exc.status_code in RETRYABLE_STATUS or exc.status_code >= 500
-    if getattr(exc, "is_retryable", None) is True:  # LangChain's provider-neutral ModelError
+    retryable = getattr(exc, "is_retryable", None)  # LangChain's provider-neutral ModelError
+    if retryable is not None:
+        return retryable is True
+    if isinstance(exc, _transport_errors()):
         return True
     return isinstance(exc, TimeoutError | ConnectionError)
+
+
+@functools.cache
+def _transport_errors() -> tuple[type[BaseException], ...]:
+    """httpx's timeout/network/protocol errors, and those of httpx2 (which recent openai
+    SDKs use) when installed."""
+    import importlib
+
+    found: list[type[BaseException]] = []
+    for module_name in ("httpx", "httpx2"):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        for name in ("TimeoutException", "NetworkError", "RemoteProtocolError"):
+            if isinstance(cls := getattr(module, name, None), type):
+                found.append(cls)
+    return tuple(found)
 
 
 def retry_after_seconds(exc: BaseException) -> float | None:

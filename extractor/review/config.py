@@ -10,13 +10,14 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import tomli_w
 
 from extractor.errors import InputError
 from extractor.fileio import atomic_write_text
 from extractor.key import DEFAULT_MAX_CONTEXT_TOKENS, AgentSettings, ExtractionSettings
+from extractor.llm.endpoint import safe_url
+from extractor.llm.factory import DEFAULT_MODEL
 
 CONFIG_NAME = "review.toml"
 
@@ -61,8 +62,9 @@ class ReviewPaths:
 class ReviewConfig:
     form: str
     backend: str = "openai"
-    model: str = "gpt-4o-mini"
+    model: str = DEFAULT_MODEL
     base_url: str | None = None
+    timeout: float | None = None  # read timeout in seconds; None: by where the server is
     concurrency: int = 2
     max_context_tokens: int = DEFAULT_MAX_CONTEXT_TOKENS
     n_ctx: int | None = None  # the local engine's window (or a server's, when known)
@@ -81,10 +83,7 @@ class ReviewConfig:
         """What a run records: the settings, with any user:password removed from base_url."""
         data = self.settings()
         if self.base_url:
-            parts = urlsplit(self.base_url)
-            host = parts.hostname or ""
-            netloc = f"{host}:{parts.port}" if parts.port else host
-            data["base_url"] = urlunsplit(parts._replace(netloc=netloc, query=""))
+            data["base_url"] = safe_url(self.base_url)
         return data
 
     def extraction_settings(self) -> ExtractionSettings:
@@ -132,10 +131,14 @@ def load_config(root: Path) -> ReviewConfig:
         config = ReviewConfig(**data)
         config.concurrency = int(config.concurrency)
         config.max_context_tokens = int(config.max_context_tokens)
+        if config.timeout is not None:
+            config.timeout = float(config.timeout)
     except (TypeError, ValueError) as exc:
         raise InputError(path, f"invalid setting ({exc})") from exc
     if config.concurrency < 1:
         raise InputError(path, "concurrency must be at least 1")
+    if config.timeout is not None and config.timeout <= 0:
+        raise InputError(path, "timeout must be a positive number of seconds")
     return config
 
 

@@ -92,7 +92,11 @@ def build_pipeline(root: Path, config: ReviewConfig, *, progress: bool = True) -
     try:
         form = load_form(config.form_ref(root))
         backend = make_backend(
-            config.backend, config.model, base_url=config.base_url, n_ctx=config.n_ctx
+            config.backend,
+            config.model,
+            base_url=config.base_url,
+            n_ctx=config.n_ctx,
+            timeout=config.timeout,
         )
     except ValueError as exc:  # unknown form or backend: a settings problem
         raise InputError(ReviewPaths(root).config, str(exc)) from None

@@ -1,9 +1,17 @@
 """A scripted OpenAI-compatible chat server on loopback, for tests and benchmarks.
 
-The real `openai` client talks HTTP to it, so retries, timeouts and structured-output
-fallbacks are exercised end to end without any LLM service. Faults are scripted per
-request (`server.script(Reply.rate_limited(2), Reply.ok({...}))`); when the script is
-empty a `responder` builds the reply, by default a schema-valid example answer.
+The real `openai` client talks HTTP to it, so retries, timeouts, streaming and
+structured-output fallbacks are exercised end to end without any LLM service. Faults
+are scripted per request (`server.script(Reply.rate_limited(2), Reply.ok({...}))`);
+when the script is empty a `responder` builds the reply, by default a schema-valid
+example answer.
+
+Like llama.cpp's server it can stream (SSE chunks of ~4 characters, one "token" each,
+and a final usage chunk when `stream_options.include_usage` is set), or ignore or
+reject `stream`; stream at a steady rate (`Reply.streaming`) or stall mid-answer
+(`Reply.stalling`); have a fixed number of slots (`slots=1`: requests queue, a client
+that leaves cancels its request, `/props` and `/slots` say what is busy); and reject
+prompts over `context_limit` tokens with OpenAI's `context_length_exceeded` body.
 
     with FakeOpenAIServer() as server:
         client = OpenAI(base_url=server.base_url, api_key="x")
@@ -13,6 +21,8 @@ from __future__ import annotations
 
 import json
 import re
+import select
+import socket
 import threading
 import time
 from collections import deque
@@ -37,6 +47,8 @@ class Reply:
     finish_reason: str = "stop"
     refusal: str | None = None
     error: str = ""
+    rate: float = 0.0  # streamed tokens per second (0: as fast as possible)
+    stall_after: int | None = None  # streamed tokens sent before the stream goes silent
 
     @classmethod
     def ok(cls, data: Any, *, delay: float = 0.0) -> Reply:
@@ -58,6 +70,16 @@ class Reply:
     @classmethod
     def slow(cls, delay: float, data: Any = None) -> Reply:
         return cls(content=data if data is not None else {}, delay=delay)
+
+    @classmethod
+    def streaming(cls, data: Any, *, rate: float) -> Reply:
+        """An answer whose tokens arrive steadily, `rate` per second (when streamed)."""
+        return cls(content=data, rate=rate)
+
+    @classmethod
+    def stalling(cls, data: Any, *, after: int, rate: float = 0.0) -> Reply:
+        """A streamed answer that goes silent after `after` tokens, until the client leaves."""
+        return cls(content=data, rate=rate, stall_after=after)
 
     @classmethod
     def truncated(cls, data: Any) -> Reply:
@@ -127,8 +149,19 @@ def schema_responder(body: dict[str, Any], *, delay: float = 0.0) -> Reply:
     return Reply.ok(example_from_schema(schema) if schema else {}, delay=delay)
 
 
+TOKEN_CHARS = 4  # the fake tokenizer: one token per 4 characters
+
+
 def _approx_tokens(text: str) -> int:
-    return max(1, len(text) // 4)
+    return max(1, len(text) // TOKEN_CHARS)
+
+
+def _pieces(text: str) -> list[str]:
+    return [text[i : i + TOKEN_CHARS] for i in range(0, len(text), TOKEN_CHARS)]
+
+
+def _prompt_text(body: Mapping[str, Any]) -> str:
+    return "".join(str(m.get("content", "")) for m in body.get("messages", []))
 
 
 class FakeOpenAIServer:
@@ -136,6 +169,10 @@ class FakeOpenAIServer:
 
     `structured_modes` lists what the server accepts: a request using another
     `response_format.type` (or `tools`) gets a 400, like servers that lack them.
+    `streaming` is "sse" (streams when asked), "ignore" (answers a streamed request
+    with whole JSON, as some servers do) or "reject" (400 naming `stream`).
+    `slots` (None: unlimited, and no /props or /slots) is how many requests are worked
+    on at once; `context_limit` the most prompt tokens (chars / 4) it accepts.
     The server shuts itself down after `max_lifetime` seconds even if never stopped.
     """
 
@@ -146,11 +183,23 @@ class FakeOpenAIServer:
         structured_modes: tuple[str, ...] = STRUCTURED_MODES,
         model_ids: tuple[str, ...] = ("fake-model",),
         max_lifetime: float = 600.0,
+        streaming: str = "sse",
+        slots: int | None = None,
+        context_limit: int | None = None,
     ) -> None:
+        if streaming not in ("sse", "ignore", "reject"):
+            raise ValueError("streaming must be 'sse', 'ignore' or 'reject'")
         self.responder = responder
         self.structured_modes = structured_modes
         self.model_ids = model_ids
         self.max_lifetime = max_lifetime
+        self.streaming = streaming
+        self.slots = slots
+        self.context_limit = context_limit
+        self._slot_sem = threading.Semaphore(slots) if slots else None
+        self._processing = 0
+        self._max_processing = 0
+        self.cancelled = 0  # answers dropped because the client left
         self._lock = threading.Lock()
         self._queue: deque[Reply] = deque()
         self._requests: list[dict[str, Any]] = []
@@ -194,6 +243,26 @@ class FakeOpenAIServer:
     def _leave(self) -> None:
         with self._lock:
             self._in_flight -= 1
+
+    @property
+    def max_processing(self) -> int:
+        """Most requests worked on at the same time (in a slot, not queued)."""
+        with self._lock:
+            return self._max_processing
+
+    @property
+    def processing(self) -> int:
+        with self._lock:
+            return self._processing
+
+    def _begin_processing(self) -> None:
+        with self._lock:
+            self._processing += 1
+            self._max_processing = max(self._max_processing, self._processing)
+
+    def _end_processing(self) -> None:
+        with self._lock:
+            self._processing -= 1
 
     @property
     def pending(self) -> int:
@@ -245,6 +314,19 @@ class FakeOpenAIServer:
         rejected = self._unsupported_mode(body)
         if rejected:
             return Reply(status=400, error=rejected)
+        if body.get("stream") and self.streaming == "reject":
+            return Reply(status=400, error="'stream' is not supported by this server")
+        prompt_tokens = _approx_tokens(_prompt_text(body))
+        if self.context_limit is not None and prompt_tokens > self.context_limit:
+            return Reply(
+                status=400,
+                error=(
+                    f"This model's maximum context length is {self.context_limit} tokens. "
+                    f"However, your messages resulted in {prompt_tokens} tokens. Please "
+                    "reduce the length of the messages."
+                ),
+                finish_reason="context_length_exceeded",  # carried into the error code
+            )
         with self._lock:
             scripted = self._queue.popleft() if self._queue else None
         return scripted if scripted is not None else self.responder(body)
@@ -257,9 +339,53 @@ class FakeOpenAIServer:
             return "tools are not supported by this server"
         return ""
 
+    def _usage(self, body: dict[str, Any], reply: Reply, text: str | None) -> dict[str, int]:
+        prompt_tokens = _approx_tokens(_prompt_text(body))
+        completion_tokens = _approx_tokens(text or reply.refusal or "")
+        return {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        }
+
+    def _chunks(self, body: dict[str, Any], reply: Reply) -> list[dict[str, Any]]:
+        """The streamed answer: one chunk per token, then finish reason, then usage."""
+        text = _text(reply.content)
+        tools = body.get("tools") or []
+        as_tool = bool(tools) and text is not None and reply.refusal is None
+        base = {
+            "id": f"chatcmpl-{len(self._requests)}",
+            "object": "chat.completion.chunk",
+            "created": int(time.time()),
+            "model": body.get("model", self.model_ids[0]),
+        }
+
+        def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+            return {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+
+        chunks = [chunk({"role": "assistant", "content": None})]
+        if as_tool:
+            name = tools[0].get("function", {}).get("name", "tool")
+            head = {"index": 0, "id": "call_0", "type": "function"}
+            head["function"] = {"name": name, "arguments": ""}
+            chunks.append(chunk({"tool_calls": [head]}))
+            for piece in _pieces(text or ""):
+                call = {"index": 0, "function": {"arguments": piece}}
+                chunks.append(chunk({"tool_calls": [call]}))
+        elif reply.refusal is not None:
+            chunks.extend(chunk({"refusal": piece}) for piece in _pieces(reply.refusal))
+        else:
+            chunks.extend(chunk({"content": piece}) for piece in _pieces(text or ""))
+        finish = reply.finish_reason
+        if as_tool and finish == "stop":
+            finish = "tool_calls"
+        chunks.append(chunk({}, finish))
+        if (body.get("stream_options") or {}).get("include_usage"):
+            chunks.append({**base, "choices": [], "usage": self._usage(body, reply, text)})
+        return chunks
+
     def _completion(self, body: dict[str, Any], reply: Reply) -> dict[str, Any]:
-        content = reply.content
-        text = content if isinstance(content, str) or content is None else json.dumps(content)
+        text = _text(reply.content)
         message: dict[str, Any] = {"role": "assistant", "content": text, "refusal": reply.refusal}
         finish_reason = reply.finish_reason
         tools = body.get("tools") or []
@@ -269,21 +395,18 @@ class FakeOpenAIServer:
             call["function"]["arguments"] = text
             message.update(content=None, tool_calls=[call])
             finish_reason = "tool_calls" if finish_reason == "stop" else finish_reason
-        prompt = "".join(str(m.get("content", "")) for m in body.get("messages", []))
-        completion_tokens = _approx_tokens(text or reply.refusal or "")
-        prompt_tokens = _approx_tokens(prompt)
         return {
             "id": f"chatcmpl-{len(self._requests)}",
             "object": "chat.completion",
             "created": int(time.time()),
             "model": body.get("model", self.model_ids[0]),
             "choices": [{"index": 0, "message": message, "finish_reason": finish_reason}],
-            "usage": {
-                "prompt_tokens": prompt_tokens,
-                "completion_tokens": completion_tokens,
-                "total_tokens": prompt_tokens + completion_tokens,
-            },
+            "usage": self._usage(body, reply, text),
         }
+
+
+def _text(content: Any) -> str | None:
+    return content if isinstance(content, str) or content is None else json.dumps(content)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -293,7 +416,18 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
-        if self.path.rstrip("/") != "/v1/models":
+        owner = self.owner
+        path = self.path.rstrip("/")
+        if owner.slots and path == "/props":
+            window = {"n_ctx": owner.context_limit} if owner.context_limit else {}
+            self._send(200, {"total_slots": owner.slots, "default_generation_settings": window})
+            return
+        if owner.slots and path == "/slots":
+            busy = owner.processing
+            slots = [{"id": i, "is_processing": i < busy} for i in range(owner.slots)]
+            self._send(200, slots)  # type: ignore[arg-type]
+            return
+        if path != "/v1/models":
             self._send(404, {"error": {"message": f"no route {self.path}"}})
             return
         models = [{"id": m, "object": "model", "owned_by": "fake"} for m in self.owner.model_ids]
@@ -310,22 +444,87 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(400, {"error": {"message": "request body is not JSON"}})
             return
         headers = {name.lower(): value for name, value in self.headers.items()}
-        self.owner._enter()
+        owner = self.owner
+        owner._enter()
         try:
-            self._answer(body, self.owner._record(body, headers))
+            reply = owner._record(body, headers)
+            if reply.status != 200:
+                self._error(reply)
+                return
+            if owner._slot_sem is not None:
+                while not owner._slot_sem.acquire(timeout=0.05):  # queued for a slot
+                    if owner._stopping.is_set() or self._client_gone():
+                        return
+            owner._begin_processing()
+            try:
+                self._answer(body, reply)
+            finally:
+                owner._end_processing()
+                if owner._slot_sem is not None:
+                    owner._slot_sem.release()
         finally:
-            self.owner._leave()
+            owner._leave()
+
+    def _error(self, reply: Reply) -> None:
+        code = reply.finish_reason if reply.finish_reason != "stop" else None
+        kind = "invalid_request_error" if code else HTTPStatus(reply.status).phrase
+        error = {"message": reply.error, "type": kind, "param": None, "code": code}
+        self._send(reply.status, {"error": error}, reply.headers)
+
+    def _client_gone(self) -> bool:
+        """True once the client closed its end (readable with nothing to read)."""
+        try:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            return bool(readable) and self.connection.recv(1, socket.MSG_PEEK) == b""
+        except (OSError, ValueError):
+            return True
+
+    def _wait(self, seconds: float) -> bool:
+        """Sleep like a busy engine; False if the client left or the server is stopping
+        (a real server cancels the task then)."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            if self.owner._stopping.wait(min(left, 0.05)) or self._client_gone():
+                with self.owner._lock:
+                    self.owner.cancelled += 1
+                return False
+        return True
 
     def _answer(self, body: dict[str, Any], reply: Reply) -> None:
-        if reply.delay and self.owner._stopping.wait(reply.delay):
-            return  # server stopping: drop the slow answer
-        if reply.status != 200:
-            error = {"message": reply.error, "type": HTTPStatus(reply.status).phrase, "code": None}
-            self._send(reply.status, {"error": error}, reply.headers)
+        if reply.delay and not self._wait(reply.delay):
+            return  # client gone or server stopping: drop the slow answer
+        if body.get("stream") and self.owner.streaming == "sse":
+            self._stream(body, reply)
             return
         self._send(200, self.owner._completion(body, reply), reply.headers)
 
-    def _send(self, status: int, payload: dict[str, Any], headers: Mapping[str, str] = {}) -> None:
+    def _stream(self, body: dict[str, Any], reply: Reply) -> None:
+        chunks = self.owner._chunks(body, reply)
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-cache")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            tokens = 0
+            for index, chunk in enumerate(chunks):
+                is_token = 0 < index < len(chunks) - 1 and bool(chunk.get("choices"))
+                if is_token and reply.stall_after is not None and tokens >= reply.stall_after:
+                    self._wait(self.owner.max_lifetime)  # silent until the client leaves
+                    return
+                if is_token and reply.rate and not self._wait(1 / reply.rate):
+                    return
+                self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                self.wfile.flush()
+                tokens += is_token
+            self.wfile.write(b"data: [DONE]\n\n")
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            with self.owner._lock:
+                self.owner.cancelled += 1
+
+    def _send(self, status: int, payload: Any, headers: Mapping[str, str] = {}) -> None:
         data = json.dumps(payload).encode()
         try:
             self.send_response(status)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from extract_helpers import make_document
 
 from extractor.extract import Target
-from extractor.key import ExtractionSettings
-from extractor.plan import estimate_tokens, plan_context
+from extractor.key import AgentSettings, ExtractionSettings
+from extractor.plan import Context, estimate_tokens, plan_context
 from schemas.registry import load_form
 
 RCT = load_form("rct_outcomes")
@@ -87,4 +87,38 @@ def test_small_context_window_shrinks_the_budget() -> None:
         RCT, SmallWindow(), settings=ExtractionSettings(max_context_tokens=24_000)
     )
     assert extractor.max_tokens == 2048
-    assert extractor.max_context_tokens + extractor.max_tokens < 8192
+    group = extractor._groups[0]
+    budget = extractor._budget(group, None)
+    around = extractor._messages(group.name, group.specs, Context("", (), True), None)
+    prompt = extractor.count("\n".join(m["content"] for m in around))
+    # The window holds the paper's budget, the prompt around it and the answer's room.
+    assert budget + prompt + extractor.max_tokens <= 8192 < budget + prompt + 2048 + 100
+
+
+def test_a_paper_that_overflows_the_window_is_planned_again(tmp_path) -> None:
+    # The server refuses prompts over 1,500 tokens with OpenAI's context_length_exceeded
+    # body, and declares no window: the first request overflows, the second fits.
+    from extractor.extract import Extractor
+    from extractor.llm.openai_backend import OpenAIBackend
+    from extractor.testing.openai_server import FakeOpenAIServer, Reply
+    from extractor.testing.trials import synthetic_trial
+
+    trial = synthetic_trial(3)
+    with FakeOpenAIServer(context_limit=1500) as server:
+        server.responder = lambda body: Reply.ok(_not_reported(body))
+        backend = OpenAIBackend(
+            "fake-model", base_url=server.base_url, api_key="k", structured_mode="json_schema"
+        )
+        settings = ExtractionSettings(
+            max_context_tokens=3000, agent=AgentSettings(single_pass=True)
+        )
+        line = Extractor(RCT, backend, settings=settings).extract(trial.document, trial.targets[0])
+    assert len(server.requests) == 2
+    replan = next(s for s in line.provenance.trace if s.step == "replan")
+    assert "context window exceeded" in replan.note and replan.requests == 1
+    assert line.provenance.requests == 2  # the refused attempt counts, once
+
+
+def _not_reported(body: dict) -> dict:
+    props = body["response_format"]["json_schema"]["schema"]["properties"]
+    return {name: {"value": None, "status": "not_reported", "evidence": []} for name in props}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -95,3 +96,30 @@ def test_fake_chat_model_without_parsed_result_is_an_error(request_):
     backend = LangChainBackend(ToolCallingFake(messages=iter([fake_answer(None)])))
     with pytest.raises(NoStructuredOutputError):
         backend.complete(request_)
+
+
+def test_chat_openai_streams_from_a_local_server_past_the_timeout(server, policy, request_):
+    # ChatOpenAI pointed at a loopback server streams (with usage), so the read timeout
+    # bounds the gap between tokens: a slow steady answer succeeds in one request.
+    slow = {**ANSWER, "model_name": "U-Net with a residual encoder " * 4}
+    server.script(Reply.streaming(slow, rate=40.0))
+    backend = langchain_from_spec(
+        "openai:fake-model", base_url=server.base_url, retry=policy, timeout=0.5
+    )
+    response = backend.complete(request_)
+    assert response.data == slow and response.requests == 1 and response.streamed
+    assert response.elapsed > 1.0 and len(server.requests) == 1
+    assert server.requests[0]["stream"] is True
+    assert response.usage.completion_tokens == len(json.dumps(slow)) // 4
+
+
+def test_window_of_a_loopback_llama_cpp_server_is_read_from_props(policy):
+    from extractor.testing import FakeOpenAIServer
+
+    with FakeOpenAIServer(slots=1, context_limit=3000) as server:
+        backend = langchain_from_spec("openai:m", base_url=server.base_url, retry=policy)
+        assert backend.context_window == 3000
+        declared = langchain_from_spec(
+            "openai:m", base_url=server.base_url, retry=policy, context_window=2048
+        )
+        assert declared.context_window == 2048

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from extractor.errors import InputError, LitextractError
 from extractor.llm import local_backend
-from extractor.llm.base import ChatRequest, EngineError
+from extractor.llm.base import ChatRequest, ContextOverflowError, EngineError
 from extractor.llm.local_backend import LocalBackend, default_model_path, engine_available
 
 needs_model = pytest.mark.skipif(
@@ -60,17 +60,37 @@ def test_smollm2_answers_with_schema_valid_json():
 
 @pytest.mark.local_model
 @needs_model
-def test_prompt_longer_than_context_is_a_clear_error():
+def test_prompt_longer_than_context_is_an_overflow_with_the_engines_numbers():
     backend = LocalBackend(n_ctx=256)
-    long_request = ChatRequest(
-        messages=[{"role": "user", "content": "word " * 2000}], schema=REQUEST.schema
-    )
+    text = "word " * 2000
+    long_request = ChatRequest(messages=[{"role": "user", "content": text}], schema=REQUEST.schema)
     try:
-        with pytest.raises(local_backend.LLMError, match="context") as caught:
+        with pytest.raises(ContextOverflowError) as caught:
             backend.complete(long_request)
+        counted = backend.count_tokens(text)
+        window = backend.context_window
     finally:
         backend.close()
-    assert "\n" not in str(caught.value) and not isinstance(caught.value, EngineError)
+    error = caught.value
+    assert "\n" not in str(error) and not isinstance(error, EngineError)
+    # llama.cpp's own figures: the window it runs with, the prompt it tokenised.
+    assert error.window == 256 == window and error.requested is not None
+    assert counted <= error.requested <= counted + 40  # + the chat template's tokens
+    assert error.requests == 1  # never retried
+
+
+@pytest.mark.local_model
+@needs_model
+def test_engine_counts_tokens_with_its_own_tokenizer_and_reports_its_window():
+    backend = LocalBackend(n_ctx=1024)
+    try:
+        assert backend.context_window == 1024  # before start: the n_ctx it will get
+        assert backend.count_tokens("Hello world") == 2  # SmolLM2's vocabulary
+        assert backend.count_tokens("") == 0
+        assert backend.context_window == 1024  # now read from the engine's /props
+        assert backend._server is not None and backend._server.n_ctx == 1024
+    finally:
+        backend.close()
 
 
 @pytest.mark.local_model

@@ -148,9 +148,9 @@ def test_refusal_keeps_the_refusal_text(server, policy, request_):
 
 
 def test_other_400_is_an_error_not_a_fallback_or_retry(server, policy, request_):
-    server.script(Reply(status=400, error="maximum context length is 8192 tokens"))
+    server.script(Reply(status=400, error="messages[1].content must be a string"))
 
-    with pytest.raises(LLMError, match="maximum context length") as info:
+    with pytest.raises(LLMError, match="must be a string") as info:
         backend_for(server, policy).complete(request_)
 
     assert type(info.value) is LLMError and info.value.requests == 1

@@ -71,3 +71,31 @@ def test_retry_after_header_forms():
     assert 25 <= retry_after_seconds(response_error(**{"retry-after": date})) <= 31
     assert retry_after_seconds(response_error(**{"retry-after": "soon"})) is None
     assert retry_after_seconds(Exception("no response")) is None
+
+
+def _status(cls, status: int, message: str):
+    import httpx
+
+    request = httpx.Request("POST", "http://127.0.0.1:1/v1/chat/completions")
+    return cls(message, response=httpx.Response(status, request=request), body=None)
+
+
+def test_classification_covers_the_engines_shipped():
+    import httpx
+    import openai
+    from langchain_openai.chat_models import base as lc
+
+    # The openai SDK (also in front of the embedded llama.cpp server).
+    assert is_transient(_status(openai.InternalServerError, 503, "Loading model"))
+    assert is_transient(openai.APITimeoutError(request=httpx.Request("POST", "http://x")))
+    assert not is_transient(_status(openai.BadRequestError, 400, "invalid schema"))
+    # LangChain's wrapped errors: SDK subclasses and provider-neutral flags agree.
+    assert is_transient(_status(lc.OpenAIRateLimitError, 429, "slow down"))
+    assert not is_transient(_status(lc.OpenAIAuthenticationError, 401, "bad key"))
+    overflow = _status(lc.OpenAIContextOverflowError, 400, "context_length_exceeded")
+    assert not is_transient(overflow)
+    # Raw transport failures met while reading a stream.
+    assert is_transient(httpx.ReadTimeout("timed out"))
+    assert is_transient(httpx.RemoteProtocolError("peer closed connection"))
+    httpx2 = pytest.importorskip("httpx2")  # the openai SDK's own HTTP client
+    assert is_transient(httpx2.ReadTimeout("timed out"))
