@@ -164,3 +164,37 @@ def test_grammar_schema_allows_a_value_only_with_status_reported() -> None:
     # The enum-valued field keeps its vocabulary in the reported branch.
     outcome_value = schema["properties"]["outcome_type"]["anyOf"][0]["properties"]["value"]
     assert outcome_value["enum"] == ["binary", "continuous"]
+
+
+@pytest.mark.local_model
+@needs_model
+def test_a_window_smaller_than_declared_is_planned_again_with_the_engine(tmp_path):
+    # The engine runs a 2,048-token window but the extractor is told 6,000 (a wrong
+    # setting): the first request overflows, the engine says by how much, the paper is
+    # planned again for what fits, and the record is made in two requests.
+    from extractor.extract import Extractor
+    from extractor.key import AgentSettings, ExtractionSettings
+    from extractor.testing.trials import synthetic_trial
+    from schemas.registry import load_form
+
+    trial = synthetic_trial(1)
+    filler = "\n\n".join(f"Extra\n{trial.results} " * 3 for _ in range(40))
+    doc = trial.document.model_copy(update={"text": trial.document.text + "\n\n" + filler})
+    engine = LocalBackend(n_ctx=2048)
+
+    class Misdeclared:  # the engine behind a wrong window setting
+        name, model, context_window = engine.name, engine.model, 6000
+        complete, count_tokens = engine.complete, engine.count_tokens
+
+    settings = ExtractionSettings(max_tokens=512, agent=AgentSettings(single_pass=True))
+    try:
+        line = Extractor(load_form("rct_outcomes"), Misdeclared(), settings=settings).extract(
+            doc, trial.targets[0]
+        )
+    finally:
+        engine.close()
+    steps = [s.step for s in line.provenance.trace]
+    assert "replan" in steps
+    replan = line.provenance.trace[steps.index("replan")]
+    assert "2,048" in replan.note
+    assert line.provenance.requests == 2
