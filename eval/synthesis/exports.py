@@ -29,7 +29,7 @@ from eval.synthesis.grouping import Analysis, assign
 from eval.synthesis.roles import BINARY_ROLES, CONTINUOUS_ROLES, EffectRoles
 from eval.synthesis.studies import Study
 from extractor.fileio import atomic_path, atomic_write_bytes
-from extractor.spreadsheet import guard_formula
+from extractor.spreadsheet import guard_formula, xlsx_cell
 
 Row = Sequence[Any]
 
@@ -195,7 +195,6 @@ def write_revman(
 def write_xlsx(path: Path, sheets: list[tuple[str, Sequence[str], list[Row]]]) -> Path:
     """One sheet per (name, header, rows); names are cut to Excel's 31 characters."""
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
     workbook = Workbook()
@@ -209,12 +208,7 @@ def write_xlsx(path: Path, sheets: list[tuple[str, Sequence[str], list[Row]]]) -
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
         for row in rows:
-            values = []
-            for value in row:
-                if isinstance(value, str):
-                    value = guard_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
-                values.append(value)
-            sheet.append(values)
+            sheet.append([xlsx_cell(value) for value in row])
     with atomic_path(path) as tmp:
         workbook.save(tmp)
     return path

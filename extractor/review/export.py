@@ -23,7 +23,7 @@ from typing import Any
 from extractor.fileio import atomic_path, atomic_write_bytes
 from extractor.review.records import CurrentRecord, current_records
 from extractor.review.store import ReviewStore
-from extractor.spreadsheet import guard_formula
+from extractor.spreadsheet import guard_formula, xlsx_cell
 from schemas.form import Form
 
 FORMATS = ("csv", "jsonl", "xlsx", "parquet")
@@ -160,7 +160,6 @@ def _write_jsonl(form: Form, records: list[CurrentRecord], out: Path) -> None:
 
 def _write_xlsx(form: Form, records: list[CurrentRecord], out: Path) -> None:
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
     cols = columns(form, records)
@@ -174,13 +173,7 @@ def _write_xlsx(form: Form, records: list[CurrentRecord], out: Path) -> None:
     sheet.freeze_panes = "B2"
     for rec in records:
         row = flat_row(form, rec)
-        values = []
-        for name, _ in cols:
-            value = row.get(name)
-            if isinstance(value, str):
-                value = guard_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
-            values.append(value)
-        sheet.append(values)
+        sheet.append([xlsx_cell(row.get(name)) for name, _ in cols])
     with atomic_path(out) as tmp:
         workbook.save(tmp)
 
