@@ -27,9 +27,7 @@ from extractor.llm.tokens import CHARS_PER_TOKEN, SAFETY_MARGIN, estimate_tokens
 from extractor.pdf import parse_pdf
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from models import qwen_gguf  # noqa: E402  (bench/models.py: the benches' one fetcher)
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from models import qwen_gguf  # bench/models.py: the benches' one fetcher
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "pdfs" / "rct"
 
