@@ -39,6 +39,7 @@ from extractor.llm.base import (
     ContextOverflowError,
     LLMError,
     NoStructuredOutputError,
+    ProgressHook,
     RefusalError,
     TransientError,
     TruncatedError,
@@ -216,6 +217,7 @@ class Extractor:
         self.cache = cache
         self.max_reasks = max_reasks
         self.second_backend = second_backend  # the second rater's model (default: backend)
+        self.on_progress: ProgressHook | None = None  # a long call's tokens, for progress bars
         self.settings = settings = settings or ExtractionSettings()
         max_context_tokens, max_tokens = settings.max_context_tokens, settings.max_tokens
         self.max_context_tokens = max_context_tokens
@@ -565,6 +567,7 @@ class Extractor:
                 schema_name=f"{self.form.name}_{group.name}"[:64],
                 max_tokens=max_tokens,
                 temperature=self.settings.temperature,
+                on_progress=self.on_progress,
             )
             try:
                 response = backend.complete(request)

@@ -30,6 +30,7 @@ from rich.progress import (
 from extractor.document import Document
 from extractor.errors import LitextractError
 from extractor.key import ExtractionKey
+from extractor.llm.base import Progress as AnswerProgress
 from schemas.record import RecordLine, TokenUsage
 
 
@@ -101,6 +102,7 @@ def progress_bar(label: str, *, enabled: bool, console: Console | None = None) -
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.fields[paper]}"),
+        TextColumn("[dim]{task.fields[answer]}"),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=console or Console(stderr=True),
@@ -169,7 +171,14 @@ def run_jobs(
         sink.record(job, line)
 
     with bar, ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        task = bar.add_task(label, total=total, paper="")
+        task = bar.add_task(label, total=total, paper="", answer="")
+
+        def answering(p: AnswerProgress) -> None:
+            # A long local answer should look alive: tokens so far and their rate.
+            bar.update(task, answer=f"{p.tokens} tokens, {p.tokens_per_second:.1f}/s")
+
+        if hasattr(extractor, "on_progress"):
+            extractor.on_progress = answering
         try:
             for job in _take(queue, concurrency):
                 submit(pool, job)
@@ -178,7 +187,7 @@ def run_jobs(
                 for future in done:
                     job = in_flight.pop(future)
                     finish(job, future)
-                    bar.update(task, advance=1, paper=job.paper_id)
+                    bar.update(task, advance=1, paper=job.paper_id, answer="")
                 for job in _take(queue, len(done)):
                     submit(pool, job)
                 if total is None:
