@@ -6,8 +6,9 @@ whole prompt (system message, paper selection, target, field list) is tokenised 
 engine itself (llama.cpp `/tokenize`, through `LocalBackend.count_tokens`). Reported: the
 largest real prompt plus the answer's room against the window, the number that would
 overflow (the target is 0), and how much of the window the planner leaves unused. The
-alternative measured in the same run is the old rule (characters / 4 against 24,000 -
-1,500 - 2,048 tokens), whose prompts are counted by the same tokenizer.
+alternative measured in the same run is the rule before (characters / 4 against the
+window less the answer's room and a fixed 1,500 tokens for the prompt: the rule under
+which a 1.5B model's 8,192-token window overflowed at 9,010), counted by the same tokenizer.
 
     python bench/context_budget.py [--model PATH] [--n-ctx 8192] [--limit N]
 """
@@ -67,8 +68,8 @@ def main() -> int:
             partial += not context.whole
             ours.append(prompt_tokens(extractor, extractor._messages(
                 group.name, group.specs, context, target)))  # fmt: skip
-            # The rule before issue 14: chars / 4 against a fixed allowance.
-            legacy = plan_context(docs[paper], group.specs, target, 24_000 - 1_500 - 2_048,
+            # The rule before issue 14: chars / 4 against window - answer - 1,500.
+            legacy = plan_context(docs[paper], group.specs, target, window - answer - 1_500,
                                   lambda text: (len(text) + 3) // 4)  # fmt: skip
             old.append(prompt_tokens(extractor, extractor._messages(
                 group.name, group.specs, legacy, target)))  # fmt: skip
@@ -87,7 +88,7 @@ def main() -> int:
     print(f"{len(rows)} targets in {len(docs)} papers ({parsed:.0f} s parsing, "
           f"{seconds:.0f} s in all), window {window:,} ({backend.model})")  # fmt: skip
     print(line("planned for the window (this rule)", ours))
-    print(line("chars/4, fixed allowance (before)", old))
+    print(line("chars/4, fixed prompt allowance (before)", old))
     print(f"targets sent a selection of their paper: {partial} of {len(rows)}")
     return 0 if all(p + answer <= window for p in ours) else 1
 

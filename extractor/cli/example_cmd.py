@@ -20,6 +20,7 @@ from extractor.cli.options import (
     BackendOpt,
     BaseUrlOpt,
     CacheOpt,
+    MaxFollowupsOpt,
     ModelOpt,
     NCtxOpt,
     NoCacheOpt,
@@ -45,6 +46,7 @@ def example(
     concurrency: Annotated[int, typer.Option(min=1, help="Papers extracted at once.")] = 2,
     cache: CacheOpt = None,
     no_cache: NoCacheOpt = False,
+    max_followups: MaxFollowupsOpt = 1,
     progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
 ) -> None:
     """Generate the sample papers, extract both built-in forms, audit against their gold.
@@ -71,6 +73,7 @@ def example(
     from extractor.batch import run_batch
     from extractor.examples import write_examples
     from extractor.extract import Extractor, load_targets
+    from extractor.key import AgentSettings, ExtractionSettings
     from schemas.registry import load_form
 
     try:
@@ -96,7 +99,10 @@ def example(
     try:
         for form_name, pdfs, targets, gold in jobs:
             form = load_form(form_name)
-            extractor = Extractor(form, chat, cache=response_cache)
+            # One follow-up round shows the whole loop; the tiny offline model gains
+            # little from a second one, and each costs a minute on a laptop CPU.
+            settings = ExtractionSettings(agent=AgentSettings(max_followups=max_followups))
+            extractor = Extractor(form, chat, cache=response_cache, settings=settings)
             run_dir = out / form_name
             batch = run_batch(
                 pdfs,
