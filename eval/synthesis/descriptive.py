@@ -22,15 +22,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eval.synthesis.studies import Study
-from schemas.form import FieldKind, FieldSpec, Form
+from schemas.form import FieldSpec, Form
+from schemas.kinds import Kind
 from schemas.values import display_value, normalize_text
 
 NOT_REPORTED = "(not reported)"
 TOP_TEXT_VALUES = 15
-_CATEGORICAL = (FieldKind.enum, FieldKind.boolean, FieldKind.list_enum)
-_NUMERIC = (FieldKind.integer, FieldKind.number)
-_TEXT = (FieldKind.string, FieldKind.list_string)
-_VOCABULARY = (FieldKind.enum, FieldKind.list_enum)
+# What a field is, asked of its kind (schemas/kinds.py) so a new kind needs no entry here.
+
+
+def _categorical(kind: Kind) -> bool:
+    return kind.is_categorical or kind.has_choices  # enum, yes/no, list of choices
+
+
+def _text(kind: Kind) -> bool:
+    return (kind.item or kind).python_type is str  # free text, or a list of it
 
 
 @dataclass(frozen=True)
@@ -93,11 +99,11 @@ def _categories(spec: FieldSpec, value: Any) -> list[str]:
     """The category labels a value counts under (a list counts under each of its items)."""
     if value is None:
         return []
-    if spec.kind is FieldKind.boolean:
+    if spec.kind.python_type is bool:
         return ["yes" if value else "no"]
-    if spec.kind in (FieldKind.list_enum, FieldKind.list_string):
+    if spec.kind.is_set:
         return [str(v) for v in value]
-    if spec.kind is FieldKind.string:
+    if spec.kind.python_type is str:
         return [normalize_text(str(value)) or str(value)]
     return [str(value)]
 
@@ -143,7 +149,7 @@ class _Dimension:
     def categories(self, value: Any) -> list[tuple[str, str]]:
         """[(category, value as shown)] for one paper's value of the field."""
         if self.sub is None:
-            if self.spec.kind in _NUMERIC:
+            if self.spec.kind.is_numeric:
                 return (
                     [] if value is None else [(magnitude_bin(float(value)), display_value(value))]
                 )
@@ -161,7 +167,7 @@ class _Dimension:
 
     @property
     def numeric(self) -> bool:
-        return self.sub is not None or self.spec.kind in _NUMERIC
+        return self.sub is not None or self.spec.kind.is_numeric
 
 
 def dimensions(form: Form, year_field: str | None) -> list[_Dimension]:
@@ -169,15 +175,15 @@ def dimensions(form: Form, year_field: str | None) -> list[_Dimension]:
     for spec in form.fields:
         if spec.name == year_field:
             continue
-        if spec.kind in (*_CATEGORICAL, *_NUMERIC, *_TEXT):
+        if _categorical(spec.kind) or spec.kind.is_numeric or _text(spec.kind):
             out.append(_Dimension(spec.name, spec.name, spec))
-        elif spec.kind in (FieldKind.object, FieldKind.list_object):
-            units = [s.name for s in spec.item_fields if s.kind is FieldKind.enum]
+        elif spec.kind.has_parts:
+            units = [s.name for s in spec.item_fields if s.kind.has_choices]
             for sub in spec.item_fields:
                 unit = next((u for u in units if u.startswith(sub.name)), None)
                 # A number inside an object is binned only beside its unit (size, size_unit):
                 # metric values of different metrics in one histogram would mean nothing.
-                if sub.kind in _NUMERIC and unit is not None:
+                if sub.kind.is_numeric and unit is not None:
                     title = f"{spec.name}.{sub.name}"
                     out.append(_Dimension(title, title, spec, sub, unit))
     return out
@@ -185,7 +191,7 @@ def dimensions(form: Form, year_field: str | None) -> list[_Dimension]:
 
 def find_year_field(form: Form) -> str | None:
     for spec in form.fields:
-        if spec.name == "year" and spec.kind is FieldKind.integer:
+        if spec.name == "year" and spec.kind.python_type is int:
             return spec.name
     return None
 
@@ -196,16 +202,16 @@ def describe(studies: list[Study], form: Form) -> Descriptive:
     tables: list[CountTable] = []
     for dim in dims:
         table = _counts(dim, studies)
-        if dim.spec.kind in _TEXT and _all_distinct(table):
+        if _text(dim.spec.kind) and _all_distinct(table):
             continue  # titles and other one-per-paper text: a count of 1 each says nothing
         tables.append(table)
     if year_field:
         for dim in dims:
-            if dim.spec.kind in _TEXT:
+            if _text(dim.spec.kind):
                 continue  # free text per year is noise
             tables.append(_trend(dim, studies, year_field))
     # Booleans are read per year (their share); cross-tabs pair the vocabularies.
-    categorical = [d for d in dims if d.spec.kind in _VOCABULARY and d.sub is None]
+    categorical = [d for d in dims if d.spec.kind.has_choices and d.sub is None]
     for a, b in itertools.combinations(categorical, 2):
         tables.append(_crosstab(a, b, studies))
     # A field no paper reports gives a table of nothing: left out of the page and files.
@@ -232,7 +238,7 @@ def _counts(dim: _Dimension, studies: list[Study]) -> CountTable:
             cell = rows.setdefault(category, {}).setdefault("papers", Cell())
             cell.contributions.append(Contribution(study.label, shown, flag))
     ordered = _order_rows(dim, rows)
-    if dim.spec.kind in _TEXT:
+    if _text(dim.spec.kind):
         ordered = dict(list(ordered.items())[:TOP_TEXT_VALUES])
     return CountTable(
         f"counts_{_safe(dim.name)}", dim.title, dim.title, "papers", ordered, "counts"
@@ -268,7 +274,7 @@ def _trend(dim: _Dimension, studies: list[Study], year_field: str) -> CountTable
             cell = rows.setdefault(year_label, {}).setdefault(category, Cell())
             cell.contributions.append(Contribution(study.label, shown, flag))
     ordered = {k: rows[k] for k in sorted(rows, key=lambda y: (y == NOT_REPORTED, y))}
-    share = "yes" if dim.spec.kind is FieldKind.boolean else None
+    share = "yes" if dim.spec.kind.python_type is bool else None
     title = f"{dim.title} by {year_field}"
     return CountTable(
         f"trend_{_safe(dim.name)}",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from extractor.review.corrections import CorrectionError, _item_model, parse_typed
-from schemas.form import FieldKind, FieldSpec, Form
+from schemas.form import FieldSpec, Form
 from schemas.values import display_value
 
 EXTRA_ROWS = 2  # empty rows offered under a table's items
@@ -31,28 +31,30 @@ class Widget:
 
 def widget(spec: FieldSpec, value: Any) -> Widget:
     kind = spec.kind
-    if kind is FieldKind.enum:
+    # The widget follows from what the kind is (schemas/kinds.py), so a new kind needs no
+    # entry here: a kind without a closer match is typed as text and parsed by its kind.
+    if kind.has_choices and not kind.is_list:
         return Widget("select", spec.choices, text=str(value or ""))
-    if kind is FieldKind.boolean:
+    if kind.python_type is bool:
         return Widget("boolean", text="" if value is None else ("true" if value else "false"))
-    if kind in (FieldKind.integer, FieldKind.number):
+    if kind.is_numeric:
         return Widget("number", text=display_value(value))
-    if kind is FieldKind.list_enum:
+    if kind.is_set and kind.has_choices:
         return Widget("checkboxes", spec.choices, selected=tuple(map(str, value or ())))
-    if kind is FieldKind.list_string:
+    if kind.is_set:
         return Widget("lines", text="\n".join(map(str, value or ())))
-    if kind in (FieldKind.object, FieldKind.list_object):
-        items = [value] if kind is FieldKind.object else list(value or [])
+    if kind.has_parts:
+        items = [value] if kind.is_object else list(value or [])
         rows = [
             tuple(display_value((item or {}).get(c.name)) for c in spec.item_fields)
             for item in items
             if item is not None
         ]
-        if kind is FieldKind.object:
+        if kind.is_object:
             rows = rows or [tuple("" for _ in spec.item_fields)]
         else:
             rows += [tuple("" for _ in spec.item_fields)] * EXTRA_ROWS
-        return Widget("object" if kind is FieldKind.object else "table",
+        return Widget("object" if kind.is_object else "table",
                       columns=spec.item_fields, rows=tuple(rows))  # fmt: skip
     return Widget("text", text=display_value(value))
 
@@ -64,17 +66,17 @@ def entered_text(form: Form, spec: FieldSpec, data: Any) -> str:
     refused: "not reported" is an action of its own.
     """
     kind = spec.kind
-    if kind is FieldKind.list_enum:
+    if kind.is_set and kind.has_choices:
         chosen = [c for c in data.getlist("choice") if c]
         if not chosen:
             raise CorrectionError(f"{spec.name}: tick at least one choice, or use Not reported")
         return json.dumps(chosen)
-    if kind is FieldKind.list_string:
+    if kind.is_set:
         lines = [line.strip() for line in str(data.get("value", "")).splitlines() if line.strip()]
         if not lines:
             raise CorrectionError(f"{spec.name}: enter one item per line, or use Not reported")
         return json.dumps(lines, ensure_ascii=False)
-    if kind in (FieldKind.object, FieldKind.list_object):
+    if kind.has_parts:
         annotation = form.model.model_fields[spec.name].annotation
         item_model = _item_model(annotation)
         rows = _rows(spec, data)
@@ -86,12 +88,12 @@ def entered_text(form: Form, spec: FieldSpec, data: Any) -> str:
                 try:
                     item[column.name] = parse_typed(column, sub_annotation, text)[0]
                 except CorrectionError as exc:
-                    where = f"row {n}, " if kind is FieldKind.list_object else ""
+                    where = f"row {n}, " if kind.is_object_list else ""
                     raise CorrectionError(f"{spec.name}: {where}{exc}") from None
             items.append(item)
         if not items:
             raise CorrectionError(f"{spec.name}: fill in at least one row, or use Not reported")
-        return json.dumps(items[0] if kind is FieldKind.object else items, ensure_ascii=False)
+        return json.dumps(items[0] if kind.is_object else items, ensure_ascii=False)
     text = str(data.get("value", "")).strip()
     if not text:
         raise CorrectionError(f"{spec.name}: enter a value, or use Not reported")
