@@ -65,14 +65,17 @@ def extract(
     second_model: SecondModelOpt = None,
     progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
 ) -> None:
-    """Fill a study record per paper with an LLM, every value with checked verbatim quotes.
+    """Fill a study record per paper with an LLM agent: checked quotes, follow-ups, triage.
 
+    Every value carries verbatim quotes located in the paper; the agent checks each value
+    (quote found, value printed in it, status, the form's rules), asks again about what
+    failed, and marks each value verified, check or missing (--single-pass: no follow-ups).
     Writes OUT/records.jsonl: one line per paper (per target for targeted forms).
     Papers that failed go to OUT/errors.jsonl with the reason; the batch goes on.
     A re-run into the same OUT skips records that are up to date (same paper, form,
     prompt, backend, model, target and settings), and model calls already answered on
     this machine come from the per-user cache, whatever the OUT folder.
-    Exit code 1 when some papers failed.
+    Exit code 1 when some papers failed, 2 when nothing could be done.
 
     Examples:
 

@@ -253,7 +253,7 @@ def update(
 
 @app.command()
 def status(review_dir: ReviewDir) -> None:
-    """Papers by state, records up to date / stale, corrections, the last runs.
+    """Papers by state, records up to date / stale, values to check, corrections, runs.
 
     Example:
 
