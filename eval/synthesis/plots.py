@@ -140,7 +140,12 @@ def forest_plot(result: AnalysisResult, method: str, stem: Path) -> list[Path]:
         shown = f"[{_shown(measure, interval[0]):.3g}, {_shown(measure, interval[1]):.3g}]"
         right.text(0.02, y, shown, va="center", fontsize=9)
     fig.text(0.01, 0.005, _footnote(result, method), fontsize=8, va="bottom", ha="left")
-    fig.suptitle(_short(result.name, 100), fontsize=11, fontweight="bold", x=0.01, ha="left")
+    # The title sits a fixed 0.15 inch from the top whatever the plot's height (a tall
+    # plot's default position would fall onto the column headers).
+    fig.suptitle(
+        _short(result.name, 100), fontsize=11, fontweight="bold", x=0.01, ha="left",
+        y=1 - 0.15 / height, va="top",
+    )  # fmt: skip
     fig.subplots_adjust(left=0.01, right=0.99, bottom=1.0 / height + 0.02, top=1 - 0.45 / height)
     return save(fig, stem, tight=False)
 
