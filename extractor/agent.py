@@ -104,7 +104,7 @@ class Agent:
 
         tally, spent = case.tally, 0
         for round_number in range(1, self.settings.max_followups + 1):
-            asking = _reasons(case.record, only_recoverable=True)
+            asking = _worst_first(case.record, _reasons(case.record, only_recoverable=True))
             if not asking:
                 return
             if spent >= self.settings.followup_token_budget:
@@ -218,6 +218,18 @@ def _reasons(
         if codes:
             out[name] = list(dict.fromkeys(codes))
     return out
+
+
+MAX_FIELDS_PER_FOLLOWUP = 6  # a focused question: small models answer a few fields well
+
+
+def _worst_first(
+    record: Mapping[str, Extracted[Any]], asking: dict[str, list[str]]
+) -> dict[str, list[str]]:
+    """The fields a follow-up asks about: the most doubtful first (a value that failed a
+    check before an absent one), at most MAX_FIELDS_PER_FOLLOWUP; the rest wait a round."""
+    order = sorted(asking, key=lambda name: -_badness(record[name]))
+    return {name: asking[name] for name in order[:MAX_FIELDS_PER_FOLLOWUP]}
 
 
 def _badness(extracted: Extracted[Any]) -> int:
