@@ -40,7 +40,7 @@ DEFAULT_THREADS = 2
 # and to pair a value with status "not_reported". The grammar (only here: the strict
 # schema that other engines see is unchanged) bounds strings and lists, and allows a
 # value only with status "reported", so every answer is short and consistent.
-GRAMMAR_MAX_STRING = 200
+GRAMMAR_MAX_STRING = 160  # one sentence: a small model that goes on rarely quotes exactly
 GRAMMAR_MAX_ITEMS = 3
 _DRAFT_FIELD_KEYS = {"value", "status", "evidence"}
 
