@@ -37,6 +37,7 @@ import httpx
 from extractor.batch import run_batch
 from extractor.examples import write_examples
 from extractor.extract import Extractor, load_targets
+from extractor.key import ExtractionSettings
 from extractor.llm.base import ChatRequest, ChatResponse, LLMError, Progress
 from extractor.llm.langchain_backend import langchain_from_spec
 from extractor.llm.local_backend import LocalBackend, default_model_path
@@ -121,7 +122,8 @@ def run(label: str, backend: Any, args: argparse.Namespace, work: Path, server: 
     counter = LogCounter()
     logging.getLogger("extractor.llm").addHandler(counter)
     counting = Counting(backend)
-    extractor = Extractor(form, counting, max_tokens=args.max_tokens)  # type: ignore[arg-type]
+    settings = ExtractionSettings(max_tokens=args.max_tokens)
+    extractor = Extractor(form, counting, settings=settings)  # type: ignore[arg-type]
     before = metrics(*server)
     started = time.perf_counter()
     summary = run_batch(
