@@ -11,6 +11,7 @@ only that group. Only answers that validated are cached.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import threading
@@ -231,6 +232,9 @@ class Extractor:
         self._groups = [self._make_group(name, specs) for name, specs in form.groups.items()]
         self._followup_groups: dict[tuple[str, ...], _Group] = {}
         self._retrievers: dict[str, Retriever] = {}
+        self._count = functools.lru_cache(maxsize=256)(
+            lambda text: count_tokens(self.backend, text)
+        )
         self._grounders: dict[str, Grounder] = {}
         self._grounder_lock = threading.Lock()
 
@@ -388,8 +392,11 @@ class Extractor:
         return self.ground(document, drafts), sent
 
     def count(self, text: str) -> int:
-        """Tokens of `text` as the backend's engine counts them (else the estimate)."""
-        return count_tokens(self.backend, text)
+        """Tokens of `text` as the backend's engine counts them (else the estimate).
+
+        Remembered per text: the planner and the warning count the same whole paper for
+        every group and target, and for the local engine each count is an HTTP call."""
+        return self._count(text)
 
     def _budget(self, group: _Group, target: Target | None) -> int:
         """Paper tokens a request for `group` may carry: the window less the prompt around

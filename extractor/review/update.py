@@ -84,26 +84,25 @@ class UpdateSummary:
 def build_pipeline(root: Path, config: ReviewConfig, *, progress: bool = True) -> Pipeline:
     """The real pieces: PDF parser, chat backend with the review's response cache, extractor."""
     from extractor.extract import Extractor, load_targets
-    from extractor.llm import make_backend
+    from extractor.llm import ChatBackend, make_backend
     from extractor.llm.cache import ResponseCache
     from extractor.pdf import parse_many
     from schemas.registry import load_form
 
+    def backend_for(model: str | None) -> ChatBackend:
+        # The second rater's model runs with the same server, window and timeout.
+        return make_backend(
+            config.backend, model, base_url=config.base_url, n_ctx=config.n_ctx,
+            timeout=config.timeout,
+        )  # fmt: skip
+
     try:
         form = load_form(config.form_ref(root))
-        backend = make_backend(
-            config.backend,
-            config.model,
-            base_url=config.base_url,
-            n_ctx=config.n_ctx,
-            timeout=config.timeout,
-        )
+        backend = backend_for(config.model)
+        second = backend_for(config.second_model) if config.second_model else None
     except ValueError as exc:  # unknown form or backend: a settings problem
         raise InputError(ReviewPaths(root).config, str(exc)) from None
     cache = ResponseCache(ReviewPaths(root).cache)
-    second = None
-    if config.second_model:
-        second = make_backend(config.backend, config.second_model, base_url=config.base_url)
     extractor = Extractor(
         form, backend, cache=cache, settings=config.extraction_settings(), second_backend=second
     )
