@@ -43,6 +43,11 @@ class Table(BaseModel):
     caption: str | None = None
     page: int
     rows: list[list[str]] = Field(default_factory=list)
+    header_rows: int = Field(
+        default=0,
+        description="how many leading rows of `rows` are column headers (0: not known); a "
+        "header cell spanning several columns repeats its text in each of them",
+    )
     char_start: int | None = Field(
         default=None, description="offset of the table's linearised text in Document.text"
     )
