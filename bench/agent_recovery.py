@@ -23,9 +23,9 @@ import argparse
 import time
 from collections import Counter
 
-from extractor.extract import Extractor
 from extractor.key import AgentSettings, ExtractionSettings
 from extractor.llm.openai_backend import OpenAIBackend
+from extractor.record_maker import RecordMaker
 from extractor.testing.openai_server import FakeOpenAIServer
 from extractor.testing.simulated_model import Fault, SimulatedModel, Truth
 from extractor.testing.trials import Trial, synthetic_trial
@@ -64,11 +64,11 @@ def run(mode: str, trials: list[Trial], server: FakeOpenAIServer) -> dict:
         backend = OpenAIBackend(
             "sim", base_url=server.base_url, api_key="k", structured_mode="json_schema"
         )
-        extractor = Extractor(
+        extractor = RecordMaker(
             RCT, backend, settings=ExtractionSettings(max_context_tokens=budget, agent=agent)
         )
         target = trial.targets[which]
-        line = extractor.extract(trial.document, target)
+        line = extractor.make_record(trial.document, target)
         value = line.record[field]
         right = value.value == trial.truth[target.outcome][field].value
         if right and value.triage == "verified":

@@ -22,9 +22,9 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from extractor.document import Document
-from extractor.extract import Target
 from extractor.pdf import parse_pdf
 from extractor.plan import estimate_tokens, plan_context
+from extractor.targets import Target
 from schemas.registry import load_form
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"

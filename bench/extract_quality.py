@@ -27,11 +27,12 @@ from pathlib import Path
 from eval.audit import AuditResult, run_audit
 from eval.yun2024 import GOLD_SOURCE, gold_records, write_jsonl
 from extractor.batch import run_batch
-from extractor.extract import Extractor, Target
 from extractor.key import AgentSettings, ExtractionSettings
 from extractor.llm.cache import ResponseCache
 from extractor.llm.local_backend import LocalBackend
 from extractor.pdf import parse_pdf
+from extractor.record_maker import RecordMaker
+from extractor.targets import Target
 from schemas.registry import load_form
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -114,7 +115,7 @@ def main() -> int:
             for mode in ("single-pass", "agent"):
                 agent = AgentSettings(single_pass=mode == "single-pass")
                 settings = ExtractionSettings(max_context_tokens=args.budget, agent=agent)
-                extractor = Extractor(RCT, backend, cache=cache, settings=settings)
+                extractor = RecordMaker(RCT, backend, cache=cache, settings=settings)
                 started = time.perf_counter()
                 batch = run_batch(docs, extractor, out_dir=work / mode, targets=targets,
                                   concurrency=1, progress=False)  # fmt: skip

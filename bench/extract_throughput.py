@@ -20,9 +20,10 @@ from pathlib import Path
 
 from extractor.batch import run_batch
 from extractor.document import Document, PageSpan, SourceInfo
-from extractor.extract import Extractor, Target
 from extractor.llm.cache import ResponseCache
 from extractor.llm.openai_backend import OpenAIBackend
+from extractor.record_maker import RecordMaker
+from extractor.targets import Target
 from extractor.testing.openai_server import FakeOpenAIServer, Reply, schema_responder
 from schemas.registry import load_form
 
@@ -72,7 +73,7 @@ def main() -> int:
 
         def timed(out: str, concurrency: int, cache: ResponseCache | None) -> tuple[float, int]:
             before = len(server.requests)
-            extractor = Extractor(form, backend, cache=cache)
+            extractor = RecordMaker(form, backend, cache=cache)
             started = time.perf_counter()
             summary = run_batch(
                 docs,

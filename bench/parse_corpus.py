@@ -16,8 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from parse_jats import CORPUS
 
-from extractor.errors import InputError
 from extractor.pdf import iter_pdfs, parse_many
+from schemas.errors import InputError
 
 
 def main(workers: int, verbose: bool) -> None:

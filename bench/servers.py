@@ -36,13 +36,14 @@ import httpx
 
 from extractor.batch import run_batch
 from extractor.examples import write_examples
-from extractor.extract import Extractor, load_targets
 from extractor.key import ExtractionSettings
 from extractor.llm.base import ChatRequest, ChatResponse, LLMError, Progress
 from extractor.llm.langchain_backend import langchain_from_spec
 from extractor.llm.local_backend import LocalBackend, default_model_path
 from extractor.llm.local_engine import LocalEngine
 from extractor.llm.openai_backend import OpenAIBackend
+from extractor.record_maker import RecordMaker
+from extractor.targets import load_targets
 from schemas.record import TokenUsage
 from schemas.registry import load_form
 
@@ -123,7 +124,7 @@ def run(label: str, backend: Any, args: argparse.Namespace, work: Path, server: 
     logging.getLogger("extractor.llm").addHandler(counter)
     counting = Counting(backend)
     settings = ExtractionSettings(max_tokens=args.max_tokens)
-    extractor = Extractor(form, counting, settings=settings)  # type: ignore[arg-type]
+    extractor = RecordMaker(form, counting, settings=settings)  # type: ignore[arg-type]
     before = metrics(*server)
     started = time.perf_counter()
     summary = run_batch(

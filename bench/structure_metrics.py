@@ -20,10 +20,32 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("schemas", "prompts", "extractor", "eval")
 # Heavy or optional dependencies an import inside a function may load lazily.
 OPTIONAL = {
-    "xllamacpp", "langchain", "langchain_core", "langchain_openai", "matplotlib", "statsmodels",
-    "openpyxl", "pyarrow", "reportlab", "uvicorn", "starlette", "bm25s", "pymupdf4llm",
-    "playwright", "scipy", "numpy", "bibtexparser", "rispy", "pymupdf", "fitz", "bpe_openai",
-    "jinja2", "rapidfuzz", "filelock", "httpx", "openai",
+    "xllamacpp",
+    "langchain",
+    "langchain_core",
+    "langchain_openai",
+    "matplotlib",
+    "statsmodels",
+    "openpyxl",
+    "pyarrow",
+    "reportlab",
+    "uvicorn",
+    "starlette",
+    "bm25s",
+    "pymupdf4llm",
+    "playwright",
+    "scipy",
+    "numpy",
+    "bibtexparser",
+    "rispy",
+    "pymupdf",
+    "fitz",
+    "bpe_openai",
+    "jinja2",
+    "rapidfuzz",
+    "filelock",
+    "httpx",
+    "openai",
 }
 RECORD_KEYS = {"triage", "value", "evidence", "reasons", "findings", "status", "second_value"}
 
@@ -123,7 +145,7 @@ def main() -> None:
                 for sub in ast.walk(node):
                     if isinstance(sub, ast.Import | ast.ImportFrom):
                         names = imported(sub, module, is_package)
-                        first = (names[-1] if isinstance(sub, ast.ImportFrom) else names[0])
+                        first = names[-1] if isinstance(sub, ast.ImportFrom) else names[0]
                         root = first.split(".")[0]
                         if root in OPTIONAL or (root not in PACKAGES and root):
                             inner["optional dependency"] += 1

@@ -20,7 +20,7 @@ from eval.compare import AGREEING, CLASSES, Cell, CellClass, CompareOptions, Rec
 from eval.gold import LoadedRecords, RecordEntry, RecordKey, load_records
 from eval.normalize import Unparsed
 from eval.settings import AuditSettings, effective_fields
-from extractor.errors import InputError
+from schemas.errors import InputError
 from schemas.extracted import Triage
 from schemas.form import FieldSpec, Form, HeadlineGroups
 from schemas.kinds import Kind

@@ -21,7 +21,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from eval.normalize import NumericText, Unparsed, ValueProblem, coerce_value
-from extractor.errors import InputError
+from schemas.errors import InputError
 from schemas.extracted import Evidence
 from schemas.form import FieldSpec
 from schemas.record import RecordLine

@@ -21,7 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from eval.normalize import NumericText
-from extractor.errors import InputError
+from schemas.errors import InputError
 from schemas.form import FieldSpec, Form
 
 

@@ -20,51 +20,81 @@ With `single_pass`, the record is checked and triaged but nothing is asked again
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from extractor.check import RECOVERABLE, Code, check_record, triage, values_agree
-from extractor.document import Document
+from extractor.key import AgentSettings
+from extractor.llm.base import ChatBackend
+from extractor.paper_index import PaperIndex
 from extractor.plan import GAP, Context
-from extractor.retrieve import Passage, Retriever
+from extractor.retrieve import Passage
+from extractor.tally import ExtractionError, Tally
+from extractor.targets import Target
 from schemas.extracted import Extracted, Finding, Triage
+from schemas.form import FieldSpec, Form
 from schemas.record import TokenUsage, TraceStep
 
-if TYPE_CHECKING:
-    from extractor.extract import Extractor, Target, _Tally
-
 _SHOWABLE = re.compile(r"^[\w.+-]{1,40}$")  # values we may repeat back to the model
+
+
+class Asker(Protocol):
+    """What the agent needs from the layer that asks the model (extractor/extract.py's
+    `Extractor` is one): the agent and the asking layer stand side by side, and only the
+    orchestrator (extractor/record_maker.py) knows both."""
+
+    backend: ChatBackend
+    second_backend: ChatBackend | None
+
+    def first_pass(
+        self,
+        index: PaperIndex,
+        target: Target | None,
+        tally: Tally,
+        *,
+        backend: ChatBackend | None = None,
+        reorder: bool = False,
+    ) -> tuple[dict[str, Extracted[Any]], dict[str, Context]]: ...
+
+    def ask_followup(
+        self,
+        index: PaperIndex,
+        specs: Sequence[FieldSpec],
+        passages: str,
+        problems: dict[str, str],
+        target: Target | None,
+        tally: Tally,
+    ) -> dict[str, Extracted[Any]]: ...
 
 
 @dataclass
 class _Case:
     """One record being worked on, and what the loop needs to know about it."""
 
-    document: Document
+    index: PaperIndex
     target: Target | None
     record: dict[str, Extracted[Any]]
     sent: Mapping[str, Context]
-    retriever: Retriever
-    tally: _Tally
+    tally: Tally
 
 
 class Agent:
-    def __init__(self, extractor: Extractor) -> None:
-        self.x = extractor
-        self.form = extractor.form
-        self.settings = extractor.settings.agent
+    def __init__(self, form: Form, settings: AgentSettings, asker: Asker) -> None:
+        self.form = form
+        self.settings = settings
+        self.asker = asker
 
     def run(
         self,
-        document: Document,
+        index: PaperIndex,
         target: Target | None,
         record: dict[str, Extracted[Any]],
         sent: Mapping[str, Context],
-        tally: _Tally,
+        tally: Tally,
     ) -> None:
         """Check, recover, compare and triage `record` in place."""
-        case = _Case(document, target, record, sent, self.x.retriever(document), tally)
+        case = _Case(index, target, record, sent, tally)
         self._check(case)
         tally.trace.append(
             TraceStep(step="check", reasons=_reasons(record, only_recoverable=False))
@@ -88,20 +118,18 @@ class Agent:
         return check_record(
             self.form,
             record,
-            case.document,
+            case.index.document,
             sent=case.sent,
-            retriever=case.retriever,
+            retriever=case.index.retriever,
             target=case.target,
         )
 
     def _check(self, case: _Case) -> None:
         for name, found in self._findings(case, case.record).items():
-            kept = [f for f in case.record[name].findings if f.code in _RATER_CODES]
+            kept = [f for f in case.record[name].findings if f.code in _STICKY_CODES]
             case.record[name].findings = [*found, *kept]
 
     def _recover(self, case: _Case) -> None:
-        from extractor.extract import ExtractionError
-
         tally, spent = case.tally, 0
         for round_number in range(1, self.settings.max_followups + 1):
             asking = _worst_first(case.record, _reasons(case.record, only_recoverable=True))
@@ -119,12 +147,12 @@ class Agent:
                 )
                 return
             specs = [self.form.field(name) for name in asking]
-            passages = case.retriever.for_fields(specs, case.target)
+            passages = case.index.retriever.for_fields(specs, case.target)
             problems = {name: self._problem(case.record[name]) for name in asking}
             requests, usage = tally.requests, tally.usage
             try:
-                answers = self.x.ask_followup(
-                    case.document, specs, _passage_text(passages), problems, case.target, tally
+                answers = self.asker.ask_followup(
+                    case.index, specs, _passage_text(passages), problems, case.target, tally
                 )
             except ExtractionError as exc:
                 tally.trace.append(
@@ -144,7 +172,18 @@ class Agent:
         changed = []
         for name, answer in answers.items():
             answer.findings = found[name]
-            if _badness(answer) < _badness(case.record[name]):
+            old = case.record[name]
+            if _has_value(old) and not _has_value(answer):
+                # Never trade a value for nothing: a value whose check failed may still be
+                # right, and an empty answer proves nothing. It stays, for a human to check.
+                old.findings.append(
+                    Finding(
+                        code=Code.followup_dropped,
+                        message="a follow-up gave no value; the first answer is kept",
+                    )
+                )
+                continue
+            if _badness(answer) < _badness(old):
                 case.record[name] = answer
                 changed.append(name)
         self._check(case)
@@ -170,15 +209,14 @@ class Agent:
         return "; ".join(dict.fromkeys(out)) or "please check it"
 
     def _second_rater(self, case: _Case) -> None:
-        from extractor.extract import ExtractionError
-
         tally, record = case.tally, case.record
-        backend = self.x.second_backend or self.x.backend
-        same_model = (backend.name, backend.model) == (self.x.backend.name, self.x.backend.model)
+        first = self.asker.backend
+        backend = self.asker.second_backend or first
+        same_model = (backend.name, backend.model) == (first.name, first.model)
         requests, usage = tally.requests, tally.usage
         try:
-            second, _ = self.x.first_pass(
-                case.document, case.target, tally, backend=backend, reorder=same_model
+            second, _ = self.asker.first_pass(
+                case.index, case.target, tally, backend=backend, reorder=same_model
             )
         except ExtractionError as exc:
             # The first rater's record stands; every value says it was not double-checked.
@@ -204,7 +242,12 @@ class Agent:
         tally.trace.append(_step(tally, requests, usage, "second_rater", disagree, [], note))
 
 
-_RATER_CODES = frozenset({Code.raters_disagree, Code.second_rater_failed})
+# Findings the re-checks do not recompute: they stay on the value once made.
+_STICKY_CODES = frozenset({Code.raters_disagree, Code.second_rater_failed, Code.followup_dropped})
+
+
+def _has_value(extracted: Extracted[Any]) -> bool:
+    return extracted.value not in (None, [])
 
 
 def _reasons(
@@ -235,7 +278,7 @@ def _worst_first(
 def _badness(extracted: Extracted[Any]) -> int:
     """How much a reviewer would have to doubt a value: lower is better."""
     hard = [f for f in extracted.findings if f.code in RECOVERABLE]
-    if extracted.value in (None, []):
+    if not _has_value(extracted):
         return 1 + len(hard)
     return 0 if not hard else 2 + len(hard)
 
@@ -251,7 +294,7 @@ def _negate(usage: TokenUsage) -> TokenUsage:
 
 
 def _step(
-    tally: _Tally,
+    tally: Tally,
     requests: int,
     usage: TokenUsage,
     step: str,

@@ -21,11 +21,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from extractor.document import Document
-from extractor.errors import InputError, LitextractError
-from extractor.extract import Extractor, Target
 from extractor.fileio import atomic_write_text
 from extractor.jobs import Job, RunSummary, Spent, run_jobs
 from extractor.key import ExtractionKey
+from extractor.pdf import iter_pdfs, parse_many
+from extractor.record_maker import RecordMaker
+from extractor.targets import Target
+from schemas.errors import InputError, LitextractError
 from schemas.record import RecordLine
 
 RECORDS = "records.jsonl"
@@ -133,8 +135,6 @@ def _parse_all(
         yield doc.paper_id, doc
     if not paths:
         return
-    from extractor.pdf import iter_pdfs, parse_many
-
     # Our own progress bar is live: a second live display would clash.
     for path, result in parse_many(iter_pdfs(paths), progress=False):
         yield Path(path).stem, result
@@ -142,7 +142,7 @@ def _parse_all(
 
 def run_batch(
     pdfs: Sequence[Path | str | Document],
-    extractor: Extractor,
+    maker: RecordMaker,
     *,
     out_dir: Path,
     targets: dict[str, list[Target]] | None = None,
@@ -157,7 +157,7 @@ def run_batch(
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    form = extractor.form
+    form = maker.form
     if form.targeted and targets is None:
         raise LitextractError(f"form {form.name} is targeted: give --targets TARGETS.jsonl")
     sink = JsonlSink(out_dir, on_record=on_record)
@@ -186,7 +186,7 @@ def run_batch(
                 continue
             for target in wanted:
                 target_id = target.target_id if target else None
-                key = extractor.key_for(parsed.source.sha256, target)
+                key = maker.key_for(parsed.source.sha256, target)
                 done = sink.key(paper_id, target_id)
                 if done == key:
                     counts.skipped += 1
@@ -196,7 +196,7 @@ def run_batch(
                 )
 
     try:
-        run = run_jobs(plan(), extractor, sink, concurrency=concurrency, progress=progress)
+        run = run_jobs(plan(), maker, sink, concurrency=concurrency, progress=progress)
     finally:
         sink.close(papers_seen)
     return BatchSummary(**vars(run), papers=counts.papers, skipped=counts.skipped)

@@ -38,6 +38,7 @@ class Code:
     unclear = "unclear"
     raters_disagree = "raters_disagree"
     second_rater_failed = "second_rater_failed"
+    followup_dropped = "followup_dropped"  # a follow-up answered nothing: the value is kept
 
 
 # Findings a follow-up question can fix (the rest need a human, or nothing).

@@ -12,26 +12,19 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
 import json
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ValidationError
 from pydantic_core import to_jsonable_python
 
-from extractor import __version__
 from extractor.document import Document
 from extractor.draft import FieldDraft, describe_errors, draft_model, validate_draft
-from extractor.errors import InputError, LitextractError
-from extractor.grounding import Grounder
 from extractor.key import (
-    ExtractionKey,
     ExtractionSettings,
-    target_hash,
 )
 from extractor.llm.base import (
     ChatBackend,
@@ -46,14 +39,16 @@ from extractor.llm.base import (
     TruncatedError,
 )
 from extractor.llm.cache import CacheKey, ResponseCache
-from extractor.llm.pricing import backend_cost
 from extractor.llm.tokens import count_tokens
-from extractor.plan import GAP, Context, blocks, plan_context
-from extractor.retrieve import Retriever
+from extractor.paper_index import PaperIndex
+from extractor.plan import Context, plan_context, reversed_context
+from extractor.tally import Tally
+from extractor.targets import Target
 from prompts import fence, load_prompt, sources_fingerprint
 from schemas.extracted import Extracted
 from schemas.form import FieldSpec, Form
-from schemas.record import Provenance, RecordLine, TokenUsage, TraceStep, utc_now
+from schemas.hashing import sha256_text
+from schemas.record import TraceStep
 from schemas.strict import draft_schema
 
 PROMPT_NAME = "extract"
@@ -63,79 +58,6 @@ _WINDOW_MARGIN = 64  # tokens: the chat template's own markers, and rounding
 _REPLAN_MARGIN = 256  # tokens cut beyond an overflow, so the second try fits
 
 
-class Target(BaseModel):
-    """One (intervention, comparator, outcome) a targeted form is filled for."""
-
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
-
-    paper_id: str
-    target_id: str
-    intervention: str
-    comparator: str
-    outcome: str
-
-    @field_validator("paper_id", "target_id", mode="before")
-    @classmethod
-    def _ids_as_text(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, int) else value
-
-    def as_dict(self) -> dict[str, str]:
-        return {
-            "intervention": self.intervention,
-            "comparator": self.comparator,
-            "outcome": self.outcome,
-        }
-
-
-def load_targets(path: Path) -> dict[str, list[Target]]:
-    """Targets per paper_id from a JSONL file; a bad line is an `InputError` naming it."""
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(path, f"cannot read targets: {exc.strerror or exc}") from None
-    out: dict[str, list[Target]] = {}
-    seen: set[tuple[str, str]] = set()
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            target = Target.model_validate_json(line)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            reason = "not valid JSON" if first["type"] == "json_invalid" else first["msg"]
-            raise InputError(
-                path, f"line {number}: {where + ': ' if where else ''}{reason}"
-            ) from None
-        key = (target.paper_id, target.target_id)
-        if key in seen:
-            raise InputError(path, f"line {number}: duplicate target_id {target.target_id!r}")
-        seen.add(key)
-        out.setdefault(target.paper_id, []).append(target)
-    if not out:
-        raise InputError(path, "no targets in the file")
-    return out
-
-
-class ExtractionError(LitextractError):
-    """A paper (target) that produced no record; `kind` sorts errors.jsonl. `requests`
-    and `usage` are what the failed attempts cost: a failure is never free."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        kind: str = "extraction",
-        requests: int = 0,
-        usage: TokenUsage | None = None,
-    ) -> None:
-        super().__init__(" ".join(message.split()))  # always one line
-        self.kind = kind
-        self.requests = requests
-        self.usage = usage or TokenUsage()
-
-
 def prompt_fingerprint(form: Form) -> str:
     """What we ask, whatever the paper: the template sources (every branch) and each
     group's fields and answer schema. Computable without a backend (for `status`)."""
@@ -143,9 +65,9 @@ def prompt_fingerprint(form: Form) -> str:
         name: [draft_schema(form, specs), [_field_view(s) for s in specs]]
         for name, specs in form.groups.items()
     }
-    return _sha(json.dumps([sources_fingerprint(TEMPLATES), form.hash, groups], sort_keys=True))[
-        :16
-    ]
+    return sha256_text(
+        json.dumps([sources_fingerprint(TEMPLATES), form.hash, groups], sort_keys=True)
+    )[:16]
 
 
 @dataclass(frozen=True)
@@ -156,32 +78,6 @@ class _Group:
     schema_hash: str
     draft_model: type[BaseModel]
     prompt_hash: str
-
-
-@dataclass
-class _Tally:
-    """What one `extract` call spent."""
-
-    requests: int = 0
-    usage: TokenUsage = field(default_factory=TokenUsage)
-    calls: int = 0
-    cache_hits: int = 0
-    structured_mode: str | None = None
-    warnings: list[str] = field(default_factory=list)
-    trace: list[TraceStep] = field(default_factory=list)
-
-    def spend(self, exc: LLMError) -> None:
-        """A failed call's cost counts too."""
-        self.requests += exc.requests
-        self.usage = self.usage + exc.usage
-
-    def failure(self, message: str, kind: str) -> ExtractionError:
-        """The error that ends this record, carrying everything it cost."""
-        return ExtractionError(message, kind=kind, requests=self.requests, usage=self.usage)
-
-
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _field_view(spec: FieldSpec) -> dict[str, Any]:
@@ -231,24 +127,10 @@ class Extractor:
         self.prompt_hash = prompt_fingerprint(form)
         self._groups = [self._make_group(name, specs) for name, specs in form.groups.items()]
         self._followup_groups: dict[tuple[str, ...], _Group] = {}
-        self._retrievers: dict[str, Retriever] = {}
         self._count = functools.lru_cache(maxsize=256)(
             lambda text: count_tokens(self.backend, text)
         )
-        self._grounders: dict[str, Grounder] = {}
-        self._grounder_lock = threading.Lock()
-
-    def key_for(self, paper_sha256: str, target: Target | None) -> ExtractionKey:
-        """The key a record of this paper (and target) gets from this extractor."""
-        return ExtractionKey(
-            paper_sha256=paper_sha256,
-            form_hash=self.form.hash,
-            prompt_hash=self.prompt_hash,
-            backend=self.backend.name,
-            model=self.backend.model,
-            target_hash=target_hash(target.as_dict() if target else None),
-            settings_hash=self.settings.fingerprint,
-        )
+        self._lock = threading.Lock()  # jobs run in threads: follow-up groups are shared
 
     # -- prompts -----------------------------------------------------------------
 
@@ -268,9 +150,9 @@ class Extractor:
             name=name,
             specs=tuple(specs),
             schema=schema,
-            schema_hash=_sha(schema_blob)[:16],
+            schema_hash=sha256_text(schema_blob)[:16],
             draft_model=draft_model(self.form, specs),
-            prompt_hash=_sha(json.dumps(asked, sort_keys=True))[:16],
+            prompt_hash=sha256_text(json.dumps(asked, sort_keys=True))[:16],
         )
 
     def _messages(
@@ -299,83 +181,23 @@ class Extractor:
     def _followup_group(self, specs: Sequence[FieldSpec]) -> _Group:
         """A group of just the fields a follow-up asks about (built once per field set)."""
         names = tuple(s.name for s in specs)
-        with self._grounder_lock:
+        with self._lock:
             group = self._followup_groups.get(names)
         if group is None:
             base = self._make_group("followup_" + "_".join(names), specs)
             asked = [base.prompt_hash, sources_fingerprint(("extract_followup",))]
-            group = dataclasses.replace(base, prompt_hash=_sha(json.dumps(asked))[:16])
-            with self._grounder_lock:
+            group = dataclasses.replace(base, prompt_hash=sha256_text(json.dumps(asked))[:16])
+            with self._lock:
                 self._followup_groups[names] = group
         return group
 
-    # -- one record ----------------------------------------------------------------
-
-    def extract(self, document: Document, target: Target | None = None) -> RecordLine:
-        """One record for `document` (and `target`); raises `ExtractionError`.
-
-        The first pass fills each field group; then, unless `single_pass`, the agent
-        checks every value against the paper and asks again about what failed
-        (extractor/agent.py); a second rater may extract independently; every value
-        ends with a triage.
-        """
-        if self.form.targeted and target is None:
-            raise ExtractionError(
-                f"form {self.form.name} is targeted: a target is needed", kind="input"
-            )
-        from extractor.agent import Agent  # the loop builds on this class
-
-        started = utc_now()
-        tally = _Tally()
-        record, sent = self.first_pass(document, target, tally)
-        tally.trace.append(
-            TraceStep(
-                step="extract",
-                fields=list(record),
-                requests=tally.requests,
-                usage=tally.usage,
-                note=f"{len(self._groups)} group(s)",
-            )
-        )
-        Agent(self).run(document, target, record, sent, tally)
-        cost, cost_note = backend_cost(self.backend, tally.usage)
-        provenance = Provenance(
-            paper_sha256=document.source.sha256,
-            form=self.form.name,
-            form_version=self.form.version,
-            form_hash=self.form.hash,
-            prompt_name=PROMPT_NAME,
-            prompt_hash=self.prompt_hash,
-            target_hash=target_hash(target.as_dict() if target else None),
-            settings_hash=self.settings.fingerprint,
-            backend=self.backend.name,
-            model=self.backend.model,
-            temperature=self.settings.temperature,
-            structured_mode=tally.structured_mode,
-            usage=tally.usage,
-            cost_usd=cost,
-            cost_note=cost_note,
-            requests=tally.requests,
-            cached=tally.calls > 0 and tally.cache_hits == tally.calls,
-            started_at=started,
-            finished_at=utc_now(),
-            litextract_version=__version__,
-            warnings=tally.warnings,
-            trace=tally.trace,
-        )
-        return RecordLine(
-            paper_id=document.paper_id,
-            target_id=target.target_id if target else None,
-            target=target.as_dict() if target else None,
-            record=record,
-            provenance=provenance,
-        )
+    # -- the first pass ----------------------------------------------------------------
 
     def first_pass(
         self,
-        document: Document,
+        index: PaperIndex,
         target: Target | None,
-        tally: _Tally,
+        tally: Tally,
         *,
         backend: ChatBackend | None = None,
         reorder: bool = False,
@@ -386,10 +208,12 @@ class Extractor:
         drafts: dict[str, FieldDraft[Any]] = {}
         sent: dict[str, Context] = {}
         for group in self._groups:
-            context, answer = self._ask_fitting(document, group, target, tally, backend, reorder)
+            context, answer = self._ask_fitting(
+                index.document, group, target, tally, backend, reorder
+            )
             drafts.update(answer)
             sent.update(dict.fromkeys((s.name for s in group.specs), context))
-        return self.ground(document, drafts), sent
+        return self.ground(index, drafts), sent
 
     def count(self, text: str) -> int:
         """Tokens of `text` as the backend's engine counts them (else the estimate).
@@ -416,7 +240,7 @@ class Extractor:
         document: Document,
         group: _Group,
         target: Target | None,
-        tally: _Tally,
+        tally: Tally,
         backend: ChatBackend | None,
         reorder: bool,
     ) -> tuple[Context, dict[str, FieldDraft[Any]]]:
@@ -472,12 +296,12 @@ class Extractor:
 
     def ask_followup(
         self,
-        document: Document,
+        index: PaperIndex,
         specs: Sequence[FieldSpec],
         passages: str,
         problems: dict[str, str],
         target: Target | None,
-        tally: _Tally,
+        tally: Tally,
     ) -> dict[str, Extracted[Any]]:
         """Ask again about `specs` only, with the reasons and the retrieved passages."""
         group = self._followup_group(specs)
@@ -501,7 +325,7 @@ class Extractor:
         except ContextOverflowError as exc:
             message = f"follow-up for {', '.join(problems)}: {exc}"
             raise tally.failure(message, "context_overflow") from None
-        return self.ground(document, drafts)
+        return self.ground(index, drafts)
 
     def _ask(
         self,
@@ -509,7 +333,7 @@ class Extractor:
         messages: list[dict[str, str]],
         text: str,
         target: Target | None,
-        tally: _Tally,
+        tally: Tally,
         *,
         backend: ChatBackend | None = None,
     ) -> dict[str, FieldDraft[Any]]:
@@ -520,7 +344,7 @@ class Extractor:
             model=backend.model,
             prompt_hash=group.prompt_hash,
             form_hash=group.schema_hash,
-            input_hash=_sha(text + "\x00" + target_blob),
+            input_hash=sha256_text(text + "\x00" + target_blob),
         )
         tally.calls += 1
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
@@ -563,7 +387,7 @@ class Extractor:
         return {"role": "user", "content": text}
 
     def _complete(
-        self, group: _Group, messages: list[dict[str, str]], tally: _Tally, backend: ChatBackend
+        self, group: _Group, messages: list[dict[str, str]], tally: Tally, backend: ChatBackend
     ) -> ChatResponse | None:
         """One answer, or None when it held no usable JSON; other failures raise."""
         max_tokens = self.max_tokens
@@ -610,35 +434,9 @@ class Extractor:
 
     # -- grounding -------------------------------------------------------------------
 
-    def retriever(self, document: Document) -> Retriever:
-        """The paper's passage index for follow-ups (built once per paper)."""
-        key = document.source.sha256 or str(id(document))
-        with self._grounder_lock:
-            found = self._retrievers.get(key)
-        if found is None:
-            found = Retriever(document)
-            with self._grounder_lock:
-                if len(self._retrievers) >= 8:
-                    self._retrievers.pop(next(iter(self._retrievers)))
-                self._retrievers[key] = found
-        return found
-
-    def _grounder(self, document: Document) -> Grounder:
-        key = document.source.sha256 or str(id(document))
-        with self._grounder_lock:
-            grounder = self._grounders.get(key)
-            if grounder is None or grounder.document is not document:
-                grounder = Grounder(document)
-                if len(self._grounders) >= 8:  # targets of a paper arrive together
-                    self._grounders.pop(next(iter(self._grounders)))
-                self._grounders[key] = grounder
-            return grounder
-
-    def ground(
-        self, document: Document, drafts: dict[str, FieldDraft[Any]]
-    ) -> dict[str, Extracted[Any]]:
+    @staticmethod
+    def ground(index: PaperIndex, drafts: dict[str, FieldDraft[Any]]) -> dict[str, Extracted[Any]]:
         """Each drafted value with its quotes located in the paper (checks come later)."""
-        grounder = self._grounder(document)
         record: dict[str, Extracted[Any]] = {}
         for name, draft in drafts.items():
             quotes: dict[str, int | None] = {}  # a small model may repeat a quote: keep one
@@ -648,19 +446,6 @@ class Extractor:
             record[name] = Extracted[Any](
                 value=to_jsonable_python(draft.value),
                 status=draft.status,
-                evidence=[grounder.ground(quote, page) for quote, page in quotes.items()],
+                evidence=[index.grounder.ground(quote, page) for quote, page in quotes.items()],
             )
         return record
-
-
-def reversed_context(document: Document, context: Context) -> Context:
-    """The same text as `context`, its blocks (sections, tables) in reverse order."""
-    pieces = [
-        (b.start, b.end)
-        for b in blocks(document)
-        if any(s <= b.start and b.end <= e for s, e in context.spans)
-    ]
-    if len(pieces) < 2:
-        return context
-    text = GAP.join(document.text[s:e] for s, e in reversed(pieces))
-    return Context(text=text, spans=context.spans, whole=context.whole)

@@ -28,9 +28,11 @@ from rich.progress import (
 )
 
 from extractor.document import Document
-from extractor.errors import LitextractError
 from extractor.key import ExtractionKey
+from extractor.llm.base import LLMError
 from extractor.llm.base import Progress as AnswerProgress
+from extractor.tally import ExtractionError
+from schemas.errors import LitextractError
 from schemas.record import RecordLine, TokenUsage
 
 
@@ -80,16 +82,18 @@ class RunSummary:
             self.cost_usd = (self.cost_usd or 0.0) + cost
 
 
-class Extracts(Protocol):
-    def extract(self, document: Document, target: Any = None) -> RecordLine: ...
+class Makes(Protocol):
+    """What the runner drives: `RecordMaker` (extractor/record_maker.py), or a test's fake."""
+
+    def make_record(self, document: Document, target: Any = None) -> RecordLine: ...
 
 
 def describe_failure(exc: BaseException) -> tuple[str, str, Spent]:
     """(one-line message, kind, what it cost) for an exception a job raised."""
-    from extractor.extract import ExtractionError
-
     if isinstance(exc, ExtractionError):
         return str(exc), exc.kind, Spent(exc.requests, exc.usage)
+    if isinstance(exc, LLMError):
+        return str(exc), "llm", Spent(exc.requests, exc.usage)
     if isinstance(exc, LitextractError):
         return str(exc), "input", Spent()
     text = str(exc).splitlines()[0] if str(exc) else ""
@@ -113,7 +117,7 @@ def progress_bar(label: str, *, enabled: bool, console: Console | None = None) -
 
 def run_jobs(
     jobs: Iterable[Job],
-    extractor: Extracts,
+    maker: Makes,
     sink: Sink,
     *,
     concurrency: int = 4,
@@ -138,7 +142,7 @@ def run_jobs(
             failed.set_exception(exc)
             in_flight[failed] = job
             return
-        in_flight[pool.submit(extractor.extract, document, job.target)] = job
+        in_flight[pool.submit(maker.make_record, document, job.target)] = job
 
     def finish(job: Job, future: Future[RecordLine]) -> None:
         try:
@@ -177,8 +181,8 @@ def run_jobs(
             # A long local answer should look alive: tokens so far and their rate.
             bar.update(task, answer=f"{p.tokens} tokens, {p.tokens_per_second:.1f}/s")
 
-        if hasattr(extractor, "on_progress"):
-            extractor.on_progress = answering
+        if hasattr(maker, "on_progress"):
+            maker.on_progress = answering
         try:
             for job in _take(queue, concurrency):
                 submit(pool, job)

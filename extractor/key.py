@@ -10,19 +10,16 @@ window, the agent's loop).
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from extractor.targets import Target
+from schemas.form import Form
+from schemas.hashing import short_hash
+from schemas.record import Provenance
+
 DEFAULT_MAX_CONTEXT_TOKENS = 24_000  # paper text per request when the engine's window is unknown
 DEFAULT_MAX_TOKENS = 4096  # answer budget per request
-
-
-def short_hash(data: Any) -> str:
-    """16 hex digits of the sha256 of `data` as canonical JSON."""
-    blob = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -67,7 +64,30 @@ class ExtractionKey:
     settings_hash: str = ""
 
     @classmethod
-    def of(cls, provenance: Any) -> ExtractionKey:
+    def build(
+        cls,
+        *,
+        paper_sha256: str,
+        form: Form,
+        prompt_hash: str,
+        backend: str,
+        model: str,
+        target: Target | None,
+        settings: ExtractionSettings,
+    ) -> ExtractionKey:
+        """The one key builder: `extract`, `update` and `status` all call it."""
+        return cls(
+            paper_sha256=paper_sha256,
+            form_hash=form.hash,
+            prompt_hash=prompt_hash,
+            backend=backend,
+            model=model,
+            target_hash=target_hash(target.as_dict() if target else None),
+            settings_hash=settings.fingerprint,
+        )
+
+    @classmethod
+    def of(cls, provenance: Provenance) -> ExtractionKey:
         """The key a record was made under, from its `Provenance`."""
         return cls(
             paper_sha256=provenance.paper_sha256,

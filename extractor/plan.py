@@ -214,3 +214,16 @@ def _joined(text: str, chosen: list[Block]) -> Context:
     if spans and spans[0][0] > 0:
         joined = GAP.lstrip("\n") + joined
     return Context(text=joined, spans=tuple(spans), whole=False)
+
+
+def reversed_context(document: Document, context: Context) -> Context:
+    """The same text as `context`, its blocks (sections, tables) in reverse order."""
+    pieces = [
+        (b.start, b.end)
+        for b in blocks(document)
+        if any(s <= b.start and b.end <= e for s, e in context.spans)
+    ]
+    if len(pieces) < 2:
+        return context
+    text = GAP.join(document.text[s:e] for s, e in reversed(pieces))
+    return Context(text=text, spans=context.spans, whole=context.whole)

@@ -8,13 +8,14 @@ its own block and speak as the instructions.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
+
+from schemas.hashing import sha256_bytes, sha256_text
 
 PROMPT_DIR = Path(__file__).resolve().parent
 
@@ -53,7 +54,7 @@ def fence(text: str, label: str = "PAPER") -> Fenced:
     paper cannot know its own nonce in advance.
     """
     safe = _MARKER_LIKE.sub(lambda m: "\u00b7" * len(m.group()), text)
-    nonce = hashlib.sha256(safe.encode()).hexdigest()[:12]
+    nonce = sha256_text(safe)[:12]
     return Fenced(safe, f"<<<{label} {nonce}>>>", f"<<<END {label} {nonce}>>>")
 
 
@@ -64,7 +65,9 @@ def sources_fingerprint(names: tuple[str, ...]) -> str:
     branches that rendering took: an edit inside `{% if target %}` would change no
     hash. The sources change whenever any branch does.
     """
-    digest = hashlib.sha256()
-    for name in names:
-        digest.update(name.encode() + b"\0" + (PROMPT_DIR / f"{name}.j2").read_bytes() + b"\0")
-    return digest.hexdigest()
+    return sha256_bytes(
+        b"".join(
+            name.encode() + b"\0" + (PROMPT_DIR / f"{name}.j2").read_bytes() + b"\0"
+            for name in names
+        )
+    )

@@ -36,7 +36,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model, field_validator
 
-from extractor.errors import InputError
+from schemas.errors import InputError
 from schemas.form import Form, HeadlineGroups, form_field
 from schemas.kinds import Kind, kind_of_yaml_type, yaml_type_names
 from schemas.strict import check_strict_schema, draft_schema

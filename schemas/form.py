@@ -9,8 +9,6 @@ comparators all use. One description, no drift between stages.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import types
 import typing
 from dataclasses import dataclass, field
@@ -20,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic import Field as PydanticField
 
+from schemas.hashing import short_hash
 from schemas.kinds import FieldKind, Kind, list_kind_of, scalar_kind_of
 from schemas.rules import parse_rule
 
@@ -227,5 +226,4 @@ class Form:
             "schema": self.model.model_json_schema(),
             **({"rules": list(self.rules)} if self.rules else {}),
         }
-        blob = json.dumps(payload, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+        return short_hash(payload)

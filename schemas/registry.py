@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from schemas import fm_imaging, rct_outcomes
+import schemas.fm_imaging as fm_imaging
+import schemas.rct_outcomes as rct_outcomes
+from schemas.errors import FormError
 from schemas.form import Form
 
 BUILTIN_FORMS: dict[str, Form] = {
     fm_imaging.FORM.name: fm_imaging.FORM,
     rct_outcomes.FORM.name: rct_outcomes.FORM,
 }
-
-
-class FormError(ValueError):
-    """A form name or YAML form file that cannot be used (message names the file)."""
 
 
 def load_form(name_or_path: str | Path) -> Form:

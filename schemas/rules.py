@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from schemas.errors import RuleError
+
 _COMPARE = {
     ast.Lt: operator.lt,
     ast.LtE: operator.le,
@@ -37,10 +39,6 @@ _COMPARE = {
 _ARITH = {ast.Add: operator.add, ast.Sub: operator.sub}
 _SYMBOL = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
 _UNKNOWN = object()  # a value the record does not have
-
-
-class RuleError(ValueError):
-    """A rule that is not in the rule language (the message says where)."""
 
 
 @dataclass(frozen=True)

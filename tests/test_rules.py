@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from schemas.rules import RuleError, parse_rule
+from schemas.errors import RuleError
+from schemas.rules import parse_rule
 
 FIELDS = frozenset({"events", "size", "sd", "year", "kind", "mean", "tags", "note"})
 

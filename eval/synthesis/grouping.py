@@ -31,7 +31,7 @@ import yaml
 from eval.normalize import normalize_text
 from eval.synthesis.effects import MEASURES
 from eval.synthesis.studies import Study
-from extractor.errors import InputError
+from schemas.errors import InputError
 
 LABELS = ("intervention", "comparator", "outcome")
 

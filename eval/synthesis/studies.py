@@ -16,7 +16,7 @@ from typing import Any
 
 from eval.gold import Role, load_records
 from eval.normalize import Unparsed, ValueProblem, coerce_value
-from extractor.errors import InputError
+from schemas.errors import InputError
 from schemas.extracted import Evidence
 from schemas.form import Form
 

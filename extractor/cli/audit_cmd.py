@@ -13,7 +13,7 @@ from rich.table import Table
 
 from extractor.cli import app
 from extractor.cli.exits import ExitCode
-from extractor.errors import LitextractError
+from schemas.errors import LitextractError
 
 _console = Console(stderr=True)
 
@@ -75,7 +75,7 @@ def audit(
     from eval.audit import run_audit
     from eval.report import write_outputs
     from eval.settings import load_settings
-    from schemas.registry import FormError, load_form
+    from schemas.registry import load_form
 
     try:
         the_form = load_form(form)
@@ -103,7 +103,7 @@ def audit(
             )
             progress.update(task, description="writing report")
             paths = write_outputs(result, out)
-    except (LitextractError, FormError) as exc:
+    except LitextractError as exc:
         problems = getattr(exc, "problems", None)
         if problems:
             where = getattr(exc, "path", "")

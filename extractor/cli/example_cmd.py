@@ -29,7 +29,7 @@ from extractor.cli.options import (
     build_backend,
     open_cache,
 )
-from extractor.errors import LitextractError
+from schemas.errors import LitextractError
 
 _err = Console(stderr=True)
 
@@ -72,8 +72,9 @@ def example(
     from eval.report import write_outputs
     from extractor.batch import run_batch
     from extractor.examples import write_examples
-    from extractor.extract import Extractor, load_targets
     from extractor.key import AgentSettings, ExtractionSettings
+    from extractor.record_maker import RecordMaker
+    from extractor.targets import load_targets
     from schemas.registry import load_form
 
     try:
@@ -102,7 +103,7 @@ def example(
             # One follow-up round shows the whole loop; the tiny offline model gains
             # little from a second one, and each costs a minute on a laptop CPU.
             settings = ExtractionSettings(agent=AgentSettings(max_followups=max_followups))
-            extractor = Extractor(form, chat, cache=response_cache, settings=settings)
+            extractor = RecordMaker(form, chat, cache=response_cache, settings=settings)
             run_dir = out / form_name
             batch = run_batch(
                 pdfs,

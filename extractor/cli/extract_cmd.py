@@ -28,8 +28,8 @@ from extractor.cli.options import (
     build_backend,
     open_cache,
 )
-from extractor.errors import LitextractError
 from extractor.key import DEFAULT_MAX_CONTEXT_TOKENS
+from schemas.errors import LitextractError
 
 console = Console(stderr=True)
 
@@ -88,13 +88,14 @@ def extract(
       litextract extract papers/ --form fm_imaging --backend local --model qwen.gguf --n-ctx 8192
     """
     from extractor.batch import run_batch
-    from extractor.extract import Extractor, load_targets
     from extractor.key import ExtractionSettings
-    from schemas.registry import FormError, load_form
+    from extractor.record_maker import RecordMaker
+    from extractor.targets import load_targets
+    from schemas.registry import load_form
 
     try:
         chosen_form = load_form(form)
-    except (FormError, LitextractError) as exc:
+    except LitextractError as exc:
         raise fail(str(exc)) from None
     target_map = None
     if chosen_form.targeted and targets is None:
@@ -124,7 +125,7 @@ def extract(
         context_window=n_ctx,
         agent=agent_settings(single_pass, max_followups, raters, second_model),
     )
-    extractor = Extractor(
+    extractor = RecordMaker(
         chosen_form, chat, cache=response_cache, settings=settings, second_backend=second
     )
     try:

@@ -12,8 +12,8 @@ from rich.console import Console
 from extractor.cli import app
 from extractor.cli.exits import fail, some_failed
 from extractor.document import Document
-from extractor.errors import InputError
 from extractor.fileio import atomic_write_text
+from schemas.errors import InputError
 
 
 class OutputFormat(StrEnum):

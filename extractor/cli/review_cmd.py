@@ -21,7 +21,6 @@ from extractor.cli.options import (
     SecondModelOpt,
     SinglePassOpt,
 )
-from extractor.errors import InputError, LitextractError
 from extractor.key import DEFAULT_MAX_CONTEXT_TOKENS
 from extractor.llm.factory import DEFAULT_MODEL
 from extractor.review.config import ReviewConfig, ReviewPaths, load_config, save_config
@@ -34,6 +33,7 @@ from extractor.review.records import (
     version_record,
 )
 from extractor.review.store import ReviewStore
+from schemas.errors import InputError, LitextractError
 
 console = Console()
 err = Console(stderr=True)

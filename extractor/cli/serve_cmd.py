@@ -10,7 +10,7 @@ from rich.console import Console
 
 from extractor.cli import app
 from extractor.cli.exits import fail
-from extractor.errors import LitextractError
+from schemas.errors import LitextractError
 
 console = Console()
 err = Console(stderr=True)

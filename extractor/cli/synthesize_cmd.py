@@ -12,7 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from extractor.cli import app
 from extractor.cli.exits import fail
-from extractor.errors import LitextractError
+from schemas.errors import LitextractError
 
 if TYPE_CHECKING:
     from eval.synthesis.run import Outcome

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from schemas.errors import LitextractError
 from schemas.record import TokenUsage
 
 
@@ -83,7 +84,7 @@ class ChatBackend(Protocol):
     def count_tokens(self, text: str) -> int: ...
 
 
-class LLMError(Exception):
+class LLMError(LitextractError):
     """The model could not produce a usable structured answer.
 
     `requests` counts the HTTP attempts spent before failing (0 when unknown) and

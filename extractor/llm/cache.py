@@ -16,7 +16,6 @@ keys or URLs.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
@@ -26,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from extractor.llm.base import ChatBackend, ChatRequest, ChatResponse
+from schemas.hashing import sha256_text
 from schemas.record import TokenUsage
 
 CACHE_DIR_ENV = "LITEXTRACT_CACHE_DIR"
@@ -67,10 +67,6 @@ class CacheInfo:
     by_model: dict[str, int]  # "backend model" -> entries
     oldest: str | None
     newest: str | None
-
-
-def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass(frozen=True)

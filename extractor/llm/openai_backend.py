@@ -32,7 +32,6 @@ from urllib.parse import urlsplit
 
 import openai
 
-from extractor.errors import LitextractError
 from extractor.llm.answer import Answer, StreamInterrupted, StreamReader
 from extractor.llm.base import (
     ChatRequest,
@@ -50,6 +49,7 @@ from extractor.llm.overflow import context_overflow
 from extractor.llm.redact import protect
 from extractor.llm.retry import RetryPolicy, describe
 from extractor.llm.tokens import counter_for_model
+from schemas.errors import LitextractError
 from schemas.record import TokenUsage
 
 log = logging.getLogger(__name__)

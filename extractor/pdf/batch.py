@@ -9,8 +9,8 @@ from pathlib import Path
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from extractor.document import Document
-from extractor.errors import InputError
 from extractor.pdf.parse import parse_pdf
+from schemas.errors import InputError
 
 
 def iter_pdfs(inputs: list[Path]) -> list[Path]:

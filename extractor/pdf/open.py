@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pymupdf
 
-from extractor.errors import InputError
+from schemas.errors import InputError
 
 # A PDF header may be preceded by junk bytes; readers accept it within the first KiB.
 _HEADER_WINDOW = 1024

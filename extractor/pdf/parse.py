@@ -17,7 +17,6 @@ from extractor.document import (
     SourceInfo,
     Table,
 )
-from extractor.fileio import sha256_file
 from extractor.pdf.captions import figure_label, is_caption, table_label
 from extractor.pdf.headings import (
     ALL_RULES,
@@ -47,6 +46,7 @@ from extractor.pdf.open import open_pdf
 from extractor.pdf.references import REFERENCE_HEADING, split_references
 from extractor.pdf.tables import FoundTable, borderless_tables, extract_tables, linearise
 from extractor.pdf.text import join_lines_at, normalise_space, vocabulary
+from schemas.hashing import sha256_file
 
 _ABSTRACT = re.compile(r"^(abstract|summary)\b[\s.:\u2014\u2013-]*", re.IGNORECASE)
 _MIN_OUTLINE_ENTRIES = 3

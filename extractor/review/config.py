@@ -13,11 +13,11 @@ from typing import Any
 
 import tomli_w
 
-from extractor.errors import InputError
 from extractor.fileio import atomic_write_text
 from extractor.key import DEFAULT_MAX_CONTEXT_TOKENS, AgentSettings, ExtractionSettings
 from extractor.llm.endpoint import safe_url
 from extractor.llm.factory import DEFAULT_MODEL
+from schemas.errors import InputError
 
 CONFIG_NAME = "review.toml"
 

@@ -7,7 +7,6 @@ corrected fields over any model version, older or newer; see `records.py`.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import typing
 from dataclasses import dataclass, field
@@ -17,13 +16,14 @@ from typing import Any
 from filelock import FileLock
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from extractor.errors import LitextractError
 from extractor.grounding import ground
 from extractor.review.disagreements import DisagreementRow, RowError, read_disagreements
 from extractor.review.records import CurrentRecord, RecordKey, current_records, overlay
 from extractor.review.store import CorrectionRow, ReviewStore, VersionRow
+from schemas.errors import LitextractError
 from schemas.extracted import Evidence
 from schemas.form import FieldSpec, Form
+from schemas.hashing import short_hash
 from schemas.values import ValueProblem
 
 # Values that mean "the paper does not report this".
@@ -182,8 +182,7 @@ def field_revision(record: CurrentRecord | None, field_name: str) -> str:
         "field": record.record.get(field_name),
         "correction": correction.id if correction else 0,
     }
-    blob = json.dumps(payload, sort_keys=True, default=str)
-    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+    return short_hash(payload, separators=(", ", ": "))  # tokens in sheets already sent
 
 
 def reviewer_evidence(

@@ -16,8 +16,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
-from extractor.errors import InputError
 from extractor.spreadsheet import guard_formula, unguard_formula
+from schemas.errors import InputError
 
 # Column names in file order; `cls` is written as "class".
 _CLASS_COLUMN = "class"

@@ -18,8 +18,7 @@ from urllib.parse import unquote, urlparse
 import bibtexparser
 import rispy
 
-from extractor.errors import InputError
-from extractor.fileio import atomic_path, sha256_file
+from extractor.fileio import atomic_path
 from extractor.review.config import ReviewPaths
 from extractor.review.identity import (
     find_duplicate,
@@ -27,6 +26,8 @@ from extractor.review.identity import (
     normalise_title,
 )
 from extractor.review.store import PaperRow, ReviewStore
+from schemas.errors import InputError
+from schemas.hashing import sha256_file
 
 
 @dataclass(frozen=True)

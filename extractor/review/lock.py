@@ -8,8 +8,8 @@ from types import TracebackType
 
 from filelock import FileLock, Timeout
 
-from extractor.errors import LitextractError
 from extractor.review.config import ReviewPaths
+from schemas.errors import LitextractError
 
 
 class ReviewBusyError(LitextractError):

@@ -6,11 +6,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractor.errors import LitextractError
 from extractor.review.config import ReviewConfig
 from extractor.review.records import current_records
 from extractor.review.store import PaperRow, ReviewStore, RunRow
 from extractor.review.update import expected_keys
+from schemas.errors import LitextractError
 
 
 @dataclass

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from extractor.document import Document
-from extractor.errors import LitextractError
 from extractor.key import ExtractionKey
+from schemas.errors import LitextractError
 
 
 def now_iso() -> str:

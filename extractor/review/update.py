@@ -21,24 +21,34 @@ from typing import Any, Protocol
 from rich.console import Console
 
 from extractor.document import Document
-from extractor.errors import InputError
+from extractor.extract import prompt_fingerprint
 from extractor.jobs import Job, Spent, run_jobs
-from extractor.key import ExtractionKey, target_hash
+from extractor.key import ExtractionKey
+from extractor.llm import ChatBackend, make_backend
+from extractor.llm.cache import ResponseCache
+from extractor.llm.factory import backend_identity
+from extractor.pdf import parse_many
+from extractor.record_maker import RecordMaker
 from extractor.review.config import ReviewConfig, ReviewPaths, load_config
 from extractor.review.identity import normalise_doi, normalise_title
 from extractor.review.library import mark_if_duplicate, scan_papers
 from extractor.review.lock import ReviewLock
 from extractor.review.store import PaperRow, ReviewStore
+from extractor.targets import load_targets
+from schemas.errors import InputError
 from schemas.form import Form
 from schemas.record import RecordLine
+from schemas.registry import load_form
 
 
-class ExtractorLike(Protocol):
+class MakerLike(Protocol):
+    """`RecordMaker`, or a test's fake of it."""
+
     form: Form
 
     def key_for(self, paper_sha256: str, target: Any) -> ExtractionKey: ...
 
-    def extract(self, document: Document, target: Any = None) -> RecordLine: ...
+    def make_record(self, document: Document, target: Any = None) -> RecordLine: ...
 
 
 ParseMany = Callable[[list[Path]], Iterable[tuple[Path, Document | InputError]]]
@@ -49,7 +59,7 @@ class Pipeline:
     """What an update runs: built from the config, or handed in by tests."""
 
     form: Form
-    extractor: ExtractorLike
+    maker: MakerLike
     parse_many: ParseMany
     targets: dict[str, list[Any]] | None = None  # targeted forms: paper_id -> targets
     close: Callable[[], None] = lambda: None
@@ -82,12 +92,7 @@ class UpdateSummary:
 
 
 def build_pipeline(root: Path, config: ReviewConfig, *, progress: bool = True) -> Pipeline:
-    """The real pieces: PDF parser, chat backend with the review's response cache, extractor."""
-    from extractor.extract import Extractor, load_targets
-    from extractor.llm import ChatBackend, make_backend
-    from extractor.llm.cache import ResponseCache
-    from extractor.pdf import parse_many
-    from schemas.registry import load_form
+    """The real pieces: PDF parser, chat backend with the review's response cache, maker."""
 
     def backend_for(model: str | None) -> ChatBackend:
         # The second rater's model runs with the same server, window and timeout.
@@ -103,7 +108,7 @@ def build_pipeline(root: Path, config: ReviewConfig, *, progress: bool = True) -
     except ValueError as exc:  # unknown form or backend: a settings problem
         raise InputError(ReviewPaths(root).config, str(exc)) from None
     cache = ResponseCache(ReviewPaths(root).cache)
-    extractor = Extractor(
+    maker = RecordMaker(
         form, backend, cache=cache, settings=config.extraction_settings(), second_backend=second
     )
     targets = None
@@ -121,7 +126,7 @@ def build_pipeline(root: Path, config: ReviewConfig, *, progress: bool = True) -
 
     return Pipeline(
         form=form,
-        extractor=extractor,
+        maker=maker,
         parse_many=parse,
         targets=targets,
         close=cache.close,
@@ -202,7 +207,7 @@ def _update(
     jobs = _plan_jobs(root, store, pipeline, summary)
     run = run_jobs(
         jobs,
-        pipeline.extractor,
+        pipeline.maker,
         _StoreSink(store, summary),
         concurrency=concurrency,
         total=len(jobs),
@@ -259,7 +264,7 @@ def _plan_jobs(
             summary.no_targets.append(paper.paper_id)
             continue
         target_id = str(target_dict["target_id"]) if target_dict else None
-        key = pipeline.extractor.key_for(paper.sha256, target)
+        key = pipeline.maker.key_for(paper.sha256, target)
         previous = latest.get((paper.paper_id, target_id))
         if previous == key:
             summary.up_to_date += 1
@@ -313,14 +318,10 @@ def expected_keys(
 ) -> dict[tuple[str, str | None], ExtractionKey]:
     """The key an update now would give each record (for `status`): computed from the
     config alone, with no backend built and no key or engine needed."""
-    from extractor.extract import load_targets, prompt_fingerprint
-    from extractor.llm.factory import backend_identity
-    from schemas.registry import load_form
-
     form = load_form(config.form_ref(root))
     backend, model = backend_identity(config.backend, config.model, config.base_url)
     prompt_hash = prompt_fingerprint(form)
-    settings_hash = config.extraction_settings().fingerprint
+    settings = config.extraction_settings()
     path = config.targets_path(root)
     targets = load_targets(path) if form.targeted and path and path.is_file() else None
     out = {}
@@ -328,15 +329,14 @@ def expected_keys(
         if target is None and form.targeted:
             continue
         target_id = str(target_dict["target_id"]) if target_dict else None
-        content = target.as_dict() if target is not None else None
-        out[(paper.paper_id, target_id)] = ExtractionKey(
-            paper.sha256,
-            form.hash,
-            prompt_hash,
-            backend,
-            model,
-            target_hash(content),
-            settings_hash,
+        out[(paper.paper_id, target_id)] = ExtractionKey.build(
+            paper_sha256=paper.sha256,
+            form=form,
+            prompt_hash=prompt_hash,
+            backend=backend,
+            model=model,
+            target=target,
+            settings=settings,
         )
     return out
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from extractor.document import Document, PageSpan, Section, SourceInfo
+from schemas.hashing import sha256_text
 
 
 def make_document(pages: list[str], path: str = "PMC1.pdf") -> Document:
@@ -34,7 +33,7 @@ def make_document(pages: list[str], path: str = "PMC1.pdf") -> Document:
             offset += len(block) + 2
         text += page_text
         page_map.append(PageSpan(page=number, char_start=start, char_end=len(text)))
-    sha = hashlib.sha256(text.encode()).hexdigest()
+    sha = sha256_text(text)
     return Document(
         source=SourceInfo(path=path, sha256=sha, pages=len(pages)),
         text=text,

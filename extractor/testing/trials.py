@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from extractor.document import Document
-from extractor.extract import Target
+from extractor.targets import Target
 from extractor.testing.documents import make_document
 from extractor.testing.simulated_model import Truth
 

@@ -9,7 +9,7 @@ import pytest
 
 from eval.gold import GoldFileError, load_records
 from eval.normalize import Unparsed
-from extractor.errors import InputError
+from schemas.errors import InputError
 from schemas.fm_imaging import FORM as FM
 from schemas.rct_outcomes import FORM as RCT
 

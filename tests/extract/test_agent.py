@@ -7,11 +7,12 @@ import json
 
 import pytest
 
-from extractor.extract import Extractor, Target
 from extractor.key import AgentSettings, ExtractionSettings
 from extractor.llm.cache import ResponseCache
 from extractor.llm.openai_backend import OpenAIBackend
 from extractor.llm.retry import RetryPolicy
+from extractor.record_maker import RecordMaker
+from extractor.targets import Target
 from extractor.testing.documents import make_document
 from extractor.testing.openai_server import FakeOpenAIServer, Reply
 from extractor.testing.simulated_model import FOLLOWUP_MARK, Fault, SimulatedModel, Truth
@@ -33,7 +34,7 @@ def _extractor(server: FakeOpenAIServer, **agent: object) -> Extractor:
         structured_mode="json_schema",
     )
     settings = ExtractionSettings(agent=AgentSettings(**agent))  # type: ignore[arg-type]
-    return Extractor(RCT, backend, settings=settings)
+    return RecordMaker(RCT, backend, settings=settings)
 
 
 @pytest.fixture
@@ -44,7 +45,7 @@ def doc():
 def _run(doc, target: Target, faults: dict, **agent: object):
     model = SimulatedModel(TRUTH, faults)
     with FakeOpenAIServer(model) as server:
-        line = _extractor(server, **agent).extract(doc, target)
+        line = _extractor(server, **agent).make_record(doc, target)
         return line, model, server.requests
 
 
@@ -83,8 +84,8 @@ def test_a_field_missed_because_its_section_was_not_sent_is_found(doc) -> None:
     with FakeOpenAIServer(model) as server:
         extractor = _extractor(server)
         small = ExtractionSettings(max_context_tokens=150, agent=extractor.settings.agent)
-        extractor = Extractor(RCT, extractor.backend, settings=small)
-        line = extractor.extract(doc, STROKE)
+        extractor = RecordMaker(RCT, extractor.backend, settings=small)
+        line = extractor.make_record(doc, STROKE)
     first = line.provenance.trace[1].reasons
     assert "not_in_text_sent" in first["intervention_events"]  # the appendix was left out
     assert line.record["intervention_events"].value == 7
@@ -109,7 +110,7 @@ def test_single_pass_flags_the_mistake_but_asks_nothing_more(doc) -> None:
 def test_no_value_is_ever_verified_by_default(doc) -> None:
     # The model answers nothing at all: every field is missing, none verified.
     with FakeOpenAIServer(lambda body: Reply.ok(_all_not_reported(body))) as server:
-        line = _extractor(server).extract(doc, DEATH)
+        line = _extractor(server).make_record(doc, DEATH)
     assert {v.triage for v in line.record.values()} == {"missing"}
 
 
@@ -123,14 +124,14 @@ def test_a_failed_second_rater_keeps_the_first_raters_values(doc, tmp_path) -> N
     with FakeOpenAIServer(model) as server, FakeOpenAIServer() as broken:
         broken.responder = lambda body: Reply.server_error(503)
         extractor = _extractor(server, raters=2, second_model="other")
-        extractor.second_backend = OpenAIBackend(
+        extractor.extractor.second_backend = OpenAIBackend(
             "other",
             base_url=broken.base_url,
             api_key="sk-test",
             retry=RetryPolicy(max_attempts=2, initial=0.01, sleep=lambda _: None),
             structured_mode="json_schema",
         )
-        line = extractor.extract(doc, DEATH)
+        line = extractor.make_record(doc, DEATH)
     events = line.record["intervention_events"]
     assert events.value == 12 and events.triage == "check"
     assert "second_rater_failed" in events.reasons
@@ -149,10 +150,10 @@ def test_two_raters_that_disagree_send_the_value_to_check(doc) -> None:
 
     with FakeOpenAIServer(first) as server, FakeOpenAIServer(Second()) as other:
         extractor = _extractor(server, raters=2, second_model="other-model")
-        extractor.second_backend = OpenAIBackend(
+        extractor.extractor.second_backend = OpenAIBackend(
             "other-model", base_url=other.base_url, api_key="k", structured_mode="json_schema"
         )
-        line = extractor.extract(doc, DEATH)
+        line = extractor.make_record(doc, DEATH)
     disputed = line.record["comparator_events"]
     assert disputed.value == 20 and disputed.second_value == 19
     assert disputed.triage == "check" and "raters_disagree" in disputed.reasons
@@ -165,10 +166,10 @@ def test_an_unchanged_rerun_sends_no_request_including_followups(doc, tmp_path) 
     model = SimulatedModel(TRUTH, faults)
     with FakeOpenAIServer(model) as server, ResponseCache(tmp_path / "c.sqlite") as cache:
         extractor = _extractor(server)
-        extractor.cache = cache
-        first = extractor.extract(doc, DEATH)
+        extractor.extractor.cache = cache
+        first = extractor.make_record(doc, DEATH)
         asked = len(server.requests)
-        again = extractor.extract(doc, DEATH)
+        again = extractor.make_record(doc, DEATH)
         assert len(server.requests) == asked == 2
     assert again.provenance.requests == 0 and again.provenance.cached
     assert again.record == first.record
@@ -207,7 +208,7 @@ def test_a_decimal_comma_stands_in_its_quote() -> None:
         return Reply.ok({name: answers.get(name, empty) for name in props})
 
     with FakeOpenAIServer(respond) as server:
-        line = _extractor(server, single_pass=True).extract(document, DEATH)
+        line = _extractor(server, single_pass=True).make_record(document, DEATH)
     assert line.record["intervention_mean"].findings == []
     assert line.record["intervention_mean"].triage == "verified"
     assert line.record["comparator_mean"].reasons == ["value_not_in_quote"]

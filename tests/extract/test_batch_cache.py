@@ -10,9 +10,10 @@ from typing import Any
 from extract_helpers import TRIAL_PAGES, make_document, rct_answer
 
 from extractor.batch import run_batch
-from extractor.extract import Extractor, Target
 from extractor.key import AgentSettings, ExtractionSettings
 from extractor.llm.cache import ResponseCache
+from extractor.record_maker import RecordMaker
+from extractor.targets import Target
 from extractor.testing.openai_server import Reply
 from schemas.custom import load_yaml_form
 from schemas.registry import load_form
@@ -46,7 +47,7 @@ def test_rerun_makes_zero_requests_and_never_duplicates(tmp_path, server, make_o
     docs = _docs(3)
     server.responder = lambda body: Reply.ok(rct_answer())
     with ResponseCache(tmp_path / "cache.sqlite") as cache:
-        extractor = Extractor(RCT, make_openai(), cache=cache)
+        extractor = RecordMaker(RCT, make_openai(), cache=cache)
         first = run_batch(
             docs,
             extractor,
@@ -85,7 +86,7 @@ def test_killed_batch_resumes_without_duplicates(tmp_path, server, make_openai) 
     docs = _docs(2)
     out = tmp_path / "out"
     server.responder = lambda body: Reply.ok(rct_answer())
-    extractor = Extractor(RCT, make_openai())
+    extractor = RecordMaker(RCT, make_openai())
     run_batch(docs[:1], extractor, out_dir=out, targets=_targets(docs), progress=False)
     # Simulate a kill mid-write: a torn half line after the finished records.
     with (out / "records.jsonl").open("a") as handle:
@@ -110,7 +111,7 @@ def test_stale_record_is_replaced_and_old_errors_dropped(tmp_path, server, make_
     server.script(Reply.refused(), Reply.ok(rct_answer()))
     first = run_batch(
         [doc],
-        Extractor(RCT, make_openai()),
+        RecordMaker(RCT, make_openai()),
         out_dir=out,
         targets=targets,
         concurrency=1,
@@ -122,7 +123,7 @@ def test_stale_record_is_replaced_and_old_errors_dropped(tmp_path, server, make_
     changed = make_document([*TRIAL_PAGES, "Appendix\nPaper 0, corrected."], "P0.pdf")
     server.responder = lambda body: Reply.ok(rct_answer())
     second = run_batch(
-        [changed], Extractor(RCT, make_openai()), out_dir=out, targets=targets, progress=False
+        [changed], RecordMaker(RCT, make_openai()), out_dir=out, targets=targets, progress=False
     )
     assert (second.records, second.errors, second.skipped) == (2, 0, 0)
     lines = _lines(out / "records.jsonl")
@@ -149,7 +150,7 @@ def test_form_change_reasks_only_the_changed_group(tmp_path, server, make_openai
         backend = make_openai()
         run_batch(
             [doc],
-            Extractor(load_yaml_form(form_path), backend, cache=cache, settings=SINGLE_PASS),
+            RecordMaker(load_yaml_form(form_path), backend, cache=cache, settings=SINGLE_PASS),
             out_dir=tmp_path / "out",
             progress=False,
         )
@@ -160,7 +161,7 @@ def test_form_change_reasks_only_the_changed_group(tmp_path, server, make_openai
         changed = load_yaml_form(form_path)
         summary = run_batch(
             [doc],
-            Extractor(changed, backend, cache=cache, settings=SINGLE_PASS),
+            RecordMaker(changed, backend, cache=cache, settings=SINGLE_PASS),
             out_dir=tmp_path / "out",
             progress=False,
         )

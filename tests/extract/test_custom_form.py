@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from extractor.errors import InputError
 from schemas.custom import load_yaml_form
+from schemas.errors import InputError
 from schemas.form import FieldKind
 from schemas.registry import load_form
 

@@ -12,10 +12,11 @@ from extract_helpers import make_document, rct_answer
 
 from extractor.batch import run_batch
 from extractor.document import Document
-from extractor.extract import Extractor, Target
 from extractor.key import AgentSettings, ExtractionSettings
 from extractor.llm.openai_backend import OpenAIBackend
 from extractor.llm.retry import RetryPolicy
+from extractor.record_maker import RecordMaker
+from extractor.targets import Target
 from extractor.testing.openai_server import FakeOpenAIServer, Reply
 from schemas.registry import load_form
 
@@ -35,7 +36,7 @@ SINGLE_PASS = ExtractionSettings(agent=AgentSettings(single_pass=True))
 def _run(tmp_path: Path, backend: Any, docs: list[Document], **kw: Any):
     # These tests are about the first pass meeting faulty servers: no follow-ups.
     kw.setdefault("settings", SINGLE_PASS)
-    extractor = Extractor(RCT, backend, **kw)
+    extractor = RecordMaker(RCT, backend, **kw)
     targets = {d.paper_id: [TARGET.model_copy(update={"paper_id": d.paper_id})] for d in docs}
     summary = run_batch(
         docs, extractor, out_dir=tmp_path, targets=targets, concurrency=1, progress=False

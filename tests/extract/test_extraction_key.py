@@ -10,8 +10,10 @@ from extract_helpers import rct_answer
 
 import prompts
 from extractor.batch import run_batch
-from extractor.extract import Extractor, Target, prompt_fingerprint
+from extractor.extract import prompt_fingerprint
 from extractor.key import ExtractionKey, ExtractionSettings
+from extractor.record_maker import RecordMaker
+from extractor.targets import Target
 from extractor.testing.openai_server import Reply
 from schemas.registry import load_form
 
@@ -30,7 +32,7 @@ def _target(outcome: str) -> Target:
 
 def test_an_edited_target_is_extracted_again(tmp_path: Path, server, make_openai, trial_doc):
     server.responder = lambda body: Reply.ok(rct_answer())
-    extractor = Extractor(RCT, make_openai())
+    extractor = RecordMaker(RCT, make_openai())
     first = run_batch(
         [trial_doc],
         extractor,
@@ -66,12 +68,12 @@ def test_a_changed_setting_is_extracted_again(tmp_path: Path, server, make_opena
     targets = {"PMC1": [_target("death")]}
     run_batch(
         [trial_doc],
-        Extractor(RCT, make_openai()),
+        RecordMaker(RCT, make_openai()),
         out_dir=tmp_path,
         targets=targets,
         progress=False,
     )
-    smaller = Extractor(RCT, make_openai(), settings=ExtractionSettings(max_context_tokens=2000))
+    smaller = RecordMaker(RCT, make_openai(), settings=ExtractionSettings(max_context_tokens=2000))
     again = run_batch([trial_doc], smaller, out_dir=tmp_path, targets=targets, progress=False)
     assert again.records == 1 and again.skipped == 0
 
@@ -92,9 +94,9 @@ def test_status_keys_equal_the_keys_extraction_writes(server, make_openai, trial
     # `status` computes keys from the config alone; they must be the ones `extract` writes.
     from extractor.llm.factory import backend_identity
 
-    extractor = Extractor(RCT, make_openai())
+    extractor = RecordMaker(RCT, make_openai())
     server.script(Reply.ok(rct_answer()))
-    line = extractor.extract(trial_doc, _target("death"))
+    line = extractor.make_record(trial_doc, _target("death"))
     name, model = backend_identity("openai", "fake-model", server.base_url)
     expected = ExtractionKey(
         trial_doc.source.sha256,

@@ -10,8 +10,8 @@ from pathlib import Path
 from extract_helpers import TRIAL_PAGES, make_document
 
 from extractor.batch import run_batch
-from extractor.extract import Extractor
 from extractor.key import AgentSettings, ExtractionSettings
+from extractor.record_maker import RecordMaker
 from extractor.testing.openai_server import FakeOpenAIServer
 from schemas.registry import load_form
 from schemas.strict import draft_schema
@@ -42,7 +42,7 @@ def test_injected_text_cannot_change_form_prompt_fields_or_output(tmp_path: Path
 
         backend = OpenAIBackend("fake-model", base_url=server.base_url, api_key="sk-test")
         # One pass: the test counts one request per field group.
-        extractor = Extractor(FM, backend, settings=SINGLE_PASS)
+        extractor = RecordMaker(FM, backend, settings=SINGLE_PASS)
         run_batch([clean], extractor, out_dir=out_clean, progress=False)
         n_clean = len(server.requests)
         run_batch([hostile], extractor, out_dir=out_hostile, progress=False)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from extract_helpers import make_document
 
-from extractor.extract import Target
+from extractor.extract import Extractor
 from extractor.key import AgentSettings, ExtractionSettings
 from extractor.plan import Context, estimate_tokens, plan_context
+from extractor.targets import Target
 from schemas.registry import load_form
 
 RCT = load_form("rct_outcomes")
@@ -75,8 +76,6 @@ def test_references_come_last() -> None:
 
 
 def test_small_context_window_shrinks_the_budget() -> None:
-    from extractor.extract import Extractor
-
     class SmallWindow:  # like the local llama.cpp backend: a fixed n_ctx
         name, model, context_window = "local", "tiny.gguf", 8192
 
@@ -98,8 +97,8 @@ def test_small_context_window_shrinks_the_budget() -> None:
 def test_a_paper_that_overflows_the_window_is_planned_again(tmp_path) -> None:
     # The server refuses prompts over 1,500 tokens with OpenAI's context_length_exceeded
     # body, and declares no window: the first request overflows, the second fits.
-    from extractor.extract import Extractor
     from extractor.llm.openai_backend import OpenAIBackend
+    from extractor.record_maker import RecordMaker
     from extractor.testing.openai_server import FakeOpenAIServer, Reply
     from extractor.testing.trials import synthetic_trial
 
@@ -112,7 +111,9 @@ def test_a_paper_that_overflows_the_window_is_planned_again(tmp_path) -> None:
         settings = ExtractionSettings(
             max_context_tokens=3000, agent=AgentSettings(single_pass=True)
         )
-        line = Extractor(RCT, backend, settings=settings).extract(trial.document, trial.targets[0])
+        line = RecordMaker(RCT, backend, settings=settings).make_record(
+            trial.document, trial.targets[0]
+        )
     assert len(server.requests) == 2
     replan = next(s for s in line.provenance.trace if s.step == "replan")
     assert "context window exceeded" in replan.note and replan.requests == 1

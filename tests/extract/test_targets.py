@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from extractor.errors import InputError
-from extractor.extract import load_targets
+from extractor.targets import load_targets
+from schemas.errors import InputError
 
 
 def test_targets_group_per_paper(tmp_path: Path) -> None:

@@ -82,8 +82,8 @@ def test_review_config_snapshot_uses_the_same_stripping():
 
 
 def test_review_config_timeout_key(tmp_path):
-    from extractor.errors import InputError
     from extractor.review.config import load_config
+    from schemas.errors import InputError
 
     (tmp_path / "review.toml").write_text('form = "fm_imaging"\ntimeout = 900\n')
     assert load_config(tmp_path).timeout == 900.0

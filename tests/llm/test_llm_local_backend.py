@@ -12,10 +12,10 @@ import pytest
 from llm_testdata import SCHEMA
 from pydantic import BaseModel, ConfigDict
 
-from extractor.errors import InputError, LitextractError
 from extractor.llm import local_backend
 from extractor.llm.base import ChatRequest, ContextOverflowError, EngineError
 from extractor.llm.local_backend import LocalBackend, default_model_path, engine_available
+from schemas.errors import InputError, LitextractError
 
 needs_model = pytest.mark.skipif(
     not engine_available() or default_model_path() is None,
@@ -175,8 +175,8 @@ def test_a_window_smaller_than_declared_is_planned_again_with_the_engine(tmp_pat
     # form keeps the answer short, so the test is quick on 2 cores.
     from pydantic import BaseModel
 
-    from extractor.extract import Extractor
     from extractor.key import AgentSettings, ExtractionSettings
+    from extractor.record_maker import RecordMaker
     from extractor.testing.documents import make_document
     from schemas.form import Form, form_field
 
@@ -194,7 +194,7 @@ def test_a_window_smaller_than_declared_is_planned_again_with_the_engine(tmp_pat
 
     settings = ExtractionSettings(max_tokens=160, agent=AgentSettings(single_pass=True))
     try:
-        line = Extractor(form, Misdeclared(), settings=settings).extract(doc)
+        line = RecordMaker(form, Misdeclared(), settings=settings).make_record(doc)
     finally:
         engine.close()
     steps = [s.step for s in line.provenance.trace]

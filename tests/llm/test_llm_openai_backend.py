@@ -10,7 +10,6 @@ import threading
 import pytest
 from llm_testdata import ANSWER, SCHEMA
 
-from extractor.errors import LitextractError
 from extractor.llm.base import (
     LLMError,
     NoStructuredOutputError,
@@ -21,6 +20,7 @@ from extractor.llm.base import (
 from extractor.llm.openai_backend import OpenAIBackend
 from extractor.llm.retry import RetryPolicy
 from extractor.testing import FakeOpenAIServer, Reply, schema_responder
+from schemas.errors import LitextractError
 
 
 def backend_for(server: FakeOpenAIServer, policy: RetryPolicy, **kw) -> OpenAIBackend:

@@ -8,8 +8,8 @@ import pymupdf
 import pytest
 from pdf_testdata import make_pdf
 
-from extractor.errors import InputError
 from extractor.pdf import iter_pdfs, parse_many, parse_pdf
+from schemas.errors import InputError
 
 
 def _good(tmp_path: Path, name: str = "good.pdf") -> Path:

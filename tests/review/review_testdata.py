@@ -87,7 +87,7 @@ class FakeExtractor:
             target_hash(content),
         )
 
-    def extract(self, document: Document, target: Any = None) -> RecordLine:
+    def make_record(self, document: Document, target: Any = None) -> RecordLine:
         self.calls.append(document.paper_id)
         if document.paper_id in self.fail_on:
             raise RuntimeError(f"model said no for {document.paper_id}")
@@ -134,7 +134,7 @@ def fake_pipeline(extractor: FakeExtractor, *, model: str = "fake-model") -> Pip
 
     return Pipeline(
         form=extractor.form,
-        extractor=extractor,
+        maker=extractor,
         parse_many=parse_many,
     )
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from extractor.errors import InputError
 from extractor.review.config import ReviewConfig, load_config, save_config
+from schemas.errors import InputError
 
 
 def test_round_trip_and_snapshot_without_credentials(tmp_path: Path) -> None:

@@ -9,7 +9,6 @@ import pytest
 from review_testdata import MINI_FORM, FakeExtractor, fake_pipeline, write_pdf
 from rich.console import Console
 
-from extractor.errors import InputError
 from extractor.review.corrections import (
     Correction,
     CorrectionError,
@@ -20,6 +19,7 @@ from extractor.review.corrections import (
 from extractor.review.records import current_records, diff_states, run_cutoff
 from extractor.review.store import ReviewStore
 from extractor.review.update import run_update
+from schemas.errors import InputError
 
 QUIET = Console(quiet=True)
 

@@ -117,8 +117,8 @@ def test_export_replaces_atomically(filled: Path) -> None:
 class TriagedExtractor(FakeExtractor):
     """The fake extractor with the triage the checks would leave on its values."""
 
-    def extract(self, document, target=None):  # type: ignore[no-untyped-def]
-        line = super().extract(document, target)
+    def make_record(self, document, target=None):  # type: ignore[no-untyped-def]
+        line = super().make_record(document, target)
         line.record["title"].triage = Triage.verified
         line.record["year"].reasons = ["value_not_in_quote", "rule_failed"]
         line.record["score"].triage = Triage.missing

@@ -18,12 +18,12 @@ from review_testdata import (
 )
 from rich.console import Console
 
-from extractor.errors import InputError
-from extractor.extract import Target
 from extractor.review.export import export_review
 from extractor.review.lock import ReviewBusyError, ReviewLock
 from extractor.review.store import ReviewStore
 from extractor.review.update import run_update
+from extractor.targets import Target
+from schemas.errors import InputError
 from schemas.form import Form
 
 QUIET = Console(quiet=True)
@@ -135,14 +135,14 @@ def test_crash_mid_batch_keeps_committed_records_and_resumes(review: Path) -> No
         pass
 
     crashing = FakeExtractor()
-    original = crashing.extract
+    original = crashing.make_record
 
     def extract(document, target=None):
         if document.paper_id == "p2":  # submitted only once an earlier paper is committed
             raise Crash  # like a kill: not an error the batch would catch
         return original(document, target)
 
-    crashing.extract = extract  # type: ignore[method-assign]
+    crashing.make_record = extract  # type: ignore[method-assign]
     pipeline = fake_pipeline(crashing)
     with pytest.raises(Crash):
         run_update(review, pipeline=pipeline, console=QUIET, progress=False)

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extractor.document import Document
-from extractor.errors import InputError
 from extractor.review.app.pages import PageWords
 from extractor.review.app.queue import QueueItem, queue_items
 from extractor.review.config import ReviewConfig, ReviewPaths, load_config
 from extractor.review.records import CurrentRecord, RecordKey, current_records
 from extractor.review.store import PaperRow, ReviewStore
+from schemas.errors import FormError, InputError
 from schemas.form import Form
-from schemas.registry import FormError, load_form
+from schemas.registry import load_form
 
 
 @dataclass(frozen=True)
