@@ -22,11 +22,11 @@ import sys
 import time
 from pathlib import Path
 
+from extractor.extract import Extractor
 from extractor.key import ExtractionSettings
 from extractor.llm.local_backend import LocalBackend
 from extractor.pdf import parse_pdf
 from extractor.plan import plan_context
-from extractor.record_maker import RecordMaker
 from extractor.targets import Target
 from schemas.registry import load_form
 
@@ -55,7 +55,7 @@ def main() -> int:
     parsed = time.perf_counter() - started
     backend = LocalBackend(args.model, n_ctx=args.n_ctx)
     try:
-        extractor = RecordMaker(RCT, backend, settings=ExtractionSettings())
+        extractor = Extractor(RCT, backend, settings=ExtractionSettings())
         group = extractor._groups[0]  # rct_outcomes asks one group
         window, answer = backend.context_window or args.n_ctx, extractor.max_tokens
         ours, old, partial = [], [], 0

@@ -25,7 +25,7 @@ RESULTS, ABSTRACT, APPENDIX, TRUTH = TRIAL.results, TRIAL.abstract, TRIAL.append
 DEATH, STROKE = TRIAL.targets
 
 
-def _extractor(server: FakeOpenAIServer, **agent: object) -> Extractor:
+def _extractor(server: FakeOpenAIServer, **agent: object) -> RecordMaker:
     backend = OpenAIBackend(
         "sim-model",
         base_url=server.base_url,
