@@ -41,7 +41,9 @@ browser:
 			|| echo "chromium could not be installed: the browser test will be skipped"; \
 	fi
 
+# The floors first (import-linter contracts in pyproject.toml), then the suite.
 test: install-dev browser
+	PYTHONPATH=tests/support $(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 lint: install-dev

@@ -1,6 +1,6 @@
 """Recovery of scripted first-pass mistakes: the agent against single-pass, same papers.
 
-A scripted model (extractor/testing/simulated_model.py) behind the loopback
+A scripted model (tests/support/doubles/simulated_model.py) behind the loopback
 OpenAI-compatible server, reached through the real `openai` client, knows each
 synthetic trial's answers and makes one chosen mistake per record on its first pass:
 
@@ -23,12 +23,14 @@ import argparse
 import time
 from collections import Counter
 
+import support_path  # noqa: F401  (tests/support, the test doubles, on sys.path)
+from doubles.openai_server import FakeOpenAIServer
+from doubles.simulated_model import Fault, SimulatedModel, Truth
+from doubles.trials import Trial, synthetic_trial
+
 from extractor.key import AgentSettings, ExtractionSettings
 from extractor.llm.openai_backend import OpenAIBackend
 from extractor.record_maker import RecordMaker
-from extractor.testing.openai_server import FakeOpenAIServer
-from extractor.testing.simulated_model import Fault, SimulatedModel, Truth
-from extractor.testing.trials import Trial, synthetic_trial
 from schemas.registry import load_form
 
 RCT = load_form("rct_outcomes")

@@ -18,13 +18,15 @@ import tempfile
 import time
 from pathlib import Path
 
+import support_path  # noqa: F401  (tests/support, the test doubles, on sys.path)
+from doubles.openai_server import FakeOpenAIServer, Reply, schema_responder
+
 from extractor.batch import run_batch
 from extractor.document import Document, PageSpan, SourceInfo
 from extractor.llm.cache import ResponseCache
 from extractor.llm.openai_backend import OpenAIBackend
 from extractor.record_maker import RecordMaker
 from extractor.targets import Target
-from extractor.testing.openai_server import FakeOpenAIServer, Reply, schema_responder
 from schemas.registry import load_form
 
 

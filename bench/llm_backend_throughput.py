@@ -16,10 +16,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import support_path  # noqa: F401  (tests/support, the test doubles, on sys.path)
+from doubles import FakeOpenAIServer, schema_responder
+
 from extractor.llm.base import ChatBackend, ChatRequest, ChatResponse
 from extractor.llm.cache import CacheKey, ResponseCache
 from extractor.llm.openai_backend import OpenAIBackend
-from extractor.testing import FakeOpenAIServer, schema_responder
 
 SCHEMA = {
     "type": "object",

@@ -16,14 +16,14 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from eval import agreement as ag
-from eval.compare import AGREEING, CLASSES, Cell, CellClass, CompareOptions, RecordComparer
 from eval.gold import LoadedRecords, RecordEntry, RecordKey, load_records
-from eval.normalize import Unparsed
 from eval.settings import AuditSettings, effective_fields
+from schemas.compare import AGREEING, CLASSES, Cell, CellClass, CompareOptions, RecordComparer
 from schemas.errors import InputError
 from schemas.extracted import Triage
 from schemas.form import FieldSpec, Form, HeadlineGroups
 from schemas.kinds import Kind
+from schemas.values import Unparsed
 
 ProgressFn = Callable[[str], None]
 

@@ -20,11 +20,12 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from eval.normalize import NumericText, Unparsed, ValueProblem, coerce_value
 from schemas.errors import InputError
 from schemas.extracted import Evidence
 from schemas.form import FieldSpec
+from schemas.kinds import coerce_value
 from schemas.record import RecordLine
+from schemas.values import NumericText, Unparsed, ValueProblem
 
 Role = Literal["gold", "predictions"]
 RecordKey = tuple[str, str | None]

@@ -15,10 +15,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from eval.audit import AuditResult, Estimate, FieldMetrics
-from eval.compare import CLASSES
 from extractor.fileio import atomic_write_text
 from extractor.review.disagreements import COLUMNS, DisagreementRow
 from extractor.review.disagreements import disagreements_csv as write_disagreements
+from schemas.compare import CLASSES
 from schemas.extracted import Triage
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"

@@ -20,9 +20,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from eval.normalize import NumericText
 from schemas.errors import InputError
 from schemas.form import FieldSpec, Form
+from schemas.values import NumericText
 
 
 class FieldOverride(BaseModel):

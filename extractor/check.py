@@ -18,8 +18,9 @@ from extractor.document import Document
 from extractor.grounding import normalise
 from extractor.plan import Context
 from extractor.retrieve import Retriever, field_query
+from schemas.compare import values_match
 from schemas.extracted import Extracted, Finding, Status, Triage
-from schemas.form import FieldSpec, Form
+from schemas.form import FieldKind, FieldSpec, Form
 from schemas.numbers import prints_number
 from schemas.rules import Rule, parse_rule
 
@@ -191,7 +192,7 @@ def _not_standing(spec: FieldSpec, value: Any, spans: Sequence[str]) -> list[Any
         return [n for n in numbers if not any(prints_number(s, float(n)) for s in spans)]
     if kind.is_list:
         return [v for v in value if not _text_stands(spec, v, spans)]
-    if kind == "boolean" or spec.judged:
+    if kind == FieldKind.boolean or spec.judged:
         return []  # a yes/no or a classification is a reading of the quote, not a word in it
     return [] if _text_stands(spec, value, spans) else [value]
 
@@ -208,7 +209,7 @@ def _text_stands(spec: FieldSpec, value: Any, spans: Sequence[str]) -> bool:
         for key in keys:
             if term_key in key:
                 return True
-            fuzzy_ok = spec.kind == "string" and len(term_key) >= 6
+            fuzzy_ok = spec.kind == FieldKind.string and len(term_key) >= 6
             if fuzzy_ok and fuzz.partial_ratio(term_key, key) >= STRING_MATCH:
                 return True
     return False
@@ -226,7 +227,6 @@ def _best_passage_left_out(
 
 def values_agree(spec: FieldSpec, first: Any, second: Any) -> bool:
     """Whether two raters' values are the same answer, by the audit's comparators."""
-    from eval.compare import values_match
 
     return values_match(spec, first, second)
 

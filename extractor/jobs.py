@@ -32,6 +32,7 @@ from extractor.key import ExtractionKey
 from extractor.llm.base import LLMError
 from extractor.llm.base import Progress as AnswerProgress
 from extractor.tally import ExtractionError
+from extractor.targets import Target
 from schemas.errors import LitextractError
 from schemas.record import RecordLine, TokenUsage
 
@@ -42,7 +43,7 @@ class Job:
 
     paper_id: str
     target_id: str | None
-    target: Any  # the extractor's Target, or None
+    target: Target | None
     key: ExtractionKey
     load: Callable[[], Document]
     label: str = ""  # how errors name the paper (its path), default the paper id

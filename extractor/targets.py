@@ -6,12 +6,15 @@ shape (`Target.as_dict()`: the three texts; the ids travel beside it).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from schemas.errors import InputError
+
+TARGET_TEXTS = ("intervention", "comparator", "outcome")
 
 
 class Target(BaseModel):
@@ -31,11 +34,16 @@ class Target(BaseModel):
         return str(value) if isinstance(value, int) else value
 
     def as_dict(self) -> dict[str, str]:
-        return {
-            "intervention": self.intervention,
-            "comparator": self.comparator,
-            "outcome": self.outcome,
-        }
+        """The stored shape (records.jsonl and the review store alike), and what the key's
+        target hash covers: the three texts; the ids travel beside it."""
+        return {name: getattr(self, name) for name in TARGET_TEXTS}
+
+
+def stored_target(stored: Mapping[str, Any] | None) -> dict[str, str] | None:
+    """A stored target in the one shape; stores written before it kept the ids inside."""
+    if not stored:
+        return None
+    return {name: str(stored[name]) for name in TARGET_TEXTS if name in stored}
 
 
 def load_targets(path: Path) -> dict[str, list[Target]]:

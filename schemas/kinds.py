@@ -110,6 +110,21 @@ class Kind(str):
         kind._export = export
         return kind
 
+    # A kind is compared with kinds only: `spec.kind == "boolean"` would be a typo-prone
+    # second vocabulary beside the table, so it is an error, not a silent False.
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Kind):
+            return str.__eq__(self, other)
+        if isinstance(other, str):
+            raise TypeError(f"compare kind {str(self)!r} with a Kind (FieldKind.x), not a string")
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = str.__hash__
+
     def __reduce__(self) -> tuple[Any, ...]:
         return (kind_named, (str(self),))  # one object per name, also after pickling
 
@@ -300,6 +315,12 @@ def _parse_object(spec: FieldSpec, value: Any, numeric_text: NumericText) -> dic
     return out
 
 
+def coerce_value(spec: FieldSpec, value: Any, numeric_text: NumericText = "parse") -> Any:
+    """The typed value of `value` for field `spec` by its kind's parser; None when empty.
+    Raises `ValueProblem` (gold loading, the audit and the synthesis all read values so)."""
+    return spec.kind.parse(spec, value, numeric_text)
+
+
 # -- comparators ---------------------------------------------------------------------
 
 
@@ -404,7 +425,7 @@ class FieldKind:
 
 def register_kind(kind: Kind) -> Kind:
     """Add a kind to the table (built-ins are registered below); names are unique."""
-    if kind in _REGISTRY and _REGISTRY[kind] is not kind:
+    if str(kind) in _REGISTRY and _REGISTRY[str(kind)] is not kind:
         raise ValueError(f"a field kind named {kind!r} exists already")
     _REGISTRY[str(kind)] = kind
     return kind

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -11,15 +12,15 @@ from pydantic import BaseModel, ConfigDict
 
 import schemas.kinds as kinds
 from eval.audit import run_audit
-from eval.compare import CellClass, RecordComparer
-from eval.normalize import ValueProblem, coerce_value
 from eval.settings import AuditSettings
 from extractor.review.corrections import parse_value
 from extractor.review.export import columns
+from schemas.compare import CellClass, RecordComparer
 from schemas.custom import load_yaml_form
 from schemas.form import FieldKind, FieldSpec, Form, form_field
-from schemas.kinds import Kind, kind_named, register_kind
+from schemas.kinds import Kind, coerce_value, kind_named, register_kind
 from schemas.strict import check_strict_schema, draft_schema, value_schema
+from schemas.values import ValueProblem
 
 
 def _parse_date(spec: FieldSpec, value: Any, numeric_text: str) -> dt.date:
@@ -128,10 +129,16 @@ def test_kind_properties(
     )
 
 
-def test_a_kind_is_its_name() -> None:
-    # Old comparisons keep working: specs, JSON and `kind in (...)`.
-    assert FieldKind.integer == "integer" and FieldKind.integer.value == "integer"
-    assert {FieldKind.number: 1}["number"] == 1
+def test_a_kind_is_compared_with_kinds_only() -> None:
+    # Its name is its text (JSON, YAML, exports), but a comparison with a bare string is a
+    # second vocabulary beside the table: an error, never a silent False.
+    assert FieldKind.integer == FieldKind.integer and FieldKind.integer != FieldKind.number
+    assert FieldKind.integer.value == "integer" and json.dumps(FieldKind.integer) == '"integer"'
+    assert {FieldKind.number: 1}[kind_named("number")] == 1
+    with pytest.raises(TypeError, match="FieldKind"):
+        _ = FieldKind.boolean == "boolean"
+    with pytest.raises(TypeError, match="FieldKind"):
+        _ = FieldKind.string != "string"
     assert kind_named("list_enum") is FieldKind.list_enum
     assert FieldKind.list_object.prompt_label == "list of objects"
     import pickle

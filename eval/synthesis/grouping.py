@@ -28,10 +28,10 @@ from typing import Any
 
 import yaml
 
-from eval.normalize import normalize_text
 from eval.synthesis.effects import MEASURES
 from eval.synthesis.studies import Study
 from schemas.errors import InputError
+from schemas.values import normalize_text
 
 LABELS = ("intervention", "comparator", "outcome")
 

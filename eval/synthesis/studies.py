@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from eval.gold import Role, load_records
-from eval.normalize import Unparsed, ValueProblem, coerce_value
 from schemas.errors import InputError
 from schemas.extracted import Evidence
 from schemas.form import Form
+from schemas.kinds import coerce_value
+from schemas.values import Unparsed, ValueProblem
 
 VERIFIED = "verified"
 CHECK = "check"

@@ -36,8 +36,8 @@ def serve(
 
       litextract serve my-review --host 0.0.0.0 --port 9000
     """
-    from extractor.review.app import run
     from extractor.review.app.security import is_loopback, new_token
+    from extractor.review.app.server import run
     from extractor.review.app.workspace import Workspace
 
     try:

@@ -349,7 +349,7 @@ def _add_edit(
     sub_spec = next((s for s in spec.item_fields if s.name == sub), None)
     if sub_spec is None:
         raise CorrectionError(f"{spec.name} has no part {sub!r}")
-    item_model = _item_model(annotation)
+    item_model = item_model_of(annotation)
     value, _ = parse_typed(sub_spec, item_model.model_fields[sub].annotation, side)
     index = None
     if spec.kind.is_object_list:
@@ -374,7 +374,7 @@ def _whole_value(spec: FieldSpec, annotation: Any, text: str) -> tuple[Any, str]
 
 def _item_value(spec: FieldSpec, annotation: Any, text: str) -> dict[str, Any]:
     """A whole item of a list of objects: JSON, or the audit's `key=value, ...` display."""
-    item_model = _item_model(annotation)
+    item_model = item_model_of(annotation)
     raw = text.strip()
     if raw.startswith("{"):
         candidate = _json(spec, raw)
@@ -420,7 +420,7 @@ def _final_value(form: Form, spec: FieldSpec, base: Any, edit: _FieldEdit) -> tu
     return final, "reported" if final not in (None, []) else "not_reported"
 
 
-def _item_model(annotation: Any) -> type[BaseModel]:
+def item_model_of(annotation: Any) -> type[BaseModel]:
     """The pydantic class inside `Model | None` or `list[Model] | None`."""
     stack = [annotation]
     while stack:

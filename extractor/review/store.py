@@ -20,6 +20,7 @@ from typing import Any
 
 from extractor.document import Document
 from extractor.key import ExtractionKey
+from extractor.targets import stored_target
 from schemas.errors import LitextractError
 
 
@@ -601,7 +602,7 @@ def _version_row(r: sqlite3.Row) -> VersionRow:
         origin=r["origin"],
         record=json.loads(r["record_json"]),
         provenance=json.loads(r["provenance_json"]),
-        target=json.loads(r["target_json"]) if r["target_json"] else None,
+        target=stored_target(json.loads(r["target_json"]) if r["target_json"] else None),
         key=_key(r),
         created_at=r["created_at"],
     )

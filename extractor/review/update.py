@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field, is_dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -34,7 +34,7 @@ from extractor.review.identity import normalise_doi, normalise_title
 from extractor.review.library import mark_if_duplicate, scan_papers
 from extractor.review.lock import ReviewLock
 from extractor.review.store import PaperRow, ReviewStore
-from extractor.targets import load_targets
+from extractor.targets import Target, load_targets
 from schemas.errors import InputError
 from schemas.form import Form
 from schemas.record import RecordLine
@@ -61,7 +61,7 @@ class Pipeline:
     form: Form
     maker: MakerLike
     parse_many: ParseMany
-    targets: dict[str, list[Any]] | None = None  # targeted forms: paper_id -> targets
+    targets: dict[str, list[Target]] | None = None  # targeted forms: paper_id -> targets
     close: Callable[[], None] = lambda: None
 
 
@@ -259,11 +259,11 @@ def _plan_jobs(
 ) -> list[Job]:
     latest = store.latest_model_keys()
     jobs: list[Job] = []
-    for paper, target, target_dict in _wanted(store, pipeline.form, pipeline.targets):
+    for paper, target in _wanted(store, pipeline.form, pipeline.targets):
         if target is None and pipeline.form.targeted:
             summary.no_targets.append(paper.paper_id)
             continue
-        target_id = str(target_dict["target_id"]) if target_dict else None
+        target_id = target.target_id if target else None
         key = pipeline.maker.key_for(paper.sha256, target)
         previous = latest.get((paper.paper_id, target_id))
         if previous == key:
@@ -300,17 +300,19 @@ def _loader(root: Path, store: ReviewStore, paper: PaperRow) -> Callable[[], Doc
 
 
 def _wanted(
-    store: ReviewStore, form: Form, targets_by_paper: dict[str, list[Any]] | None
-) -> Iterator[tuple[PaperRow, Any, dict[str, Any] | None]]:
+    store: ReviewStore, form: Form, targets_by_paper: dict[str, list[Target]] | None
+) -> Iterator[tuple[PaperRow, Target | None]]:
     """Every (paper, target) the review should have; for a targeted form, a paper
-    without targets yields one (paper, None, None) entry."""
+    without targets yields one (paper, None) entry."""
     for paper in store.papers("parsed"):
-        targets = (targets_by_paper or {}).get(paper.paper_id, []) if form.targeted else [None]
-        if form.targeted and not targets:
-            yield paper, None, None
+        wanted: list[Target | None] = (
+            list((targets_by_paper or {}).get(paper.paper_id, [])) if form.targeted else [None]
+        )
+        if form.targeted and not wanted:
+            yield paper, None
             continue
-        for target in targets:
-            yield paper, target, _target_dict(target)
+        for target in wanted:
+            yield paper, target
 
 
 def expected_keys(
@@ -325,10 +327,10 @@ def expected_keys(
     path = config.targets_path(root)
     targets = load_targets(path) if form.targeted and path and path.is_file() else None
     out = {}
-    for paper, target, target_dict in _wanted(store, form, targets):
+    for paper, target in _wanted(store, form, targets):
         if target is None and form.targeted:
             continue
-        target_id = str(target_dict["target_id"]) if target_dict else None
+        target_id = target.target_id if target else None
         out[(paper.paper_id, target_id)] = ExtractionKey.build(
             paper_sha256=paper.sha256,
             form=form,
@@ -357,7 +359,7 @@ class _StoreSink:
             origin="model",
             record={name: value.model_dump(mode="json") for name, value in line.record.items()},
             provenance=provenance.model_dump(mode="json"),
-            target=_target_dict(job.target),
+            target=job.target.as_dict() if job.target else None,
             key=job.key,
             run_id=self.summary.run_id,
             usage=(
@@ -400,13 +402,3 @@ def _error(
 ) -> None:
     summary.errors.append(message)
     store.add_error(run_id, stage=stage, message=message, paper_id=paper_id, target_id=target_id)
-
-
-def _target_dict(target: Any) -> dict[str, Any] | None:
-    if target is None:
-        return None
-    if hasattr(target, "model_dump"):
-        return dict(target.model_dump(mode="json"))
-    if is_dataclass(target) and not isinstance(target, type):
-        return asdict(target)
-    return dict(target)

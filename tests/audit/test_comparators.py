@@ -6,12 +6,12 @@ from dataclasses import replace
 
 import pytest
 
-from eval.align import align_items
-from eval.compare import CellClass, RecordComparer
-from eval.normalize import Unparsed, ValueProblem, coerce_value, normalize_text
+from schemas.align import align_items
+from schemas.compare import CellClass, RecordComparer
 from schemas.fm_imaging import FORM as FM
-from schemas.kinds import number_value
+from schemas.kinds import coerce_value, number_value
 from schemas.rct_outcomes import FORM as RCT
+from schemas.values import Unparsed, ValueProblem, normalize_text
 
 C = CellClass
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from eval.gold import GoldFileError, load_records
-from eval.normalize import Unparsed
 from schemas.errors import InputError
 from schemas.fm_imaging import FORM as FM
 from schemas.rct_outcomes import FORM as RCT
+from schemas.values import Unparsed
 
 
 def write_jsonl(path: Path, lines: list) -> Path:

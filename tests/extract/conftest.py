@@ -6,12 +6,12 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from doubles.openai_server import FakeOpenAIServer
 from extract_helpers import TRIAL_PAGES, make_document
 
 from extractor.document import Document
 from extractor.llm.openai_backend import OpenAIBackend
 from extractor.llm.retry import RetryPolicy
-from extractor.testing.openai_server import FakeOpenAIServer
 
 
 @pytest.fixture

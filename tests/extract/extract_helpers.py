@@ -6,8 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pymupdf
-
-from extractor.testing.documents import make_document
+from doubles.documents import make_document
 
 __all__ = ["make_document"]
 

@@ -6,6 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from doubles.documents import make_document
+from doubles.openai_server import FakeOpenAIServer, Reply
+from doubles.simulated_model import FOLLOWUP_MARK, Fault, SimulatedModel, Truth
+from doubles.trials import synthetic_trial
 
 from extractor.key import AgentSettings, ExtractionSettings
 from extractor.llm.cache import ResponseCache
@@ -13,10 +17,6 @@ from extractor.llm.openai_backend import OpenAIBackend
 from extractor.llm.retry import RetryPolicy
 from extractor.record_maker import RecordMaker
 from extractor.targets import Target
-from extractor.testing.documents import make_document
-from extractor.testing.openai_server import FakeOpenAIServer, Reply
-from extractor.testing.simulated_model import FOLLOWUP_MARK, Fault, SimulatedModel, Truth
-from extractor.testing.trials import synthetic_trial
 from schemas.registry import load_form
 
 RCT = load_form("rct_outcomes")

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from doubles.openai_server import Reply
 from extract_helpers import TRIAL_PAGES, make_document, rct_answer
 
 from extractor.batch import run_batch
@@ -14,7 +15,6 @@ from extractor.key import AgentSettings, ExtractionSettings
 from extractor.llm.cache import ResponseCache
 from extractor.record_maker import RecordMaker
 from extractor.targets import Target
-from extractor.testing.openai_server import Reply
 from schemas.custom import load_yaml_form
 from schemas.registry import load_form
 

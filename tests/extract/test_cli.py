@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from doubles.openai_server import Reply
 from extract_helpers import TRIAL_PAGES, make_pdf, rct_answer
 from typer.testing import CliRunner
 
 from extractor.cli import _register, app
-from extractor.testing.openai_server import Reply
 
 _register()
 runner = CliRunner()

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from doubles.openai_server import FakeOpenAIServer, Reply
 from extract_helpers import make_document, rct_answer
 
 from extractor.batch import run_batch
@@ -17,7 +18,6 @@ from extractor.llm.openai_backend import OpenAIBackend
 from extractor.llm.retry import RetryPolicy
 from extractor.record_maker import RecordMaker
 from extractor.targets import Target
-from extractor.testing.openai_server import FakeOpenAIServer, Reply
 from schemas.registry import load_form
 
 RCT = load_form("rct_outcomes")

@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+from doubles.openai_server import Reply
 from extract_helpers import rct_answer
 
 import prompts
@@ -14,7 +15,6 @@ from extractor.extract import prompt_fingerprint
 from extractor.key import ExtractionKey, ExtractionSettings
 from extractor.record_maker import RecordMaker
 from extractor.targets import Target
-from extractor.testing.openai_server import Reply
 from schemas.registry import load_form
 
 RCT = load_form("rct_outcomes")

@@ -7,12 +7,12 @@ import json
 import re
 from pathlib import Path
 
+from doubles.openai_server import FakeOpenAIServer
 from extract_helpers import TRIAL_PAGES, make_document
 
 from extractor.batch import run_batch
 from extractor.key import AgentSettings, ExtractionSettings
 from extractor.record_maker import RecordMaker
-from extractor.testing.openai_server import FakeOpenAIServer
 from schemas.registry import load_form
 from schemas.strict import draft_schema
 

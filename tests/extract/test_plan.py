@@ -97,10 +97,11 @@ def test_small_context_window_shrinks_the_budget() -> None:
 def test_a_paper_that_overflows_the_window_is_planned_again(tmp_path) -> None:
     # The server refuses prompts over 1,500 tokens with OpenAI's context_length_exceeded
     # body, and declares no window: the first request overflows, the second fits.
+    from doubles.openai_server import FakeOpenAIServer, Reply
+    from doubles.trials import synthetic_trial
+
     from extractor.llm.openai_backend import OpenAIBackend
     from extractor.record_maker import RecordMaker
-    from extractor.testing.openai_server import FakeOpenAIServer, Reply
-    from extractor.testing.trials import synthetic_trial
 
     trial = synthetic_trial(3)
     with FakeOpenAIServer(context_limit=1500) as server:

@@ -8,12 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from doubles.openai_server import Reply
 from extract_helpers import TRIAL_PAGES, make_pdf, rct_answer
 from typer.testing import CliRunner
 
 from extractor.cli import _register, app
 from extractor.llm.cache import default_cache_path
-from extractor.testing.openai_server import Reply
 
 _register()
 runner = CliRunner()

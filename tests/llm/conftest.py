@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from doubles import FakeOpenAIServer
 from llm_testdata import SCHEMA
 
 from extractor.llm.base import ChatRequest
 from extractor.llm.retry import RetryPolicy
-from extractor.testing import FakeOpenAIServer
 
 
 class RecordingSleep:

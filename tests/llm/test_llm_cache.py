@@ -7,12 +7,12 @@ import sys
 import textwrap
 from concurrent.futures import ThreadPoolExecutor
 
+from doubles import Reply
 from llm_testdata import ANSWER
 
 from extractor.llm.base import ChatResponse
 from extractor.llm.cache import CacheKey, ResponseCache
 from extractor.llm.openai_backend import OpenAIBackend
-from extractor.testing import Reply
 from schemas.record import TokenUsage
 
 KEY = CacheKey("openai", "gpt-4o-mini", "p" * 64, "f" * 64, "i" * 64)

@@ -6,10 +6,9 @@ import socket
 import time
 
 import httpx
+from doubles import FakeOpenAIServer, Reply, example_from_schema
+from doubles.openai_server import request_schema
 from pydantic import BaseModel
-
-from extractor.testing import FakeOpenAIServer, Reply, example_from_schema
-from extractor.testing.openai_server import request_schema
 
 
 class Arm(BaseModel):

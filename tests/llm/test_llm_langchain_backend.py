@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+from doubles import Reply
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 from llm_testdata import ANSWER, SCHEMA
@@ -18,7 +19,6 @@ from extractor.llm.base import (
 )
 from extractor.llm.langchain_backend import LangChainBackend, langchain_from_spec
 from extractor.llm.retry import RetryPolicy
-from extractor.testing import Reply
 
 
 @pytest.fixture
@@ -114,7 +114,7 @@ def test_chat_openai_streams_from_a_local_server_past_the_timeout(server, policy
 
 
 def test_window_of_a_loopback_llama_cpp_server_is_read_from_props(policy):
-    from extractor.testing import FakeOpenAIServer
+    from doubles import FakeOpenAIServer
 
     with FakeOpenAIServer(slots=1, context_limit=3000) as server:
         backend = langchain_from_spec("openai:m", base_url=server.base_url, retry=policy)

@@ -173,11 +173,11 @@ def test_a_window_smaller_than_declared_is_planned_again_with_the_engine(tmp_pat
     # setting): the first request overflows, the engine says by how much, the paper is
     # planned again for what fits, and the record is made in two requests. A one-field
     # form keeps the answer short, so the test is quick on 2 cores.
+    from doubles.documents import make_document
     from pydantic import BaseModel
 
     from extractor.key import AgentSettings, ExtractionSettings
     from extractor.record_maker import RecordMaker
-    from extractor.testing.documents import make_document
     from schemas.form import Form, form_field
 
     class Deaths(BaseModel):

@@ -8,6 +8,7 @@ import logging
 import threading
 
 import pytest
+from doubles import FakeOpenAIServer, Reply, schema_responder
 from llm_testdata import ANSWER, SCHEMA
 
 from extractor.llm.base import (
@@ -19,7 +20,6 @@ from extractor.llm.base import (
 )
 from extractor.llm.openai_backend import OpenAIBackend
 from extractor.llm.retry import RetryPolicy
-from extractor.testing import FakeOpenAIServer, Reply, schema_responder
 from schemas.errors import LitextractError
 
 

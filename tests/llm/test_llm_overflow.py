@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx
 import openai
 import pytest
+from doubles import FakeOpenAIServer, Reply
 from langchain_core.exceptions import ContextOverflowError as LangChainOverflow
 from llm_testdata import ANSWER
 
@@ -14,7 +15,6 @@ from extractor.llm.langchain_backend import langchain_from_spec
 from extractor.llm.openai_backend import OpenAIBackend
 from extractor.llm.overflow import context_overflow
 from extractor.llm.retry import is_transient
-from extractor.testing import FakeOpenAIServer, Reply
 
 LLAMA_CPP = (
     "request (2031 tokens) exceeds the available context size (512 tokens), try increasing it"

@@ -8,12 +8,12 @@ import logging
 import threading
 
 import pytest
+from doubles import FakeOpenAIServer, Reply
 from llm_testdata import ANSWER, SCHEMA
 
 from extractor.llm.base import ChatRequest, Progress, TransientError
 from extractor.llm.openai_backend import OpenAIBackend
 from extractor.llm.retry import RetryPolicy
-from extractor.testing import FakeOpenAIServer, Reply
 
 # A longer answer: ~60 tokens of the fake server's 4-character tokens.
 LONG = {**ANSWER, "model_name": "U-Net with a residual encoder and attention gates " * 4}

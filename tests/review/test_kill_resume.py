@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from doubles.openai_server import FakeOpenAIServer, Reply, schema_responder
 from review_testdata import model_versions
 from test_review_e2e import FORM_YAML, markers, paper_pdf
 from typer.testing import CliRunner
@@ -18,7 +19,6 @@ from typer.testing import CliRunner
 import extractor.cli.review_cmd  # noqa: F401  (registers the review commands)
 from extractor.cli import app
 from extractor.review.store import ReviewStore
-from extractor.testing.openai_server import FakeOpenAIServer, Reply, schema_responder
 
 N_PAPERS = 6
 DELAY = 0.4  # seconds per request, so the kill lands while requests are in flight

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from doubles.openai_server import FakeOpenAIServer
 from review_testdata import write_pdf
 from typer.testing import CliRunner
 
 import extractor.cli.review_cmd  # noqa: F401  (registers the review commands)
 from extractor.cli import app
 from extractor.review.store import ReviewStore
-from extractor.testing.openai_server import FakeOpenAIServer
 
 FORM_YAML = """\
 name: trial_basics

@@ -8,7 +8,7 @@ import pytest
 from app_testdata import BASE, login, standard_review
 from starlette.testclient import TestClient
 
-from extractor.review.app import create_app
+from extractor.review.app.server import create_app
 
 
 @pytest.fixture

@@ -45,7 +45,7 @@ def _free_port() -> int:
 def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     import uvicorn
 
-    from extractor.review.app import create_app
+    from extractor.review.app.server import create_app
 
     review = standard_review(tmp_path / "review")
     port = _free_port()

@@ -13,7 +13,8 @@ from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from extractor.cli import _register, app
-from extractor.review.app import create_app, pages
+from extractor.review.app import pages
+from extractor.review.app.server import create_app
 from extractor.review.records import current_records
 from extractor.review.store import ReviewStore
 
@@ -306,7 +307,7 @@ def test_serve_prints_the_url_and_a_token_off_loopback(
     review: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls = []
-    monkeypatch.setattr("extractor.review.app.run", lambda *a, **k: calls.append(k))
+    monkeypatch.setattr("extractor.review.app.server.run", lambda *a, **k: calls.append(k))
     _register()
     local = CliRunner().invoke(app, ["serve", str(review), "--port", "9001"])
     assert "http://127.0.0.1:9001/" in local.output and "token" not in local.output

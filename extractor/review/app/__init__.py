@@ -2,9 +2,6 @@
 
 Server-rendered pages (Starlette + Jinja2, autoescaped) and a little plain JS, all shipped
 in this package: no CDN, no build step. Every save is a correction version in the review
-store, written by the same code as `litextract correct`.
+store, written by the same code as `litextract correct`. The app is made by
+`server.create_app` and run by `server.run`.
 """
-
-from extractor.review.app.server import create_app, run
-
-__all__ = ["create_app", "run"]

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from extractor.review.corrections import CorrectionError, _item_model, parse_typed
+from extractor.review.corrections import CorrectionError, item_model_of, parse_typed
 from schemas.form import FieldSpec, Form
 from schemas.values import display_value
 
@@ -78,7 +78,7 @@ def entered_text(form: Form, spec: FieldSpec, data: Any) -> str:
         return json.dumps(lines, ensure_ascii=False)
     if kind.has_parts:
         annotation = form.model.model_fields[spec.name].annotation
-        item_model = _item_model(annotation)
+        item_model = item_model_of(annotation)
         rows = _rows(spec, data)
         items = []
         for n, cells in rows:

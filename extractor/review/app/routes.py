@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from extractor.review.app import pages
-from extractor.review.app.inputs import Widget, entered_text
+from extractor.review.app.inputs import Widget, entered_text, widget
 from extractor.review.app.queue import (
     TO_CHECK,
     Filters,
@@ -293,7 +293,6 @@ def _save(
 
 def _entered(spec: Any, data: Any) -> Widget:
     """The widget refilled with what the reviewer typed, after a refused save."""
-    from extractor.review.app.inputs import widget
 
     base = widget(spec, None)
     if base.kind == "checkboxes":

@@ -15,7 +15,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from scipy.optimize import linear_sum_assignment
 
-from eval.normalize import normalize_text
+from schemas.values import normalize_text
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from extractor.testing.openai_server import Reply, request_schema
+from doubles.openai_server import Reply, request_schema
 
 FOLLOWUP_MARK = "A check of your earlier answer"
 FAULTS = ("invented_quote", "number_not_in_quote", "events_over_group", "wrong_enum")

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from doubles.documents import make_document
+from doubles.simulated_model import Truth
 from extractor.document import Document
 from extractor.targets import Target
-from extractor.testing.documents import make_document
-from extractor.testing.simulated_model import Truth
 
 NOT_APPLICABLE = (
     "intervention_mean",

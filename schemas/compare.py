@@ -1,5 +1,7 @@
 """Typed comparators: each (record, field) becomes a classified `Cell`.
 
+The audit and the second rater both ask this module, which asks the kind table.
+
 Classes: `correct`, `incorrect`, `missed` (gold has a value, prediction none),
 `fabricated` (gold none, prediction has one), `both_empty`. The comparator
 follows the field kind (its `equal` in `schemas.kinds`): enums and booleans
@@ -15,10 +17,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from eval.align import align_items
-from eval.normalize import Unparsed, is_empty, normalize_text
+from schemas.align import align_items
 from schemas.form import FieldSpec
 from schemas.kinds import Kind
+from schemas.values import Unparsed, is_empty, normalize_text
 
 
 class CellClass(StrEnum):

@@ -1,0 +1,1 @@
+"""The living review: the store, update, corrections, exports and the reviewer app."""
