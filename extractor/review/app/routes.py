@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
@@ -41,6 +42,7 @@ ACTIONS = ("accept", "correct", "not_reported", "unclear")
 MAX_NOTE = 2000
 MAX_QUOTE = 5000
 PAGE_SIZE = 200  # rows of the queue table shown at once
+TEXT_FORM = "application/x-www-form-urlencoded"
 
 
 def path_part(text: Any) -> str:
@@ -85,10 +87,26 @@ def _local(target: str) -> str:
     return target if target.startswith("/") and not target.startswith(("//", "/\\")) else "/"
 
 
+async def _text_form(request: Request) -> FormData | None:
+    """The posted form if it is a plain text form, else None.
+
+    Every form of the app is text; a multipart body would hand the handlers files
+    (`UploadFile`) where they expect words, so it is refused before it is parsed.
+    """
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return await request.form() if kind == TEXT_FORM else None
+
+
+def _not_text() -> Response:
+    return HTMLResponse(f"this form takes text only ({TEXT_FORM})", status_code=415)
+
+
 async def reviewer_page(request: Request) -> Response:
     """Who is reviewing: asked once per browser, kept in a cookie, shown on every save."""
     if request.method == "POST":
-        data = await request.form()
+        data = await _text_form(request)
+        if data is None:
+            return _not_text()
         if not csrf_ok(request, str(data.get("csrf", ""))):
             return HTMLResponse("invalid form token: reload the page", status_code=403)
         name = _clean_name(str(data.get("name", "")))
@@ -184,7 +202,11 @@ def _find(
 async def value_page(request: Request) -> Response:
     if _reviewer_name(request) is None and request.method == "GET":
         return _ask_name(request)
-    data = await request.form() if request.method == "POST" else None
+    data = None
+    if request.method == "POST":
+        data = await _text_form(request)
+        if data is None:
+            return _not_text()
     return await run_in_threadpool(_value_page, request, data)
 
 

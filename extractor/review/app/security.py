@@ -7,6 +7,7 @@
 - Writes are POST only; the Origin (or Referer) must be this server, and the form
   must carry the CSRF token of the browser's cookie (double submit).
 - Every response forbids framing and inline script (CSP), and pages are not cached.
+- Every request body is capped (`MAX_BODY`), whatever its Content-Length claims.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from urllib.parse import urlsplit
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 TOKEN_COOKIE = "litextract_token"
 CSRF_COOKIE = "litextract_csrf"
@@ -28,6 +29,9 @@ CSP = (
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 SAFE_METHODS = ("GET", "HEAD")
+# The largest form the app takes (a table of a few hundred cells, a note, a quote) is a
+# few kB; anything near this is not a reviewer's form.
+MAX_BODY = 256 * 1024
 
 
 def is_loopback(host: str) -> bool:
@@ -76,9 +80,9 @@ class Guard(BaseHTTPMiddleware):
         new_token_cookie = False
         if self.token is not None:
             given = request.cookies.get(TOKEN_COOKIE) or request.headers.get("x-litextract-token")
-            if not (given and secrets.compare_digest(given, self.token)):
+            if not (given and same_secret(given, self.token)):
                 given = request.query_params.get("token", "")
-                if not secrets.compare_digest(given, self.token):
+                if not same_secret(given, self.token):
                     return _refuse(403, "token required: open the URL litextract serve printed")
                 new_token_cookie = True
         if request.method not in SAFE_METHODS:
@@ -101,7 +105,19 @@ class Guard(BaseHTTPMiddleware):
 
 def csrf_ok(request: Request, submitted: str) -> bool:
     cookie = request.cookies.get(CSRF_COOKIE, "")
-    return bool(cookie) and bool(submitted) and secrets.compare_digest(cookie, submitted)
+    return bool(cookie) and bool(submitted) and same_secret(cookie, submitted)
+
+
+def same_secret(given: str, expected: str) -> bool:
+    """Constant-time comparison of two secrets as bytes.
+
+    `secrets.compare_digest` raises TypeError on non-ASCII `str` (a `?token=%C3%A9` would
+    be an HTTP 500); as UTF-8 bytes any text compares, and a wrong one is simply unequal.
+    Lone surrogates (from undecodable input) pass through rather than raise.
+    """
+    return secrets.compare_digest(
+        given.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass")
+    )
 
 
 def _origin_of(referer: str | None) -> str | None:
@@ -123,3 +139,52 @@ def _refuse(status: int, message: str) -> Response:
     response = PlainTextResponse(message, status_code=status)
     _harden(response)
     return response
+
+
+class BodyLimit:
+    """Refuses (413) a request body over `limit` bytes: by its Content-Length up front,
+    and by counting what arrives, for chunked bodies or a Content-Length that lies.
+
+    The app's bodies are small forms, so the body is read here in full (up to the cap)
+    and handed on; the handlers never see a part of an oversized body.
+    """
+
+    def __init__(self, app: ASGIApp, *, limit: int = MAX_BODY) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await self._refuse(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size, more = 0, True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                await self._refuse(scope, receive, send)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+            return await receive()  # after the body: only a disconnect can come
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = _refuse(413, f"request body too large (at most {self.limit // 1024} kB)")
+        await response(scope, receive, send)

@@ -12,7 +12,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from extractor.review.app import routes
-from extractor.review.app.security import Guard
+from extractor.review.app.security import BodyLimit, Guard
 from extractor.review.app.workspace import Workspace
 
 HERE = Path(__file__).parent
@@ -44,7 +44,8 @@ def create_app(
             Route("/paper/{paper_id}/pdf", routes.paper_pdf),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],
-        middleware=[Middleware(Guard, host=host, port=port, token=token)],
+        # BodyLimit outermost: a body over the cap is refused before anything reads it.
+        middleware=[Middleware(BodyLimit), Middleware(Guard, host=host, port=port, token=token)],
     )
     app.state.workspace = workspace
     app.state.templates = templates()
