@@ -57,6 +57,7 @@ class ValueView:
     page: PageView | None
     hits: list[pages.Hit]
     query: str
+    correction: CorrectionRow | None = None  # the reviewer's decision that stands, if any
 
 
 def value_view(
@@ -96,6 +97,7 @@ def value_view(
         page=page,
         hits=pages.search(document, query) if document is not None and query else [],
         query=query,
+        correction=record.corrected.get(spec.name),
     )
 
 
