@@ -23,37 +23,55 @@ def serve(
     host: Annotated[
         str, typer.Option(help="Address to bind; any non-loopback address requires a token.")
     ] = "127.0.0.1",
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allowed-host",
+            metavar="NAME",
+            help="A DNS name colleagues may use to reach this server (repeatable); "
+            "the token is still required off loopback.",
+        ),
+    ] = None,
 ) -> None:
     """Check and correct extracted values beside the highlighted PDF, in the browser.
 
     Every action is a correction version in the review store (as `litextract
     correct` writes them); `export` and `audit` see it at once. It binds to
     127.0.0.1; with any other --host it prints a token URL, required on every request.
+    With --host 0.0.0.0 it prints this machine's addresses for colleagues; a DNS name
+    they use must be named with --allowed-host (other names are refused, against DNS
+    rebinding).
+
+    Exits 2 with one line when the review is unusable or the port is already in use
+    (nothing is printed that would open another program's server).
 
     Examples:
 
       litextract serve my-review
 
-      litextract serve my-review --host 0.0.0.0 --port 9000
+      litextract serve my-review --host 0.0.0.0 --port 9000 --allowed-host review.example.org
     """
+    from extractor.review.app.listen import allowed_name, bind, urls
     from extractor.review.app.security import is_loopback, new_token
     from extractor.review.app.server import run
     from extractor.review.app.workspace import Workspace
 
     try:
         Workspace(review_dir)  # a bad review fails here, with its one-line message
+        allowed = tuple(allowed_name(name) for name in allowed_host or ())
+        sock = bind(host, port)  # before any URL is shown: the URL must open this server
     except LitextractError as exc:
         raise fail(str(exc)) from None
-    token = None if is_loopback(host) else new_token()
-    shown = f"[{host}]" if ":" in host else host
-    url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
-    console.print(f"reviewing {review_dir} at [bold]{url}[/]  (Ctrl+C stops)", highlight=False)
-    if token:
-        console.print(
-            "[yellow]not loopback:[/] anyone who can reach this address needs the token above",
-            highlight=False,
-        )
     try:
-        run(review_dir, host=host, port=port, token=token)
-    except OSError as exc:
-        raise fail(f"cannot listen on {host}:{port} ({exc})") from None
+        token = None if is_loopback(host) else new_token()
+        console.print(f"reviewing {review_dir}  (Ctrl+C stops)", highlight=False)
+        for where in urls(host, port, token, allowed):
+            console.print(f"  {where.who}: [bold]{where.url}[/]", highlight=False, soft_wrap=True)
+        if token:
+            console.print(
+                "[yellow]not loopback:[/] anyone who can reach this address needs the token above",
+                highlight=False,
+            )
+        run(review_dir, sock=sock, host=host, token=token, allowed_hosts=allowed)
+    finally:
+        sock.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import socket
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,12 @@ from extractor.review.records import current_records
 from extractor.review.store import ReviewStore
 
 ORIGIN = {"Origin": BASE}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def versions(review: Path) -> int:
@@ -309,9 +316,10 @@ def test_serve_prints_the_url_and_a_token_off_loopback(
     calls = []
     monkeypatch.setattr("extractor.review.app.server.run", lambda *a, **k: calls.append(k))
     _register()
-    local = CliRunner().invoke(app, ["serve", str(review), "--port", "9001"])
-    assert "http://127.0.0.1:9001/" in local.output and "token" not in local.output
-    wide = CliRunner().invoke(app, ["serve", str(review), "--host", "0.0.0.0"])
+    port = str(_free_port())
+    local = CliRunner().invoke(app, ["serve", str(review), "--port", port])
+    assert f"http://127.0.0.1:{port}/" in local.output and "token" not in local.output
+    wide = CliRunner().invoke(app, ["serve", str(review), "--host", "0.0.0.0", "--port", port])
     token = calls[-1]["token"]
     assert token and f"?token={token}" in wide.output.replace("\n", "")
 

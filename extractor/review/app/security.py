@@ -1,7 +1,8 @@
 """What keeps a local app that serves papers and takes writes safe.
 
-- The Host header must name this server (an IP literal, `localhost` or the --host name,
-  with our port): a DNS-rebinding page on evil.example reaching 127.0.0.1 is refused.
+- The Host header must name this server (an IP literal, `localhost`, the --host name or
+  an --allowed-host name, with our port): a DNS-rebinding page on evil.example reaching
+  127.0.0.1 is refused.
 - Off loopback, a token printed at start is required on every request (query once,
   then an HttpOnly cookie).
 - Writes are POST only; the Origin (or Referer) must be this server, and the form
@@ -47,7 +48,9 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def _host_allowed(header: str, bound: str, port: int) -> bool:
+def _host_allowed(
+    header: str, bound: str, port: int, allowed: frozenset[str] = frozenset()
+) -> bool:
     try:
         parts = urlsplit(f"//{header}")
         name, their_port = parts.hostname, parts.port
@@ -55,7 +58,7 @@ def _host_allowed(header: str, bound: str, port: int) -> bool:
         return False
     if not name or (their_port or 80) != port:
         return False
-    if name in ("localhost", bound.strip("[]").lower()):
+    if name in ("localhost", bound.strip("[]").lower()) or name.rstrip(".") in allowed:
         return True
     try:
         ipaddress.ip_address(name)
@@ -65,17 +68,26 @@ def _host_allowed(header: str, bound: str, port: int) -> bool:
 
 
 class Guard(BaseHTTPMiddleware):
-    def __init__(self, app: ASGIApp, *, host: str, port: int, token: str | None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        host: str,
+        port: int,
+        token: str | None,
+        allowed_hosts: tuple[str, ...] = (),
+    ) -> None:
         super().__init__(app)
         self.host = host.lower()
         self.port = port
         self.token = token
+        self.allowed = frozenset(allowed_hosts)  # names the reviewer chose to trust
 
     async def dispatch(
         self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         host_header = request.headers.get("host", "")
-        if not _host_allowed(host_header, self.host, self.port):
+        if not _host_allowed(host_header, self.host, self.port, self.allowed):
             return _refuse(400, "unexpected Host header: open the URL litextract serve printed")
         new_token_cookie = False
         if self.token is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import uvicorn
@@ -31,9 +32,18 @@ def templates() -> Environment:
 
 
 def create_app(
-    review_dir: Path, *, host: str = "127.0.0.1", port: int = 8765, token: str | None = None
+    review_dir: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    token: str | None = None,
+    allowed_hosts: tuple[str, ...] = (),
 ) -> Starlette:
-    """The reviewer app over `review_dir` (raises LitextractError if it is not a review)."""
+    """The reviewer app over `review_dir` (raises LitextractError if it is not a review).
+
+    `allowed_hosts` are DNS names the Host header may carry besides IP literals,
+    `localhost` and `host` (a name colleagues use to reach the server).
+    """
     workspace = Workspace(review_dir)
     app = Starlette(
         routes=[
@@ -45,13 +55,26 @@ def create_app(
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],
         # BodyLimit outermost: a body over the cap is refused before anything reads it.
-        middleware=[Middleware(BodyLimit), Middleware(Guard, host=host, port=port, token=token)],
+        middleware=[
+            Middleware(BodyLimit),
+            Middleware(Guard, host=host, port=port, token=token, allowed_hosts=allowed_hosts),
+        ],
     )
     app.state.workspace = workspace
     app.state.templates = templates()
     return app
 
 
-def run(review_dir: Path, *, host: str, port: int, token: str | None) -> None:
-    app = create_app(review_dir, host=host, port=port, token=token)
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+def run(
+    review_dir: Path,
+    *,
+    sock: socket.socket,
+    host: str,
+    token: str | None,
+    allowed_hosts: tuple[str, ...] = (),
+) -> None:
+    """Serve the app on `sock`, bound (by `listen.bind`) to `host` before its URL was shown."""
+    port = int(sock.getsockname()[1])
+    app = create_app(review_dir, host=host, port=port, token=token, allowed_hosts=allowed_hosts)
+    config = uvicorn.Config(app, log_level="warning", server_header=False)
+    uvicorn.Server(config).run(sockets=[sock])
