@@ -31,8 +31,11 @@ PARAGRAPHS = [
 ]
 
 
-def write_paper(path: Path, title: str, *, pages: int = 2, extra: str = "") -> Path:
-    """A PDF with a title, then the standard paragraphs spread over `pages` pages."""
+def write_paper(
+    path: Path, title: str, *, pages: int = 2, extra: str = "", bottom: str = ""
+) -> Path:
+    """A PDF with a title, then the standard paragraphs spread over `pages` pages;
+    `bottom` is a paragraph at the foot of page 1 (off screen until scrolled to)."""
     doc = pymupdf.open()
     for number in range(pages):
         page = doc.new_page()
@@ -54,14 +57,18 @@ def write_paper(path: Path, title: str, *, pages: int = 2, extra: str = "") -> P
             rect = pymupdf.Rect(72, y, 540, y + 60)
             page.insert_textbox(rect, paragraph, fontsize=11)
             y += 40
+        if number == 0 and bottom:
+            page.insert_textbox(pymupdf.Rect(72, 720, 540, 780), bottom, fontsize=11)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(path)
     doc.close()
     return path
 
 
-def _value(document: Any, value: Any, quote: str | None, triage: str, **more: Any) -> dict:
-    evidence = [ground(document, quote)] if quote else []
+def _value(
+    document: Any, value: Any, quote: str | None, triage: str, page: int | None = None, **more: Any
+) -> dict:
+    evidence = [ground(document, quote, page)] if quote else []
     status = "reported" if value is not None else "not_reported"
     return Extracted(
         value=value, status=status, evidence=evidence, triage=triage, **more
@@ -100,8 +107,14 @@ def record_for(document: Any, title: str) -> dict[str, dict]:
     return record
 
 
-def build_review(root: Path, papers: dict[str, dict[str, Any]]) -> Path:
-    """A review at `root` with fm_imaging records for `papers` (id -> write_paper kwargs)."""
+def build_review(
+    root: Path,
+    papers: dict[str, dict[str, Any]],
+    quotes: dict[str, dict[str, tuple[Any, str, int | None]]] | None = None,
+) -> Path:
+    """A review at `root` with fm_imaging records for `papers` (id -> write_paper kwargs);
+    `quotes` replaces values of a paper: {paper: {field: (value, quote, claimed page)}},
+    each `check` (the quote is located, or not, by the real grounding)."""
     (root / "papers").mkdir(parents=True, exist_ok=True)
     save_config(root, ReviewConfig(form="fm_imaging", backend="fake", model="fake-model"))
     with ReviewStore(root / "review.sqlite") as store:
@@ -116,11 +129,14 @@ def build_review(root: Path, papers: dict[str, dict[str, Any]]) -> Path:
             store.update_paper(paper_id, status="parsed")
             store.save_document(document)
             key = ExtractionKey(sha, FORM.hash, "prompt", "fake", "fake-model")
+            record = record_for(document, kwargs["title"])
+            for field, (value, quote, page) in (quotes or {}).get(paper_id, {}).items():
+                record[field] = _value(document, value, quote, "check", page)
             store.add_version(
                 paper_id=paper_id,
                 target_id=None,
                 origin="model",
-                record=record_for(document, kwargs["title"]),
+                record=record,
                 provenance={"model": "fake-model", "backend": "fake"},
                 key=key,
             )
@@ -150,3 +166,26 @@ def login(client: TestClient, name: str = "Ana") -> TestClient:
     assert response.status_code in (200, 303), response.text
     client.csrf = token  # type: ignore[attr-defined]
     return client
+
+
+TARGET = {"target_id": "55", "intervention": "drug 2.5 mg", "comparator": "placebo",
+          "outcome": "nausea"}  # fmt: skip
+
+
+def targeted_review(root: Path, target: dict[str, str] = TARGET) -> Path:
+    """An rct_outcomes review with one paper and one target (intervention_events = 12)."""
+    from schemas.rct_outcomes import FORM as RCT
+
+    save_config(root, ReviewConfig(form="rct_outcomes", backend="fake", model="m"))
+    write_paper(root / "papers" / "PMC1.pdf", "A randomised trial")
+    with ReviewStore(root / "review.sqlite") as store:
+        store.add_paper("PMC1", sha256="0" * 64, path="papers/PMC1.pdf", source="t", title="T")
+        store.update_paper("PMC1", status="parsed")
+        record = {s.name: Extracted(value=None, triage="missing").model_dump() for s in RCT.fields}
+        record["intervention_events"] = Extracted(value=12, status="reported").model_dump()
+        store.add_version(
+            paper_id="PMC1", target_id=target["target_id"], origin="model", record=record,
+            provenance={}, target=target,
+            key=ExtractionKey("0" * 64, RCT.hash, "p", "fake", "m", "t"),
+        )  # fmt: skip
+    return root

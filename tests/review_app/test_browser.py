@@ -12,11 +12,12 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from app_testdata import standard_review
+from app_testdata import build_review, standard_review
 from typer.testing import CliRunner
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -41,13 +42,13 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+@contextmanager
+def _running(review: Path) -> Iterator[str]:
+    """The app over `review` on a real uvicorn on loopback; yields its base URL."""
     import uvicorn
 
     from extractor.review.app.server import create_app
 
-    review = standard_review(tmp_path / "review")
     port = _free_port()
     app = create_app(review, host="127.0.0.1", port=port)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
@@ -57,9 +58,18 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
     assert server.started, "the app did not start"
-    yield f"http://127.0.0.1:{port}", review
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    review = standard_review(tmp_path / "review")
+    with _running(review) as url:
+        yield url, review
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +80,8 @@ def browser() -> Iterator[object]:
         b.close()
 
 
-def _page(browser: Any, url: str, name: str = "Ana") -> Any:
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+def _page(browser: Any, url: str, name: str = "Ana", height: int = 900) -> Any:
+    context = browser.new_context(viewport={"width": 1400, "height": height})
     dialogs: list[str] = []
     page = context.new_page()
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -184,3 +194,28 @@ def test_a_second_reviewer_gets_a_version_conflict(
         record = current_records(store)[("evil2024", None)]
     assert record.record["study_type"]["value"] == "evaluation"
     assert record.corrected["study_type"].corrected_by == "Bo"
+
+
+FOOT = "Limitations: the external cohort came from a single scanner vendor only."
+
+
+def test_the_page_opens_scrolled_to_the_quote(browser: object, tmp_path: Path) -> None:
+    review = build_review(
+        tmp_path / "review",
+        {"low2024": {"title": "A quote at the foot of the page", "bottom": FOOT}},
+        quotes={"low2024": {"multi_center": (False, FOOT, 1)}},
+    )
+    with _running(review) as url:
+        page = _page(browser, url, height=700)
+        page.goto(url + "/value/low2024/multi_center")
+        page.wait_for_load_state("load")
+        page.wait_for_function("document.getElementById('page-image').complete")
+        mark = page.locator("svg.marks rect.quote").first
+        box = mark.bounding_box()
+        assert box is not None
+        # the highlight is on screen without the reviewer scrolling; the paper column
+        # scrolled, not the window, so the value and its form stay where they were
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 700, box
+        assert page.evaluate("window.scrollY") == 0
+        assert page.evaluate("document.querySelector('section.paper').scrollTop") > 0
+        _keep(page, "review-value-scrolled.png")

@@ -333,32 +333,15 @@ def test_quotes_are_found_across_hyphenation_and_small_differences() -> None:
 
 
 def test_targeted_forms_keep_the_target_through_the_save(tmp_path: Path) -> None:
-    from app_testdata import write_paper
+    from app_testdata import targeted_review
 
-    from extractor.review.config import ReviewConfig, save_config
-    from extractor.review.store import ExtractionKey
-    from schemas.extracted import Extracted
-    from schemas.rct_outcomes import FORM as RCT
-
-    root = tmp_path / "rct"
-    save_config(root, ReviewConfig(form="rct_outcomes", backend="fake", model="m"))
-    write_paper(root / "papers" / "PMC1.pdf", "A randomised trial")
-    target = {"target_id": "55", "intervention": "drug", "comparator": "placebo", "outcome": "pain"}
-    with ReviewStore(root / "review.sqlite") as store:
-        store.add_paper("PMC1", sha256="0" * 64, path="papers/PMC1.pdf", source="t", title="T")
-        store.update_paper("PMC1", status="parsed")
-        record = {s.name: Extracted(value=None, triage="missing").model_dump() for s in RCT.fields}
-        record["intervention_events"] = Extracted(value=12, status="reported").model_dump()
-        store.add_version(
-            paper_id="PMC1", target_id="55", origin="model", record=record, provenance={},
-            target=target, key=ExtractionKey("0" * 64, RCT.hash, "p", "fake", "m", "t"),
-        )  # fmt: skip
+    root = targeted_review(tmp_path / "rct")
     with TestClient(create_app(root), base_url=BASE, follow_redirects=False) as c:
         login(c)
         queue = c.get("/").text
         assert "/value/PMC1/intervention_events?target=55" in queue
         page = c.get("/value/PMC1/intervention_events?target=55")
-        assert "intervention: drug" in page.text
+        assert "intervention: drug 2.5 mg" in page.text
         form = open_value(c, "PMC1", "intervention_events", "?target=55")
         data = {**form, "action": "correct", "value": "13"}
         saved = c.post("/value/PMC1/intervention_events?target=55", data=data, headers=ORIGIN)

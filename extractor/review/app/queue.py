@@ -30,6 +30,8 @@ class QueueItem:
     status: str  # current status (after corrections)
     value: Any
     checked_by: str | None  # the reviewer of the newest correction, if any
+    # (intervention, comparator, outcome) of a targeted form: the id alone says nothing
+    target: tuple[str, str, str] | None = None
 
     @property
     def checked(self) -> bool:
@@ -66,9 +68,17 @@ def queue_items(
                     status=str(current.get("status") or "not_reported"),
                     value=current.get("value"),
                     checked_by=correction.corrected_by if correction else None,
+                    target=_target_parts(rec.target),
                 )
             )
     return items
+
+
+def _target_parts(target: dict[str, Any] | None) -> tuple[str, str, str] | None:
+    if not target:
+        return None
+    parts = tuple(str(target.get(k) or "") for k in ("intervention", "comparator", "outcome"))
+    return (parts[0], parts[1], parts[2]) if any(parts) else None
 
 
 @dataclass(frozen=True)

@@ -160,6 +160,10 @@ def _queue_page(request: Request) -> Response:
         triages=TO_CHECK if filters.list == "queue" else ("verified",),
         saved=request.query_params.get("saved", "")[:300],
         item_url=lambda item: _item_url(item, filters),
+        # nothing extracted yet: say what to run, not "0 of 0 values checked"
+        empty=not snapshot.items,
+        parsed=len(snapshot.papers),
+        review_path=ws.root,
     )
 
 
@@ -355,4 +359,7 @@ async def paper_pdf(request: Request) -> Response:
     pdf = ws.pdf_path(paper) if paper else None
     if paper is None or pdf is None:
         return Response("not found", status_code=404)
-    return FileResponse(pdf, media_type="application/pdf", filename=pdf.name)
+    # inline: the browser shows the paper in a tab rather than saving a download
+    return FileResponse(
+        pdf, media_type="application/pdf", filename=pdf.name, content_disposition_type="inline"
+    )

@@ -23,13 +23,18 @@ COLOURS = 3  # highlight colours, cycled over the quotes
 class Quote:
     index: int
     quote: str
-    page: int | None
+    page: int | None  # where the quote was found; None when it was not
     source: str  # "model" or "reviewer"
     alignment: str
     context: tuple[str, str, str] | None
     colour: int
     start: int | None = None  # located characters in Document.text
     end: int | None = None
+    claimed_page: int | None = None  # the page the model named (kept apart: it may be wrong)
+
+    @property
+    def found(self) -> bool:
+        return self.alignment != "not_found"
 
 
 @dataclass
@@ -82,7 +87,10 @@ def value_view(
     pdf = ws.pdf_path(paper)
     page = None
     if pdf is not None:
-        first = next((q.page for q in quotes if q.page), None)
+        # the first found quote's page; else the page a not-found quote was claimed on
+        first = next((q.page for q in quotes if q.page), None) or next(
+            (q.claimed_page for q in quotes if q.claimed_page), None
+        )
         page = _page_view(ws, paper, pdf, document, quotes, page_number or first or 1, query)
     return ValueView(
         paper=paper,
@@ -116,20 +124,23 @@ def _quotes(
         ctx = None
         if document is not None and isinstance(start, int) and isinstance(end, int):
             ctx = pages.context(document, start, end)
+        alignment = str(
+            evidence.get("alignment") or ("exact" if evidence.get("grounded") else "not_found")
+        )
+        found = alignment != "not_found"
         out.append(
             Quote(
                 index=len(out),
                 quote=text,
-                page=evidence.get("page") or evidence.get("claimed_page"),
+                # a quote not found in the paper has no page: the model's claim is not one
+                page=(evidence.get("page") or evidence.get("claimed_page")) if found else None,
                 source="model" if text in model_quotes else "reviewer",
-                alignment=str(
-                    evidence.get("alignment")
-                    or ("exact" if evidence.get("grounded") else "not_found")
-                ),
+                alignment=alignment,
                 context=ctx,
                 colour=len(out) % COLOURS,
                 start=start if ctx else None,
                 end=end if ctx else None,
+                claimed_page=evidence.get("claimed_page"),
             )
         )
     return out

@@ -40,8 +40,24 @@
     }
   });
 
+  // The page opens scrolled to its highlight (a search hit if searching, else the first
+  // quote): the paper column scrolls on its own, so the form beside it stays in view.
+  function showHighlight() {
+    var paper = document.querySelector("section.paper");
+    var mark = document.querySelector("svg.marks rect.hit") ||
+      document.querySelector("svg.marks rect.quote");
+    if (!paper || !mark || paper.scrollHeight <= paper.clientHeight) return;
+    var box = mark.getBoundingClientRect();
+    var area = paper.getBoundingClientRect();
+    if (box.top >= area.top && box.bottom <= area.bottom) return;  // already in view
+    paper.scrollTop += box.top - area.top - paper.clientHeight / 3;
+  }
+
   // Enter in the correction box saves the correction (not the first button, Accept).
   document.addEventListener("DOMContentLoaded", function () {
+    showHighlight();
+    var image = document.getElementById("page-image");
+    if (image && !image.complete) image.addEventListener("load", showHighlight);
     var box = document.getElementById("correct-box");
     var save = document.getElementById("act-correct");
     if (box && save) {
