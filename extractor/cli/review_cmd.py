@@ -282,6 +282,8 @@ def status(review_dir: ReviewDir) -> None:
         f"({st.triage['check']:,} check, {st.triage['missing']:,} missing; "
         f"{st.triage['verified']:,} verified of {st.values:,})"
     )
+    if st.triage["verified"]:
+        console.print(st.spot.line("spot-check them in `litextract serve`"), highlight=False)
     console.print(f"corrections: {st.corrections}")
     table = Table(title="runs")
     for column in ("run", "started", "status", "papers", "requests", "tokens", "cost", "errors"):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from extractor.review.config import ReviewConfig
 from extractor.review.records import current_records
+from extractor.review.spot_checks import SpotEstimate, live_estimate
 from extractor.review.store import PaperRow, ReviewStore, RunRow
 from extractor.review.update import expected_keys
 from schemas.errors import LitextractError
@@ -26,6 +27,7 @@ class ReviewStatus:
     triage: Counter[str] = field(default_factory=Counter)  # verified / check / missing
     papers_to_check: int = 0
     runs: list[RunRow] = field(default_factory=list)
+    spot: SpotEstimate = field(default_factory=lambda: SpotEstimate(0, 0))  # `verified` errors
 
     @property
     def values_to_check(self) -> int:
@@ -50,7 +52,8 @@ def review_status(root: Path, config: ReviewConfig, store: ReviewStore) -> Revie
         status.not_extracted = sum(1 for k in expected if k not in latest)
     status.corrections = len(store.corrections())
     flagged_papers = set()
-    for record in current_records(store).values():
+    records = current_records(store)
+    for record in records.values():
         for value in record.record.values():
             level = value.get("triage", "check")  # records from before triage: unchecked
             status.triage[level] += 1
@@ -58,5 +61,6 @@ def review_status(root: Path, config: ReviewConfig, store: ReviewStore) -> Revie
             if level != "verified":
                 flagged_papers.add(record.paper_id)
     status.papers_to_check = len(flagged_papers)
+    status.spot = live_estimate(store, records)
     status.runs = store.runs()[-5:]
     return status

@@ -133,6 +133,28 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE record_versions ADD COLUMN settings_hash TEXT;
     """,
+    # Spot checks: a reviewer's verdict on a value the checks verified, drawn in the app's
+    # seeded random sample; they measure the error rate of `verified` (extractor/review/
+    # spot_checks.py). `version_id` is the human version that holds the decision.
+    """
+    CREATE TABLE spot_checks (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        paper_id TEXT NOT NULL REFERENCES papers(paper_id),
+        target_id TEXT NOT NULL DEFAULT '',
+        field TEXT NOT NULL,
+        model_version_id INTEGER NOT NULL REFERENCES record_versions(id),
+        version_id INTEGER NOT NULL REFERENCES record_versions(id),
+        seed INTEGER NOT NULL,
+        wrong INTEGER NOT NULL CHECK (wrong IN (0, 1)),
+        checked_by TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX spot_checks_value ON spot_checks(paper_id, target_id, field);
+    CREATE TRIGGER spot_checks_append_only_u BEFORE UPDATE ON spot_checks
+    BEGIN SELECT RAISE(ABORT, 'spot checks are append-only'); END;
+    CREATE TRIGGER spot_checks_append_only_d BEFORE DELETE ON spot_checks
+    BEGIN SELECT RAISE(ABORT, 'spot checks are append-only'); END;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -186,6 +208,20 @@ class CorrectionRow:
     why: str
     created_at: str
     version_id: int
+
+
+@dataclass(frozen=True)
+class SpotCheckRow:
+    id: int
+    paper_id: str
+    target_id: str | None
+    field: str
+    model_version_id: int  # the model version whose verified value was checked
+    version_id: int  # the human version holding the reviewer's decision
+    seed: int  # the sample it was drawn in
+    wrong: bool
+    checked_by: str
+    created_at: str
 
 
 @dataclass(frozen=True)
@@ -532,6 +568,56 @@ class ReviewStore:
                 why=r["why"],
                 created_at=r["created_at"],
                 version_id=r["version_id"],
+            )
+            for r in rows
+        ]
+
+    # -- spot checks ----------------------------------------------------------------------
+
+    def add_spot_check(
+        self,
+        *,
+        paper_id: str,
+        target_id: str | None,
+        field: str,
+        model_version_id: int,
+        version_id: int,
+        seed: int,
+        wrong: bool,
+        checked_by: str,
+    ) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO spot_checks (paper_id, target_id, field, model_version_id, "
+                "version_id, seed, wrong, checked_by, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    paper_id,
+                    _tid(target_id),
+                    field,
+                    model_version_id,
+                    version_id,
+                    seed,
+                    int(wrong),
+                    checked_by,
+                    now_iso(),
+                ),
+            )
+
+    def spot_checks(self) -> list[SpotCheckRow]:
+        rows = self.conn.execute("SELECT * FROM spot_checks ORDER BY id")
+        return [
+            SpotCheckRow(
+                id=r["id"],
+                paper_id=r["paper_id"],
+                target_id=_untid(r["target_id"]),
+                field=r["field"],
+                model_version_id=r["model_version_id"],
+                version_id=r["version_id"],
+                seed=r["seed"],
+                wrong=bool(r["wrong"]),
+                checked_by=r["checked_by"],
+                created_at=r["created_at"],
             )
             for r in rows
         ]

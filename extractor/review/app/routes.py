@@ -23,6 +23,7 @@ from extractor.review.app.queue import (
     apply_filters,
     base_list,
     neighbours,
+    spot_sample,
 )
 from extractor.review.app.security import csrf_ok
 from extractor.review.app.views import value_view
@@ -35,6 +36,8 @@ from extractor.review.corrections import (
     reviewer_evidence,
     save_correction,
 )
+from extractor.review.spot_checks import live_estimate, record_spot_check
+from extractor.review.store import VersionRow
 from schemas.values import display_value
 
 REVIEWER_COOKIE = "litextract_reviewer"
@@ -161,6 +164,7 @@ def _queue_page(request: Request) -> Response:
         saved=request.query_params.get("saved", "")[:300],
         item_url=lambda item: _item_url(item, filters),
         # nothing extracted yet: say what to run, not "0 of 0 values checked"
+        spot=live_estimate(ws.store(), snapshot.records),
         empty=not snapshot.items,
         parsed=len(snapshot.papers),
         review_path=ws.root,
@@ -225,8 +229,14 @@ def _value_page(request: Request, data: Any) -> Response:
     if data is not None:
         if not csrf_ok(request, str(data.get("csrf", ""))):
             return HTMLResponse("invalid form token: reload the page", status_code=403)
+        # a decision on a value drawn in the spot-check sample measures `verified`
+        spot = filters.list == "spot" and key in {
+            i.key for i in spot_sample(ws.snapshot().items, filters.seed)
+        }
         try:
-            _save(request, ws, paper.paper_id, record.target_id, spec.name, data)
+            correction, version = _save(
+                request, ws, paper.paper_id, record.target_id, spec.name, data
+            )
         except VersionConflict as exc:
             conflict, status = str(exc), 409
             record = ws.snapshot().records.get((paper.paper_id, record.target_id)) or record
@@ -234,6 +244,11 @@ def _value_page(request: Request, data: Any) -> Response:
             error, status = str(exc), 400
             entered = _entered(spec, data)
         else:
+            if spot:
+                record_spot_check(
+                    ws.store(), record, spec.name, version, value=correction.value,
+                    status=correction.status, seed=filters.seed, by=correction.corrected_by,
+                )  # fmt: skip
             saved = f"{spec.name} of {paper.paper_id} saved"
             if following is not None:
                 return RedirectResponse(_item_url(following, filters, saved=saved), 303)
@@ -275,7 +290,7 @@ def _value_page(request: Request, data: Any) -> Response:
 
 def _save(
     request: Request, ws: Workspace, paper_id: str, target_id: str | None, field: str, data: Any
-) -> None:
+) -> tuple[Correction, VersionRow]:
     by = _reviewer_name(request)
     if not by:
         raise CorrectionError("tell the app who you are first (reload the page)")
@@ -309,12 +324,11 @@ def _save(
     why = note or {"accept": "accepted", "not_reported": "not reported", "unclear": "unclear"}.get(
         action, "corrected"
     )
-    save_correction(
-        store,
-        form,
-        Correction(paper_id, field, value, status, by, why, target_id, evidence),
-        expected_revision=str(data.get("revision", "")),
+    correction = Correction(paper_id, field, value, status, by, why, target_id, evidence)
+    version = save_correction(
+        store, form, correction, expected_revision=str(data.get("revision", ""))
     )
+    return correction, version
 
 
 def _entered(spec: Any, data: Any) -> Widget:
