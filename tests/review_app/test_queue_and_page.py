@@ -10,7 +10,7 @@ from pathlib import Path
 from app_testdata import BASE, TARGET, build_review, login, targeted_review
 from starlette.testclient import TestClient
 
-from extractor.review.app import create_app
+from extractor.review.app.server import create_app
 
 NOWHERE = "The encoder was distilled from a proprietary teacher network."
 

@@ -9,8 +9,8 @@ from app_testdata import BASE
 from starlette.testclient import TestClient
 from test_routes import ORIGIN, current, open_value, versions
 
-from extractor.review.app import create_app
 from extractor.review.app.security import CSRF_COOKIE, MAX_BODY, TOKEN_COOKIE
+from extractor.review.app.server import create_app
 
 TOKEN = "s3cret-token-value"
 
