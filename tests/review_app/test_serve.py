@@ -5,11 +5,12 @@ line and exit 2 with no URL printed; --host 0.0.0.0 prints addresses a browser c
 from __future__ import annotations
 
 import os
+import queue
 import re
-import select
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,21 +40,33 @@ def _serve(*args: str) -> subprocess.Popen[str]:
 
 
 def _printed_urls(proc: subprocess.Popen[str], timeout: float = 60) -> list[str]:
-    """The URLs serve printed, read until its 'not loopback' note (or the end)."""
+    """The URLs serve printed, read until its 'not loopback' note (or the end).
+
+    A thread reads the lines: `select` on a buffered text pipe can miss lines that
+    one `readline` already pulled into the buffer."""
     assert proc.stdout is not None
-    lines: list[str] = []
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
+    seen: list[str] = []
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        ready, _, _ = select.select([proc.stdout], [], [], 0.5)
-        if not ready:
-            continue
-        line = proc.stdout.readline()
-        if not line:
+        try:
+            line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
             break
-        lines.append(line)
+        if line is None:
+            break
+        seen.append(line)
         if "not loopback" in line:
             break
-    return re.findall(r"http://\S+", "".join(lines))
+    return re.findall(r"http://\S+", "".join(seen))
 
 
 @pytest.fixture
@@ -118,3 +131,15 @@ def test_a_bad_allowed_host_is_one_line(review: Path) -> None:
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 2 and "http://" not in out
     assert "--allowed-host 'evil/x' is not a host name" in err
+
+
+def test_the_exit_code_of_a_busy_port_is_documented() -> None:
+    from typer.testing import CliRunner
+
+    from extractor.cli import _register, app
+
+    _register()
+    result = CliRunner().invoke(app, ["serve", "--help"], env={"COLUMNS": "200"})
+    text = " ".join(result.output.split())
+    assert "Exits 2 with one line when the review is unusable or the port is already in use" in text
+    assert "--allowed-host" in text
