@@ -21,6 +21,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from eval.normalize import NumericText, Unparsed, ValueProblem, coerce_value
+from extractor.spreadsheet import unguard_formula
 from schemas.errors import InputError
 from schemas.extracted import Evidence
 from schemas.form import FieldSpec
@@ -153,7 +154,9 @@ class _Loader:
                     self.problem(1, f"column {column!r}: objects need JSONL, not CSV")
             if self.problems and self.role == "gold":
                 return
-            for number, row in enumerate(reader, start=2):
+            for number, cells in enumerate(reader, start=2):
+                # Sheets litextract writes guard formula-like text with an apostrophe.
+                row = {k: unguard_formula(v) if isinstance(v, str) else v for k, v in cells.items()}
                 record = {k: v for k, v in row.items() if k not in ("paper_id", "target_id")}
                 obj = {"paper_id": row.get("paper_id"), "record": record}
                 if row.get("target_id"):

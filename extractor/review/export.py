@@ -7,8 +7,11 @@ human must look), `<field>__reasons` (the checks' finding codes, `a; b`),
 for `human_corrected`, and records from before the checks leave the triage empty
 rather than guess one. Lists read as `a; b`, objects as compact JSON; provenance
 columns say which model made the row, which version it is and which fields a human
-corrected. CSV is UTF-8 with a BOM and guarded against formula injection, so
-spreadsheet programs open it safely; every file is written atomically.
+corrected. CSV is UTF-8 with a BOM and guarded against formula injection: a text cell
+that starts with = + - @ (other than a plain number such as -1.5) is written with a
+leading apostrophe, which spreadsheet programs hide and litextract's CSV readers take off
+again (`extractor.spreadsheet`). XLSX, JSONL and Parquet keep every value exactly as it
+is (an XLSX text cell is never evaluated). Every file is written atomically.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from typing import Any
 from extractor.fileio import atomic_path, atomic_write_bytes
 from extractor.review.records import CurrentRecord, current_records
 from extractor.review.store import ReviewStore
-from extractor.spreadsheet import guard_formula, xlsx_cell
+from extractor.spreadsheet import append_row, guard_formula
 from schemas.form import Form
 
 FORMATS = ("csv", "jsonl", "xlsx", "parquet")
@@ -173,7 +176,7 @@ def _write_xlsx(form: Form, records: list[CurrentRecord], out: Path) -> None:
     sheet.freeze_panes = "B2"
     for rec in records:
         row = flat_row(form, rec)
-        sheet.append([xlsx_cell(row.get(name)) for name, _ in cols])
+        append_row(sheet, [row.get(name) for name, _ in cols])
     with atomic_path(out) as tmp:
         workbook.save(tmp)
 
