@@ -12,44 +12,19 @@ import zipfile
 from pathlib import Path
 
 from openpyxl import load_workbook
-from review_testdata import FakeExtractor, fake_pipeline, write_pdf
-from rich.console import Console
+from review_testdata import mini_yaml_review
 from typer.testing import CliRunner
 
 from extractor.cli import _register, app
-from extractor.review.config import ReviewConfig, save_config
-from extractor.review.update import run_update
 from extractor.spreadsheet import unguard_formula
 
 _register()
 
 TITLES = ['=HYPERLINK("http://evil","x")', "+ve results in CT", "-log p of 3", "@risk model"]
-MINI_YAML = """\
-name: mini
-version: "1.0"
-fields:
-  - {name: title, type: string, group: identity}
-  - {name: year, type: integer, group: identity}
-  - {name: modalities, type: "list[enum]", choices: [ct, mri, xray], group: data}
-  - {name: score, type: number, group: data}
-  - {name: public, type: boolean, group: data}
-  - name: arms
-    type: list[object]
-    group: data
-    fields:
-      - {name: name, type: string}
-      - {name: size, type: integer}
-"""
 
 
 def _review(review: Path) -> Path:
-    (review / "mini.yaml").write_text(MINI_YAML)
-    save_config(review, ReviewConfig(form="mini.yaml", backend="fake", model="fake-model"))
-    for i, title in enumerate(TITLES):
-        write_pdf(review / "papers" / f"p{i}.pdf", title)
-    extractor = FakeExtractor()
-    run_update(review, pipeline=fake_pipeline(extractor), console=Console(quiet=True))
-    return review
+    return mini_yaml_review(review, TITLES)
 
 
 def _export(review: Path, fmt: str) -> Path:
