@@ -152,9 +152,12 @@ _FIELD_MIN_WIDTH = 24  # fits most names whole; longer ones fold onto a second l
 def _table(title: str, names: list[str]) -> Table:
     """A summary table whose first column is the field name, the row's identity: never cut
     to "intervention…" (rct_outcomes has six intervention_* fields), folded if need be."""
-    table = Table(title=title, padding=(0, 1))
-    longest = max(map(len, names), default=5)
-    table.add_column("field", min_width=min(longest, _FIELD_MIN_WIDTH), overflow="fold")
+    # No outer edge: 2 more columns for the numbers, so 80 columns fit both tables.
+    table = Table(title=title, show_edge=False)
+    width = min(max(map(len, names), default=5), _FIELD_MIN_WIDTH)
+    # A fixed width: rich then shrinks the number columns, never this one (a min_width
+    # alone is undone when rich re-measures the longest word, and the table overflows).
+    table.add_column("field", width=width, overflow="fold")
     return table
 
 

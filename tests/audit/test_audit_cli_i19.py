@@ -108,8 +108,8 @@ def test_accuracy_where_either_side_has_a_value_beside_plain_accuracy(tmp_path: 
     assert "accuracy where either has a value" in text
     # intervention_mean: empty on both sides everywhere: 1.000 today, no figure where a
     # value exists; intervention_events: half wrong either way.
-    row = next(x for x in output.splitlines() if "│ intervention_mean " in x)
-    assert "1.000" in row and " - " in row
+    row = next(x.split("│") for x in output.splitlines() if x.startswith(" intervention_mean "))
+    assert row[2].strip() == "1.000" and row[3].strip() == "-", row
     overall = run_audit(gold, pred, RCT, AuditSettings()).overall
     assert overall.accuracy_non_empty.value == pytest.approx(35 / 40)  # 4 filled fields
     assert overall.accuracy.value == pytest.approx(85 / 90)
@@ -128,26 +128,31 @@ def _render(table, width: int = 80) -> list[str]:  # type: ignore[no-untyped-def
     return console.export_text().splitlines()
 
 
+def _rows(table, width: int = 80) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    """The rendered body lines of `table`, split into cells; asserts nothing was cropped."""
+    lines = _render(table, width)
+    assert max(map(len, lines)) <= width
+    rows = [[cell.strip() for cell in x.split("│")] for x in lines if "│" in x]
+    assert rows and {len(r) for r in rows} == {len(table.columns)}, lines  # no column cut
+    return rows
+
+
 def test_tables_in_80_columns_keep_field_names_apart(tmp_path: Path) -> None:
     result = run_audit(*_rct_files(tmp_path), RCT, _settings())
     for table in (audit_cmd.summary_table(result), audit_cmd.triage_table(result)):
-        lines = _render(table)
-        assert max(map(len, lines)) <= 80
-        firsts = [x.split("│")[1].strip() for x in lines if x.startswith("│")]
-        names = [n for n in firsts if n]
+        rows = _rows(table)
+        names = [r[0] for r in rows if r[0]]
         assert not any(n.endswith("…") for n in names), names
-        # Each field's name reads whole (long ones folded onto the next line).
-        text = "".join(firsts)
+        # Each field's name reads whole (a long one folded onto the next line).
+        text = "".join(r[0] for r in rows)
         for spec in RCT.fields:
             assert spec.name in text
         assert "intervention_events" in names and "intervention_group_size" in names
         assert len(set(names)) == len(names)
+        assert rows[-2][-1] in ("yes", "0 · 0 · 5")  # the last column of "(all fields)"
 
 
 def test_fm_tables_in_80_columns(tmp_path: Path) -> None:
     result = run_audit(*write_fm_files(tmp_path), load_form("fm_imaging"), _settings())
-    lines = _render(audit_cmd.summary_table(result))
-    assert max(map(len, lines)) <= 80
-    assert any(
-        "│ interpretability_analysis" in x or "│ interpretability_analys" in x for x in lines
-    )
+    names = [r[0] for r in _rows(audit_cmd.summary_table(result)) if r[0]]
+    assert "pretraining_paradigm" in names and "pretraining_data_size" in names
