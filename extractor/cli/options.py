@@ -27,8 +27,10 @@ def plain_help_metavars() -> None:
     chosen per option, so its display methods are adjusted once, here, for every
     command; an explicit `metavar` still wins. Idempotent."""
     option, argument = typer.core.TyperOption, typer.core.TyperArgument
-    if getattr(option, "_litextract_plain", False):
-        return
+    if getattr(option, "_litextract_plain", False) or not (
+        hasattr(option, "display_type_rich") and hasattr(argument, "_usage_display_name")
+    ):
+        return  # done already, or another typer whose help needs no adjusting here
     shown_type = option.display_type_rich
 
     def option_type(self: typer.core.TyperOption, ctx: typer.Context) -> str | None:
