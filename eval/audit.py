@@ -223,7 +223,7 @@ def run_audit(
     say = progress or (lambda _msg: None)
     specs = select_fields(form, settings, only_fields)
     every = effective_fields(form, settings)  # unselected fields are still valid input
-    options = dict(targeted=form.targeted, numeric_text=settings.numeric_text)
+    options = dict(targeted=form.targeted, numeric_text=settings.numeric_text, form_name=form.name)
     say("loading gold")
     gold = load_records(gold_path, every, role="gold", **options)  # type: ignore[arg-type]
     say("loading predictions")

@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from extractor.review.export import exported_records, record_object
+from extractor.review.store import ReviewStore
+from extractor.spreadsheet import unguard_formula
 from schemas.errors import InputError
 from schemas.extracted import Evidence
 from schemas.form import FieldSpec
@@ -75,23 +79,63 @@ def load_records(
     role: Role,
     targeted: bool,
     numeric_text: NumericText = "parse",
+    form_name: str | None = None,
 ) -> LoadedRecords:
+    """Records from a JSONL or CSV file, or the current records of a review folder."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(path, "file not found")
     loader = _Loader(path, {s.name: s for s in fields}, role, targeted, numeric_text)
-    if path.suffix.lower() == ".csv":
+    if path.is_dir():
+        if not (path / "review.sqlite").is_file():
+            raise InputError(path, "a folder, but not a review (no review.sqlite): give a file")
+        loader.read_review()
+        fmt = "review"
+    elif not path.is_file():
+        raise InputError(path, "file not found")
+    elif path.suffix.lower() == ".csv":
         loader.read_csv()
         fmt = "csv"
     else:
         loader.read_jsonl()
         fmt = "records.jsonl" if loader.saw_record_lines else "jsonl"
+    if loader.problems and not loader.entries and loader.lines > 1:
+        # Not one record fits: the form is wrong far more often than every line is.
+        raise InputError(path, loader.nothing_fits(form_name))
+    if loader.problems and not loader.entries and role == "predictions":
+        raise InputError(path, collapse(loader.problems)[0])
     if role == "gold" and loader.problems:
-        raise GoldFileError(path, loader.problems)
-    if not loader.entries and not loader.problems:
-        raise InputError(path, f"no {role} records in the file")
-    warnings = loader.problems + loader.warnings
+        raise GoldFileError(path, collapse(loader.problems))
+    if not loader.entries:
+        raise InputError(path, f"no {role} records in the {'review' if path.is_dir() else 'file'}")
+    warnings = collapse(loader.problems) + loader.warnings
     return LoadedRecords(path, role, loader.entries, warnings, fmt)
+
+
+_LINE = re.compile(r"^line (\d+): ")
+
+
+def _by_message(problems: list[str]) -> dict[str, list[str]]:
+    """Problems grouped by their message, each with the line numbers it occurs on."""
+    lines: dict[str, list[str]] = {}
+    for problem in problems:
+        found = _LINE.match(problem)
+        message = problem[found.end() :] if found else problem
+        lines.setdefault(message, []).append(found.group(1) if found else "")
+    return lines
+
+
+def collapse(problems: list[str]) -> list[str]:
+    """One line per kind of problem, with the lines it occurs on: a systematic mistake
+    (a column the form lacks) is one message, not one per line."""
+    out = []
+    for message, where in _by_message(problems).items():
+        numbers = [n for n in where if n]
+        if not numbers:
+            out.append(message)
+            continue
+        more = f" and {len(numbers) - 3} more" if len(numbers) > 3 else ""
+        shown = ", ".join(numbers[:3]) + more
+        out.append(f"line{'s' if len(numbers) > 1 else ''} {shown}: {message}")
+    return out
 
 
 class _Loader:
@@ -112,6 +156,31 @@ class _Loader:
         self.problems: list[str] = []  # gold: fatal; predictions: the record is skipped
         self.warnings: list[str] = []
         self.saw_record_lines = False
+        self.lines = 0  # records read (lines or rows), fitting or not
+        self.made_with: dict[str, int] = {}  # records.jsonl: the form named in provenance
+
+    def nothing_fits(self, form_name: str | None) -> str:
+        """One line for a file none of whose records fits the form."""
+        form = f"form {form_name}" if form_name else "the form"
+        message, where = next(iter(_by_message(self.problems).items()))
+        said = f"no record fits {form}: {message} (on {len(where)} of {self.lines} records)"
+        others = [name for name in self.made_with if name != form_name]
+        if others:
+            return f"{said}; its records were made with form {others[0]}: is --form right?"
+        return f"{said}; is --form right?"
+
+    def read_review(self) -> None:
+        with ReviewStore(self.path / "review.sqlite") as store:
+            records = exported_records(store)
+        for number, rec in enumerate(records, start=1):
+            self.lines += 1
+            obj = record_object(rec)
+            if obj["provenance"] is None:  # only human values: a plain record
+                values = {k: (v or {}).get("value") for k, v in obj["record"].items()}
+                self.add_plain(number, {**obj, "record": values})
+            else:
+                line = {k: obj[k] for k in ("paper_id", "target_id", "target", "record")}
+                self.add_record_line(number, {**line, "provenance": obj["provenance"]})
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append(f"line {line}: {message}")
@@ -129,10 +198,16 @@ class _Loader:
             except json.JSONDecodeError as exc:
                 self.problem(number, f"not valid JSON ({exc.msg})")
                 continue
+            self.lines += 1
             if not isinstance(obj, dict):
                 self.problem(number, "expected a JSON object")
                 continue
             if "provenance" in obj:
+                made = (
+                    obj["provenance"].get("form") if isinstance(obj["provenance"], dict) else None
+                )
+                if isinstance(made, str):
+                    self.made_with[made] = self.made_with.get(made, 0) + 1
                 self.saw_record_lines = True
                 self.add_record_line(number, obj)
             else:
@@ -154,15 +229,22 @@ class _Loader:
                     self.problem(1, f"column {column!r}: objects need JSONL, not CSV")
             if self.problems and self.role == "gold":
                 return
-            for number, row in enumerate(reader, start=2):
+            for number, cells in enumerate(reader, start=2):
+                self.lines += 1
+                # Sheets litextract writes guard formula-like text with an apostrophe.
+                row = {k: unguard_formula(v) if isinstance(v, str) else v for k, v in cells.items()}
                 record = {k: v for k, v in row.items() if k not in ("paper_id", "target_id")}
                 obj = {"paper_id": row.get("paper_id"), "record": record}
                 if row.get("target_id"):
                     obj["target_id"] = row["target_id"]
                 self.add_plain(number, obj)
 
+    @property
+    def form_fields(self) -> str:
+        return ", ".join(self.specs)
+
     def unknown_field_text(self, name: str) -> str:
-        return f"unknown field (form fields: {', '.join(self.specs)})"
+        return f"unknown field (form fields: {self.form_fields})"
 
     def identity(self, number: int, obj: dict) -> tuple[str, str | None] | None:
         paper_id = obj.get("paper_id")
@@ -219,12 +301,18 @@ class _Loader:
 
     def typed_values(self, number: int, record: dict) -> dict[str, Any] | None:
         values: dict[str, Any] = {}
-        ok = True
+        unknown = [name for name in record if name not in self.specs]
+        if len(unknown) == 1:
+            self.problem(number, f"field {unknown[0]!r}: {self.unknown_field_text(unknown[0])}")
+        elif unknown:
+            names = ", ".join(map(repr, unknown))
+            self.problem(
+                number, f"fields {names}: not in the form (form fields: {self.form_fields})"
+            )
+        ok = not unknown
         for name, raw in record.items():
             spec = self.specs.get(name)
             if spec is None:
-                self.problem(number, f"field {name!r}: {self.unknown_field_text(name)}")
-                ok = False
                 continue
             try:
                 values[name] = coerce_value(spec, raw, self.numeric_text)

@@ -26,6 +26,7 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.table import Column
 
 from extractor.document import Document
 from extractor.key import ExtractionKey
@@ -102,17 +103,27 @@ def describe_failure(exc: BaseException) -> tuple[str, str, Spent]:
 
 
 def progress_bar(label: str, *, enabled: bool, console: Console | None = None) -> Progress:
+    # Width-aware: the label, count and times keep their width; the paper id and the
+    # answer's progress take what is left and are cut with "…" (on an 80-column terminal a
+    # long paper id used to squeeze the bar away and cut the times to "0:00:…").
+    def fixed() -> Column:
+        return Column(no_wrap=True)
+
+    def flexible(ratio: int) -> Column:
+        return Column(no_wrap=True, overflow="ellipsis", ratio=ratio, min_width=1)
+
     return Progress(
-        TextColumn(f"[bold]{label}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[paper]}"),
-        TextColumn("[dim]{task.fields[answer]}"),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
+        TextColumn(f"[bold]{label}", table_column=fixed()),
+        BarColumn(bar_width=16, table_column=fixed()),
+        MofNCompleteColumn(table_column=fixed()),
+        TextColumn("{task.fields[paper]}", table_column=flexible(3)),
+        TextColumn("[dim]{task.fields[answer]}", table_column=flexible(2)),
+        TimeElapsedColumn(table_column=fixed()),
+        TimeRemainingColumn(table_column=fixed()),
         console=console or Console(stderr=True),
         disable=not enabled,
         transient=False,
+        expand=True,  # the ratio columns share what the fixed ones leave
     )
 
 

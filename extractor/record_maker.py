@@ -30,6 +30,15 @@ from schemas.record import Provenance, RecordLine, TraceStep, utc_now
 _INDEXES_KEPT = 8  # targets of a paper arrive together: a few papers' indexes suffice
 
 
+def no_text_layer(document: Document) -> str:
+    """The one line for a paper with no text to read: asking a model about it would only
+    spend requests on an empty context (and its index cannot be built)."""
+    scanned = len(document.source.scanned_pages)
+    pages = f"{scanned} of {document.source.pages} page(s) are images only" if scanned else ""
+    detail = f" ({pages}; run OCR first, e.g. ocrmypdf)" if pages else ""
+    return f"{document.source.path}: the paper has no text layer{detail}"
+
+
 class RecordMaker:
     """Makes `RecordLine`s for `form` with `backend` (the job runner's `Makes`)."""
 
@@ -102,6 +111,8 @@ class RecordMaker:
             raise ExtractionError(
                 f"form {self.form.name} is targeted: a target is needed", kind="input"
             )
+        if not document.text.strip():
+            raise ExtractionError(no_text_layer(document), kind="input")
         started = utc_now()
         index = self.index(document)
         tally = Tally()

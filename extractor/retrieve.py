@@ -96,17 +96,22 @@ class Retriever:
 
     def __init__(self, document: Document) -> None:
         self.passages = passages(document) or [Passage(document.text[:MAX_PASSAGE_CHARS], 1, "")]
-        self._index = bm25s.BM25()
         tokens = bm25s.tokenize(
             [p.text for p in self.passages], stopwords="en", show_progress=False
         )
-        self._index.index(tokens, show_progress=False)
+        # A paper with no indexable word (no text layer, or only numbers and stopwords)
+        # gets no index: bm25s would fail on it (`max()` of an empty vocabulary) after a
+        # RuntimeWarning (average passage length 0); searching it simply finds nothing.
+        self._index: bm25s.BM25 | None = None
+        if tokens.vocab:
+            self._index = bm25s.BM25()
+            self._index.index(tokens, show_progress=False)
         self._lock = threading.Lock()  # the index is not documented as thread-safe
 
     def search(self, query: str, k: int = 4) -> list[Passage]:
         k = min(k, len(self.passages))
         tokens = bm25s.tokenize([query], stopwords="en", show_progress=False)
-        if not tokens.vocab:
+        if not tokens.vocab or self._index is None:
             return []
         with self._lock:
             ids, scores = self._index.retrieve(tokens, k=k, show_progress=False)

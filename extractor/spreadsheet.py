@@ -1,14 +1,21 @@
 """Cells that spreadsheet programs open safely: the one formula guard (and its undo).
 
-Excel, LibreOffice and Google Sheets run a cell that starts with = + - @ (or a
-tab or carriage return) as a formula (OWASP "CSV injection"). Every CSV and
-XLSX the project writes (the audit's disagreements.csv, `litextract export`)
-guards text cells here, and corrections read adjudicated cells back through
-`unguard_formula`.
+Excel, LibreOffice and Google Sheets run a CSV cell that starts with = + - @ (or a
+tab or carriage return) as a formula (OWASP "CSV injection"). A CSV has no cell types,
+so every CSV the project writes (the audit's disagreements.csv, `litextract export`)
+prefixes such text with an apostrophe (`guard_formula`; plain numbers such as -1.5 are
+left alone), and every reader of those files takes it off again (`unguard_formula`:
+corrections, gold and prediction CSVs), so values round-trip.
+
+XLSX cells are typed: a text cell is never evaluated, so `append_row` stores text as it
+is, typed as text (openpyxl would otherwise turn "=x" into a formula and "#N/A" into an
+error value). `xlsx_cell` (guarded) remains for sheets still filled with plain
+`append`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from schemas.numbers import read_number
@@ -36,6 +43,18 @@ def xlsx_cell(value: Any) -> Any:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     return guard_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
+
+
+def append_row(sheet: Any, values: Iterable[Any]) -> None:
+    """Append one row to an openpyxl sheet: text verbatim as text cells (never a formula
+    or an error value), without the control characters XML forbids; other values typed."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    row = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values]
+    sheet.append(row)
+    for cell, value in zip(sheet[sheet.max_row], row, strict=False):
+        if isinstance(value, str):
+            cell.data_type = "s"
 
 
 def unguard_formula(text: str) -> str:

@@ -68,8 +68,13 @@ class _FieldDef(BaseModel):
     @field_validator("name")
     @classmethod
     def _valid_name(cls, name: str) -> str:
-        if not _NAME.match(name) or keyword.iskeyword(name) or name.startswith("model_"):
-            raise ValueError("must be an identifier (letters, digits, _), not starting with model_")
+        # Each refusal says its own reason: "class" is a fine identifier, but a keyword.
+        if not _NAME.match(name):
+            raise ValueError("must start with a letter and hold only letters, digits and _")
+        if keyword.iskeyword(name):
+            raise ValueError(f"{name!r} is a reserved word in Python; use e.g. {name}_ instead")
+        if name.startswith("model_"):
+            raise ValueError("must not start with model_ (reserved by pydantic)")
         return name
 
     @field_validator("type")

@@ -288,7 +288,7 @@ def _parse_string(spec: FieldSpec, value: Any, numeric_text: NumericText) -> str
 
 
 def _parse_list(kind: Kind, spec: FieldSpec, value: Any, numeric_text: NumericText) -> Any:
-    items = value.split(";") if isinstance(value, str) else value
+    items = [v.strip() for v in value.split(";")] if isinstance(value, str) else value
     if not isinstance(items, list):
         raise ValueProblem(f"expected a list, got {type(value).__name__}")
     assert kind.item is not None

@@ -28,6 +28,9 @@ def _register() -> None:
     # broken optional dependency in one command cannot break the others.
     import importlib
 
+    from extractor.cli.options import plain_help_metavars
+
+    plain_help_metavars()
     modules = (
         "version_cmd",
         "parse_cmd",

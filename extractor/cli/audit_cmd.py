@@ -25,10 +25,13 @@ AUDIT_HELP = "\n\n".join(
         "Gold is JSONL, one line per paper (per target for targeted forms): "
         '{"paper_id": "PMC3276927", "target_id": "55", "record": {"outcome_type": "binary", '
         "...}}, or CSV with paper_id, target_id and one column per scalar field. Predictions "
-        "are the records.jsonl that `extract` writes, or plain records in the gold format, so "
+        "are the records.jsonl that `extract` writes, a review folder (its current records, "
+        "corrections applied), or plain records in the gold format, so "
         "two human extractors, two models or two runs compare with the same command.",
         "Each (record, field) is correct, incorrect, missed, fabricated or both_empty. Metrics "
-        "per field and overall: accuracy, precision/recall/F1 for lists, Cohen's kappa and "
+        "per field and overall: accuracy (both_empty counts as agreement, as in Yun et al.) "
+        "and, beside it, accuracy over the cells where either side has a value; "
+        "precision/recall/F1 for lists, Cohen's kappa and "
         "Gwet's AC1 for categories, Krippendorff's alpha, bootstrap intervals over papers "
         "(seeded; 95% unless the settings' bootstrap.level says otherwise). Forms that declare "
         "headline groups (rct_outcomes: per outcome type) also get the record exact match of "
@@ -55,7 +58,12 @@ AUDIT_HELP = "\n\n".join(
 def audit(
     gold: Annotated[Path, typer.Option("--gold", help="Gold records: JSONL or CSV.")],
     pred: Annotated[
-        Path, typer.Option("--pred", help="records.jsonl from extract, or plain records.")
+        Path,
+        typer.Option(
+            "--pred",
+            help="records.jsonl from extract, plain records, or a review folder (its current "
+            "records, corrections applied).",
+        ),
     ],
     form: Annotated[str, typer.Option("--form", help="Built-in form name or FORM.yaml.")],
     out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("audit"),
@@ -122,32 +130,91 @@ def audit(
         _console.print(f"{name}: {path}", highlight=False)
 
 
-def _summary(result) -> None:  # type: ignore[no-untyped-def]
-    def fmt(e) -> str:  # type: ignore[no-untyped-def]
-        if e is None or e.value is None:
-            return ""
-        ci = f" [{e.ci_low:.3f}, {e.ci_high:.3f}]" if e.ci_low is not None else ""
-        return f"{e.value:.3f}{ci}"
+def _fmt(e) -> str:  # type: ignore[no-untyped-def]
+    if e is None or e.value is None:
+        return ""
+    ci = f" [{e.ci_low:.3f}, {e.ci_high:.3f}]" if e.ci_low is not None else ""
+    return f"{e.value:.3f}{ci}"
 
-    table = Table(title=f"audit of {result.form}: {result.coverage.audited_records} records")
-    columns = ("field", "n", f"accuracy [{result.ci_label}]", "missed", "fabricated", "incorrect")
-    for column in columns:
+
+def _cell(e) -> str:  # type: ignore[no-untyped-def]
+    """An estimate for a table cell: the interval compact and on its own line, so a narrow
+    terminal wraps between the two rather than inside the interval."""
+    if e is None or e.value is None:
+        return ""
+    ci = f"\n{e.ci_low:.3f}-{e.ci_high:.3f}" if e.ci_low is not None else ""
+    return f"{e.value:.3f}{ci}"
+
+
+_FIELD_MIN_WIDTH = 24  # fits most names whole; longer ones fold onto a second line
+
+
+def _table(title: str, names: list[str]) -> Table:
+    """A summary table whose first column is the field name, the row's identity: never cut
+    to "intervention…" (rct_outcomes has six intervention_* fields), folded if need be."""
+    # No outer edge: 2 more columns for the numbers, so 80 columns fit both tables.
+    table = Table(title=title, show_edge=False)
+    width = min(max(map(len, names), default=5), _FIELD_MIN_WIDTH)
+    # A fixed width: rich then shrinks the number columns, never this one (a min_width
+    # alone is undone when rich re-measures the longest word, and the table overflows).
+    table.add_column("field", width=width, overflow="fold")
+    return table
+
+
+def summary_table(result) -> Table:  # type: ignore[no-untyped-def]
+    """Accuracy per top-level field and overall, beside the accuracy over cells where gold
+    or the prediction has a value (both-empty cells agree trivially and lift the first)."""
+    rows = [*(f for f in result.fields if f.top_level), result.overall]
+    title = f"audit of {result.form}: {result.coverage.audited_records} records"
+    table = _table(title, [m.field for m in rows])
+    for column in (
+        "n",
+        f"accuracy [{result.ci_label}]",
+        "accuracy where either has a value",
+        "missed · fabricated · incorrect",
+    ):
         table.add_column(column)
-    for m in [*(f for f in result.fields if f.top_level), result.overall]:
+    for m in rows:
+        counts = " · ".join(str(m.counts[k]) for k in ("missed", "fabricated", "incorrect"))
         table.add_row(
             m.field,
             str(m.n),
-            fmt(m.accuracy),
-            str(m.counts["missed"]),
-            str(m.counts["fabricated"]),
-            str(m.counts["incorrect"]),
+            _cell(m.accuracy),
+            _cell(m.accuracy_non_empty) or "-",
+            counts,
         )
-    _console.print(table)
-    _triage_summary(result, fmt)
+    return table
+
+
+def triage_table(result) -> Table:  # type: ignore[no-untyped-def]
+    """Accuracy by triage level per field (n values, accuracy and interval)."""
+    triage = result.triage
+    splits = [*triage.fields, triage.overall]
+    levels = list(triage.overall.levels)
+    title = f"accuracy by triage: n values, accuracy [{result.ci_label}]"
+    table = _table(title, [split.field for split in splits])
+    for column in (*levels, "verified clearly better"):
+        table.add_column(column)
+    clearly = {True: "yes", False: "[yellow]no[/yellow]", None: "-"}
+    for split in splits:
+        cells = [f"{split.levels[k].n} · {_cell(split.levels[k].accuracy) or '-'}" for k in levels]
+        table.add_row(split.field, *cells, clearly[split.verified_clearly_better])
+    return table
+
+
+def _summary(result) -> None:  # type: ignore[no-untyped-def]
+    _console.print(summary_table(result))
+    triage = result.triage
+    if triage.available:
+        _console.print(triage_table(result))
+        colour = "green" if triage.overall.verified_clearly_better else "yellow"
+        _console.print(f"[{colour}]{escape(triage.verdict)}[/{colour}]", highlight=False)
+    else:
+        _console.print(triage.verdict, highlight=False)
     if result.record_exact_match:
         for g in result.record_exact_match.groups:
             _console.print(
-                f"record exact match, {g.outcome_type}: {fmt(g.all_fields_exact)} "
+                f"record exact match, {g.outcome_type}: {_fmt(g.all_fields_exact)} "
                 f"({g.records} records)",
                 highlight=False,
             )
@@ -159,22 +226,3 @@ def _summary(result) -> None:  # type: ignore[no-untyped-def]
         )
     if result.warnings:
         _console.print(f"[yellow]{len(result.warnings)} input warning(s)[/yellow] (in report.html)")
-
-
-def _triage_summary(result, fmt) -> None:  # type: ignore[no-untyped-def]
-    """Accuracy by triage level per field, then the verdict, in plain view."""
-    triage = result.triage
-    if not triage.available:
-        _console.print(triage.verdict, highlight=False)
-        return
-    levels = list(triage.overall.levels)
-    table = Table(title=f"accuracy by triage: n values, accuracy [{result.ci_label}]")
-    for column in ("field", *levels, "verified clearly better"):
-        table.add_column(column)
-    clearly = {True: "yes", False: "[yellow]no[/yellow]", None: "-"}
-    for split in [*triage.fields, triage.overall]:
-        cells = [f"{split.levels[k].n} · {fmt(split.levels[k].accuracy) or '-'}" for k in levels]
-        table.add_row(split.field, *cells, clearly[split.verified_clearly_better])
-    _console.print(table)
-    colour = "green" if triage.overall.verified_clearly_better else "yellow"
-    _console.print(f"[{colour}]{escape(triage.verdict)}[/{colour}]", highlight=False)

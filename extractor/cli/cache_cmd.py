@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from extractor.cli import app
-from extractor.cli.exits import ExitCode
+from extractor.cli.exits import ExitCode, fail
 from extractor.cli.options import CacheOpt
 
 cache_app = typer.Typer(
@@ -75,7 +75,19 @@ def clear(
     store = open_cache(cache, no_cache=False)
     assert store is not None
     with store:
-        if not yes and not typer.confirm(f"Delete cached answers from {store.path}?"):
+        if not yes and not _confirmed(f"Delete cached answers from {store.path}?"):
             raise typer.Exit(ExitCode.some_failed)
         deleted = store.clear(older_than_days=older_than, model=model)
     Console().print(f"deleted {deleted:,} cached answers", highlight=False)
+
+
+def _confirmed(question: str) -> bool:
+    try:
+        return typer.confirm(question)
+    except typer.Abort:
+        # No answer came (stdin closed: a script, a pipe, CI): click would print a bare
+        # "Aborted!". Say what to do instead.
+        raise fail(
+            "nothing deleted: no answer to the confirmation (not a terminal?); pass --yes "
+            "to delete without asking"
+        ) from None

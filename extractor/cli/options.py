@@ -10,10 +10,56 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import typer.core
 
 from extractor.key import AgentSettings
 from extractor.llm.base import ChatBackend
 from extractor.llm.cache import ResponseCache, default_cache_path
+
+
+def plain_help_metavars() -> None:
+    """Help in the usual command-line style: `--yes` without a `<bool>` beside it, and
+    arguments as `REVIEW_DIR INPUTS... <path>` rather than `{review_dir} {inputs}...
+    <list[Path]>`.
+
+    typer (0.29) writes a type after every option, flags included, and puts braces around
+    required arguments; neither tells a user anything. Its parameter classes cannot be
+    chosen per option, so its display methods are adjusted once, here, for every
+    command; an explicit `metavar` still wins. Idempotent."""
+    option, argument = typer.core.TyperOption, typer.core.TyperArgument
+    if getattr(option, "_litextract_plain", False) or not (
+        hasattr(option, "display_type_rich") and hasattr(argument, "_usage_display_name")
+    ):
+        return  # done already, or another typer whose help needs no adjusting here
+    shown_type = option.display_type_rich
+
+    def option_type(self: typer.core.TyperOption, ctx: typer.Context) -> str | None:
+        if self.is_flag and self.metavar is None:
+            return None  # a flag takes no value
+        return shown_type(self, ctx)
+
+    def argument_name(self: typer.core.TyperArgument) -> str:
+        return self.metavar if self.metavar is not None else (self.name or "").upper()
+
+    argument_type = argument.display_type_rich
+
+    def list_argument_type(self: typer.core.TyperArgument, ctx: typer.Context) -> str | None:
+        shown = argument_type(self, ctx)
+        if self.nargs != 1 and shown and shown.startswith("<list[") and shown.endswith("]>"):
+            return f"<{shown[6:-2].lower()}>"  # INPUTS... already says there may be several
+        return shown
+
+    def usage_name(self: typer.core.TyperArgument) -> str:
+        name = argument_name(self)
+        name = name if self.required else f"[{name}]"
+        return f"{name}..." if self.nargs != 1 else name
+
+    option.display_type_rich = option_type  # type: ignore[method-assign]
+    argument.display_name_raw = property(argument_name)  # type: ignore[assignment,method-assign]
+    argument._usage_display_name = usage_name  # type: ignore[method-assign]
+    argument.display_type_rich = list_argument_type  # type: ignore[method-assign]
+    option._litextract_plain = True  # type: ignore[attr-defined]
+
 
 BackendOpt = Annotated[
     str | None,

@@ -287,11 +287,11 @@ def status(review_dir: ReviewDir) -> None:
     console.print(f"corrections: {st.corrections}")
     table = Table(title="runs")
     for column in ("run", "started", "status", "papers", "requests", "tokens", "cost", "errors"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column == "started")  # a time cut short is no time
     for run in st.runs:
         table.add_row(
             str(run.id),
-            run.started_at[:19],
+            run.started_at[:16].replace("T", " "),
             run.status,
             str(run.papers_processed),
             str(run.requests),

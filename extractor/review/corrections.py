@@ -94,6 +94,8 @@ def _coerce(spec: FieldSpec, raw: str) -> Any:
     try:
         return kind.parse(spec, raw)
     except ValueProblem as exc:
+        if kind.is_list:  # the problem names the one item that failed, not the whole text
+            raise CorrectionError(f"{spec.name}: in {raw!r}, {exc}") from None
         allowed = f" (allowed: {', '.join(spec.choices)})" if spec.choices else ""
         raise CorrectionError(f"{spec.name}: {raw!r} is not {exc.expected}{allowed}") from None
 

@@ -7,8 +7,11 @@ human must look), `<field>__reasons` (the checks' finding codes, `a; b`),
 for `human_corrected`, and records from before the checks leave the triage empty
 rather than guess one. Lists read as `a; b`, objects as compact JSON; provenance
 columns say which model made the row, which version it is and which fields a human
-corrected. CSV is UTF-8 with a BOM and guarded against formula injection, so
-spreadsheet programs open it safely; every file is written atomically.
+corrected. CSV is UTF-8 with a BOM and guarded against formula injection: a text cell
+that starts with = + - @ (other than a plain number such as -1.5) is written with a
+leading apostrophe, which spreadsheet programs hide and litextract's CSV readers take off
+again (`extractor.spreadsheet`). XLSX, JSONL and Parquet keep every value exactly as it
+is (an XLSX text cell is never evaluated). Every file is written atomically.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from typing import Any
 from extractor.fileio import atomic_path, atomic_write_bytes
 from extractor.review.records import CurrentRecord, current_records
 from extractor.review.store import ReviewStore
-from extractor.spreadsheet import guard_formula, xlsx_cell
+from extractor.spreadsheet import append_row, guard_formula
 from schemas.form import Form
 
 FORMATS = ("csv", "jsonl", "xlsx", "parquet")
@@ -34,12 +37,7 @@ def export_review(store: ReviewStore, form: Form, fmt: str, out: Path) -> int:
     """Write the current records of the review's active papers to `out`; returns the row count."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r} (use {', '.join(FORMATS)})")
-    active = {p.paper_id for p in store.papers("parsed")}
-    records = [
-        rec
-        for key, rec in sorted(current_records(store).items(), key=lambda kv: _order(kv[0]))
-        if key[0] in active
-    ]
+    records = exported_records(store)
     writer: dict[str, Callable[[Form, list[CurrentRecord], Path], None]] = {
         "csv": _write_csv,
         "jsonl": _write_jsonl,
@@ -48,6 +46,35 @@ def export_review(store: ReviewStore, form: Form, fmt: str, out: Path) -> int:
     }
     writer[fmt](form, records, out)
     return len(records)
+
+
+def exported_records(store: ReviewStore) -> list[CurrentRecord]:
+    """The current records of the review's active papers (duplicates and missing papers
+    left out), in paper and natural target order: what every export and the audit read."""
+    active = {p.paper_id for p in store.papers("parsed")}
+    return [
+        rec
+        for key, rec in sorted(current_records(store).items(), key=lambda kv: _order(kv[0]))
+        if key[0] in active
+    ]
+
+
+def record_object(rec: CurrentRecord) -> dict[str, Any]:
+    """One current record as a JSON object: a records.jsonl line (paper_id, target_id,
+    target, record, provenance) plus its version, model and corrections."""
+    return {
+        "paper_id": rec.paper_id,
+        "target_id": rec.target_id,
+        "target": rec.target,
+        "record": rec.record,
+        "version": rec.version,
+        "model": rec.model,
+        "corrected": {
+            name: {"by": c.corrected_by, "why": c.why, "at": c.created_at}
+            for name, c in rec.corrected.items()
+        },
+        "provenance": rec.model_version.provenance if rec.model_version else None,
+    }
 
 
 def columns(form: Form, records: list[CurrentRecord]) -> list[tuple[str, str]]:
@@ -135,26 +162,7 @@ def _write_csv(form: Form, records: list[CurrentRecord], out: Path) -> None:
 
 
 def _write_jsonl(form: Form, records: list[CurrentRecord], out: Path) -> None:
-    lines = []
-    for rec in records:
-        lines.append(
-            json.dumps(
-                {
-                    "paper_id": rec.paper_id,
-                    "target_id": rec.target_id,
-                    "target": rec.target,
-                    "record": rec.record,
-                    "version": rec.version,
-                    "model": rec.model,
-                    "corrected": {
-                        name: {"by": c.corrected_by, "why": c.why, "at": c.created_at}
-                        for name, c in rec.corrected.items()
-                    },
-                    "provenance": rec.model_version.provenance if rec.model_version else None,
-                },
-                ensure_ascii=False,
-            )
-        )
+    lines = [json.dumps(record_object(rec), ensure_ascii=False) for rec in records]
     atomic_write_bytes(out, ("\n".join(lines) + ("\n" if lines else "")).encode("utf-8"))
 
 
@@ -173,7 +181,7 @@ def _write_xlsx(form: Form, records: list[CurrentRecord], out: Path) -> None:
     sheet.freeze_panes = "B2"
     for rec in records:
         row = flat_row(form, rec)
-        sheet.append([xlsx_cell(row.get(name)) for name, _ in cols])
+        append_row(sheet, [row.get(name) for name, _ in cols])
     with atomic_path(out) as tmp:
         workbook.save(tmp)
 

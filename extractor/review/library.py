@@ -8,6 +8,7 @@ even before the PDFs are parsed.
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 from collections.abc import Iterable
@@ -17,6 +18,7 @@ from urllib.parse import unquote, urlparse
 
 import bibtexparser
 import rispy
+from bibtexparser.model import Block
 
 from extractor.fileio import atomic_path
 from extractor.review.config import ReviewPaths
@@ -38,6 +40,7 @@ class LibraryEntry:
     pdfs: tuple[Path, ...]
     doi: str | None = None
     title: str | None = None
+    problem: str | None = None  # an entry that could not be read: why (it links nothing)
 
 
 @dataclass
@@ -75,6 +78,9 @@ def add_inputs(store: ReviewStore, root: Path, inputs: Iterable[Path]) -> AddRep
             report.errors.append(str(exc))
             continue
         for entry in entries:
+            if entry.problem:
+                report.errors.append(f"{path}: entry {entry.key!r} {entry.problem}")
+                continue
             if not entry.pdfs:
                 report.errors.append(f"{path}: entry {entry.key!r} links no PDF")
             for pdf in entry.pdfs:
@@ -240,16 +246,58 @@ def _promote_orphaned_duplicates(store: ReviewStore) -> None:
 def read_bib(path: Path) -> list[LibraryEntry]:
     """BibTeX with `file` fields as Zotero, JabRef, Mendeley and Better BibTeX write them."""
     text = _read_text(path)
-    library = bibtexparser.parse_string(text)
+    library, complaints = _parse_bib(text)
     if not library.entries and library.failed_blocks:
         raise InputError(path, "no readable BibTeX entries")
-    entries = []
+    entries = [_failed_entry(block, complaints) for block in library.failed_blocks]
     for entry in library.entries:
         values = {f.key.lower(): str(f.value) for f in entry.fields}
         pdfs = tuple(_bib_file_paths(values.get("file", ""), path.parent))
         title = _strip_braces(values["title"]) if "title" in values else None
         entries.append(LibraryEntry(key=entry.key, pdfs=pdfs, doi=values.get("doi"), title=title))
     return entries
+
+
+class _Complaints(logging.Handler):
+    """bibtexparser reports a broken block by logging a warning (to stderr, in its own
+    words); we keep those messages and report each broken entry in ours."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _parse_bib(text: str) -> tuple[bibtexparser.Library, list[str]]:
+    logger = logging.getLogger("bibtexparser")
+    handler, propagate = _Complaints(), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        return bibtexparser.parse_string(text), handler.messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+_BIB_KEY = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s]+)")
+_BIB_COMPLAINT = re.compile(r"\(line (\d+)\) aborted on line (\d+).*?:\s*(.+)", re.DOTALL)
+
+
+def _failed_entry(block: Block, complaints: list[str]) -> LibraryEntry:
+    """A broken entry, named by its key (or line) with the parser's reason in one line."""
+    start = (block.start_line or 0) + 1  # bibtexparser counts lines from 0
+    key = m.group(1) if (m := _BIB_KEY.match(block.raw.lstrip())) else f"at line {start}"
+    reason = "is not valid BibTeX"
+    for message in complaints:
+        found = _BIB_COMPLAINT.search(message)
+        if found and int(found.group(1)) == block.start_line:
+            detail = " ".join(found.group(3).split()).rstrip(".")
+            reason += f" ({detail[:1].lower()}{detail[1:]} at line {int(found.group(2)) + 1})"
+            break
+    return LibraryEntry(key=key, pdfs=(), problem=f"(line {start}) {reason}; skipped")
 
 
 def read_ris(path: Path) -> list[LibraryEntry]:
@@ -297,7 +345,12 @@ def _bib_file_paths(value: str, base: Path) -> list[Path]:
 def _link_to_path(link: str, base: Path) -> Path | None:
     link = link.strip()
     if link.startswith("file:"):
-        link = unquote(urlparse(link).path)
+        url = urlparse(link)
+        # `file://files/x.pdf` is a relative path written as a URL (the first segment
+        # lands in the host part); `file:///a/x.pdf` and `file://localhost/a/x.pdf` are
+        # absolute.
+        host = "" if url.netloc in ("", "localhost") else url.netloc
+        link = unquote(f"{host}{url.path}" if host else url.path)
     elif "://" in link:
         return None  # web URLs and EndNote's internal-pdf:// cannot be resolved here
     if not link.lower().endswith(".pdf"):

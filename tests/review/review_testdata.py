@@ -8,11 +8,13 @@ from typing import Any, Literal
 
 import pymupdf
 from pydantic import BaseModel, ConfigDict
+from rich.console import Console
 
 from extractor.document import Document, Metadata, SourceInfo
 from extractor.key import ExtractionKey, target_hash
+from extractor.review.config import ReviewConfig, save_config
 from extractor.review.store import ReviewStore
-from extractor.review.update import Pipeline
+from extractor.review.update import Pipeline, run_update
 from schemas.extracted import Evidence, Extracted, Status
 from schemas.form import Form, form_field
 from schemas.record import Provenance, RecordLine, TokenUsage
@@ -147,3 +149,32 @@ def model_versions(review: Path) -> dict[str, int]:
             if v.origin == "model":
                 counts[v.paper_id] = counts.get(v.paper_id, 0) + 1
         return counts
+
+
+MINI_YAML = """\
+name: mini
+version: "1.0"
+fields:
+  - {name: title, type: string, group: identity}
+  - {name: year, type: integer, group: identity}
+  - {name: modalities, type: "list[enum]", choices: [ct, mri, xray], group: data}
+  - {name: score, type: number, group: data}
+  - {name: public, type: boolean, group: data}
+  - name: arms
+    type: list[object]
+    group: data
+    fields:
+      - {name: name, type: string}
+      - {name: size, type: integer}
+"""
+
+
+def mini_yaml_review(review: Path, titles: list[str]) -> Path:
+    """The `review` fixture with MINI_FORM as a YAML form (so CLI commands can load it)
+    and one extracted paper per title: p0, p1, ..."""
+    (review / "mini.yaml").write_text(MINI_YAML)
+    save_config(review, ReviewConfig(form="mini.yaml", backend="fake", model="fake-model"))
+    for i, title in enumerate(titles):
+        write_pdf(review / "papers" / f"p{i}.pdf", title)
+    run_update(review, pipeline=fake_pipeline(FakeExtractor()), console=Console(quiet=True))
+    return review

@@ -53,7 +53,7 @@ def test_values_are_parsed_per_field_type(field: str, text: str, expected: tuple
         ("year", "twenty", "not a number"),
         ("score", "1,5 ± 0,2", "not a number"),
         ("public", "maybe", "not a boolean"),
-        ("modalities", "ct; pet", "allowed: ct, mri, xray"),
+        ("modalities", "ct; pet", "'pet' is not one of ct, mri, xray"),
         ("arms", '[{"name": "B", "size": "many"}]', "not a valid list_object"),
         ("nope", "1", "has no field 'nope'"),
     ],

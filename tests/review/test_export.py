@@ -84,12 +84,12 @@ def test_formula_guard_keeps_numbers() -> None:
     assert guard_formula(-2) == -2
 
 
-def test_xlsx_is_typed_and_guarded(filled: Path) -> None:
+def test_xlsx_is_typed_and_keeps_text_as_it_is(filled: Path) -> None:
     sheet = load_workbook(_export(filled, "xlsx")).active
     assert sheet is not None
     header = [c.value for c in sheet[1]]
     rows = [dict(zip(header, [c.value for c in row], strict=True)) for row in sheet.iter_rows(2)]
-    assert rows[0]["title"] == "'" + NASTY_TITLE  # text, never a formula
+    assert rows[0]["title"] == NASTY_TITLE  # text as it is, typed as text: never a formula
     assert sheet.cell(2, header.index("title") + 1).data_type == "s"
     assert rows[1]["year"] == 2019 and rows[0]["score"] == 0.5 and rows[0]["public"] is True
 

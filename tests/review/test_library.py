@@ -126,3 +126,18 @@ def test_normalisers() -> None:
     assert normalise_doi("no doi here") is None
     assert normalise_title("Déjà  Vu: A Study of  CT-Scans!") == "deja vu a study of ct scans"
     assert normalise_title("Editorial") is None  # too short to identify a paper
+
+
+def test_file_urls_absolute_localhost_and_relative(tmp_path: Path) -> None:
+    ris = tmp_path / "links.ris"
+    ris.write_text(
+        "TY  - JOUR\nTI  - One\nL1  - file:///abs/one.pdf\nER  - \n\n"
+        "TY  - JOUR\nTI  - Two\nL1  - file://localhost/abs/two%20b.pdf\nER  - \n\n"
+        "TY  - JOUR\nTI  - Three\nL1  - file://files/sub/three.pdf\nER  - \n",
+        encoding="utf-8",
+    )
+    assert [e.pdfs for e in read_ris(ris)] == [
+        (Path("/abs/one.pdf"),),
+        (Path("/abs/two b.pdf"),),
+        (tmp_path / "files" / "sub" / "three.pdf",),
+    ]
