@@ -29,7 +29,24 @@ RULES = (
     "comparator_group_size > 0",
     "intervention_standard_deviation > 0",
     "comparator_standard_deviation > 0",
+    # the printed form (optional fields below)
+    "intervention_standard_error > 0",
+    "comparator_standard_error > 0",
+    "intervention_spread_low <= intervention_spread_high",
+    "comparator_spread_low <= comparator_spread_high",
+    "0 <= intervention_events_percent <= 100",
+    "0 <= comparator_events_percent <= 100",
+    "mean_difference_ci_low <= mean_difference_ci_high",
 )
+
+SpreadType = Literal["SD", "SE", "95% CI", "IQR", "range"]
+_SPREAD_CHOICES = {
+    "SD": "standard deviation",
+    "SE": "standard error of the mean",
+    "95% CI": "95% confidence interval of the group mean (low to high)",
+    "IQR": "interquartile range (first to third quartile)",
+    "range": "minimum to maximum",
+}
 
 
 class RctOutcomes(BaseModel):
@@ -49,6 +66,24 @@ class RctOutcomes(BaseModel):
         "sd1i": "intervention_standard_deviation",
         "m2i": "comparator_mean",
         "sd2i": "comparator_standard_deviation",
+        # The printed form, when it is not a mean and SD or a count (optional; synthesis
+        # derives the numbers above from these, and marks them derived).
+        "med1i": "intervention_median",
+        "med2i": "comparator_median",
+        "spread1i": "intervention_spread_type",
+        "spread2i": "comparator_spread_type",
+        "se1i": "intervention_standard_error",
+        "se2i": "comparator_standard_error",
+        "lo1i": "intervention_spread_low",
+        "hi1i": "intervention_spread_high",
+        "lo2i": "comparator_spread_low",
+        "hi2i": "comparator_spread_high",
+        "pct1i": "intervention_events_percent",
+        "pct2i": "comparator_events_percent",
+        "md": "mean_difference",
+        "md_lo": "mean_difference_ci_low",
+        "md_hi": "mean_difference_ci_high",
+        "study_id": "trial_registration",
     }
 
     outcome_type: Literal["binary", "continuous"] | None = form_field(
@@ -100,6 +135,109 @@ class RctOutcomes(BaseModel):
         applies_when=_CONTINUOUS,
         **_NUMBER_TOLERANCE,
     )
+    # -- As printed (optional): what the paper gives when it is not a mean with an SD, or
+    # a count. Copied, never converted; `synthesize --derive` does the arithmetic.
+    intervention_median: float | None = form_field(
+        "continuous outcomes: median in the intervention group, when the paper prints a median",
+        group="outcome",
+        applies_when=_CONTINUOUS,
+        **_NUMBER_TOLERANCE,
+    )
+    comparator_median: float | None = form_field(
+        "continuous outcomes: median in the comparator group, when the paper prints a median",
+        group="outcome",
+        applies_when=_CONTINUOUS,
+        **_NUMBER_TOLERANCE,
+    )
+    intervention_spread_type: SpreadType | None = form_field(
+        "continuous outcomes: how the paper prints the intervention group's spread",
+        group="outcome",
+        applies_when=_CONTINUOUS,
+        choice_definitions=_SPREAD_CHOICES,
+    )
+    comparator_spread_type: SpreadType | None = form_field(
+        "continuous outcomes: how the paper prints the comparator group's spread",
+        group="outcome",
+        applies_when=_CONTINUOUS,
+        choice_definitions=_SPREAD_CHOICES,
+    )
+    intervention_standard_error: float | None = form_field(
+        "continuous outcomes: standard error of the intervention group's mean, as printed",
+        group="outcome",
+        applies_when=_CONTINUOUS,
+        **_NUMBER_TOLERANCE,
+    )
+    comparator_standard_error: float | None = form_field(
+        "continuous outcomes: standard error of the comparator group's mean, as printed",
+        group="outcome",
+        applies_when=_CONTINUOUS,
+        **_NUMBER_TOLERANCE,
+    )
+    intervention_spread_low: float | None = form_field(
+        "continuous outcomes: lower end of the intervention group's printed 95% CI, IQR "
+        "(first quartile) or range (minimum)",
+        group="outcome",
+        applies_when=_CONTINUOUS,
+        **_NUMBER_TOLERANCE,
+    )
+    intervention_spread_high: float | None = form_field(
+        "continuous outcomes: upper end of the intervention group's printed 95% CI, IQR "
+        "(third quartile) or range (maximum)",
+        group="outcome",
+        applies_when=_CONTINUOUS,
+        **_NUMBER_TOLERANCE,
+    )
+    comparator_spread_low: float | None = form_field(
+        "continuous outcomes: lower end of the comparator group's printed 95% CI, IQR "
+        "(first quartile) or range (minimum)",
+        group="outcome",
+        applies_when=_CONTINUOUS,
+        **_NUMBER_TOLERANCE,
+    )
+    comparator_spread_high: float | None = form_field(
+        "continuous outcomes: upper end of the comparator group's printed 95% CI, IQR "
+        "(third quartile) or range (maximum)",
+        group="outcome",
+        applies_when=_CONTINUOUS,
+        **_NUMBER_TOLERANCE,
+    )
+    intervention_events_percent: float | None = form_field(
+        "binary outcomes: percentage of the intervention group with the event, when the "
+        "paper prints a percentage instead of a count (as printed, e.g. 33.3)",
+        group="outcome",
+        applies_when=_BINARY,
+        tolerance_abs=0.05,
+    )
+    comparator_events_percent: float | None = form_field(
+        "binary outcomes: percentage of the comparator group with the event, when the "
+        "paper prints a percentage instead of a count (as printed)",
+        group="outcome",
+        applies_when=_BINARY,
+        tolerance_abs=0.05,
+    )
+    mean_difference: float | None = form_field(
+        "continuous outcomes: the printed difference in means (intervention minus comparator)",
+        group="outcome",
+        applies_when=_CONTINUOUS,
+        **_NUMBER_TOLERANCE,
+    )
+    mean_difference_ci_low: float | None = form_field(
+        "continuous outcomes: lower end of the printed 95% CI of that difference",
+        group="outcome",
+        applies_when=_CONTINUOUS,
+        **_NUMBER_TOLERANCE,
+    )
+    mean_difference_ci_high: float | None = form_field(
+        "continuous outcomes: upper end of the printed 95% CI of that difference",
+        group="outcome",
+        applies_when=_CONTINUOUS,
+        **_NUMBER_TOLERANCE,
+    )
+    trial_registration: str | None = form_field(
+        "the trial's registration number as printed (NCT..., ISRCTN..., ACTRN...), so that "
+        "several reports of one trial are counted once",
+        group="outcome",
+    )
 
 
 # Yun et al. (2024): a record counts only when all of its numbers match, per outcome type.
@@ -126,13 +264,15 @@ HEADLINE_GROUPS = HeadlineGroups(
 FORM = Form.from_model(
     RctOutcomes,
     name="rct_outcomes",
-    version="1.0",
+    version="1.1",  # 1.1: optional printed-form fields; the 1.0 fields are unchanged
     targeted=True,
     headline_groups=HEADLINE_GROUPS,
     rules=RULES,
     guidance=(
         "Convert nothing: a standard error or a confidence interval is not a standard "
         "deviation; then the SD is null with status unclear, and the quote is kept. "
+        "Record what is printed in the printed-form fields instead (median, spread type, "
+        "standard error, spread low/high, events percent, mean difference and its CI). "
         "Report the numbers for the named target only."
     ),
 )

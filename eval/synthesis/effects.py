@@ -24,8 +24,10 @@ import numpy as np
 from scipy import stats
 from statsmodels.stats.meta_analysis import effectsize_2proportions, effectsize_smd
 
+from eval.synthesis.printed import with_derivations
 from eval.synthesis.roles import BINARY_ROLES, CONTINUOUS_ROLES, EffectRoles
 from eval.synthesis.studies import Study
+from schemas.derive import Derivation
 
 ZERO_CELL_CORRECTION = 0.5
 BINARY_MEASURES = ("OR", "RR", "RD")
@@ -53,6 +55,7 @@ class Effect:
     zero_corrected: bool = False
     unchecked: list[str] = field(default_factory=list)  # fields still `check` or ungrounded
     verified: bool = True  # every number used is triage `verified`
+    derived: list[Derivation] = field(default_factory=list)  # numbers not printed as such
 
     @property
     def se(self) -> float:
@@ -113,11 +116,13 @@ def compute_effects(
     *,
     drop00: bool = True,
     outcome_types: dict[tuple[str, str | None], str] | None = None,
+    derive: bool = False,
 ) -> EffectTable:
     """Effect sizes of every usable study for each measure; the rest listed as exclusions.
 
     `outcome_types` overrides the per-study outcome type (the gold-vs-extracted comparison
-    gives both sides the gold's type, as Yun et al. gave it to the model).
+    gives both sides the gold's type, as Yun et al. gave it to the model). `derive` fills
+    missing numbers from the printed form (eval/synthesis/printed.py), each marked.
     """
     excluded: list[Exclusion] = []
     types: dict[tuple[str, str | None], str] = {}
@@ -129,6 +134,8 @@ def compute_effects(
             excluded.append(Exclusion(study.label, "no_outcome_type", _no_type_message(roles)))
             continue
         types[study.key] = kind
+        if derive:
+            study = with_derivations(study, roles, kind)
         problem, numbers = check_numbers(study, roles, kind, drop00=drop00)
         if problem is not None:
             excluded.append(problem)
@@ -141,12 +148,20 @@ def compute_effects(
     for kind, rows in (("binary", binary), ("continuous", continuous)):
         fields = roles.number_fields(kind)
         for study, _ in rows:
-            trust[id(study)] = (study.unchecked(fields), study.is_verified(fields))
+            # A derived number is as trustworthy as the printed numbers it came from.
+            used = _trust_fields(study, roles, fields)
+            trust[id(study)] = (study.unchecked(used), study.is_verified(used))
     effects: dict[str, list[Effect]] = {}
     for measure in measures:
         rows = binary if measure in BINARY_MEASURES else continuous
         effects[measure] = _effects(measure, rows, trust)
     return EffectTable(effects, excluded, types)
+
+
+def _trust_fields(study: Study, roles: EffectRoles, fields: list[str]) -> list[str]:
+    derived = {roles.fields[r] for r in study.derivations if r in roles.fields}
+    sources = [f for d in study.derivations.values() for f in d.sources]
+    return list(dict.fromkeys([*(f for f in fields if f not in derived), *sources]))
 
 
 def _no_type_message(roles: EffectRoles) -> str:
@@ -225,10 +240,11 @@ def _effects(
     out = []
     for i, (study, numbers) in enumerate(rows):
         unchecked, verified = trust[id(study)]
+        derived = list({id(d): d for r, d in study.derivations.items() if r in numbers}.values())
         out.append(
             Effect(
                 study, measure, float(yi[i]), float(vi[i]), numbers, bool(corrected[i]),
-                unchecked, verified,
+                unchecked, verified, derived,
             )
         )  # fmt: skip
     return out

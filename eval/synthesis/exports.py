@@ -209,6 +209,8 @@ def write_xlsx(path: Path, sheets: list[tuple[str, Sequence[str], list[Row]]]) -
         sheet.freeze_panes = "A2"
         for row in rows:
             sheet.append([xlsx_cell(value) for value in row])
+    if not workbook.sheetnames:
+        workbook.create_sheet("empty")  # a workbook needs one visible sheet (openpyxl)
     with atomic_path(path) as tmp:
         workbook.save(tmp)
     return path

@@ -21,11 +21,14 @@ from matplotlib.ticker import MaxNLocator
 
 from eval.synthesis.effects import MEASURE_NAMES, RATIO_MEASURES, Effect
 from eval.synthesis.meta import AnalysisResult
+from eval.synthesis.names import with_ext
 from extractor.fileio import atomic_path
 
 VERIFIED_COLOUR = "#1f4e79"
 UNCHECKED_COLOUR = "#d95f02"
 POOLED_COLOUR = "#222222"
+RULE_COLOUR = "#b2182b"  # values that fail the form's rules
+DERIVED_COLOUR = "#6a3d9a"  # numbers derived from what the paper printed
 LABEL_CHARS = 38
 # Colour-blind-safe qualitative palette (Okabe & Ito 2008), then greys.
 PALETTE = [
@@ -52,7 +55,7 @@ def save(fig: Figure, stem: Path, *, tight: bool = True) -> list[Path]:
     """
     out = []
     for suffix, kwargs in ((".png", {"dpi": 150}), (".svg", {})):
-        path = stem.with_suffix(suffix)
+        path = with_ext(stem, suffix)
         with atomic_path(path) as tmp:
             box = {"bbox_inches": "tight"} if tight else {}
             fig.savefig(tmp, format=suffix[1:], **box, **kwargs)
@@ -248,6 +251,7 @@ def stacked_bars(
     categories: list[str],
     binned: bool = False,
     x_label: str = "year",
+    flagged: dict[str, str] | None = None,
 ) -> list[Path]:
     """`table[x][category] = count`: one bar per x, stacked in the order of `categories`.
 
@@ -261,18 +265,30 @@ def stacked_bars(
         else {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(categories)}
     )
     fig, ax = plt.subplots(figsize=(max(5.5, 0.55 * len(xs) + 3.5), 4.2))
+    flagged = flagged or {}
     bottom = [0] * len(xs)
     for category in categories:
         values = [table[x].get(category, 0) for x in xs]
-        ax.bar(xs, values, bottom=bottom, label=category, color=colours[category],
-               edgecolor="white", lw=0.5)  # fmt: skip
+        bars = ax.bar(xs, values, bottom=bottom, label=category, color=colours[category],
+                      edgecolor="white", lw=0.5)  # fmt: skip
+        for bar, x in zip(bars, xs, strict=True):
+            if x in flagged:  # a value the form's rules refuse: hatched, never a plain bar
+                bar.set_hatch("xx")
+                bar.set_edgecolor(RULE_COLOUR)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    if flagged:
+        rules = sorted(set(flagged.values()))
+        title += f"\n✗ hatched: {x_label} fails the form's rule " + "; ".join(rules)
     ax.set_title(title, fontsize=10, loc="left")
     ax.set_xlabel(x_label)
     ax.set_ylabel("papers")
     ax.set_xticks(range(len(xs)))
     tilt = len(xs) > 8
-    ax.set_xticklabels(xs, rotation=45 if tilt else 0, ha="right" if tilt else "center")
+    shown = [f"{x} ✗" if x in flagged else x for x in xs]
+    ax.set_xticklabels(shown, rotation=45 if tilt else 0, ha="right" if tilt else "center")
+    for label, x in zip(ax.get_xticklabels(), xs, strict=True):
+        if x in flagged:
+            label.set_color(RULE_COLOUR)
     ax.yaxis.get_major_locator().set_params(integer=True)
     handles, labels = ax.get_legend_handles_labels()
     # Legend top to bottom as the stack reads, top to bottom.

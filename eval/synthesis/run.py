@@ -12,7 +12,6 @@ OUT/comparison/*.csv      with a gold file: gold vs extracted
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,14 +20,17 @@ from pathlib import Path
 from eval.synthesis import plots, tables
 from eval.synthesis.compare import DEFAULT_TOLERANCE, Comparison, compare
 from eval.synthesis.descriptive import Descriptive, describe
-from eval.synthesis.effects import EffectTable, compute_effects
+from eval.synthesis.effects import RATIO_MEASURES, EffectTable, compute_effects
 from eval.synthesis.exports import write_csv, write_metafor, write_revman, write_xlsx
 from eval.synthesis.grouping import Analysis
 from eval.synthesis.meta import MetaAnalyses, run_meta_analyses
+from eval.synthesis.names import file_stem, with_ext
 from eval.synthesis.roles import effect_roles
 from eval.synthesis.studies import StudySet, fill_labels
+from extractor.errors import InputError
 from extractor.fileio import atomic_write_text
 
+NO_RECORDS = "no records to synthesise (a review needs `litextract update` first)"
 Progress = Callable[[str, int, int], None]  # (step, done, total)
 HEAT_MAPS = 6
 
@@ -67,6 +69,9 @@ def synthesize(
 ) -> Outcome:
     options = options or Options()
     tick = progress or (lambda step, done, total: None)
+    if not studyset.studies:
+        # Nothing to count, pool or draw: one line, before any file is written.
+        raise InputError(studyset.source, NO_RECORDS)
     out.mkdir(parents=True, exist_ok=True)
     result = Outcome(out, len(studyset.studies), warnings=list(studyset.warnings))
     form = studyset.form
@@ -156,17 +161,7 @@ def synthesize(
 
 
 def _both(stem: Path) -> list[Path]:
-    return [stem.with_suffix(".png"), stem.with_suffix(".svg")]
-
-
-def file_stem(name: str, used: set[str]) -> str:
-    """A file name from an analysis name: safe characters, unique, not too long."""
-    base = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_")[:60] or "analysis"
-    stem, n = base, 2
-    while stem.lower() in used:
-        stem, n = f"{base}_{n}", n + 1
-    used.add(stem.lower())
-    return stem
+    return [with_ext(stem, "png"), with_ext(stem, "svg")]
 
 
 def _forests(meta: MetaAnalyses, folder: Path, tick: Progress) -> dict[str, Path]:
@@ -185,6 +180,7 @@ def _forests(meta: MetaAnalyses, folder: Path, tick: Progress) -> dict[str, Path
 def _charts(descriptive: Descriptive, folder: Path, tick: Progress) -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     out: dict[str, Path] = {}
+    used: set[str] = set()
     trends = [t for t in descriptive.tables if t.kind == "trend" and t.rows]
     crosstabs = sorted(
         (t for t in descriptive.tables if t.kind == "crosstab" and t.rows),
@@ -193,21 +189,22 @@ def _charts(descriptive: Descriptive, folder: Path, tick: Progress) -> dict[str,
     jobs = len(trends) + len(crosstabs)
     for i, t in enumerate(trends):
         tick("charts", i, jobs)
+        out[t.name] = folder / file_stem(t.name, used)
         plots.stacked_bars(
             t.counts(),
             t.title,
-            folder / t.name,
+            out[t.name],
             categories=t.columns,
             binned=t.binned,
             x_label=t.row_label,
+            flagged=t.flagged_rows,
         )
-        out[t.name] = folder / t.name
     for i, t in enumerate(crosstabs, start=len(trends)):
         tick("charts", i, jobs)
+        out[t.name] = folder / file_stem(t.name, used)
         plots.heat_map(
-            t.counts(), t.title, folder / t.name, row_label=t.row_label, col_label=t.col_label
+            t.counts(), t.title, out[t.name], row_label=t.row_label, col_label=t.col_label
         )
-        out[t.name] = folder / t.name
     tick("charts", jobs, jobs)
     return out
 
@@ -241,14 +238,19 @@ def _summary(path: Path, result: Outcome, studyset: StudySet) -> Path:
 
 
 def _pooled_brief(meta: MetaAnalyses) -> tables.Table:
+    # OR and RR are shown as ratios, as the forest plot shows them; shifts stay on the
+    # scale they are pooled on (log for OR, RR), and the header says so.
     header = ["analysis", "measure", "k", f"random ({meta.method})", "95% CI", "I² %",
-              "verified-only shift", "max leave-one-out shift"]  # fmt: skip
+              "verified-only shift", "derived-free shift", "max leave-one-out shift",
+              "shift scale"]  # fmt: skip
     rows = []
     for r in meta.results:
         p = r.pooled[r.primary]
         est = p.random[meta.method]
         s = r.sensitivity
-        rows.append([r.name, r.primary, r.k, est.mu, f"{est.ci[0]:.3f} to {est.ci[1]:.3f}",
-                     p.i2 * 100, s.verified_shift if s else None,
-                     s.max_leave_one_out_shift if s else None])  # fmt: skip
+        low, high = (tables.shown_value(r.primary, x) for x in est.ci)
+        rows.append([r.name, r.primary, r.k, tables.shown_value(r.primary, est.mu),
+                     f"{low:.3f} to {high:.3f}", p.i2 * 100, s.verified_shift if s else None,
+                     s.printed_shift if s else None, s.max_leave_one_out_shift if s else None,
+                     "log" if r.primary in RATIO_MEASURES else "raw"])  # fmt: skip
     return header, rows

@@ -101,14 +101,34 @@ def comparison_targets_table(comparison: Comparison) -> Table:
     return header, rows
 
 
-def comparison_pooled_table(comparison: Comparison) -> Table:
+def comparison_pooled_table(comparison: Comparison, *, as_ratio: bool = False) -> Table:
+    """Pooled gold vs extracted; `as_ratio` shows OR and RR as ratios (for people), the CSV
+    keeps the log scale they are pooled on (for tools), and says so in `scale`."""
     header = ["analysis", "measure", "gold_k", "extracted_k", "gold_estimate",
               "extracted_estimate", "difference", "gold_significant",
               "extracted_significant"]  # fmt: skip
-    rows = [[p.analysis, p.measure, p.gold_k, p.extracted_k, p.gold_mu, p.extracted_mu, p.diff,
-             p.gold_significant, p.extracted_significant]
-            for p in comparison.pooled]  # fmt: skip
+    if as_ratio:
+        header[6] = "difference (log scale for OR, RR)"
+    else:
+        header.append("scale")
+    rows = []
+    for p in comparison.pooled:
+        gold, extracted = p.gold_mu, p.extracted_mu
+        if as_ratio:
+            gold, extracted = shown_value(p.measure, gold), shown_value(p.measure, extracted)
+        row = [p.analysis, p.measure, p.gold_k, p.extracted_k, gold, extracted, p.diff,
+               p.gold_significant, p.extracted_significant]  # fmt: skip
+        if not as_ratio:
+            row.append("log" if p.measure in RATIO_MEASURES else "raw")
+        rows.append(row)
     return header, rows
+
+
+def shown_value(measure: str, value: float | None) -> float | None:
+    """OR and RR as ratios (they are pooled as logs); other measures as they are."""
+    if value is None or measure not in RATIO_MEASURES:
+        return value
+    return math.exp(value)
 
 
 def count_table(table: CountTable) -> Table:
@@ -117,18 +137,27 @@ def count_table(table: CountTable) -> Table:
     header = [table.row_label]
     for c in columns:
         header += [c, f"{c} (to check)"]
+        if table.targeted:  # papers are counted once; their targets beside them
+            header.append("targets" if c == "papers" else f"{c} (targets)")
     if table.share_of:
         header.append(f"share {table.share_of}")
     rows = []
     for name, row in table.rows.items():
-        line: list[Any] = [name]
+        line: list[Any] = [_row_name(table, name)]
         for c in columns:
             cell = row.get(c)
             line += [cell.count if cell else 0, cell.unchecked if cell else 0]
+            if table.targeted:
+                line.append(cell.targets if cell else 0)
         if table.share_of:
             line.append(share_text(table, name))
         rows.append(line)
     return header, rows
+
+
+def _row_name(table: CountTable, name: str) -> str:
+    rule = table.flagged_rows.get(name)
+    return f"{name} (fails the form's rule {rule})" if rule else name
 
 
 def markdown(header: list[str], rows: list[list[Any]]) -> str:
