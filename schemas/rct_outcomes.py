@@ -240,6 +240,21 @@ class RctOutcomes(BaseModel):
     )
 
 
+# The fields of form 1.0, which Yun et al.'s gold fills; the rest (1.1) record the printed
+# form, which that gold does not hold (its annotators did the arithmetic by hand).
+CORE_FIELDS = (
+    "outcome_type",
+    "intervention_events",
+    "intervention_group_size",
+    "comparator_events",
+    "comparator_group_size",
+    "intervention_mean",
+    "intervention_standard_deviation",
+    "comparator_mean",
+    "comparator_standard_deviation",
+)
+PRINTED_FIELDS = tuple(f for f in RctOutcomes.model_fields if f not in CORE_FIELDS)
+
 # Yun et al. (2024): a record counts only when all of its numbers match, per outcome type.
 HEADLINE_GROUPS = HeadlineGroups(
     by="outcome_type",
