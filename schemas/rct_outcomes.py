@@ -20,6 +20,21 @@ _NUMBER_TOLERANCE = {"tolerance_abs": 0.005, "tolerance_rel": 0.005}
 # does not apply needs no review, and a value where it does not apply is flagged.
 _BINARY = 'outcome_type == "binary"'
 _CONTINUOUS = 'outcome_type == "continuous"'
+
+
+# The printed form applies only where the pooled number is not printed as such: an empty
+# printed-form field is then the usual case, and never sends the agent back to the paper.
+def _unless(core: str, kind: str = _CONTINUOUS) -> str:
+    return f"{kind} and {core} == None"
+
+
+def _unless_either(a: str, b: str) -> str:
+    return f"{_CONTINUOUS} and ({a} == None or {b} == None)"
+
+
+_I_SPREAD = _unless_either("intervention_mean", "intervention_standard_deviation")
+_C_SPREAD = _unless_either("comparator_mean", "comparator_standard_deviation")
+_MD = _unless_either("intervention_standard_deviation", "comparator_standard_deviation")
 RULES = (
     "intervention_events <= intervention_group_size",
     "comparator_events <= comparator_group_size",
@@ -42,9 +57,9 @@ RULES = (
 SpreadType = Literal["SD", "SE", "95% CI", "IQR", "range"]
 _SPREAD_CHOICES = {
     "SD": "standard deviation",
-    "SE": "standard error of the mean",
-    "95% CI": "95% confidence interval of the group mean (low to high)",
-    "IQR": "interquartile range (first to third quartile)",
+    "SE": "standard error",
+    "95% CI": "95% CI of the mean",
+    "IQR": "first to third quartile",
     "range": "minimum to maximum",
 }
 
@@ -83,7 +98,6 @@ class RctOutcomes(BaseModel):
         "md": "mean_difference",
         "md_lo": "mean_difference_ci_low",
         "md_hi": "mean_difference_ci_high",
-        "study_id": "trial_registration",
     }
 
     outcome_type: Literal["binary", "continuous"] | None = form_field(
@@ -138,105 +152,94 @@ class RctOutcomes(BaseModel):
     # -- As printed (optional): what the paper gives when it is not a mean with an SD, or
     # a count. Copied, never converted; `synthesize --derive` does the arithmetic.
     intervention_median: float | None = form_field(
-        "continuous outcomes: median in the intervention group, when the paper prints a median",
+        "median, intervention group (when printed instead of a mean)",
         group="outcome",
-        applies_when=_CONTINUOUS,
+        applies_when=_unless("intervention_mean"),
         **_NUMBER_TOLERANCE,
     )
     comparator_median: float | None = form_field(
-        "continuous outcomes: median in the comparator group, when the paper prints a median",
+        "median, comparator group (when printed instead of a mean)",
         group="outcome",
-        applies_when=_CONTINUOUS,
+        applies_when=_unless("comparator_mean"),
         **_NUMBER_TOLERANCE,
     )
     intervention_spread_type: SpreadType | None = form_field(
-        "continuous outcomes: how the paper prints the intervention group's spread",
+        "how the intervention group's spread is printed",
         group="outcome",
-        applies_when=_CONTINUOUS,
+        applies_when=_I_SPREAD,
         choice_definitions=_SPREAD_CHOICES,
     )
     comparator_spread_type: SpreadType | None = form_field(
-        "continuous outcomes: how the paper prints the comparator group's spread",
+        "how the comparator group's spread is printed",
         group="outcome",
-        applies_when=_CONTINUOUS,
+        applies_when=_C_SPREAD,
         choice_definitions=_SPREAD_CHOICES,
     )
     intervention_standard_error: float | None = form_field(
-        "continuous outcomes: standard error of the intervention group's mean, as printed",
+        "standard error of the intervention group's mean, as printed",
         group="outcome",
-        applies_when=_CONTINUOUS,
+        applies_when=_I_SPREAD,
         **_NUMBER_TOLERANCE,
     )
     comparator_standard_error: float | None = form_field(
-        "continuous outcomes: standard error of the comparator group's mean, as printed",
+        "standard error of the comparator group's mean, as printed",
         group="outcome",
-        applies_when=_CONTINUOUS,
+        applies_when=_C_SPREAD,
         **_NUMBER_TOLERANCE,
     )
     intervention_spread_low: float | None = form_field(
-        "continuous outcomes: lower end of the intervention group's printed 95% CI, IQR "
-        "(first quartile) or range (minimum)",
+        "intervention group: low end of the printed 95% CI, IQR or range",
         group="outcome",
-        applies_when=_CONTINUOUS,
+        applies_when=_I_SPREAD,
         **_NUMBER_TOLERANCE,
     )
     intervention_spread_high: float | None = form_field(
-        "continuous outcomes: upper end of the intervention group's printed 95% CI, IQR "
-        "(third quartile) or range (maximum)",
+        "intervention group: high end of the printed 95% CI, IQR or range",
         group="outcome",
-        applies_when=_CONTINUOUS,
+        applies_when=_I_SPREAD,
         **_NUMBER_TOLERANCE,
     )
     comparator_spread_low: float | None = form_field(
-        "continuous outcomes: lower end of the comparator group's printed 95% CI, IQR "
-        "(first quartile) or range (minimum)",
+        "comparator group: low end of the printed 95% CI, IQR or range",
         group="outcome",
-        applies_when=_CONTINUOUS,
+        applies_when=_C_SPREAD,
         **_NUMBER_TOLERANCE,
     )
     comparator_spread_high: float | None = form_field(
-        "continuous outcomes: upper end of the comparator group's printed 95% CI, IQR "
-        "(third quartile) or range (maximum)",
+        "comparator group: high end of the printed 95% CI, IQR or range",
         group="outcome",
-        applies_when=_CONTINUOUS,
+        applies_when=_C_SPREAD,
         **_NUMBER_TOLERANCE,
     )
     intervention_events_percent: float | None = form_field(
-        "binary outcomes: percentage of the intervention group with the event, when the "
-        "paper prints a percentage instead of a count (as printed, e.g. 33.3)",
+        "percent of the intervention group with the event (when printed instead of a count)",
         group="outcome",
-        applies_when=_BINARY,
+        applies_when=_unless("intervention_events", _BINARY),
         tolerance_abs=0.05,
     )
     comparator_events_percent: float | None = form_field(
-        "binary outcomes: percentage of the comparator group with the event, when the "
-        "paper prints a percentage instead of a count (as printed)",
+        "percent of the comparator group with the event (when printed instead of a count)",
         group="outcome",
-        applies_when=_BINARY,
+        applies_when=_unless("comparator_events", _BINARY),
         tolerance_abs=0.05,
     )
     mean_difference: float | None = form_field(
-        "continuous outcomes: the printed difference in means (intervention minus comparator)",
+        "printed difference in means (intervention minus comparator)",
         group="outcome",
-        applies_when=_CONTINUOUS,
+        applies_when=_MD,
         **_NUMBER_TOLERANCE,
     )
     mean_difference_ci_low: float | None = form_field(
-        "continuous outcomes: lower end of the printed 95% CI of that difference",
+        "low end of the 95% CI of that difference",
         group="outcome",
-        applies_when=_CONTINUOUS,
+        applies_when=_MD,
         **_NUMBER_TOLERANCE,
     )
     mean_difference_ci_high: float | None = form_field(
-        "continuous outcomes: upper end of the printed 95% CI of that difference",
+        "high end of the 95% CI of that difference",
         group="outcome",
-        applies_when=_CONTINUOUS,
+        applies_when=_MD,
         **_NUMBER_TOLERANCE,
-    )
-    trial_registration: str | None = form_field(
-        "the trial's registration number as printed (NCT..., ISRCTN..., ACTRN...), so that "
-        "several reports of one trial are counted once",
-        group="outcome",
     )
 
 

@@ -11,7 +11,13 @@ left as they are. This is metafor's escalc default (`add=1/2, to="only0"`) and R
 statsmodels 0.15 adds its `zero_correction` to the event counts of *every* table while
 enlarging only the zero tables' group sizes, so it is called separately for the two kinds
 of table. A target with no events (or only events) in both arms says nothing about a
-relative effect and is left out (metafor `drop00=TRUE`), unless `drop00=False`.
+relative effect: it is left out of OR, RR and Peto's OR (metafor `drop00=TRUE`; one line
+in excluded.csv) and kept for RD, whose 0 is informative. `drop00=False` keeps it for OR
+and RR too (Yun et al.'s scorer does).
+
+Peto's one-step odds ratio (Yusuf et al. 1985; Cochrane Handbook 10.4.4.2), offered for
+rare events, needs no zero-cell correction: per study (O − E)/V with variance 1/V, so the
+inverse-variance fixed-effect pool is Peto's pooled log OR.
 """
 
 from __future__ import annotations
@@ -24,20 +30,22 @@ import numpy as np
 from scipy import stats
 from statsmodels.stats.meta_analysis import effectsize_2proportions, effectsize_smd
 
-from eval.synthesis.printed import with_derivations
 from eval.synthesis.roles import BINARY_ROLES, CONTINUOUS_ROLES, EffectRoles
 from eval.synthesis.studies import Study
 from schemas.derive import Derivation
 
 ZERO_CELL_CORRECTION = 0.5
-BINARY_MEASURES = ("OR", "RR", "RD")
+BINARY_MEASURES = ("OR", "RR", "RD", "PETO")
 CONTINUOUS_MEASURES = ("MD", "SMD")
 MEASURES = BINARY_MEASURES + CONTINUOUS_MEASURES
-RATIO_MEASURES = frozenset({"OR", "RR"})  # pooled on the log scale
+RATIO_MEASURES = frozenset({"OR", "RR", "PETO"})  # pooled on the log scale
+# Relative measures say nothing when neither arm (or every participant) has the event.
+RELATIVE_MEASURES = ("OR", "RR", "PETO")
 MEASURE_NAMES = {
     "OR": "log odds ratio",
     "RR": "log risk ratio",
     "RD": "risk difference",
+    "PETO": "log Peto odds ratio (rare events)",
     "MD": "mean difference",
     "SMD": "standardised mean difference (Hedges' g)",
 }
@@ -116,13 +124,12 @@ def compute_effects(
     *,
     drop00: bool = True,
     outcome_types: dict[tuple[str, str | None], str] | None = None,
-    derive: bool = False,
 ) -> EffectTable:
     """Effect sizes of every usable study for each measure; the rest listed as exclusions.
 
     `outcome_types` overrides the per-study outcome type (the gold-vs-extracted comparison
-    gives both sides the gold's type, as Yun et al. gave it to the model). `derive` fills
-    missing numbers from the printed form (eval/synthesis/printed.py), each marked.
+    gives both sides the gold's type, as Yun et al. gave it to the model). Numbers a
+    study derived (`Study.derivations`, eval/synthesis/printed.py) are used and marked.
     """
     excluded: list[Exclusion] = []
     types: dict[tuple[str, str | None], str] = {}
@@ -134,13 +141,14 @@ def compute_effects(
             excluded.append(Exclusion(study.label, "no_outcome_type", _no_type_message(roles)))
             continue
         types[study.key] = kind
-        if derive:
-            study = with_derivations(study, roles, kind)
-        problem, numbers = check_numbers(study, roles, kind, drop00=drop00)
+        problem, numbers = check_numbers(study, roles, kind)
         if problem is not None:
             excluded.append(problem)
         elif kind == "binary":
             binary.append((study, numbers))
+            if _uninformative(numbers):
+                dropped = RELATIVE_MEASURES if drop00 else ("PETO",)
+                excluded.append(_zero_exclusion(study, numbers, dropped))
         else:
             continuous.append((study, numbers))
     # Which numbers are unchecked is the same for every measure of a study: found once.
@@ -154,8 +162,29 @@ def compute_effects(
     effects: dict[str, list[Effect]] = {}
     for measure in measures:
         rows = binary if measure in BINARY_MEASURES else continuous
+        if measure == "PETO" or (drop00 and measure in RELATIVE_MEASURES):
+            rows = [(s, n) for s, n in rows if not _uninformative(n)]
         effects[measure] = _effects(measure, rows, trust)
     return EffectTable(effects, excluded, types)
+
+
+def _uninformative(numbers: dict[str, float]) -> bool:
+    """No events in either arm, or only events in both."""
+    none = numbers["ai"] == 0 and numbers["ci"] == 0
+    every = numbers["ai"] == numbers["n1i"] and numbers["ci"] == numbers["n2i"]
+    return none or every
+
+
+def _zero_exclusion(study: Study, numbers: dict[str, float], measures: tuple[str, ...]):
+    which = "no events" if numbers["ai"] == 0 else "only events"
+    kept = [m for m in BINARY_MEASURES if m not in measures]
+    return Exclusion(
+        study.label,
+        "zero_events_both_arms",
+        f"binary outcome: {which} in both arms: uninformative for {', '.join(measures)}"
+        + (f" (kept for {', '.join(kept)})" if kept else ""),
+        ", ".join(measures),
+    )
 
 
 def _trust_fields(study: Study, roles: EffectRoles, fields: list[str]) -> list[str]:
@@ -171,7 +200,7 @@ def _no_type_message(roles: EffectRoles) -> str:
 
 
 def check_numbers(
-    study: Study, roles: EffectRoles, kind: str, *, drop00: bool = True
+    study: Study, roles: EffectRoles, kind: str
 ) -> tuple[Exclusion | None, dict[str, float]]:
     """The numbers of one target, or the one reason it cannot give an effect size."""
     wanted = BINARY_ROLES if kind == "binary" else CONTINUOUS_ROLES
@@ -204,11 +233,6 @@ def check_numbers(
                     "events_exceed_group",
                     f"{f[events]} {numbers[events]:g} > {f[size]} {numbers[size]:g}",
                 )
-        none = numbers["ai"] == 0 and numbers["ci"] == 0
-        every = numbers["ai"] == numbers["n1i"] and numbers["ci"] == numbers["n2i"]
-        if drop00 and (none or every):
-            which = "no events" if none else "only events"
-            return bad("zero_events_both_arms", f"{which} in both arms: uninformative")
     else:
         for sd in ("sd1i", "sd2i"):
             if numbers[sd] <= 0:
@@ -227,7 +251,9 @@ def _effects(
         return []
     col = {r: np.array([n[r] for _, n in rows]) for r in rows[0][1]}
     corrected = np.zeros(len(rows), dtype=bool)
-    if measure in BINARY_MEASURES:
+    if measure == "PETO":
+        yi, vi = peto_effect(col["ai"], col["n1i"], col["ci"], col["n2i"])
+    elif measure in BINARY_MEASURES:
         yi, vi, corrected = binary_effect(measure, col["ai"], col["n1i"], col["ci"], col["n2i"])
     elif measure == "SMD":
         yi, vi = effectsize_smd(
@@ -270,6 +296,21 @@ def binary_effect(
                 zero_correction=correction,
             )
     return yi, vi, zero
+
+
+def peto_effect(ai: Any, n1i: Any, ci: Any, n2i: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Peto's log odds ratio (O − E)/V and its variance 1/V, per 2x2 table.
+
+    O = ai, E = n1·(ai + ci)/N, V = n1·n2·(ai + ci)·(N − ai − ci) / (N²·(N − 1)):
+    metafor's escalc("PETO"). A table with no events (or only events) has V = 0 and is
+    left out before this is called.
+    """
+    ai, n1i, ci, n2i = (np.asarray(a, dtype=float) for a in (ai, n1i, ci, n2i))
+    n = n1i + n2i
+    events = ai + ci
+    expected = n1i * events / n
+    v = n1i * n2i * events * (n - events) / (n**2 * (n - 1))
+    return (ai - expected) / v, 1 / v
 
 
 def mean_difference(

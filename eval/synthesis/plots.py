@@ -233,7 +233,7 @@ def _effect_axis(ax: Axes, measure: str, xs: list[float]) -> tuple[float, float]
                 ticks.append(t)
         ax.set_xticks([math.log(t) for t in ticks])
         ax.set_xticklabels([f"{t:g}" for t in ticks], fontsize=8)
-        name = "odds ratio" if measure == "OR" else "risk ratio"
+        name = {"OR": "odds ratio", "RR": "risk ratio", "PETO": "Peto odds ratio"}[measure]
         direction = "← fewer events with intervention · more events →"
         ax.set_xlabel(f"{name} (log scale)\n{direction}", fontsize=8)
     else:

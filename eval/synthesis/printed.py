@@ -14,6 +14,7 @@ import math
 from dataclasses import replace
 from typing import Any
 
+from eval.synthesis.effects import outcome_type
 from eval.synthesis.roles import EffectRoles
 from eval.synthesis.studies import Study
 from schemas import derive
@@ -117,3 +118,12 @@ def with_derivations(study: Study, roles: EffectRoles, kind: str) -> Study:
         if name:
             values[name] = d.value
     return replace(study, values=values, derivations={**study.derivations, **found})
+
+
+def derive_studies(studies: list[Study], roles: EffectRoles) -> list[Study]:
+    """Every study with its missing pooled inputs derived where its printed form allows."""
+    out = []
+    for study in studies:
+        kind = outcome_type(study, roles)
+        out.append(with_derivations(study, roles, kind) if kind else study)
+    return out
