@@ -98,6 +98,7 @@ class EffectTable:
     effects: dict[str, list[Effect]]  # measure -> effects
     excluded: list[Exclusion]
     outcome_types: dict[tuple[str, str | None], str]  # study key -> binary | continuous
+    drop00: bool = True  # both-arm zero tables left out of OR and RR
 
     def by_key(self, measure: str) -> dict[tuple[str, str | None], Effect]:
         return {e.study.key: e for e in self.effects.get(measure, [])}
@@ -165,7 +166,7 @@ def compute_effects(
         if measure == "PETO" or (drop00 and measure in RELATIVE_MEASURES):
             rows = [(s, n) for s, n in rows if not _uninformative(n)]
         effects[measure] = _effects(measure, rows, trust)
-    return EffectTable(effects, excluded, types)
+    return EffectTable(effects, excluded, types, drop00)
 
 
 def _uninformative(numbers: dict[str, float]) -> bool:

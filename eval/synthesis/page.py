@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from eval.synthesis import tables
 from eval.synthesis.descriptive import Cell, CountTable
-from eval.synthesis.effects import MEASURE_NAMES, RATIO_MEASURES
+from eval.synthesis.effects import MEASURE_NAMES, RATIO_MEASURES, Effect
 from eval.synthesis.names import with_ext
 from eval.synthesis.studies import StudySet
 from extractor.fileio import atomic_write_text
@@ -111,6 +111,26 @@ def _share(table: CountTable, row: str) -> str:
     return share_text(table, row)
 
 
+def _derived_view(effects: list[Effect]) -> list[dict[str, Any]]:
+    """Per study using derived numbers: each derivation with its inputs and quotes."""
+    out = []
+    for e in effects:
+        if not e.derived:
+            continue
+        items = [
+            {
+                "method": d.method,
+                "formula": d.formula,
+                "inputs": ", ".join(f"{k} = {v:g}" for k, v in d.inputs.items()),
+                "quotes": list(d.quotes.items()),
+                "warning": d.warning,
+            }
+            for d in e.derived
+        ]
+        out.append({"study": e.study.label, "entries": items})
+    return out
+
+
 def write_page(
     path: Path,
     result: Outcome,
@@ -144,6 +164,10 @@ def write_page(
                     "verified_shift": s.verified_shift if s else None,
                     "loo_shift": s.max_leave_one_out_shift if s else None,
                     "unchecked": sum(bool(e.unchecked) for e in r.effects[r.primary]),
+                    "printed_k": s.printed_k if s else None,
+                    "printed_shift": s.printed_shift if s else None,
+                    "derived": _derived_view(r.effects[r.primary]),
+                    "grouping": list(dict.fromkeys(r.grouping)),
                     "forest": _image(forests.get(r.name)),
                 }
             )
@@ -172,6 +196,7 @@ def write_page(
             form=studyset.form,
             studies=result.studies,
             method=result.meta.method if result.meta else None,
+            multi_arm=result.meta.multi_arm if result.meta else None,
             analyses=analyses,
             excluded=excluded,
             comparison=comparison,

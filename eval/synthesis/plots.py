@@ -3,7 +3,8 @@
 matplotlib with the Agg backend (no display needed); each figure is written as PNG and
 SVG. Studies whose numbers are still `check`, or whose quotes were not found in the
 paper, are drawn hollow and orange with a "?" beside their label, so a reader sees at a
-glance which points rest on unchecked extraction.
+glance which points rest on unchecked extraction. A study using a derived number is
+labelled "†" (purple), a multi-arm trial counted once "‡", each explained in the footnote.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ UNCHECKED_COLOUR = "#d95f02"
 POOLED_COLOUR = "#222222"
 RULE_COLOUR = "#b2182b"  # values that fail the form's rules
 DERIVED_COLOUR = "#6a3d9a"  # numbers derived from what the paper printed
+DERIVED_MARK = "  †"  # a study using a derived number (SD from SE, events from %...)
+COMBINED_MARK = "  ‡"  # a multi-arm trial counted once (arms combined or split)
 LABEL_CHARS = 38
 # Colour-blind-safe qualitative palette (Okabe & Ito 2008), then greys.
 PALETTE = [
@@ -92,7 +95,8 @@ def forest_plot(result: AnalysisResult, method: str, stem: Path) -> list[Path]:
     effects = result.effects[measure]
     pooled = result.pooled[measure]
     rows = len(effects) + 4  # studies, a gap, fixed, random, prediction interval
-    height = 1.7 + 0.28 * rows
+    notes = _footnote(result, method).count("\n")  # footnote lines beyond the first
+    height = 1.7 + 0.28 * rows + 0.16 * notes
     fig = plt.figure(figsize=(12, height))
     grid = fig.add_gridspec(1, 3, width_ratios=[4.6, 3.6, 2.6], wspace=0.02)
     left, mid, right = (fig.add_subplot(grid[0, i]) for i in range(3))
@@ -149,7 +153,8 @@ def forest_plot(result: AnalysisResult, method: str, stem: Path) -> list[Path]:
         _short(result.name, 100), fontsize=11, fontweight="bold", x=0.01, ha="left",
         y=1 - 0.15 / height, va="top",
     )  # fmt: skip
-    fig.subplots_adjust(left=0.01, right=0.99, bottom=1.0 / height + 0.02, top=1 - 0.45 / height)
+    bottom = (1.0 + 0.16 * notes) / height + 0.02
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=bottom, top=1 - 0.45 / height)
     return save(fig, stem, tight=False)
 
 
@@ -170,8 +175,11 @@ def _study_row(
         markerfacecolor="white" if unchecked else colour,
         markeredgewidth=1.5,
     )
-    label = _short(effect.study.label) + ("  ?" if unchecked else "")
-    left.text(0, y, label, va="center", fontsize=8.5, color=colour if unchecked else "black")
+    marks = ("  ?" if unchecked else "") + (DERIVED_MARK if effect.derived else "")
+    marks += COMBINED_MARK if effect.study.grouping else ""
+    label = _short(effect.study.label) + marks
+    text_colour = colour if unchecked else DERIVED_COLOUR if effect.derived else "black"
+    left.text(0, y, label, va="center", fontsize=8.5, color=text_colour)
     for x, text in zip((0.56, 0.78), _arms(effect), strict=True):
         left.text(x, y, text, va="center", fontsize=8)
     right.text(0.02, y, _fmt(measure, effect.yi, low, high), va="center", fontsize=8.5)
@@ -199,6 +207,16 @@ def _footnote(result: AnalysisResult, method: str) -> str:
     corrected = sum(e.zero_corrected for e in effects)
     if corrected:
         lines.append(f"{corrected} table(s) with a zero cell: 0.5 added to each cell.")
+    derived = [e for e in effects if e.derived]
+    if derived:
+        methods = sorted({d.method.split(" (")[0] for e in derived for d in e.derived})
+        lines.append(
+            f"{DERIVED_MARK.strip()} derived: {len(derived)} of {len(effects)} studies use numbers "
+            f"not printed as such ({'; '.join(methods)}); see summary.md."
+        )
+    grouped = [e for e in effects if e.study.grouping]
+    for e in grouped:
+        lines.append(f"{COMBINED_MARK.strip()} {_short(e.study.grouping, 150)}")
     return "\n".join(lines)
 
 

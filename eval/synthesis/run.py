@@ -25,8 +25,10 @@ from eval.synthesis.exports import write_csv, write_metafor, write_revman, write
 from eval.synthesis.grouping import Analysis
 from eval.synthesis.meta import MetaAnalyses, run_meta_analyses
 from eval.synthesis.names import file_stem, with_ext
+from eval.synthesis.printed import derive_studies
 from eval.synthesis.roles import effect_roles
 from eval.synthesis.studies import StudySet, fill_labels
+from eval.synthesis.trials import assign_study_ids
 from extractor.errors import InputError
 from extractor.fileio import atomic_write_text
 
@@ -41,6 +43,10 @@ class Options:
     tolerance: float = DEFAULT_TOLERANCE
     plots: bool = True
     sensitivity: bool = True
+    derive: bool = True  # fill missing pooled inputs from the printed form, marked derived
+    multi_arm: str = "combine"  # or "split": how arms shared within a paper count once
+    study_ids: dict[str, str] = field(default_factory=dict)  # paper_id -> trial id (user's)
+    paper_texts: dict[str, str] = field(default_factory=dict)  # paper_id -> text (registrations)
 
 
 @dataclass
@@ -79,6 +85,14 @@ def synthesize(
     if gold is not None:
         fill_labels(studies, gold.studies)  # grouping rules read the gold's labels
     roles = effect_roles(form)
+    gold_studies = gold.studies if gold is not None else []
+    if roles is not None:
+        if options.derive:
+            studies = derive_studies(studies, roles)
+            gold_studies = derive_studies(gold_studies, roles)
+        studies = assign_study_ids(
+            studies, roles, given=options.study_ids, texts=options.paper_texts
+        )
     sheets: list[tuple[str, list[str], list[list]]] = []
 
     def emit(name: str, table: tables.Table, folder: Path = out) -> None:
@@ -96,19 +110,24 @@ def synthesize(
             analyses,
             method=options.method,
             with_sensitivity=options.sensitivity,
+            roles=roles,
+            multi_arm=options.multi_arm,
         )
         emit("effects", tables.effects_table(result.effects))
         emit("analyses", tables.analyses_table(result.meta))
         emit("sensitivity", tables.sensitivity_table(result.meta))
+        emit("pooled_studies", tables.pooled_effects_table(result.meta))
         emit("excluded", tables.exclusions_table(result.effects, result.meta))
         result.files.append(
-            write_metafor(out / "metafor.csv", studies, result.effects, roles, analyses)
+            write_metafor(
+                out / "metafor.csv", studies, result.effects, roles, analyses, result.meta
+            )
         )
         result.files += write_revman(out, studies, result.effects, roles)
         if gold is not None:
             tick("gold vs extracted", 0, 1)
             result.comparison = compare(
-                gold.studies,
+                gold_studies,
                 studies,
                 roles,
                 tolerance=options.tolerance,
@@ -129,7 +148,7 @@ def synthesize(
 
     started = time.perf_counter()
     tick("descriptive synthesis", 0, 1)
-    result.descriptive = describe(studies, form)
+    result.descriptive = describe(studyset.studies, form)  # as extracted, nothing derived
     folder = out / "descriptive"
     folder.mkdir(exist_ok=True)
     for count in result.descriptive.tables:
@@ -222,10 +241,13 @@ def _summary(path: Path, result: Outcome, studyset: StudySet) -> Path:
         lines += [f"Effect sizes: {counts}.", ""]
         lines += [f"## Meta-analyses ({len(result.meta.results)} pooled)", ""]
         lines.append(tables.markdown(*_pooled_brief(result.meta)))
+        lines += _counted_once(result.meta) + _derived_lines(result.meta)
         lines += ["## Left out", ""]
         excluded = [e.line() for e in result.effects.excluded] + [
             p.line() for p in result.meta.problems
         ]
+        excluded += [f"{e.line()} (analysis {r.name!r})" for r in result.meta.results
+                     for e in r.excluded]  # fmt: skip
         lines += [f"- {line}" for line in excluded] or ["Nothing."]
         lines.append("")
     if result.comparison is not None:
@@ -235,6 +257,31 @@ def _summary(path: Path, result: Outcome, studyset: StudySet) -> Path:
         lines += ["## Warnings", ""] + [f"- {w}" for w in result.warnings] + [""]
     atomic_write_text(path, "\n".join(lines))
     return path
+
+
+def _counted_once(meta: MetaAnalyses) -> list[str]:
+    how = {"combine": "arms combined", "split": "shared arm's N split"}[meta.multi_arm]
+    notes = [n for r in meta.results for n in r.grouping]
+    lines = ["## Each trial counted once", "",
+             f"Arms shared within a paper: {how} (Cochrane Handbook 23.3.4; "
+             "`--multi-arm combine|split`). Reports naming one registration number count "
+             "once.", ""]  # fmt: skip
+    return lines + ([f"- {n}" for n in dict.fromkeys(notes)] or ["Nothing to merge."]) + [""]
+
+
+def _derived_lines(meta: MetaAnalyses) -> list[str]:
+    lines = ["## Derived numbers", ""]
+    seen: set[str] = set()
+    for r in meta.results:
+        for e in r.effects.get(r.primary, []):
+            for d in e.derived:
+                text = f"- {e.study.label}: {d.describe()}"
+                if text not in seen:
+                    seen.add(text)
+                    lines.append(text)
+    if len(lines) == 2:
+        lines.append("None: every pooled number is printed in the papers.")
+    return [*lines, ""]
 
 
 def _pooled_brief(meta: MetaAnalyses) -> tables.Table:

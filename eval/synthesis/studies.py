@@ -37,6 +37,8 @@ class Study:
     quotes: dict[str, str] = field(default_factory=dict)  # field -> its evidence quote(s)
     study_id: str | None = None  # the trial it reports (registration or user-given id)
     derivations: dict[str, Derivation] = field(default_factory=dict)  # role -> how derived
+    grouping: str = ""  # arms combined or split, or trial reports grouped: what was done
+    members: list[str] = field(default_factory=list)  # the targets a combined study stands for
 
     @property
     def key(self) -> tuple[str, str | None]:
