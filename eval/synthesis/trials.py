@@ -29,7 +29,7 @@ from eval.synthesis.effects import Exclusion
 from eval.synthesis.roles import EffectRoles
 from eval.synthesis.studies import Study
 from extractor.errors import InputError
-from schemas.derive import Derivation, combine_means
+from schemas.derive import combine_means
 
 MULTI_ARM_MODES = ("combine", "split")
 HANDBOOK = "Cochrane Handbook 23.3.4"
@@ -180,35 +180,25 @@ def _combine(group: list[Study], roles: EffectRoles, kind: str, shared: str, oth
         f"'{first.target.get(shared, '')}' combined into one {other} group ({labels}), "
         f"{HANDBOOK}"
     )
-    derivations = dict(first.derivations)
+    # Numbers an arm derived from its printed form stay marked derived; combining arms is
+    # not a derivation (nothing is estimated), so it is said in `grouping`, not there.
+    derivations = {r: d for r, d in first.derivations.items() if r not in wanted}
+    for s in group:
+        derivations |= {r: d for r, d in s.derivations.items() if r in wanted}
     if complete:
         if kind == "binary":
             total = {r: sum(a[r] for a in arms) for r in wanted}
-            formula = (
-                f"{wanted[0]} = {' + '.join(f'{a[wanted[0]]:g}' for a in arms)} = "
-                f"{total[wanted[0]]:g}; {wanted[1]} = "
-                f"{' + '.join(f'{a[wanted[1]]:g}' for a in arms)} = {total[wanted[1]]:g}"
-            )
+            how += f": {wanted[0]} {total[wanted[0]]:g}, {wanted[1]} {total[wanted[1]]:g}"
         else:
             n, m, sd = arms[0][wanted[2]], arms[0][wanted[0]], arms[0][wanted[1]]
             for a in arms[1:]:
                 n, m, sd = combine_means(n, m, sd, a[wanted[2]], a[wanted[0]], a[wanted[1]])
             total = {wanted[0]: m, wanted[1]: sd, wanted[2]: n}
-            formula = (
-                f"N = ΣN = {n:g}; mean = ΣNᵢmᵢ/N = {m:.4g}; SD pooled with the between-arm "
-                f"spread (Handbook Table 6.5.a) = {sd:.4g}"
-            )
-        d = Derivation(
-            total[wanted[0]],
-            f"arms combined ({HANDBOOK})",
-            formula,
-            {f"{s.label} {r}": a[r] for s, a in zip(group, arms, strict=True) for r in wanted},
-        )
+            how += f": N {n:g}, mean {m:.4g}, SD {sd:.4g} (Handbook Table 6.5.a)"
         for role in wanted:
             name = roles.field(role)
             if name:
                 values[name] = total[role]
-                derivations[role] = replace(d, value=total[role])
     # The shared arm is one group in every comparison: its numbers (those of the first
     # target, as printed) are taken once.
     target = dict(first.target)
@@ -238,19 +228,13 @@ def _split(group: list[Study], roles: EffectRoles, kind: str, shared: str) -> li
     out = []
     for s in group:
         values = dict(s.values)
-        derivations = dict(s.derivations)
         for role in wanted:
             name = roles.field(role)
             value = values.get(name) if name else None
             if name and isinstance(value, (int, float)) and not isinstance(value, bool):
                 values[name] = value / k
-                derivations[role] = Derivation(
-                    value / k, f"shared arm split ({HANDBOOK})", f"{role} = {value:g} / {k}",
-                    {role: float(value), "comparisons": float(k)},
-                )  # fmt: skip
         out.append(
-            replace(s, values=values, derivations=derivations, grouping=how,
-                    members=[x.label for x in group])
+            replace(s, values=values, grouping=how, members=[x.label for x in group])
         )  # fmt: skip
     return out
 
