@@ -11,6 +11,9 @@
   a registration number NCT…, ISRCTN…, ACTRN… read from the record or the paper, or an
   id the user gives) count once: the report with the most participants is kept, the
   others are left out with a line saying which report stands for them.
+- **One comparison measured again.** Targets of one paper whose arms are both alike
+  (another outcome wording or time point in the same analysis) are the same
+  participants: the first stands for the rest, which are left out with a line.
 
 Each merged or split study keeps a sentence saying what was done (`grouping`), which
 the exports, the forest plot and the page show.
@@ -136,6 +139,10 @@ def _one_paper(
             continue
         out = [s for s in studies if all(s not in g for g in multi)]
         for group in multi:
+            group = _one_per_comparison(group, other, result)
+            if len(group) < 2:
+                out += group
+                continue
             kind = {kinds.get(s.key) for s in group}
             if len(kind) != 1 or None in kind:
                 out += group  # arms of different outcome types are not one comparison
@@ -150,6 +157,26 @@ def _one_paper(
                 out += split
         return out
     return studies
+
+
+def _one_per_comparison(group: list[Study], other: str, result: Counted) -> list[Study]:
+    """Targets with both arms alike are one comparison measured again (another outcome
+    wording or time point): the same participants, so the first stands for the rest."""
+    kept: dict[str, Study] = {}
+    for s in group:
+        key = _arm_key(s, other)
+        if key in kept:
+            result.excluded.append(
+                Exclusion(
+                    s.label,
+                    "same_comparison",
+                    f"the same comparison of one trial as {kept[key].label} (another outcome "
+                    "or time point): its participants counted once",
+                )
+            )
+        else:
+            kept[key] = s
+    return list(kept.values())
 
 
 def _numbers(study: Study, roles: EffectRoles, roles_wanted: tuple[str, ...]) -> dict:

@@ -171,3 +171,16 @@ def test_combined_means_of_two_arms_match_pooled_raw_data():
     assert merged.inputs["m1i"] == pytest.approx(both.mean())
     assert merged.inputs["sd1i"] == pytest.approx(both.std(ddof=1))
     assert merged.inputs["n1i"] == 55 and r.k == 2
+
+
+def test_one_comparison_measured_twice_counts_once_and_is_not_combined():
+    # Same arms, two time points: combining would add the same participants twice.
+    six = binary_study("P1", "1", 10, 50, 20, 50, outcome="death at 6 months")
+    twelve = binary_study("P1", "2", 14, 50, 25, 50, outcome="death at 12 months")
+    studies = [six, twelve, binary_study("P2", "1", 8, 40, 15, 40)]
+    table = compute_effects(studies, ROLES)
+    deaths = [Analysis("death", targets={"P1#1", "P1#2", "P2#1"})]
+    (r,) = run_meta_analyses(studies, table, deaths, roles=ROLES).results
+    assert r.k == 2 and not r.grouping
+    assert [(x.label, x.code) for x in r.excluded] == [("P1 #2", "same_comparison")]
+    assert next(e for e in r.effects["OR"] if e.study.paper_id == "P1").inputs["n1i"] == 50
