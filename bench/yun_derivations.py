@@ -109,8 +109,12 @@ def main() -> None:
     copy_only, printed, kinds = studies_from_gold(rows)
     derived = derive_studies(printed, roles)
     today, with_derivations = poolable(copy_only, roles), poolable(derived, roles)
-    annotators = poolable([_study(r, {**{f: _value(r, f) for f in FIELDS if f != "outcome_type"},
-                                      "outcome_type": r["outcome_type"]}) for r in rows], roles)  # fmt: skip
+    as_annotated = [
+        _study(r, {**{f: _value(r, f) for f in FIELDS if f != "outcome_type"},
+                   "outcome_type": r["outcome_type"]})
+        for r in rows
+    ]  # fmt: skip
+    annotators = poolable(as_annotated, roles)
     papers = len({r["pmcid"] for r in rows})
     print(f"Yun et al. gold: {len(rows)} targets in {papers} papers")
     print("notes saying the annotators derived numbers by hand:")
@@ -174,10 +178,9 @@ def main() -> None:
             shift = "n/a" if s.printed_shift is None else f"{s.printed_shift:+.4f}"
             members = len([1 for p in pools if p.name == r.name for _ in p.targets])
             print(f"{mode:>7} | {r.name}: {r.primary} k={r.k} (of {members} targets; "
-                  f"{len(r.grouping)} shared-arm groups {done}, {len(r.excluded)} repeat comparisons "
-                  f"counted once), {n_derived} with derived "
-                  f"numbers; random DL {est.mu:+.4f}; printed only: "
-                  f"k={s.printed_k}, shift {shift}")  # fmt: skip
+                  f"{len(r.grouping)} shared-arm groups {done}, {len(r.excluded)} repeat "
+                  f"comparisons counted once), {n_derived} with derived numbers; random DL "
+                  f"{est.mu:+.4f}; printed only: k={s.printed_k}, shift {shift}")  # fmt: skip
 
 
 if __name__ == "__main__":
