@@ -33,6 +33,7 @@ from statsmodels.stats.meta_analysis import effectsize_2proportions, effectsize_
 from eval.synthesis.roles import BINARY_ROLES, CONTINUOUS_ROLES, EffectRoles
 from eval.synthesis.studies import Study
 from schemas.derive import Derivation
+from schemas.printed import record_kind
 
 ZERO_CELL_CORRECTION = 0.5
 BINARY_MEASURES = ("OR", "RR", "RD", "PETO")
@@ -106,16 +107,7 @@ class EffectTable:
 
 def outcome_type(study: Study, roles: EffectRoles) -> str | None:
     """The declared outcome type, else the one whose numbers the record holds."""
-    field_name = roles.field("outcome_type")
-    declared = study.values.get(field_name) if field_name else None
-    if declared in ("binary", "continuous"):
-        return str(declared)
-    has = {r: study.values.get(f) is not None for r, f in roles.fields.items()}
-    if roles.binary and (has.get("ai") or has.get("ci")):
-        return "binary"
-    if roles.continuous and (has.get("m1i") or has.get("m2i")):
-        return "continuous"
-    return None
+    return record_kind(study.values, roles.fields)
 
 
 def compute_effects(
