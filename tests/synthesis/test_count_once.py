@@ -184,3 +184,39 @@ def test_one_comparison_measured_twice_counts_once_and_is_not_combined():
     assert r.k == 2 and not r.grouping
     assert [(x.label, x.code) for x in r.excluded] == [("P1 #2", "same_comparison")]
     assert next(e for e in r.effects["OR"] if e.study.paper_id == "P1").inputs["n1i"] == 50
+
+
+def test_yaml_form_declares_the_same_roles_printed_form_included(tmp_path: Path):
+    form = tmp_path / "arms.yaml"
+    form.write_text(
+        "name: arms\ntargeted: true\n"
+        "effect_roles: {m1i: mean_a, sd1i: sd_a, se1i: se_a, n1i: n_a, m2i: mean_b, "
+        "sd2i: sd_b, n2i: n_b}\n"
+        "fields:\n"
+        + "".join(
+            f"  - {{name: {n}, type: number}}\n"
+            for n in ("mean_a", "sd_a", "se_a", "mean_b", "sd_b")
+        )
+        + "  - {name: n_a, type: integer}\n  - {name: n_b, type: integer}\n",
+        encoding="utf-8",
+    )
+    rows = [("A", 5.0, None, 0.4, 30, 6.0, 2.0, 30), ("B", 4.0, 2.1, None, 40, 5.5, 2.2, 41)]
+    lines = [{"paper_id": p, "target_id": "1",
+              "target": {"intervention": "x", "comparator": "y", "outcome": "z"},
+              "record": {"mean_a": m1, "sd_a": sd1, "se_a": se1, "n_a": n1, "mean_b": m2,
+                         "sd_b": sd2, "n_b": n2}}
+             for p, m1, sd1, se1, n1, m2, sd2, n2 in rows]  # fmt: skip
+    records = tmp_path / "r.jsonl"
+    records.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    out = tmp_path / "s"
+    result = runner.invoke(app, ["synthesize", str(records), "--form", str(form),
+                                 "--out", str(out), "--no-plots"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    effects = list(csv.DictReader((out / "effects.csv").open(encoding="utf-8-sig")))
+    a = next(r for r in effects if r["paper_id"] == "A" and r["measure"] == "MD")
+    assert a["derived"].startswith("SD from SE") and "√30" in a["derived"]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(form.read_text().replace("se1i: se_a", "se1i: nope"), encoding="utf-8")
+    result = runner.invoke(app, ["synthesize", str(records), "--form", str(bad),
+                                 "--out", str(out)])  # fmt: skip
+    assert result.exit_code == 2 and "effect_roles: unknown field(s) nope" in result.output

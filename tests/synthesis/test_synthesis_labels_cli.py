@@ -9,6 +9,7 @@ import math
 import re
 from pathlib import Path
 
+import pytest
 from synth_testdata import fm_lines, record_line
 from typer.testing import CliRunner
 
@@ -137,11 +138,14 @@ def test_gold_vs_extracted_pooled_table_shows_the_odds_ratio(tmp_path):
     assert f"<td>{float(row['gold_estimate']):.3f}" not in table
 
 
-def test_no_records_is_one_line(tmp_path):
-    # Issue 19 item 8: openpyxl's "At least one sheet must be visible" before.
+@pytest.mark.parametrize("form", ["fm_imaging", "rct_outcomes"])
+def test_no_records_is_one_line(tmp_path, form):
+    # Issue 19 item 8: openpyxl's "At least one sheet must be visible" (fm_imaging), or
+    # a page of nothing and exit 0 (rct_outcomes), before.
     root = tmp_path / "review"
     root.mkdir()
-    save_config(root, ReviewConfig(form="rct_outcomes", targets="targets.jsonl"))
+    targets = "targets.jsonl" if form == "rct_outcomes" else None
+    save_config(root, ReviewConfig(form=form, targets=targets))
     with ReviewStore(ReviewPaths(root).store):
         pass
     result = _synth(str(root), "--out", str(tmp_path / "o"))
