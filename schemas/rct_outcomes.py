@@ -2,6 +2,15 @@
 
 Targeted: one record per (intervention, comparator, outcome) target. Field
 names follow `shared/forms/rct_outcomes.md` and Yun et al. 2024.
+
+Version 1.1 keeps every 1.0 field and its meaning (`CORE_FIELDS`: copy only, an SE is
+not an SD) and adds optional fields for what the paper prints instead (`PRINTED_FIELDS`):
+per arm a median, how the spread is printed (SD | SE | 95% CI | IQR | range), a standard
+error, the low and high ends of a printed CI, IQR or range, and events as a percentage of
+N; per target a mean difference with its 95% CI. Each applies only when the pooled
+number it stands in for is empty, so it never sends the agent back for nothing.
+`synthesize` derives the pooled numbers from them (schemas/printed.py, schemas/derive.py)
+and marks every derived value.
 """
 
 from __future__ import annotations
