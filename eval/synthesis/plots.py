@@ -216,7 +216,7 @@ def _footnote(result: AnalysisResult, method: str) -> str:
         )
     grouped = [e for e in effects if e.study.grouping]
     for e in grouped:
-        lines.append(f"{COMBINED_MARK.strip()} {_short(e.study.grouping, 150)}")
+        lines.append(f"{COMBINED_MARK.strip()} {_short(e.study.grouping, 190)}")
     return "\n".join(lines)
 
 
