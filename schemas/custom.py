@@ -8,6 +8,9 @@
     headline_groups:             # optional: the audit's record exact match
       by: reference_standard     # the field whose gold value picks the group
       groups: {histopathology: [accuracy]}
+    effect_roles:                # optional: which fields make an effect size (synthesize)
+      ai: events_ai              #   metafor escalc names, plus the printed-form roles
+      n1i: n_ai                  #   (med1i, se1i, lo1i, hi1i, pct1i, md, study_id, ...)
     fields:
       - name: index_test
         type: string
@@ -110,6 +113,8 @@ class _FormDef(BaseModel):
     targeted: bool = False
     headline_groups: _HeadlineGroupsDef | None = None
     rules: list[str] = []  # consistency rules over the record (schemas/rules.py)
+    # role -> field, as rct_outcomes declares it (eval/synthesis/roles.py lists the roles)
+    effect_roles: dict[str, str] | None = None
     fields: list[Any]
 
     @field_validator("version", mode="before")
@@ -226,6 +231,12 @@ def load_yaml_form(path: str | Path) -> Form:
         raise InputError(path, f"name: {spec.name!r} must be an identifier")
     class_name = "".join(part.capitalize() for part in spec.name.split("_")) or "CustomForm"
     model = _build_model(spec.fields, path, class_name, doc=spec.description)
+    if spec.effect_roles:
+        unknown = sorted(f for f in spec.effect_roles.values() if f not in model.model_fields)
+        if unknown:
+            raise InputError(path, f"effect_roles: unknown field(s) {', '.join(unknown)}")
+        # The same class attribute a built-in form declares; synthesis reads it.
+        model.effect_roles = dict(spec.effect_roles)  # type: ignore[attr-defined]
     headline = spec.headline_groups
     try:
         form = Form.from_model(

@@ -11,7 +11,7 @@ every stage asks the kind instead of testing `kind in (...)`:
 - `parse(spec, value, numeric_text)`: raw gold/correction input (JSON or text) to
   a typed value, numbers through `schemas.numbers`; raises `ValueProblem`;
 - `equal(spec, gold, pred, default_rel)`: the audit's scalar comparator (lists of
-  scalars compare as sets, objects part by part: see `eval.compare`);
+  scalars compare as sets, objects part by part: see `schemas.compare`);
 - `display(value)`: how a value reads in reports and the CLI;
 - `export(value)` and `export_type`: the cell written to CSV/XLSX/parquet;
 - properties (`is_numeric`, `is_list`, `has_parts`, ...) for the few decisions

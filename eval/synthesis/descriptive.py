@@ -18,12 +18,14 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from eval.synthesis.studies import Study
 from schemas.form import FieldSpec, Form
 from schemas.kinds import Kind
+from schemas.rules import Rule, parse_rule
 from schemas.values import display_value, normalize_text
 
 NOT_REPORTED = "(not reported)"
@@ -41,9 +43,14 @@ def _text(kind: Kind) -> bool:
 
 @dataclass(frozen=True)
 class Contribution:
-    paper: str
+    paper: str  # paper id: what "papers" counts
     value: str
     unchecked: bool
+    label: str = ""  # the record: "paper #target" for a targeted form, else the paper id
+
+    @property
+    def record(self) -> str:
+        return self.label or self.paper
 
 
 @dataclass
@@ -52,7 +59,13 @@ class Cell:
 
     @property
     def count(self) -> int:
+        """Papers, each once however many of its targets fall here."""
         return len({c.paper for c in self.contributions})
+
+    @property
+    def targets(self) -> int:
+        """Records (targets of a targeted form; papers otherwise)."""
+        return len({c.record for c in self.contributions})
 
     @property
     def unchecked(self) -> int:
@@ -71,6 +84,8 @@ class CountTable:
     kind: str  # counts | trend | crosstab
     share_of: str | None = None  # trend tables of booleans: the column whose share is shown
     binned: bool = False  # columns are magnitude bins ("1k–10k volumes"), ordered by size
+    targeted: bool = False  # records are targets: counts show papers and targets apart
+    flagged_rows: dict[str, str] = field(default_factory=dict)  # row -> the rule it fails
 
     @property
     def columns(self) -> list[str]:
@@ -93,6 +108,7 @@ class Descriptive:
     papers: int
     tables: list[CountTable]
     year_field: str | None
+    records: int = 0  # targets of a targeted form (papers otherwise)
 
 
 def _categories(spec: FieldSpec, value: Any) -> list[str]:
@@ -206,17 +222,21 @@ def describe(studies: list[Study], form: Form) -> Descriptive:
             continue  # titles and other one-per-paper text: a count of 1 each says nothing
         tables.append(table)
     if year_field:
+        year_rules = _rules_reading(form, year_field)
         for dim in dims:
             if _text(dim.spec.kind):
                 continue  # free text per year is noise
-            tables.append(_trend(dim, studies, year_field))
+            tables.append(_trend(dim, studies, year_field, year_rules))
     # Booleans are read per year (their share); cross-tabs pair the vocabularies.
     categorical = [d for d in dims if d.spec.kind.has_choices and d.sub is None]
     for a, b in itertools.combinations(categorical, 2):
         tables.append(_crosstab(a, b, studies))
     # A field no paper reports gives a table of nothing: left out of the page and files.
     tables = [t for t in tables if any(r != NOT_REPORTED for r in t.rows)]
-    return Descriptive(len(studies), tables, year_field)
+    for t in tables:
+        t.targeted = form.targeted
+    papers = len({s.paper_id for s in studies})
+    return Descriptive(papers, tables, year_field, len(studies))
 
 
 def _all_distinct(table: CountTable) -> bool:
@@ -236,7 +256,7 @@ def _counts(dim: _Dimension, studies: list[Study]) -> CountTable:
         flag = _unchecked(study, dim.spec.name)
         for category, shown in pairs:
             cell = rows.setdefault(category, {}).setdefault("papers", Cell())
-            cell.contributions.append(Contribution(study.label, shown, flag))
+            cell.contributions.append(Contribution(study.paper_id, shown, flag, study.label))
     ordered = _order_rows(dim, rows)
     if _text(dim.spec.kind):
         ordered = dict(list(ordered.items())[:TOP_TEXT_VALUES])
@@ -264,15 +284,28 @@ def bin_sort_key(label: str) -> tuple[str, int, float]:
     return (unit, order[0], order[1])
 
 
-def _trend(dim: _Dimension, studies: list[Study], year_field: str) -> CountTable:
+def _rules_reading(form: Form, name: str) -> list[Rule]:
+    known = frozenset(form.field_names)
+    return [r for r in (parse_rule(t, known) for t in form.rules) if name in r.fields]
+
+
+def _trend(
+    dim: _Dimension, studies: list[Study], year_field: str, rules: Sequence[Rule] = ()
+) -> CountTable:
     rows: dict[str, dict[str, Cell]] = {}
+    flagged: dict[str, str] = {}
     for study in studies:
         year = study.values.get(year_field)
         year_label = str(year) if year is not None else NOT_REPORTED
+        # A year the form's rules refuse (year 1, 2091) is still counted, never hidden,
+        # but marked so no one reads it as a real year on the chart.
+        broken = next((r.text for r in rules if r.holds(study.values) is False), None)
+        if broken is not None:
+            flagged[year_label] = broken
         flag = _unchecked(study, dim.spec.name, year_field)
         for category, shown in dim.categories(study.values.get(dim.spec.name)):
             cell = rows.setdefault(year_label, {}).setdefault(category, Cell())
-            cell.contributions.append(Contribution(study.label, shown, flag))
+            cell.contributions.append(Contribution(study.paper_id, shown, flag, study.label))
     ordered = {k: rows[k] for k in sorted(rows, key=lambda y: (y == NOT_REPORTED, y))}
     share = "yes" if dim.spec.kind.python_type is bool else None
     title = f"{dim.title} by {year_field}"
@@ -285,6 +318,7 @@ def _trend(dim: _Dimension, studies: list[Study], year_field: str) -> CountTable
         "trend",
         share,
         binned=dim.numeric,
+        flagged_rows={k: v for k, v in flagged.items() if k in ordered},
     )
 
 
@@ -295,7 +329,9 @@ def _crosstab(a: _Dimension, b: _Dimension, studies: list[Study]) -> CountTable:
         for ra, sa in a.categories(study.values.get(a.spec.name)):
             for cb, sb in b.categories(study.values.get(b.spec.name)):
                 cell = rows.setdefault(ra, {}).setdefault(cb, Cell())
-                cell.contributions.append(Contribution(study.label, f"{sa} / {sb}", flag))
+                cell.contributions.append(
+                    Contribution(study.paper_id, f"{sa} / {sb}", flag, study.label)
+                )
     title = f"{a.title} × {b.title}"
     name = f"crosstab_{_safe(a.name)}__{_safe(b.name)}"
     return CountTable(name, title, a.title, b.title, rows, "crosstab")

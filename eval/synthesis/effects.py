@@ -11,7 +11,13 @@ left as they are. This is metafor's escalc default (`add=1/2, to="only0"`) and R
 statsmodels 0.15 adds its `zero_correction` to the event counts of *every* table while
 enlarging only the zero tables' group sizes, so it is called separately for the two kinds
 of table. A target with no events (or only events) in both arms says nothing about a
-relative effect and is left out (metafor `drop00=TRUE`), unless `drop00=False`.
+relative effect: it is left out of OR, RR and Peto's OR (metafor `drop00=TRUE`; one line
+in excluded.csv) and kept for RD, whose 0 is informative. `drop00=False` keeps it for OR
+and RR too (Yun et al.'s scorer does).
+
+Peto's one-step odds ratio (Yusuf et al. 1985; Cochrane Handbook 10.4.4.2), offered for
+rare events, needs no zero-cell correction: per study (O − E)/V with variance 1/V, so the
+inverse-variance fixed-effect pool is Peto's pooled log OR.
 """
 
 from __future__ import annotations
@@ -26,16 +32,21 @@ from statsmodels.stats.meta_analysis import effectsize_2proportions, effectsize_
 
 from eval.synthesis.roles import BINARY_ROLES, CONTINUOUS_ROLES, EffectRoles
 from eval.synthesis.studies import Study
+from schemas.derive import Derivation
+from schemas.printed import record_kind
 
 ZERO_CELL_CORRECTION = 0.5
-BINARY_MEASURES = ("OR", "RR", "RD")
+BINARY_MEASURES = ("OR", "RR", "RD", "PETO")
 CONTINUOUS_MEASURES = ("MD", "SMD")
 MEASURES = BINARY_MEASURES + CONTINUOUS_MEASURES
-RATIO_MEASURES = frozenset({"OR", "RR"})  # pooled on the log scale
+RATIO_MEASURES = frozenset({"OR", "RR", "PETO"})  # pooled on the log scale
+# Relative measures say nothing when neither arm (or every participant) has the event.
+RELATIVE_MEASURES = ("OR", "RR", "PETO")
 MEASURE_NAMES = {
     "OR": "log odds ratio",
     "RR": "log risk ratio",
     "RD": "risk difference",
+    "PETO": "log Peto odds ratio (rare events)",
     "MD": "mean difference",
     "SMD": "standardised mean difference (Hedges' g)",
 }
@@ -53,6 +64,7 @@ class Effect:
     zero_corrected: bool = False
     unchecked: list[str] = field(default_factory=list)  # fields still `check` or ungrounded
     verified: bool = True  # every number used is triage `verified`
+    derived: list[Derivation] = field(default_factory=list)  # numbers not printed as such
 
     @property
     def se(self) -> float:
@@ -87,6 +99,7 @@ class EffectTable:
     effects: dict[str, list[Effect]]  # measure -> effects
     excluded: list[Exclusion]
     outcome_types: dict[tuple[str, str | None], str]  # study key -> binary | continuous
+    drop00: bool = True  # both-arm zero tables left out of OR and RR
 
     def by_key(self, measure: str) -> dict[tuple[str, str | None], Effect]:
         return {e.study.key: e for e in self.effects.get(measure, [])}
@@ -94,16 +107,7 @@ class EffectTable:
 
 def outcome_type(study: Study, roles: EffectRoles) -> str | None:
     """The declared outcome type, else the one whose numbers the record holds."""
-    field_name = roles.field("outcome_type")
-    declared = study.values.get(field_name) if field_name else None
-    if declared in ("binary", "continuous"):
-        return str(declared)
-    has = {r: study.values.get(f) is not None for r, f in roles.fields.items()}
-    if roles.binary and (has.get("ai") or has.get("ci")):
-        return "binary"
-    if roles.continuous and (has.get("m1i") or has.get("m2i")):
-        return "continuous"
-    return None
+    return record_kind(study.values, roles.fields)
 
 
 def compute_effects(
@@ -117,7 +121,8 @@ def compute_effects(
     """Effect sizes of every usable study for each measure; the rest listed as exclusions.
 
     `outcome_types` overrides the per-study outcome type (the gold-vs-extracted comparison
-    gives both sides the gold's type, as Yun et al. gave it to the model).
+    gives both sides the gold's type, as Yun et al. gave it to the model). Numbers a
+    study derived (`Study.derivations`, eval/synthesis/printed.py) are used and marked.
     """
     excluded: list[Exclusion] = []
     types: dict[tuple[str, str | None], str] = {}
@@ -129,11 +134,14 @@ def compute_effects(
             excluded.append(Exclusion(study.label, "no_outcome_type", _no_type_message(roles)))
             continue
         types[study.key] = kind
-        problem, numbers = check_numbers(study, roles, kind, drop00=drop00)
+        problem, numbers = check_numbers(study, roles, kind)
         if problem is not None:
             excluded.append(problem)
         elif kind == "binary":
             binary.append((study, numbers))
+            if _uninformative(numbers):
+                dropped = RELATIVE_MEASURES if drop00 else ("PETO",)
+                excluded.append(_zero_exclusion(study, numbers, dropped))
         else:
             continuous.append((study, numbers))
     # Which numbers are unchecked is the same for every measure of a study: found once.
@@ -141,12 +149,41 @@ def compute_effects(
     for kind, rows in (("binary", binary), ("continuous", continuous)):
         fields = roles.number_fields(kind)
         for study, _ in rows:
-            trust[id(study)] = (study.unchecked(fields), study.is_verified(fields))
+            # A derived number is as trustworthy as the printed numbers it came from.
+            used = _trust_fields(study, roles, fields)
+            trust[id(study)] = (study.unchecked(used), study.is_verified(used))
     effects: dict[str, list[Effect]] = {}
     for measure in measures:
         rows = binary if measure in BINARY_MEASURES else continuous
+        if measure == "PETO" or (drop00 and measure in RELATIVE_MEASURES):
+            rows = [(s, n) for s, n in rows if not _uninformative(n)]
         effects[measure] = _effects(measure, rows, trust)
-    return EffectTable(effects, excluded, types)
+    return EffectTable(effects, excluded, types, drop00)
+
+
+def _uninformative(numbers: dict[str, float]) -> bool:
+    """No events in either arm, or only events in both."""
+    none = numbers["ai"] == 0 and numbers["ci"] == 0
+    every = numbers["ai"] == numbers["n1i"] and numbers["ci"] == numbers["n2i"]
+    return none or every
+
+
+def _zero_exclusion(study: Study, numbers: dict[str, float], measures: tuple[str, ...]):
+    which = "no events" if numbers["ai"] == 0 else "only events"
+    kept = [m for m in BINARY_MEASURES if m not in measures]
+    return Exclusion(
+        study.label,
+        "zero_events_both_arms",
+        f"binary outcome: {which} in both arms: uninformative for {', '.join(measures)}"
+        + (f" (kept for {', '.join(kept)})" if kept else ""),
+        ", ".join(measures),
+    )
+
+
+def _trust_fields(study: Study, roles: EffectRoles, fields: list[str]) -> list[str]:
+    derived = {roles.fields[r] for r in study.derivations if r in roles.fields}
+    sources = [f for d in study.derivations.values() for f in d.sources]
+    return list(dict.fromkeys([*(f for f in fields if f not in derived), *sources]))
 
 
 def _no_type_message(roles: EffectRoles) -> str:
@@ -156,7 +193,7 @@ def _no_type_message(roles: EffectRoles) -> str:
 
 
 def check_numbers(
-    study: Study, roles: EffectRoles, kind: str, *, drop00: bool = True
+    study: Study, roles: EffectRoles, kind: str
 ) -> tuple[Exclusion | None, dict[str, float]]:
     """The numbers of one target, or the one reason it cannot give an effect size."""
     wanted = BINARY_ROLES if kind == "binary" else CONTINUOUS_ROLES
@@ -189,11 +226,6 @@ def check_numbers(
                     "events_exceed_group",
                     f"{f[events]} {numbers[events]:g} > {f[size]} {numbers[size]:g}",
                 )
-        none = numbers["ai"] == 0 and numbers["ci"] == 0
-        every = numbers["ai"] == numbers["n1i"] and numbers["ci"] == numbers["n2i"]
-        if drop00 and (none or every):
-            which = "no events" if none else "only events"
-            return bad("zero_events_both_arms", f"{which} in both arms: uninformative")
     else:
         for sd in ("sd1i", "sd2i"):
             if numbers[sd] <= 0:
@@ -212,7 +244,9 @@ def _effects(
         return []
     col = {r: np.array([n[r] for _, n in rows]) for r in rows[0][1]}
     corrected = np.zeros(len(rows), dtype=bool)
-    if measure in BINARY_MEASURES:
+    if measure == "PETO":
+        yi, vi = peto_effect(col["ai"], col["n1i"], col["ci"], col["n2i"])
+    elif measure in BINARY_MEASURES:
         yi, vi, corrected = binary_effect(measure, col["ai"], col["n1i"], col["ci"], col["n2i"])
     elif measure == "SMD":
         yi, vi = effectsize_smd(
@@ -225,10 +259,11 @@ def _effects(
     out = []
     for i, (study, numbers) in enumerate(rows):
         unchecked, verified = trust[id(study)]
+        derived = list({id(d): d for r, d in study.derivations.items() if r in numbers}.values())
         out.append(
             Effect(
                 study, measure, float(yi[i]), float(vi[i]), numbers, bool(corrected[i]),
-                unchecked, verified,
+                unchecked, verified, derived,
             )
         )  # fmt: skip
     return out
@@ -254,6 +289,21 @@ def binary_effect(
                 zero_correction=correction,
             )
     return yi, vi, zero
+
+
+def peto_effect(ai: Any, n1i: Any, ci: Any, n2i: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Peto's log odds ratio (O − E)/V and its variance 1/V, per 2x2 table.
+
+    O = ai, E = n1·(ai + ci)/N, V = n1·n2·(ai + ci)·(N − ai − ci) / (N²·(N − 1)):
+    metafor's escalc("PETO"). A table with no events (or only events) has V = 0 and is
+    left out before this is called.
+    """
+    ai, n1i, ci, n2i = (np.asarray(a, dtype=float) for a in (ai, n1i, ci, n2i))
+    n = n1i + n2i
+    events = ai + ci
+    expected = n1i * events / n
+    v = n1i * n2i * events * (n - events) / (n**2 * (n - 1))
+    return (ai - expected) / v, 1 / v
 
 
 def mean_difference(

@@ -2,7 +2,8 @@
 
 - `metafor.csv`: one row per (analysis, target) with escalc's argument names (ai, bi, ci,
   di, n1i, n2i for events; m1i, sd1i, m2i, sd2i for means), study labels, the triage of
-  its numbers and why a target was left out, so in R:
+  its numbers, why a target was left out, which numbers were derived (method and
+  formula) and how a multi-arm or multi-report trial was counted once, so in R:
   `escalc("OR", ai=ai, bi=bi, ci=ci, di=di, data=subset(read.csv(f), analysis == "..."))`.
 - RevMan Web study-centric CSVs (`revman_study_information.csv`, `revman_study_arms.csv`,
   `revman_study_results.csv`): one row per study; one row per arm; one row per arm and
@@ -26,6 +27,7 @@ from typing import Any
 
 from eval.synthesis.effects import EffectTable
 from eval.synthesis.grouping import Analysis, assign
+from eval.synthesis.meta import MetaAnalyses
 from eval.synthesis.roles import BINARY_ROLES, CONTINUOUS_ROLES, EffectRoles
 from eval.synthesis.studies import Study
 from extractor.fileio import atomic_path, atomic_write_bytes
@@ -71,13 +73,45 @@ METAFOR_COLUMNS = [
     "sd2i",
     "numbers_verified",
     "left_out",
+    "derived",  # numbers not printed as such: method and formula (blank: all printed)
+    "counted_as",  # the study a multi-arm or multi-report trial was pooled as
+    "grouping",  # what was done to count the trial once
 ]
 
 
+def derived_text(study: Study, roles: list[str] | None = None) -> str:
+    """`role: method (formula)` for each derived number of a study, '; '-joined."""
+    parts = []
+    seen: set[int] = set()
+    for role, d in study.derivations.items():
+        if (roles is None or role in roles) and id(d) not in seen:
+            seen.add(id(d))
+            parts.append(f"{role}: {d.describe()}")
+    return "; ".join(parts)
+
+
+def _counted(meta: MetaAnalyses | None) -> dict[tuple[str, str], tuple[str, str, str]]:
+    """(analysis, target label) -> (counted as, grouping, left out as a repeat report)."""
+    out: dict[tuple[str, str], tuple[str, str, str]] = {}
+    for r in meta.results if meta else []:
+        for effects in r.effects.values():
+            for e in effects:
+                for member in e.study.members:
+                    out[(r.name, member)] = (e.study.label, e.study.grouping, "")
+        for x in r.excluded:
+            out[(r.name, x.label)] = ("", "", x.message)
+    return out
+
+
 def metafor_rows(
-    studies: list[Study], table: EffectTable, roles: EffectRoles, grouped: dict[str, list[Study]]
+    studies: list[Study],
+    table: EffectTable,
+    roles: EffectRoles,
+    grouped: dict[str, list[Study]],
+    meta: MetaAnalyses | None = None,
 ) -> list[list[Any]]:
     why = {e.label: e.message for e in table.excluded}
+    counted = _counted(meta)
     rows = []
     seen: set[tuple[str, str | None]] = set()
     for analysis, members in [*grouped.items(), ("", studies)]:
@@ -109,7 +143,10 @@ def metafor_rows(
                     number.get("m2i"),
                     number.get("sd2i"),
                     "yes" if fields and study.is_verified(fields) else "no",
-                    why.get(study.label, ""),
+                    why.get(study.label, "")
+                    or counted.get((analysis, study.label), ("", "", ""))[2],
+                    derived_text(study, list(number)),
+                    *counted.get((analysis, study.label), ("", "", ""))[:2],
                 ]
             )
     return rows
@@ -132,9 +169,10 @@ def write_metafor(
     table: EffectTable,
     roles: EffectRoles,
     analyses: list[Analysis] | None,
+    meta: MetaAnalyses | None = None,
 ) -> Path:
     grouped = assign(studies, analyses)
-    return write_csv(out, METAFOR_COLUMNS, metafor_rows(studies, table, roles, grouped))
+    return write_csv(out, METAFOR_COLUMNS, metafor_rows(studies, table, roles, grouped, meta))
 
 
 def write_revman(
@@ -163,6 +201,7 @@ def write_revman(
                     number.get(f"m{arm}i"),
                     number.get(f"sd{arm}i"),
                     number.get(f"n{arm}i"),
+                    derived_text(study, [r for r in number if r.endswith(f"{arm}i")]),
                 ]
             )
     return [
@@ -186,6 +225,7 @@ def write_revman(
                 "Mean",
                 "SD",
                 "Total",
+                "Derived",  # not a RevMan column: how a number not printed was obtained
             ],
             results,
         ),
@@ -209,6 +249,8 @@ def write_xlsx(path: Path, sheets: list[tuple[str, Sequence[str], list[Row]]]) -
         sheet.freeze_panes = "A2"
         for row in rows:
             sheet.append([xlsx_cell(value) for value in row])
+    if not workbook.sheetnames:
+        workbook.create_sheet("empty")  # a workbook needs one visible sheet (openpyxl)
     with atomic_path(path) as tmp:
         workbook.save(tmp)
     return path

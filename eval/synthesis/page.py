@@ -15,7 +15,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from eval.synthesis import tables
 from eval.synthesis.descriptive import Cell, CountTable
-from eval.synthesis.effects import MEASURE_NAMES, RATIO_MEASURES
+from eval.synthesis.effects import MEASURE_NAMES, RATIO_MEASURES, Effect
+from eval.synthesis.names import with_ext
 from eval.synthesis.studies import StudySet
 from extractor.fileio import atomic_write_text
 
@@ -55,7 +56,7 @@ def _num(value: Any) -> str:
 def _image(stem: Path | None) -> str | None:
     if stem is None:
         return None
-    data = stem.with_suffix(".png").read_bytes()
+    data = with_ext(stem, "png").read_bytes()
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
 
@@ -73,11 +74,16 @@ class _Evidence:
 
     def link(self, title: str, cell: Cell | None) -> dict[str, Any]:
         if cell is None or cell.count == 0:
-            return {"count": 0, "unchecked": 0, "anchor": None}
+            return {"count": 0, "unchecked": 0, "targets": 0, "anchor": None}
         anchor = f"ev{len(self.blocks) + 1}"
-        rows = sorted(cell.contributions, key=lambda c: (c.paper, c.value))
+        rows = sorted(cell.contributions, key=lambda c: (c.record, c.value))
         self.blocks.append({"anchor": anchor, "title": title, "rows": rows})
-        return {"count": cell.count, "unchecked": cell.unchecked, "anchor": anchor}
+        return {
+            "count": cell.count,
+            "unchecked": cell.unchecked,
+            "targets": cell.targets,
+            "anchor": anchor,
+        }
 
 
 def _count_view(table: CountTable, evidence: _Evidence, chart: Path | None) -> dict[str, Any]:
@@ -85,7 +91,8 @@ def _count_view(table: CountTable, evidence: _Evidence, chart: Path | None) -> d
     rows = []
     for name, row in table.rows.items():
         cells = [evidence.link(f"{table.title}: {name} / {c}", row.get(c)) for c in columns]
-        rows.append({"name": name, "cells": cells, "share": _share(table, name)})
+        rule = table.flagged_rows.get(name)
+        rows.append({"name": name, "rule": rule, "cells": cells, "share": _share(table, name)})
     return {
         "title": table.title,
         "kind": table.kind,
@@ -93,6 +100,7 @@ def _count_view(table: CountTable, evidence: _Evidence, chart: Path | None) -> d
         "columns": columns,
         "rows": rows,
         "share_of": table.share_of,
+        "targeted": table.targeted,
         "chart": _image(chart),
     }
 
@@ -101,6 +109,26 @@ def _share(table: CountTable, row: str) -> str:
     from eval.synthesis.descriptive import share_text
 
     return share_text(table, row)
+
+
+def _derived_view(effects: list[Effect]) -> list[dict[str, Any]]:
+    """Per study using derived numbers: each derivation with its inputs and quotes."""
+    out = []
+    for e in effects:
+        if not e.derived:
+            continue
+        items = [
+            {
+                "method": d.method,
+                "formula": d.formula,
+                "inputs": ", ".join(f"{k} = {v:g}" for k, v in d.inputs.items()),
+                "quotes": list(d.quotes.items()),
+                "warning": d.warning,
+            }
+            for d in e.derived
+        ]
+        out.append({"study": e.study.label, "entries": items})
+    return out
 
 
 def write_page(
@@ -136,6 +164,10 @@ def write_page(
                     "verified_shift": s.verified_shift if s else None,
                     "loo_shift": s.max_leave_one_out_shift if s else None,
                     "unchecked": sum(bool(e.unchecked) for e in r.effects[r.primary]),
+                    "printed_k": s.printed_k if s else None,
+                    "printed_shift": s.printed_shift if s else None,
+                    "derived": _derived_view(r.effects[r.primary]),
+                    "grouping": list(dict.fromkeys(r.grouping)),
                     "forest": _image(forests.get(r.name)),
                 }
             )
@@ -150,7 +182,11 @@ def write_page(
             zip(("header", "rows"), tables.comparison_summary_table(result.comparison), strict=True)
         )
         comparison["pooled"] = dict(
-            zip(("header", "rows"), tables.comparison_pooled_table(result.comparison), strict=True)
+            zip(
+                ("header", "rows"),
+                tables.comparison_pooled_table(result.comparison, as_ratio=True),
+                strict=True,
+            )
         )
     html = (
         _environment()
@@ -160,6 +196,7 @@ def write_page(
             form=studyset.form,
             studies=result.studies,
             method=result.meta.method if result.meta else None,
+            multi_arm=result.meta.multi_arm if result.meta else None,
             analyses=analyses,
             excluded=excluded,
             comparison=comparison,

@@ -3,7 +3,8 @@
 matplotlib with the Agg backend (no display needed); each figure is written as PNG and
 SVG. Studies whose numbers are still `check`, or whose quotes were not found in the
 paper, are drawn hollow and orange with a "?" beside their label, so a reader sees at a
-glance which points rest on unchecked extraction.
+glance which points rest on unchecked extraction. A study using a derived number is
+labelled "†" (purple), a multi-arm trial counted once "‡", each explained in the footnote.
 """
 
 from __future__ import annotations
@@ -21,11 +22,16 @@ from matplotlib.ticker import MaxNLocator
 
 from eval.synthesis.effects import MEASURE_NAMES, RATIO_MEASURES, Effect
 from eval.synthesis.meta import AnalysisResult
+from eval.synthesis.names import with_ext
 from extractor.fileio import atomic_path
 
 VERIFIED_COLOUR = "#1f4e79"
 UNCHECKED_COLOUR = "#d95f02"
 POOLED_COLOUR = "#222222"
+RULE_COLOUR = "#b2182b"  # values that fail the form's rules
+DERIVED_COLOUR = "#6a3d9a"  # numbers derived from what the paper printed
+DERIVED_MARK = "  †"  # a study using a derived number (SD from SE, events from %...)
+COMBINED_MARK = "  ‡"  # a multi-arm trial counted once (arms combined or split)
 LABEL_CHARS = 38
 # Colour-blind-safe qualitative palette (Okabe & Ito 2008), then greys.
 PALETTE = [
@@ -52,7 +58,7 @@ def save(fig: Figure, stem: Path, *, tight: bool = True) -> list[Path]:
     """
     out = []
     for suffix, kwargs in ((".png", {"dpi": 150}), (".svg", {})):
-        path = stem.with_suffix(suffix)
+        path = with_ext(stem, suffix)
         with atomic_path(path) as tmp:
             box = {"bbox_inches": "tight"} if tight else {}
             fig.savefig(tmp, format=suffix[1:], **box, **kwargs)
@@ -89,7 +95,8 @@ def forest_plot(result: AnalysisResult, method: str, stem: Path) -> list[Path]:
     effects = result.effects[measure]
     pooled = result.pooled[measure]
     rows = len(effects) + 4  # studies, a gap, fixed, random, prediction interval
-    height = 1.7 + 0.28 * rows
+    notes = _footnote(result, method).count("\n")  # footnote lines beyond the first
+    height = 1.7 + 0.28 * rows + 0.16 * notes
     fig = plt.figure(figsize=(12, height))
     grid = fig.add_gridspec(1, 3, width_ratios=[4.6, 3.6, 2.6], wspace=0.02)
     left, mid, right = (fig.add_subplot(grid[0, i]) for i in range(3))
@@ -146,7 +153,8 @@ def forest_plot(result: AnalysisResult, method: str, stem: Path) -> list[Path]:
         _short(result.name, 100), fontsize=11, fontweight="bold", x=0.01, ha="left",
         y=1 - 0.15 / height, va="top",
     )  # fmt: skip
-    fig.subplots_adjust(left=0.01, right=0.99, bottom=1.0 / height + 0.02, top=1 - 0.45 / height)
+    bottom = (1.0 + 0.16 * notes) / height + 0.02
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=bottom, top=1 - 0.45 / height)
     return save(fig, stem, tight=False)
 
 
@@ -167,8 +175,11 @@ def _study_row(
         markerfacecolor="white" if unchecked else colour,
         markeredgewidth=1.5,
     )
-    label = _short(effect.study.label) + ("  ?" if unchecked else "")
-    left.text(0, y, label, va="center", fontsize=8.5, color=colour if unchecked else "black")
+    marks = ("  ?" if unchecked else "") + (DERIVED_MARK if effect.derived else "")
+    marks += COMBINED_MARK if effect.study.grouping else ""
+    label = _short(effect.study.label) + marks
+    text_colour = colour if unchecked else DERIVED_COLOUR if effect.derived else "black"
+    left.text(0, y, label, va="center", fontsize=8.5, color=text_colour)
     for x, text in zip((0.56, 0.78), _arms(effect), strict=True):
         left.text(x, y, text, va="center", fontsize=8)
     right.text(0.02, y, _fmt(measure, effect.yi, low, high), va="center", fontsize=8.5)
@@ -196,6 +207,16 @@ def _footnote(result: AnalysisResult, method: str) -> str:
     corrected = sum(e.zero_corrected for e in effects)
     if corrected:
         lines.append(f"{corrected} table(s) with a zero cell: 0.5 added to each cell.")
+    derived = [e for e in effects if e.derived]
+    if derived:
+        methods = sorted({d.method.split(" (")[0] for e in derived for d in e.derived})
+        lines.append(
+            f"{DERIVED_MARK.strip()} derived: {len(derived)} of {len(effects)} studies use numbers "
+            f"not printed as such ({'; '.join(methods)}); see summary.md."
+        )
+    grouped = [e for e in effects if e.study.grouping]
+    for e in grouped:
+        lines.append(f"{COMBINED_MARK.strip()} {_short(e.study.grouping, 190)}")
     return "\n".join(lines)
 
 
@@ -230,7 +251,7 @@ def _effect_axis(ax: Axes, measure: str, xs: list[float]) -> tuple[float, float]
                 ticks.append(t)
         ax.set_xticks([math.log(t) for t in ticks])
         ax.set_xticklabels([f"{t:g}" for t in ticks], fontsize=8)
-        name = "odds ratio" if measure == "OR" else "risk ratio"
+        name = {"OR": "odds ratio", "RR": "risk ratio", "PETO": "Peto odds ratio"}[measure]
         direction = "← fewer events with intervention · more events →"
         ax.set_xlabel(f"{name} (log scale)\n{direction}", fontsize=8)
     else:
@@ -248,6 +269,7 @@ def stacked_bars(
     categories: list[str],
     binned: bool = False,
     x_label: str = "year",
+    flagged: dict[str, str] | None = None,
 ) -> list[Path]:
     """`table[x][category] = count`: one bar per x, stacked in the order of `categories`.
 
@@ -261,18 +283,30 @@ def stacked_bars(
         else {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(categories)}
     )
     fig, ax = plt.subplots(figsize=(max(5.5, 0.55 * len(xs) + 3.5), 4.2))
+    flagged = flagged or {}
     bottom = [0] * len(xs)
     for category in categories:
         values = [table[x].get(category, 0) for x in xs]
-        ax.bar(xs, values, bottom=bottom, label=category, color=colours[category],
-               edgecolor="white", lw=0.5)  # fmt: skip
+        bars = ax.bar(xs, values, bottom=bottom, label=category, color=colours[category],
+                      edgecolor="white", lw=0.5)  # fmt: skip
+        for bar, x in zip(bars, xs, strict=True):
+            if x in flagged:  # a value the form's rules refuse: hatched, never a plain bar
+                bar.set_hatch("xx")
+                bar.set_edgecolor(RULE_COLOUR)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    if flagged:
+        rules = sorted(set(flagged.values()))
+        title += f"\n✗ hatched: {x_label} fails the form's rule " + "; ".join(rules)
     ax.set_title(title, fontsize=10, loc="left")
     ax.set_xlabel(x_label)
     ax.set_ylabel("papers")
     ax.set_xticks(range(len(xs)))
     tilt = len(xs) > 8
-    ax.set_xticklabels(xs, rotation=45 if tilt else 0, ha="right" if tilt else "center")
+    shown = [f"{x} ✗" if x in flagged else x for x in xs]
+    ax.set_xticklabels(shown, rotation=45 if tilt else 0, ha="right" if tilt else "center")
+    for label, x in zip(ax.get_xticklabels(), xs, strict=True):
+        if x in flagged:
+            label.set_color(RULE_COLOUR)
     ax.yaxis.get_major_locator().set_params(integer=True)
     handles, labels = ax.get_legend_handles_labels()
     # Legend top to bottom as the stack reads, top to bottom.

@@ -7,7 +7,9 @@ argument names to its own field names (see `schemas/rct_outcomes.py`):
 
 Roles: `ai`/`n1i`, `ci`/`n2i` (events and group sizes of arm 1 and arm 2) for binary
 outcomes; `m1i`/`sd1i`/`n1i`, `m2i`/`sd2i`/`n2i` for continuous ones; optional
-`outcome_type` (a field whose value is "binary" or "continuous").
+`outcome_type` (a field whose value is "binary" or "continuous"), the printed-form roles
+(`PRINTED_ROLES`) and `study_id`. A YAML form declares the same mapping under
+`effect_roles:` (schemas/custom.py).
 """
 
 from __future__ import annotations
@@ -18,7 +20,18 @@ from schemas.form import Form
 
 BINARY_ROLES = ("ai", "n1i", "ci", "n2i")
 CONTINUOUS_ROLES = ("m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i")
-KNOWN_ROLES = frozenset({"outcome_type", *BINARY_ROLES, *CONTINUOUS_ROLES})
+# The printed form, from which synthesis derives the roles above (schemas/derive.py), per
+# arm 1/2: a median, how the spread is printed (SD | SE | 95% CI | IQR | range), a
+# standard error, the ends of a printed CI, IQR or range, events as a percentage of N;
+# per target: a mean difference with its 95% CI; and the trial it reports (`study_id`:
+# a registration number, so that several reports of one trial count once).
+PRINTED_ROLES = (
+    "med1i", "med2i", "spread1i", "spread2i", "se1i", "se2i", "lo1i", "hi1i", "lo2i",
+    "hi2i", "pct1i", "pct2i", "md", "md_lo", "md_hi",
+)  # fmt: skip
+KNOWN_ROLES = frozenset(
+    {"outcome_type", "study_id", *BINARY_ROLES, *CONTINUOUS_ROLES, *PRINTED_ROLES}
+)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ OUT/comparison/*.csv      with a gold file: gold vs extracted
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,14 +20,19 @@ from pathlib import Path
 from eval.synthesis import plots, tables
 from eval.synthesis.compare import DEFAULT_TOLERANCE, Comparison, compare
 from eval.synthesis.descriptive import Descriptive, describe
-from eval.synthesis.effects import EffectTable, compute_effects
+from eval.synthesis.effects import RATIO_MEASURES, EffectTable, compute_effects
 from eval.synthesis.exports import write_csv, write_metafor, write_revman, write_xlsx
 from eval.synthesis.grouping import Analysis
 from eval.synthesis.meta import MetaAnalyses, run_meta_analyses
+from eval.synthesis.names import file_stem, with_ext
+from eval.synthesis.printed import derive_studies
 from eval.synthesis.roles import effect_roles
 from eval.synthesis.studies import StudySet, fill_labels
+from eval.synthesis.trials import assign_study_ids
 from extractor.fileio import atomic_write_text
+from schemas.errors import InputError
 
+NO_RECORDS = "no records to synthesise (a review needs `litextract update` first)"
 Progress = Callable[[str, int, int], None]  # (step, done, total)
 HEAT_MAPS = 6
 
@@ -39,6 +43,10 @@ class Options:
     tolerance: float = DEFAULT_TOLERANCE
     plots: bool = True
     sensitivity: bool = True
+    derive: bool = True  # fill missing pooled inputs from the printed form, marked derived
+    multi_arm: str = "combine"  # or "split": how arms shared within a paper count once
+    study_ids: dict[str, str] = field(default_factory=dict)  # paper_id -> trial id (user's)
+    paper_texts: dict[str, str] = field(default_factory=dict)  # paper_id -> text (registrations)
 
 
 @dataclass
@@ -67,6 +75,9 @@ def synthesize(
 ) -> Outcome:
     options = options or Options()
     tick = progress or (lambda step, done, total: None)
+    if not studyset.studies:
+        # Nothing to count, pool or draw: one line, before any file is written.
+        raise InputError(studyset.source, NO_RECORDS)
     out.mkdir(parents=True, exist_ok=True)
     result = Outcome(out, len(studyset.studies), warnings=list(studyset.warnings))
     form = studyset.form
@@ -74,6 +85,14 @@ def synthesize(
     if gold is not None:
         fill_labels(studies, gold.studies)  # grouping rules read the gold's labels
     roles = effect_roles(form)
+    gold_studies = gold.studies if gold is not None else []
+    if roles is not None:
+        if options.derive:
+            studies = derive_studies(studies, roles)
+            gold_studies = derive_studies(gold_studies, roles)
+        studies = assign_study_ids(
+            studies, roles, given=options.study_ids, texts=options.paper_texts
+        )
     sheets: list[tuple[str, list[str], list[list]]] = []
 
     def emit(name: str, table: tables.Table, folder: Path = out) -> None:
@@ -91,19 +110,24 @@ def synthesize(
             analyses,
             method=options.method,
             with_sensitivity=options.sensitivity,
+            roles=roles,
+            multi_arm=options.multi_arm,
         )
         emit("effects", tables.effects_table(result.effects))
         emit("analyses", tables.analyses_table(result.meta))
         emit("sensitivity", tables.sensitivity_table(result.meta))
+        emit("pooled_studies", tables.pooled_effects_table(result.meta))
         emit("excluded", tables.exclusions_table(result.effects, result.meta))
         result.files.append(
-            write_metafor(out / "metafor.csv", studies, result.effects, roles, analyses)
+            write_metafor(
+                out / "metafor.csv", studies, result.effects, roles, analyses, result.meta
+            )
         )
         result.files += write_revman(out, studies, result.effects, roles)
         if gold is not None:
             tick("gold vs extracted", 0, 1)
             result.comparison = compare(
-                gold.studies,
+                gold_studies,
                 studies,
                 roles,
                 tolerance=options.tolerance,
@@ -124,7 +148,7 @@ def synthesize(
 
     started = time.perf_counter()
     tick("descriptive synthesis", 0, 1)
-    result.descriptive = describe(studies, form)
+    result.descriptive = describe(studyset.studies, form)  # as extracted, nothing derived
     folder = out / "descriptive"
     folder.mkdir(exist_ok=True)
     for count in result.descriptive.tables:
@@ -156,17 +180,7 @@ def synthesize(
 
 
 def _both(stem: Path) -> list[Path]:
-    return [stem.with_suffix(".png"), stem.with_suffix(".svg")]
-
-
-def file_stem(name: str, used: set[str]) -> str:
-    """A file name from an analysis name: safe characters, unique, not too long."""
-    base = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_")[:60] or "analysis"
-    stem, n = base, 2
-    while stem.lower() in used:
-        stem, n = f"{base}_{n}", n + 1
-    used.add(stem.lower())
-    return stem
+    return [with_ext(stem, "png"), with_ext(stem, "svg")]
 
 
 def _forests(meta: MetaAnalyses, folder: Path, tick: Progress) -> dict[str, Path]:
@@ -185,6 +199,7 @@ def _forests(meta: MetaAnalyses, folder: Path, tick: Progress) -> dict[str, Path
 def _charts(descriptive: Descriptive, folder: Path, tick: Progress) -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     out: dict[str, Path] = {}
+    used: set[str] = set()
     trends = [t for t in descriptive.tables if t.kind == "trend" and t.rows]
     crosstabs = sorted(
         (t for t in descriptive.tables if t.kind == "crosstab" and t.rows),
@@ -193,21 +208,22 @@ def _charts(descriptive: Descriptive, folder: Path, tick: Progress) -> dict[str,
     jobs = len(trends) + len(crosstabs)
     for i, t in enumerate(trends):
         tick("charts", i, jobs)
+        out[t.name] = folder / file_stem(t.name, used)
         plots.stacked_bars(
             t.counts(),
             t.title,
-            folder / t.name,
+            out[t.name],
             categories=t.columns,
             binned=t.binned,
             x_label=t.row_label,
+            flagged=t.flagged_rows,
         )
-        out[t.name] = folder / t.name
     for i, t in enumerate(crosstabs, start=len(trends)):
         tick("charts", i, jobs)
+        out[t.name] = folder / file_stem(t.name, used)
         plots.heat_map(
-            t.counts(), t.title, folder / t.name, row_label=t.row_label, col_label=t.col_label
+            t.counts(), t.title, out[t.name], row_label=t.row_label, col_label=t.col_label
         )
-        out[t.name] = folder / t.name
     tick("charts", jobs, jobs)
     return out
 
@@ -225,10 +241,13 @@ def _summary(path: Path, result: Outcome, studyset: StudySet) -> Path:
         lines += [f"Effect sizes: {counts}.", ""]
         lines += [f"## Meta-analyses ({len(result.meta.results)} pooled)", ""]
         lines.append(tables.markdown(*_pooled_brief(result.meta)))
+        lines += _counted_once(result.meta) + _derived_lines(result.meta)
         lines += ["## Left out", ""]
         excluded = [e.line() for e in result.effects.excluded] + [
             p.line() for p in result.meta.problems
         ]
+        excluded += [f"{e.line()} (analysis {r.name!r})" for r in result.meta.results
+                     for e in r.excluded]  # fmt: skip
         lines += [f"- {line}" for line in excluded] or ["Nothing."]
         lines.append("")
     if result.comparison is not None:
@@ -240,15 +259,45 @@ def _summary(path: Path, result: Outcome, studyset: StudySet) -> Path:
     return path
 
 
+def _counted_once(meta: MetaAnalyses) -> list[str]:
+    how = {"combine": "arms combined", "split": "shared arm's N split"}[meta.multi_arm]
+    notes = [n for r in meta.results for n in r.grouping]
+    lines = ["## Each trial counted once", "",
+             f"Arms shared within a paper: {how} (Cochrane Handbook 23.3.4; "
+             "`--multi-arm combine|split`). Reports naming one registration number count "
+             "once.", ""]  # fmt: skip
+    return lines + ([f"- {n}" for n in dict.fromkeys(notes)] or ["Nothing to merge."]) + [""]
+
+
+def _derived_lines(meta: MetaAnalyses) -> list[str]:
+    lines = ["## Derived numbers", ""]
+    seen: set[str] = set()
+    for r in meta.results:
+        for e in r.effects.get(r.primary, []):
+            for d in e.derived:
+                text = f"- {e.study.label}: {d.describe()}"
+                if text not in seen:
+                    seen.add(text)
+                    lines.append(text)
+    if len(lines) == 2:
+        lines.append("None: every pooled number is printed in the papers.")
+    return [*lines, ""]
+
+
 def _pooled_brief(meta: MetaAnalyses) -> tables.Table:
+    # OR and RR are shown as ratios, as the forest plot shows them; shifts stay on the
+    # scale they are pooled on (log for OR, RR), and the header says so.
     header = ["analysis", "measure", "k", f"random ({meta.method})", "95% CI", "I² %",
-              "verified-only shift", "max leave-one-out shift"]  # fmt: skip
+              "verified-only shift", "derived-free shift", "max leave-one-out shift",
+              "shift scale"]  # fmt: skip
     rows = []
     for r in meta.results:
         p = r.pooled[r.primary]
         est = p.random[meta.method]
         s = r.sensitivity
-        rows.append([r.name, r.primary, r.k, est.mu, f"{est.ci[0]:.3f} to {est.ci[1]:.3f}",
-                     p.i2 * 100, s.verified_shift if s else None,
-                     s.max_leave_one_out_shift if s else None])  # fmt: skip
+        low, high = (tables.shown_value(r.primary, x) for x in est.ci)
+        rows.append([r.name, r.primary, r.k, tables.shown_value(r.primary, est.mu),
+                     f"{low:.3f} to {high:.3f}", p.i2 * 100, s.verified_shift if s else None,
+                     s.printed_shift if s else None, s.max_leave_one_out_shift if s else None,
+                     "log" if r.primary in RATIO_MEASURES else "raw"])  # fmt: skip
     return header, rows

@@ -3,8 +3,9 @@
 A `Study` is one record (one paper, or one target of a targeted form) with typed values,
 and, per field, the triage the checks gave it and whether its quote was found in the
 paper. Triage is taken as given (`Extracted.triage`); a field a human corrected counts as
-`verified`, since a person has looked at it. Gold has no triage: it is trusted as is.
-Plain predicted values (gold-style lines, no `Extracted` wrapper) count as `check`.
+`verified`, since a person has looked at it. Gold and plain values (gold-style lines or
+CSV, no `Extracted` wrapper) carry no triage: nothing checked them, so nothing is shown
+as "to check" either, and a warning says so.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from eval.gold import Role, load_records
+from schemas.derive import Derivation
 from schemas.errors import InputError
 from schemas.extracted import Evidence
 from schemas.form import Form
@@ -31,8 +33,13 @@ class Study:
     target_id: str | None
     target: dict[str, str]
     values: dict[str, Any]
-    triage: dict[str, str] = field(default_factory=dict)  # empty: gold, nothing to check
+    triage: dict[str, str] = field(default_factory=dict)  # empty: no triage (gold, plain)
     grounded: dict[str, bool] = field(default_factory=dict)
+    quotes: dict[str, str] = field(default_factory=dict)  # field -> its evidence quote(s)
+    study_id: str | None = None  # the trial it reports (registration or user-given id)
+    derivations: dict[str, Derivation] = field(default_factory=dict)  # role -> how derived
+    grouping: str = ""  # arms combined or split, or trial reports grouped: what was done
+    members: list[str] = field(default_factory=list)  # the targets a combined study stands for
 
     @property
     def key(self) -> tuple[str, str | None]:
@@ -90,27 +97,31 @@ def fill_labels(studies: list[Study], labelled: list[Study]) -> None:
 def read_records_file(path: Path, form: Form, *, role: Role = "predictions") -> StudySet:
     loaded = load_records(path, list(form.fields), role=role, targeted=form.targeted)
     triage = _triage_by_key(path) if loaded.fmt == "records.jsonl" else {}
-    # Plain predicted values carry no triage and no quotes: nothing has checked them.
-    unchecked = role == "predictions" and loaded.fmt != "records.jsonl"
     studies = []
     for key, entry in loaded.entries.items():
         values = {k: (None if isinstance(v, Unparsed) else v) for k, v in entry.values.items()}
         grounded = {n: any(e.grounded for e in ev) for n, ev in entry.evidence.items()}
-        fields_triage = triage.get(key, {})
-        if unchecked:
-            fields_triage = dict.fromkeys(values, CHECK)
-            grounded = dict.fromkeys(values, False)
+        quotes = {n: " … ".join(e.quote for e in ev if e.quote) for n, ev in entry.evidence.items()}
         studies.append(
             Study(
                 entry.paper_id,
                 entry.target_id,
                 dict(entry.target or {}),
                 values,
-                fields_triage,
+                triage.get(key, {}),
                 grounded,
+                {n: q for n, q in quotes.items() if q},
             )
         )
-    return StudySet(path, form, studies, list(loaded.warnings))
+    warnings = list(loaded.warnings)
+    if role == "predictions" and studies and not any(s.triage for s in studies):
+        # Gold, or a sheet of plain values: no check ran, so none is "to check" either;
+        # said once here rather than drawn orange on every study.
+        warnings.append(
+            f"{path}: these records carry no triage (no checks ran): no value is marked "
+            "'to check', and the verified-only sensitivity analysis is the full analysis"
+        )
+    return StudySet(path, form, studies, warnings)
 
 
 def _triage_by_key(path: Path) -> dict[tuple[str, str | None], dict[str, str]]:

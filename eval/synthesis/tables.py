@@ -7,7 +7,7 @@ from typing import Any
 
 from eval.synthesis.compare import Comparison
 from eval.synthesis.descriptive import CountTable, share_text
-from eval.synthesis.effects import RATIO_MEASURES, EffectTable
+from eval.synthesis.effects import RATIO_MEASURES, Effect, EffectTable
 from eval.synthesis.meta import MetaAnalyses
 
 Table = tuple[list[str], list[list[Any]]]
@@ -15,22 +15,43 @@ Table = tuple[list[str], list[list[Any]]]
 
 def effects_table(table: EffectTable) -> Table:
     header = ["study", "paper_id", "target_id", "measure", "yi", "vi", "se", "ci_low", "ci_high",
-              "zero_cell_corrected", "numbers_verified", "unchecked_fields"]  # fmt: skip
+              "zero_cell_corrected", "numbers_verified", "unchecked_fields", "derived",
+              "grouping"]  # fmt: skip
     rows = []
     for measure, effects in table.effects.items():
         for e in effects:
             low, high = e.ci
             rows.append([e.study.label, e.study.paper_id, e.study.target_id, measure, e.yi, e.vi,
                          e.se, low, high, e.zero_corrected, e.verified,
-                         "; ".join(e.unchecked)])  # fmt: skip
+                         "; ".join(e.unchecked), derivation_text(e), e.study.grouping])  # fmt: skip
+    return header, rows
+
+
+def derivation_text(effect: Effect) -> str:
+    return "; ".join(d.describe() for d in effect.derived)
+
+
+def pooled_effects_table(meta: MetaAnalyses) -> Table:
+    """The studies as each analysis pooled them: merged multi-arm trials included."""
+    header = ["analysis", "study", "measure", "yi", "ci_low", "ci_high", "derived", "grouping"]
+    rows = []
+    for r in meta.results:
+        for e in r.effects.get(r.primary, []):
+            rows.append([r.name, e.study.label, r.primary, e.yi, *e.ci, derivation_text(e),
+                         e.study.grouping])  # fmt: skip
     return header, rows
 
 
 def exclusions_table(table: EffectTable, meta: MetaAnalyses | None) -> Table:
-    rows: list[list[Any]] = [["target", e.label, e.code, e.message] for e in table.excluded]
+    rows: list[list[Any]] = [
+        ["target", e.label, e.code, e.message, e.measure] for e in table.excluded
+    ]
+    for r in meta.results if meta else []:
+        for e in r.excluded:  # left out of this analysis only (a repeat report of a trial)
+            rows.append([f"target in {r.name}", e.label, e.code, e.message, e.measure])
     for p in meta.problems if meta else []:
-        rows.append(["analysis", p.analysis, p.code, p.message])
-    return ["level", "what", "code", "reason"], rows
+        rows.append(["analysis", p.analysis, p.code, p.message, ""])
+    return ["level", "what", "code", "reason", "measures"], rows
 
 
 def analyses_table(meta: MetaAnalyses) -> Table:
@@ -60,13 +81,15 @@ def sensitivity_table(meta: MetaAnalyses) -> Table:
             continue
         full = r.pooled[r.primary].random[meta.method]
         rows.append([r.name, r.primary, "all studies", "", r.k, full.mu, *full.ci, 0.0])
-        if s.verified is not None:
-            est = s.verified.random[meta.method]
-            rows.append([r.name, r.primary, "verified only", "", s.verified_k, est.mu, *est.ci,
-                         s.verified_shift])  # fmt: skip
-        else:
-            rows.append([r.name, r.primary, "verified only", "", s.verified_k, None, None, None,
-                         None])  # fmt: skip
+        for kind, k, pooled, shift in (
+            ("verified only", s.verified_k, s.verified, s.verified_shift),
+            ("printed only (derived left out)", s.printed_k, s.printed, s.printed_shift),
+        ):
+            if pooled is not None:
+                est = pooled.random[meta.method]
+                rows.append([r.name, r.primary, kind, "", k, est.mu, *est.ci, shift])
+            else:
+                rows.append([r.name, r.primary, kind, "", k, None, None, None, None])
         for row in s.leave_one_out:
             rows.append([r.name, r.primary, "leave one out", row.omitted, r.k - 1, row.mu,
                          *row.ci, row.shift])  # fmt: skip
@@ -101,14 +124,34 @@ def comparison_targets_table(comparison: Comparison) -> Table:
     return header, rows
 
 
-def comparison_pooled_table(comparison: Comparison) -> Table:
+def comparison_pooled_table(comparison: Comparison, *, as_ratio: bool = False) -> Table:
+    """Pooled gold vs extracted; `as_ratio` shows OR and RR as ratios (for people), the CSV
+    keeps the log scale they are pooled on (for tools), and says so in `scale`."""
     header = ["analysis", "measure", "gold_k", "extracted_k", "gold_estimate",
               "extracted_estimate", "difference", "gold_significant",
               "extracted_significant"]  # fmt: skip
-    rows = [[p.analysis, p.measure, p.gold_k, p.extracted_k, p.gold_mu, p.extracted_mu, p.diff,
-             p.gold_significant, p.extracted_significant]
-            for p in comparison.pooled]  # fmt: skip
+    if as_ratio:
+        header[6] = "difference (log scale for OR, RR)"
+    else:
+        header.append("scale")
+    rows = []
+    for p in comparison.pooled:
+        gold, extracted = p.gold_mu, p.extracted_mu
+        if as_ratio:
+            gold, extracted = shown_value(p.measure, gold), shown_value(p.measure, extracted)
+        row = [p.analysis, p.measure, p.gold_k, p.extracted_k, gold, extracted, p.diff,
+               p.gold_significant, p.extracted_significant]  # fmt: skip
+        if not as_ratio:
+            row.append("log" if p.measure in RATIO_MEASURES else "raw")
+        rows.append(row)
     return header, rows
+
+
+def shown_value(measure: str, value: float | None) -> float | None:
+    """OR and RR as ratios (they are pooled as logs); other measures as they are."""
+    if value is None or measure not in RATIO_MEASURES:
+        return value
+    return math.exp(value)
 
 
 def count_table(table: CountTable) -> Table:
@@ -117,18 +160,27 @@ def count_table(table: CountTable) -> Table:
     header = [table.row_label]
     for c in columns:
         header += [c, f"{c} (to check)"]
+        if table.targeted:  # papers are counted once; their targets beside them
+            header.append("targets" if c == "papers" else f"{c} (targets)")
     if table.share_of:
         header.append(f"share {table.share_of}")
     rows = []
     for name, row in table.rows.items():
-        line: list[Any] = [name]
+        line: list[Any] = [_row_name(table, name)]
         for c in columns:
             cell = row.get(c)
             line += [cell.count if cell else 0, cell.unchecked if cell else 0]
+            if table.targeted:
+                line.append(cell.targets if cell else 0)
         if table.share_of:
             line.append(share_text(table, name))
         rows.append(line)
     return header, rows
+
+
+def _row_name(table: CountTable, name: str) -> str:
+    rule = table.flagged_rows.get(name)
+    return f"{name} (fails the form's rule {rule})" if rule else name
 
 
 def markdown(header: list[str], rows: list[list[Any]]) -> str:

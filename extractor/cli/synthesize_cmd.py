@@ -33,8 +33,17 @@ SYNTHESIZE_HELP = "\n\n".join(
         "Effect sizes need a form that declares its effect roles (rct_outcomes does): "
         "binary outcomes give log OR, log RR and RD (0.5 added to every cell of a table "
         "with a zero cell; no events in both arms: left out), continuous ones give MD and "
-        "Hedges' g. Bad numbers are left out with one line each in summary.md and "
-        "excluded.csv.",
+        "Hedges' g; Peto's OR is offered for rare events. Tables with no events in both arms "
+        "are left out of OR, RR and Peto's OR and kept for RD. Bad numbers are left out "
+        "with one line each in summary.md and excluded.csv.",
+        "Numbers the paper does not print as such are derived (--no-derive to turn off) "
+        "from what it prints: SD from SE or a 95% CI (t-based for small groups), from the "
+        "CI of a mean difference; mean and SD from median with IQR or range (Luo 2018, "
+        "Wan 2014); events from a percentage. Each is marked 'derived' (formula, inputs, "
+        "quotes) in the CSVs, XLSX, forest plots and HTML, and a sensitivity analysis "
+        "leaves them out. Targets of one paper sharing an arm count once (arms combined, "
+        "or --multi-arm split); reports naming one registration number, or one --studies "
+        "id, count once.",
         "--groups names the meta-analyses: YAML (analyses: {name: {targets: [PMC1#5, ...], "
         "match: {outcome: 'regex'}, measure: OR}}) or CSV (analysis,target_id). Without it, "
         "targets with the same intervention, comparator and outcome labels are pooled.",
@@ -75,22 +84,65 @@ def synthesize(
         typer.Option("--tolerance", help="Gold vs extracted: effect difference that counts."),
     ] = 0.1,
     plots: Annotated[bool, typer.Option("--plots/--no-plots", help="Draw the figures.")] = True,
+    derive: Annotated[
+        bool,
+        typer.Option(
+            "--derive/--no-derive",
+            help="Derive missing SDs, means and counts from what the paper printed (SE, CI, "
+            "median with IQR or range, percentages), each marked 'derived'.",
+        ),
+    ] = True,
+    multi_arm: Annotated[
+        str,
+        typer.Option(
+            "--multi-arm",
+            help="Targets of one paper sharing an arm: combine the other arms (default) or "
+            "split the shared arm's N between the comparisons.",
+        ),
+    ] = "combine",
+    study_ids: Annotated[
+        Path | None,
+        typer.Option(
+            "--studies", help="CSV paper_id,study_id: reports of one trial, counted once."
+        ),
+    ] = None,
+    parsed: Annotated[
+        Path | None,
+        typer.Option(
+            "--parsed",
+            help="Folder of parsed papers (litextract parse): their registration numbers "
+            "(NCT, ISRCTN, ACTRN...) group reports of one trial. A review reads its own.",
+        ),
+    ] = None,
 ) -> None:
     from eval.synthesis.grouping import load_groups
     from eval.synthesis.run import Options
     from eval.synthesis.run import synthesize as run_synthesis
     from eval.synthesis.studies import read_studies
+    from eval.synthesis.trials import (
+        MULTI_ARM_MODES,
+        load_study_ids,
+        parsed_texts,
+        review_texts,
+    )
     from schemas.registry import load_form
 
     method = method.upper()
     if method not in ("DL", "PM"):
         raise fail(f"--method {method}: use DL or PM")
+    multi_arm = multi_arm.lower()
+    if multi_arm not in MULTI_ARM_MODES:
+        raise fail(f"--multi-arm {multi_arm}: use combine or split")
     try:
         loaded_form = load_form(form) if form else None
         if not input_path.exists():
             raise fail(f"{input_path}: not found")
         studyset = read_studies(input_path, loaded_form)
         analyses = load_groups(groups) if groups else None
+        given = load_study_ids(study_ids) if study_ids else {}
+        texts = parsed_texts(parsed) if parsed else {}
+        if input_path.is_dir() and not parsed:
+            texts = review_texts(input_path)
         gold_set = read_studies(gold, studyset.form, role="gold") if gold else None
         with Progress(
             TextColumn("{task.description}"),
@@ -110,7 +162,15 @@ def synthesize(
                 out,
                 analyses=analyses,
                 gold=gold_set,
-                options=Options(method=method, tolerance=tolerance, plots=plots),
+                options=Options(
+                    method=method,
+                    tolerance=tolerance,
+                    plots=plots,
+                    derive=derive,
+                    multi_arm=multi_arm,
+                    study_ids=given,
+                    paper_texts=texts,
+                ),
                 progress=tick,
             )
     except (LitextractError, ValueError) as exc:
@@ -125,6 +185,14 @@ def _report(result: Outcome) -> None:
         counts = ", ".join(f"{m} {len(es)}" for m, es in result.effects.effects.items() if es)
         say(f"effect sizes: {counts or 'none'}")
         say(f"meta-analyses pooled: {len(result.meta.results)}")
+        derived = {id(e.study) for r in result.meta.results for e in r.effects[r.primary]
+                   if e.derived}  # fmt: skip
+        if derived:
+            say(f"studies using derived numbers: {len(derived)} (marked; see summary.md)")
+        notes = [n for r in result.meta.results for n in r.grouping]
+        how = "combined" if result.meta.multi_arm == "combine" else "split"
+        if notes:
+            say(f"counted once: {len(notes)} multi-arm or multi-report trial(s), arms {how}")
         left_out = [e.line() for e in result.effects.excluded]
         left_out += [p.line() for p in result.meta.problems]
         if left_out:

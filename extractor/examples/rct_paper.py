@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from extractor.examples.model import Paper, Section, TableSpec
+from schemas.rct_outcomes import PRINTED_FIELDS
 
 STEM = "homeex_rct_2022"
 INTERVENTION = "home-based exercise programme"
@@ -59,6 +60,8 @@ def gold_records() -> list[dict[str, Any]]:
                     "intervention_standard_deviation": None if binary else o["intervention"]["sd"],
                     "comparator_mean": None if binary else o["comparator"]["mean"],
                     "comparator_standard_deviation": None if binary else o["comparator"]["sd"],
+                    # the paper prints means with SDs and counts: no printed-form value
+                    **dict.fromkeys(PRINTED_FIELDS),
                 },
             }
         )

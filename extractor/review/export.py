@@ -20,6 +20,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,16 +29,27 @@ from extractor.review.records import CurrentRecord, current_records
 from extractor.review.store import ReviewStore
 from extractor.spreadsheet import append_row, guard_formula
 from schemas.form import Form
+from schemas.printed import derive_record, record_kind
 
 FORMATS = ("csv", "jsonl", "xlsx", "parquet")
 _TARGET_SKIP = {"paper_id", "target_id"}
 
 
-def export_review(store: ReviewStore, form: Form, fmt: str, out: Path) -> int:
-    """Write the current records of the review's active papers to `out`; returns the row count."""
+def export_review(
+    store: ReviewStore, form: Form, fmt: str, out: Path, *, derive: bool = False
+) -> int:
+    """Write the current records of the review's active papers to `out`; returns the row count.
+
+    `derive` (forms declaring effect roles): a pooled input the paper does not print as
+    such (an SD given as an SE, a CI, an IQR or a range; events as a percentage; a mean
+    as a median) is filled in from the printed form, and `<field>__derived` says how
+    (method and formula, schemas/derive.py). Without it nothing is derived or added.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r} (use {', '.join(FORMATS)})")
     records = exported_records(store)
+    if derive:
+        records = [with_derived(form, rec) for rec in records]
     writer: dict[str, Callable[[Form, list[CurrentRecord], Path], None]] = {
         "csv": _write_csv,
         "jsonl": _write_jsonl,
@@ -77,6 +89,35 @@ def record_object(rec: CurrentRecord) -> dict[str, Any]:
     }
 
 
+DERIVED = "__derived"
+
+
+def with_derived(form: Form, rec: CurrentRecord) -> CurrentRecord:
+    """The record with derived pooled inputs filled in, each cell marked `derived`."""
+    fields = getattr(form.model, "effect_roles", None)
+    if not isinstance(fields, dict):
+        return rec
+    values = {name: (cell or {}).get("value") for name, cell in rec.record.items()}
+    kind = record_kind(values, fields)
+    if kind is None:
+        return rec
+    quotes = {
+        name: " … ".join(e.get("quote", "") for e in (cell or {}).get("evidence") or [])
+        for name, cell in rec.record.items()
+    }
+    found = derive_record(values, fields, kind, {k: v for k, v in quotes.items() if v})
+    if not found:
+        return rec
+    record = dict(rec.record)
+    for role, d in found.items():
+        name = fields.get(role)
+        if name:
+            # The value as derived; its own status, quote and triage stay those of the
+            # empty cell, and `derived` names the method, so no one reads it as printed.
+            record[name] = {**(record.get(name) or {}), "value": d.value, "derived": d.describe()}
+    return replace(rec, record=record)
+
+
 def columns(form: Form, records: list[CurrentRecord]) -> list[tuple[str, str]]:
     """(column name, kind) in output order; kind drives typing in xlsx/parquet."""
     cols: list[tuple[str, str]] = [("paper_id", "string")]
@@ -97,6 +138,8 @@ def columns(form: Form, records: list[CurrentRecord]) -> list[tuple[str, str]]:
             (f"{spec.name}__quote", "string"),
             (f"{spec.name}__page", "string"),
         ]
+        if any(DERIVED[2:] in (rec.record.get(spec.name) or {}) for rec in records):
+            cols.append((f"{spec.name}{DERIVED}", "string"))
     cols += [
         ("model", "string"),
         ("version", "integer"),
@@ -124,6 +167,8 @@ def flat_row(form: Form, rec: CurrentRecord) -> dict[str, Any]:
         row[f"{spec.name}__quote"] = " | ".join(e.get("quote", "") for e in evidence) or None
         pages = [str(e["page"]) for e in evidence if e.get("page") is not None]
         row[f"{spec.name}__page"] = "; ".join(dict.fromkeys(pages)) or None
+        if cell.get("derived"):
+            row[f"{spec.name}{DERIVED}"] = cell["derived"]
     model = rec.model_version
     row["model"] = rec.model
     row["version"] = rec.version

@@ -8,6 +8,8 @@ from typing import Any
 import pymupdf
 from doubles.documents import make_document
 
+from schemas.rct_outcomes import PRINTED_FIELDS
+
 __all__ = ["make_document"]
 
 TRIAL_PAGES = [
@@ -54,5 +56,8 @@ def rct_answer(**overrides: dict[str, Any]) -> dict[str, Any]:
         "comparator_mean": NOT_REPORTED,
         "comparator_standard_deviation": NOT_REPORTED,
     }
+    # rct_outcomes 1.1's printed-form fields (median, SE, CI, percent...): not printed here.
+    for name in PRINTED_FIELDS:
+        answer.setdefault(name, NOT_REPORTED)
     answer.update(overrides)
     return answer

@@ -13,6 +13,7 @@ from synth_reference_data import BCG
 from synth_testdata import fm_lines, record_line
 from typer.testing import CliRunner
 
+from eval.synthesis.names import file_stem
 from extractor.cli import _register, app
 from extractor.review.config import ReviewConfig, ReviewPaths, save_config
 from extractor.review.store import ReviewStore
@@ -115,8 +116,9 @@ def test_fm_imaging_records_give_trends_and_charts(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert (out / "descriptive" / "trend_modalities.md").is_file()
-    assert (out / "charts" / "trend_modalities.png").is_file()
-    assert (out / "charts" / "crosstab_modalities__downstream_tasks.svg").is_file()
+    # File names: a slug plus a hash of the full name (eval/synthesis/names.py).
+    assert (out / "charts" / f"{file_stem('trend_modalities')}.png").is_file()
+    assert (out / "charts" / f"{file_stem('crosstab_modalities__downstream_tasks')}.svg").is_file()
     assert not (out / "effects.csv").exists()  # fm_imaging declares no effect roles
     html = (out / "synthesis.html").read_text(encoding="utf-8")
     assert "(1 to check)" in html  # FM2's xray is unchecked
