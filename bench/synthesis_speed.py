@@ -32,7 +32,7 @@ from eval.synthesis.effects import compute_effects
 from eval.synthesis.grouping import Analysis
 from eval.synthesis.meta import run_meta_analyses
 from eval.synthesis.plots import forest_plot
-from eval.synthesis.roles import effect_roles
+from schemas.roles import effect_roles
 from eval.synthesis.studies import Study
 from schemas.registry import load_form
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eval.synthesis.roles import effect_roles
+from schemas.roles import effect_roles
 from eval.synthesis.studies import Study
 from schemas.registry import load_form
 
