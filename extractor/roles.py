@@ -323,9 +323,11 @@ class _Context:
                     continue
                 seen.add(text)
                 for match in _SIZE.finditer(text):
-                    before = text[max(0, match.start() - 60) : match.start()]
+                    # "Group H1 (n = 49)", "fluoxetine, n = 112": the arm right before it,
+                    # with no other number between (that would be another group's label).
+                    before = text[max(0, match.start() - 30) : match.start()]
                     mentions = self.arms.mentions(before)
-                    if mentions:
+                    if mentions and not re.search(r"\d", before[mentions[-1][1] :]):
                         arm = mentions[-1][2]
                         sizes[arm].add(float(match.group(1).replace(",", "")))
         return sizes
@@ -533,7 +535,9 @@ class _Context:
             for occ in self.checker.locator.find(self.values[events]):
                 if occ.position == 0 and self._pair(events, occ) is True:
                     passed.append(Passed.pair)
-                    break
+                    if self.arm_at(occ) == arm:  # "11 (22 %)" under the arm: N is its N
+                        passed.append(Passed.arm)
+                        break
         if not passed and not failed:
             return []
         return [(len(passed) - 2 * len(failed), passed, failed, occurrences[0])]

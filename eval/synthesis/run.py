@@ -25,9 +25,9 @@ from eval.synthesis.effects import EffectTable, compute_effects
 from eval.synthesis.exports import write_csv, write_metafor, write_revman, write_xlsx
 from eval.synthesis.grouping import Analysis
 from eval.synthesis.meta import MetaAnalyses, run_meta_analyses
-from schemas.roles import effect_roles
 from eval.synthesis.studies import StudySet, fill_labels
 from extractor.fileio import atomic_write_text
+from schemas.roles import effect_roles
 
 Progress = Callable[[str, int, int], None]  # (step, done, total)
 HEAT_MAPS = 6

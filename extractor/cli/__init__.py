@@ -38,6 +38,7 @@ def _register() -> None:
         "cache_cmd",
         "serve_cmd",
         "synthesize_cmd",
+        "verify_cmd",
     )
     for module in modules:
         try:
