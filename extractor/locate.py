@@ -249,6 +249,9 @@ def table_units(table: Table, index: int) -> list[Unit]:
     section = ""
     for row in table.rows[heads:]:
         cells = [c or "" for c in row]
+        if cells and cells[0].strip() and not any(c.strip() for c in cells[1:]):
+            section = cells[0].strip()  # "Late time (2–24 h)", "6 months": names the rows below
+            continue
         label = cells[0].strip() if cells and not numbers_in(cells[0]) else ""
         groups: list[ValueGroup] = []
         heads_of: list[str] = []

@@ -336,6 +336,12 @@ class _Context:
         value = self.values[role]
         arm = ARM_OF_ROLE[role]
         result = RoleResult(occurrences=self.checker.locator.find(value))
+        sizes = self._size_checks(role, arm, result.occurrences) if role in ("n1i", "n2i") else []
+        if not result.occurrences and sizes:  # printed only in a header: "Aspirin (n = 60)"
+            _, passed, failed, _ = sizes[0]
+            result.passed = list(dict.fromkeys(passed))
+            result.findings = [Finding(code=c, message=m) for c, m in dict(failed).items()]
+            return result
         if not result.occurrences:
             result.findings.append(
                 Finding(code=RoleCode.not_printed, message=f"{value:g} is not printed in the paper")
@@ -347,10 +353,8 @@ class _Context:
                 continue
             passed, failed = self._checks(role, arm, occ)
             scored.append((len(passed) - 2 * len(failed), passed, failed, occ))
-        if role in ("n1i", "n2i"):
-            size = self._size_checks(role, arm, result.occurrences)
-            # The sizes the paper prints for the arm outrank a number found elsewhere.
-            scored = size if size and size[0][2] else scored + size
+        # The sizes the paper prints for the arm outrank a number found elsewhere.
+        scored = sizes if sizes and sizes[0][2] else scored + sizes
         if not scored:
             result.findings.append(
                 Finding(
@@ -360,7 +364,7 @@ class _Context:
             )
             return result
         scored.sort(key=lambda s: -s[0])
-        _, passed, failed, occ = scored[0]
+        _, passed, failed, occ = scored[0]  # occ is None for a size read from a header
         result.where = occ
         result.passed = list(dict.fromkeys(passed))
         result.findings = [Finding(code=c, message=m) for c, m in dict(failed).items()]
@@ -392,7 +396,9 @@ class _Context:
         if role not in ("n1i", "n2i"):
             if self.outcome_bound(unit, self.column_header(occ)):
                 passed.append(Passed.outcome)
-                ambiguous = self._other_column(occ, arm) or self._other_timepoint(occ)
+                ambiguous = ""
+                if found_arm == arm:  # another column of the same arm: which one is it?
+                    ambiguous = self._other_column(occ, arm) or self._other_timepoint(occ)
                 if ambiguous:
                     failed.append((RoleCode.timepoint_ambiguous, ambiguous))
                 else:
@@ -514,7 +520,7 @@ class _Context:
 
     def _size_checks(
         self, role: str, arm: str, occurrences: list[Occurrence]
-    ) -> list[tuple[int, list[str], list[tuple[str, str]], Occurrence]]:
+    ) -> list[tuple[int, list[str], list[tuple[str, str]], Occurrence | None]]:
         sizes = self.arm_sizes()
         value = self.values[role]
         events = "ai" if role == "n1i" else "ci"
@@ -540,7 +546,7 @@ class _Context:
                         break
         if not passed and not failed:
             return []
-        return [(len(passed) - 2 * len(failed), passed, failed, occurrences[0])]
+        return [(len(passed) - 2 * len(failed), passed, failed, None)]
 
     def effects(self, roles: EffectRoles, results: dict[str, RoleResult]) -> None:
         """An estimate printed beside the values must follow from them."""
@@ -548,6 +554,10 @@ class _Context:
         binary = all(r in v for r in ("ai", "n1i", "ci", "n2i"))
         continuous = all(r in v for r in ("m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i"))
         if not (binary or continuous):
+            return
+        if binary and not (0 <= v["ai"] <= v["n1i"] and 0 <= v["ci"] <= v["n2i"]):
+            return  # no 2x2 table: the rules flag it
+        if continuous and min(v["n1i"], v["n2i"], v["sd1i"], v["sd2i"]) <= 0:
             return
         wanted = BINARY_ROLES if binary else CONTINUOUS_ROLES
         units = {id(r.where.unit): r.where.unit for r in results.values() if r.where}
