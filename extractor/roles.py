@@ -78,8 +78,9 @@ ARM_OF_ROLE = {
 OTHER = {"intervention": "comparator", "comparator": "intervention"}
 SIBLING = {"ai": "ci", "ci": "ai", "m1i": "m2i", "m2i": "m1i", "sd1i": "sd2i", "sd2i": "sd1i",
            "n1i": "n2i", "n2i": "n1i"}  # fmt: skip
-OUTCOME_MIN = 0.5  # share of the outcome's words a row label or sentence must name
-OUTCOME_SLACK = 0.2  # how far below the paper's best-matching row a row may fall
+OUTCOME_MIN = 0.5  # share of the outcome's words a sentence must name
+ROW_MIN = 0.4  # how well (F1 of words) a table row must name the outcome
+OUTCOME_SLACK = 0.15  # how far below the paper's best-matching row a row may fall
 _SIZE = re.compile(r"\(?\s*\b[nN]\s*=\s*(\d[\d,]*)\s*\)?")
 _LABEL_DEF = re.compile(
     r"\b(?P<label>(?:[Gg]roup|[Aa]rm)\s+[A-Za-z0-9][\w-]{0,5}|[A-Z][A-Za-z0-9-]{0,5}(?:\s+group)?)"
@@ -133,8 +134,9 @@ class Arms:
     def __init__(self, intervention: str, comparator: str, document: Document | None) -> None:
         own = {"intervention": stems(intervention), "comparator": stems(comparator)}
         for arm in own:
-            if own[arm] & CONTROL and not own[OTHER[arm]] & CONTROL:
-                own[arm] |= {stem(w) for w in CONTROL}
+            control = {stem(w) for w in CONTROL}
+            if own[arm] & control and not own[OTHER[arm]] & control:
+                own[arm] = own[arm] | control
         self.terms = {
             arm: _informative(own[arm] - own[OTHER[arm]]) or own[arm] - own[OTHER[arm]]
             for arm in own
@@ -170,6 +172,8 @@ class Arms:
 
     def arm_of(self, text: str) -> str | None:
         """The arm `text` names (a header, a label), or None if neither or both."""
+        if len({m[2] for m in self.mentions(text)}) == 2:
+            return None  # "Intervention (control)": both; the order decides, not the words
         found = stems(text)
         folded = {w for _, w in words(text)}
         scores = {arm: len(self.terms[arm] & found) for arm in self.terms}
@@ -257,8 +261,23 @@ class _Context:
     _best_outcome: float | None = None
 
     def outcome_cover(self, unit: Unit, header: str = "") -> float:
+        """How well a sentence, or a row with its column header, names the target outcome.
+
+        A sentence: the share of the outcome's words it holds. A row: that share balanced
+        (F1) with the share of the row label's own words that are the outcome's, so a row
+        "Nausea" names "nausea and vomiting (PONV)" less well than "Total PONV" does; an
+        arm's name as the row label (arms as rows) counts for neither.
+        """
         found = expand(stems(f"{unit.context} {header}"), self.abbrevs)
-        return coverage(self.outcome, found)
+        recall = coverage(self.outcome, found)
+        if unit.kind == "text":
+            return recall
+        arm_words = self.arms.terms["intervention"] | self.arms.terms["comparator"]
+        own = expand(stems(unit.context), self.abbrevs) - arm_words
+        if not own:
+            return recall
+        precision = len(own & self.outcome) / len(own)
+        return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
     @property
     def best_outcome(self) -> float:
@@ -271,7 +290,7 @@ class _Context:
         cover = self.outcome_cover(unit, header)
         if unit.kind == "text":
             return cover >= OUTCOME_MIN
-        return cover >= OUTCOME_MIN and cover >= self.best_outcome - OUTCOME_SLACK
+        return cover >= ROW_MIN and cover >= self.best_outcome - OUTCOME_SLACK
 
     def arm_at(self, occ: Occurrence) -> str | None:
         """The arm the paper puts this value group under."""
@@ -502,6 +521,8 @@ class _Context:
             theirs = {n.value for g in other.groups for n in g.numbers}
             if theirs == mine or len(other.groups) < 2:
                 continue  # the same row read twice (a parsed table and its text)
+            if other.table != unit.table and not self.outcome_bound(other, other.header):
+                continue  # "Total" in a table of another outcome: not a second timepoint
             if self._names_section(unit.section, other.section):
                 continue
             shown = f" under {other.section!r}" if other.section else ""

@@ -59,6 +59,10 @@ _STOP = frozenset(
         "both",
         "other",
         "others",
+        "through",
+        "via",
+        "plus",
+        "alone",
     ]
 )
 # Words shared by every arm or every outcome: they bind nothing.
