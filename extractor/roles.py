@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extractor.document import Document
-from extractor.locate import Locator, Occurrence, Unit, contains_term
+from extractor.locate import Locator, Occurrence, Unit, ValueGroup, contains_term
 from extractor.terms import CONTROL, abbreviations, coverage, expand, stem, stems, words
 from schemas.effect_sizes import binary_effect, mean_difference
 from schemas.extracted import Extracted, Finding
@@ -85,8 +85,20 @@ _SIZE = re.compile(r"\(?\s*\b[nN]\s*=\s*(\d[\d,]*)\s*\)?")
 _LABEL_DEF = re.compile(
     r"\b(?P<label>(?:[Gg]roup|[Aa]rm)\s+[A-Za-z0-9][\w-]{0,5}|[A-Z][A-Za-z0-9-]{0,5}(?:\s+group)?)"
     r"\s*(?:\(\s*[nN]\s*=\s*\d+\s*\))?\s*(?P<verb>=|:|received|was given|were given|"
-    r"was treated with|were treated with|consisted of)\s*(?P<what>[^,;.]{3,80})"
+    r"was treated with|were treated with|consisted of|\()\s*(?P<what>[^,;.()]{3,80})"
 )
+_LABEL_AFTER = re.compile(
+    r"(?P<what>\b[\w-]+(?:\s+[\w-]+){0,3})\s+(?:group|arm)\s*\(\s*"
+    r"(?P<label>(?:[Gg]roup\s+)?[A-Z][A-Za-z0-9-]{0,5})\s*[,;)]"
+)
+_NAMED_LABEL = re.compile(
+    r"\b(?:unit|group|arm|ward|period|phase|cohort)\s+(?:[A-Z]|[0-9]{1,2}|I{1,3}|IV|V)\b",
+    re.IGNORECASE,
+)
+_TIME_ARMS = {
+    "pre": frozenset({"before", "baseline", "pre"}),
+    "post": frozenset({"after", "post"}),
+}
 _GROUP_LABEL = re.compile(
     r"\b(?:group|arm)\s+[A-Za-z0-9][\w-]{0,5}|\b[A-Za-z0-9-]+\s+group\b", re.I
 )
@@ -145,18 +157,40 @@ class Arms:
         self.words = {
             arm: {w for w in _ROLE_WORDS[arm] if stem(w) not in own[OTHER[arm]]} for arm in own
         }
+        for arm, names in own.items():  # pre/post designs: "pre-Yoga" is the "Before" row
+            for prefix, synonyms in _TIME_ARMS.items():
+                if prefix in names and prefix not in own[OTHER[arm]]:
+                    self.words[arm] |= synonyms
         self.labels: dict[str, set[str]] = {"intervention": set(), "comparator": set()}
+        for arm, name in (("intervention", intervention), ("comparator", comparator)):
+            # "unit A", "phase II", "group 2" inside an arm's name: a label of that arm.
+            for match in _NAMED_LABEL.finditer(name):
+                self.labels[arm].add(" ".join(match.group().lower().split()))
+        shared = self.labels["intervention"] & self.labels["comparator"]
+        for arm in self.labels:
+            self.labels[arm] -= shared
         if document is not None:
+            self._learn_abbreviations(document.text)
             self._learn_labels(document.text)
 
+    def _learn_abbreviations(self, text: str) -> None:
+        # "dexmedetomidine (DEX)": the abbreviation names the arm its expansion names.
+        for short, expansion in abbreviations([text]).items():
+            arm = _winner({a: len(self.terms[a] & expansion) for a in self.terms})
+            if arm is not None and short not in self.terms[OTHER[arm]]:
+                self.terms[arm] = self.terms[arm] | {short}
+
     def _learn_labels(self, text: str) -> None:
-        # "Group A (n = 40) received X", "H1 = haloperidol 1 mg": a label named for one arm.
+        # "Group A (n = 40) received X", "H1 = haloperidol 1 mg", "Group D (dexmedetomidine)",
+        # "the dexmedetomidine group (group D)": a label named for one arm.
         votes: dict[str, dict[str, int]] = {}
-        for match in _LABEL_DEF.finditer(text):
-            arm = self._arm_by_words(match.group("what"))
+        found = [(m.group("label"), m.group("what")) for m in _LABEL_DEF.finditer(text)]
+        found += [(m.group("label"), m.group("what")) for m in _LABEL_AFTER.finditer(text)]
+        for raw, what in found:
+            arm = self._arm_by_words(what)
             if arm is None:
                 continue
-            label = " ".join(match.group("label").split()).lower()
+            label = " ".join(raw.split()).lower()
             if label in ("the", "a", "in", "and", "of", "this", "we", "all"):
                 continue
             votes.setdefault(label, {}).setdefault(arm, 0)
@@ -204,6 +238,10 @@ _ROLE_WORDS = {
     "intervention": frozenset({"intervention", "experimental", "treatment"}),
     "comparator": frozenset({"comparator", "control", "controls"}),
 }
+
+
+def _shape(group: ValueGroup) -> tuple[str, int]:
+    return (group.pair, len(group.numbers))
 
 
 def _informative(terms: set[str]) -> set[str]:
@@ -312,25 +350,44 @@ class _Context:
         count = len(unit.groups)
         if labels and count in (len(labels), len(labels) + 1) and occ.group < len(labels):
             return labels[occ.group]
-        return self.arms.arm_of(unit.label) if unit.label else None  # arms as rows
+        return self._arm_of_label(unit.label)  # arms as rows
+
+    def _arm_of_label(self, label: str) -> str | None:
+        """The arm a row label names, when the label is an arm's name ("TAU (n = 133)"),
+        not a measure that shares a word with it ("Intrinsic motivation")."""
+        arm = self.arms.arm_of(label) if label else None
+        if arm is None:
+            return None
+        own = stems(label) - self.arms.terms[arm] - {stem(w) for w in self.arms.words[arm]}
+        labels = {w for label_ in self.arms.labels[arm] for w in stems(label_)}
+        return arm if not own - labels else None
 
     def column_header(self, occ: Occurrence) -> str:
         headers = occ.unit.column_headers
         return headers[occ.group] if occ.group < len(headers) else ""
 
     def _nearest_arm(self, unit: Unit, group: int) -> str | None:
+        """The arm named next to a value group in a sentence. Mentions and value groups
+        are matched one to one, nearest first: in "the intervention group ... (86/125 vs
+        78/133)" the one mention names 86/125, and 78/133 stays unbound."""
         mentions = self.arms.mentions(unit.text)
-        if not mentions:
-            return None
-        g = unit.groups[group]
-
-        def distance(m: tuple[int, int, str]) -> int:
-            return m[0] - g.end if m[0] >= g.end else g.start - m[1]
-
-        ranked = sorted(mentions, key=distance)
-        best = distance(ranked[0])
-        arms = {m[2] for m in ranked if distance(m) == best}
-        return next(iter(arms)) if len(arms) == 1 and best <= 80 else None
+        pairs = []
+        shape = _shape(unit.groups[group])
+        for m, (start, end, _) in enumerate(mentions):
+            for g, other in enumerate(unit.groups):
+                if _shape(other) != shape:
+                    continue  # "6 month" is no rival of "86/125" for a mention
+                gap = start - other.end if start >= other.end else other.start - end
+                if 0 <= gap <= 80 or (gap < 0 and start >= other.start):
+                    pairs.append((max(gap, 0), m, g))
+        taken_mentions: set[int] = set()
+        taken_groups: dict[int, str] = {}
+        for _, m, g in sorted(pairs):
+            if m in taken_mentions or g in taken_groups:
+                continue
+            taken_mentions.add(m)
+            taken_groups[g] = mentions[m][2]
+        return taken_groups.get(group)
 
     def arm_sizes(self) -> dict[str, set[float]]:
         """Group sizes the paper prints for each arm ("Group H1 (n = 49)")."""
@@ -644,8 +701,20 @@ def _half_unit(raw: str) -> float:
     return 0.5 * 10**-decimals
 
 
+_TIME_TOKEN = re.compile(
+    r"(\d+)\s*-?\s*(h|hr|hrs|hours?|d|days?|w|wk|wks|weeks?|mo|mos|months?|y|yr|yrs|years?|min)\b",
+    re.IGNORECASE,
+)
+
+
 def _time_tokens(text: str) -> set[str]:
-    return {m.group().replace(" ", "") for m in re.finditer(r"\d+\s*(?:h|d|wk|mo|min)", text)}
+    """ "6 months", "6-month", "6 mo" -> {"6mo"}; "24 h", "24-hour" -> {"24h"}."""
+    out = set()
+    for match in _TIME_TOKEN.finditer(text):
+        unit = match.group(2).lower()
+        unit = "mi" if unit == "min" else "mo" if unit.startswith("mo") else unit[0]
+        out.add(f"{match.group(1)}{unit}")
+    return out
 
 
 def _unconfirmed(role: str, passed: set[str]) -> str:
