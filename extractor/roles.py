@@ -367,27 +367,41 @@ class _Context:
         return headers[occ.group] if occ.group < len(headers) else ""
 
     def _nearest_arm(self, unit: Unit, group: int) -> str | None:
-        """The arm named next to a value group in a sentence. Mentions and value groups
-        are matched one to one, nearest first: in "the intervention group ... (86/125 vs
-        78/133)" the one mention names 86/125, and 78/133 stays unbound."""
+        """The arm a sentence names for a value group. Papers name an arm before its
+        values ("in the aspirin group, 12 of 60") or after them ("12 of 60 on aspirin and
+        20 of 61 on placebo"): each reading gives each value group of the same shape the
+        arm named between it and its neighbour; the reading that places more groups is
+        taken ("the intervention group ... (86/125 vs 78/133)": 86/125 only)."""
         mentions = self.arms.mentions(unit.text)
-        pairs = []
         shape = _shape(unit.groups[group])
-        for m, (start, end, _) in enumerate(mentions):
-            for g, other in enumerate(unit.groups):
-                if _shape(other) != shape:
-                    continue  # "6 month" is no rival of "86/125" for a mention
-                gap = start - other.end if start >= other.end else other.start - end
-                if 0 <= gap <= 80 or (gap < 0 and start >= other.start):
-                    pairs.append((max(gap, 0), m, g))
-        taken_mentions: set[int] = set()
-        taken_groups: dict[int, str] = {}
-        for _, m, g in sorted(pairs):
-            if m in taken_mentions or g in taken_groups:
-                continue
-            taken_mentions.add(m)
-            taken_groups[g] = mentions[m][2]
-        return taken_groups.get(group)
+        peers = [g for g, other in enumerate(unit.groups) if _shape(other) == shape]
+        readings = []
+        for after in (True, False):
+            placed: dict[int, str] = {}
+            for i, g in enumerate(peers):
+                here = unit.groups[g]
+                if after:
+                    limit = (
+                        unit.groups[peers[i + 1]].start if i + 1 < len(peers) else len(unit.text)
+                    )
+                    found = [m for m in mentions if here.end <= m[0] < min(limit, here.end + 80)]
+                    arms = {m[2] for m in found[:1]}
+                else:
+                    limit = unit.groups[peers[i - 1]].end if i > 0 else 0
+                    found = [
+                        m for m in mentions if max(limit, here.start - 80) <= m[0] < here.start
+                    ]
+                    arms = {m[2] for m in found[-1:]}
+                if len(arms) == 1:
+                    placed[g] = next(iter(arms))
+            readings.append(placed)
+        after_reading, before_reading = readings
+        if len(after_reading) > len(before_reading):
+            return after_reading.get(group)
+        if len(before_reading) > len(after_reading):
+            return before_reading.get(group)
+        a, b = after_reading.get(group), before_reading.get(group)
+        return a if a == b else None
 
     def arm_sizes(self) -> dict[str, set[float]]:
         """Group sizes the paper prints for each arm ("Group H1 (n = 49)")."""
