@@ -33,7 +33,6 @@ from typing import Any
 from extractor.document import Document
 from extractor.locate import Locator, Occurrence, Unit, ValueGroup, contains_term
 from extractor.terms import CONTROL, abbreviations, coverage, expand, stem, stems, words
-from schemas.effect_sizes import binary_effect, mean_difference
 from schemas.extracted import Extracted, Finding
 from schemas.form import Form
 from schemas.roles import BINARY_ROLES, CONTINUOUS_ROLES, EffectRoles, effect_roles
@@ -697,6 +696,10 @@ def _measure(name: str, binary: bool) -> str | None:
 
 def _expected(measure: str, v: Mapping[str, float], binary: bool) -> list[float] | None:
     """The estimate in both directions (papers compare either arm with the other)."""
+    # statsmodels costs ~2 s to import: only when a paper prints an estimate, not at the
+    # start of every `extract`.
+    from schemas.effect_sizes import binary_effect, mean_difference
+
     if binary:
         yi, _, _ = binary_effect(measure, [v["ai"]], [v["n1i"]], [v["ci"]], [v["n2i"]])
         y = float(yi[0])
