@@ -280,6 +280,7 @@ class RoleChecker:
         context = _Context(self, arms, outcome, abbrevs, by_role, outcome_text)
         results = {roles.fields[role]: context.judge(role) for role in by_role}
         context.effects(roles, results)
+        _sizes_follow_events(roles, by_role, results)
         return results
 
 
@@ -679,6 +680,32 @@ class _Context:
                             )
                         )
                 return
+
+
+def _sizes_follow_events(
+    roles: EffectRoles, values: Mapping[str, float], results: dict[str, RoleResult]
+) -> None:
+    """A group size that the arm's events, where they stand, print out of another number
+    ("8/99" in the outcome's row, 112 given) is that arm's size for another outcome or for
+    the randomised group: it is doubted with the events."""
+    for events, size in (("ai", "n1i"), ("ci", "n2i")):
+        name_events, name_size = roles.field(events), roles.field(size)
+        if name_events not in results or name_size not in results:
+            continue
+        where = results[name_events].where
+        if where is None or Passed.arm not in results[name_events].passed:
+            continue
+        group = where.value_group
+        if group.pair in ("slash", "of") and where.position == 0 and group.second is not None:
+            printed = group.second.value
+            if abs(printed - values[size]) > 1e-9:
+                results[name_size].findings.append(
+                    Finding(
+                        code=RoleCode.group_size_mismatch,
+                        message=f"its events are printed out of {group.second.raw} in "
+                        f"{_where(where.unit)}",
+                    )
+                )
 
 
 def _measure(name: str, binary: bool) -> str | None:

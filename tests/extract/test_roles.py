@@ -265,3 +265,11 @@ def test_a_yaml_form_declares_roles_and_gets_role_checks(tmp_path) -> None:
     record = verify_values(form, values, _paper("Results\nSee Table 2.", ARMS_TABLE), TARGET)
     assert RoleCode.arm_mismatch in _codes(record, "a_events")
     assert record["blinded"].triage == "verified"  # no "blind" anywhere: the absence rule holds
+
+
+def test_a_size_the_events_are_not_printed_out_of_is_doubted() -> None:
+    # 60 randomised to aspirin, 58 analysed for death: 12/58 says which N the events have.
+    table = _table(["", "Aspirin (n = 60)", "Placebo (n = 61)"], ["Death", "12/58", "20/61"])
+    record = verify_values(RCT, GOLD, _paper("Results\nSee Table 2.", table), TARGET)
+    assert RoleCode.group_size_mismatch in _codes(record, "intervention_group_size")
+    assert record["comparator_group_size"].triage == "verified"
