@@ -32,9 +32,9 @@ from eval.synthesis.effects import compute_effects
 from eval.synthesis.grouping import Analysis
 from eval.synthesis.meta import run_meta_analyses
 from eval.synthesis.plots import forest_plot
-from eval.synthesis.roles import effect_roles
 from eval.synthesis.studies import Study
 from schemas.registry import load_form
+from schemas.roles import effect_roles
 
 
 def make_studies(targets: int, analyses: int, seed: int) -> tuple[list[Study], list[Analysis]]:

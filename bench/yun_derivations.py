@@ -38,11 +38,11 @@ from eval.synthesis.effects import compute_effects
 from eval.synthesis.grouping import Analysis
 from eval.synthesis.meta import run_meta_analyses
 from eval.synthesis.printed import derive_studies
-from eval.synthesis.roles import effect_roles
 from eval.synthesis.studies import Study
 from eval.yun2024 import FIELDS
 from schemas.numbers import parse_number
 from schemas.registry import load_form
+from schemas.roles import effect_roles
 from schemas.values import normalize_text
 
 GOLD = Path("../shared/corpus/gold/rct_yun2024/gold_for_available_pdfs.json")

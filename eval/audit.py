@@ -146,6 +146,11 @@ class TriageSplit(BaseModel):
     field: str
     levels: dict[str, TriageLevel] = Field(description="verified, check, missing")
     untriaged: int = Field(default=0, description="values whose record line has no triage")
+    verified_share: float | None = Field(
+        default=None,
+        description="share of the triaged values that came out verified (the values a "
+        "reviewer need not look at); None: no triaged value",
+    )
     verified_clearly_better: bool | None = Field(
         description="verified more accurate than check beyond the intervals; None: one of the "
         "two levels has no value, so there is nothing to compare"
@@ -475,10 +480,12 @@ def _triage_split(name: str, cells: list[Cell], level_of: LevelOf, stats: _Stats
             counts=_class_counts(members),
             accuracy=stats.accuracy(members) if members else Estimate(value=None),
         )
+    triaged = sum(lv.n for lv in levels.values())
     return TriageSplit(
         field=name,
         levels=levels,
-        untriaged=len(cells) - sum(lv.n for lv in levels.values()),
+        untriaged=len(cells) - triaged,
+        verified_share=levels[Triage.verified].n / triaged if triaged else None,
         verified_clearly_better=_clearly_better(levels),
     )
 
@@ -531,6 +538,11 @@ def _triage_verdict(overall: TriageSplit, fields: list[TriageSplit], percent: st
                 f"Verified values are NOT clearly more accurate than check values ({why}): "
                 f"{both}. Verified values need checking too."
             )
+    if overall.verified_share is not None:
+        text += (
+            f" {verified.n} of {sum(lv.n for lv in levels.values())} values "
+            f"({100 * overall.verified_share:.1f} %) came out verified."
+        )
     weak = [f.field for f in fields if f.verified_clearly_better is False]
     if weak:
         text += (

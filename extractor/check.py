@@ -2,13 +2,18 @@
 
 A value is trusted only if its evidence holds up: a quote located in the paper, the
 value standing in the *located* span (the paper's own characters, not the model's
-copy of them), a status that agrees with the value, the form's consistency rules
-and the field's applicability. Each failed check is a `Finding` (a stable code and
-a sentence); `triage` turns a value's findings into verified | check | missing.
+copy of them, on word and number bounds), a status that agrees with the value, the
+form's consistency rules and the field's applicability. A value must also play its
+role: the numbers of a form with effect roles are located in the paper and checked for
+arm, outcome, timepoint, pairs and effect (`extractor/roles.py`); a judged class needs
+its defining words in its quote, a "false" the form's absence rule, a list each item.
+Each failed check is a `Finding` (a stable code and a sentence); `triage` turns a
+value's findings into verified | check | missing.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -16,12 +21,15 @@ from rapidfuzz import fuzz
 
 from extractor.document import Document
 from extractor.grounding import normalise
+from extractor.locate import contains_term
 from extractor.plan import Context
 from extractor.retrieve import Retriever, field_query
+from extractor.roles import RoleChecker, RoleCode, RoleScore, check_roles, role_score
 from schemas.compare import values_match
 from schemas.extracted import Extracted, Finding, Status, Triage
 from schemas.form import FieldKind, FieldSpec, Form
 from schemas.numbers import prints_number
+from schemas.roles import effect_roles
 from schemas.rules import Rule, parse_rule
 
 
@@ -40,6 +48,20 @@ class Code:
     raters_disagree = "raters_disagree"
     second_rater_failed = "second_rater_failed"
     followup_dropped = "followup_dropped"  # a follow-up answered nothing: the value is kept
+    # Role checks (extractor/roles.py): the number is printed, but in which role?
+    not_printed = RoleCode.not_printed
+    arm_mismatch = RoleCode.arm_mismatch
+    arm_unbound = RoleCode.arm_unbound
+    outcome_unbound = RoleCode.outcome_unbound
+    timepoint_ambiguous = RoleCode.timepoint_ambiguous
+    pair_mismatch = RoleCode.pair_mismatch
+    group_size_mismatch = RoleCode.group_size_mismatch
+    effect_mismatch = RoleCode.effect_mismatch
+    role_unconfirmed = RoleCode.role_unconfirmed
+    # Support of classifications, yes/no values and lists.
+    class_terms_missing = "class_terms_missing"
+    absence_unconfirmed = "absence_unconfirmed"
+    absence_contradicted = "absence_contradicted"
 
 
 # Findings a follow-up question can fix (the rest need a human, or nothing).
@@ -51,8 +73,22 @@ RECOVERABLE = frozenset(
         Code.rule_failed,
         Code.not_applicable,
         Code.not_in_text_sent,
+        Code.not_printed,
+        Code.arm_mismatch,
+        Code.arm_unbound,
+        Code.outcome_unbound,
+        Code.timepoint_ambiguous,
+        Code.pair_mismatch,
+        Code.group_size_mismatch,
+        Code.effect_mismatch,
+        Code.role_unconfirmed,
+        Code.class_terms_missing,
     }
 )
+# A passed support check of a class or a yes/no value, kept in `checks_passed`.
+CLASS_TERMS = "class_terms"
+ABSENCE_RULE = "absence_rule"
+__all__ = ["RECOVERABLE", "Code", "RoleScore", "check_record", "role_score", "triage"]
 # Findings that describe an absent value rather than a doubtful one.
 _ABSENCE = frozenset({Code.not_reported, Code.unclear, Code.not_in_text_sent})
 STRING_MATCH = 85.0  # rapidfuzz partial ratio for a text value inside its quote
@@ -78,9 +114,13 @@ def check_record(
     sent: Mapping[str, Context] | None = None,
     retriever: Retriever | None = None,
     target: object | None = None,
+    roles: RoleChecker | None = None,
 ) -> dict[str, list[Finding]]:
     """Findings per field. `sent` maps field names to the context their group was given:
-    an unreported field whose best passage was left out gets `not_in_text_sent`."""
+    an unreported field whose best passage was left out gets `not_in_text_sent`.
+
+    The role checks also set each checked value's `checks_passed` (read it with
+    `role_score`); pass `roles` to reuse one paper's locator across records."""
     values = {name: extracted.value for name, extracted in record.items()}
     out: dict[str, list[Finding]] = {name: [] for name in record}
     for spec in form.fields:
@@ -88,7 +128,7 @@ def check_record(
         if extracted is None:
             continue
         findings = out[spec.name]
-        findings += check_value(spec, extracted, document)
+        findings += check_value(spec, extracted, document, form)
         applicable = applies(form, spec, values)
         if applicable is False and extracted.value not in (None, []):
             findings.append(
@@ -125,6 +165,11 @@ def check_record(
                     "hold it was left out",
                 )
             )
+    role_results = check_roles(form, record, document, _target_dict(target), roles)
+    for name, result in role_results.items():
+        out[name] += result.findings
+        record[name].checks_passed = result.passed
+    _type_by_numbers(form, record, role_results, out)
     for rule in form_rules(form):
         if rule.holds(values) is False:
             for name in rule.fields:
@@ -132,9 +177,44 @@ def check_record(
     return out
 
 
-def check_value(spec: FieldSpec, extracted: Extracted[Any], document: Document) -> list[Finding]:
-    """The checks of one value on its own: evidence, value in its quote, status."""
+def _type_by_numbers(
+    form: Form,
+    record: Mapping[str, Extracted[Any]],
+    results: Mapping[str, Any],
+    out: dict[str, list[Finding]],
+) -> None:
+    """An outcome type is supported by its numbers standing in their roles ("12 of 60" on
+    each arm is a binary outcome), not only by the words of its definition."""
+    roles = effect_roles(form)
+    name = roles.field("outcome_type") if roles else None
+    if roles is None or name is None or name not in record:
+        return
+    kind = record[name].value
+    if kind not in ("binary", "continuous"):
+        return
+    fields = roles.number_fields(str(kind))
+    held = [results[f] for f in fields if f in results]
+    if held and all(not r.findings for r in held) and len(held) >= 2:
+        out[name] = [f for f in out[name] if f.code != Code.class_terms_missing]
+        record[name].checks_passed = [*record[name].checks_passed, CLASS_TERMS]
+
+
+def _target_dict(target: object | None) -> dict[str, str] | None:
+    if target is None:
+        return None
+    if isinstance(target, Mapping):
+        return {str(k): str(v) for k, v in target.items()}
+    as_dict = getattr(target, "as_dict", None)
+    return as_dict() if callable(as_dict) else None
+
+
+def check_value(
+    spec: FieldSpec, extracted: Extracted[Any], document: Document, form: Form | None = None
+) -> list[Finding]:
+    """The checks of one value on its own: evidence, value in its quote, status, and the
+    support a class, a yes/no value or a list needs."""
     findings: list[Finding] = []
+    extracted.checks_passed = []
     value = extracted.value
     has_value = value not in (None, [])
     if extracted.status is Status.reported and not has_value:
@@ -150,6 +230,9 @@ def check_value(spec: FieldSpec, extracted: Extracted[Any], document: Document) 
         code = Code.unclear if extracted.status is Status.unclear else Code.not_reported
         findings.append(Finding(code=code, message=f"status {extracted.status.value}"))
         return findings
+    if spec.kind == FieldKind.boolean and value is False:
+        # "Not done" is read from the whole paper, not from a quote: the absence rule decides.
+        return findings + _absence(spec, extracted, document, form)
     if not extracted.evidence:
         findings.append(Finding(code=Code.no_quote, message="the value has no evidence quote"))
         return findings
@@ -163,6 +246,16 @@ def check_value(spec: FieldSpec, extracted: Extracted[Any], document: Document) 
             Finding(code=Code.quote_not_found, message="none of its quotes is in the paper")
         )
         return findings
+    if spec.judged and not spec.kind.is_list and isinstance(value, str):
+        if _class_supported(spec, value, spans):
+            extracted.checks_passed.append(CLASS_TERMS)
+        else:
+            findings.append(
+                Finding(
+                    code=Code.class_terms_missing,
+                    message=f"its quotes do not carry the words that define {value!r}",
+                )
+            )
     missing = _not_standing(spec, value, spans)
     if missing:
         shown = ", ".join(str(m) for m in missing[:4])
@@ -173,6 +266,48 @@ def check_value(spec: FieldSpec, extracted: Extracted[Any], document: Document) 
             )
         )
     return findings
+
+
+def _absence(
+    spec: FieldSpec, extracted: Extracted[Any], document: Document, form: Form | None
+) -> list[Finding]:
+    """A "false" is a claim about the whole paper: it needs the form's absence rule."""
+    declared = getattr(form.model, "absence_terms", {}) if form is not None else {}
+    terms = declared.get(spec.name) if isinstance(declared, Mapping) else None
+    if not terms:
+        return [
+            Finding(
+                code=Code.absence_unconfirmed,
+                message="false, but the form gives no absence rule to check it by",
+            )
+        ]
+    printed = [t for t in terms if contains_term(document.text, t)]
+    if printed:
+        shown = ", ".join(repr(t) for t in printed[:3])
+        return [
+            Finding(code=Code.absence_contradicted, message=f"false, but the paper prints {shown}")
+        ]
+    extracted.checks_passed.append(ABSENCE_RULE)
+    return []
+
+
+def _class_supported(spec: FieldSpec, value: str, spans: Sequence[str]) -> bool:
+    """Whether a quote carries a class's defining words: its name, an alias, or most of
+    the content words of its choice definition."""
+    terms = [value, value.replace("_", " "), value.replace("_", "-")]
+    terms += [alias for alias, canonical in spec.aliases.items() if canonical == value]
+    if any(contains_term(s, t) for s in spans for t in terms):
+        return True
+    definition = spec.choice_definitions.get(value, "")
+    wanted = [w for w in re.findall(r"[A-Za-z]{4,}", definition) if w.lower() not in _VAGUE]
+    if not wanted:
+        return False
+    found = sum(1 for w in wanted if any(contains_term(s, w) for s in spans))
+    return found / len(wanted) >= 0.6
+
+
+# Words of a choice definition that define nothing on their own.
+_VAGUE = frozenset({"with", "without", "from", "that", "this", "each", "per", "group", "model"})
 
 
 def _not_standing(spec: FieldSpec, value: Any, spans: Sequence[str]) -> list[Any]:
@@ -189,7 +324,17 @@ def _not_standing(spec: FieldSpec, value: Any, spans: Sequence[str]) -> list[Any
             for sub in spec.item_fields
             if sub.kind.is_numeric and isinstance(v := item.get(sub.name), int | float)
         ]
-        return [n for n in numbers if not any(prints_number(s, float(n)) for s in spans)]
+        texts = [
+            v
+            for item in items
+            if isinstance(item, dict)
+            for sub in spec.item_fields
+            if sub.kind == FieldKind.string
+            and isinstance(v := item.get(sub.name), str)
+            and v.strip()
+        ]
+        missing_numbers = [n for n in numbers if not any(prints_number(s, float(n)) for s in spans)]
+        return missing_numbers + [t for t in texts if not _text_stands(spec, t, spans)]
     if kind.is_list:
         return [v for v in value if not _text_stands(spec, v, spans)]
     if kind == FieldKind.boolean or spec.judged:
@@ -206,8 +351,8 @@ def _text_stands(spec: FieldSpec, value: Any, spans: Sequence[str]) -> bool:
         term_key = normalise(term)[0]
         if not term_key:
             continue
-        for key in keys:
-            if term_key in key:
+        for span, key in zip(spans, keys, strict=True):
+            if contains_term(span, term):  # whole words: "x" is not in "extractor"
                 return True
             fuzzy_ok = spec.kind == FieldKind.string and len(term_key) >= 6
             if fuzzy_ok and fuzz.partial_ratio(term_key, key) >= STRING_MATCH:

@@ -34,7 +34,8 @@ _TRANSLATE = {
 _DROP = {"\u00ad", "\u200b", "\u200c", "\u200d", "\ufeff"}
 
 
-def _fold(ch: str) -> str:
+def fold_char(ch: str) -> str:
+    """One character as the comparison key sees it (may be two: ligatures)."""
     ch = _TRANSLATE.get(ch, ch)
     if ord(ch) > 127:
         ch = unicodedata.normalize("NFKC", ch)  # ligatures (ﬁ -> fi), full-width forms
@@ -61,7 +62,7 @@ def normalise(text: str) -> tuple[str, list[int]]:
             if j < n and text[j].islower():
                 i = j
                 continue
-        for c in _fold(ch):
+        for c in fold_char(ch):
             if not c.isspace():
                 key.append(c)
                 offsets.append(i)

@@ -41,7 +41,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError, create_model, field
 
 from schemas.errors import InputError
 from schemas.form import Form, HeadlineGroups, form_field
-from schemas.kinds import Kind, kind_of_yaml_type, yaml_type_names
+from schemas.kinds import FieldKind, Kind, kind_of_yaml_type, yaml_type_names
+from schemas.roles import effect_roles
 from schemas.strict import check_strict_schema, draft_schema
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -113,8 +114,11 @@ class _FormDef(BaseModel):
     targeted: bool = False
     headline_groups: _HeadlineGroupsDef | None = None
     rules: list[str] = []  # consistency rules over the record (schemas/rules.py)
-    # role -> field, as rct_outcomes declares it (eval/synthesis/roles.py lists the roles)
-    effect_roles: dict[str, str] | None = None
+    # Roles the checks read, as built-in forms declare them (class attributes, outside the
+    # form's hash): effect roles (schemas/roles.py) and the words whose absence from a
+    # paper makes a boolean false verifiable.
+    effect_roles: dict[str, str] = {}
+    absence_terms: dict[str, list[str]] = {}
     fields: list[Any]
 
     @field_validator("version", mode="before")
@@ -235,8 +239,10 @@ def load_yaml_form(path: str | Path) -> Form:
         unknown = sorted(f for f in spec.effect_roles.values() if f not in model.model_fields)
         if unknown:
             raise InputError(path, f"effect_roles: unknown field(s) {', '.join(unknown)}")
-        # The same class attribute a built-in form declares; synthesis reads it.
+        # The same class attribute a built-in form declares; synthesis and the checks read it.
         model.effect_roles = dict(spec.effect_roles)  # type: ignore[attr-defined]
+    if spec.absence_terms:
+        model.absence_terms = {k: tuple(v) for k, v in spec.absence_terms.items()}  # type: ignore[attr-defined]
     headline = spec.headline_groups
     try:
         form = Form.from_model(
@@ -254,6 +260,13 @@ def load_yaml_form(path: str | Path) -> Form:
         )
     except (TypeError, ValueError) as exc:  # a type combination Form cannot describe
         raise InputError(path, str(exc)) from None
+    try:
+        effect_roles(form)  # unknown roles or fields fail here, naming the file
+    except ValueError as exc:
+        raise InputError(path, str(exc)) from None
+    for name in spec.absence_terms:
+        if name not in form.field_names or form.field(name).kind != FieldKind.boolean:
+            raise InputError(path, f"absence_terms: {name!r} is not a boolean field of the form")
     # Fail here, not as an HTTP 400 in the middle of a batch.
     problems = check_strict_schema(draft_schema(form))
     if problems:

@@ -85,6 +85,9 @@ class Extracted(BaseModel, Generic[T]):
     triage: Triage = Triage.check  # never `verified` until the checks say so
     reasons: list[str] = Field(default_factory=list, description="codes of the findings")
     findings: list[Finding] = Field(default_factory=list)
+    checks_passed: list[str] = Field(
+        default_factory=list, description="codes of the role checks the value passed"
+    )
     second_value: Any = Field(default=None, description="the second rater's value, if any")
 
     @property

@@ -5,7 +5,7 @@ Field names, types and vocabularies are the contract in `shared/forms/fm_imaging
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -103,6 +103,32 @@ class FmImaging(BaseModel):
     """Vision and vision-language foundation models in medical imaging: one record per paper."""
 
     model_config = ConfigDict(extra="forbid")
+
+    # The absence rule of each yes/no field: a "false" is verifiable only when the paper
+    # prints none of these words (a class attribute: outside the form's hash).
+    absence_terms: ClassVar[dict[str, tuple[str, ...]]] = {
+        "multi_center": (
+            "multi-center", "multicenter", "multi-centre", "multicentre", "multiple centers",
+            "multiple centres", "multiple institutions", "multiple hospitals",
+            "multi-institutional", "multi-site", "multisite", "external cohort",
+        ),
+        "federated_learning": ("federated",),
+        "knowledge_distillation": ("distillation", "distilled", "distil", "distill"),
+        "interpretability_analysis": (
+            "saliency", "attention map", "attention maps", "grad-cam", "gradcam",
+            "interpretability", "interpretable", "explainability", "explainable",
+        ),
+        "external_validation": (
+            "external validation", "externally validated", "external test", "external testing",
+            "external cohort", "external dataset", "external datasets", "independent test",
+            "independent cohort",
+        ),
+        "code_available": ("github", "code is available", "source code", "code will be"),
+        "weights_available": (
+            "weights are", "weights will", "checkpoint", "checkpoints", "huggingface",
+            "hugging face", "model is available", "models are available",
+        ),
+    }  # fmt: skip
 
     title: str | None = form_field("paper title", group="identity")
     year: int | None = form_field(

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from eval.synthesis.effects import MEASURES, Effect, EffectTable, compute_effects
 from eval.synthesis.grouping import Analysis
 from eval.synthesis.meta import MetaAnalyses, run_meta_analyses
-from eval.synthesis.roles import EffectRoles
 from eval.synthesis.studies import Study
+from schemas.roles import EffectRoles
 
 DEFAULT_TOLERANCE = 0.1  # on the effect's own scale: log OR, log RR, SMD units...
 

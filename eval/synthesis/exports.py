@@ -28,10 +28,10 @@ from typing import Any
 from eval.synthesis.effects import EffectTable
 from eval.synthesis.grouping import Analysis, assign
 from eval.synthesis.meta import MetaAnalyses
-from eval.synthesis.roles import BINARY_ROLES, CONTINUOUS_ROLES, EffectRoles
 from eval.synthesis.studies import Study
 from extractor.fileio import atomic_path, atomic_write_bytes
 from extractor.spreadsheet import guard_formula, xlsx_cell
+from schemas.roles import BINARY_ROLES, CONTINUOUS_ROLES, EffectRoles
 
 Row = Sequence[Any]
 

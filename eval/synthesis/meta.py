@@ -22,10 +22,10 @@ from eval.synthesis.effects import (
 )
 from eval.synthesis.grouping import Analysis, assign
 from eval.synthesis.pooling import Pooled, pool
-from eval.synthesis.roles import EffectRoles
 from eval.synthesis.sensitivity import Sensitivity, sensitivity
 from eval.synthesis.studies import Study
 from eval.synthesis.trials import count_once
+from schemas.roles import EffectRoles
 
 DEFAULT_PRIMARY = {"binary": "OR", "continuous": "SMD"}
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from eval.synthesis.effects import outcome_type
-from eval.synthesis.roles import EffectRoles
 from eval.synthesis.studies import Study
 from schemas.printed import derive_record
+from schemas.roles import EffectRoles
 
 
 def with_derivations(study: Study, roles: EffectRoles, kind: str) -> Study:

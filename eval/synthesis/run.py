@@ -26,11 +26,11 @@ from eval.synthesis.grouping import Analysis
 from eval.synthesis.meta import MetaAnalyses, run_meta_analyses
 from eval.synthesis.names import file_stem, with_ext
 from eval.synthesis.printed import derive_studies
-from eval.synthesis.roles import effect_roles
 from eval.synthesis.studies import StudySet, fill_labels
 from eval.synthesis.trials import assign_study_ids
 from extractor.fileio import atomic_write_text
 from schemas.errors import InputError
+from schemas.roles import effect_roles
 
 NO_RECORDS = "no records to synthesise (a review needs `litextract update` first)"
 Progress = Callable[[str, int, int], None]  # (step, done, total)

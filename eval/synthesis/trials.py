@@ -28,10 +28,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from eval.synthesis.effects import Exclusion
-from eval.synthesis.roles import EffectRoles
 from eval.synthesis.studies import Study
 from schemas.derive import combine_means
 from schemas.errors import InputError
+from schemas.roles import EffectRoles
 from schemas.values import normalize_text
 
 MULTI_ARM_MODES = ("combine", "split")

@@ -41,6 +41,7 @@ def _register() -> None:
         "cache_cmd",
         "serve_cmd",
         "synthesize_cmd",
+        "verify_cmd",
     )
     for module in modules:
         try:

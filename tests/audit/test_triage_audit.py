@@ -66,6 +66,12 @@ def test_verified_right_and_check_wrong(tmp_path: Path) -> None:
     name = _split(result, "model_name")
     assert (name.levels["verified"].n, name.levels["check"].n) == (6, 6)
     assert name.verified_clearly_better is True
+    assert name.verified_share == 0.5  # the reviewer's saving: half need no look
+    n = verified.n + check.n + missing.n
+    assert overall.verified_share == verified.n / n
+    assert f"{verified.n} of {n} values ({100 * verified.n / n:.1f} %) came out verified" in (
+        result.triage.verdict
+    )
     # One of the two levels is empty: nothing to compare, not a failure of the checks.
     assert _split(result, "code_available").verified_clearly_better is None
     assert _split(result, "year").verified_clearly_better is None

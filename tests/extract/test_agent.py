@@ -190,8 +190,12 @@ def test_paper_text_reaches_a_followup_only_inside_its_markers(doc) -> None:
 
 def test_a_decimal_comma_stands_in_its_quote() -> None:
     # "1,5" is one and a half, not fifteen: the check reads numbers as papers print them.
-    quote = "Pain fell to a mean of 1,5 (SD 0,4) with the brace and 2,1 (SD 0,6) without."
+    quote = "Pain fell to a mean of 1,5 (SD 0,4) with the brace and 2,1 (SD 0,6) with usual care."
     document = make_document([f"Results\n{quote}"])
+    target = Target(
+        paper_id="PMC1", target_id="pain", intervention="brace", comparator="usual care",
+        outcome="pain",
+    )  # fmt: skip
     answers = {
         "outcome_type": {
             "value": "continuous",
@@ -199,6 +203,11 @@ def test_a_decimal_comma_stands_in_its_quote() -> None:
             "evidence": [{"quote": quote}],
         },
         "intervention_mean": {"value": 1.5, "status": "reported", "evidence": [{"quote": quote}]},
+        "intervention_standard_deviation": {
+            "value": 0.4,
+            "status": "reported",
+            "evidence": [{"quote": quote}],
+        },
         "comparator_mean": {"value": 21, "status": "reported", "evidence": [{"quote": quote}]},
     }
 
@@ -208,8 +217,8 @@ def test_a_decimal_comma_stands_in_its_quote() -> None:
         return Reply.ok({name: answers.get(name, empty) for name in props})
 
     with FakeOpenAIServer(respond) as server:
-        line = _extractor(server, single_pass=True).make_record(document, DEATH)
+        line = _extractor(server, single_pass=True).make_record(document, target)
     assert line.record["intervention_mean"].findings == []
     assert line.record["intervention_mean"].triage == "verified"
-    assert line.record["comparator_mean"].reasons == ["value_not_in_quote"]
+    assert line.record["comparator_mean"].reasons == ["value_not_in_quote", "not_printed"]
     assert json.loads(line.model_dump_json())["record"]["comparator_mean"]["triage"] == "check"

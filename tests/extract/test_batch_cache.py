@@ -36,8 +36,15 @@ def _docs(n: int):
 def _targets(docs) -> dict[str, list[Target]]:
     return {
         d.paper_id: [
-            Target(paper_id=d.paper_id, target_id=t, intervention="a", comparator="b", outcome=t)
-            for t in ("death", "stroke")
+            # Targets the paper's numbers fit in their roles: nothing for the agent to follow up.
+            Target(
+                paper_id=d.paper_id,
+                target_id=t,
+                intervention="aspirin",
+                comparator="placebo",
+                outcome=outcome,
+            )
+            for t, outcome in (("death", "death"), ("stroke", "all-cause death"))
         ]
         for d in docs
     }

@@ -230,7 +230,9 @@ def test_number_missing_from_its_grounded_quote_is_flagged(
     (line,) = records
     events = line["record"]["intervention_events"]
     assert events["evidence"][0]["grounded"] is True
-    assert events["reasons"] == ["value_not_in_quote"] and events["triage"] == "check"
+    # ... nor anywhere else in the paper (the role checks locate every value themselves).
+    assert events["reasons"] == ["value_not_in_quote", "not_printed"]
+    assert events["triage"] == "check"
     assert "13" in events["findings"][0]["message"]
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from eval.synthesis.roles import effect_roles
 from eval.synthesis.studies import Study
 from schemas.registry import load_form
+from schemas.roles import effect_roles
 
 FORM = load_form("rct_outcomes")
 ROLES = effect_roles(FORM)

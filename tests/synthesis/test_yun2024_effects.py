@@ -15,10 +15,10 @@ import pytest
 from statsmodels.stats.meta_analysis import effectsize_2proportions
 
 from eval.synthesis.compare import compare
-from eval.synthesis.roles import effect_roles
 from eval.synthesis.studies import read_studies
 from eval.yun2024 import gold_records, gpt4_records, write_jsonl
 from schemas.registry import load_form
+from schemas.roles import effect_roles
 
 pytestmark = pytest.mark.corpus
 

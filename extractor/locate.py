@@ -1,0 +1,437 @@
+"""Where a value is printed in the paper, and what stands around it.
+
+A model's quote says where *it* read a value; the role checks need every place the
+paper prints it, with the context that gives a number its role: in a table, the row
+label, the label of the section of rows it sits in (often a timepoint), the column
+header and the caption; in text, the sentence. Numbers are read by `schemas.numbers`
+(one reader), so "1,234", "0·5" and "−3" mean here what they mean everywhere.
+
+The paper is cut once into `Unit`s (a table row, a row-like line of a table that was
+not parsed into cells, or a sentence). Each unit's numbers are grouped as papers pair
+them: "11/49", "11 (22.4 %)", "12.3 ± 4.5", "12.3 (4.5)" are one group of two numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Literal
+
+from extractor.document import Document, Table
+from extractor.grounding import fold_char
+from schemas.numbers import PrintedNumber, numbers_in
+
+UnitKind = Literal["table", "line", "text"]
+PairKind = Literal["slash", "pm", "paren", "of", ""]
+
+_PAIR = re.compile(
+    r"\s*(?:(?P<slash>/)|(?P<pm>±|\+/-|\+-)|(?P<paren>[(\[](?:\s*(?:SD|sd|s\.d\.)\s*[=:]?)?)"
+    r"|(?P<of>of|out of))\s*"
+)
+_CLOSE = re.compile(r"[^)\]]*?[)\]]")
+_CAPTION = re.compile(r"^\s*(?:table|tab\.)\s*[0-9ivx]+", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[A-Z(\[])|\n\s*\n")
+_WORDS = re.compile(r"[a-z0-9]+")
+
+
+def fold_text(text: str) -> str:
+    """Case-folded text with look-alike characters unified (one char per char)."""
+    return "".join(fold_char(ch)[:1] or " " for ch in text)
+
+
+def contains_term(text: str, term: str) -> bool:
+    """Whether `term` is printed in `text` as whole words and whole numbers.
+
+    "x" is not in "extractor", "12" is not in "123", "ResNet-50" is in "ResNet 50" and
+    in "resnet-\\n50": words compare case-folded, separated by any run of non-letters.
+    """
+    words = _WORDS.findall(fold_text(term))
+    if not words:
+        return False
+    gap = r"[^a-z0-9]*"
+    pattern = r"(?<![a-z0-9])" + gap.join(re.escape(w) for w in words) + r"(?![a-z0-9])"
+    return re.search(pattern, fold_text(text)) is not None
+
+
+@dataclass(frozen=True)
+class ValueGroup:
+    """Numbers printed as one value: a head and what is paired with it ("11 (22 %)")."""
+
+    numbers: tuple[PrintedNumber, ...]
+    pair: PairKind = ""
+
+    @property
+    def head(self) -> PrintedNumber:
+        return self.numbers[0]
+
+    @property
+    def second(self) -> PrintedNumber | None:
+        return self.numbers[1] if len(self.numbers) > 1 else None
+
+    @property
+    def start(self) -> int:
+        return self.head.start
+
+    @property
+    def end(self) -> int:
+        return self.numbers[-1].end
+
+
+@dataclass
+class Unit:
+    """One place numbers are printed: a table row, a row-like line or a sentence."""
+
+    kind: UnitKind
+    text: str
+    page: int | None = None
+    char_start: int | None = None  # of `text` in Document.text, when it is a span of it
+    label: str = ""  # table row label (the text before the row's first number)
+    section: str = ""  # the label-only row above (a timepoint, a subgroup), tables only
+    caption: str = ""
+    header: str = ""  # the table's header rows, joined in reading order
+    column_headers: list[str] = field(default_factory=list)  # per value group (tables)
+    cells: list[int] = field(default_factory=list)  # per value group: its cell (tables)
+    table: int | None = None  # index into Document.tables, or a table region's number
+    groups: list[ValueGroup] = field(default_factory=list)
+
+    @cached_property
+    def context(self) -> str:
+        """The words that say what this unit's numbers are."""
+        if self.kind == "text":
+            return self.text
+        return " ".join(p for p in (self.label, self.section) if p)
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """A value found in a unit: which group, and which number of the group."""
+
+    unit: Unit
+    group: int
+    position: int  # 0: the group's head, 1: its paired number, ...
+
+    @property
+    def value_group(self) -> ValueGroup:
+        return self.unit.groups[self.group]
+
+    @property
+    def number(self) -> PrintedNumber:
+        return self.value_group.numbers[self.position]
+
+    @property
+    def quote(self) -> str:
+        """A short passage to show a reviewer (the unit, cut around the value)."""
+        text = self.unit.text
+        if len(text) <= 300:
+            return text.strip()
+        at = self.number.start
+        return text[max(0, at - 150) : at + 150].strip()
+
+    @property
+    def char_start(self) -> int | None:
+        if self.unit.char_start is None:
+            return None
+        return self.unit.char_start + self.number.start
+
+    @property
+    def char_end(self) -> int | None:
+        if self.unit.char_start is None:
+            return None
+        return self.unit.char_start + self.number.end
+
+
+def value_groups(text: str) -> list[ValueGroup]:
+    """The numbers of `text`, grouped: "11/49", "11 (22 %)", "1.2 ± 0.3", "4.9 (1.7)"."""
+    numbers = numbers_in(text)
+    groups: list[ValueGroup] = []
+    i = 0
+    while i < len(numbers):
+        head = numbers[i]
+        members = [head]
+        pair: PairKind = ""
+        j = i + 1
+        if j < len(numbers):
+            between = text[head.end : numbers[j].start]
+            match = _PAIR.fullmatch(between)
+            if match:
+                pair = next(k for k, v in match.groupdict().items() if v)  # type: ignore[assignment]
+                members.append(numbers[j])
+                j += 1
+                if pair == "paren":  # "(20–60)", "(1.2, 3.4)": the rest up to ")" belongs too
+                    close = _CLOSE.match(text, numbers[j - 1].start)
+                    limit = close.end() if close else numbers[j - 1].end
+                    while j < len(numbers) and numbers[j].end <= limit:
+                        members.append(numbers[j])
+                        j += 1
+        groups.append(ValueGroup(tuple(members), pair))
+        i = j
+    return groups
+
+
+def _has_letters(text: str) -> bool:
+    return re.search(r"[A-Za-z]{2,}", text) is not None
+
+
+def _label_of(text: str, groups: list[ValueGroup]) -> str:
+    before = text[: groups[0].start] if groups else text
+    return before.strip(" |:\t\n")
+
+
+class Locator:
+    """Every printed number of one document, with context; built once per paper."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.units: list[Unit] = []
+        for index, table in enumerate(document.tables):
+            self.units += table_units(table, index)
+        self.units += text_units(document)
+        self._index: dict[float, list[Occurrence]] = defaultdict(list)
+        for unit in self.units:
+            for g, group in enumerate(unit.groups):
+                for p, number in enumerate(group.numbers):
+                    self._index[_key(number.value)].append(Occurrence(unit, g, p))
+
+    @cached_property
+    def sentences(self) -> list[Unit]:
+        """Every sentence of the text, with or without numbers (for words and names)."""
+        out = []
+        for at, paragraph in _paragraphs(self.document.text):
+            for start, sentence in _sentences(paragraph):
+                out.append(Unit(kind="text", text=sentence, char_start=at + start))
+        return out
+
+    def find(self, value: float) -> list[Occurrence]:
+        """Every printed occurrence of `value` (sign ignored: "decreased by 0.3" is −0.3)."""
+        return list(self._index.get(_key(value), []))
+
+
+def _key(value: float) -> float:
+    return round(abs(float(value)), 9)
+
+
+def header_rows(table: Table) -> int:
+    """How many leading rows are headers: the parser's answer, else a guess.
+
+    The guess: the first row, and any following rows whose first cell is empty (a
+    column header's second line, "(n = 50)", sits under the header, not beside a label).
+    """
+    if table.header_rows:
+        return table.header_rows
+    rows = table.rows
+    count = 1
+    while count < len(rows) - 1 and not (rows[count][0] if rows[count] else "").strip():
+        if any(_has_letters(c) and not numbers_in(c) for c in rows[count][1:]) or all(
+            re.fullmatch(r"\s*\(?\s*[nN]\s*=\s*\d+\s*\)?\s*", c) or not c.strip()
+            for c in rows[count][1:]
+        ):
+            count += 1
+        else:
+            break
+    return count
+
+
+def table_units(table: Table, index: int) -> list[Unit]:
+    """One unit per body row of a parsed table, its numbers grouped per cell."""
+    if len(table.rows) < 2:
+        return []
+    heads = header_rows(table)
+    width = max(len(r) for r in table.rows)
+    columns = [
+        " ".join(dict.fromkeys(r[c].strip() for r in table.rows[:heads] if c < len(r) and r[c]))
+        for c in range(width)
+    ]
+    header = " ".join(dict.fromkeys(" ".join(r) for r in table.rows[:heads]))
+    caption = table.caption or ""
+    units: list[Unit] = []
+    section = ""
+    for row in table.rows[heads:]:
+        cells = [c or "" for c in row]
+        if cells and cells[0].strip() and not any(c.strip() for c in cells[1:]):
+            section = cells[0].strip()  # "Late time (2–24 h)", "6 months": names the rows below
+            continue
+        label = cells[0].strip() if cells and not numbers_in(cells[0]) else ""
+        groups: list[ValueGroup] = []
+        heads_of: list[str] = []
+        cell_of: list[int] = []
+        text_parts: list[str] = []
+        offset = 0
+        merged: list[Unit] = []
+        for c, cell in enumerate(cells):
+            cell_groups = value_groups(cell)
+            if c == 0 and cell_groups:  # "Nausea 15 (30 %) 5 (10 %)": a label with numbers
+                label = _label_of(cell, cell_groups)
+            elif c > 0 and len(cell_groups) >= 2 and _has_letters(_label_of(cell, cell_groups)):
+                # A whole row of a neighbouring table merged into one cell by the parser.
+                merged.append(
+                    Unit(
+                        kind="table",
+                        text=cell,
+                        page=table.page,
+                        label=_label_of(cell, cell_groups),
+                        caption=caption,
+                        header=columns[c] if c < len(columns) else header,
+                        column_headers=[""] * len(cell_groups),
+                        table=index,
+                        groups=cell_groups,
+                    )
+                )
+                continue
+            for group in cell_groups:
+                groups.append(_shift(group, offset))
+                heads_of.append(columns[c] if c < len(columns) and c > 0 else "")
+                cell_of.append(c)
+            text_parts.append(cell)
+            offset += len(cell) + 3  # " | "
+        units += merged
+        if not groups:
+            if label and not any(c.strip() for c in cells[1:]):
+                section = label  # "Late time (2–24 h)": names the rows below it
+            continue
+        units.append(
+            Unit(
+                kind="table",
+                text=" | ".join(text_parts),
+                page=table.page,
+                label=label,
+                section=section,
+                caption=caption,
+                header=header,
+                column_headers=heads_of,
+                cells=cell_of,
+                table=index,
+                groups=groups,
+            )
+        )
+    return units
+
+
+def _shift(group: ValueGroup, offset: int) -> ValueGroup:
+    numbers = tuple(
+        PrintedNumber(n.value, n.start + offset, n.end + offset, n.raw, n.percent, n.whole)
+        for n in group.numbers
+    )
+    return ValueGroup(numbers, group.pair)
+
+
+def _paragraphs(text: str) -> list[tuple[int, str]]:
+    out = []
+    at = 0
+    for piece in re.split(r"(\n\s*\n)", text):
+        if piece.strip() and not re.fullmatch(r"\n\s*\n", piece):
+            out.append((at, piece))
+        at += len(piece)
+    return out
+
+
+def _row_like(paragraph: str, groups: list[ValueGroup]) -> bool:
+    # A line of a table the parser left as text: short, and mostly numbers.
+    if len(paragraph) > 220 or not groups:
+        return False
+    letters = len(re.findall(r"[A-Za-z]", paragraph[groups[0].start :]))
+    return letters <= 12 and not re.search(r"[a-z]{3,}\s+[a-z]{3,}\s+[a-z]{3,}", paragraph)
+
+
+_SIZES = re.compile(r"^[^.]{0,80}?(?:\(?\s*[nN]\s*=\s*\d+\s*\)?[^.]{0,40}?)+$")
+_TIMEPOINT = re.compile(
+    r"\d\s*(?:h|hr|hrs|hours?|days?|d|weeks?|wk|months?|mo|years?|yr|min)\b"
+    r"|\b(?:baseline|follow[- ]?up|early|late|visit|discharge|end of (?:treatment|study)|"
+    r"week|month|day|year)\b",
+    re.IGNORECASE,
+)
+
+
+def _section_heading(paragraph: str, groups: list[ValueGroup]) -> bool:
+    # "Late time (2–24 h)", "6 months", "Week 12": a timepoint naming the rows below it.
+    text = paragraph.strip()
+    return len(text) < 60 and len(groups) <= 2 and _TIMEPOINT.search(text) is not None
+
+
+def text_units(document: Document) -> list[Unit]:
+    """Sentences of the running text, and row-like lines of tables left as text.
+
+    A row-like line takes as label the text before its first number, or else the short
+    text paragraph next to it (the parser may put a row's label before or after its
+    numbers); its header is the text between the table's caption and its first row, and
+    a short timepoint paragraph ("Late time (2–24 h)") names the rows below it.
+    """
+    units: list[Unit] = []
+    paragraphs = _paragraphs(document.text)
+    caption, header, section = "", [], ""
+    in_table, rows_seen, table_no = False, 0, -1
+    sections: set[int] = set()
+    for i, (at, paragraph) in enumerate(paragraphs):
+        if _CAPTION.match(paragraph):
+            caption, header, section = paragraph.strip(), [], ""
+            in_table, rows_seen, table_no = True, 0, table_no - 1
+            continue
+        groups = value_groups(paragraph)
+        if in_table:
+            if _SIZES.match(paragraph) and rows_seen == 0:
+                header.append(paragraph.strip())  # "Group H1 (n = 49)", "(n = 50) (n = 49) P*"
+                continue
+            if _section_heading(paragraph, groups) and not _row_like(paragraph, groups[1:]):
+                section = paragraph.strip()
+                sections.add(i)
+                continue
+            if _row_like(paragraph, groups):
+                label = _label_of(paragraph, groups)
+                if not _has_letters(label):
+                    label = _neighbour_label(paragraphs, i, sections)
+                units.append(
+                    Unit(
+                        kind="line",
+                        text=paragraph,
+                        page=document.page_at(at),
+                        char_start=at,
+                        label=label,
+                        section=section,
+                        caption=caption,
+                        header=" ".join(header),
+                        table=table_no,
+                        groups=groups,
+                    )
+                )
+                rows_seen += 1
+                continue
+            if not groups and len(paragraph) < 120:
+                if rows_seen == 0:
+                    header.append(paragraph.strip())
+                continue  # a row label, kept for its row by `_neighbour_label`
+            in_table = len(paragraph) < 200  # a long sentence: the table is over
+        for start, sentence in _sentences(paragraph):
+            sentence_groups = value_groups(sentence)
+            if sentence_groups:
+                units.append(
+                    Unit(
+                        kind="text",
+                        text=sentence,
+                        page=document.page_at(at + start),
+                        char_start=at + start,
+                        groups=sentence_groups,
+                    )
+                )
+    return units
+
+
+def _neighbour_label(paragraphs: list[tuple[int, str]], i: int, sections: set[int]) -> str:
+    # The short text paragraph right before, else right after (either order occurs).
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(paragraphs) and j not in sections:
+            text = paragraphs[j][1].strip()
+            if text and len(text) < 80 and _has_letters(text) and not value_groups(text):
+                return text
+    return ""
+
+
+def _sentences(paragraph: str) -> list[tuple[int, str]]:
+    out = []
+    at = 0
+    for piece in _SENTENCE_END.split(paragraph):
+        start = paragraph.find(piece, at)
+        if piece.strip():
+            out.append((start, piece))
+        at = start + len(piece)
+    return out

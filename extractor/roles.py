@@ -1,0 +1,826 @@
+"""Role checks: is a printed number the one the field names, for this arm, outcome and time?
+
+A quote that prints a value proves the number exists, not that it plays the field's role:
+the other arm's count, another outcome's row and another timepoint's column all print
+real numbers. For forms that declare effect roles (`schemas/roles.py`), each value is
+located in the paper itself (`extractor/locate.py`) and each occurrence is tested:
+
+- arm: the column header, the header's group labels taken in order, or the nearest arm
+  named in the sentence, is the field's arm (group labels defined elsewhere, "Group A
+  (n = 40) received ...", "H1 = haloperidol 1 mg", count as that arm's name);
+- outcome: the row label (with its section row) or the sentence names the target outcome,
+  at least as well as any other row of the paper does;
+- timepoint: no other row with the same label under another timepoint or section holds
+  different numbers, unless the target names the timepoint;
+- pairs: "11/49" and "11 (22.4 %)" agree with the group size, "12.3 ± 4.5" and
+  "12.3 (4.5)" with the SD; the other arm's value stands in the same row or sentence;
+- group size: the size printed for the arm ("Group H1 (n = 49)") is the one given;
+- effect: an OR, RR, RD or MD the row or sentence prints follows from the numbers.
+
+The value is judged by its best occurrence. Each failed check is a finding; the passed
+ones are kept on the value (`Extracted.checks_passed`), and `role_score` counts both, so
+the agent can tell whether a new answer fits its role better than the old one.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from extractor.document import Document
+from extractor.locate import Locator, Occurrence, Unit, ValueGroup, contains_term
+from extractor.terms import CONTROL, abbreviations, coverage, expand, stem, stems, words
+from schemas.extracted import Extracted, Finding
+from schemas.form import Form
+from schemas.roles import BINARY_ROLES, CONTINUOUS_ROLES, EffectRoles, effect_roles
+
+
+class RoleCode:
+    """Finding codes of failed role checks (stable: exports and the app filter on them)."""
+
+    not_printed = "not_printed"
+    arm_mismatch = "arm_mismatch"
+    arm_unbound = "arm_unbound"
+    outcome_unbound = "outcome_unbound"
+    timepoint_ambiguous = "timepoint_ambiguous"
+    pair_mismatch = "pair_mismatch"
+    group_size_mismatch = "group_size_mismatch"
+    effect_mismatch = "effect_mismatch"
+    role_unconfirmed = "role_unconfirmed"
+
+
+class Passed:
+    """Codes of passed role checks, kept on the value as `checks_passed`."""
+
+    arm = "arm_bound"
+    outcome = "outcome_bound"
+    timepoint = "timepoint_single"
+    pair = "pair_agrees"
+    both_arms = "both_arms_together"
+    group_size = "group_size_agrees"
+    effect = "effect_reproduced"
+
+
+ROLE_FAILURES = frozenset(
+    v for k, v in vars(RoleCode).items() if not k.startswith("_") and isinstance(v, str)
+)
+ROLE_PASSES = frozenset(
+    v for k, v in vars(Passed).items() if not k.startswith("_") and isinstance(v, str)
+)
+ARM_OF_ROLE = {
+    "ai": "intervention", "n1i": "intervention", "m1i": "intervention", "sd1i": "intervention",
+    "ci": "comparator", "n2i": "comparator", "m2i": "comparator", "sd2i": "comparator",
+}  # fmt: skip
+OTHER = {"intervention": "comparator", "comparator": "intervention"}
+SIBLING = {"ai": "ci", "ci": "ai", "m1i": "m2i", "m2i": "m1i", "sd1i": "sd2i", "sd2i": "sd1i",
+           "n1i": "n2i", "n2i": "n1i"}  # fmt: skip
+OUTCOME_MIN = 0.5  # share of the outcome's words a sentence must name
+ROW_MIN = 0.4  # how well (F1 of words) a table row must name the outcome
+OUTCOME_SLACK = 0.15  # how far below the paper's best-matching row a row may fall
+_SIZE = re.compile(r"\(?\s*\b[nN]\s*=\s*(\d[\d,]*)\s*\)?")
+_LABEL_DEF = re.compile(
+    r"\b(?P<label>(?:[Gg]roup|[Aa]rm)\s+[A-Za-z0-9][\w-]{0,5}|[A-Z][A-Za-z0-9-]{0,5}(?:\s+group)?)"
+    r"\s*(?:\(\s*[nN]\s*=\s*\d+\s*\))?\s*(?P<verb>=|:|received|was given|were given|"
+    r"was treated with|were treated with|consisted of|\()\s*(?P<what>[^,;.()]{3,80})"
+)
+_LABEL_AFTER = re.compile(
+    r"(?P<what>\b[\w-]+(?:\s+[\w-]+){0,3})\s+(?:group|arm)\s*\(\s*"
+    r"(?P<label>(?:[Gg]roup\s+)?[A-Z][A-Za-z0-9-]{0,5})\s*[,;)]"
+)
+_NAMED_LABEL = re.compile(
+    r"\b(?:unit|group|arm|ward|period|phase|cohort)\s+(?:[A-Z]|[0-9]{1,2}|I{1,3}|IV|V)\b",
+    re.IGNORECASE,
+)
+_TIME_ARMS = {
+    "pre": frozenset({"before", "baseline", "pre"}),
+    "post": frozenset({"after", "post"}),
+}
+_GROUP_LABEL = re.compile(
+    r"\b(?:group|arm)\s+[A-Za-z0-9][\w-]{0,5}|\b[A-Za-z0-9-]+\s+group\b", re.I
+)
+_ESTIMATE = re.compile(
+    r"\b(?P<measure>OR|RR|RD|MD|HR|odds ratio|risk ratio|relative risk|risk difference|"
+    r"mean difference|difference)\b[^0-9\-−]{0,25}(?P<value>[-−]?\d+(?:[.·]\d+)?)",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class RoleResult:
+    """What the role checks found for one value."""
+
+    passed: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    where: Occurrence | None = None  # the occurrence the value is judged by
+    occurrences: list[Occurrence] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RoleScore:
+    """How many role checks one value passed and failed (compare two answers by it)."""
+
+    passed: int
+    failed: int
+
+    def better_than(self, other: RoleScore) -> bool:
+        """Strictly more checks passed, and no more failed."""
+        return self.passed > other.passed and self.failed <= other.failed
+
+
+def role_score(extracted: Extracted[Any]) -> RoleScore:
+    """Role checks passed and failed by a checked value (0, 0 for a field without roles)."""
+    passed = sum(1 for code in dict.fromkeys(extracted.checks_passed) if code in ROLE_PASSES)
+    failed = sum(
+        1 for code in dict.fromkeys(f.code for f in extracted.findings) if code in ROLE_FAILURES
+    )
+    return RoleScore(passed, failed)
+
+
+class Arms:
+    """The two arms of a target, by the words that tell them apart and their group labels."""
+
+    def __init__(self, intervention: str, comparator: str, document: Document | None) -> None:
+        own = {"intervention": stems(intervention), "comparator": stems(comparator)}
+        for arm in own:
+            control = {stem(w) for w in CONTROL}
+            if own[arm] & control and not own[OTHER[arm]] & control:
+                own[arm] = own[arm] | control
+        self.terms = {
+            arm: _informative(own[arm] - own[OTHER[arm]]) or own[arm] - own[OTHER[arm]]
+            for arm in own
+        }
+        # The arms' generic names ("the intervention group", "controls"), as whole words.
+        self.words = {
+            arm: {w for w in _ROLE_WORDS[arm] if stem(w) not in own[OTHER[arm]]} for arm in own
+        }
+        for arm, names in own.items():  # pre/post designs: "pre-Yoga" is the "Before" row
+            for prefix, synonyms in _TIME_ARMS.items():
+                if prefix in names and prefix not in own[OTHER[arm]]:
+                    self.words[arm] |= synonyms
+        self.labels: dict[str, set[str]] = {"intervention": set(), "comparator": set()}
+        for arm, name in (("intervention", intervention), ("comparator", comparator)):
+            # "unit A", "phase II", "group 2" inside an arm's name: a label of that arm.
+            for match in _NAMED_LABEL.finditer(name):
+                self.labels[arm].add(" ".join(match.group().lower().split()))
+        shared = self.labels["intervention"] & self.labels["comparator"]
+        for arm in self.labels:
+            self.labels[arm] -= shared
+        if document is not None:
+            self._learn_abbreviations(document.text)
+            self._learn_labels(document.text)
+
+    def _learn_abbreviations(self, text: str) -> None:
+        # "dexmedetomidine (DEX)": the abbreviation names the arm its expansion names.
+        for short, expansion in abbreviations([text]).items():
+            arm = _winner({a: len(self.terms[a] & expansion) for a in self.terms})
+            if arm is not None and short not in self.terms[OTHER[arm]]:
+                self.terms[arm] = self.terms[arm] | {short}
+
+    def _learn_labels(self, text: str) -> None:
+        # "Group A (n = 40) received X", "H1 = haloperidol 1 mg", "Group D (dexmedetomidine)",
+        # "the dexmedetomidine group (group D)": a label named for one arm.
+        votes: dict[str, dict[str, int]] = {}
+        found = [(m.group("label"), m.group("what")) for m in _LABEL_DEF.finditer(text)]
+        found += [(m.group("label"), m.group("what")) for m in _LABEL_AFTER.finditer(text)]
+        for raw, what in found:
+            arm = self._arm_by_words(what)
+            if arm is None:
+                continue
+            label = " ".join(raw.split()).lower()
+            if label in ("the", "a", "in", "and", "of", "this", "we", "all"):
+                continue
+            votes.setdefault(label, {}).setdefault(arm, 0)
+            votes[label][arm] += 1
+        for label, counts in votes.items():
+            if len(counts) == 1:
+                self.labels[next(iter(counts))].add(label)
+
+    def _arm_by_words(self, text: str) -> str | None:
+        found = stems(text)
+        scores = {arm: len(self.terms[arm] & found) for arm in self.terms}
+        return _winner(scores)
+
+    def arm_of(self, text: str) -> str | None:
+        """The arm `text` names (a header, a label), or None if neither or both."""
+        if len({m[2] for m in self.mentions(text)}) == 2:
+            return None  # "Intervention (control)": both; the order decides, not the words
+        found = stems(text)
+        folded = {w for _, w in words(text)}
+        scores = {arm: len(self.terms[arm] & found) for arm in self.terms}
+        for arm, names in self.words.items():
+            scores[arm] += len(names & folded)
+        for arm, labels in self.labels.items():
+            scores[arm] += 2 * sum(1 for label in labels if contains_term(text, label))
+        return _winner(scores)
+
+    def mentions(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, arm) of every arm word or label in `text`."""
+        out = []
+        for at, word in words(text):
+            for arm, terms in self.terms.items():
+                if stem(word) in terms or word in self.words[arm]:
+                    out.append((at, at + len(word), arm))
+        lowered = text.lower()
+        for arm, labels in self.labels.items():
+            for label in labels:
+                for match in re.finditer(
+                    r"(?<![a-z0-9])" + re.escape(label) + r"(?![a-z0-9])", lowered
+                ):
+                    out.append((match.start(), match.end(), arm))
+        return sorted(out)
+
+
+_ROLE_WORDS = {
+    "intervention": frozenset({"intervention", "experimental", "treatment"}),
+    "comparator": frozenset({"comparator", "control", "controls"}),
+}
+
+
+def _shape(group: ValueGroup) -> tuple[str, int]:
+    return (group.pair, len(group.numbers))
+
+
+def _informative(terms: set[str]) -> set[str]:
+    # Bare numbers and one-letter words bind nothing in running text ("1", "a").
+    return {t for t in terms if len(t) > 1 and not t.isdigit()}
+
+
+def _winner(scores: Mapping[str, int]) -> str | None:
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    if ranked[0][1] > 0 and ranked[0][1] > ranked[1][1]:
+        return ranked[0][0]
+    return None
+
+
+class RoleChecker:
+    """Role checks of the records of one paper (the locator and labels are built once)."""
+
+    def __init__(self, document: Document, locator: Locator | None = None) -> None:
+        self.document = document
+        self.locator = locator or Locator(document)
+        self._abbreviations = abbreviations([document.text])
+
+    def check(
+        self, roles: EffectRoles, values: Mapping[str, Any], target: Mapping[str, str]
+    ) -> dict[str, RoleResult]:
+        """Role results per field name, for the numeric role fields that hold a value."""
+        arms = Arms(target.get("intervention", ""), target.get("comparator", ""), self.document)
+        outcome_text = target.get("outcome", "")
+        local = abbreviations([outcome_text])
+        abbrevs = {**self._abbreviations, **local}
+        outcome = expand(stems(outcome_text), abbrevs)
+        by_role: dict[str, float] = {}
+        for role, name in roles.fields.items():
+            value = values.get(name)
+            if role != "outcome_type" and _is_number(value):
+                by_role[role] = float(value)
+        context = _Context(self, arms, outcome, abbrevs, by_role, outcome_text)
+        results = {roles.fields[role]: context.judge(role) for role in by_role}
+        context.effects(roles, results)
+        _sizes_follow_events(roles, by_role, results)
+        return results
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+@dataclass
+class _Context:
+    checker: RoleChecker
+    arms: Arms
+    outcome: set[str]
+    abbrevs: dict[str, set[str]]
+    values: dict[str, float]
+    outcome_text: str
+    _best_outcome: float | None = None
+
+    def outcome_cover(self, unit: Unit, header: str = "") -> float:
+        """How well a sentence, or a row with its column header, names the target outcome.
+
+        A sentence: the share of the outcome's words it holds. A row: that share balanced
+        (F1) with the share of the row label's own words that are the outcome's, so a row
+        "Nausea" names "nausea and vomiting (PONV)" less well than "Total PONV" does; an
+        arm's name as the row label (arms as rows) counts for neither.
+        """
+        found = expand(stems(f"{unit.context} {header}"), self.abbrevs)
+        recall = coverage(self.outcome, found)
+        if unit.kind == "text":
+            return recall
+        arm_words = self.arms.terms["intervention"] | self.arms.terms["comparator"]
+        own = expand(stems(unit.context), self.abbrevs) - arm_words
+        if not own:
+            return recall
+        precision = len(own & self.outcome) / len(own)
+        return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+    @property
+    def best_outcome(self) -> float:
+        if self._best_outcome is None:
+            rows = [u for u in self.checker.locator.units if u.kind != "text"]
+            self._best_outcome = max((self.outcome_cover(u) for u in rows), default=0.0)
+        return self._best_outcome
+
+    def outcome_bound(self, unit: Unit, header: str = "") -> bool:
+        cover = self.outcome_cover(unit, header)
+        if unit.kind == "text":
+            return cover >= OUTCOME_MIN
+        return cover >= ROW_MIN and cover >= self.best_outcome - OUTCOME_SLACK
+
+    def arm_at(self, occ: Occurrence) -> str | None:
+        """The arm the paper puts this value group under."""
+        unit = occ.unit
+        if unit.kind == "text":
+            return self._nearest_arm(unit, occ.group)
+        header = self.column_header(occ)
+        arm = self.arms.arm_of(header) if header else None
+        if arm is not None:
+            return arm
+        if header and occ.group < len(unit.cells):
+            # "Intervention (control)" over cells printing "0.30±0.79 (0.38±0.98)".
+            named = list(dict.fromkeys(m[2] for m in self.arms.mentions(header)))
+            cell = unit.cells[occ.group]
+            siblings = [g for g, c in enumerate(unit.cells) if c == cell]
+            if len(named) == 2 and len(siblings) == 2:
+                return named[siblings.index(occ.group)]
+        labels = column_labels(unit.header, self.arms)
+        count = len(unit.groups)
+        if labels and count in (len(labels), len(labels) + 1) and occ.group < len(labels):
+            return labels[occ.group]
+        return self._arm_of_label(unit.label)  # arms as rows
+
+    def _arm_of_label(self, label: str) -> str | None:
+        """The arm a row label names, when the label is an arm's name ("TAU (n = 133)"),
+        not a measure that shares a word with it ("Intrinsic motivation")."""
+        arm = self.arms.arm_of(label) if label else None
+        if arm is None:
+            return None
+        own = stems(label) - self.arms.terms[arm] - {stem(w) for w in self.arms.words[arm]}
+        labels = {w for label_ in self.arms.labels[arm] for w in stems(label_)}
+        return arm if not own - labels else None
+
+    def column_header(self, occ: Occurrence) -> str:
+        headers = occ.unit.column_headers
+        return headers[occ.group] if occ.group < len(headers) else ""
+
+    def _nearest_arm(self, unit: Unit, group: int) -> str | None:
+        """The arm a sentence names for a value group. Papers name an arm before its
+        values ("in the aspirin group, 12 of 60") or after them ("12 of 60 on aspirin and
+        20 of 61 on placebo"): each reading gives each value group of the same shape the
+        arm named between it and its neighbour; the reading that places more groups is
+        taken ("the intervention group ... (86/125 vs 78/133)": 86/125 only)."""
+        mentions = self.arms.mentions(unit.text)
+        shape = _shape(unit.groups[group])
+        peers = [g for g, other in enumerate(unit.groups) if _shape(other) == shape]
+        readings = []
+        for after in (True, False):
+            placed: dict[int, str] = {}
+            for i, g in enumerate(peers):
+                here = unit.groups[g]
+                if after:
+                    limit = (
+                        unit.groups[peers[i + 1]].start if i + 1 < len(peers) else len(unit.text)
+                    )
+                    found = [m for m in mentions if here.end <= m[0] < min(limit, here.end + 80)]
+                    arms = {m[2] for m in found[:1]}
+                else:
+                    limit = unit.groups[peers[i - 1]].end if i > 0 else 0
+                    found = [
+                        m for m in mentions if max(limit, here.start - 80) <= m[0] < here.start
+                    ]
+                    arms = {m[2] for m in found[-1:]}
+                if len(arms) == 1:
+                    placed[g] = next(iter(arms))
+            readings.append(placed)
+        after_reading, before_reading = readings
+        if len(after_reading) > len(before_reading):
+            return after_reading.get(group)
+        if len(before_reading) > len(after_reading):
+            return before_reading.get(group)
+        a, b = after_reading.get(group), before_reading.get(group)
+        return a if a == b else None
+
+    def arm_sizes(self) -> dict[str, set[float]]:
+        """Group sizes the paper prints for each arm ("Group H1 (n = 49)")."""
+        sizes: dict[str, set[float]] = {"intervention": set(), "comparator": set()}
+        seen: set[str] = set()
+        for unit in self.checker.locator.units:
+            for text in (unit.header, unit.text if unit.kind == "text" else ""):
+                if not text or text in seen:
+                    continue
+                seen.add(text)
+                for match in _SIZE.finditer(text):
+                    # "Group H1 (n = 49)", "fluoxetine, n = 112": the arm right before it,
+                    # with no other number between (that would be another group's label).
+                    before = text[max(0, match.start() - 30) : match.start()]
+                    mentions = self.arms.mentions(before)
+                    if mentions and not re.search(r"\d", before[mentions[-1][1] :]):
+                        arm = mentions[-1][2]
+                        sizes[arm].add(float(match.group(1).replace(",", "")))
+        return sizes
+
+    def judge(self, role: str) -> RoleResult:
+        value = self.values[role]
+        arm = ARM_OF_ROLE[role]
+        result = RoleResult(occurrences=self.checker.locator.find(value))
+        sizes = self._size_checks(role, arm, result.occurrences) if role in ("n1i", "n2i") else []
+        if not result.occurrences and sizes:  # printed only in a header: "Aspirin (n = 60)"
+            _, passed, failed, _ = sizes[0]
+            result.passed = list(dict.fromkeys(passed))
+            result.findings = [Finding(code=c, message=m) for c, m in dict(failed).items()]
+            return result
+        if not result.occurrences:
+            result.findings.append(
+                Finding(code=RoleCode.not_printed, message=f"{value:g} is not printed in the paper")
+            )
+            return result
+        scored = []
+        for occ in result.occurrences:
+            if not _fits(role, occ):
+                continue
+            passed, failed = self._checks(role, arm, occ)
+            scored.append((len(passed) - 2 * len(failed), passed, failed, occ))
+        # The sizes the paper prints for the arm outrank a number found elsewhere.
+        scored = sizes if sizes and sizes[0][2] else scored + sizes
+        if not scored:
+            result.findings.append(
+                Finding(
+                    code=RoleCode.role_unconfirmed,
+                    message=f"{value:g} is printed, but never where a value of its kind stands",
+                )
+            )
+            return result
+        scored.sort(key=lambda s: -s[0])
+        _, passed, failed, occ = scored[0]  # occ is None for a size read from a header
+        result.where = occ
+        result.passed = list(dict.fromkeys(passed))
+        result.findings = [Finding(code=c, message=m) for c, m in dict(failed).items()]
+        missing = _unconfirmed(role, set(result.passed))
+        if not result.findings and missing:
+            result.findings.append(
+                Finding(
+                    code=RoleCode.role_unconfirmed,
+                    message=f"printed in the paper, but not confirmed in its role ({missing} "
+                    f"not shown); passed: {', '.join(result.passed) or 'none'}",
+                )
+            )
+        return result
+
+    def _checks(
+        self, role: str, arm: str, occ: Occurrence
+    ) -> tuple[list[str], list[tuple[str, str]]]:
+        passed: list[str] = []
+        failed: list[tuple[str, str]] = []
+        unit = occ.unit
+        where = _where(unit)
+        found_arm = self.arm_at(occ)
+        if found_arm == arm:
+            passed.append(Passed.arm)
+        elif found_arm is not None:
+            failed.append((RoleCode.arm_mismatch, f"{where} puts it under the {found_arm} arm"))
+        else:
+            failed.append((RoleCode.arm_unbound, f"{where} does not say which arm it is"))
+        if role not in ("n1i", "n2i"):
+            if self.outcome_bound(unit, self.column_header(occ)):
+                passed.append(Passed.outcome)
+                ambiguous = ""
+                if found_arm == arm:  # another column of the same arm: which one is it?
+                    ambiguous = self._other_column(occ, arm) or self._other_timepoint(occ)
+                if ambiguous:
+                    failed.append((RoleCode.timepoint_ambiguous, ambiguous))
+                else:
+                    passed.append(Passed.timepoint)
+            else:
+                failed.append(
+                    (
+                        RoleCode.outcome_unbound,
+                        f"{where} does not name the outcome as well as another place does",
+                    )
+                )
+        pair = self._pair(role, occ)
+        if pair is True:
+            passed.append(Passed.pair)
+        elif isinstance(pair, str):
+            failed.append((RoleCode.pair_mismatch, pair))
+        sibling = SIBLING.get(role)
+        if sibling in self.values and self._beside(sibling, OTHER[arm], occ):
+            passed.append(Passed.both_arms)
+        return passed, failed
+
+    def _pair(self, role: str, occ: Occurrence) -> bool | str | None:
+        """True: the paired number agrees; a message: it disagrees; None: nothing paired."""
+        group = occ.value_group
+        second = group.second
+        if role in ("ai", "ci") and occ.position == 0 and second is not None:
+            size = self.values.get("n1i" if role == "ai" else "n2i")
+            if size is None or size <= 0:
+                return None
+            if group.pair in ("slash", "of"):
+                if second.value == size:
+                    return True
+                return f"printed as {group.head.raw}/{second.raw}, not out of {size:g}"
+            if group.pair == "paren" and len(group.numbers) == 2 and 0 <= second.value <= 100:
+                share = 100 * self.values[role] / size
+                if abs(share - second.value) <= _half_unit(second.raw) + 0.051:
+                    return True
+                return (
+                    f"printed with {second.raw} %, but {self.values[role]:g} of {size:g} is "
+                    f"{share:.1f} %"
+                )
+            return None
+        if role in ("m1i", "m2i", "sd1i", "sd2i") and group.pair in ("pm", "paren"):
+            if len(group.numbers) != 2:
+                return None  # "12 (10–14)": a range, not a spread
+            mean_role, sd_role = ("m1i", "sd1i") if role in ("m1i", "sd1i") else ("m2i", "sd2i")
+            other = sd_role if role == mean_role else mean_role
+            if other not in self.values:
+                return None
+            printed = group.numbers[1 if role == mean_role else 0]
+            if abs(printed.value - abs(self.values[other])) <= 1e-9 + 1e-9 * abs(printed.value):
+                return True
+            return f"printed beside {printed.raw}, not {self.values[other]:g}"
+        return None
+
+    def _beside(self, sibling: str, other_arm: str, occ: Occurrence) -> bool:
+        value = self.values[sibling]
+        unit = occ.unit
+        for g, group in enumerate(unit.groups):
+            if g == occ.group:
+                continue
+            number = group.numbers[occ.position] if occ.position < len(group.numbers) else None
+            if number is not None and abs(abs(number.value) - abs(value)) < 1e-9:
+                probe = Occurrence(unit, g, occ.position)
+                if self.arm_at(probe) == other_arm:
+                    return True
+        return False
+
+    def _other_column(self, occ: Occurrence, arm: str) -> str:
+        """The same arm again in this row under another column (another timepoint or
+        measure: "Pre-test", "Post-test"), unless the target names this column's."""
+        unit = occ.unit
+        if unit.kind == "text":
+            return ""
+        mine = self.column_header(occ)
+        for g in range(len(unit.groups)):
+            if g == occ.group:
+                continue
+            probe = Occurrence(unit, g, 0)
+            theirs = self.column_header(probe)
+            if theirs == mine or self.arm_at(probe) != arm:
+                continue
+            if self._names_section(mine, theirs):
+                continue
+            shown = f" under {theirs[:60]!r}" if theirs else ""
+            return f"the row prints this arm again{shown}: which timepoint or measure?"
+        return ""
+
+    def _other_timepoint(self, occ: Occurrence) -> str:
+        """A sentence naming another row like this one (other timepoint), or ""."""
+        unit = occ.unit
+        if unit.kind == "text":
+            return ""
+        label = " ".join(stems(unit.label, keep_generic=True))
+        mine = {n.value for g in unit.groups for n in g.numbers}
+        for other in self.checker.locator.units:
+            if other is unit or other.kind == "text" or not other.label:
+                continue
+            if " ".join(stems(other.label, keep_generic=True)) != label:
+                continue
+            theirs = {n.value for g in other.groups for n in g.numbers}
+            if theirs == mine or len(other.groups) < 2:
+                continue  # the same row read twice (a parsed table and its text)
+            if other.table != unit.table and not self.outcome_bound(other, other.header):
+                continue  # "Total" in a table of another outcome: not a second timepoint
+            if self._names_section(unit.section, other.section):
+                continue
+            shown = f" under {other.section!r}" if other.section else ""
+            return (
+                f"the row {other.label!r} is printed again{shown} with other numbers: "
+                "which timepoint or measure?"
+            )
+        return ""
+
+    def _names_section(self, mine: str, theirs: str) -> bool:
+        # The target names this row's section and not the other's ("late", "24 h").
+        target = stems(self.outcome_text, keep_generic=True) | _time_tokens(self.outcome_text)
+        own = stems(mine, keep_generic=True) | _time_tokens(mine)
+        other = stems(theirs, keep_generic=True) | _time_tokens(theirs)
+        return bool(target & (own - other))
+
+    def _size_checks(
+        self, role: str, arm: str, occurrences: list[Occurrence]
+    ) -> list[tuple[int, list[str], list[tuple[str, str]], Occurrence | None]]:
+        sizes = self.arm_sizes()
+        value = self.values[role]
+        events = "ai" if role == "n1i" else "ci"
+        passed: list[str] = []
+        failed: list[tuple[str, str]] = []
+        if value in sizes[arm]:
+            passed += [Passed.arm, Passed.group_size]
+        elif sizes[arm] and value in sizes[OTHER[arm]]:
+            failed.append(
+                (RoleCode.arm_mismatch, f"the paper gives {value:g} as the {OTHER[arm]} arm's size")
+            )
+        elif sizes[arm]:
+            shown = ", ".join(f"{s:g}" for s in sorted(sizes[arm]))
+            failed.append(
+                (RoleCode.group_size_mismatch, f"the paper gives the {arm} arm n = {shown}")
+            )
+        if events in self.values:
+            for occ in self.checker.locator.find(self.values[events]):
+                if occ.position == 0 and self._pair(events, occ) is True:
+                    passed.append(Passed.pair)
+                    if self.arm_at(occ) == arm:  # "11 (22 %)" under the arm: N is its N
+                        passed.append(Passed.arm)
+                        break
+        if not passed and not failed:
+            return []
+        return [(len(passed) - 2 * len(failed), passed, failed, None)]
+
+    def effects(self, roles: EffectRoles, results: dict[str, RoleResult]) -> None:
+        """An estimate printed beside the values must follow from them."""
+        v = self.values
+        binary = all(r in v for r in ("ai", "n1i", "ci", "n2i"))
+        continuous = all(r in v for r in ("m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i"))
+        if not (binary or continuous):
+            return
+        if binary and not (0 <= v["ai"] <= v["n1i"] and 0 <= v["ci"] <= v["n2i"]):
+            return  # no 2x2 table: the rules flag it
+        if continuous and min(v["n1i"], v["n2i"], v["sd1i"], v["sd2i"]) <= 0:
+            return
+        wanted = BINARY_ROLES if binary else CONTINUOUS_ROLES
+        units = {id(r.where.unit): r.where.unit for r in results.values() if r.where}
+        for unit in units.values():
+            for match in _ESTIMATE.finditer(unit.text):
+                measure = _measure(match.group("measure"), binary)
+                if measure is None:
+                    continue
+                printed = float(match.group("value").replace("·", ".").replace("−", "-"))
+                expected = _expected(measure, v, binary)
+                if expected is None:
+                    continue
+                tolerance = _half_unit(match.group("value")) + 0.011 * abs(printed)
+                ok = any(abs(e - printed) <= tolerance for e in expected)
+                for role in wanted:
+                    name = roles.field(role)
+                    if name not in results:
+                        continue
+                    if ok:
+                        results[name].passed.append(Passed.effect)
+                    else:
+                        shown = ", ".join(f"{e:.3g}" for e in expected)
+                        results[name].findings.append(
+                            Finding(
+                                code=RoleCode.effect_mismatch,
+                                message=f"the paper prints {match.group(0)!r}; the values give "
+                                f"{shown}",
+                            )
+                        )
+                return
+
+
+def _sizes_follow_events(
+    roles: EffectRoles, values: Mapping[str, float], results: dict[str, RoleResult]
+) -> None:
+    """A group size that the arm's events, where they stand, print out of another number
+    ("8/99" in the outcome's row, 112 given) is that arm's size for another outcome or for
+    the randomised group: it is doubted with the events."""
+    for events, size in (("ai", "n1i"), ("ci", "n2i")):
+        name_events, name_size = roles.field(events), roles.field(size)
+        if name_events not in results or name_size not in results:
+            continue
+        where = results[name_events].where
+        if where is None or Passed.arm not in results[name_events].passed:
+            continue
+        group = where.value_group
+        if group.pair in ("slash", "of") and where.position == 0 and group.second is not None:
+            printed = group.second.value
+            if abs(printed - values[size]) > 1e-9:
+                results[name_size].findings.append(
+                    Finding(
+                        code=RoleCode.group_size_mismatch,
+                        message=f"its events are printed out of {group.second.raw} in "
+                        f"{_where(where.unit)}",
+                    )
+                )
+
+
+def _measure(name: str, binary: bool) -> str | None:
+    key = name.lower()
+    if key in ("or", "odds ratio"):
+        return "OR" if binary else None
+    if key in ("rr", "risk ratio", "relative risk"):
+        return "RR" if binary else None
+    if key in ("rd", "risk difference"):
+        return "RD" if binary else None
+    if key in ("md", "mean difference", "difference"):
+        return None if binary else "MD"
+    return None
+
+
+def _expected(measure: str, v: Mapping[str, float], binary: bool) -> list[float] | None:
+    """The estimate in both directions (papers compare either arm with the other)."""
+    # statsmodels costs ~2 s to import: only when a paper prints an estimate, not at the
+    # start of every `extract`.
+    from schemas.effect_sizes import binary_effect, mean_difference
+
+    if binary:
+        yi, _, _ = binary_effect(measure, [v["ai"]], [v["n1i"]], [v["ci"]], [v["n2i"]])
+        y = float(yi[0])
+        if measure == "RD":
+            return [y, -y, 100 * y, -100 * y]
+        return [math.exp(y), math.exp(-y)]
+    yi, _ = mean_difference(
+        [v["m1i"]], [v["sd1i"]], [v["n1i"]], [v["m2i"]], [v["sd2i"]], [v["n2i"]]
+    )
+    return [float(yi[0]), -float(yi[0])]
+
+
+def _half_unit(raw: str) -> float:
+    text = raw.replace("·", ".").rstrip("% ")
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return 0.5 * 10**-decimals
+
+
+_TIME_TOKEN = re.compile(
+    r"(\d+)\s*-?\s*(h|hr|hrs|hours?|d|days?|w|wk|wks|weeks?|mo|mos|months?|y|yr|yrs|years?|min)\b",
+    re.IGNORECASE,
+)
+
+
+def _time_tokens(text: str) -> set[str]:
+    """ "6 months", "6-month", "6 mo" -> {"6mo"}; "24 h", "24-hour" -> {"24h"}."""
+    out = set()
+    for match in _TIME_TOKEN.finditer(text):
+        unit = match.group(2).lower()
+        unit = "mi" if unit == "min" else "mo" if unit.startswith("mo") else unit[0]
+        out.add(f"{match.group(1)}{unit}")
+    return out
+
+
+def _unconfirmed(role: str, passed: set[str]) -> str:
+    """What a value still lacks to be verified ("" when nothing): its arm, its outcome, and
+    a structure (its pair agrees, or the other arm's value stands beside it) or, for a group
+    size, the size the paper gives the arm."""
+    lacking = [Passed.arm] if Passed.arm not in passed else []
+    if role in ("n1i", "n2i"):
+        structure = {Passed.group_size, Passed.pair, Passed.both_arms}
+    else:
+        lacking += [Passed.outcome] if Passed.outcome not in passed else []
+        structure = {Passed.pair, Passed.both_arms, Passed.effect}
+    if not passed & structure:
+        lacking.append(" or ".join(sorted(structure)))
+    return ", ".join(lacking)
+
+
+def _fits(role: str, occ: Occurrence) -> bool:
+    """Whether a number stands where a value of this role can: SDs are paired numbers."""
+    group = occ.value_group
+    if role in ("sd1i", "sd2i"):
+        return occ.position == 1 and group.pair in ("pm", "paren") and len(group.numbers) == 2
+    if role in ("ai", "ci", "m1i", "m2i"):
+        return occ.position == 0
+    return True
+
+
+def _where(unit: Unit) -> str:
+    if unit.kind == "text":
+        return "the sentence"
+    label = f" {unit.label[:40]!r}" if unit.label else ""
+    return f"the table row{label}"
+
+
+def column_labels(header: str, arms: Arms) -> list[str | None]:
+    """The arm of each value column, read from a header in order ("Group H0 (n = 50) Group
+    H1 ..."): group labels, else the two arms as the header names them."""
+    if not header:
+        return []
+    labels = [m.group() for m in _GROUP_LABEL.finditer(header)]
+    labels = list(dict.fromkeys(" ".join(label.lower().split()) for label in labels))
+    if len(labels) >= 2:
+        return [arms.arm_of(label) for label in labels]
+    parts = [p for p in _SIZE.split(header)[::2] if p.strip()]
+    if len(parts) >= 2:
+        return [arms.arm_of(p) for p in parts]
+    mentions = arms.mentions(header)
+    order = list(dict.fromkeys(m[2] for m in mentions))
+    return list(order) if len(order) == 2 else []
+
+
+def check_roles(
+    form: Form,
+    record: Mapping[str, Extracted[Any]],
+    document: Document,
+    target: Mapping[str, str] | None,
+    checker: RoleChecker | None = None,
+) -> dict[str, RoleResult]:
+    """Role results of a record's numeric role fields; {} for forms without effect roles."""
+    roles = effect_roles(form)
+    if roles is None or not target:
+        return {}
+    checker = checker or RoleChecker(document)
+    values = {name: extracted.value for name, extracted in record.items()}
+    return checker.check(roles, values, target)

@@ -1,0 +1,189 @@
+"""Words that name things: arms, outcomes, timepoints, compared loosely but on word bounds.
+
+A target says "H1 (haloperidol 1 mg)", the table says "Group H1"; a target says
+"postoperative nausea and vomiting (PONV)", the row says "Total PONV". Both sides are cut
+into word stems (case-folded, first six letters), stop words and words that name no
+particular thing ("group", "incidence", "patients") dropped, and abbreviations the paper
+or the target defines ("... vomiting (PONV)") expanded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from extractor.locate import fold_text
+
+_WORD = re.compile(r"[a-z][a-z0-9]*|[0-9]+[a-z]+[a-z0-9]*")
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "during",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "of",
+        "on",
+        "or",
+        "than",
+        "that",
+        "the",
+        "their",
+        "then",
+        "this",
+        "to",
+        "vs",
+        "versus",
+        "was",
+        "were",
+        "which",
+        "who",
+        "with",
+        "within",
+        "without",
+        "after",
+        "before",
+        "between",
+        "per",
+        "all",
+        "each",
+        "both",
+        "other",
+        "others",
+        "through",
+        "via",
+        "plus",
+        "alone",
+    ]
+)
+# Words shared by every arm or every outcome: they bind nothing.
+GENERIC = frozenset(
+    [
+        "group",
+        "groups",
+        "arm",
+        "arms",
+        "patient",
+        "patients",
+        "participant",
+        "participants",
+        "subject",
+        "subjects",
+        "n",
+        "no",
+        "number",
+        "numbers",
+        "incidence",
+        "rate",
+        "rates",
+        "total",
+        "proportion",
+        "percentage",
+        "percent",
+        "mean",
+        "means",
+        "score",
+        "scores",
+        "level",
+        "levels",
+        "value",
+        "values",
+        "change",
+        "changes",
+        "overall",
+        "study",
+        "trial",
+        "data",
+        "outcome",
+        "outcomes",
+        "measure",
+        "measured",
+        "using",
+        "used",
+        "receiving",
+        "received",
+        "treated",
+    ]
+)
+# Names of a control arm: a comparator called "placebo" is the column headed "control".
+CONTROL = frozenset(
+    ["placebo", "control", "controls", "sham", "saline", "usual", "standard", "routine"]
+)
+_ABBREVIATION = re.compile(r"\(\s*([A-Z][A-Za-z0-9-]{1,9})\s*[),;]")
+STEM = 6
+
+
+def stem(word: str) -> str:
+    return word[:STEM]
+
+
+def words(text: str) -> list[tuple[int, str]]:
+    """(offset, word) of every word of `text` (case-folded; bare numbers are not words)."""
+    return [(m.start(), m.group()) for m in _WORD.finditer(fold_text(text))]
+
+
+def stems(text: str, *, keep_generic: bool = False) -> set[str]:
+    """The content stems of `text`."""
+    drop = _STOP if keep_generic else _STOP | GENERIC
+    return {stem(w) for _, w in words(text) if w not in drop}
+
+
+def abbreviations(texts: Iterable[str]) -> dict[str, set[str]]:
+    """Abbreviation (folded) -> stems of what it stands for, from "... words (ABBR)"."""
+    out: dict[str, set[str]] = {}
+    for text in texts:
+        for match in _ABBREVIATION.finditer(text):
+            short = match.group(1)
+            before = [w for _, w in words(text[max(0, match.start() - 120) : match.start()])]
+            expansion = _expansion(short, before)
+            if expansion:
+                out.setdefault(stem(short.lower()), set()).update(
+                    stem(w) for w in expansion if w not in _STOP
+                )
+    return out
+
+
+def _expansion(short: str, before: list[str]) -> list[str]:
+    # The fewest preceding words whose first word starts with the abbreviation's first
+    # letter and whose letters hold the abbreviation's letters in order (Schwartz-Hearst).
+    letters = [c for c in short.lower() if c.isalpha()]
+    if len(letters) < 2:
+        return []
+    for n in range(1, min(len(before), len(letters) + 3) + 1):
+        candidate = before[-n:]
+        if candidate[0][0] != letters[0]:
+            continue
+        joined = " ".join(candidate)
+        at = 0
+        ok = True
+        for letter in letters:
+            at = joined.find(letter, at)
+            if at < 0:
+                ok = False
+                break
+            at += 1
+        if ok:
+            return candidate
+    return []
+
+
+def expand(found: set[str], abbreviations: dict[str, set[str]]) -> set[str]:
+    """`found` plus what its abbreviations stand for."""
+    out = set(found)
+    for word in found:
+        out |= abbreviations.get(word, set())
+    return out
+
+
+def coverage(wanted: set[str], found: set[str]) -> float:
+    """The share of `wanted` stems that `found` holds."""
+    return len(wanted & found) / len(wanted) if wanted else 0.0

@@ -1,0 +1,68 @@
+"""The value locator: numbers grouped as papers print them, with their table context."""
+
+from __future__ import annotations
+
+from doubles.documents import make_document
+
+from extractor.document import Table
+from extractor.locate import Locator, contains_term, header_rows, table_units, value_groups
+
+
+def test_terms_match_on_word_and_number_bounds() -> None:
+    assert not contains_term("We release the extractor and a contrastive model.", "x")
+    assert contains_term("an x-ray model", "x")
+    assert contains_term("a ResNet 50 backbone", "ResNet-50")
+    assert contains_term("a resnet-\n50 backbone", "ResNet-50")
+    assert not contains_term("123 patients", "12")
+    assert not contains_term("anything", "")
+
+
+def test_numbers_are_grouped_as_papers_pair_them() -> None:
+    groups = value_groups("11/49 vs 11 (22.4 %) and 12.3 ± 4.5, 4.9 (1.7), 40 (20–60), 7 of 30")
+    shown = [(tuple(n.value for n in g.numbers), g.pair) for g in groups]
+    assert shown == [
+        ((11, 49), "slash"),
+        ((11, 22.4), "paren"),
+        ((12.3, 4.5), "pm"),
+        ((4.9, 1.7), "paren"),
+        ((40, 20, 60), "paren"),
+        ((7, 30), "of"),
+    ]
+    assert [g.numbers[1].value for g in value_groups("1,5 (SD 0,4)")] == [0.4]
+
+
+def _table(rows: list[list[str]], header_rows: int = 0) -> Table:
+    return Table(caption="Table 2 Outcomes", page=1, rows=rows, header_rows=header_rows)
+
+
+def test_table_rows_carry_label_section_and_column_header() -> None:
+    table = _table(
+        [
+            ["", "Aspirin", "Placebo"],
+            ["", "(n = 60)", "(n = 61)"],
+            ["6 months", "", ""],
+            ["Death", "12 (20.0)", "20 (32.8)"],
+        ]
+    )
+    assert header_rows(table) == 2  # the first row, and the "(n = ...)" row under it
+    (unit,) = table_units(table, 0)
+    assert unit.label == "Death" and unit.section == "6 months"
+    assert unit.column_headers == ["Aspirin (n = 60)", "Placebo (n = 61)"]
+    assert unit.caption == "Table 2 Outcomes"
+
+
+def test_the_parsers_header_rows_are_used_when_given() -> None:
+    table = _table([["Outcome", "A", "B"], ["Death", "1", "2"], ["Stroke", "3", "4"]], 2)
+    assert header_rows(table) == 2
+    (unit,) = table_units(table, 0)
+    assert unit.label == "Stroke" and unit.column_headers == ["A 1", "B 2"]
+
+
+def test_every_occurrence_is_found_in_text_and_tables() -> None:
+    document = make_document(["Results\nDeath occurred in 12 of 60 on aspirin; 12.5 % overall."])
+    document.tables.append(_table([["", "Aspirin"], ["Death", "12"]]))
+    found = Locator(document).find(12)
+    assert sorted(o.unit.kind for o in found) == ["table", "text"]
+    text = next(o for o in found if o.unit.kind == "text")
+    assert text.value_group.pair == "of" and text.position == 0
+    assert document.text[text.char_start : text.char_end] == "12"
