@@ -24,7 +24,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from extractor.check import RECOVERABLE, Code, check_record, triage, values_agree
+from extractor.check import (
+    CLASS_TERMS,
+    RATERS_AGREE,
+    RECOVERABLE,
+    Code,
+    check_record,
+    role_score,
+    triage,
+    values_agree,
+)
 from extractor.key import AgentSettings
 from extractor.llm.base import ChatBackend
 from extractor.paper_index import PaperIndex
@@ -122,6 +131,7 @@ class Agent:
             sent=case.sent,
             retriever=case.index.retriever,
             target=case.target,
+            roles=case.index.roles,
         )
 
     def _check(self, case: _Case) -> None:
@@ -183,7 +193,7 @@ class Agent:
                     )
                 )
                 continue
-            if _badness(answer) < _badness(old):
+            if _better(answer, old):
                 case.record[name] = answer
                 changed.append(name)
         self._check(case)
@@ -237,6 +247,13 @@ class Agent:
                 first.findings.append(
                     Finding(code=Code.raters_disagree, message="the second rater's value differs")
                 )
+            elif spec.judged and not same_model and _has_value(first):
+                # Two different models reading the paper alike support a class that the
+                # quote does not spell out; the same model twice proves little (it agreed
+                # with itself on wrong classes as often as on right ones).
+                first.findings = [f for f in first.findings if f.code != Code.class_terms_missing]
+                if CLASS_TERMS not in first.checks_passed:
+                    first.checks_passed = [*first.checks_passed, RATERS_AGREE]
         how = "same model, reversed context" if same_model else f"model {backend.model}"
         note = f"{how}; {len(disagree)} field(s) disagree"
         tally.trace.append(_step(tally, requests, usage, "second_rater", disagree, [], note))
@@ -281,6 +298,22 @@ def _badness(extracted: Extracted[Any]) -> int:
     if not _has_value(extracted):
         return 1 + len(hard)
     return 0 if not hard else 2 + len(hard)
+
+
+def _better(new: Extracted[Any], old: Extracted[Any]) -> bool:
+    """Whether a follow-up's answer should replace the value it was asked about.
+
+    The same value with better evidence (a quote now found, say) is taken when it leaves
+    less to doubt. A different value in a field with role checks (arm, outcome, timepoint,
+    pairs, group sizes, effects) is taken only if it passes strictly more of them and fails
+    no more: a located quote alone is no reason, since another arm's number is located just
+    as well. Other fields take the answer that leaves less to doubt."""
+    if new.value == old.value:
+        return _badness(new) < _badness(old)
+    new_score, old_score = role_score(new), role_score(old)
+    if new_score.passed or new_score.failed or old_score.passed or old_score.failed:
+        return new_score.better_than(old_score)
+    return _badness(new) < _badness(old)
 
 
 def _passage_text(passages: list[Passage]) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from enum import StrEnum
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -33,7 +34,7 @@ from schemas.roles import effect_roles
 from schemas.rules import Rule, parse_rule
 
 
-class Code:
+class Code(StrEnum):
     """Finding codes: stable strings that exports, the audit and the app filter on."""
 
     no_quote = "no_quote"
@@ -88,6 +89,7 @@ RECOVERABLE = frozenset(
 # A passed support check of a class or a yes/no value, kept in `checks_passed`.
 CLASS_TERMS = "class_terms"
 ABSENCE_RULE = "absence_rule"
+RATERS_AGREE = "raters_agree"  # two different models gave the same class
 __all__ = ["RECOVERABLE", "Code", "RoleScore", "check_record", "role_score", "triage"]
 # Findings that describe an absent value rather than a doubtful one.
 _ABSENCE = frozenset({Code.not_reported, Code.unclear, Code.not_in_text_sent})

@@ -222,3 +222,38 @@ def test_a_decimal_comma_stands_in_its_quote() -> None:
     assert line.record["intervention_mean"].triage == "verified"
     assert line.record["comparator_mean"].reasons == ["value_not_in_quote", "not_printed"]
     assert json.loads(line.model_dump_json())["record"]["comparator_mean"]["triage"] == "check"
+
+
+def test_a_followup_that_drops_a_value_never_trades_it_for_nothing(doc) -> None:
+    # The first answer is right but its quote is invented; the follow-up gives up.
+    model = SimulatedModel(
+        TRUTH,
+        {("death", "intervention_events"): Fault("invented_quote")},
+        followup_faults={("death", "intervention_events"): Fault("drops_value")},
+    )
+    with FakeOpenAIServer(model) as server:
+        line = _extractor(server).make_record(doc, DEATH)
+    kept = line.record["intervention_events"]
+    assert model.calls == ["first", "followup"]
+    assert kept.value == TRUTH["death"]["intervention_events"].value
+    assert kept.triage == "check"
+    assert "followup_dropped" in kept.reasons and "quote_not_found" in kept.reasons
+
+
+def test_a_followup_value_in_another_role_does_not_replace_a_right_one(doc) -> None:
+    # The follow-up answers the comparator's number with its real quote: located in the
+    # paper, but in the other arm's role. The right first answer must stay.
+    truth = TRUTH["death"]
+    other_arm = Truth(truth["comparator_events"].value, truth["comparator_events"].quote)
+    model = SimulatedModel(
+        TRUTH,
+        {("death", "intervention_events"): Fault("invented_quote")},
+        followup_faults={("death", "intervention_events"): Fault("events_over_group", other_arm)},
+    )
+    with FakeOpenAIServer(model) as server:
+        line = _extractor(server).make_record(doc, DEATH)
+    kept = line.record["intervention_events"]
+    assert model.calls == ["first", "followup"]
+    assert kept.value == truth["intervention_events"].value != other_arm.value
+    followup = next(s for s in line.provenance.trace if s.step == "followup")
+    assert "intervention_events" not in followup.changed

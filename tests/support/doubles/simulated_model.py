@@ -19,7 +19,13 @@ from typing import Any
 from doubles.openai_server import Reply, request_schema
 
 FOLLOWUP_MARK = "A check of your earlier answer"
-FAULTS = ("invented_quote", "number_not_in_quote", "events_over_group", "wrong_enum")
+FAULTS = (
+    "invented_quote",
+    "number_not_in_quote",
+    "events_over_group",
+    "wrong_enum",
+    "drops_value",  # answers "not reported" (a follow-up that gives up)
+)
 _OUTCOME = re.compile(r"^- outcome: (.+)$", re.MULTILINE)
 
 
@@ -41,10 +47,12 @@ class Fault:
 
 @dataclass
 class SimulatedModel:
-    """`truth[outcome][field]`; `faults[(outcome, field)]` the first pass's mistake."""
+    """`truth[outcome][field]`; `faults[(outcome, field)]` the first pass's mistake;
+    `followup_faults` the same for follow-up answers (by default they are careful)."""
 
     truth: Mapping[str, Mapping[str, Truth]]
     faults: Mapping[tuple[str, str], Fault] = field(default_factory=dict)
+    followup_faults: Mapping[tuple[str, str], Fault] = field(default_factory=dict)
     calls: list[str] = field(default_factory=list)  # "first" / "followup" per request
 
     def __call__(self, body: dict[str, Any]) -> Reply:
@@ -57,7 +65,8 @@ class SimulatedModel:
         answers = {}
         for name in schema.get("properties", {}):
             answer = self._careful(outcome, name, prompt)
-            fault = None if followup else self.faults.get((outcome, name))
+            faults = self.followup_faults if followup else self.faults
+            fault = faults.get((outcome, name))
             answers[name] = self._mistake(fault, name, answer, outcome) if fault else answer
         return Reply.ok(answers)
 
@@ -71,6 +80,8 @@ class SimulatedModel:
         self, fault: Fault, name: str, answer: dict[str, Any], outcome: str
     ) -> dict[str, Any]:
         truth = self.truth[outcome][name]
+        if fault.kind == "drops_value":
+            return {"value": None, "status": "not_reported", "evidence": []}
         if fault.kind == "invented_quote":
             quote = f"Overall the value was {truth.value} in this trial."
             return {"value": truth.value, "status": "reported", "evidence": [{"quote": quote}]}
