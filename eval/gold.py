@@ -21,8 +21,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from extractor.review.export import exported_records, record_object
-from extractor.review.store import ReviewStore
+from extractor.review.reader import review_records
 from extractor.spreadsheet import unguard_formula
 from schemas.errors import InputError
 from schemas.extracted import Evidence
@@ -170,17 +169,15 @@ class _Loader:
         return f"{said}; is --form right?"
 
     def read_review(self) -> None:
-        with ReviewStore(self.path / "review.sqlite") as store:
-            records = exported_records(store)
-        for number, rec in enumerate(records, start=1):
+        for number, rec in enumerate(review_records(self.path), start=1):
             self.lines += 1
-            obj = record_object(rec)
-            if obj["provenance"] is None:  # only human values: a plain record
-                values = {k: (v or {}).get("value") for k, v in obj["record"].items()}
-                self.add_plain(number, {**obj, "record": values})
+            line = rec.as_line()
+            if line is None:  # only human values: a plain record
+                values = {name: cell.value for name, cell in rec.record.items()}
+                plain = {"paper_id": rec.paper_id, "target_id": rec.target_id}
+                self.add_plain(number, {**plain, "target": rec.target, "record": values})
             else:
-                line = {k: obj[k] for k in ("paper_id", "target_id", "target", "record")}
-                self.add_record_line(number, {**line, "provenance": obj["provenance"]})
+                self.add_record_line(number, line.model_dump(mode="json"))
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append(f"line {line}: {message}")

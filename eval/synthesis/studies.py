@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from eval.gold import Role, load_records
+from extractor.review.reader import review_form, review_records
 from schemas.derive import Derivation
 from schemas.errors import InputError
-from schemas.extracted import Evidence
 from schemas.form import Form
 from schemas.kinds import coerce_value
 from schemas.values import Unparsed, ValueProblem
@@ -146,43 +146,27 @@ def _triage_by_key(path: Path) -> dict[tuple[str, str | None], dict[str, str]]:
 
 def read_review(root: Path, form: Form | None = None) -> StudySet:
     """The current records of a review's active papers, with every human correction applied."""
-    from extractor.review.config import ReviewPaths, load_config
-    from extractor.review.records import current_records
-    from extractor.review.store import ReviewStore
-    from schemas.registry import load_form
-
-    config = load_config(root)
-    if form is None:
-        try:
-            form = load_form(config.form_ref(root))
-        except ValueError as exc:
-            raise InputError(ReviewPaths(root).config, str(exc)) from None
+    form = form or review_form(root)
     specs = {s.name: s for s in form.fields}
     studies: list[Study] = []
     warnings: list[str] = []
-    with ReviewStore(ReviewPaths(root).store) as store:
-        active = {p.paper_id for p in store.papers("parsed")}
-        for (paper_id, target_id), rec in sorted(
-            current_records(store).items(), key=lambda kv: (kv[0][0], kv[0][1] or "")
-        ):
-            if paper_id not in active:
+    for rec in review_records(root):
+        values: dict[str, Any] = {}
+        triage: dict[str, str] = {}
+        grounded: dict[str, bool] = {}
+        for name, cell in rec.record.items():
+            spec = specs.get(name)
+            if spec is None:
                 continue
-            values: dict[str, Any] = {}
-            triage: dict[str, str] = {}
-            grounded: dict[str, bool] = {}
-            for name, cell in rec.record.items():
-                spec = specs.get(name)
-                if spec is None or not isinstance(cell, dict):
-                    continue
-                try:
-                    values[name] = coerce_value(spec, cell.get("value"))
-                except ValueProblem as exc:
-                    values[name] = None
-                    warnings.append(f"{paper_id} {target_id or ''} field {name!r}: {exc}")
-                # A correction is a person's value: it needs no further check.
-                triage[name] = VERIFIED if name in rec.corrected else str(cell.get("triage", CHECK))
-                evidence = [Evidence.model_validate(e) for e in cell.get("evidence") or []]
-                grounded[name] = name in rec.corrected or any(e.grounded for e in evidence)
-            target = {k: str(v) for k, v in (rec.target or {}).items()}
-            studies.append(Study(paper_id, target_id, target, values, triage, grounded))
-    return StudySet(ReviewPaths(root).store, form, studies, warnings)
+            try:
+                values[name] = coerce_value(spec, cell.value)
+            except ValueProblem as exc:
+                values[name] = None
+                warnings.append(f"{rec.paper_id} {rec.target_id or ''} field {name!r}: {exc}")
+            # A correction is a person's value: it needs no further check.
+            corrected = name in rec.corrected
+            triage[name] = VERIFIED if corrected else cell.triage.value
+            grounded[name] = corrected or cell.grounded
+        target = {k: str(v) for k, v in (rec.target or {}).items()}
+        studies.append(Study(rec.paper_id, rec.target_id, target, values, triage, grounded))
+    return StudySet(root / "review.sqlite", form, studies, warnings)

@@ -314,17 +314,3 @@ def parsed_texts(folder: Path) -> dict[str, str]:
         except ValueError:
             continue  # not a parsed paper: other JSON may sit beside them
     return out
-
-
-def review_texts(root: Path) -> dict[str, str]:
-    """paper_id -> text of a review's parsed papers, for their registration numbers."""
-    from extractor.review.config import ReviewPaths
-    from extractor.review.store import ReviewStore
-
-    out = {}
-    with ReviewStore(ReviewPaths(root).store) as store:
-        for paper in store.papers("parsed"):
-            document = store.document(paper.sha256)
-            if document is not None:
-                out[paper.paper_id] = document.text
-    return out

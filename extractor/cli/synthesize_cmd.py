@@ -119,12 +119,8 @@ def synthesize(
     from eval.synthesis.run import Options
     from eval.synthesis.run import synthesize as run_synthesis
     from eval.synthesis.studies import read_studies
-    from eval.synthesis.trials import (
-        MULTI_ARM_MODES,
-        load_study_ids,
-        parsed_texts,
-        review_texts,
-    )
+    from eval.synthesis.trials import MULTI_ARM_MODES, load_study_ids, parsed_texts
+    from extractor.review.reader import review_texts
     from schemas.registry import load_form
 
     method = method.upper()

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.fileio import atomic_path, atomic_write_bytes
-from extractor.review.records import CurrentRecord, current_records
+from extractor.review.records import CurrentRecord, exported_records
 from extractor.review.store import ReviewStore
 from extractor.spreadsheet import append_row, guard_formula
 from schemas.form import Form
@@ -58,17 +58,6 @@ def export_review(
     }
     writer[fmt](form, records, out)
     return len(records)
-
-
-def exported_records(store: ReviewStore) -> list[CurrentRecord]:
-    """The current records of the review's active papers (duplicates and missing papers
-    left out), in paper and natural target order: what every export and the audit read."""
-    active = {p.paper_id for p in store.papers("parsed")}
-    return [
-        rec
-        for key, rec in sorted(current_records(store).items(), key=lambda kv: _order(kv[0]))
-        if key[0] in active
-    ]
 
 
 def record_object(rec: CurrentRecord) -> dict[str, Any]:
@@ -178,12 +167,6 @@ def flat_row(form: Form, rec: CurrentRecord) -> dict[str, Any]:
     )
     row["extracted_at"] = model.created_at if model else None
     return row
-
-
-def _order(key: tuple[str, str | None]) -> tuple[str, int, str]:
-    # Natural order of target ids ("2" before "10").
-    target = key[1] or ""
-    return (key[0], int(target) if target.isdigit() else -1, target)
 
 
 def _csv_text(value: Any) -> str:

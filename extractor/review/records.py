@@ -88,6 +88,23 @@ def current_records(
     return out
 
 
+def exported_records(store: ReviewStore) -> list[CurrentRecord]:
+    """The current records of the review's active papers (duplicates and missing papers
+    left out), in paper and natural target order: what every export and the audit read."""
+    active = {p.paper_id for p in store.papers("parsed")}
+    return [
+        rec
+        for key, rec in sorted(current_records(store).items(), key=lambda kv: natural_order(kv[0]))
+        if key[0] in active
+    ]
+
+
+def natural_order(key: tuple[str, str | None]) -> tuple[str, int, str]:
+    # Natural order of target ids ("2" before "10").
+    target = key[1] or ""
+    return (key[0], int(target) if target.isdigit() else -1, target)
+
+
 def run_cutoff(store: ReviewStore, run: RunRow) -> str:
     """The moment a run's results were complete (for killed runs: its last commit)."""
     if run.finished_at:
