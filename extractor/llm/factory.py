@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.llm.base import ChatBackend
+from extractor.llm.endpoint import check_url_form
 from extractor.llm.pricing import PRICES_PER_MTOK, cost_with_reason, estimate_cost
 
 # The one default model name for remote use (CLI, review config, backends).
@@ -95,6 +96,7 @@ __all__ = [
     "REGISTRY",
     "BackendOptions",
     "BackendSpec",
+    "check_server",
     "cost_with_reason",
     "estimate_cost",
     "make_backend",
@@ -149,5 +151,16 @@ def make_backend(
     engine's window (or a server's known window); `threads` the local engine's CPU
     threads. Extra keywords go to the backend class (e.g. `retry=`)."""
     spec = REGISTRY[resolve_backend_name(backend, base_url)]
+    if base_url:
+        check_url_form(base_url)
     options = BackendOptions(base_url, api_key, timeout, n_ctx, threads)
     return spec.build(model or spec.default_model, options, kw)
+
+
+def check_server(chat: ChatBackend) -> None:
+    """Ask a backend's server once, before a batch, whether it is there: a mistyped or
+    unreachable server fails in seconds with one line naming it, not after every
+    paper's retries. Backends without a server (the embedded engine) have no check."""
+    check = getattr(chat, "check_server", None)
+    if callable(check):
+        check()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -34,6 +35,12 @@ def iter_pdfs(inputs: list[Path]) -> list[Path]:
     return found
 
 
+def _ignore_sigint() -> None:
+    # Ctrl+C is the parent's to handle (it stops the batch, keeps what is done); a worker
+    # that also raised KeyboardInterrupt would print its own traceback (issue 19, item 10).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _parse_one(path: Path) -> Document | InputError:
     try:
         return parse_pdf(path)
@@ -64,7 +71,7 @@ def parse_many(
                 bar.update(task, advance=1, description=path.name)
                 yield path, result
             return
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint) as pool:
             for path, result in zip(paths, pool.map(_parse_one, paths), strict=True):
                 bar.update(task, advance=1, description=path.name)
                 yield path, result
