@@ -29,7 +29,8 @@ class ExitCode(IntEnum):
 
 def error_line(message: str) -> None:
     """Print `error: message` on stderr (paper text inside is shown, never interpreted)."""
-    _err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+    # One line whatever the message holds (a library's multi-line text, a paper's newline).
+    _err.print(f"[bold red]error:[/] {escape(' '.join(message.split()))}", highlight=False)
 
 
 def fail(message: str) -> typer.Exit:
