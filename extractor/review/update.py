@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field, is_dataclass
+from dataclasses import asdict, dataclass, field, is_dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -26,10 +26,10 @@ from extractor.jobs import Job, Spent, run_jobs
 from extractor.key import ExtractionKey
 from extractor.llm import ChatBackend, make_backend
 from extractor.llm.cache import ResponseCache
-from extractor.llm.factory import backend_identity
+from extractor.llm.factory import backend_identity, check_server
 from extractor.pdf import parse_many
 from extractor.record_maker import RecordMaker
-from extractor.review.config import ReviewConfig, ReviewPaths, load_config
+from extractor.review.config import ReviewConfig, ReviewPaths, load_config, save_config
 from extractor.review.identity import normalise_doi, normalise_title
 from extractor.review.library import mark_if_duplicate, scan_papers
 from extractor.review.lock import ReviewLock
@@ -107,6 +107,7 @@ def build_pipeline(root: Path, config: ReviewConfig, *, progress: bool = True) -
         second = backend_for(config.second_model) if config.second_model else None
     except ValueError as exc:  # unknown form or backend: a settings problem
         raise InputError(ReviewPaths(root).config, str(exc)) from None
+    check_server(backend)  # a wrong base_url fails here, once, naming the server
     cache = ResponseCache(ReviewPaths(root).cache)
     maker = RecordMaker(
         form, backend, cache=cache, settings=config.extraction_settings(), second_backend=second
@@ -139,16 +140,25 @@ def run_update(
     pipeline: Pipeline | None = None,
     console: Console | None = None,
     progress: bool = True,
+    model: str | None = None,
+    base_url: str | None = None,
 ) -> UpdateSummary:
-    """Run one update under the review lock; returns what it did (also recorded as a run)."""
+    """Run one update under the review lock; returns what it did (also recorded as a run).
+
+    `model` / `base_url` change the review's model or server from now on: they are saved
+    in review.toml (under the lock), so the next update does not undo them."""
     console = console or Console(stderr=True)
     config = load_config(root)
     paths = ReviewPaths(root)
     with ReviewLock(root), ReviewStore(paths.store) as store:
+        changes = {k: v for k, v in (("model", model), ("base_url", base_url)) if v is not None}
+        config = replace(config, **changes)
         summary = UpdateSummary()
         # We hold the lock, so any run still marked 'running' died without finishing.
         summary.interrupted_runs = store.close_abandoned_runs()
         pipeline = pipeline or build_pipeline(root, config, progress=progress)
+        if changes:  # saved once the backend is built and its server answered
+            save_config(root, config)
         try:
             summary.run_id = store.start_run(config.snapshot(), os.getpid())
             status = "failed"
