@@ -39,6 +39,11 @@ class BackendSpec:
     default_model: str | None  # None: the backend finds its own (the bundled GGUF)
     build: Callable[[str | None, BackendOptions, dict[str, Any]], ChatBackend]
     summary: str
+    # One call at a time in this process: more papers at once only queue (and, in paper
+    # order, llama.cpp reuses the evaluated paper prefix from one group to the next).
+    serial: bool = False
+    # Said after a demo run: what its answers show and do not show.
+    demo_note: str = ""
 
 
 def _openai(model: str | None, o: BackendOptions, kw: dict[str, Any]) -> ChatBackend:
@@ -82,7 +87,15 @@ REGISTRY: dict[str, BackendSpec] = {
     for spec in (
         BackendSpec("openai", DEFAULT_MODEL, _openai, "any OpenAI-compatible server"),
         BackendSpec("langchain", f"openai:{DEFAULT_MODEL}", _langchain, "any LangChain model"),
-        BackendSpec("local", None, _local, "the embedded llama.cpp engine, offline"),
+        BackendSpec(
+            "local",
+            None,
+            _local,
+            "the embedded llama.cpp engine, offline",
+            serial=True,
+            demo_note="The embedded SmolLM2-135M model is tiny: it shows every stage working "
+            "offline, not extraction quality. Set OPENAI_API_KEY or --base-url for a real model.",
+        ),
     )
 }
 BACKENDS = tuple(REGISTRY)
@@ -101,6 +114,7 @@ __all__ = [
     "estimate_cost",
     "make_backend",
     "resolve_backend_name",
+    "spec_of",
 ]
 
 
@@ -164,3 +178,8 @@ def check_server(chat: ChatBackend) -> None:
     check = getattr(chat, "check_server", None)
     if callable(check):
         check()
+
+
+def spec_of(chat: ChatBackend) -> BackendSpec:
+    """The registry row of a built backend: what callers ask instead of its name."""
+    return REGISTRY[chat.name]
