@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from extractor.batch import ERRORS, RECORDS
@@ -101,7 +102,7 @@ def extract(
     console = Console(stderr=True, soft_wrap=True)  # soft_wrap: one problem, one line
 
     def problem(line: str) -> None:
-        console.print(f"[red]error:[/red] {line}", highlight=False)
+        console.print(f"[red]error:[/red] {escape(line)}", highlight=False)
 
     request = ExtractRequest(
         inputs=inputs, form=form, out=out, targets=targets, backend=backend, model=model,
@@ -123,18 +124,19 @@ def extract(
 def _print_report(report: ExtractReport, out: Path, console: Console) -> None:
     summary = report.summary
     for line in summary.renamed:
-        console.print(f"[yellow]note:[/yellow] {line}", highlight=False)
+        console.print(f"[yellow]note:[/yellow] {escape(line)}", highlight=False)
     if summary.unmatched_targets:
         names = ", ".join(summary.unmatched_targets[:10])
         more = " ..." if len(summary.unmatched_targets) > 10 else ""
         console.print(
             f"[yellow]warning:[/yellow] the targets name {len(summary.unmatched_targets)} "
-            f"paper(s) not among the inputs: {names}{more}",
+            f"paper(s) not among the inputs: {escape(names)}{more}",
             highlight=False,
         )
     for line in summary.error_lines[:10]:
         where = line["paper_id"] + (f" / {line['target_id']}" if line.get("target_id") else "")
-        console.print(f"[red]failed[/red] {where}: {line['error']}", highlight=False)
+        text = escape(f"{where}: {line['error']}")
+        console.print(f"[red]failed[/red] {text}", highlight=False)
     if len(summary.error_lines) > 10:
         console.print(f"... {len(summary.error_lines) - 10} more in {out / ERRORS}")
     cost = (

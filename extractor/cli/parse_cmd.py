@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from extractor.cli import app
 from extractor.cli.exits import fail, finish, interrupted
@@ -47,7 +48,7 @@ def parse(
     console = Console(stderr=True, soft_wrap=True)
 
     def on_error(error: InputError) -> None:
-        console.print(f"[red]error:[/red] {error}", highlight=False)
+        console.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
 
     try:
         summary = parse_into(
@@ -59,9 +60,9 @@ def parse(
     except KeyboardInterrupt:
         raise interrupted(f"the papers parsed so far are in {out}") from None
     for line in summary.renamed:
-        console.print(f"[yellow]note:[/yellow] {line}", highlight=False)
+        console.print(f"[yellow]note:[/yellow] {escape(line)}", highlight=False)
     for line in summary.warnings:
-        console.print(f"[yellow]warning:[/yellow] {line}", highlight=False)
+        console.print(f"[yellow]warning:[/yellow] {escape(line)}", highlight=False)
     failed = len(summary.failed)
     console.print(
         f"parsed {summary.written} of {summary.inputs} PDF(s): {summary.pages} pages, "

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from extractor.cli import app
 from extractor.cli.exits import finish
@@ -40,7 +41,7 @@ def add(
     for paper_id in report.already_present:
         console.print(f"already in the review: {paper_id}")
     for message in report.errors:
-        err.print(f"[red]error:[/] {message}", highlight=False)
+        err.print(f"[red]error:[/] {escape(message)}", highlight=False)
     console.print(
         f"{len(report.added)} added, {len(report.duplicates)} duplicates, "
         f"{len(report.already_present)} already present, {len(report.errors)} errors; "

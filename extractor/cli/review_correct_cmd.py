@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from extractor.cli import app
 from extractor.cli.exits import finish
@@ -74,7 +75,7 @@ def import_corrections_cmd(
         imported = import_corrections(review, csv_path, by=by)
     report = imported.report
     for message in report.errors:
-        err.print(f"[red]error:[/] {message}", highlight=False)
+        err.print(f"[red]error:[/] {escape(message)}", highlight=False)
     console.print(
         f"{len(report.applied)} corrections applied ({len(imported.versions)} new versions), "
         f"{report.kept} kept the model's value, {report.skipped_empty} rows without "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from extractor.cli import app
@@ -56,7 +57,7 @@ def update(
         raise interrupted("finished records are saved; run `update` again to resume") from None
     console.print(_table(review_dir.name, summary))
     for message in summary.errors[:10]:
-        err.print(f"[red]error:[/] {message}", highlight=False)
+        err.print(f"[red]error:[/] {escape(message)}", highlight=False)
     if len(summary.errors) > 10:
         err.print(f"... {len(summary.errors) - 10} more: litextract status {review_dir}")
     finish(summary.extracted + summary.up_to_date, len(summary.errors))
