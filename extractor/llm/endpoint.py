@@ -45,7 +45,7 @@ def check_reachable(base_url: str, headers: dict[str, str] | None = None) -> Non
     nothing answers there or it refuses the key. Any other answer (even a 404 from a
     server without that route) shows a server is there."""
     url = base_url.rstrip("/") + "/models"
-    shown = safe_url(base_url)
+    shown = safe_url(base_url).rstrip("/")
     try:
         response = httpx.get(url, headers=headers or {}, timeout=CHECK_TIMEOUT)
     except httpx.TimeoutException:
