@@ -63,6 +63,7 @@ class Pipeline:
     parse_many: ParseMany
     targets: dict[str, list[Any]] | None = None  # targeted forms: paper_id -> targets
     close: Callable[[], None] = lambda: None
+    target_problems: list[str] = field(default_factory=list)  # bad lines, each skipped
 
 
 @dataclass
@@ -113,6 +114,7 @@ def build_pipeline(root: Path, config: ReviewConfig, *, progress: bool = True) -
         form, backend, cache=cache, settings=config.extraction_settings(), second_backend=second
     )
     targets = None
+    problems: list[str] = []
     if form.targeted:
         path = config.targets_path(root)
         if path is None:
@@ -120,7 +122,7 @@ def build_pipeline(root: Path, config: ReviewConfig, *, progress: bool = True) -
                 ReviewPaths(root).config,
                 f"form {form.name!r} is targeted: set `targets` to a targets.jsonl in the review",
             )
-        targets = load_targets(path)
+        targets = load_targets(path, problems)
 
     def parse(paths: list[Path]) -> Iterator[tuple[Path, Document | InputError]]:
         return parse_many(paths, workers=min(2, os.cpu_count() or 1), progress=progress)
@@ -131,6 +133,7 @@ def build_pipeline(root: Path, config: ReviewConfig, *, progress: bool = True) -
         parse_many=parse,
         targets=targets,
         close=cache.close,
+        target_problems=problems,
     )
 
 
@@ -200,6 +203,8 @@ def _update(
     concurrency: int,
 ) -> None:
     run_id = summary.run_id
+    for message in pipeline.target_problems:  # the other targets go on
+        _error(store, summary, run_id, "targets", message)
     scan = scan_papers(store, root)
     summary.changed, summary.missing = scan.changed, scan.missing
     for message in scan.errors:
@@ -333,7 +338,8 @@ def expected_keys(
     prompt_hash = prompt_fingerprint(form)
     settings = config.extraction_settings()
     path = config.targets_path(root)
-    targets = load_targets(path) if form.targeted and path and path.is_file() else None
+    # Bad lines are skipped here as `update` skips them (and reports them).
+    targets = load_targets(path, []) if form.targeted and path and path.is_file() else None
     out = {}
     for paper, target, target_dict in _wanted(store, form, targets):
         if target is None and form.targeted:

@@ -114,3 +114,26 @@ def test_every_review_command_says_nothing_done_with_2(tmp_path: Path, server) -
     assert run("export", str(review))[0] == 0
     missing_csv = tmp_path / "missing.csv"
     assert run("import-corrections", str(review), str(missing_csv), "--by", "ana")[0] == 2
+
+
+def test_update_reports_each_bad_target_line_and_goes_on(tmp_path: Path, server) -> None:
+    """Issue 19 item 15 for a review: a bad line in targets.jsonl is one error, not a stop."""
+    targets = tmp_path / "targets.jsonl"
+    good = '{"paper_id": "trial0", "target_id": "1", "intervention": "a", "comparator": "b", '
+    targets.write_text(
+        "\ufeff"
+        + good
+        + '"outcome": "mortality"}\n'
+        + good.replace('"1"', '"2"')
+        + '"outcome": ""}\n',
+        encoding="utf-8",
+    )
+    review = tmp_path / "review"
+    args = ["--targets", str(targets), "--base-url", server.base_url, "--model", "fake-model"]
+    assert run("init", str(review), "--form", "rct_outcomes", *args)[0] == 0
+    paper_pdf(review / "papers", 0)
+    code, output = run("update", str(review), "--no-progress")
+    assert code == 1, output  # one target extracted, one bad line
+    assert "line 2: outcome: must not be empty" in output
+    code, output = run("status", str(review))
+    assert code == 0 and "1 up to date" in output, output
