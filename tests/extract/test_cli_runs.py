@@ -106,6 +106,21 @@ def _wait_for(condition: Callable[[], bool], run: Run, what: str) -> None:
         time.sleep(0.05)
 
 
+def _children(pid: int) -> list[int]:
+    listed = subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True
+    )
+    return [int(x) for x in listed.stdout.split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"  # a zombie has exited; only its parent's reaping is left
+
+
 def _lines(path: Path) -> list[dict[str, object]]:
     return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
 
@@ -155,9 +170,14 @@ def test_extract_killed_with_sigkill_then_resumed(tmp_path: Path, slow_server) -
     _wait_for(
         lambda: records.is_file() and records.read_text().count("\n") >= 1, killed, "a record"
     )
+    workers = _children(killed.pid)  # the parse pool's processes
     os.kill(killed.pid, signal.SIGKILL)
     assert killed.wait() == -signal.SIGKILL
     assert (out / OWNER_NAME).read_text() == str(killed.pid)  # the stale pid file is left
+    deadline = time.monotonic() + 15
+    while any(map(_alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert workers and not any(map(_alive, workers))  # no orphaned parse worker lingers
     kept = len(_lines(records))
     assert 1 <= kept < 4
 
