@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 
 from extractor.document import Document
@@ -18,11 +17,6 @@ from extractor.paper_ids import assign_paper_ids
 from extractor.pdf import iter_pdfs, parse_many
 from extractor.pdf.markdown import to_markdown
 from schemas.errors import InputError, LitextractError
-
-
-class OutputFormat(StrEnum):
-    json = "json"
-    md = "md"
 
 
 @dataclass
@@ -40,12 +34,12 @@ def parse_into(
     inputs: Sequence[Path],
     out: Path,
     *,
-    output_format: OutputFormat = OutputFormat.json,
+    markdown: bool = False,
     workers: int = 2,
     progress: bool = True,
     on_error: Callable[[InputError], None] | None = None,
 ) -> ParseSummary:
-    """Parse every PDF in `inputs` into `out/<paper id>.json` (or `.md`).
+    """Parse every PDF in `inputs` into `out/<paper id>.json` (`.md` with `markdown`).
 
     Raises `LitextractError` when there is nothing to parse or `out` is held by
     another run; a bad PDF is counted in `failed` (and passed to `on_error` at once)
@@ -56,7 +50,7 @@ def parse_into(
         raise LitextractError("no PDF found in the given inputs")
     ids = assign_paper_ids(paths)
     summary = ParseSummary(inputs=len(paths), renamed=list(ids.renamed))
-    suffix = ".md" if output_format is OutputFormat.md else ".json"
+    suffix = ".md" if markdown else ".json"
     out.mkdir(parents=True, exist_ok=True)
     with FolderLock(out):
         _remove_torn_writes(out)

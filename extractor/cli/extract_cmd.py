@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from extractor.batch import ERRORS, RECORDS
 from extractor.cli import app
 from extractor.cli.exits import fail, finish, interrupted
 from extractor.cli.options import (
@@ -28,10 +27,12 @@ from extractor.cli.options import (
     TimeoutOpt,
     agent_settings,
 )
-from extractor.extract_run import ExtractReport, ExtractRequest, run_extract
 from extractor.key import DEFAULT_MAX_CONTEXT_TOKENS
 from extractor.targets import TARGETS_FORMAT
 from schemas.errors import LitextractError
+
+if TYPE_CHECKING:
+    from extractor.extract_run import ExtractReport
 
 
 @app.command()
@@ -99,6 +100,10 @@ def extract(
 
       litextract extract papers/ --form fm_imaging --backend local --model qwen.gguf --n-ctx 8192
     """
+    # Imported when the command runs: it pulls in PyMuPDF and the retriever (about a
+    # second), which `--help` and every other command should not pay for.
+    from extractor.extract_run import ExtractRequest, run_extract
+
     console = Console(stderr=True, soft_wrap=True)  # soft_wrap: one problem, one line
 
     def problem(line: str) -> None:
@@ -122,6 +127,8 @@ def extract(
 
 
 def _print_report(report: ExtractReport, out: Path, console: Console) -> None:
+    from extractor.batch import ERRORS, RECORDS  # loaded already by the run
+
     summary = report.summary
     for line in summary.renamed:
         console.print(f"[yellow]note:[/yellow] {escape(line)}", highlight=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -11,8 +12,12 @@ from rich.markup import escape
 
 from extractor.cli import app
 from extractor.cli.exits import fail, finish, interrupted
-from extractor.parse_batch import OutputFormat, parse_into
 from schemas.errors import InputError, LitextractError
+
+
+class OutputFormat(StrEnum):
+    json = "json"
+    md = "md"
 
 
 @app.command()
@@ -44,6 +49,10 @@ def parse(
 
       litextract parse pdfs/ --out parsed_md/ --format md
     """
+    # Imported when the command runs: it pulls in PyMuPDF (half a second), which
+    # `--help` and every other command should not pay for.
+    from extractor.parse_batch import parse_into
+
     # soft_wrap: one error stays one line, whatever the terminal width
     console = Console(stderr=True, soft_wrap=True)
 
@@ -52,9 +61,13 @@ def parse(
 
     try:
         summary = parse_into(
-            inputs, out, output_format=output_format, workers=workers, progress=progress,
+            inputs,
+            out,
+            markdown=output_format is OutputFormat.md,
+            workers=workers,
+            progress=progress,
             on_error=on_error,
-        )  # fmt: skip
+        )
     except LitextractError as exc:
         raise fail(str(exc)) from None
     except KeyboardInterrupt:

@@ -12,7 +12,6 @@ from extractor.cli import app
 from extractor.cli.review_common import ReviewDir, console, cost_text, review_or_fail
 from extractor.review.changes import paper_history, run_changes, version_changes
 from extractor.review.records import FieldChange
-from extractor.review.status import review_status
 
 
 @app.command()
@@ -23,6 +22,10 @@ def status(review_dir: ReviewDir) -> None:
 
       litextract status my-review
     """
+    # Imported when the command runs: staleness needs the extraction stack (about a
+    # second), which `--help` and every other command should not pay for.
+    from extractor.review.status import review_status
+
     with review_or_fail(review_dir) as review:
         st = review_status(review_dir, review.config, review.store)
         config = review.config

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -12,8 +12,10 @@ from extractor.cli import app
 from extractor.cli.exits import fail, finish, interrupted
 from extractor.cli.options import BaseUrlOpt
 from extractor.cli.review_common import ReviewDir, console, cost_text, err
-from extractor.review.update import UpdateSummary, run_update
 from schemas.errors import LitextractError
+
+if TYPE_CHECKING:
+    from extractor.review.update import UpdateSummary
 
 
 @app.command()
@@ -47,6 +49,10 @@ def update(
 
       OPENAI_API_KEY=... litextract update my-review --no-progress
     """
+    # Imported when the command runs: it pulls in PyMuPDF and the retriever (about a
+    # second), which `--help` and every other command should not pay for.
+    from extractor.review.update import run_update
+
     try:
         summary = run_update(
             review_dir, console=err, progress=progress, model=model, base_url=base_url
