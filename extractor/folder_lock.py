@@ -54,11 +54,13 @@ class FolderLock:
         self._lock = FileLock(self.lock_path, timeout=0)
 
     def __enter__(self) -> FolderLock:
-        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            self.lock_path.parent.mkdir(parents=True, exist_ok=True)
             self._lock.acquire()
         except Timeout:
             raise self.error() from None
+        except OSError as exc:  # a read-only or missing place: one line, not a traceback
+            raise LitextractError(f"{self.folder}: cannot write here ({exc.strerror})") from None
         self.owner_path.write_text(str(os.getpid()), encoding="utf-8")
         return self
 
