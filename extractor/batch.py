@@ -7,6 +7,11 @@ prompt, backend, model, target content, settings), re-extracts stale ones and,
 at the end, rewrites both files atomically: one line per (paper, target), the
 newest; errors of papers that now succeed are dropped. The pool, progress and
 error capture are the one job runner's (extractor/jobs.py).
+
+The whole run holds the output folder's lock (extractor/folder_lock.py): the sink's
+compaction is right for one run and would lose a second run's records (issue 21).
+Papers are named by extractor/paper_ids.py, so two files of one name in a folder
+batch are two papers, not one record replacing another.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +27,10 @@ from pydantic import ValidationError
 
 from extractor.document import Document
 from extractor.fileio import atomic_write_text
+from extractor.folder_lock import FolderLock
 from extractor.jobs import Job, RunSummary, Spent, run_jobs
 from extractor.key import ExtractionKey
+from extractor.paper_ids import assign_paper_ids
 from extractor.pdf import iter_pdfs, parse_many
 from extractor.record_maker import RecordMaker
 from extractor.targets import Target
@@ -40,6 +47,8 @@ Key = tuple[str, str | None]  # (paper_id, target_id)
 class BatchSummary(RunSummary):
     papers: int = 0
     skipped: int = 0  # already up to date in out_dir
+    renamed: list[str] = field(default_factory=list)  # repeated file names given new ids
+    unmatched_targets: list[str] = field(default_factory=list)  # paper ids not among inputs
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -122,22 +131,21 @@ class JsonlSink:
             self._compact(self.existing.values(), kept + self.new_errors)
 
 
-def _paper_id(item: Path | str | Document) -> str:
-    return item.paper_id if isinstance(item, Document) else Path(item).stem
-
-
 def _parse_all(
-    items: Sequence[Path | str | Document],
+    items: Sequence[Path | str | Document], renamed: list[str]
 ) -> Iterator[tuple[str, Document | Exception]]:
     docs = [d for d in items if isinstance(d, Document)]
-    paths = [Path(p) for p in items if not isinstance(p, Document)]
+    paths = iter_pdfs([Path(p) for p in items if not isinstance(p, Document)])
     for doc in docs:
         yield doc.paper_id, doc
     if not paths:
         return
+    ids = assign_paper_ids(paths)
+    renamed.extend(ids.renamed)
     # Our own progress bar is live: a second live display would clash.
-    for path, result in parse_many(iter_pdfs(paths), progress=False):
-        yield Path(path).stem, result
+    for path, result in parse_many(paths, progress=False):
+        paper_id = ids.of(path)
+        yield paper_id, result.with_paper_id(paper_id) if isinstance(result, Document) else result
 
 
 def run_batch(
@@ -160,6 +168,20 @@ def run_batch(
     form = maker.form
     if form.targeted and targets is None:
         raise LitextractError(f"form {form.name} is targeted: give --targets TARGETS.jsonl")
+    with FolderLock(out_dir):
+        return _run_locked(pdfs, maker, out_dir, targets, concurrency, progress, on_record)
+
+
+def _run_locked(
+    pdfs: Sequence[Path | str | Document],
+    maker: RecordMaker,
+    out_dir: Path,
+    targets: dict[str, list[Target]] | None,
+    concurrency: int,
+    progress: bool,
+    on_record: Callable[[RecordLine], None] | None,
+) -> BatchSummary:
+    form = maker.form
     sink = JsonlSink(out_dir, on_record=on_record)
     counts = BatchSummary()
     papers_seen: set[str] = set()
@@ -172,7 +194,7 @@ def run_batch(
         return Job(paper_id, None, None, key, load)
 
     def plan() -> Iterator[Job]:
-        for paper_id, parsed in _parse_all(pdfs):
+        for paper_id, parsed in _parse_all(pdfs, counts.renamed):
             papers_seen.add(paper_id)
             counts.papers += 1
             if isinstance(parsed, Exception):
@@ -199,4 +221,11 @@ def run_batch(
         run = run_jobs(plan(), maker, sink, concurrency=concurrency, progress=progress)
     finally:
         sink.close(papers_seen)
-    return BatchSummary(**vars(run), papers=counts.papers, skipped=counts.skipped)
+    unmatched = sorted(set(targets or {}) - papers_seen) if form.targeted else []
+    return BatchSummary(
+        **vars(run),
+        papers=counts.papers,
+        skipped=counts.skipped,
+        renamed=counts.renamed,
+        unmatched_targets=unmatched,
+    )

@@ -20,6 +20,11 @@ class SourceInfo(BaseModel):
     scanned_pages: list[int] = Field(
         default_factory=list, description="1-based pages that have no text layer"
     )
+    paper_id: str | None = Field(
+        default=None,
+        description="set when the file's stem is another file's id in the same batch "
+        "(extractor/paper_ids.py); None: the stem is the id",
+    )
 
 
 class Metadata(BaseModel):
@@ -86,7 +91,15 @@ class Document(BaseModel):
 
     @property
     def paper_id(self) -> str:
-        return Path(self.source.path).stem
+        return self.source.paper_id or Path(self.source.path).stem
+
+    def with_paper_id(self, paper_id: str) -> Document:
+        """This document under another id (a batch's unique id for a repeated file name)."""
+        if paper_id == self.paper_id:
+            return self
+        return self.model_copy(
+            update={"source": self.source.model_copy(update={"paper_id": paper_id})}
+        )
 
     def page_at(self, offset: int) -> int | None:
         """The 1-based page the character at `offset` comes from (None if unknown)."""

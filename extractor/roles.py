@@ -275,7 +275,9 @@ class RoleChecker:
         by_role: dict[str, float] = {}
         for role, name in roles.fields.items():
             value = values.get(name)
-            if role != "outcome_type" and _is_number(value):
+            # The pooled inputs only: a printed-form number (a median, an SE, a percentage)
+            # is checked by its quote, and the numbers derived from it by their formula.
+            if role in ARM_OF_ROLE and _is_number(value):
                 by_role[role] = float(value)
         context = _Context(self, arms, outcome, abbrevs, by_role, outcome_text)
         results = {roles.fields[role]: context.judge(role) for role in by_role}

@@ -18,7 +18,9 @@ it as is, and a batch records it and goes on with the other papers.
     │   └── ContextOverflowError
     ├── ExtractionError                   extractor/tally.py: a record that was not made
     ├── StoreError                        extractor/review/store.py
-    ├── ReviewBusyError                   extractor/review/lock.py
+    ├── FolderBusyError                   extractor/folder_lock.py: one run per folder
+    │   └── ReviewBusyError               extractor/review/lock.py
+    ├── ServerUnreachableError            extractor/llm/endpoint.py: checked before a batch
     └── CorrectionError                   extractor/review/corrections.py
         └── VersionConflict
 

@@ -152,6 +152,19 @@ def assign(studies: list[Study], analyses: list[Analysis] | None) -> dict[str, l
     return out
 
 
+def unknown_targets(studies: list[Study], analyses: list[Analysis]) -> list[str]:
+    """Each "analysis: target" a grouping names that no record has (a typo, a target that
+    failed): said, never dropped without a word."""
+    known = {s.target_id for s in studies if s.target_id} | {s.paper_id for s in studies}
+    known |= {f"{s.paper_id}#{s.target_id}" for s in studies if s.target_id}
+    return [
+        f"{analysis.name}: {ref}"
+        for analysis in analyses
+        for ref in sorted(analysis.targets)
+        if ref not in known
+    ]
+
+
 def _by_labels(studies: list[Study]) -> dict[str, list[Study]]:
     groups: dict[tuple[str, ...], list[Study]] = {}
     names: dict[tuple[str, ...], str] = {}

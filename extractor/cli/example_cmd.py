@@ -29,6 +29,7 @@ from extractor.cli.options import (
     build_backend,
     open_cache,
 )
+from extractor.llm.factory import check_server, spec_of
 from schemas.errors import LitextractError
 
 _err = Console(stderr=True)
@@ -80,12 +81,12 @@ def example(
     try:
         examples = write_examples(out / "papers")
         chat = build_backend(backend, model, base_url, n_ctx, threads, timeout)
+        check_server(chat)
     except (LitextractError, ValueError, ImportError) as exc:
         raise fail(str(exc)) from None
     _err.print(f"example papers: {out / 'papers'}  model: {chat.name} {chat.model}")
-    if chat.name == "local":
-        # One embedded model answers one call at a time anyway; in paper order, llama.cpp
-        # reuses the evaluated paper prefix from one field group to the next.
+    spec = spec_of(chat)
+    if spec.serial:
         concurrency = 1
 
     jobs = [
@@ -132,8 +133,5 @@ def example(
     console.print(summary)
     for report in reports:
         console.print(f"audit report: {report}", highlight=False)
-    if chat.name == "local":
-        console.print(
-            "The embedded SmolLM2-135M model is tiny: it shows every stage working offline, "
-            "not extraction quality. Set OPENAI_API_KEY or --base-url for a real model."
-        )
+    if spec.demo_note:
+        console.print(spec.demo_note)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from extractor.cli import app
-from extractor.cli.exits import fail, some_failed
+from extractor.cli.exits import fail, finish, interrupted
 from extractor.cli.options import (
     BackendOpt,
     BaseUrlOpt,
@@ -25,13 +26,13 @@ from extractor.cli.options import (
     ThreadsOpt,
     TimeoutOpt,
     agent_settings,
-    build_backend,
-    open_cache,
 )
 from extractor.key import DEFAULT_MAX_CONTEXT_TOKENS
+from extractor.targets import TARGETS_FORMAT
 from schemas.errors import LitextractError
 
-console = Console(stderr=True)
+if TYPE_CHECKING:
+    from extractor.extract_run import ExtractReport
 
 
 @app.command()
@@ -45,7 +46,11 @@ def extract(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
     targets: Annotated[
         Path | None,
-        typer.Option(help="JSONL of (intervention, comparator, outcome) targets per paper."),
+        typer.Option(
+            help="Targets for a targeted form (rct_outcomes), JSONL: "
+            + TARGETS_FORMAT
+            + ". A bad line is reported and skipped."
+        ),
     ] = None,
     backend: BackendOpt = None,
     model: ModelOpt = None,
@@ -55,7 +60,12 @@ def extract(
     timeout: TimeoutOpt = None,
     concurrency: Annotated[int, typer.Option(min=1, help="Papers extracted at once.")] = 4,
     max_context_tokens: Annotated[
-        int, typer.Option(min=1000, help="Above this (chars/4), send only relevant sections.")
+        int,
+        typer.Option(
+            min=1000,
+            help="Paper text per request, in the model's tokens: a longer paper sends only "
+            "its sections relevant to each field group.",
+        ),
     ] = DEFAULT_MAX_CONTEXT_TOKENS,
     cache: CacheOpt = None,
     no_cache: NoCacheOpt = False,
@@ -72,10 +82,13 @@ def extract(
     failed, and marks each value verified, check or missing (--single-pass: no follow-ups).
     Writes OUT/records.jsonl: one line per paper (per target for targeted forms).
     Papers that failed go to OUT/errors.jsonl with the reason; the batch goes on.
+    Paper ids are file names without .pdf (a second file of the same name in another
+    folder gets NAME__<8 hex of its hash>). One run at a time per OUT folder.
     A re-run into the same OUT skips records that are up to date (same paper, form,
     prompt, backend, model, target and settings), and model calls already answered on
     this machine come from the per-user cache, whatever the OUT folder.
-    Exit code 1 when some papers failed, 2 when nothing could be done.
+    A server given by --base-url is asked once before the batch.
+    Exit code 1 when some papers failed, 2 when nothing could be done, 130 on Ctrl+C.
 
     Examples:
 
@@ -87,69 +100,52 @@ def extract(
 
       litextract extract papers/ --form fm_imaging --backend local --model qwen.gguf --n-ctx 8192
     """
-    from extractor.batch import run_batch
-    from extractor.key import ExtractionSettings
-    from extractor.record_maker import RecordMaker
-    from extractor.targets import load_targets
-    from schemas.registry import load_form
+    # Imported when the command runs: it pulls in PyMuPDF and the retriever (about a
+    # second), which `--help` and every other command should not pay for.
+    from extractor.extract_run import ExtractRequest, run_extract
 
+    console = Console(stderr=True, soft_wrap=True)  # soft_wrap: one problem, one line
+
+    def problem(line: str) -> None:
+        console.print(f"[red]error:[/red] {escape(line)}", highlight=False)
+
+    request = ExtractRequest(
+        inputs=inputs, form=form, out=out, targets=targets, backend=backend, model=model,
+        base_url=base_url, n_ctx=n_ctx, threads=threads, timeout=timeout,
+        concurrency=concurrency, max_context_tokens=max_context_tokens, cache=cache,
+        no_cache=no_cache, agent=agent_settings(single_pass, max_followups, raters, second_model),
+        progress=progress,
+    )  # fmt: skip
     try:
-        chosen_form = load_form(form)
+        report = run_extract(request, on_problem=problem)
     except LitextractError as exc:
         raise fail(str(exc)) from None
-    target_map = None
-    if chosen_form.targeted and targets is None:
-        raise fail(
-            f"form {chosen_form.name} is targeted: give --targets TARGETS.jsonl "
-            '(one line per target: {"paper_id", "target_id", "intervention", "comparator", '
-            '"outcome"})'
-        )
-    if targets is not None:
-        try:
-            target_map = load_targets(targets)
-        except LitextractError as exc:
-            raise fail(str(exc)) from None
-    missing = [p for p in inputs if not p.exists()]
-    if missing:
-        raise fail(f"{missing[0]}: no such file or folder")
-    try:
-        chat = build_backend(backend, model, base_url, n_ctx, threads, timeout)
-        second = None
-        if second_model:
-            second = build_backend(backend, second_model, base_url, n_ctx, threads, timeout)
-    except (LitextractError, ValueError, ImportError) as exc:
-        raise fail(str(exc)) from None
-    response_cache = open_cache(cache, no_cache)
-    settings = ExtractionSettings(
-        max_context_tokens=max_context_tokens,
-        context_window=n_ctx,
-        agent=agent_settings(single_pass, max_followups, raters, second_model),
-    )
-    extractor = RecordMaker(
-        chosen_form, chat, cache=response_cache, settings=settings, second_backend=second
-    )
-    try:
-        summary = run_batch(
-            inputs,
-            extractor,
-            out_dir=out,
-            targets=target_map,
-            concurrency=concurrency,
-            progress=progress,
-        )
-    except LitextractError as exc:
-        raise fail(str(exc)) from None
-    finally:
-        if response_cache is not None:
-            response_cache.close()
+    except KeyboardInterrupt:
+        raise interrupted(f"finished records are kept in {out}; run again to resume") from None
+    _print_report(report, out, console)
+    finish(report.done, report.failed)
 
+
+def _print_report(report: ExtractReport, out: Path, console: Console) -> None:
+    from extractor.batch import ERRORS, RECORDS  # loaded already by the run
+
+    summary = report.summary
+    for line in summary.renamed:
+        console.print(f"[yellow]note:[/yellow] {escape(line)}", highlight=False)
+    if summary.unmatched_targets:
+        names = ", ".join(summary.unmatched_targets[:10])
+        more = " ..." if len(summary.unmatched_targets) > 10 else ""
+        console.print(
+            f"[yellow]warning:[/yellow] the targets name {len(summary.unmatched_targets)} "
+            f"paper(s) not among the inputs: {escape(names)}{more}",
+            highlight=False,
+        )
     for line in summary.error_lines[:10]:
         where = line["paper_id"] + (f" / {line['target_id']}" if line.get("target_id") else "")
-        console.print(
-            f"[red]failed[/red] {where}: {line['error']}", highlight=False, soft_wrap=True
-        )
+        text = escape(f"{where}: {line['error']}")
+        console.print(f"[red]failed[/red] {text}", highlight=False)
     if len(summary.error_lines) > 10:
-        console.print(f"... {len(summary.error_lines) - 10} more in {out / 'errors.jsonl'}")
+        console.print(f"... {len(summary.error_lines) - 10} more in {out / ERRORS}")
     cost = (
         f"${summary.cost_usd:.4f}"
         if summary.cost_usd is not None
@@ -160,6 +156,7 @@ def extract(
         "records written": summary.records,
         "records up to date": summary.skipped,
         "errors": summary.errors,
+        "bad target lines": len(report.target_problems),
         "requests": summary.requests,
         "tokens": f"{summary.usage.total_tokens:,}",
         "cost (estimate)": cost,
@@ -167,8 +164,10 @@ def extract(
         "values to check": f"{summary.values_to_check:,} (triage check or missing)",
         "time": f"{summary.seconds:.1f} s",
     }
+    if not report.target_problems:
+        del rows["bad target lines"]
     table = Table(
-        title=f"extract: {chosen_form.name} with {chat.name} {chat.model}", show_header=False
+        title=f"extract: {report.form} with {report.backend} {report.model}", show_header=False
     )
     table.add_column(style="bold")
     table.add_column(justify="right")
@@ -176,6 +175,4 @@ def extract(
         table.add_row(name, str(value))
     out_console = Console(soft_wrap=True)
     out_console.print(table)
-    out_console.print(f"records: {out / 'records.jsonl'}", highlight=False)
-    if summary.errors:
-        raise some_failed()
+    out_console.print(f"records: {out / RECORDS}", highlight=False)

@@ -8,12 +8,11 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from extractor.cli import app
-from extractor.cli.exits import fail, some_failed
-from extractor.document import Document
-from extractor.fileio import atomic_write_text
-from schemas.errors import InputError
+from extractor.cli.exits import fail, finish, interrupted
+from schemas.errors import InputError, LitextractError
 
 
 class OutputFormat(StrEnum):
@@ -36,9 +35,11 @@ def parse(
     """Parse PDFs into structured documents: reading-order text, sections, tables,
     figure captions, references, and a map from text offsets back to pages.
 
-    Writes OUT/<file stem>.json per PDF (or .md with --format md). A bad file
-    (encrypted, corrupt, empty, not a PDF) gets a one-line error and the batch goes on;
-    the exit code is non-zero only if every input failed.
+    Writes OUT/<paper id>.json per PDF (or .md with --format md); the paper id is the
+    file name without .pdf (a second file of the same name in another folder gets
+    NAME__<8 hex of its hash>). A bad file (encrypted, corrupt, empty, not a PDF) gets
+    a one-line error and the batch goes on. One run at a time per OUT folder.
+    Exit code 1 when some PDFs failed, 2 when none could be parsed.
 
     Examples:
 
@@ -48,41 +49,39 @@ def parse(
 
       litextract parse pdfs/ --out parsed_md/ --format md
     """
-    from extractor.pdf import iter_pdfs, parse_many
-    from extractor.pdf.markdown import to_markdown
+    # Imported when the command runs: it pulls in PyMuPDF (half a second), which
+    # `--help` and every other command should not pay for.
+    from extractor.parse_batch import parse_into
 
     # soft_wrap: one error stays one line, whatever the terminal width
     console = Console(stderr=True, soft_wrap=True)
-    paths = iter_pdfs(inputs)
-    if not paths:
-        raise fail("no PDF found in the given inputs")
-    out.mkdir(parents=True, exist_ok=True)
-    failed: list[InputError] = []
-    written = 0
-    pages = 0
-    sections = 0
-    for path, result in parse_many(paths, workers=workers, progress=progress):
-        if isinstance(result, InputError):
-            failed.append(result)
-            console.print(f"[red]error:[/red] {result}", highlight=False)
-            continue
-        suffix = ".md" if output_format is OutputFormat.md else ".json"
-        text = to_markdown(result) if suffix == ".md" else _json(result)
-        atomic_write_text(out / f"{path.stem}{suffix}", text)
-        written += 1
-        pages += result.source.pages
-        sections += len(result.sections)
-        for warning in result.warnings:
-            console.print(f"[yellow]warning:[/yellow] {path}: {warning}", highlight=False)
+
+    def on_error(error: InputError) -> None:
+        console.print(f"[red]error:[/red] {escape(str(error))}", highlight=False)
+
+    try:
+        summary = parse_into(
+            inputs,
+            out,
+            markdown=output_format is OutputFormat.md,
+            workers=workers,
+            progress=progress,
+            on_error=on_error,
+        )
+    except LitextractError as exc:
+        raise fail(str(exc)) from None
+    except KeyboardInterrupt:
+        raise interrupted(f"the papers parsed so far are in {out}") from None
+    for line in summary.renamed:
+        console.print(f"[yellow]note:[/yellow] {escape(line)}", highlight=False)
+    for line in summary.warnings:
+        console.print(f"[yellow]warning:[/yellow] {escape(line)}", highlight=False)
+    failed = len(summary.failed)
     console.print(
-        f"parsed {written} of {len(paths)} PDF(s): {pages} pages, {sections} sections "
-        f"-> {out}" + (f"; {len(failed)} failed" if failed else "")
+        f"parsed {summary.written} of {summary.inputs} PDF(s): {summary.pages} pages, "
+        f"{summary.sections} sections -> {out}" + (f"; {failed} failed" if failed else ""),
+        highlight=False,
     )
-    if written == 0:
+    if summary.written == 0:
         raise fail("no PDF could be parsed")
-    if failed:
-        raise some_failed()
-
-
-def _json(doc: Document) -> str:
-    return doc.model_dump_json(indent=1)
+    finish(summary.written, failed)

@@ -115,7 +115,7 @@ def synthesize(
         ),
     ] = None,
 ) -> None:
-    from eval.synthesis.grouping import load_groups
+    from eval.synthesis.grouping import load_groups, unknown_targets
     from eval.synthesis.run import Options
     from eval.synthesis.run import synthesize as run_synthesis
     from eval.synthesis.studies import read_studies
@@ -135,6 +135,11 @@ def synthesize(
             raise fail(f"{input_path}: not found")
         studyset = read_studies(input_path, loaded_form)
         analyses = load_groups(groups) if groups else None
+        for missing in unknown_targets(studyset.studies, analyses or []):
+            _console.print(
+                f"warning: {escape(str(groups))}: {escape(missing)}: no record has this target",
+                highlight=False,
+            )
         given = load_study_ids(study_ids) if study_ids else {}
         texts = parsed_texts(parsed) if parsed else {}
         if input_path.is_dir() and not parsed:

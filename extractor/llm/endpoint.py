@@ -15,10 +15,50 @@ import ipaddress
 import os
 from urllib.parse import urlsplit, urlunsplit
 
+import httpx
+
+from schemas.errors import LitextractError
+
 LOCAL_TIMEOUT = 1800.0
 REMOTE_TIMEOUT = 120.0
 TIMEOUT_ENV = "LITEXTRACT_TIMEOUT"
 LOCAL_NAMES = frozenset({"localhost", "host.docker.internal"})
+CHECK_TIMEOUT = 10.0  # seconds for the one reachability check before a batch
+
+
+class ServerUnreachableError(LitextractError):
+    """A chat server that cannot be used at all: a malformed URL, no answer, a refused key."""
+
+
+def check_url_form(url: str) -> None:
+    """Refuse a base URL that is not http(s)://HOST...: caught before any paper is read,
+    not after every paper's retries (`127.0.0.1:8080` parses as a path, not a host)."""
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.hostname:
+        return
+    hint = f"; did you mean http://{url}?" if "://" not in url else ""
+    raise ServerUnreachableError(f"base URL {url!r} is not an http:// or https:// URL{hint}")
+
+
+def check_reachable(base_url: str, headers: dict[str, str] | None = None) -> None:
+    """One GET of `{base_url}/models` before a batch: fail fast, naming the server, when
+    nothing answers there or it refuses the key. Any other answer (even a 404 from a
+    server without that route) shows a server is there."""
+    url = base_url.rstrip("/") + "/models"
+    shown = safe_url(base_url).rstrip("/")
+    try:
+        response = httpx.get(url, headers=headers or {}, timeout=CHECK_TIMEOUT)
+    except httpx.TimeoutException:
+        raise ServerUnreachableError(
+            f"no answer from the server at {shown} within {CHECK_TIMEOUT:g} s"
+        ) from None
+    except httpx.HTTPError as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ServerUnreachableError(f"cannot reach the server at {shown}: {reason}") from None
+    if response.status_code in (401, 403):
+        raise ServerUnreachableError(
+            f"the server at {shown} refused the API key (HTTP {response.status_code})"
+        )
 
 
 def safe_url(url: str) -> str:

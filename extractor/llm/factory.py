@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.llm.base import ChatBackend
+from extractor.llm.endpoint import check_url_form
 from extractor.llm.pricing import PRICES_PER_MTOK, cost_with_reason, estimate_cost
 
 # The one default model name for remote use (CLI, review config, backends).
@@ -38,6 +39,11 @@ class BackendSpec:
     default_model: str | None  # None: the backend finds its own (the bundled GGUF)
     build: Callable[[str | None, BackendOptions, dict[str, Any]], ChatBackend]
     summary: str
+    # One call at a time in this process: more papers at once only queue (and, in paper
+    # order, llama.cpp reuses the evaluated paper prefix from one group to the next).
+    serial: bool = False
+    # Said after a demo run: what its answers show and do not show.
+    demo_note: str = ""
 
 
 def _openai(model: str | None, o: BackendOptions, kw: dict[str, Any]) -> ChatBackend:
@@ -81,7 +87,15 @@ REGISTRY: dict[str, BackendSpec] = {
     for spec in (
         BackendSpec("openai", DEFAULT_MODEL, _openai, "any OpenAI-compatible server"),
         BackendSpec("langchain", f"openai:{DEFAULT_MODEL}", _langchain, "any LangChain model"),
-        BackendSpec("local", None, _local, "the embedded llama.cpp engine, offline"),
+        BackendSpec(
+            "local",
+            None,
+            _local,
+            "the embedded llama.cpp engine, offline",
+            serial=True,
+            demo_note="The embedded SmolLM2-135M model is tiny: it shows every stage working "
+            "offline, not extraction quality. Set OPENAI_API_KEY or --base-url for a real model.",
+        ),
     )
 }
 BACKENDS = tuple(REGISTRY)
@@ -95,10 +109,12 @@ __all__ = [
     "REGISTRY",
     "BackendOptions",
     "BackendSpec",
+    "check_server",
     "cost_with_reason",
     "estimate_cost",
     "make_backend",
     "resolve_backend_name",
+    "spec_of",
 ]
 
 
@@ -149,5 +165,21 @@ def make_backend(
     engine's window (or a server's known window); `threads` the local engine's CPU
     threads. Extra keywords go to the backend class (e.g. `retry=`)."""
     spec = REGISTRY[resolve_backend_name(backend, base_url)]
+    if base_url:
+        check_url_form(base_url)
     options = BackendOptions(base_url, api_key, timeout, n_ctx, threads)
     return spec.build(model or spec.default_model, options, kw)
+
+
+def check_server(chat: ChatBackend) -> None:
+    """Ask a backend's server once, before a batch, whether it is there: a mistyped or
+    unreachable server fails in seconds with one line naming it, not after every
+    paper's retries. Backends without a server (the embedded engine) have no check."""
+    check = getattr(chat, "check_server", None)
+    if callable(check):
+        check()
+
+
+def spec_of(chat: ChatBackend) -> BackendSpec:
+    """The registry row of a built backend: what callers ask instead of its name."""
+    return REGISTRY[chat.name]

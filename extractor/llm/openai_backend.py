@@ -42,7 +42,14 @@ from extractor.llm.base import (
     TransientError,
     TruncatedError,
 )
-from extractor.llm.endpoint import is_local, is_loopback, resolve_timeout, safe_url
+from extractor.llm.endpoint import (
+    check_reachable,
+    check_url_form,
+    is_local,
+    is_loopback,
+    resolve_timeout,
+    safe_url,
+)
 from extractor.llm.jsonout import parse_json_object
 from extractor.llm.loopback import LoopbackServer, SlotGate
 from extractor.llm.overflow import context_overflow
@@ -128,6 +135,8 @@ class OpenAIBackend:
                 "no OpenAI API key: set OPENAI_API_KEY, or pass --base-url for a local "
                 "OpenAI-compatible server (which needs no key)"
             )
+        if base_url is not None:
+            check_url_form(base_url)
         if structured_mode is not None and structured_mode not in STRUCTURED_MODES:
             raise ValueError(f"structured_mode must be one of {STRUCTURED_MODES}")
         self.model = model
@@ -168,6 +177,10 @@ class OpenAIBackend:
 
     def __repr__(self) -> str:  # never shows the key
         return f"OpenAIBackend(model={self.model!r}, base_url={self.base_url!r})"
+
+    def check_server(self) -> None:
+        """Fail fast, naming the server, when it cannot be reached (once, before a batch)."""
+        check_reachable(str(self._client.base_url), {"Authorization": f"Bearer {self._secret}"})
 
     @property
     def _server_key(self) -> tuple[str, str]:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -11,6 +15,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from extractor.document import Document
 from extractor.pdf.parse import parse_pdf
 from schemas.errors import InputError
+
+PARENT_CHECK_SECONDS = 1.0
 
 
 def iter_pdfs(inputs: list[Path]) -> list[Path]:
@@ -32,6 +38,22 @@ def iter_pdfs(inputs: list[Path]) -> list[Path]:
                 seen.add(key)
                 found.append(path)
     return found
+
+
+def _worker_init() -> None:
+    # Ctrl+C is the parent's to handle (it stops the batch, keeps what is done); a worker
+    # that also raised KeyboardInterrupt would print its own traceback (issue 19, item 10).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A parent killed by `kill -9` cannot shut the pool down: without this, its idle
+    # workers would wait on their queue forever.
+    parent = os.getppid()
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
 
 
 def _parse_one(path: Path) -> Document | InputError:
@@ -64,7 +86,7 @@ def parse_many(
                 bar.update(task, advance=1, description=path.name)
                 yield path, result
             return
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
             for path, result in zip(paths, pool.map(_parse_one, paths), strict=True):
                 bar.update(task, advance=1, description=path.name)
                 yield path, result

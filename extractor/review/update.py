@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -26,10 +26,10 @@ from extractor.jobs import Job, Spent, run_jobs
 from extractor.key import ExtractionKey
 from extractor.llm import ChatBackend, make_backend
 from extractor.llm.cache import ResponseCache
-from extractor.llm.factory import backend_identity
+from extractor.llm.factory import backend_identity, check_server
 from extractor.pdf import parse_many
 from extractor.record_maker import RecordMaker
-from extractor.review.config import ReviewConfig, ReviewPaths, load_config
+from extractor.review.config import ReviewConfig, ReviewPaths, load_config, save_config
 from extractor.review.identity import normalise_doi, normalise_title
 from extractor.review.library import mark_if_duplicate, scan_papers
 from extractor.review.lock import ReviewLock
@@ -63,6 +63,7 @@ class Pipeline:
     parse_many: ParseMany
     targets: dict[str, list[Target]] | None = None  # targeted forms: paper_id -> targets
     close: Callable[[], None] = lambda: None
+    target_problems: list[str] = field(default_factory=list)  # bad lines, each skipped
 
 
 @dataclass
@@ -107,11 +108,13 @@ def build_pipeline(root: Path, config: ReviewConfig, *, progress: bool = True) -
         second = backend_for(config.second_model) if config.second_model else None
     except ValueError as exc:  # unknown form or backend: a settings problem
         raise InputError(ReviewPaths(root).config, str(exc)) from None
+    check_server(backend)  # a wrong base_url fails here, once, naming the server
     cache = ResponseCache(ReviewPaths(root).cache)
     maker = RecordMaker(
         form, backend, cache=cache, settings=config.extraction_settings(), second_backend=second
     )
     targets = None
+    problems: list[str] = []
     if form.targeted:
         path = config.targets_path(root)
         if path is None:
@@ -119,7 +122,7 @@ def build_pipeline(root: Path, config: ReviewConfig, *, progress: bool = True) -
                 ReviewPaths(root).config,
                 f"form {form.name!r} is targeted: set `targets` to a targets.jsonl in the review",
             )
-        targets = load_targets(path)
+        targets = load_targets(path, problems)
 
     def parse(paths: list[Path]) -> Iterator[tuple[Path, Document | InputError]]:
         return parse_many(paths, workers=min(2, os.cpu_count() or 1), progress=progress)
@@ -130,6 +133,7 @@ def build_pipeline(root: Path, config: ReviewConfig, *, progress: bool = True) -
         parse_many=parse,
         targets=targets,
         close=cache.close,
+        target_problems=problems,
     )
 
 
@@ -139,16 +143,25 @@ def run_update(
     pipeline: Pipeline | None = None,
     console: Console | None = None,
     progress: bool = True,
+    model: str | None = None,
+    base_url: str | None = None,
 ) -> UpdateSummary:
-    """Run one update under the review lock; returns what it did (also recorded as a run)."""
+    """Run one update under the review lock; returns what it did (also recorded as a run).
+
+    `model` / `base_url` change the review's model or server from now on: they are saved
+    in review.toml (under the lock), so the next update does not undo them."""
     console = console or Console(stderr=True)
     config = load_config(root)
     paths = ReviewPaths(root)
     with ReviewLock(root), ReviewStore(paths.store) as store:
+        changes = {k: v for k, v in (("model", model), ("base_url", base_url)) if v is not None}
+        config = replace(config, **changes)
         summary = UpdateSummary()
         # We hold the lock, so any run still marked 'running' died without finishing.
         summary.interrupted_runs = store.close_abandoned_runs()
         pipeline = pipeline or build_pipeline(root, config, progress=progress)
+        if changes:  # saved once the backend is built and its server answered
+            save_config(root, config)
         try:
             summary.run_id = store.start_run(config.snapshot(), os.getpid())
             status = "failed"
@@ -190,6 +203,8 @@ def _update(
     concurrency: int,
 ) -> None:
     run_id = summary.run_id
+    for message in pipeline.target_problems:  # the other targets go on
+        _error(store, summary, run_id, "targets", message)
     scan = scan_papers(store, root)
     summary.changed, summary.missing = scan.changed, scan.missing
     for message in scan.errors:
@@ -325,7 +340,8 @@ def expected_keys(
     prompt_hash = prompt_fingerprint(form)
     settings = config.extraction_settings()
     path = config.targets_path(root)
-    targets = load_targets(path) if form.targeted and path and path.is_file() else None
+    # Bad lines are skipped here as `update` skips them (and reports them).
+    targets = load_targets(path, []) if form.targeted and path and path.is_file() else None
     out = {}
     for paper, target in _wanted(store, form, targets):
         if target is None and form.targeted:

@@ -75,4 +75,5 @@ def test_injected_text_cannot_change_form_prompt_fields_or_output(tmp_path: Path
     assert list(line["record"]) == FM.field_names
     assert "secret_password" not in line["record"] and "pwned" not in line
     assert not (tmp_path / "pwned.jsonl").exists()
-    assert sorted(p.name for p in out_hostile.iterdir()) == ["errors.jsonl", "records.jsonl"]
+    written = sorted(p.name for p in out_hostile.iterdir() if p.name[0] != ".")  # not the lock
+    assert written == ["errors.jsonl", "records.jsonl"]

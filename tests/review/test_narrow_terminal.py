@@ -12,7 +12,7 @@ from review_testdata import mini_yaml_review
 from rich.console import Console
 from typer.testing import CliRunner
 
-from extractor.cli import _register, app, review_cmd
+from extractor.cli import _register, app, review_common
 from extractor.jobs import progress_bar
 from extractor.review.store import ReviewStore
 
@@ -23,7 +23,7 @@ def test_status_shows_the_start_time_whole_in_80_columns(
     review: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     review = mini_yaml_review(review, ["Deep learning for chest radiographs"])
-    monkeypatch.setattr(review_cmd.console, "_width", 80)
+    monkeypatch.setattr(review_common.console, "_width", 80)
     result = CliRunner().invoke(app, ["status", str(review)])
     assert result.exit_code == 0, result.output
     with ReviewStore(review / "review.sqlite") as store:

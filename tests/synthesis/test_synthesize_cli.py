@@ -213,3 +213,23 @@ def test_missing_input_and_missing_form(tmp_path):
     records = _write(tmp_path / "records.jsonl", _rct_lines())
     result = runner.invoke(app, ["synthesize", str(records), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2 and "needs --form" in result.output
+
+
+def test_a_grouping_that_names_an_unknown_target_says_so(tmp_path):
+    # Issue 19 item 15: a --groups entry naming no record's target was dropped silently.
+    lines = _rct_lines()
+    records = _write(tmp_path / "records.jsonl", lines)
+    known = lines[0]
+    groups = tmp_path / "groups.yaml"
+    groups.write_text(
+        "analyses:\n"
+        f"  bcg: {{targets: ['{known['paper_id']}#{known['target_id']}', 'PMC999#77']}}\n"
+    )
+    result = runner.invoke(
+        app,
+        ["synthesize", str(records), "--form", "rct_outcomes", "--groups", str(groups),
+         "--out", str(tmp_path / "o"), "--no-plots"],  # fmt: skip
+    )
+    assert result.exit_code == 0, result.output
+    assert "bcg: PMC999#77: no record has this target" in " ".join(result.output.split())
+    assert f"{known['paper_id']}#{known['target_id']}: no record" not in result.output
