@@ -29,7 +29,7 @@ CLASS_COLOURS = {
     "missed": "#ef6c00",
     "fabricated": "#6a1b9a",
 }
-TRIAGE_COLOURS = {"verified": "#2e7d32", "check": "#ef6c00", "missing": "#78909c"}
+TRIAGE_COLOURS = {Triage.verified: "#2e7d32", Triage.check: "#ef6c00", Triage.missing: "#78909c"}
 CSV_COLUMNS = COLUMNS  # disagreements.csv, as corrections read it back
 
 

@@ -35,6 +35,7 @@ from extractor.llm.base import Progress as AnswerProgress
 from extractor.tally import ExtractionError
 from extractor.targets import Target
 from schemas.errors import LitextractError
+from schemas.extracted import Triage
 from schemas.record import RecordLine, TokenUsage
 
 
@@ -183,7 +184,9 @@ def run_jobs(
         summary.cache_hits += p.cached
         summary.add_cost(p.cost_usd)
         summary.cost_note = summary.cost_note or p.cost_note
-        summary.values_to_check += sum(v.triage != "verified" for v in line.record.values())
+        summary.values_to_check += sum(
+            v.triage is not Triage.verified for v in line.record.values()
+        )
         sink.record(job, line)
 
     with bar, ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:

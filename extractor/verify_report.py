@@ -11,6 +11,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from schemas.extracted import Triage
 from schemas.form import Form
 from schemas.record import RecordLine
 
@@ -54,7 +55,7 @@ def render_report(
 def _counts(counts: Mapping[str, Mapping[str, int]]) -> str:
     rows = ["<table><tr><th>field</th><th>verified</th><th>check</th><th>missing</th></tr>"]
     for name, per in counts.items():
-        cells = "".join(f"<td>{per.get(t, 0)}</td>" for t in ("verified", "check", "missing"))
+        cells = "".join(f"<td>{per.get(t, 0)}</td>" for t in Triage)
         rows.append(f"<tr><td>{escape(name)}</td>{cells}</tr>")
     rows.append("</table>")
     return "".join(rows)

@@ -19,12 +19,13 @@ from eval.gold import Role, load_records
 from extractor.review.reader import review_form, review_records
 from schemas.derive import Derivation
 from schemas.errors import InputError
+from schemas.extracted import Triage
 from schemas.form import Form
 from schemas.kinds import coerce_value
 from schemas.values import Unparsed, ValueProblem
 
-VERIFIED = "verified"
-CHECK = "check"
+VERIFIED = Triage.verified.value
+CHECK = Triage.check.value
 
 
 @dataclass

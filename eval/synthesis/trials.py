@@ -22,8 +22,6 @@ the exports, the forest plot and the page show.
 from __future__ import annotations
 
 import csv
-import re
-from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -31,26 +29,12 @@ from eval.synthesis.effects import Exclusion
 from eval.synthesis.studies import Study
 from schemas.derive import combine_means
 from schemas.errors import InputError
+from schemas.registrations import registrations
 from schemas.roles import EffectRoles
 from schemas.values import normalize_text
 
 MULTI_ARM_MODES = ("combine", "split")
 HANDBOOK = "Cochrane Handbook 23.3.4"
-# Registries whose ids are printed in trial reports (WHO ICTRP primary registries and
-# ClinicalTrials.gov); the digits are what makes two mentions the same trial.
-REGISTRATION = re.compile(
-    r"\b(NCT\s?\d{8}|ISRCTN\s?\d{8}|ACTRN\s?\d{14}|ChiCTR[-A-Z]*\d{6,12}|DRKS\s?\d{8}|"
-    r"CTRI/\d{4}/\d{2,3}/\d{6}|EUCTR\s?\d{4}-\d{6}-\d{2}|JPRN-[A-Z]+\d{6,12})",
-    re.IGNORECASE,
-)
-
-
-def registrations(text: str) -> list[str]:
-    """Registration ids in `text`, most mentioned first (a report names its own most)."""
-    found = [re.sub(r"\s+", "", m.group(1)).upper() for m in REGISTRATION.finditer(text)]
-    counts = Counter(found)
-    first = {rid: i for i, rid in reversed(list(enumerate(found)))}
-    return sorted(counts, key=lambda rid: (-counts[rid], first[rid]))
 
 
 def load_study_ids(path: Path) -> dict[str, str]:

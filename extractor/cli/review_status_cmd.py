@@ -6,12 +6,14 @@ import json
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from extractor.cli import app
 from extractor.cli.review_common import ReviewDir, console, cost_text, review_or_fail
 from extractor.review.changes import paper_history, run_changes, version_changes
 from extractor.review.records import FieldChange
+from schemas.extracted import Triage
 
 
 @app.command()
@@ -44,9 +46,17 @@ def status(review_dir: ReviewDir) -> None:
         f"({st.triage['check']:,} check, {st.triage['missing']:,} missing; "
         f"{st.triage['verified']:,} verified of {st.values:,})"
     )
-    if st.triage["verified"]:
+    if st.triage[Triage.verified]:
         console.print(st.spot.line("spot-check them in `litextract serve`"), highlight=False)
     console.print(f"corrections: {st.corrections}")
+    if st.registered:
+        shared = st.shared_trials
+        line = f"trials: {st.registered} paper(s) name a registration id, {len(st.trials)} trial(s)"
+        if shared:
+            line += f"; {len(shared)} reported in several papers (synthesis counts each once):"
+        console.print(line, highlight=False)
+        for rid, papers in sorted(shared.items()):
+            console.print(f"  {rid}: {', '.join(map(escape, papers))}", highlight=False)
     table = Table(title="runs")
     for column in ("run", "started", "status", "papers", "requests", "tokens", "cost", "errors"):
         table.add_column(column, no_wrap=column == "started")  # a time cut short is no time

@@ -15,6 +15,7 @@ from extractor.cli import app
 from extractor.cli.exits import error_line, fail, some_failed
 from extractor.cli.options import BackendOpt, BaseUrlOpt, ModelOpt, TimeoutOpt, build_backend
 from schemas.errors import LitextractError
+from schemas.extracted import Triage
 
 VERIFY_HELP = "\n\n".join(
     [
@@ -103,10 +104,10 @@ def verify(
         error_line(problem)
     table = Table(title=f"verify: {records.name} ({chosen.name}), {summary.records} records")
     table.add_column("field")
-    for name in ("verified", "check", "missing"):
+    for name in Triage:
         table.add_column(name, justify="right")
     for name, per in summary.counts.items():
-        table.add_row(escape(name), *(str(per.get(t, 0)) for t in ("verified", "check", "missing")))
+        table.add_row(escape(name), *(str(per.get(t, 0)) for t in Triage))
     console = Console(soft_wrap=True)
     console.print(table)
     console.print(

@@ -21,7 +21,7 @@ from extractor.review.disagreements import DisagreementRow, RowError, read_disag
 from extractor.review.records import CurrentRecord, RecordKey, current_records, overlay
 from extractor.review.store import CorrectionRow, ReviewStore, VersionRow
 from schemas.errors import LitextractError
-from schemas.extracted import Evidence
+from schemas.extracted import Evidence, Status
 from schemas.form import FieldSpec, Form
 from schemas.hashing import short_hash
 from schemas.values import ValueProblem
@@ -63,12 +63,12 @@ def parse_value(form: Form, field_name: str, text: str) -> tuple[Any, str]:
 
 def parse_typed(spec: FieldSpec, annotation: Any, text: str) -> tuple[Any, str]:
     """`parse_value` for any field spec (also sub-fields of objects) and its annotation."""
-    status = "reported"
+    status = Status.reported
     raw = text.strip()
     if raw.lower() == "unclear" or raw.lower().startswith("unclear:"):
-        status, raw = "unclear", raw[len("unclear:") :].strip()
+        status, raw = Status.unclear, raw[len("unclear:") :].strip()
     if raw.lower() in _NOT_REPORTED:
-        return None, "not_reported" if status == "reported" else status
+        return None, Status.not_reported if status is Status.reported else status
     return _validated(spec, annotation, _coerce(spec, raw), text), status
 
 
@@ -367,10 +367,10 @@ def _whole_value(spec: FieldSpec, annotation: Any, text: str) -> tuple[Any, str]
     raw = text.strip()
     is_display = raw and raw[0] not in "{[" and raw.lower() not in _NOT_REPORTED
     if spec.kind.is_object and is_display:
-        return _item_value(spec, annotation, raw), "reported"
+        return _item_value(spec, annotation, raw), Status.reported
     if spec.kind.is_object_list and is_display:
         items = [_item_value(spec, annotation, part) for part in raw.split("; ")]
-        return _validated(spec, annotation, items, text), "reported"
+        return _validated(spec, annotation, items, text), Status.reported
     return parse_typed(spec, annotation, text)
 
 
@@ -419,7 +419,7 @@ def _final_value(form: Form, spec: FieldSpec, base: Any, edit: _FieldEdit) -> tu
         value = items + edit.appended
     annotation = form.model.model_fields[spec.name].annotation
     final = _validated(spec, annotation, value, json.dumps(value, default=str))
-    return final, "reported" if final not in (None, []) else "not_reported"
+    return final, Status.reported if final not in (None, []) else Status.not_reported
 
 
 def item_model_of(annotation: Any) -> type[BaseModel]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extractor.review.store import CorrectionRow, ReviewStore, RunRow, VersionRow
+from schemas.extracted import Triage
 
 RecordKey = tuple[str, str | None]  # (paper_id, target_id)
 
@@ -54,7 +55,7 @@ def overlay(record: dict[str, Any], corrections: dict[str, CorrectionRow]) -> di
             "value": c.value,
             "status": c.status,
             "evidence": c.evidence,
-            "triage": "verified",
+            "triage": Triage.verified.value,
             "reasons": [HUMAN_CORRECTED],
         }
     return out

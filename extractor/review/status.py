@@ -12,6 +12,8 @@ from extractor.review.spot_checks import SpotEstimate, live_estimate
 from extractor.review.store import PaperRow, ReviewStore, RunRow
 from extractor.review.update import expected_keys
 from schemas.errors import LitextractError
+from schemas.extracted import Triage
+from schemas.registrations import registrations
 
 
 @dataclass
@@ -28,10 +30,18 @@ class ReviewStatus:
     papers_to_check: int = 0
     runs: list[RunRow] = field(default_factory=list)
     spot: SpotEstimate = field(default_factory=lambda: SpotEstimate(0, 0))  # `verified` errors
+    # Reports of one trial (the registration id their text names most) -> their paper ids;
+    # synthesis counts each trial once.
+    trials: dict[str, list[str]] = field(default_factory=dict)
+    registered: int = 0  # papers that name a registration id
+
+    @property
+    def shared_trials(self) -> dict[str, list[str]]:
+        return {rid: papers for rid, papers in self.trials.items() if len(papers) > 1}
 
     @property
     def values_to_check(self) -> int:
-        return self.triage["check"] + self.triage["missing"]
+        return self.triage[Triage.check] + self.triage[Triage.missing]
 
     @property
     def problem_papers(self) -> list[PaperRow]:
@@ -58,9 +68,15 @@ def review_status(root: Path, config: ReviewConfig, store: ReviewStore) -> Revie
             level = value.get("triage", "check")  # records from before triage: unchecked
             status.triage[level] += 1
             status.values += 1
-            if level != "verified":
+            if level != Triage.verified:
                 flagged_papers.add(record.paper_id)
     status.papers_to_check = len(flagged_papers)
     status.spot = live_estimate(store, records)
     status.runs = store.runs()[-5:]
+    for paper in store.papers("parsed"):
+        document = store.document(paper.sha256)
+        found = registrations(document.text) if document is not None else []
+        if found:
+            status.registered += 1
+            status.trials.setdefault(found[0], []).append(paper.paper_id)
     return status

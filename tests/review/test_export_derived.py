@@ -6,6 +6,9 @@ import csv
 import math
 from pathlib import Path
 
+from typer.testing import CliRunner
+
+from extractor.cli import _register, app
 from extractor.review.config import ReviewConfig, ReviewPaths, save_config
 from extractor.review.export import export_review
 from extractor.review.store import ReviewStore
@@ -58,3 +61,14 @@ def test_export_derives_only_when_asked_and_marks_it(tmp_path):
     assert mark.startswith("SD from SE (Cochrane Handbook 6.5.2.2)") and "√35" in mark
     assert row["comparator_standard_deviation"] == "1.9"  # printed: left as it is
     assert "comparator_standard_deviation__derived" not in row
+
+
+def test_export_derive_through_the_cli(tmp_path):
+    _register()
+    root = _review(tmp_path)
+    out = tmp_path / "cli.csv"
+    result = CliRunner().invoke(app, ["export", str(root), "-o", str(out), "--derive"])
+    assert result.exit_code == 0, result.output
+    (row,) = csv.DictReader(out.open(encoding="utf-8-sig"))
+    assert math.isclose(float(row["intervention_standard_deviation"]), 0.31 * math.sqrt(35))
+    assert row["intervention_standard_deviation__derived"].startswith("SD from SE")

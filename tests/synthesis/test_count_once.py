@@ -13,13 +13,14 @@ import pytest
 from synth_testdata import ROLES, binary_study, continuous_study, record_line
 from typer.testing import CliRunner
 
-from eval.synthesis.effects import compute_effects, peto_effect
+from eval.synthesis.effects import compute_effects
 from eval.synthesis.grouping import Analysis
 from eval.synthesis.meta import run_meta_analyses
 from eval.synthesis.pooling import pool
 from eval.synthesis.printed import derive_studies
-from eval.synthesis.trials import registrations
 from extractor.cli import _register, app
+from schemas.effect_sizes import peto_effect
+from schemas.registrations import registrations
 
 _register()
 runner = CliRunner()

@@ -227,8 +227,17 @@ def test_a_grouping_that_names_an_unknown_target_says_so(tmp_path):
     )
     result = runner.invoke(
         app,
-        ["synthesize", str(records), "--form", "rct_outcomes", "--groups", str(groups),
-         "--out", str(tmp_path / "o"), "--no-plots"],  # fmt: skip
+        [
+            "synthesize",
+            str(records),
+            "--form",
+            "rct_outcomes",
+            "--groups",
+            str(groups),
+            "--out",
+            str(tmp_path / "o"),
+            "--no-plots",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "bcg: PMC999#77: no record has this target" in " ".join(result.output.split())

@@ -11,9 +11,10 @@ from urllib.parse import urlencode
 
 from extractor.review.records import CurrentRecord, RecordKey
 from extractor.review.store import PaperRow
+from schemas.extracted import Status, Triage
 from schemas.form import Form
 
-TO_CHECK = ("check", "missing")
+TO_CHECK = (Triage.check, Triage.missing)
 SPOT_SHARE = 0.05  # share of verified values sampled for audit
 LISTS = ("queue", "verified", "spot")
 SHOWS = ("todo", "done", "all")
@@ -65,7 +66,7 @@ def queue_items(
                     # Records from before the checks existed have no triage: a human looks.
                     triage=str(made.get("triage") or "check"),
                     reasons=tuple(made.get("reasons") or ()),
-                    status=str(current.get("status") or "not_reported"),
+                    status=str(current.get("status") or Status.not_reported),
                     value=current.get("value"),
                     checked_by=correction.corrected_by if correction else None,
                     target=_target_parts(rec.target),
@@ -134,7 +135,7 @@ class Filters:
 def base_list(items: list[QueueItem], filters: Filters) -> list[QueueItem]:
     """The list chosen (to check / verified / spot-check sample), before the filters."""
     if filters.list == "verified":
-        return [i for i in items if i.triage == "verified"]
+        return [i for i in items if i.triage == Triage.verified]
     if filters.list == "spot":
         return spot_sample(items, filters.seed)
     return [i for i in items if i.triage in TO_CHECK]
@@ -142,7 +143,7 @@ def base_list(items: list[QueueItem], filters: Filters) -> list[QueueItem]:
 
 def spot_sample(items: list[QueueItem], seed: int) -> list[QueueItem]:
     """A seeded random 5 % (at least one) of the verified values, in queue order."""
-    verified = [i for i in items if i.triage == "verified"]
+    verified = [i for i in items if i.triage == Triage.verified]
     if not verified:
         return []
     k = max(1, math.ceil(SPOT_SHARE * len(verified)))

@@ -38,6 +38,7 @@ from extractor.review.corrections import (
 )
 from extractor.review.spot_checks import live_estimate, record_spot_check
 from extractor.review.store import VersionRow
+from schemas.extracted import Status, Triage
 from schemas.values import display_value
 
 REVIEWER_COOKIE = "litextract_reviewer"
@@ -143,7 +144,7 @@ def _queue_page(request: Request) -> Response:
     listed = base_list(snapshot.items, filters)
     shown = apply_filters(listed, filters)
     to_check = [i for i in snapshot.items if i.triage in TO_CHECK]
-    verified = [i for i in snapshot.items if i.triage == "verified"]
+    verified = [i for i in snapshot.items if i.triage == Triage.verified]
     papers = sorted({(i.paper_id, i.paper_title) for i in snapshot.items}, key=lambda p: p[0])
     return _render(
         request,
@@ -159,8 +160,8 @@ def _queue_page(request: Request) -> Response:
         listed_checked=sum(1 for i in listed if i.checked),
         papers=papers,
         reasons=sorted({r for i in listed for r in i.reasons}),
-        statuses=("reported", "not_reported", "unclear"),
-        triages=TO_CHECK if filters.list == "queue" else ("verified",),
+        statuses=tuple(Status),
+        triages=TO_CHECK if filters.list == "queue" else (Triage.verified,),
         saved=request.query_params.get("saved", "")[:300],
         item_url=lambda item: _item_url(item, filters),
         # nothing extracted yet: say what to run, not "0 of 0 values checked"
@@ -312,7 +313,7 @@ def _save(
     record = ws.snapshot().records.get((paper_id, target_id))
     current = (record.record.get(field) if record else None) or {}
     if action == "accept":
-        value, status = current.get("value"), str(current.get("status") or "not_reported")
+        value, status = current.get("value"), str(current.get("status") or Status.not_reported)
         kept = [e for e in current.get("evidence") or [] if e.get("quote") != chosen]
     else:
         text = {"not_reported": "NA", "unclear": "unclear"}.get(action) or entered_text(
