@@ -131,8 +131,9 @@ def main() -> None:
     known = modules()
     graph: dict[str, set[str]] = defaultdict(set)
     packages: dict[str, set[str]] = defaultdict(set)
-    inner = {"optional dependency": 0, "other": 0}
-    inner_other: list[str] = []
+    inner_imports: list[tuple[str, int, str]] = []  # (where, line, first name imported)
+    top_internal: dict[str, set[str]] = defaultdict(set)
+    top_external: dict[str, set[str]] = defaultdict(set)
     key_reads: list[str] = []
     lengths: list[tuple[int, str]] = []
     for module, path in known.items():
@@ -144,28 +145,29 @@ def main() -> None:
             if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
             for sub in ast.walk(node)
         }
+        in_function: set[int] = set()
         for node in ast.walk(tree):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 end = node.end_lineno or node.lineno
                 lengths.append((end - node.lineno + 1, f"{path.relative_to(ROOT)}:{node.name}"))
                 for sub in ast.walk(node):
-                    if isinstance(sub, ast.Import | ast.ImportFrom):
+                    if isinstance(sub, ast.Import | ast.ImportFrom) and id(sub) not in in_function:
+                        in_function.add(id(sub))
                         names = imported(sub, module, is_package)
                         first = names[-1] if isinstance(sub, ast.ImportFrom) else names[0]
-                        root = first.split(".")[0]
-                        if root in OPTIONAL or (root not in PACKAGES and root):
-                            inner["optional dependency"] += 1
-                        else:
-                            inner["other"] += 1
-                            inner_other.append(f"{path.relative_to(ROOT)}:{sub.lineno} {first}")
+                        inner_imports.append((str(path.relative_to(ROOT)), sub.lineno, first))
             if isinstance(node, ast.Import | ast.ImportFrom) and id(node) not in type_only:
                 for name in imported(node, module, is_package):
                     target = resolve(name, known)
                     if target and target != module:
                         graph[module].add(target)
+                        if id(node) not in in_function:
+                            top_internal[module].add(target)
                         a, b = _package(module), _package(target)
                         if a != b:
                             packages[a].add(b)
+                    elif not target and name and id(node) not in in_function:
+                        top_external[module].add(name.split(".")[0])
             key = None
             if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
                 key = node.slice.value
@@ -179,6 +181,25 @@ def main() -> None:
                 key = node.args[0].value
             if key in RECORD_KEYS and "store" not in path.name:
                 key_reads.append(f"{path.relative_to(ROOT)}:{node.lineno} {key!r}")
+    heavy: dict[str, bool] = {}
+
+    def is_heavy(module: str, seen: frozenset[str] = frozenset()) -> bool:
+        if module not in heavy:
+            heavy[module] = bool(top_external[module] & OPTIONAL) or any(
+                is_heavy(t, seen | {module}) for t in top_internal[module] if t not in seen
+            )
+        return heavy[module]
+
+    inner = {"heavy dependency": 0, "other": 0}
+    inner_other: list[str] = []
+    for where, line, first in inner_imports:
+        root = first.split(".")[0]
+        ours = resolve(first, known)
+        if root in OPTIONAL or (root not in PACKAGES and root) or (ours and is_heavy(ours)):
+            inner["heavy dependency"] += 1
+        else:
+            inner["other"] += 1
+            inner_other.append(f"{where}:{line} {first}")
     module_cycles = cycles(dict(graph))
     package_cycles = cycles({k: set(v) for k, v in packages.items()})
     print(f"modules: {len(known)}")
@@ -191,7 +212,8 @@ def main() -> None:
     print("package imports:", {k: sorted(v) for k, v in sorted(packages.items())})
     print(
         f"imports inside function bodies: {sum(inner.values())} "
-        f"(optional dependency {inner['optional dependency']}, other {inner['other']})"
+        f"(a heavy dependency, directly or through our modules {inner['heavy dependency']}, "
+        f"other {inner['other']})"
     )
     for line in inner_other:
         print("    other:", line)

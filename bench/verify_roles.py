@@ -38,6 +38,7 @@ from extractor.pdf import parse_pdf  # noqa: E402
 from extractor.verify import PaperChecker, verify_values  # noqa: E402
 from schemas.extracted import Triage  # noqa: E402
 from schemas.numbers import parse_number, prints_number  # noqa: E402
+from schemas.rct_outcomes import HEADLINE_GROUPS  # noqa: E402
 from schemas.registry import load_form  # noqa: E402
 
 CORPUS = ROOT / ".." / "shared" / "corpus"
@@ -47,22 +48,7 @@ GPT4 = [
     for k in ("binary", "continuous")
 ]
 PDFS = CORPUS / "pdfs" / "rct"
-NUMBERS = {
-    "binary": (
-        "intervention_events",
-        "intervention_group_size",
-        "comparator_events",
-        "comparator_group_size",
-    ),
-    "continuous": (
-        "intervention_mean",
-        "intervention_standard_deviation",
-        "intervention_group_size",
-        "comparator_mean",
-        "comparator_standard_deviation",
-        "comparator_group_size",
-    ),
-}
+NUMBERS = dict(HEADLINE_GROUPS.groups)  # the numbers of each outcome type
 SWAP = {
     "intervention_events": "comparator_events",
     "intervention_group_size": "comparator_group_size",

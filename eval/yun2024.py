@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 
 from extractor.fileio import atomic_write_text
+from schemas.rct_outcomes import CORE_FIELDS
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "gold" / "rct_yun2024"
 GOLD_SOURCE = CORPUS / "gold_for_available_pdfs.json"
@@ -33,17 +34,7 @@ GPT4_SOURCES = (
     CORPUS / "gpt4_outputs" / "gpt4_binary_outcomes_test_output.json",
     CORPUS / "gpt4_outputs" / "gpt4_continuous_outcomes_test_output.json",
 )
-FIELDS = (
-    "outcome_type",
-    "intervention_events",
-    "intervention_group_size",
-    "comparator_events",
-    "comparator_group_size",
-    "intervention_mean",
-    "intervention_standard_deviation",
-    "comparator_mean",
-    "comparator_standard_deviation",
-)
+FIELDS = CORE_FIELDS  # the fields Yun et al. annotated
 _ANSWER_KEYS = {
     "binary": ("events", "group_size"),
     "continuous": ("mean", "standard_deviation", "group_size"),

@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-
-from scipy import stats
+from statistics import NormalDist
 
 # The Handbook's cut-off: below it a 95% CI of a group mean is taken to be t-based.
 SMALL_GROUP = 60
-Z_975 = float(stats.norm.ppf(0.975))
+_NORMAL = NormalDist()  # the standard normal's quantiles, without loading scipy
+Z_975 = _NORMAL.inv_cdf(0.975)
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,8 @@ class Derivation:
 
 def _t_or_z(df: float, level: float = 0.95) -> tuple[float, str]:
     q = 1 - (1 - level) / 2
+    from scipy import stats  # heavy (1 s to load): only when a small group's CI is converted
+
     return float(stats.t.ppf(q, df)), f"t({q:g}, df={df:g})"
 
 
@@ -73,7 +75,7 @@ def sd_from_ci(low: float, high: float, n: float, level: float = 0.95) -> Deriva
     if n < SMALL_GROUP:
         quantile, name = _t_or_z(n - 1, level)
     else:
-        quantile = float(stats.norm.ppf(1 - (1 - level) / 2))
+        quantile = _NORMAL.inv_cdf(1 - (1 - level) / 2)
         name = "z"
     value = math.sqrt(n) * (high - low) / (2 * quantile)
     return Derivation(
@@ -106,7 +108,7 @@ def sd_from_md_ci(low: float, high: float, n1: float, n2: float, level: float = 
     if min(n1, n2) < SMALL_GROUP:
         quantile, name = _t_or_z(n1 + n2 - 2, level)
     else:
-        quantile, name = float(stats.norm.ppf(1 - (1 - level) / 2)), "z"
+        quantile, name = _NORMAL.inv_cdf(1 - (1 - level) / 2), "z"
     se = (high - low) / (2 * quantile)
     value = se / math.sqrt(1 / n1 + 1 / n2)
     return Derivation(
@@ -151,12 +153,12 @@ def events_from_percent(percent: float, n: int, places: int | None = None) -> De
 
 def wan_eta(n: float) -> float:
     """Wan et al. 2014 eq. 16 divisor of the IQR: 2 Φ⁻¹((0.75n − 0.125) / (n + 0.25))."""
-    return 2 * float(stats.norm.ppf((0.75 * n - 0.125) / (n + 0.25)))
+    return 2 * _NORMAL.inv_cdf((0.75 * n - 0.125) / (n + 0.25))
 
 
 def wan_xi(n: float) -> float:
     """Wan et al. 2014 eq. 7 divisor of the range: 2 Φ⁻¹((n − 0.375) / (n + 0.25))."""
-    return 2 * float(stats.norm.ppf((n - 0.375) / (n + 0.25)))
+    return 2 * _NORMAL.inv_cdf((n - 0.375) / (n + 0.25))
 
 
 def mean_from_median_iqr(median: float, q1: float, q3: float, n: float) -> Derivation:

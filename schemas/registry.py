@@ -6,6 +6,7 @@ from pathlib import Path
 
 import schemas.fm_imaging as fm_imaging
 import schemas.rct_outcomes as rct_outcomes
+from schemas.custom import load_yaml_form
 from schemas.errors import FormError
 from schemas.form import Form
 
@@ -21,8 +22,6 @@ def load_form(name_or_path: str | Path) -> Form:
         return BUILTIN_FORMS[key]
     path = Path(key)
     if path.suffix.lower() in (".yaml", ".yml"):
-        from schemas.custom import load_yaml_form
-
         return load_yaml_form(path)
     known = ", ".join(sorted(BUILTIN_FORMS))
     raise FormError(f"{key}: unknown form (built-in forms: {known}; or give a FORM.yaml path)")

@@ -9,19 +9,17 @@ from __future__ import annotations
 import base64
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from eval.synthesis import tables
-from eval.synthesis.descriptive import Cell, CountTable
+from eval.synthesis.descriptive import Cell, CountTable, share_text
 from eval.synthesis.effects import MEASURE_NAMES, RATIO_MEASURES, Effect
 from eval.synthesis.names import with_ext
+from eval.synthesis.outcome import Outcome
 from eval.synthesis.studies import StudySet
 from extractor.fileio import atomic_write_text
-
-if TYPE_CHECKING:
-    from eval.synthesis.run import Outcome
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -106,7 +104,6 @@ def _count_view(table: CountTable, evidence: _Evidence, chart: Path | None) -> d
 
 
 def _share(table: CountTable, row: str) -> str:
-    from eval.synthesis.descriptive import share_text
 
     return share_text(table, row)
 

@@ -18,13 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from eval.synthesis import plots, tables
-from eval.synthesis.compare import DEFAULT_TOLERANCE, Comparison, compare
+from eval.synthesis.compare import DEFAULT_TOLERANCE, compare
 from eval.synthesis.descriptive import Descriptive, describe
-from eval.synthesis.effects import RATIO_MEASURES, EffectTable, compute_effects
+from eval.synthesis.effects import RATIO_MEASURES, compute_effects
 from eval.synthesis.exports import write_csv, write_metafor, write_revman, write_xlsx
 from eval.synthesis.grouping import Analysis
 from eval.synthesis.meta import MetaAnalyses, run_meta_analyses
 from eval.synthesis.names import file_stem, with_ext
+from eval.synthesis.outcome import Outcome
+from eval.synthesis.page import write_page
 from eval.synthesis.printed import derive_studies
 from eval.synthesis.studies import StudySet, fill_labels
 from eval.synthesis.trials import assign_study_ids
@@ -47,21 +49,6 @@ class Options:
     multi_arm: str = "combine"  # or "split": how arms shared within a paper count once
     study_ids: dict[str, str] = field(default_factory=dict)  # paper_id -> trial id (user's)
     paper_texts: dict[str, str] = field(default_factory=dict)  # paper_id -> text (registrations)
-
-
-@dataclass
-class Outcome:
-    """What a run produced, for the command line to print."""
-
-    out: Path
-    studies: int
-    effects: EffectTable | None = None
-    meta: MetaAnalyses | None = None
-    descriptive: Descriptive | None = None
-    comparison: Comparison | None = None
-    files: list[Path] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
 
 
 def synthesize(
@@ -169,8 +156,6 @@ def synthesize(
             forests = _forests(result.meta, out / "forest", tick)
         result.files += [p for stem in [*charts.values(), *forests.values()] for p in _both(stem)]
     result.timings["plots"] = time.perf_counter() - started
-
-    from eval.synthesis.page import write_page
 
     tick("page", 0, 1)
     result.files.append(write_xlsx(out / "synthesis.xlsx", sheets))

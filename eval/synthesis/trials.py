@@ -27,6 +27,7 @@ from pathlib import Path
 
 from eval.synthesis.effects import Exclusion
 from eval.synthesis.studies import Study
+from extractor.document import Document
 from schemas.derive import combine_means
 from schemas.errors import InputError
 from schemas.registrations import registrations
@@ -286,8 +287,6 @@ def _one_report_per_trial(studies: list[Study], roles: EffectRoles, result: Coun
 
 def parsed_texts(folder: Path) -> dict[str, str]:
     """paper_id -> text of the `litextract parse` outputs in `folder` (<paper_id>.json)."""
-    from extractor.document import Document
-
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError(folder, "not a folder of parsed papers (litextract parse --out)")

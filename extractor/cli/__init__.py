@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
+
 import typer
+
+from extractor.cli.options import plain_help_metavars
 
 app = typer.Typer(
     name="litextract",
@@ -26,10 +30,6 @@ def _root() -> None:
 def _register() -> None:
     # Each command module adds its commands to `app`; imported lazily so a
     # broken optional dependency in one command cannot break the others.
-    import importlib
-
-    from extractor.cli.options import plain_help_metavars
-
     plain_help_metavars()
     modules = (
         "version_cmd",

@@ -11,9 +11,11 @@ from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from eval.settings import load_settings
 from extractor.cli import app
 from extractor.cli.exits import ExitCode
 from schemas.errors import LitextractError
+from schemas.registry import load_form
 
 _console = Console(stderr=True)
 
@@ -82,8 +84,6 @@ def audit(
     """Compare predicted records with human gold (help text: AUDIT_HELP)."""
     from eval.audit import run_audit
     from eval.report import write_outputs
-    from eval.settings import load_settings
-    from schemas.registry import load_form
 
     try:
         the_form = load_form(form)

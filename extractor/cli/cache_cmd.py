@@ -10,7 +10,7 @@ from rich.table import Table
 
 from extractor.cli import app
 from extractor.cli.exits import ExitCode, fail
-from extractor.cli.options import CacheOpt
+from extractor.cli.options import CacheOpt, open_cache
 
 cache_app = typer.Typer(
     help="The response cache: every validated model answer, so the same question is never "
@@ -36,7 +36,6 @@ def info(cache: CacheOpt = None) -> None:
 
       litextract cache info
     """
-    from extractor.cli.options import open_cache
 
     store = open_cache(cache, no_cache=False)
     assert store is not None
@@ -70,7 +69,6 @@ def clear(
 
       litextract cache clear --model gpt-4o-mini --yes
     """
-    from extractor.cli.options import open_cache
 
     store = open_cache(cache, no_cache=False)
     assert store is not None

@@ -29,8 +29,11 @@ from extractor.cli.options import (
     build_backend,
     open_cache,
 )
+from extractor.key import AgentSettings, ExtractionSettings
 from extractor.llm.factory import check_server, spec_of
+from extractor.targets import load_targets
 from schemas.errors import LitextractError
+from schemas.registry import load_form
 
 _err = Console(stderr=True)
 
@@ -73,10 +76,7 @@ def example(
     from eval.report import write_outputs
     from extractor.batch import run_batch
     from extractor.examples import write_examples
-    from extractor.key import AgentSettings, ExtractionSettings
     from extractor.record_maker import RecordMaker
-    from extractor.targets import load_targets
-    from schemas.registry import load_form
 
     try:
         examples = write_examples(out / "papers")

@@ -13,9 +13,10 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from extractor.cli import app
 from extractor.cli.exits import fail
 from schemas.errors import LitextractError
+from schemas.registry import load_form
 
 if TYPE_CHECKING:
-    from eval.synthesis.run import Outcome
+    from eval.synthesis.outcome import Outcome
 
 _console = Console(stderr=True, soft_wrap=True)
 
@@ -121,7 +122,6 @@ def synthesize(
     from eval.synthesis.studies import read_studies
     from eval.synthesis.trials import MULTI_ARM_MODES, load_study_ids, parsed_texts
     from extractor.review.reader import review_texts
-    from schemas.registry import load_form
 
     method = method.upper()
     if method not in ("DL", "PM"):

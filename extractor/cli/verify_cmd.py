@@ -14,8 +14,9 @@ from rich.table import Table
 from extractor.cli import app
 from extractor.cli.exits import error_line, fail, some_failed
 from extractor.cli.options import BackendOpt, BaseUrlOpt, ModelOpt, TimeoutOpt, build_backend
-from schemas.errors import LitextractError
+from schemas.errors import FormError, LitextractError
 from schemas.extracted import Triage
+from schemas.registry import load_form
 
 VERIFY_HELP = "\n\n".join(
     [
@@ -65,7 +66,6 @@ def verify(
     """Check records against their papers (help text: VERIFY_HELP)."""
     from extractor.verify import read_records, run_verify
     from extractor.verify_judge import Judge
-    from schemas.registry import FormError, load_form
 
     try:
         chosen = load_form(form)

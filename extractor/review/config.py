@@ -18,6 +18,8 @@ from extractor.key import DEFAULT_MAX_CONTEXT_TOKENS, AgentSettings, ExtractionS
 from extractor.llm.endpoint import safe_url
 from extractor.llm.factory import DEFAULT_MODEL
 from schemas.errors import InputError
+from schemas.form import Form
+from schemas.registry import load_form
 
 CONFIG_NAME = "review.toml"
 
@@ -103,6 +105,13 @@ class ReviewConfig:
         if self.form.endswith((".yaml", ".yml")):
             return str((root / self.form).resolve())
         return self.form
+
+    def load_form(self, root: Path) -> Form:
+        """The review's form; an unknown or unusable one is one line naming review.toml."""
+        try:
+            return load_form(self.form_ref(root))
+        except ValueError as exc:  # FormError, or a YAML form's own problem
+            raise InputError(ReviewPaths(root).config, str(exc)) from None
 
     def targets_path(self, root: Path) -> Path | None:
         return root / self.targets if self.targets else None

@@ -18,7 +18,6 @@ from schemas.errors import InputError
 from schemas.extracted import Extracted
 from schemas.form import Form
 from schemas.record import Provenance, RecordLine
-from schemas.registry import load_form
 
 
 @dataclass(frozen=True)
@@ -52,11 +51,7 @@ def _store(root: Path) -> ReviewStore:
 
 def review_form(root: Path) -> Form:
     """The form the review is made with (its config names it)."""
-    config = load_config(root)
-    try:
-        return load_form(config.form_ref(root))
-    except ValueError as exc:
-        raise InputError(ReviewPaths(root).config, str(exc)) from None
+    return load_config(root).load_form(root)
 
 
 def review_records(root: Path) -> list[ReviewRecord]:

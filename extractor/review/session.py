@@ -13,9 +13,7 @@ from types import TracebackType
 
 from extractor.review.config import ReviewConfig, ReviewPaths, load_config
 from extractor.review.store import ReviewStore
-from schemas.errors import InputError
 from schemas.form import Form
-from schemas.registry import load_form
 
 
 @dataclass
@@ -26,10 +24,7 @@ class Review:
 
     def form(self) -> Form:
         """The review's form; an unusable one is an error naming review.toml."""
-        try:
-            return load_form(self.config.form_ref(self.root))
-        except ValueError as exc:
-            raise InputError(ReviewPaths(self.root).config, str(exc)) from None
+        return self.config.load_form(self.root)
 
     def __enter__(self) -> Review:
         return self

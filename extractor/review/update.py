@@ -38,7 +38,6 @@ from extractor.targets import Target, load_targets
 from schemas.errors import InputError
 from schemas.form import Form
 from schemas.record import RecordLine
-from schemas.registry import load_form
 
 
 class MakerLike(Protocol):
@@ -102,11 +101,11 @@ def build_pipeline(root: Path, config: ReviewConfig, *, progress: bool = True) -
             timeout=config.timeout,
         )  # fmt: skip
 
+    form = config.load_form(root)
     try:
-        form = load_form(config.form_ref(root))
         backend = backend_for(config.model)
         second = backend_for(config.second_model) if config.second_model else None
-    except ValueError as exc:  # unknown form or backend: a settings problem
+    except ValueError as exc:  # an unknown backend: a settings problem
         raise InputError(ReviewPaths(root).config, str(exc)) from None
     check_server(backend)  # a wrong base_url fails here, once, naming the server
     cache = ResponseCache(ReviewPaths(root).cache)
@@ -335,7 +334,7 @@ def expected_keys(
 ) -> dict[tuple[str, str | None], ExtractionKey]:
     """The key an update now would give each record (for `status`): computed from the
     config alone, with no backend built and no key or engine needed."""
-    form = load_form(config.form_ref(root))
+    form = config.load_form(root)
     backend, model = backend_identity(config.backend, config.model, config.base_url)
     prompt_hash = prompt_fingerprint(form)
     settings = config.extraction_settings()

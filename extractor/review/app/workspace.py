@@ -13,9 +13,8 @@ from extractor.review.app.queue import QueueItem, queue_items
 from extractor.review.config import ReviewConfig, ReviewPaths, load_config
 from extractor.review.records import CurrentRecord, RecordKey, current_records
 from extractor.review.store import PaperRow, ReviewStore
-from schemas.errors import FormError, InputError
+from schemas.errors import InputError
 from schemas.form import Form
-from schemas.registry import load_form
 
 
 @dataclass(frozen=True)
@@ -35,10 +34,7 @@ class Workspace:
         self.config: ReviewConfig = load_config(self.root)
         if not self.paths.store.is_file():
             raise InputError(self.paths.store, "no review store; run `litextract update` first")
-        try:
-            self.form: Form = load_form(self.config.form_ref(self.root))
-        except FormError as exc:
-            raise InputError(self.paths.config, str(exc)) from None
+        self.form: Form = self.config.load_form(self.root)
         # Rendered pages are derived data: kept beside the store, keyed by the PDF's hash.
         self.page_cache = self.root / ".page-cache"
         self.words = PageWords()
