@@ -101,10 +101,11 @@ _TIME_ARMS = {
 _GROUP_LABEL = re.compile(
     r"\b(?:group|arm)\s+[A-Za-z0-9][\w-]{0,5}|\b[A-Za-z0-9-]+\s+group\b", re.I
 )
+# Abbreviations in capitals only ("or a comparator (n = 6,885)" prints no odds ratio);
+# a number followed by ",ddd" is a count with a thousands separator, not an estimate.
 _ESTIMATE = re.compile(
-    r"\b(?P<measure>OR|RR|RD|MD|HR|odds ratio|risk ratio|relative risk|risk difference|"
-    r"mean difference|difference)\b[^0-9\-−]{0,25}(?P<value>[-−]?\d+(?:[.·]\d+)?)",
-    re.IGNORECASE,
+    r"\b(?P<measure>OR|RR|RD|MD|HR|(?i:odds ratio|risk ratio|relative risk|risk difference|"
+    r"mean difference|difference))\b[^0-9\-−]{0,25}(?P<value>[-−]?\d+(?:[.·]\d+)?)(?!,\d{3})"
 )
 
 

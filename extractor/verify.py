@@ -343,8 +343,10 @@ class VerifySummary:
         self.lines.append(line)
         self.records += 1
         for name, extracted in line.record.items():
-            if extracted.value is None and extracted.triage is not Triage.verified:
-                continue  # nothing given for this field: nothing was verified or doubted
+            if extracted.value in (None, []):
+                # Nothing given for this field (an empty field that does not apply is
+                # `verified` by the triage, but no value of the records was checked).
+                continue
             per = self.counts.setdefault(name, {t.value: 0 for t in Triage})
             per[extracted.triage.value] += 1
 
