@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pymupdf
 
-from extractor.pdf.text import clean_chars
+from extractor.pdf.text import SOFT_HYPHEN, clean_chars, font_chars
 
 # Expand ligatures (no TEXT_PRESERVE_LIGATURES), keep only what is on the page.
 TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
@@ -36,10 +36,18 @@ class Line:
     bbox: tuple[float, float, float, float]
     spans: list[Span]
     text: str = ""
+    # the line ends in a soft hyphen (U+00AD): the word goes on in the next line
+    soft_hyphen: bool = False
 
     def __post_init__(self) -> None:
         if not self.text:
             self.text = "".join(s.text for s in self.spans).strip()
+
+    @property
+    def flow_text(self) -> str:
+        """The text as joined into paragraphs: a soft hyphen at the end is kept as a
+        marker for `join_lines_at` (it joins the word without a space)."""
+        return self.text + SOFT_HYPHEN if self.soft_hyphen else self.text
 
     @property
     def size(self) -> float:
@@ -75,6 +83,7 @@ class Block:
     lines: list[Line] = field(default_factory=list)
     kind: str = "text"  # text | table
     table: object | None = None  # the FoundTable of a table block
+    aside: bool = False  # a side column (article-information box) beside the main text
 
 
 @dataclass
@@ -119,7 +128,7 @@ def read_page(page: pymupdf.Page, number: int) -> PageLayout:
                 continue  # rotated marginal notes ("Downloaded from ...", arXiv stamps)
             spans = [
                 Span(
-                    text=clean_chars(s["text"]),
+                    text=clean_chars(font_chars(s["text"], s["font"])),
                     size=s["size"],
                     bold=_is_bold(s),
                     italic=_is_italic(s),
@@ -128,7 +137,13 @@ def read_page(page: pymupdf.Page, number: int) -> PageLayout:
                 for s in raw_line["spans"]
                 if s["text"]
             ]
-            line = Line(page=number, bbox=tuple(raw_line["bbox"]), spans=spans)
+            raw_text = "".join(s["text"] for s in raw_line["spans"]).rstrip()
+            line = Line(
+                page=number,
+                bbox=tuple(raw_line["bbox"]),
+                spans=spans,
+                soft_hyphen=raw_text.endswith(SOFT_HYPHEN),
+            )
             if line.text:
                 lines.append(line)
         if lines:
@@ -169,6 +184,7 @@ def _merge_baseline(lines: list[Line]) -> list[Line]:
                     max(prev.bbox[3], line.bbox[3]),
                 ),
                 spans=spans + line.spans,
+                soft_hyphen=line.soft_hyphen,
             )
         else:
             merged.append(line)

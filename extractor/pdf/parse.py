@@ -226,10 +226,10 @@ class _TextBuilder:
                 if current is not None and k == 0 and not _continues(current, line):
                     current = self._flush(current)
                 if current is None:
-                    current = _Paragraph([line], [line.text])
+                    current = _Paragraph([line], [line.flow_text])
                 else:
                     current.lines.append(line)
-                    current.texts.append(line.text)
+                    current.texts.append(line.flow_text)
         self._flush(current)
 
     def _heading(self, heading: Heading) -> None:
@@ -378,4 +378,4 @@ def _continues(paragraph: _Paragraph, line: Line) -> bool:
     last = paragraph.texts[-1].rstrip()
     if not last or is_caption(paragraph.texts[0]) or is_caption(line.text):
         return False
-    return (last[-1].isalpha() or last[-1] in ",-(") and line.text[:1].islower()
+    return (last[-1].isalpha() or last[-1] in ",-(\u00ad") and line.text[:1].islower()
