@@ -195,7 +195,9 @@ def _break(indexed: _Indexed, p: str, cursor: int) -> tuple[str, str]:
             if resume >= 0:
                 break
     if resume < 0:
-        return "other", "…" + indexed.raw_between(max(0, broken_at - 40), broken_at + 80)
+        return "other", " ".join(
+            indexed.raw_between(max(0, broken_at - 40), broken_at + 80).split()
+        )
     inserted = indexed.raw_between(broken_at, resume)
     kind = _classify(inserted, resume - broken_at, True)
     return kind, " ".join(inserted.split())[:160]

@@ -50,6 +50,11 @@ from extractor.pdf.text import join_lines_at, normalise_space, vocabulary
 
 _ABSTRACT = re.compile(r"^(abstract|summary)\b[\s.:\u2014\u2013-]*", re.IGNORECASE)
 _MIN_OUTLINE_ENTRIES = 3
+# Floats set aside inside one open paragraph at most (a figure's labels are many blocks);
+# past that the paragraph is taken as ended.
+_MAX_DEFERRED = 80
+_SENTENCE_END = ".!?:"
+_NUMERIC = re.compile(r"^[\d\s.,:;%()\-\u2212+/=<>\u2264\u2265×xX]*$")
 
 
 def parse_pdf(path: str | Path, *, rules: HeadingRules = ALL_RULES) -> Document:
@@ -183,6 +188,9 @@ class _TextBuilder:
     captions: list[tuple[str, int, int, str]] = field(default_factory=list)
     section_lines: list[list[Line]] = field(default_factory=list)
     front_lines: list[Line] = field(default_factory=list)
+    _deferred: list[Block] = field(default_factory=list)  # floats met inside a paragraph
+    _starts: dict[int, Heading] = field(default_factory=dict)  # id(first line) -> heading
+    _inside: set[int] = field(default_factory=set)  # ids of a heading's further lines
 
     @property
     def text(self) -> str:
@@ -198,39 +206,76 @@ class _TextBuilder:
         return start, self.length
 
     def build(self, blocks: list[Block], headings: list[Heading]) -> None:
-        starts = {id(h.lines[0]): h for h in headings}
-        inside = {id(line) for h in headings for line in h.lines[1:]}
+        self._starts = {id(h.lines[0]): h for h in headings}
+        self._inside = {id(line) for h in headings for line in h.lines[1:]}
         current: _Paragraph | None = None
         for block in blocks:
-            if block.kind == "table":
-                current = self._flush(current)
-                table = block.table
-                assert isinstance(table, FoundTable)
-                text = linearise(table.rows)
-                start, end = self._emit(text)
-                self.table_at[id(table)] = (start, end)
-                self.page_map.append(
-                    PageSpan(page=block.page, char_start=start, char_end=end, bbox=block.bbox)
-                )
+            if (
+                current is not None
+                and len(self._deferred) < _MAX_DEFERRED
+                and _is_open(current)
+                and not self._continues_in(current, block)
+                and not any(id(ln) in self._starts for ln in block.lines)
+                and _is_float(block, current)
+            ):
+                # a caption, figure label, footnote or sidebar inside an unfinished
+                # paragraph: read it after the paragraph, which may go on after it
+                self._deferred.append(block)
                 continue
-            for k, line in enumerate(block.lines):
-                if id(line) in inside:
-                    continue
-                heading = starts.get(id(line))
-                if heading is not None:
-                    current = self._flush(current)
-                    self._heading(heading)
-                    if heading.rest:
-                        current = _Paragraph([line], [heading.rest])
-                    continue
-                if current is not None and k == 0 and not _continues(current, line):
-                    current = self._flush(current)
-                if current is None:
-                    current = _Paragraph([line], [line.flow_text])
-                else:
-                    current.lines.append(line)
-                    current.texts.append(line.flow_text)
+            current = self._feed(block, current)
         self._flush(current)
+
+    def _continues_in(self, paragraph: _Paragraph, block: Block) -> bool:
+        first = next((ln for ln in block.lines if id(ln) not in self._inside), None)
+        return (
+            block.kind == "text"
+            and first is not None
+            and id(first) not in self._starts
+            and _continues(paragraph, first)
+        )
+
+    def _feed(self, block: Block, current: _Paragraph | None) -> _Paragraph | None:
+        """Add one block to the text; returns the paragraph still open after it."""
+        if block.kind == "table":
+            current = self._flush(current)
+            table = block.table
+            assert isinstance(table, FoundTable)
+            text = linearise(table.rows)
+            start, end = self._emit(text)
+            self.table_at[id(table)] = (start, end)
+            self.page_map.append(
+                PageSpan(page=block.page, char_start=start, char_end=end, bbox=block.bbox)
+            )
+            return None
+        for k, line in enumerate(block.lines):
+            if id(line) in self._inside:
+                continue
+            heading = self._starts.get(id(line))
+            if heading is not None:
+                current = self._flush(current)
+                self._heading(heading)
+                if heading.rest:
+                    current = _Paragraph([line], [heading.rest])
+                continue
+            if current is not None and k == 0 and not _continues(current, line):
+                current = self._flush(current)
+            if current is None:
+                current = _Paragraph([line], [line.flow_text])
+            else:
+                current.lines.append(line)
+                current.texts.append(line.flow_text)
+        return current
+
+    def _flush(self, paragraph: _Paragraph | None) -> None:
+        """Emit the paragraph, then the floats set aside while it was open."""
+        self._emit_paragraph(paragraph)
+        while self._deferred:
+            deferred, self._deferred = self._deferred, []
+            current: _Paragraph | None = None
+            for block in deferred:
+                current = self._feed(block, current)
+            self._emit_paragraph(current)
+        return None
 
     def _heading(self, heading: Heading) -> None:
         if _ABSTRACT.fullmatch(heading.text.strip()):
@@ -244,7 +289,7 @@ class _TextBuilder:
         self.marks.append((heading, start, end))
         self.section_lines.append([])
 
-    def _flush(self, paragraph: _Paragraph | None) -> None:
+    def _emit_paragraph(self, paragraph: _Paragraph | None) -> None:
         if paragraph is None:
             return None
         label = _ABSTRACT.match(paragraph.texts[0]) if not self.marks else None
@@ -379,3 +424,30 @@ def _continues(paragraph: _Paragraph, line: Line) -> bool:
     if not last or is_caption(paragraph.texts[0]) or is_caption(line.text):
         return False
     return (last[-1].isalpha() or last[-1] in ",-(\u00ad") and line.text[:1].islower()
+
+
+def _is_open(paragraph: _Paragraph) -> bool:
+    """The paragraph's last line ends mid-sentence (no closing punctuation)."""
+    last = paragraph.texts[-1].rstrip()
+    if not last or is_caption(paragraph.texts[0]):
+        return False
+    return last[-1] not in _SENTENCE_END and (last[-1].isalnum() or last[-1] in ",;-(\u00ad")
+
+
+def _is_float(block: Block, paragraph: _Paragraph) -> bool:
+    """A block that interrupts running text: a table, a caption, a sidebar box, or text
+    set smaller than the paragraph (footnotes, figure labels), or a figure's short labels
+    and tick numbers."""
+    if block.kind != "text":
+        return True
+    if block.aside or not block.lines:
+        return True
+    first = block.lines[0].text
+    if is_caption(first):
+        return True
+    size = paragraph.lines[-1].size
+    if all(line.size < size - 0.8 for line in block.lines):
+        return True
+    if all(_NUMERIC.match(line.text) for line in block.lines):
+        return True
+    return len(block.lines) <= 3 and all(len(line.text) <= 25 for line in block.lines)
