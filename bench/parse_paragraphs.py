@@ -2,8 +2,11 @@
 whole and in order in a parser's text.
 
 Paragraphs are compared as lower-case letters and digits only (spacing, punctuation and
-citation style do not count). Left out: paragraphs inside tables, figures, boxes and
-supplementary material, and those under 80 characters.
+citation style do not count): accents are folded (NFKD, so "ñ" and a PDF's "˜n" both read
+"n"), and a run of numeric citations (`<xref ref-type="bibr">`) matches any run of digits
+in the parser's text ("[16-20]" printed, "16,17,18,19,20" in the XML). Left out:
+paragraphs inside tables, figures, boxes and supplementary material, and those under 80
+characters.
 
 A paragraph that is not found whole is classified by what the parser put where the
 paragraph breaks: the text from the last character that still matches to the point where
@@ -23,6 +26,7 @@ the paragraph's remainder resumes.
 from __future__ import annotations
 
 import re
+import unicodedata
 import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass, field
@@ -31,7 +35,10 @@ from pathlib import Path
 MIN_CHARS = 80
 KINDS = ("caption", "header/footer", "sidebar", "split word", "order", "other")
 _EXCLUDED = {"table-wrap", "fig", "boxed-text", "supplementary-material", "table", "caption"}
-_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_NOT_ALNUM = re.compile(r"[^a-z0-9\x00]+")
+_CITE = "\x00"  # a numeric citation run in a gold paragraph
+_CITE_RUN = re.compile("\x00+")
+_NUMERIC_CITE = re.compile(r"^[\s\d,;\u2013\u2014\-]+$")
 _ANCHOR = 24  # normalised characters used to find where a paragraph starts / resumes
 _WINDOW = 12000  # how far after a break the remainder may resume and still be "inserted"
 
@@ -54,6 +61,20 @@ def _text(element: ET.Element) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
+def _paragraph_text(element: ET.Element) -> str:
+    """The paragraph's text with each numeric citation replaced by `_CITE`."""
+    parts: list[str] = [element.text or ""]
+    for child in element:
+        cite = child.tag == "xref" and child.get("ref-type") == "bibr"
+        inner = "".join(child.itertext())
+        if cite and _NUMERIC_CITE.match(inner):
+            parts.append(_CITE)
+        else:
+            parts.append(_paragraph_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
 def gold_paragraphs(nxml: Path) -> list[str]:
     """The `<p>`s of `<body>` in document order, outside tables/figures/boxes, >= 80 chars."""
     body = ET.parse(nxml).getroot().find("body")
@@ -64,9 +85,8 @@ def gold_paragraphs(nxml: Path) -> list[str]:
             if child.tag in _EXCLUDED:
                 continue
             if child.tag == "p":
-                text = _text(child)
-                if len(text) >= MIN_CHARS:
-                    out.append(text)
+                if len(_text(child)) >= MIN_CHARS:
+                    out.append(" ".join(_paragraph_text(child).split()))
                 continue  # a <p> is counted whole, lists inside it included
             walk(child)
 
@@ -75,8 +95,20 @@ def gold_paragraphs(nxml: Path) -> list[str]:
     return out
 
 
+def _fold(ch: str) -> str:
+    """One character as lower-case ASCII letters/digits (accents dropped), maybe empty."""
+    if ch < "\x80":
+        ch = ch.lower()
+        return ch if ("a" <= ch <= "z") or ("0" <= ch <= "9") or ch == _CITE else ""
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKD", ch).lower())
+
+
 def normalise(text: str) -> str:
-    return _NOT_ALNUM.sub("", text.lower())
+    return _CITE_RUN.sub(_CITE, "".join(_fold(ch) for ch in text))
+
+
+def _pattern(p: str) -> re.Pattern[str]:
+    return re.compile("[0-9]{0,40}".join(re.escape(part) for part in p.split(_CITE)))
 
 
 class _Indexed:
@@ -86,10 +118,9 @@ class _Indexed:
         self.raw = raw
         chars: list[str] = []
         where: list[int] = []
-        lowered = raw.lower()
-        for i, ch in enumerate(lowered):
-            if ("a" <= ch <= "z") or ("0" <= ch <= "9"):
-                chars.append(ch)
+        for i, ch in enumerate(raw.replace(_CITE, " ")):
+            for folded in _fold(ch):
+                chars.append(folded)
                 where.append(i)
         self.norm = "".join(chars)
         self.where = where
@@ -162,12 +193,13 @@ def score_paragraphs(paper: str, paragraphs: list[str], text: str) -> Integrity:
         if not p:
             continue
         result.total += 1
-        at = norm.find(p, cursor)
-        if at >= 0:
+        pattern = _pattern(p)
+        found = pattern.search(norm, cursor)
+        if found:
             result.intact += 1
-            cursor = at + len(p)
+            cursor = found.end()
             continue
-        if norm.find(p) >= 0:
+        if pattern.search(norm):
             result.kinds["order"] += 1
             continue
         kind, snippet = _break(indexed, p, cursor)
@@ -177,27 +209,44 @@ def score_paragraphs(paper: str, paragraphs: list[str], text: str) -> Integrity:
 
 
 def _break(indexed: _Indexed, p: str, cursor: int) -> tuple[str, str]:
+    """Walk the paragraph along the text from where it starts; citation runs skip digits.
+    The first place where the text goes its own way is the break."""
     norm = indexed.norm
-    start = norm.find(p[:_ANCHOR], cursor)
-    if start < 0:
-        start = norm.find(p[:_ANCHOR])
-    if start < 0:
+    head = p.split(_CITE)[0][:_ANCHOR] or p.replace(_CITE, "")[:_ANCHOR]
+    j = norm.find(head, cursor)
+    if j < 0:
+        j = norm.find(head)
+    if j < 0:
         return "other", "start not found: " + p[:60]
-    k = _match_length(p, 0, norm, start)
-    broken_at = start + k
-    rest = p[k : k + _ANCHOR]
-    resume = norm.find(rest, broken_at, broken_at + _WINDOW + len(rest)) if rest else -1
-    if resume < 0:
-        # a lost or substituted character or two: try the remainder a little later
-        for skip in (1, 2, 3):
-            rest = p[k + skip : k + skip + _ANCHOR]
-            resume = norm.find(rest, broken_at, broken_at + 8 + len(rest)) if rest else -1
-            if resume >= 0:
-                break
-    if resume < 0:
-        return "other", " ".join(
-            indexed.raw_between(max(0, broken_at - 40), broken_at + 80).split()
-        )
-    inserted = indexed.raw_between(broken_at, resume)
-    kind = _classify(inserted, resume - broken_at, True)
-    return kind, " ".join(inserted.split())[:160]
+    i = 0
+    while i < len(p):
+        if p[i] == _CITE:
+            i += 1
+            while j < len(norm) and norm[j].isdigit():
+                j += 1
+            continue
+        k = _match_length(p, i, norm, j)
+        i, j = i + k, j + k
+        if i >= len(p) or p[i] == _CITE:
+            continue
+        rest = p[i : i + _ANCHOR].split(_CITE)[0]
+        resume = norm.find(rest, j, j + _WINDOW + len(rest))
+        skipped = 0
+        if resume < 0:
+            # a lost or substituted character or two: try the remainder a little later
+            for skip in (1, 2, 3):
+                rest = p[i + skip : i + skip + _ANCHOR].split(_CITE)[0]
+                resume = norm.find(rest, j, j + 8 + len(rest)) if rest else -1
+                if resume >= 0:
+                    skipped = skip
+                    break
+        if resume < 0:
+            snippet = indexed.raw_between(max(0, j - 40), j + 80)
+            return "other", " ".join(snippet.split())
+        inserted = indexed.raw_between(j, resume)
+        if not skipped and norm[j:resume].isdigit() and resume - j <= 40:
+            i, j = i, resume  # citation numbers the XML does not mark up: not a break
+            continue
+        kind = _classify(inserted, resume - j, True)
+        return kind, " ".join(inserted.split())[:160]
+    return "other", "whole but not found by the pattern: " + p[:60]
