@@ -4,7 +4,9 @@ whole and in order in a parser's text.
 Paragraphs are compared as lower-case letters and digits only (spacing, punctuation and
 citation style do not count): accents are folded (NFKD, so "ñ" and a PDF's "˜n" both read
 "n"), and a run of numeric citations (`<xref ref-type="bibr">`) matches any run of digits
-in the parser's text ("[16-20]" printed, "16,17,18,19,20" in the XML). Left out:
+in the parser's text ("[16-20]" printed, "16,17,18,19,20" in the XML), a run of figure and
+table references any short run of letters and digits ("Figures 1-4" printed, "Figure 1,
+Figure 2, Figure 3 and Figure 4" in the XML). Left out:
 paragraphs inside tables, figures, boxes and supplementary material, and those under 80
 characters.
 
@@ -35,9 +37,13 @@ from pathlib import Path
 MIN_CHARS = 80
 KINDS = ("caption", "header/footer", "sidebar", "split word", "order", "other")
 _EXCLUDED = {"table-wrap", "fig", "boxed-text", "supplementary-material", "table", "caption"}
-_NOT_ALNUM = re.compile(r"[^a-z0-9\x00]+")
+_NOT_ALNUM = re.compile(r"[^a-z0-9\x00\x01]+")
 _CITE = "\x00"  # a numeric citation run in a gold paragraph
+_XREF = "\x01"  # a run of figure/table references ("Figures 1-4" printed)
 _CITE_RUN = re.compile("\x00+")
+_XREF_RUN = re.compile(r"\x01(?:[\s,;]*(?:and|&)?[\s,;]*\x01)+")
+_MARKS = re.compile("([\x00\x01])")
+_FLOAT_XREFS = {"fig", "table", "supplementary-material"}
 _NUMERIC_CITE = re.compile(r"^[\s\d,;\u2013\u2014\-]+$")
 _ANCHOR = 24  # normalised characters used to find where a paragraph starts / resumes
 _WINDOW = 12000  # how far after a break the remainder may resume and still be "inserted"
@@ -69,10 +75,12 @@ def _paragraph_text(element: ET.Element) -> str:
         inner = "".join(child.itertext())
         if cite and _NUMERIC_CITE.match(inner):
             parts.append(_CITE)
+        elif child.tag == "xref" and child.get("ref-type") in _FLOAT_XREFS:
+            parts.append(_XREF)
         else:
             parts.append(_paragraph_text(child))
         parts.append(child.tail or "")
-    return "".join(parts)
+    return _XREF_RUN.sub(_XREF, "".join(parts))
 
 
 def gold_paragraphs(nxml: Path) -> list[str]:
@@ -99,7 +107,7 @@ def _fold(ch: str) -> str:
     """One character as lower-case ASCII letters/digits (accents dropped), maybe empty."""
     if ch < "\x80":
         ch = ch.lower()
-        return ch if ("a" <= ch <= "z") or ("0" <= ch <= "9") or ch == _CITE else ""
+        return ch if ("a" <= ch <= "z") or ("0" <= ch <= "9") or ch in "\x00\x01" else ""
     return _NOT_ALNUM.sub("", unicodedata.normalize("NFKD", ch).lower())
 
 
@@ -108,7 +116,8 @@ def normalise(text: str) -> str:
 
 
 def _pattern(p: str) -> re.Pattern[str]:
-    return re.compile("[0-9]{0,40}".join(re.escape(part) for part in p.split(_CITE)))
+    gaps = {_CITE: "[0-9]{0,40}", _XREF: "[a-z0-9]{0,40}?"}
+    return re.compile("".join(gaps.get(part, re.escape(part)) for part in _MARKS.split(p)))
 
 
 class _Indexed:
@@ -118,7 +127,7 @@ class _Indexed:
         self.raw = raw
         chars: list[str] = []
         where: list[int] = []
-        for i, ch in enumerate(raw.replace(_CITE, " ")):
+        for i, ch in enumerate(raw.replace(_CITE, " ").replace(_XREF, " ")):
             for folded in _fold(ch):
                 chars.append(folded)
                 where.append(i)
@@ -212,7 +221,7 @@ def _break(indexed: _Indexed, p: str, cursor: int) -> tuple[str, str]:
     """Walk the paragraph along the text from where it starts; citation runs skip digits.
     The first place where the text goes its own way is the break."""
     norm = indexed.norm
-    head = p.split(_CITE)[0][:_ANCHOR] or p.replace(_CITE, "")[:_ANCHOR]
+    head = _MARKS.split(p)[0][:_ANCHOR] or _MARKS.sub("", p)[:_ANCHOR]
     j = norm.find(head, cursor)
     if j < 0:
         j = norm.find(head)
@@ -225,28 +234,29 @@ def _break(indexed: _Indexed, p: str, cursor: int) -> tuple[str, str]:
             while j < len(norm) and norm[j].isdigit():
                 j += 1
             continue
+        if p[i] == _XREF:
+            i += 1
+            following = _MARKS.split(p[i : i + _ANCHOR])[0]
+            at = norm.find(following, j, j + 40 + len(following)) if following else j
+            j = at if at >= 0 else j
+            continue
         k = _match_length(p, i, norm, j)
         i, j = i + k, j + k
-        if i >= len(p) or p[i] == _CITE:
+        if i >= len(p) or p[i] in "\x00\x01":
             continue
-        rest = p[i : i + _ANCHOR].split(_CITE)[0]
+        rest = _MARKS.split(p[i : i + _ANCHOR])[0]
         resume = norm.find(rest, j, j + _WINDOW + len(rest))
-        skipped = 0
         if resume < 0:
             # a lost or substituted character or two: try the remainder a little later
             for skip in (1, 2, 3):
-                rest = p[i + skip : i + skip + _ANCHOR].split(_CITE)[0]
+                rest = _MARKS.split(p[i + skip : i + skip + _ANCHOR])[0]
                 resume = norm.find(rest, j, j + 8 + len(rest)) if rest else -1
                 if resume >= 0:
-                    skipped = skip
                     break
         if resume < 0:
             snippet = indexed.raw_between(max(0, j - 40), j + 80)
             return "other", " ".join(snippet.split())
         inserted = indexed.raw_between(j, resume)
-        if not skipped and norm[j:resume].isdigit() and resume - j <= 40:
-            i, j = i, resume  # citation numbers the XML does not mark up: not a break
-            continue
         kind = _classify(inserted, resume - j, True)
         return kind, " ".join(inserted.split())[:160]
     return "other", "whole but not found by the pattern: " + p[:60]
