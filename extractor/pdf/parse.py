@@ -54,7 +54,14 @@ _MIN_OUTLINE_ENTRIES = 3
 # past that the paragraph is taken as ended.
 _MAX_DEFERRED = 80
 _SENTENCE_END = ".!?:"
-_NUMERIC = re.compile(r"^[\d\s.,:;%()\-\u2212+/=<>\u2264\u2265×xX]*$")
+_NUMERIC = re.compile(r"^[\d\s.,:;%()\[\]*\-\u2212\u2013+/=<>\u2264\u2265\u00b1×xX]*$")
+_LABEL_CHARS = 25  # lines no longer than this, all of a block: figure labels, legends
+# footnotes that open with their own label, in body-size print on some layouts
+_NOTE_START = re.compile(
+    r"^[*\u2020\u2021\u00a7]?\s*(contact\b|correspond|e-?mail\b|received\b|accepted\b|"
+    r"present address|these authors contributed|disclosure\b)",
+    re.IGNORECASE,
+)
 
 
 def parse_pdf(path: str | Path, *, rules: HeadingRules = ALL_RULES) -> Document:
@@ -94,7 +101,9 @@ def _parse(path: Path, pdf: pymupdf.Document, rules: HeadingRules) -> Document:
     for page, layout in zip(pdf, pages, strict=True):
         ruled = extract_tables(page, layout)
         tables.extend(ruled)
-        borderless.extend(borderless_tables(page, layout, ruled))
+        unruled = borderless_tables(page, layout, ruled)
+        borderless.extend(unruled)
+        _mark_floating(layout, unruled)
     ordered = [block for layout in pages for block in reading_order(layout)]
 
     metadata, skip = extract_metadata([b for b in ordered if b.page == 1], pdf.metadata or {}, head)
@@ -128,6 +137,15 @@ def _parse(path: Path, pdf: pymupdf.Document, rules: HeadingRules) -> Document:
     if not doc.text.strip() and not scanned:
         doc.warnings.append("no text found in the PDF")
     return doc
+
+
+def _mark_floating(layout: PageLayout, tables: list[FoundTable]) -> None:
+    """Blocks inside a table without rules are a float: they stay text, out of the flow of
+    a paragraph the table interrupts."""
+    for block in layout.blocks:
+        cx, cy = (block.bbox[0] + block.bbox[2]) / 2, (block.bbox[1] + block.bbox[3]) / 2
+        if any(t.bbox[0] <= cx <= t.bbox[2] and t.bbox[1] <= cy <= t.bbox[3] for t in tables):
+            block.floating = True
 
 
 def _merge(outline: list[Heading], found: list[Heading], rules: HeadingRules) -> list[Heading]:
@@ -215,7 +233,7 @@ class _TextBuilder:
                 and len(self._deferred) < _MAX_DEFERRED
                 and _is_open(current)
                 and not self._continues_in(current, block)
-                and not any(id(ln) in self._starts for ln in block.lines)
+                and (block.aside or not any(id(ln) in self._starts for ln in block.lines))
                 and _is_float(block, current)
             ):
                 # a caption, figure label, footnote or sidebar inside an unfinished
@@ -440,7 +458,7 @@ def _is_float(block: Block, paragraph: _Paragraph) -> bool:
     and tick numbers."""
     if block.kind != "text":
         return True
-    if block.aside or not block.lines:
+    if block.aside or block.floating or not block.lines:
         return True
     first = block.lines[0].text
     if is_caption(first):
@@ -448,6 +466,6 @@ def _is_float(block: Block, paragraph: _Paragraph) -> bool:
     size = paragraph.lines[-1].size
     if all(line.size < size - 0.8 for line in block.lines):
         return True
-    if all(_NUMERIC.match(line.text) for line in block.lines):
+    if _NOTE_START.match(first):
         return True
-    return len(block.lines) <= 3 and all(len(line.text) <= 25 for line in block.lines)
+    return all(len(line.text) <= _LABEL_CHARS or _NUMERIC.match(line.text) for line in block.lines)

@@ -58,3 +58,47 @@ def test_finished_paragraph_keeps_its_caption_in_place(tmp_path):
     ]
     text = " ".join(parse_pdf(make_pdf(tmp_path / "done.pdf", [lines])).text.split())
     assert text.index("ends here.") < text.index("Figure 1.") < text.index("Next paragraph")
+
+
+def _wide_lines(x: float, y: float, prefix: str, n: int) -> list:
+    words = "runs across the wide main column of this page and on"
+    return [(x, y + 14 * i, f"{prefix} {i} {words}", {}) for i in range(n)]
+
+
+def test_sidebar_beside_a_wide_column_is_its_own_block(tmp_path):
+    # body-size print, lines longer than figure labels: only its place marks a sidebar
+    body = {}
+    sidebar = [
+        (20, 300, "Academic Editor: Some One, Univ.", body),
+        (20, 312, "University of Somewhere, Country", body),
+        (20, 340, "Received: December 8, 2016, and", body),
+        (20, 370, "Funding: The trial was supported", body),
+        (20, 382, "by a grant from a research council.", body),
+    ]
+    main = [
+        (200, 280, "Abstract", {"fontsize": 14}),
+        *_wide_lines(200, 300, "abstract line", 7),
+        (200, 420, "and the abstract's last sentence ends here.", {}),
+    ]
+    doc = parse_pdf(make_pdf(tmp_path / "plos.pdf", [main + sidebar]))
+    text = " ".join(doc.text.split())
+    abstract = " ".join(doc.sections[0].text.split()) if doc.sections else text
+    assert "abstract line 6 runs across the wide main column of this page and on and the" in text
+    assert "Academic Editor" not in abstract.split("ends here.")[0]
+    assert "Funding: The trial was supported by a grant" in text  # kept, as its own block
+
+
+def test_licence_note_doi_line_and_repeated_footer_leave_the_text(tmp_path):
+    page = [
+        *_column(LEFT, 100, "body", 30),
+        (LEFT, 530, "https://doi.org/10.1371/journal.pone.0322878.g001", {"fontsize": 7}),
+        *_column(LEFT, 560, "more body", 5),
+        (LEFT, 700, "This is an open access article under the terms of the", {"fontsize": 7}),
+        (LEFT, 709, "Creative Commons Attribution License.", {"fontsize": 7}),
+        (LEFT, 800, "\u00a9 2017 The Authors. Published by Someone.", {"fontsize": 7}),
+    ]
+    text = parse_pdf(make_pdf(tmp_path / "licence.pdf", [page])).text
+    assert "Creative Commons" not in text
+    assert "doi.org" not in text
+    assert "Published by" not in text
+    assert "more body line 4 of running text" in text
