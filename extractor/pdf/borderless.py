@@ -35,7 +35,7 @@ def borderless_rows(
     if not captions:
         return []
     lines = [line for block in page.blocks for line in block.lines]
-    words = _words_by_line(pdf_page, lines)
+    words = _words_by_line(pdf_page, page.textpage, lines)
     body_size = _body_size(lines)
     found = []
     for block, caption in captions:
@@ -152,9 +152,12 @@ def _rows_of(lines: list[Line]) -> list[list[Line]]:
     return rows
 
 
-def _words_by_line(pdf_page: pymupdf.Page, lines: list[Line]) -> dict[int, list[Word]]:
-    """id(line) -> its words left to right (each word placed by its centre)."""
-    raw = pdf_page.get_text("words", flags=TEXT_FLAGS, sort=False)
+def _words_by_line(
+    pdf_page: pymupdf.Page, textpage: pymupdf.TextPage | None, lines: list[Line]
+) -> dict[int, list[Word]]:
+    """id(line) -> its words left to right (each word placed by its centre); from the
+    page's text as read for the layout when given (same flags, read once)."""
+    raw = pdf_page.get_text("words", flags=TEXT_FLAGS, textpage=textpage, sort=False)
     words = sorted(
         ((w[0], w[1], w[2], w[3], clean_chars(w[4])) for w in raw),
         key=lambda w: (w[1] + w[3]) / 2,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pymupdf
 
@@ -51,7 +52,8 @@ class Line:
         marker for `join_lines_at` (it joins the word without a space)."""
         return self.text + SOFT_HYPHEN if self.soft_hyphen else self.text
 
-    @property
+    # cached: lines never change after reading, and these are asked for many times
+    @cached_property
     def size(self) -> float:
         """The font size that covers most characters of the line."""
         weights: Counter[float] = Counter()
@@ -59,12 +61,12 @@ class Line:
             weights[round(span.size, 1)] += len(span.text.strip())
         return weights.most_common(1)[0][0] if weights else 0.0
 
-    @property
+    @cached_property
     def bold(self) -> bool:
         letters = [s for s in self.spans if s.text.strip()]
         return bool(letters) and all(s.bold for s in letters)
 
-    @property
+    @cached_property
     def font(self) -> str:
         """The font that covers most characters of the line."""
         weights: Counter[str] = Counter()
@@ -72,7 +74,7 @@ class Line:
             weights[span.font] += len(span.text.strip())
         return weights.most_common(1)[0][0] if weights else ""
 
-    @property
+    @cached_property
     def italic(self) -> bool:
         letters = [s for s in self.spans if s.text.strip()]
         return bool(letters) and all(s.italic for s in letters)
@@ -96,6 +98,8 @@ class PageLayout:
     height: float
     blocks: list[Block]
     has_images: bool = False
+    # MuPDF's text of the page, made once and reused for word positions (tables)
+    textpage: pymupdf.TextPage | None = None
 
 
 def _is_bold(span: dict) -> bool:
@@ -118,7 +122,8 @@ def _is_italic(span: dict) -> bool:
 
 
 def read_page(page: pymupdf.Page, number: int) -> PageLayout:
-    data = page.get_text("dict", flags=TEXT_FLAGS)
+    textpage = page.get_textpage(flags=TEXT_FLAGS)
+    data = page.get_text("dict", textpage=textpage)
     width, height = page.rect.width, page.rect.height
     blocks: list[Block] = []
     for raw in data["blocks"]:
@@ -152,7 +157,7 @@ def read_page(page: pymupdf.Page, number: int) -> PageLayout:
         if lines:
             blocks.extend(_split_block(number, _merge_baseline(lines)))
     has_images = bool(page.get_images(full=False))
-    return PageLayout(number, width, height, blocks, has_images)
+    return PageLayout(number, width, height, blocks, has_images, textpage)
 
 
 def _merge_baseline(lines: list[Line]) -> list[Line]:

@@ -80,7 +80,9 @@ def parse_pdf(path: str | Path, *, rules: HeadingRules = ALL_RULES) -> Document:
 def _parse(path: Path, pdf: pymupdf.Document, rules: HeadingRules) -> Document:
     warnings: list[str] = []
     pages: list[PageLayout] = []
-    for number, page in enumerate(pdf, start=1):
+    # the same Page objects throughout: each page's TextPage is read once and reused
+    pdf_pages = list(pdf)
+    for number, page in enumerate(pdf_pages, start=1):
         try:
             pages.append(read_page(page, number))
         except Exception as exc:  # one damaged page must not lose the others
@@ -98,7 +100,7 @@ def _parse(path: Path, pdf: pymupdf.Document, rules: HeadingRules) -> Document:
     remove_running_text(pages)
     tables: list[FoundTable] = []
     borderless: list[FoundTable] = []
-    for page, layout in zip(pdf, pages, strict=True):
+    for page, layout in zip(pdf_pages, pages, strict=True):
         ruled = extract_tables(page, layout)
         tables.extend(ruled)
         unruled = borderless_tables(page, layout, ruled)

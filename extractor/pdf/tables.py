@@ -16,6 +16,7 @@ _WORD = re.compile(r"\w+")
 # A detected grid must reproduce nearly all words of the lines it replaces; otherwise
 # keeping the raw lines loses less.
 _MIN_COVERAGE = 0.9
+_MIN_RULE = 5.0  # points: shorter vertical strokes are glyph parts or ticks, not rules
 # Switch for the benchmark's "before" figure: False keeps captions of unruled tables row-less.
 BORDERLESS = True
 
@@ -47,6 +48,8 @@ def extract_tables(pdf_page: pymupdf.Page, page: PageLayout) -> list[FoundTable]
     if not captions:
         return []
     try:
+        if not _has_vertical_edges(pdf_page):
+            return []
         # plain ruling-line detection: the ONNX layout model costs ~0.6 s per page
         finder = pdf_page.find_tables(use_layout=False)
     except Exception:  # a malformed drawing list must not lose the page's text
@@ -68,6 +71,23 @@ def extract_tables(pdf_page: pymupdf.Page, page: PageLayout) -> list[FoundTable]
         _replace_lines(page, inside, table)
         tables.append(table)
     return tables
+
+
+def _has_vertical_edges(pdf_page: pymupdf.Page) -> bool:
+    """Whether the page draws anything that gives find_tables() a vertical edge: a
+    vertical line, a rectangle or a quad taller than a glyph stroke. Pages without one
+    hold no ruled table (none in the corpus), and find_tables() reads every character of
+    the page before it looks at the drawings."""
+    for path in pdf_page.get_cdrawings():
+        for item in path["items"]:
+            kind = item[0]
+            if kind == "l":
+                (x0, y0), (x1, y1) = item[1], item[2]
+                if abs(x0 - x1) < 1 and abs(y0 - y1) > _MIN_RULE:
+                    return True
+            elif kind == "qu" or (kind == "re" and item[1][3] - item[1][1] > _MIN_RULE):
+                return True
+    return False
 
 
 def borderless_tables(
