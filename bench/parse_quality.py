@@ -4,6 +4,7 @@
     .venv/bin/python bench/parse_quality.py --no-baseline   # litextract only (~1 min)
     .venv/bin/python bench/parse_quality.py --ablation      # + F1 with each heading cue off
     .venv/bin/python bench/parse_quality.py --verbose       # + per-paper misses (tuning, RCT)
+    .venv/bin/python bench/parse_quality.py --batch         # + batch pages/s, 1 and N workers
 
 Heading precision / recall / F1 (micro) on three sets: the parse_dev TEST split (papers
 and publishers never used for tuning), the parse_dev tuning split, and the 49 RCT reports.
@@ -188,6 +189,27 @@ def _integrity_rows(sets, ours, raw, theirs, absent: str, verbose: bool) -> None
                 print(f"  {paper} [{kind}] {snippet}")
 
 
+def _batch(sets) -> None:
+    """Batch pages/s through `parse_many` on 1 process and on all cores, same PDFs."""
+    from extractor.pdf import parse_many
+    from extractor.pdf.batch import default_workers
+
+    pdfs = list(dict.fromkeys(pdf for _, pairs, _ in sets for pdf, _ in pairs))
+    cores = default_workers()
+    for workers in dict.fromkeys((1, cores)):
+        t = time.perf_counter()
+        pages = sum(
+            doc.source.pages
+            for _, doc in parse_many(pdfs, workers=workers, progress=False)
+            if not isinstance(doc, Exception)
+        )
+        seconds = time.perf_counter() - t
+        print(
+            f"batch parse_many, {workers} worker(s): {len(pdfs)} PDFs, {pages} pages in "
+            f"{seconds:.1f} s, {pages / seconds:.2f} pages/s"
+        )
+
+
 def _row(label: str, n: int, ours: Tally, theirs: Tally | None) -> str:
     p, r, f = ours.f1()
     row = f"{label:26}{n:>4}   {p:6.3f}{r:6.3f}{f:7.3f}"
@@ -210,7 +232,7 @@ _ABLATIONS: list[tuple[str, HeadingRules]] = [
 ]
 
 
-def main(baseline: bool, ablation: bool, verbose: bool) -> None:
+def main(baseline: bool, ablation: bool, verbose: bool, batch: bool) -> None:
     sets = [s for s in _sets() if s[1]]
     if not sets:
         print("corpus not found; nothing to measure")
@@ -252,6 +274,9 @@ def main(baseline: bool, ablation: bool, verbose: bool) -> None:
         if label in ours:
             tally = ours[label]
             print(f"{label}: word fidelity litextract {tally.words[0] / tally.words[1]:.4f}")
+    if batch:
+        print()
+        _batch(sets)
     if ablation:
         print()
         print("ablation: heading F1 with one cue off (litextract)")
@@ -263,4 +288,9 @@ def main(baseline: bool, ablation: bool, verbose: bool) -> None:
 
 
 if __name__ == "__main__":
-    main("--no-baseline" not in sys.argv, "--ablation" in sys.argv, "--verbose" in sys.argv)
+    main(
+        "--no-baseline" not in sys.argv,
+        "--ablation" in sys.argv,
+        "--verbose" in sys.argv,
+        "--batch" in sys.argv,
+    )
