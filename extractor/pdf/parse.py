@@ -45,6 +45,7 @@ from extractor.pdf.layout import (
 from extractor.pdf.metadata import extract_metadata
 from extractor.pdf.open import open_pdf
 from extractor.pdf.references import REFERENCE_HEADING, split_references
+from extractor.pdf.table_header import count_header_rows, spread_header
 from extractor.pdf.tables import FoundTable, borderless_tables, extract_tables, linearise
 from extractor.pdf.text import join_lines_at, normalise_space, vocabulary
 
@@ -391,11 +392,13 @@ class _TextBuilder:
                 c_start, c_end = self.paragraph_at[id(table.caption_line)]
                 caption = text[c_start:c_end]
                 captioned.add(c_start)
+            header = count_header_rows(table.rows)
             tables.append(
                 Table(
                     caption=caption,
                     page=table.page,
-                    rows=table.rows,
+                    rows=spread_header(table.rows, header, table.spans),
+                    header_rows=header,
                     char_start=start,
                     char_end=end,
                 )
@@ -403,16 +406,25 @@ class _TextBuilder:
         # captions whose table has no ruling lines: the cells stay text in reading order,
         # rows come from word positions when they could be read as a grid
         cells = {
-            self.paragraph_at[id(t.caption_line)][0]: t.rows
+            self.paragraph_at[id(t.caption_line)][0]: t
             for t in borderless
             if id(t.caption_line) in self.paragraph_at
         }
         for kind, start, end, caption in self.captions:
             if kind == "table" and start not in captioned:
                 page = self._page_of(start)
-                rows = cells.get(start, [])
+                found = cells.get(start)
+                rows = found.rows if found else []
+                header = count_header_rows(rows)
                 tables.append(
-                    Table(caption=caption, page=page, rows=rows, char_start=start, char_end=end)
+                    Table(
+                        caption=caption,
+                        page=page,
+                        rows=spread_header(rows, header, found.spans) if found else rows,
+                        header_rows=header,
+                        char_start=start,
+                        char_end=end,
+                    )
                 )
         tables.sort(key=lambda t: t.char_start or 0)
         return tables

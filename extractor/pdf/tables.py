@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from statistics import median
 
 import pymupdf
 
@@ -27,6 +28,8 @@ class FoundTable:
     bbox: tuple[float, float, float, float]
     rows: list[list[str]]
     caption_line: Line | None = None  # first line of the caption paragraph
+    # per row, per cell: the (first, last) column the cell covers (a spanning header)
+    spans: list[list[tuple[int, int]]] = field(default_factory=list)
 
 
 def linearise(rows: list[list[str]]) -> str:
@@ -56,8 +59,13 @@ def extract_tables(pdf_page: pymupdf.Page, page: PageLayout) -> list[FoundTable]
         return []
     tables: list[FoundTable] = []
     for found in finder.tables:
-        rows = _cell_texts(pdf_page, found)
-        rows = [row for row in rows if any(row)]
+        grid = [list(row.cells) for row in found.rows]
+        kept = [
+            (row, span)
+            for row, span in zip(_cell_texts(pdf_page, found), _ruled_spans(grid), strict=True)
+            if any(row)
+        ]
+        rows = [row for row, _ in kept]
         if len(rows) < 2:
             continue
         bbox = tuple(found.bbox)
@@ -66,7 +74,7 @@ def extract_tables(pdf_page: pymupdf.Page, page: PageLayout) -> list[FoundTable]
         ]
         if not inside or _coverage(inside, rows) < _MIN_COVERAGE:
             continue
-        table = FoundTable(page=page.number, bbox=bbox, rows=rows)
+        table = FoundTable(page=page.number, bbox=bbox, rows=rows, spans=[s for _, s in kept])
         table.caption_line = _nearest_caption(bbox, captions)
         _replace_lines(page, inside, table)
         tables.append(table)
@@ -104,9 +112,31 @@ def borderless_tables(
     except Exception:  # odd word boxes must not lose the page's text
         return []
     return [
-        FoundTable(page=page.number, bbox=bbox, rows=rows, caption_line=caption)
-        for caption, bbox, rows in found
+        FoundTable(page=page.number, bbox=bbox, rows=rows, caption_line=caption, spans=spans)
+        for caption, bbox, rows, spans in found
     ]
+
+
+def _ruled_spans(grid: list[list]) -> list[list[tuple[int, int]]]:
+    """Columns each cell box covers: MuPDF gives a merged cell once (None in the slots it
+    covers); a column's place is the median centre of its cells."""
+    columns = max((len(row) for row in grid), default=0)
+    centres: list[float | None] = []
+    for c in range(columns):
+        xs = [(row[c][0] + row[c][2]) / 2 for row in grid if c < len(row) and row[c]]
+        centres.append(median(xs) if xs else None)
+    spans = []
+    for row in grid:
+        covered = []
+        for c, cell in enumerate(row):
+            cols = [c]
+            if cell:
+                cols += [
+                    k for k, x in enumerate(centres) if x is not None and cell[0] <= x <= cell[2]
+                ]
+            covered.append((min(cols), max(cols)))
+        spans.append(covered)
+    return spans
 
 
 def _cell_texts(pdf_page: pymupdf.Page, found) -> list[list[str]]:
