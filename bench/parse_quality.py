@@ -4,6 +4,7 @@
     .venv/bin/python bench/parse_quality.py --no-baseline   # litextract only (~1 min)
     .venv/bin/python bench/parse_quality.py --ablation      # + F1 with each heading cue off
     .venv/bin/python bench/parse_quality.py --verbose       # + per-paper misses (tuning, RCT)
+    .venv/bin/python bench/parse_quality.py --batch         # + batch pages/s, 1 and N workers
 
 Heading precision / recall / F1 (micro) on three sets: the parse_dev TEST split (papers
 and publishers never used for tuning), the parse_dev tuning split, and the 49 RCT reports.
@@ -16,6 +17,7 @@ for both parsers over all PDFs, word fidelity and table-number fidelity (RCT set
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import sys
 import time
 from dataclasses import dataclass, field
@@ -34,6 +36,7 @@ from parse_jats import (
     rct_pairs,
     word_coverage,
 )
+from parse_paragraphs import KINDS, Integrity, gold_paragraphs, score_paragraphs
 
 from extractor.pdf import parse_pdf
 from extractor.pdf.headings import ALL_RULES, HeadingRules
@@ -44,6 +47,7 @@ class Tally:
     headings: list[int] = field(default_factory=lambda: [0, 0, 0])  # tp, counted, gold
     words: list[int] = field(default_factory=lambda: [0, 0])
     numbers: list[int] = field(default_factory=lambda: [0, 0])
+    integrity: Integrity = field(default_factory=Integrity)
 
     def add(self, part: list[int], found: tuple[int, ...]) -> None:
         for i, v in enumerate(found):
@@ -71,6 +75,7 @@ def _score(
     tally.add(tally.headings, found)
     tally.add(tally.words, word_coverage(truth, text))
     tally.add(tally.numbers, number_coverage(truth, text))
+    tally.integrity.add(score_paragraphs(nxml.stem, gold_paragraphs(nxml), text))
     if verbose:
         p, r, f = prf(*found)
         gold = {norm_heading(h) for h in truth.headings}
@@ -121,6 +126,90 @@ def _theirs(sets) -> tuple[dict[str, Tally], float]:
     return tallies, sum(item["seconds"] for item in results.values())
 
 
+def _raw(sets) -> tuple[dict[str, Integrity], float, float]:
+    """Raw PyMuPDF in this process: paragraph integrity of `page.get_text()` per set, and
+    the seconds of `get_text()` and of `get_text("dict")` (litextract's own input) over
+    every PDF once."""
+    import pymupdf
+
+    from extractor.pdf.layout import TEXT_FLAGS
+
+    texts: dict[Path, str] = {}
+    text_seconds = dict_seconds = 0.0
+    for pdf in dict.fromkeys(pdf for _, pairs, _ in sets for pdf, _ in pairs):
+        with pymupdf.open(pdf) as doc:
+            t = time.perf_counter()
+            texts[pdf] = "".join(page.get_text() for page in doc)
+            text_seconds += time.perf_counter() - t
+        with pymupdf.open(pdf) as doc:
+            t = time.perf_counter()
+            for page in doc:
+                page.get_text("dict", flags=TEXT_FLAGS)
+            dict_seconds += time.perf_counter() - t
+    out = {}
+    for label, pairs, _ in sets:
+        total = Integrity()
+        for pdf, nxml in pairs:
+            total.add(score_paragraphs(nxml.stem, gold_paragraphs(nxml), texts[pdf]))
+        out[label] = total
+    return out, text_seconds, dict_seconds
+
+
+def _integrity_rows(sets, ours, raw, theirs, absent: str, verbose: bool) -> None:
+    print("paragraph integrity (JATS body paragraphs >= 80 chars, whole and in order)")
+    print(
+        f"{'set':26}{'n':>4}{'paras':>7}   {'litextract':>10}{'raw get_text':>14}"
+        f"{'pymupdf4llm':>13}"
+    )
+    for label, pairs, scope in sets:
+        if scope != "body":
+            continue
+        mine = ours[label].integrity
+        other = f"{theirs[label].integrity.share:13.3f}" if label in theirs else f"{absent:>13}"
+        print(
+            f"{label:26}{len(pairs):>4}{mine.total:>7}   {mine.share:10.3f}"
+            f"{raw[label].share:14.3f}{other}"
+        )
+    print("breaks by kind (paragraphs)")
+    print(f"{'set':26}{'parser':>14}" + "".join(f"{k:>15}" for k in KINDS))
+    for label, _pairs, scope in sets:
+        if scope != "body":
+            continue
+        rows = [("litextract", ours[label].integrity), ("raw get_text", raw[label])]
+        if label in theirs:
+            rows.append(("pymupdf4llm", theirs[label].integrity))
+        for name, tally in rows:
+            print(f"{label:26}{name:>14}" + "".join(f"{tally.kinds[k]:>15}" for k in KINDS))
+    if verbose:  # never the test split: no tuning on it
+        for label, _pairs, scope in sets:
+            if scope != "body" or label.endswith("test"):
+                continue
+            print(f"{label}: litextract breaks")
+            for paper, kind, snippet in ours[label].integrity.examples:
+                print(f"  {paper} [{kind}] {snippet}")
+
+
+def _batch(sets) -> None:
+    """Batch pages/s through `parse_many` on 1 process and on all cores, same PDFs."""
+    from extractor.pdf import parse_many
+    from extractor.pdf.batch import default_workers
+
+    pdfs = list(dict.fromkeys(pdf for _, pairs, _ in sets for pdf, _ in pairs))
+    cores = default_workers()
+    for workers in dict.fromkeys((1, cores)):
+        t = time.perf_counter()
+        pages = sum(
+            doc.source.pages
+            for _, doc in parse_many(pdfs, workers=workers, progress=False)
+            if not isinstance(doc, Exception)
+        )
+        seconds = time.perf_counter() - t
+        print(
+            f"batch parse_many, {workers} worker(s): {len(pdfs)} PDFs, {pages} pages in "
+            f"{seconds:.1f} s, {pages / seconds:.2f} pages/s"
+        )
+
+
 def _row(label: str, n: int, ours: Tally, theirs: Tally | None) -> str:
     p, r, f = ours.f1()
     row = f"{label:26}{n:>4}   {p:6.3f}{r:6.3f}{f:7.3f}"
@@ -143,13 +232,18 @@ _ABLATIONS: list[tuple[str, HeadingRules]] = [
 ]
 
 
-def main(baseline: bool, ablation: bool, verbose: bool) -> None:
+def main(baseline: bool, ablation: bool, verbose: bool, batch: bool) -> None:
     sets = [s for s in _sets() if s[1]]
     if not sets:
         print("corpus not found; nothing to measure")
         return
     ours, seconds, pages = _ours(sets, ALL_RULES, verbose)
+    raw, text_seconds, dict_seconds = _raw(sets)
+    installed = importlib.util.find_spec("pymupdf4llm") is not None  # the `bench` extra
+    baseline = baseline and installed
     theirs, their_seconds = _theirs(sets) if baseline else ({}, 0.0)
+    _integrity_rows(sets, ours, raw, theirs, "not run" if installed else "not installed", verbose)
+    print()
     print("heading P / R / F1 (micro) against JATS")
     head = f"{'set':26}{'n':>4}   {'litextract':^19}"
     print(head + (f"   {'pymupdf4llm (layout)':^19}" if baseline else ""))
@@ -164,6 +258,11 @@ def main(baseline: bool, ablation: bool, verbose: bool) -> None:
         )
     else:
         print()
+    print(
+        f"raw PyMuPDF, same PDFs, one core: get_text('dict') {dict_seconds:.1f} s, "
+        f"get_text() {text_seconds:.1f} s; litextract / get_text('dict') = "
+        f"{seconds / dict_seconds:.2f}x"
+    )
     rct = ours.get("RCT 49")
     if rct is not None:
         line = f"RCT 49: word fidelity litextract {rct.words[0] / rct.words[1]:.4f}"
@@ -175,6 +274,9 @@ def main(baseline: bool, ablation: bool, verbose: bool) -> None:
         if label in ours:
             tally = ours[label]
             print(f"{label}: word fidelity litextract {tally.words[0] / tally.words[1]:.4f}")
+    if batch:
+        print()
+        _batch(sets)
     if ablation:
         print()
         print("ablation: heading F1 with one cue off (litextract)")
@@ -186,4 +288,9 @@ def main(baseline: bool, ablation: bool, verbose: bool) -> None:
 
 
 if __name__ == "__main__":
-    main("--no-baseline" not in sys.argv, "--ablation" in sys.argv, "--verbose" in sys.argv)
+    main(
+        "--no-baseline" not in sys.argv,
+        "--ablation" in sys.argv,
+        "--verbose" in sys.argv,
+        "--batch" in sys.argv,
+    )

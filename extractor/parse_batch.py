@@ -35,7 +35,7 @@ def parse_into(
     out: Path,
     *,
     markdown: bool = False,
-    workers: int = 2,
+    workers: int | None = None,  # None: all cores
     progress: bool = True,
     on_error: Callable[[InputError], None] | None = None,
 ) -> ParseSummary:

@@ -29,7 +29,10 @@ def parse(
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="json: the Document; md: readable.")
     ] = OutputFormat.json,
-    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Parallel processes.")] = 2,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-w", min=1, help="Parallel processes [default: all cores]."),
+    ] = None,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
 ) -> None:
     """Parse PDFs into structured documents: reading-order text, sections, tables,

@@ -65,11 +65,21 @@ def _parse_one(path: Path) -> Document | InputError:
         return InputError(path, f"could not be parsed ({type(exc).__name__}: {exc})")
 
 
+def default_workers() -> int:
+    """All cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def parse_many(
-    paths: Iterable[Path], *, workers: int = 2, progress: bool = True
+    paths: Iterable[Path], *, workers: int | None = None, progress: bool = True
 ) -> Iterator[tuple[Path, Document | InputError]]:
-    """Parse PDFs on `workers` processes; results come back in input order."""
+    """Parse PDFs on `workers` processes (None: all cores); results come back in input
+    order and equal those of one process (each paper is parsed whole by one worker)."""
     paths = [Path(p) for p in paths]
+    workers = default_workers() if workers is None else workers
     with Progress(
         TextColumn("parsing"),
         BarColumn(),
@@ -86,7 +96,9 @@ def parse_many(
                 bar.update(task, advance=1, description=path.name)
                 yield path, result
             return
-        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
+        with ProcessPoolExecutor(
+            max_workers=min(workers, len(paths)), initializer=_worker_init
+        ) as pool:
             for path, result in zip(paths, pool.map(_parse_one, paths), strict=True):
                 bar.update(task, advance=1, description=path.name)
                 yield path, result

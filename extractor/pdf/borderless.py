@@ -27,22 +27,25 @@ _HEADING_STEP = 0.5  # points of font size above every table line that end the t
 _CELL_GAP_EM = 0.6  # a gap wider than this share of the word height separates two cells
 
 
+Spans = list[list[tuple[int, int]]]
+
+
 def borderless_rows(
     pdf_page: pymupdf.Page, page: PageLayout, captions: list[tuple[Block, Line]]
-) -> list[tuple[Line, tuple[float, float, float, float], list[list[str]]]]:
-    """(caption line, table bbox, rows) for each caption whose table body below it can be read as a
-    grid of at least two rows and two columns."""
+) -> list[tuple[Line, tuple[float, float, float, float], list[list[str]], Spans]]:
+    """(caption line, table bbox, rows, column spans of each cell) for each caption whose
+    table body below it can be read as a grid of at least two rows and two columns."""
     if not captions:
         return []
     lines = [line for block in page.blocks for line in block.lines]
-    words = _words_by_line(pdf_page, lines)
+    words = _words_by_line(pdf_page, page.textpage, lines)
     body_size = _body_size(lines)
     found = []
     for block, caption in captions:
         body = _body_lines(page, lines, block, words, body_size)
         if len(body) < 2:
             continue
-        rows = _grid(
+        rows, spans = _grid(
             [
                 sorted((w for ln in group for w in words[id(ln)]), key=lambda w: w[0])
                 for group in _rows_of(body)
@@ -55,7 +58,7 @@ def borderless_rows(
                 max(ln.bbox[2] for ln in body),
                 max(ln.bbox[3] for ln in body),
             )
-            found.append((caption, bbox, rows))
+            found.append((caption, bbox, rows, spans))
     return found
 
 
@@ -152,9 +155,12 @@ def _rows_of(lines: list[Line]) -> list[list[Line]]:
     return rows
 
 
-def _words_by_line(pdf_page: pymupdf.Page, lines: list[Line]) -> dict[int, list[Word]]:
-    """id(line) -> its words left to right (each word placed by its centre)."""
-    raw = pdf_page.get_text("words", flags=TEXT_FLAGS, sort=False)
+def _words_by_line(
+    pdf_page: pymupdf.Page, textpage: pymupdf.TextPage | None, lines: list[Line]
+) -> dict[int, list[Word]]:
+    """id(line) -> its words left to right (each word placed by its centre); from the
+    page's text as read for the layout when given (same flags, read once)."""
+    raw = pdf_page.get_text("words", flags=TEXT_FLAGS, textpage=textpage, sort=False)
     words = sorted(
         ((w[0], w[1], w[2], w[3], clean_chars(w[4])) for w in raw),
         key=lambda w: (w[1] + w[3]) / 2,
@@ -196,12 +202,13 @@ def _segments(words: list[Word]) -> list[list[Word]]:
     return runs
 
 
-def _grid(line_words: list[list[Word]]) -> list[list[str]]:
-    """Cell texts: one row per line group, columns from the rows of the typical shape."""
+def _grid(line_words: list[list[Word]]) -> tuple[list[list[str]], Spans]:
+    """Cell texts: one row per line group, columns from the rows of the typical shape;
+    and per cell the columns its words stretch over (a header over two columns)."""
     rows = [_segments(words) for words in line_words if words]
     counts = Counter(len(r) for r in rows if len(r) >= 2)
     if not counts:
-        return []
+        return [], []
     # the most frequent segment count (the larger on ties) is the data rows' shape
     typical = max(counts, key=lambda k: (counts[k], k))
     spans = sorted((seg[0][0], seg[-1][2]) for row in rows if len(row) == typical for seg in row)
@@ -213,12 +220,34 @@ def _grid(line_words: list[list[Word]]) -> list[list[str]]:
             columns.append([x0, x1])
     bounds = [(a[1] + b[0]) / 2 for a, b in pairwise(columns)]
     grid = []
+    spans: Spans = []
     for row in rows:
         cells: list[list[str]] = [[] for _ in columns]
+        covered = [(c, c) for c in range(len(columns))]
         for seg in row:
             # a whole segment goes to one column (spanning labels stay in one piece): the
             # column where it starts, or for a lone word ("12.5") where its centre is
             anchor = seg[0][0] if len(seg) > 1 else (seg[0][0] + seg[0][2]) / 2
-            cells[sum(1 for b in bounds if anchor > b)].extend(w[4] for w in seg)
+            col = sum(1 for b in bounds if anchor > b)
+            starts = {sum(1 for b in bounds if w[0] > b) for w in seg}
+            if len(starts) > 1 and len(starts) == len(seg):
+                # one word per column, set closer than a cell gap ("n Median Min."): the
+                # words are separate headers, each in the column where it starts
+                for w in seg:
+                    cells[sum(1 for b in bounds if w[0] > b)].append(w[4])
+                continue
+            cells[col].extend(w[4] for w in seg)
+            # a label over several columns ("Intervention" over "Mean" and "SD"): the
+            # further columns whose middle it covers
+            last = max(
+                [col]
+                + [
+                    k
+                    for k, (x0, x1) in enumerate(columns)
+                    if seg[0][0] <= (x0 + x1) / 2 <= seg[-1][2]
+                ]
+            )
+            covered[col] = (col, max(covered[col][1], last))
         grid.append([" ".join(c) for c in cells])
-    return grid
+        spans.append(covered)
+    return grid, spans

@@ -9,16 +9,19 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pymupdf
 
-from extractor.pdf.text import clean_chars
+from extractor.pdf.text import SOFT_HYPHEN, clean_chars, font_chars
 
 # Expand ligatures (no TEXT_PRESERVE_LIGATURES), keep only what is on the page.
 TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
 _BOLD_FLAG = 16
 _ITALIC_FLAG = 2
 _MARGIN_SHARE = 0.12  # top/bottom band where running headers and page numbers live
+_ASIDE_GAP = 3.0  # points between a side column and the main text's edge
+_ASIDE_REACH = 20.0  # a side box may start this far above the wide text (its label)
 
 
 @dataclass
@@ -36,12 +39,21 @@ class Line:
     bbox: tuple[float, float, float, float]
     spans: list[Span]
     text: str = ""
+    # the line ends in a soft hyphen (U+00AD): the word goes on in the next line
+    soft_hyphen: bool = False
 
     def __post_init__(self) -> None:
         if not self.text:
             self.text = "".join(s.text for s in self.spans).strip()
 
     @property
+    def flow_text(self) -> str:
+        """The text as joined into paragraphs: a soft hyphen at the end is kept as a
+        marker for `join_lines_at` (it joins the word without a space)."""
+        return self.text + SOFT_HYPHEN if self.soft_hyphen else self.text
+
+    # cached: lines never change after reading, and these are asked for many times
+    @cached_property
     def size(self) -> float:
         """The font size that covers most characters of the line."""
         weights: Counter[float] = Counter()
@@ -49,12 +61,12 @@ class Line:
             weights[round(span.size, 1)] += len(span.text.strip())
         return weights.most_common(1)[0][0] if weights else 0.0
 
-    @property
+    @cached_property
     def bold(self) -> bool:
         letters = [s for s in self.spans if s.text.strip()]
         return bool(letters) and all(s.bold for s in letters)
 
-    @property
+    @cached_property
     def font(self) -> str:
         """The font that covers most characters of the line."""
         weights: Counter[str] = Counter()
@@ -62,7 +74,7 @@ class Line:
             weights[span.font] += len(span.text.strip())
         return weights.most_common(1)[0][0] if weights else ""
 
-    @property
+    @cached_property
     def italic(self) -> bool:
         letters = [s for s in self.spans if s.text.strip()]
         return bool(letters) and all(s.italic for s in letters)
@@ -75,6 +87,8 @@ class Block:
     lines: list[Line] = field(default_factory=list)
     kind: str = "text"  # text | table
     table: object | None = None  # the FoundTable of a table block
+    aside: bool = False  # a side column (article-information box) beside the main text
+    floating: bool = False  # text of a float (a table without rules), not running text
 
 
 @dataclass
@@ -84,6 +98,8 @@ class PageLayout:
     height: float
     blocks: list[Block]
     has_images: bool = False
+    # MuPDF's text of the page, made once and reused for word positions (tables)
+    textpage: pymupdf.TextPage | None = None
 
 
 def _is_bold(span: dict) -> bool:
@@ -106,7 +122,8 @@ def _is_italic(span: dict) -> bool:
 
 
 def read_page(page: pymupdf.Page, number: int) -> PageLayout:
-    data = page.get_text("dict", flags=TEXT_FLAGS)
+    textpage = page.get_textpage(flags=TEXT_FLAGS)
+    data = page.get_text("dict", textpage=textpage)
     width, height = page.rect.width, page.rect.height
     blocks: list[Block] = []
     for raw in data["blocks"]:
@@ -119,7 +136,7 @@ def read_page(page: pymupdf.Page, number: int) -> PageLayout:
                 continue  # rotated marginal notes ("Downloaded from ...", arXiv stamps)
             spans = [
                 Span(
-                    text=clean_chars(s["text"]),
+                    text=clean_chars(font_chars(s["text"], s["font"])),
                     size=s["size"],
                     bold=_is_bold(s),
                     italic=_is_italic(s),
@@ -128,13 +145,19 @@ def read_page(page: pymupdf.Page, number: int) -> PageLayout:
                 for s in raw_line["spans"]
                 if s["text"]
             ]
-            line = Line(page=number, bbox=tuple(raw_line["bbox"]), spans=spans)
+            raw_text = "".join(s["text"] for s in raw_line["spans"]).rstrip()
+            line = Line(
+                page=number,
+                bbox=tuple(raw_line["bbox"]),
+                spans=spans,
+                soft_hyphen=raw_text.endswith(SOFT_HYPHEN),
+            )
             if line.text:
                 lines.append(line)
         if lines:
             blocks.extend(_split_block(number, _merge_baseline(lines)))
     has_images = bool(page.get_images(full=False))
-    return PageLayout(number, width, height, blocks, has_images)
+    return PageLayout(number, width, height, blocks, has_images, textpage)
 
 
 def _merge_baseline(lines: list[Line]) -> list[Line]:
@@ -169,6 +192,7 @@ def _merge_baseline(lines: list[Line]) -> list[Line]:
                     max(prev.bbox[3], line.bbox[3]),
                 ),
                 spans=spans + line.spans,
+                soft_hyphen=line.soft_hyphen,
             )
         else:
             merged.append(line)
@@ -209,6 +233,19 @@ _PAGE_NUMBER = re.compile(
 )
 
 
+# Page furniture that need not repeat: licence and copyright notes, DOI and journal URLs.
+_FURNITURE = re.compile(
+    r"(creative\s*commons|open[\s-]access article|licen[cs]ee\b|\u00a9|\(c\)\s*(19|20)\d\d|"
+    r"copyright\b|all rights reserved|published by\b|downloaded from\b|journal homepage|"
+    r"https?://|www\.[a-z0-9-]+\.[a-z]|doi\s*:?\s*10\.\d|terms and conditions)",
+    re.IGNORECASE,
+)
+# A line that is only a URL or DOI ("https://doi.org/10.1371/journal.pone.0322878.g001").
+_LINK_LINE = re.compile(r"^(https?://|www\.|doi:\s*|10\.\d{4,9}/)\S+$", re.IGNORECASE)
+_FOOT_SHARE = 0.3  # bottom band where first-page licence notes sit
+_MAX_NOTE_LINES = 8
+
+
 def _margin_key(line: Line) -> str:
     return _DIGITS.sub("#", line.text.lower()).strip()
 
@@ -224,15 +261,29 @@ def remove_running_text(pages: list[PageLayout]) -> int:
         keys = {_margin_key(line) for line in _margin_lines(page)}
         counts.update(keys)
     threshold = max(2, round(0.3 * len(pages)))
+    body = _body_size(pages)
     removed = 0
     for page in pages:
         margin_ids = {id(line) for line in _margin_lines(page)}
+        # blocks wholly in the margin band: a body paragraph reaching into it may cite a URL
+        margin_blocks = {
+            id(b) for b in page.blocks if b.lines and all(id(ln) in margin_ids for ln in b.lines)
+        }
+        notes = {id(b) for b in page.blocks if _is_note(page, b, body)}
         for block in page.blocks:
             kept = []
             for line in block.lines:
-                if id(line) in margin_ids and (
-                    (len(pages) > 1 and counts[_margin_key(line)] >= threshold)
-                    or _PAGE_NUMBER.match(line.text)
+                if (
+                    id(block) in notes
+                    or (len(block.lines) == 1 and _LINK_LINE.match(line.text))
+                    or (
+                        id(line) in margin_ids
+                        and (
+                            (len(pages) > 1 and counts[_margin_key(line)] >= threshold)
+                            or _PAGE_NUMBER.match(line.text)
+                            or (id(block) in margin_blocks and _FURNITURE.search(line.text))
+                        )
+                    )
                 ):
                     removed += 1
                     continue
@@ -240,6 +291,31 @@ def remove_running_text(pages: list[PageLayout]) -> int:
             block.lines = kept
         prune(page)
     return removed
+
+
+def _body_size(pages: list[PageLayout]) -> float:
+    sizes: Counter[float] = Counter()
+    for page in pages:
+        for block in page.blocks:
+            for line in block.lines:
+                sizes[round(line.size, 1)] += len(line.text)
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
+def _is_note(page: PageLayout, block: Block, body: float) -> bool:
+    """A licence/copyright/DOI note in the page foot or head, not larger than body text."""
+    if block.kind != "text" or not block.lines or len(block.lines) > _MAX_NOTE_LINES:
+        return False
+    size = max(line.size for line in block.lines)
+    in_margin = (
+        block.bbox[1] >= page.height * (1 - _MARGIN_SHARE)
+        or block.bbox[3] <= page.height * _MARGIN_SHARE
+    )
+    # lower in the page only in smaller print: a body paragraph may cite a URL
+    in_foot = block.bbox[1] >= page.height * (1 - _FOOT_SHARE) and size < body - 0.3
+    if not (in_foot or (in_margin and size <= body + 0.2)):
+        return False
+    return bool(_FURNITURE.search(" ".join(line.text for line in block.lines)))
 
 
 def prune(page: PageLayout) -> None:
@@ -261,14 +337,55 @@ def _margin_lines(page: PageLayout) -> list[Line]:
     ]
 
 
+def _asides(page: PageLayout) -> list[Block]:
+    """Side columns beside a wide main text (PLOS, Frontiers, eLife article-information
+    boxes, margin notes): text blocks wholly left or right of the edges of the page's wide
+    lines. Pages without wide lines (two columns) have none."""
+    wide = [
+        line
+        for block in page.blocks
+        if block.kind == "text"
+        for line in block.lines
+        if line.bbox[2] - line.bbox[0] >= 0.5 * page.width
+    ]
+    if len(wide) < 3:
+        return []
+    left = Counter(round(line.bbox[0]) for line in wide).most_common(1)[0][0]
+    right = max(line.bbox[2] for line in wide)
+    top = min(line.bbox[1] for line in wide) - _ASIDE_REACH
+    bottom = max(line.bbox[3] for line in wide) + _ASIDE_REACH
+    return [
+        block
+        for block in page.blocks
+        if block.kind == "text"
+        and block.lines
+        and (block.bbox[2] < left - _ASIDE_GAP or block.bbox[0] > right + _ASIDE_GAP)
+        # beside the wide text, not below it (a heading opening two columns there)
+        and block.bbox[1] >= top
+        and block.bbox[3] <= bottom
+    ]
+
+
 def reading_order(page: PageLayout) -> list[Block]:
     """Blocks in reading order for one- and two-column pages.
 
     Full-width blocks cut the page into horizontal bands; inside a band the left
-    column is read before the right one.
+    column is read before the right one. Side columns come after the page's main text,
+    each block marked `aside`.
     """
     mid = page.width / 2
-    blocks = sorted(page.blocks, key=lambda b: (b.bbox[1], b.bbox[0]))
+    asides = _asides(page)
+    for block in asides:
+        block.aside = True
+    aside_ids = {id(b) for b in asides}
+    main = [b for b in page.blocks if id(b) not in aside_ids]
+    tail = sorted(asides, key=lambda b: (b.bbox[0] > mid, b.bbox[1]))
+    return _main_order(page, main) + tail
+
+
+def _main_order(page: PageLayout, main: list[Block]) -> list[Block]:
+    mid = page.width / 2
+    blocks = sorted(main, key=lambda b: (b.bbox[1], b.bbox[0]))
 
     def spans_both(block: Block) -> bool:
         x0, _, x1, _ = block.bbox

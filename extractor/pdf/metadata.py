@@ -8,7 +8,7 @@ from collections import Counter
 from extractor.document import Metadata
 from extractor.pdf.headings import is_known_name
 from extractor.pdf.layout import Block, Line
-from extractor.pdf.text import normalise_space
+from extractor.pdf.text import clean_chars, normalise_space
 
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>,;]+)", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
@@ -37,7 +37,7 @@ def extract_metadata(
     author_lines = _author_lines(first_page, title_lines)
     authors = _split_authors(" ".join(line.text for line in author_lines))
     if not authors and info.get("author"):
-        authors = _split_authors(info["author"])
+        authors = _split_authors(clean_chars(info["author"]))  # BOMs, odd spaces
     skip = {id(line) for line in title_lines + author_lines}
     doi_match = _DOI.search(full_text_head) or _DOI.search(info.get("subject") or "")
     doi = doi_match.group(1).rstrip(".)]") if doi_match else None
@@ -86,7 +86,12 @@ def _author_lines(blocks: list[Block], title_lines: list[Line]) -> list[Line]:
     lines = [line for block in blocks if block.kind == "text" for line in block.lines]
     lines.sort(key=lambda ln: (ln.bbox[1], ln.bbox[0]))
     bottom = title_lines[-1].bbox[3]
-    after = [line for line in lines if line.bbox[1] >= bottom - 1 and line not in title_lines]
+    # by the line's middle: superscript marks stretch an author line's box up into the title's
+    after = [
+        line
+        for line in lines
+        if (line.bbox[1] + line.bbox[3]) / 2 >= bottom - 1 and line not in title_lines
+    ]
     picked: list[Line] = []
     for line in after[:4]:
         if _NOT_AUTHOR.search(line.text) or line.text.endswith("."):
@@ -101,7 +106,7 @@ def _author_lines(blocks: list[Block], title_lines: list[Line]) -> list[Line]:
 
 def _split_authors(text: str) -> list[str]:
     text = re.sub(r"[\d*†‡§¶#,]+(?=\s*(,|and\b|&|$))", "", text)  # affiliation marks
-    parts = re.split(r",|;|\band\b|&", text)
+    parts = re.split(r",|;|\band\b|&|\u2022|\u00b7", text)  # bullets separate names too
     authors = []
     for part in parts:
         name = normalise_space(re.sub(r"[\d*†‡§¶#]+", "", part)).strip(" .")

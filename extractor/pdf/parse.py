@@ -44,12 +44,25 @@ from extractor.pdf.layout import (
 from extractor.pdf.metadata import extract_metadata
 from extractor.pdf.open import open_pdf
 from extractor.pdf.references import REFERENCE_HEADING, split_references
+from extractor.pdf.table_header import count_header_rows, spread_header
 from extractor.pdf.tables import FoundTable, borderless_tables, extract_tables, linearise
 from extractor.pdf.text import join_lines_at, normalise_space, vocabulary
 from schemas.hashing import sha256_file
 
 _ABSTRACT = re.compile(r"^(abstract|summary)\b[\s.:\u2014\u2013-]*", re.IGNORECASE)
 _MIN_OUTLINE_ENTRIES = 3
+# Floats set aside inside one open paragraph at most (a figure's labels are many blocks);
+# past that the paragraph is taken as ended.
+_MAX_DEFERRED = 80
+_SENTENCE_END = ".!?:"
+_NUMERIC = re.compile(r"^[\d\s.,:;%()\[\]*\-\u2212\u2013+/=<>\u2264\u2265\u00b1×xX]*$")
+_LABEL_CHARS = 25  # lines no longer than this, all of a block: figure labels, legends
+# footnotes that open with their own label, in body-size print on some layouts
+_NOTE_START = re.compile(
+    r"^[*\u2020\u2021\u00a7]?\s*(contact\b|correspond|e-?mail\b|received\b|accepted\b|"
+    r"present address|these authors contributed|disclosure\b)",
+    re.IGNORECASE,
+)
 
 
 def parse_pdf(path: str | Path, *, rules: HeadingRules = ALL_RULES) -> Document:
@@ -68,7 +81,9 @@ def parse_pdf(path: str | Path, *, rules: HeadingRules = ALL_RULES) -> Document:
 def _parse(path: Path, pdf: pymupdf.Document, rules: HeadingRules) -> Document:
     warnings: list[str] = []
     pages: list[PageLayout] = []
-    for number, page in enumerate(pdf, start=1):
+    # the same Page objects throughout: each page's TextPage is read once and reused
+    pdf_pages = list(pdf)
+    for number, page in enumerate(pdf_pages, start=1):
         try:
             pages.append(read_page(page, number))
         except Exception as exc:  # one damaged page must not lose the others
@@ -86,10 +101,12 @@ def _parse(path: Path, pdf: pymupdf.Document, rules: HeadingRules) -> Document:
     remove_running_text(pages)
     tables: list[FoundTable] = []
     borderless: list[FoundTable] = []
-    for page, layout in zip(pdf, pages, strict=True):
+    for page, layout in zip(pdf_pages, pages, strict=True):
         ruled = extract_tables(page, layout)
         tables.extend(ruled)
-        borderless.extend(borderless_tables(page, layout, ruled))
+        unruled = borderless_tables(page, layout, ruled)
+        borderless.extend(unruled)
+        _mark_floating(layout, unruled)
     ordered = [block for layout in pages for block in reading_order(layout)]
 
     metadata, skip = extract_metadata([b for b in ordered if b.page == 1], pdf.metadata or {}, head)
@@ -123,6 +140,15 @@ def _parse(path: Path, pdf: pymupdf.Document, rules: HeadingRules) -> Document:
     if not doc.text.strip() and not scanned:
         doc.warnings.append("no text found in the PDF")
     return doc
+
+
+def _mark_floating(layout: PageLayout, tables: list[FoundTable]) -> None:
+    """Blocks inside a table without rules are a float: they stay text, out of the flow of
+    a paragraph the table interrupts."""
+    for block in layout.blocks:
+        cx, cy = (block.bbox[0] + block.bbox[2]) / 2, (block.bbox[1] + block.bbox[3]) / 2
+        if any(t.bbox[0] <= cx <= t.bbox[2] and t.bbox[1] <= cy <= t.bbox[3] for t in tables):
+            block.floating = True
 
 
 def _merge(outline: list[Heading], found: list[Heading], rules: HeadingRules) -> list[Heading]:
@@ -183,6 +209,9 @@ class _TextBuilder:
     captions: list[tuple[str, int, int, str]] = field(default_factory=list)
     section_lines: list[list[Line]] = field(default_factory=list)
     front_lines: list[Line] = field(default_factory=list)
+    _deferred: list[Block] = field(default_factory=list)  # floats met inside a paragraph
+    _starts: dict[int, Heading] = field(default_factory=dict)  # id(first line) -> heading
+    _inside: set[int] = field(default_factory=set)  # ids of a heading's further lines
 
     @property
     def text(self) -> str:
@@ -198,39 +227,76 @@ class _TextBuilder:
         return start, self.length
 
     def build(self, blocks: list[Block], headings: list[Heading]) -> None:
-        starts = {id(h.lines[0]): h for h in headings}
-        inside = {id(line) for h in headings for line in h.lines[1:]}
+        self._starts = {id(h.lines[0]): h for h in headings}
+        self._inside = {id(line) for h in headings for line in h.lines[1:]}
         current: _Paragraph | None = None
         for block in blocks:
-            if block.kind == "table":
-                current = self._flush(current)
-                table = block.table
-                assert isinstance(table, FoundTable)
-                text = linearise(table.rows)
-                start, end = self._emit(text)
-                self.table_at[id(table)] = (start, end)
-                self.page_map.append(
-                    PageSpan(page=block.page, char_start=start, char_end=end, bbox=block.bbox)
-                )
+            if (
+                current is not None
+                and len(self._deferred) < _MAX_DEFERRED
+                and _is_open(current)
+                and not self._continues_in(current, block)
+                and (block.aside or not any(id(ln) in self._starts for ln in block.lines))
+                and _is_float(block, current)
+            ):
+                # a caption, figure label, footnote or sidebar inside an unfinished
+                # paragraph: read it after the paragraph, which may go on after it
+                self._deferred.append(block)
                 continue
-            for k, line in enumerate(block.lines):
-                if id(line) in inside:
-                    continue
-                heading = starts.get(id(line))
-                if heading is not None:
-                    current = self._flush(current)
-                    self._heading(heading)
-                    if heading.rest:
-                        current = _Paragraph([line], [heading.rest])
-                    continue
-                if current is not None and k == 0 and not _continues(current, line):
-                    current = self._flush(current)
-                if current is None:
-                    current = _Paragraph([line], [line.text])
-                else:
-                    current.lines.append(line)
-                    current.texts.append(line.text)
+            current = self._feed(block, current)
         self._flush(current)
+
+    def _continues_in(self, paragraph: _Paragraph, block: Block) -> bool:
+        first = next((ln for ln in block.lines if id(ln) not in self._inside), None)
+        return (
+            block.kind == "text"
+            and first is not None
+            and id(first) not in self._starts
+            and _continues(paragraph, first)
+        )
+
+    def _feed(self, block: Block, current: _Paragraph | None) -> _Paragraph | None:
+        """Add one block to the text; returns the paragraph still open after it."""
+        if block.kind == "table":
+            current = self._flush(current)
+            table = block.table
+            assert isinstance(table, FoundTable)
+            text = linearise(table.rows)
+            start, end = self._emit(text)
+            self.table_at[id(table)] = (start, end)
+            self.page_map.append(
+                PageSpan(page=block.page, char_start=start, char_end=end, bbox=block.bbox)
+            )
+            return None
+        for k, line in enumerate(block.lines):
+            if id(line) in self._inside:
+                continue
+            heading = self._starts.get(id(line))
+            if heading is not None:
+                current = self._flush(current)
+                self._heading(heading)
+                if heading.rest:
+                    current = _Paragraph([line], [heading.rest])
+                continue
+            if current is not None and k == 0 and not _continues(current, line):
+                current = self._flush(current)
+            if current is None:
+                current = _Paragraph([line], [line.flow_text])
+            else:
+                current.lines.append(line)
+                current.texts.append(line.flow_text)
+        return current
+
+    def _flush(self, paragraph: _Paragraph | None) -> None:
+        """Emit the paragraph, then the floats set aside while it was open."""
+        self._emit_paragraph(paragraph)
+        while self._deferred:
+            deferred, self._deferred = self._deferred, []
+            current: _Paragraph | None = None
+            for block in deferred:
+                current = self._feed(block, current)
+            self._emit_paragraph(current)
+        return None
 
     def _heading(self, heading: Heading) -> None:
         if _ABSTRACT.fullmatch(heading.text.strip()):
@@ -244,7 +310,7 @@ class _TextBuilder:
         self.marks.append((heading, start, end))
         self.section_lines.append([])
 
-    def _flush(self, paragraph: _Paragraph | None) -> None:
+    def _emit_paragraph(self, paragraph: _Paragraph | None) -> None:
         if paragraph is None:
             return None
         label = _ABSTRACT.match(paragraph.texts[0]) if not self.marks else None
@@ -326,11 +392,13 @@ class _TextBuilder:
                 c_start, c_end = self.paragraph_at[id(table.caption_line)]
                 caption = text[c_start:c_end]
                 captioned.add(c_start)
+            header = count_header_rows(table.rows)
             tables.append(
                 Table(
                     caption=caption,
                     page=table.page,
-                    rows=table.rows,
+                    rows=spread_header(table.rows, header, table.spans),
+                    header_rows=header,
                     char_start=start,
                     char_end=end,
                 )
@@ -338,16 +406,25 @@ class _TextBuilder:
         # captions whose table has no ruling lines: the cells stay text in reading order,
         # rows come from word positions when they could be read as a grid
         cells = {
-            self.paragraph_at[id(t.caption_line)][0]: t.rows
+            self.paragraph_at[id(t.caption_line)][0]: t
             for t in borderless
             if id(t.caption_line) in self.paragraph_at
         }
         for kind, start, end, caption in self.captions:
             if kind == "table" and start not in captioned:
                 page = self._page_of(start)
-                rows = cells.get(start, [])
+                found = cells.get(start)
+                rows = found.rows if found else []
+                header = count_header_rows(rows)
                 tables.append(
-                    Table(caption=caption, page=page, rows=rows, char_start=start, char_end=end)
+                    Table(
+                        caption=caption,
+                        page=page,
+                        rows=spread_header(rows, header, found.spans) if found else rows,
+                        header_rows=header,
+                        char_start=start,
+                        char_end=end,
+                    )
                 )
         tables.sort(key=lambda t: t.char_start or 0)
         return tables
@@ -378,4 +455,31 @@ def _continues(paragraph: _Paragraph, line: Line) -> bool:
     last = paragraph.texts[-1].rstrip()
     if not last or is_caption(paragraph.texts[0]) or is_caption(line.text):
         return False
-    return (last[-1].isalpha() or last[-1] in ",-(") and line.text[:1].islower()
+    return (last[-1].isalpha() or last[-1] in ",-(\u00ad") and line.text[:1].islower()
+
+
+def _is_open(paragraph: _Paragraph) -> bool:
+    """The paragraph's last line ends mid-sentence (no closing punctuation)."""
+    last = paragraph.texts[-1].rstrip()
+    if not last or is_caption(paragraph.texts[0]):
+        return False
+    return last[-1] not in _SENTENCE_END and (last[-1].isalnum() or last[-1] in ",;-(\u00ad")
+
+
+def _is_float(block: Block, paragraph: _Paragraph) -> bool:
+    """A block that interrupts running text: a table, a caption, a sidebar box, or text
+    set smaller than the paragraph (footnotes, figure labels), or a figure's short labels
+    and tick numbers."""
+    if block.kind != "text":
+        return True
+    if block.aside or block.floating or not block.lines:
+        return True
+    first = block.lines[0].text
+    if is_caption(first):
+        return True
+    size = paragraph.lines[-1].size
+    if all(line.size < size - 0.8 for line in block.lines):
+        return True
+    if _NOTE_START.match(first):
+        return True
+    return all(len(line.text) <= _LABEL_CHARS or _NUMERIC.match(line.text) for line in block.lines)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from statistics import median
 
 import pymupdf
 
@@ -16,6 +17,7 @@ _WORD = re.compile(r"\w+")
 # A detected grid must reproduce nearly all words of the lines it replaces; otherwise
 # keeping the raw lines loses less.
 _MIN_COVERAGE = 0.9
+_MIN_RULE = 5.0  # points: shorter vertical strokes are glyph parts or ticks, not rules
 # Switch for the benchmark's "before" figure: False keeps captions of unruled tables row-less.
 BORDERLESS = True
 
@@ -26,6 +28,8 @@ class FoundTable:
     bbox: tuple[float, float, float, float]
     rows: list[list[str]]
     caption_line: Line | None = None  # first line of the caption paragraph
+    # per row, per cell: the (first, last) column the cell covers (a spanning header)
+    spans: list[list[tuple[int, int]]] = field(default_factory=list)
 
 
 def linearise(rows: list[list[str]]) -> str:
@@ -47,14 +51,21 @@ def extract_tables(pdf_page: pymupdf.Page, page: PageLayout) -> list[FoundTable]
     if not captions:
         return []
     try:
+        if not _has_vertical_edges(pdf_page):
+            return []
         # plain ruling-line detection: the ONNX layout model costs ~0.6 s per page
         finder = pdf_page.find_tables(use_layout=False)
     except Exception:  # a malformed drawing list must not lose the page's text
         return []
     tables: list[FoundTable] = []
     for found in finder.tables:
-        rows = _cell_texts(pdf_page, found)
-        rows = [row for row in rows if any(row)]
+        grid = [list(row.cells) for row in found.rows]
+        kept = [
+            (row, span)
+            for row, span in zip(_cell_texts(pdf_page, found), _ruled_spans(grid), strict=True)
+            if any(row)
+        ]
+        rows = [row for row, _ in kept]
         if len(rows) < 2:
             continue
         bbox = tuple(found.bbox)
@@ -63,11 +74,28 @@ def extract_tables(pdf_page: pymupdf.Page, page: PageLayout) -> list[FoundTable]
         ]
         if not inside or _coverage(inside, rows) < _MIN_COVERAGE:
             continue
-        table = FoundTable(page=page.number, bbox=bbox, rows=rows)
+        table = FoundTable(page=page.number, bbox=bbox, rows=rows, spans=[s for _, s in kept])
         table.caption_line = _nearest_caption(bbox, captions)
         _replace_lines(page, inside, table)
         tables.append(table)
     return tables
+
+
+def _has_vertical_edges(pdf_page: pymupdf.Page) -> bool:
+    """Whether the page draws anything that gives find_tables() a vertical edge: a
+    vertical line, a rectangle or a quad taller than a glyph stroke. Pages without one
+    hold no ruled table (none in the corpus), and find_tables() reads every character of
+    the page before it looks at the drawings."""
+    for path in pdf_page.get_cdrawings():
+        for item in path["items"]:
+            kind = item[0]
+            if kind == "l":
+                (x0, y0), (x1, y1) = item[1], item[2]
+                if abs(x0 - x1) < 1 and abs(y0 - y1) > _MIN_RULE:
+                    return True
+            elif kind == "qu" or (kind == "re" and item[1][3] - item[1][1] > _MIN_RULE):
+                return True
+    return False
 
 
 def borderless_tables(
@@ -84,9 +112,31 @@ def borderless_tables(
     except Exception:  # odd word boxes must not lose the page's text
         return []
     return [
-        FoundTable(page=page.number, bbox=bbox, rows=rows, caption_line=caption)
-        for caption, bbox, rows in found
+        FoundTable(page=page.number, bbox=bbox, rows=rows, caption_line=caption, spans=spans)
+        for caption, bbox, rows, spans in found
     ]
+
+
+def _ruled_spans(grid: list[list]) -> list[list[tuple[int, int]]]:
+    """Columns each cell box covers: MuPDF gives a merged cell once (None in the slots it
+    covers); a column's place is the median centre of its cells."""
+    columns = max((len(row) for row in grid), default=0)
+    centres: list[float | None] = []
+    for c in range(columns):
+        xs = [(row[c][0] + row[c][2]) / 2 for row in grid if c < len(row) and row[c]]
+        centres.append(median(xs) if xs else None)
+    spans = []
+    for row in grid:
+        covered = []
+        for c, cell in enumerate(row):
+            cols = [c]
+            if cell:
+                cols += [
+                    k for k, x in enumerate(centres) if x is not None and cell[0] <= x <= cell[2]
+                ]
+            covered.append((min(cols), max(cols)))
+        spans.append(covered)
+    return spans
 
 
 def _cell_texts(pdf_page: pymupdf.Page, found) -> list[list[str]]:

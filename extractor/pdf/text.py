@@ -27,6 +27,22 @@ _CHAR_MAP = str.maketrans(
     }
 )
 
+SOFT_HYPHEN = "\u00ad"
+
+# Symbol fonts of the Advent (3B2) typesetter map relational and arithmetic signs to
+# ASCII/Latin-1 code points; MuPDF reports those ("≥65 years" reads "C65 years"). Each
+# mapping below was checked against the article's JATS text.
+_FONT_MAPS: list[tuple[str, dict[int, str]]] = [
+    ("AdvTir_symb", str.maketrans({"C": "\u2265", "B": "\u2264", "?": "+", "9": "\u00d7"})),
+    ("AdvPSSym", str.maketrans({"\u00a3": "\u2264", "\u2021": "\u2265", "\u00aa": "\u00a9"})),
+    (
+        "AdvP4C4E74",
+        str.maketrans(
+            {"\u00bc": "=", "\u00fe": "+", "\u00de": ")", "\u00f0": "(", "\x01": "\u2212"}
+        ),
+    ),
+]
+
 _HYPHENS = "-\u2010\u2011"
 _WORD_AT_END = re.compile(r"([A-Za-z]+)[-\u2010\u2011]$")
 _WORD_AT_START = re.compile(r"^([a-z]+)")
@@ -93,6 +109,14 @@ def clean_chars(text: str) -> str:
     return text.translate(_CHAR_MAP)
 
 
+def font_chars(text: str, font: str) -> str:
+    """Repair the characters of a symbol font with a known non-Unicode encoding."""
+    for name, table in _FONT_MAPS:
+        if name in font:
+            return text.translate(table)
+    return text
+
+
 def vocabulary(texts: Iterable[str]) -> tuple[set[str], set[str]]:
     """Lower-cased single words and hyphenated compounds seen inside lines."""
     words: set[str] = set()
@@ -117,6 +141,7 @@ def join_lines_at(
 ) -> tuple[str, list[int]]:
     """The joined paragraph and the offset where each input line starts in it.
 
+    A soft hyphen (U+00AD) at a line end always joins the word without a space.
     A hyphen at a line end is dropped ("treat-" + "ment" -> "treatment") unless the
     hyphen is a real part of a compound: the hyphenated form occurs elsewhere in the
     paper and the joined form does not, the next line starts with a capital or digit
@@ -135,7 +160,11 @@ def join_lines_at(
             starts.append(0)
             out = line
             continue
-        if out[-1] in _HYPHENS and len(out) > 1 and out[-2].isalpha():
+        if out[-1] == SOFT_HYPHEN:
+            out = out[:-1]
+            starts.append(len(out))
+            out += line
+        elif out[-1] in _HYPHENS and len(out) > 1 and out[-2].isalpha():
             head = _WORD_AT_END.search(out)
             tail = _WORD_AT_START.match(line)
             if head and tail and _drop_hyphen(head.group(1), tail.group(1), words, compounds):
@@ -146,6 +175,8 @@ def join_lines_at(
             out += " "
             starts.append(len(out))
             out += line
+    if out.endswith(SOFT_HYPHEN):
+        out = out[:-1]
     return out, starts
 
 

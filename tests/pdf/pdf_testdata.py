@@ -17,3 +17,20 @@ def make_pdf(path: Path, pages: list[list[tuple[float, float, str, dict]]]) -> P
     doc.save(path)
     doc.close()
     return path
+
+
+def encode_soft_hyphens(path: Path) -> Path:
+    """Give every font a WinAnsi encoding whose code 173 is the soft hyphen (U+00AD),
+    as typesetters emit it; `insert_text` alone would write a plain hyphen."""
+    doc = pymupdf.open(path)
+    for page in doc:
+        for font in page.get_fonts():
+            doc.xref_set_key(
+                font[0],
+                "Encoding",
+                "<< /Type /Encoding /BaseEncoding /WinAnsiEncoding /Differences [173 /uni00AD] >>",
+            )
+    data = doc.tobytes()
+    doc.close()
+    path.write_bytes(data)
+    return path

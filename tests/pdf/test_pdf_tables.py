@@ -101,3 +101,29 @@ def test_rows_do_not_change_the_text(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert with_rows.text == without.text
     # the cells stay in the reading order exactly once
     assert with_rows.text.count("27.3 (4.4)") == 1
+
+
+def test_header_rows_of_a_borderless_table(tmp_path: Path) -> None:
+    doc = parse_pdf(_paper(tmp_path / "head.pdf", 1, ROWS))
+    table = doc.tables[0]
+    assert table.header_rows == 1
+    assert table.rows[0] == ROWS[0]
+    assert [row[0] for row in table.rows[1:]] == [row[0] for row in ROWS[1:]]
+
+
+TWO_LEVEL = [
+    ["Characteristic", "Intervention (n = 85)", "", "Control (n = 84)", ""],
+    ["", "Mean", "SD", "Mean", "SD"],
+    ["Age, years", "54.2", "8.1", "55.0", "7.9"],
+    ["BMI, kg/m2", "27.3", "4.4", "26.8", "4.1"],
+    ["Weight, kg", "81.5", "12.2", "80.9", "11.7"],
+]
+
+
+def test_two_header_rows_and_a_label_over_two_columns(tmp_path: Path) -> None:
+    doc = parse_pdf(_paper(tmp_path / "two.pdf", 1, TWO_LEVEL))
+    table = doc.tables[0]
+    assert table.header_rows == 2
+    assert table.rows[0][1:] == ["Intervention (n = 85)"] * 2 + ["Control (n = 84)"] * 2
+    assert table.rows[1][1:] == ["Mean", "SD", "Mean", "SD"]
+    assert table.rows[2] == TWO_LEVEL[2]

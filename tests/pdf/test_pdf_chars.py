@@ -1,0 +1,50 @@
+"""Characters that carry meaning: soft hyphens at line ends, symbol fonts' signs."""
+
+from __future__ import annotations
+
+from pdf_testdata import encode_soft_hyphens, make_pdf
+
+from extractor.pdf import parse_pdf
+from extractor.pdf.text import font_chars, join_lines
+
+
+def test_soft_hyphen_at_a_line_end_joins_the_word():
+    assert join_lines(["was first in\u00ad", "troduced in"]) == "was first introduced in"
+    # never a space, even where a plain hyphen would be kept ("anti-" + "TNF")
+    assert join_lines(["Attribution-Non\u00ad", "Commercial licence"]) == (
+        "Attribution-NonCommercial licence"
+    )
+    assert join_lines(["a last line ending in\u00ad"]) == "a last line ending in"
+
+
+def test_soft_hyphens_in_a_pdf_are_repaired(tmp_path):
+    lines = [
+        (60, 100, "Pyeloplasty was first in\u00ad", {}),
+        (60, 114, "troduced by surgeons as the gold standard ap\u00ad", {}),
+        (60, 128, "proach for the anas\u00ad", {}),
+        (60, 142, "tomosis of the ureter in children.", {}),
+    ]
+    pdf = encode_soft_hyphens(make_pdf(tmp_path / "shy.pdf", [lines]))
+    text = parse_pdf(pdf).text
+    assert "first introduced by surgeons as the gold standard approach for the anastomosis" in (
+        text
+    )
+    assert "\u00ad" not in text
+
+
+def test_soft_hyphen_across_a_column_break_joins(tmp_path):
+    left = [
+        (60, 100 + 14 * i, f"left column line {i} of the running paragraph", {}) for i in range(8)
+    ]
+    left.append((60, 212, "which ends with the word ap\u00ad", {}))
+    right = [(320, 100, "proach and goes on in the right column.", {})]
+    right += [(320, 114 + 14 * i, f"right column line {i} of more text here", {}) for i in range(8)]
+    pdf = encode_soft_hyphens(make_pdf(tmp_path / "cols.pdf", [left + right]))
+    assert "the word approach and goes on" in parse_pdf(pdf).text
+
+
+def test_symbol_font_signs_are_mapped_only_in_their_font():
+    assert font_chars("C65 years", "ABCDEF+AdvTir_symb") == "\u226565 years"
+    assert font_chars("CGI-I \u00a3 2", "AdvPSSym") == "CGI-I \u2264 2"
+    assert font_chars("R2 \u00bc 0.92 (\u00fe25.8)", "XYZ+AdvP4C4E74") == "R2 = 0.92 (+25.8)"
+    assert font_chars("C65 years", "Helvetica") == "C65 years"

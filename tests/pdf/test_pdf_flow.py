@@ -1,0 +1,104 @@
+"""Paragraph flow around page furniture: captions, figure labels, footnotes, sidebars,
+licence lines; a paragraph broken by a column or page end is joined again."""
+
+from __future__ import annotations
+
+from pdf_testdata import make_pdf
+
+from extractor.pdf import parse_pdf
+
+LEFT, RIGHT = 60, 320
+SENTENCE = "the adjusted treatment effect was small"
+
+
+def _column(x: float, y: float, prefix: str, n: int) -> list:
+    return [(x, y + 14 * i, f"{prefix} line {i} of running text", {}) for i in range(n)]
+
+
+def test_caption_and_figure_labels_between_column_parts_are_kept_out(tmp_path):
+    left = _column(LEFT, 100, "first column", 20)
+    left.append((LEFT, 380, "and so the effect of the treatment was", {}))
+    right = [
+        (RIGHT, 100, "Figure 2. Comparison of mean arterial pressure", {"fontsize": 8}),
+        (RIGHT, 140, "0 10 20 30", {"fontsize": 7}),
+        (RIGHT, 170, "Weeks", {"fontsize": 7}),
+        (RIGHT, 200, "A", {"fontsize": 9}),
+        (RIGHT, 240, "measured again at twelve weeks in all patients.", {}),
+        *_column(RIGHT, 254, "second column", 5),
+    ]
+    doc = parse_pdf(make_pdf(tmp_path / "float.pdf", [left + right]))
+    text = " ".join(doc.text.split())
+    assert "effect of the treatment was measured again at twelve weeks" in text
+    # the caption is still in the text, after the paragraph, and still a figure
+    assert text.index("Figure 2. Comparison") > text.index("measured again at twelve")
+    assert [f.caption for f in doc.figures] == ["Figure 2. Comparison of mean arterial pressure"]
+
+
+def test_paragraph_joined_across_a_page_break_with_footnote_and_caption(tmp_path):
+    page1 = _column(LEFT, 100, "page one", 30)
+    page1.append((LEFT, 520, f"and in the per-protocol analysis {SENTENCE} and", {}))
+    page1.append((LEFT, 560, "* Corresponding author: someone at a university", {"fontsize": 7}))
+    page2 = [
+        (LEFT, 100, "Table 3. Outcomes at twelve weeks", {"fontsize": 8}),
+        (LEFT, 140, "not significant in any subgroup of the trial.", {}),
+        *_column(LEFT, 154, "page two", 10),
+    ]
+    doc = parse_pdf(make_pdf(tmp_path / "pages.pdf", [page1, page2]))
+    text = " ".join(doc.text.split())
+    assert f"{SENTENCE} and not significant in any subgroup" in text
+    assert "Corresponding author" in text  # moved out of the paragraph, not lost
+
+
+def test_finished_paragraph_keeps_its_caption_in_place(tmp_path):
+    lines = [
+        *_column(LEFT, 100, "intro", 5),
+        (LEFT, 170, "This paragraph ends here.", {}),
+        (LEFT, 200, "Figure 1. Flow of participants", {"fontsize": 8}),
+        (LEFT, 230, "Next paragraph starts with a capital letter.", {}),
+    ]
+    text = " ".join(parse_pdf(make_pdf(tmp_path / "done.pdf", [lines])).text.split())
+    assert text.index("ends here.") < text.index("Figure 1.") < text.index("Next paragraph")
+
+
+def _wide_lines(x: float, y: float, prefix: str, n: int) -> list:
+    words = "runs across the wide main column of this page and on"
+    return [(x, y + 14 * i, f"{prefix} {i} {words}", {}) for i in range(n)]
+
+
+def test_sidebar_beside_a_wide_column_is_its_own_block(tmp_path):
+    # body-size print, lines longer than figure labels: only its place marks a sidebar
+    body = {}
+    sidebar = [
+        (20, 300, "Academic Editor: Some One, Univ.", body),
+        (20, 312, "University of Somewhere, Country", body),
+        (20, 340, "Received: December 8, 2016, and", body),
+        (20, 370, "Funding: The trial was supported", body),
+        (20, 382, "by a grant from a research council.", body),
+    ]
+    main = [
+        (200, 280, "Abstract", {"fontsize": 14}),
+        *_wide_lines(200, 300, "abstract line", 7),
+        (200, 420, "and the abstract's last sentence ends here.", {}),
+    ]
+    doc = parse_pdf(make_pdf(tmp_path / "plos.pdf", [main + sidebar]))
+    text = " ".join(doc.text.split())
+    abstract = " ".join(doc.sections[0].text.split()) if doc.sections else text
+    assert "abstract line 6 runs across the wide main column of this page and on and the" in text
+    assert "Academic Editor" not in abstract.split("ends here.")[0]
+    assert "Funding: The trial was supported by a grant" in text  # kept, as its own block
+
+
+def test_licence_note_doi_line_and_repeated_footer_leave_the_text(tmp_path):
+    page = [
+        *_column(LEFT, 100, "body", 30),
+        (LEFT, 530, "https://doi.org/10.1371/journal.pone.0322878.g001", {"fontsize": 7}),
+        *_column(LEFT, 560, "more body", 5),
+        (LEFT, 700, "This is an open access article under the terms of the", {"fontsize": 7}),
+        (LEFT, 709, "Creative Commons Attribution License.", {"fontsize": 7}),
+        (LEFT, 800, "\u00a9 2017 The Authors. Published by Someone.", {"fontsize": 7}),
+    ]
+    text = parse_pdf(make_pdf(tmp_path / "licence.pdf", [page])).text
+    assert "Creative Commons" not in text
+    assert "doi.org" not in text
+    assert "Published by" not in text
+    assert "more body line 4 of running text" in text
