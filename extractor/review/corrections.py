@@ -180,11 +180,12 @@ def field_revision(record: CurrentRecord | None, field_name: str) -> str:
     if record is None:
         return "none"
     correction = record.corrected.get(field_name)
+    cell = record.record.get(field_name)
     payload = {
-        "field": record.record.get(field_name),
+        "field": cell.model_dump(mode="json") if cell is not None else None,
         "correction": correction.id if correction else 0,
     }
-    return short_hash(payload, separators=(", ", ": "))  # tokens in sheets already sent
+    return short_hash(payload)
 
 
 def reviewer_evidence(
@@ -303,7 +304,8 @@ def read_adjudications(
         if not edit.lines:
             continue
         current = (records or {}).get((paper_id, target_id))
-        base = ((current.record.get(top) or {}).get("value")) if current else None
+        cell = current.record.get(top) if current else None
+        base = cell.value if cell is not None else None
         lines = ", ".join(map(str, edit.lines))
         try:
             value, status = _final_value(form, form.field(top), base, edit)

@@ -28,6 +28,7 @@ from extractor.fileio import atomic_path, atomic_write_bytes
 from extractor.review.records import CurrentRecord, exported_records
 from extractor.review.store import ReviewStore
 from extractor.spreadsheet import append_row, guard_formula
+from schemas.extracted import Extracted
 from schemas.form import Form
 from schemas.printed import derive_record, record_kind
 
@@ -67,7 +68,7 @@ def record_object(rec: CurrentRecord) -> dict[str, Any]:
         "paper_id": rec.paper_id,
         "target_id": rec.target_id,
         "target": rec.target,
-        "record": rec.record,
+        "record": {name: cell.model_dump(mode="json") for name, cell in rec.record.items()},
         "version": rec.version,
         "model": rec.model,
         "corrected": {
@@ -79,6 +80,7 @@ def record_object(rec: CurrentRecord) -> dict[str, Any]:
 
 
 DERIVED = "__derived"
+_CELL_PARTS = ("status", "triage", "reasons", "quote", "page")
 
 
 def with_derived(form: Form, rec: CurrentRecord) -> CurrentRecord:
@@ -86,25 +88,25 @@ def with_derived(form: Form, rec: CurrentRecord) -> CurrentRecord:
     fields = getattr(form.model, "effect_roles", None)
     if not isinstance(fields, dict):
         return rec
-    values = {name: (cell or {}).get("value") for name, cell in rec.record.items()}
+    values = {name: cell.value for name, cell in rec.record.items()}
     kind = record_kind(values, fields)
     if kind is None:
         return rec
-    quotes = {
-        name: " … ".join(e.get("quote", "") for e in (cell or {}).get("evidence") or [])
-        for name, cell in rec.record.items()
-    }
+    quotes = {name: " … ".join(e.quote for e in cell.evidence) for name, cell in rec.record.items()}
     found = derive_record(values, fields, kind, {k: v for k, v in quotes.items() if v})
     if not found:
         return rec
     record = dict(rec.record)
+    derived = dict(rec.derived)
     for role, d in found.items():
         name = fields.get(role)
         if name:
             # The value as derived; its own status, quote and triage stay those of the
             # empty cell, and `derived` names the method, so no one reads it as printed.
-            record[name] = {**(record.get(name) or {}), "value": d.value, "derived": d.describe()}
-    return replace(rec, record=record)
+            empty = record.get(name) or Extracted[Any]()
+            record[name] = empty.model_copy(update={"value": d.value})
+            derived[name] = d.describe()
+    return replace(rec, record=record, derived=derived)
 
 
 def columns(form: Form, records: list[CurrentRecord]) -> list[tuple[str, str]]:
@@ -127,7 +129,7 @@ def columns(form: Form, records: list[CurrentRecord]) -> list[tuple[str, str]]:
             (f"{spec.name}__quote", "string"),
             (f"{spec.name}__page", "string"),
         ]
-        if any(DERIVED[2:] in (rec.record.get(spec.name) or {}) for rec in records):
+        if any(spec.name in rec.derived for rec in records):
             cols.append((f"{spec.name}{DERIVED}", "string"))
     cols += [
         ("model", "string"),
@@ -147,17 +149,19 @@ def flat_row(form: Form, rec: CurrentRecord) -> dict[str, Any]:
             if k not in _TARGET_SKIP:
                 row[k] = v
     for spec in form.fields:
-        cell = rec.record.get(spec.name) or {}
-        evidence = cell.get("evidence") or []
-        row[spec.name] = spec.kind.export(cell.get("value"))
-        row[f"{spec.name}__status"] = cell.get("status")
-        row[f"{spec.name}__triage"] = cell.get("triage")
-        row[f"{spec.name}__reasons"] = "; ".join(cell.get("reasons") or []) or None
-        row[f"{spec.name}__quote"] = " | ".join(e.get("quote", "") for e in evidence) or None
-        pages = [str(e["page"]) for e in evidence if e.get("page") is not None]
+        cell = rec.record.get(spec.name)
+        if cell is None:
+            row.update(dict.fromkeys((spec.name, *(f"{spec.name}__{c}" for c in _CELL_PARTS))))
+            continue
+        row[spec.name] = spec.kind.export(cell.value)
+        row[f"{spec.name}__status"] = cell.status.value
+        row[f"{spec.name}__triage"] = cell.triage.value
+        row[f"{spec.name}__reasons"] = "; ".join(cell.reasons) or None
+        row[f"{spec.name}__quote"] = " | ".join(e.quote for e in cell.evidence) or None
+        pages = [str(e.page) for e in cell.evidence if e.page is not None]
         row[f"{spec.name}__page"] = "; ".join(dict.fromkeys(pages)) or None
-        if cell.get("derived"):
-            row[f"{spec.name}{DERIVED}"] = cell["derived"]
+        if spec.name in rec.derived:
+            row[f"{spec.name}{DERIVED}"] = rec.derived[spec.name]
     model = rec.model_version
     row["model"] = rec.model
     row["version"] = rec.version

@@ -66,11 +66,7 @@ def review_records(root: Path) -> list[ReviewRecord]:
                 paper_id=rec.paper_id,
                 target_id=rec.target_id,
                 target=rec.target,
-                record={
-                    name: Extracted[Any].model_validate(cell)
-                    for name, cell in rec.record.items()
-                    if isinstance(cell, dict)
-                },
+                record=dict(rec.record),
                 provenance=Provenance.model_validate(provenance) if provenance else None,
                 corrected=frozenset(rec.corrected),
             )

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extractor.review.store import CorrectionRow, ReviewStore, RunRow, VersionRow
-from schemas.extracted import Triage
+from schemas.extracted import Evidence, Extracted, Status, Triage
 
 RecordKey = tuple[str, str | None]  # (paper_id, target_id)
 
@@ -22,10 +22,12 @@ class CurrentRecord:
     paper_id: str
     target_id: str | None
     target: dict[str, Any] | None
-    record: dict[str, dict[str, Any]]
+    record: dict[str, Extracted[Any]]
     version: int
     model_version: VersionRow | None
     corrected: dict[str, CorrectionRow] = field(default_factory=dict)
+    # Fields an export filled from the printed form: field -> method and formula.
+    derived: dict[str, str] = field(default_factory=dict)
 
     @property
     def model(self) -> str | None:
@@ -46,18 +48,20 @@ class FieldChange:
 HUMAN_CORRECTED = "human_corrected"  # the reason code of a value a reviewer set
 
 
-def overlay(record: dict[str, Any], corrections: dict[str, CorrectionRow]) -> dict[str, Any]:
+def overlay(
+    record: dict[str, Extracted[Any]], corrections: dict[str, CorrectionRow]
+) -> dict[str, Extracted[Any]]:
     """The model's record with each corrected field replaced: a reviewer's value needs no
     more checking, so it is `verified` with the reason that a human set it."""
     out = dict(record)
     for name, c in corrections.items():
-        out[name] = {
-            "value": c.value,
-            "status": c.status,
-            "evidence": c.evidence,
-            "triage": Triage.verified.value,
-            "reasons": [HUMAN_CORRECTED],
-        }
+        out[name] = Extracted[Any](
+            value=c.value,
+            status=Status(c.status),
+            evidence=[Evidence.model_validate(e) for e in c.evidence],
+            triage=Triage.verified,
+            reasons=[HUMAN_CORRECTED],
+        )
     return out
 
 
@@ -128,8 +132,8 @@ def diff_states(
 def diff_records(
     paper_id: str,
     target_id: str | None,
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
+    before: dict[str, Extracted[Any]] | None,
+    after: dict[str, Extracted[Any]] | None,
 ) -> list[FieldChange]:
     """Field-level changes of value or status (evidence-only changes are not listed)."""
     names = sorted(set(before or {}) | set(after or {}))
@@ -149,10 +153,10 @@ def version_record(versions: list[VersionRow], number: int) -> VersionRow:
     raise KeyError(number)
 
 
-def _essence(extracted: dict[str, Any] | None) -> dict[str, Any] | None:
+def _essence(extracted: Extracted[Any] | None) -> dict[str, Any] | None:
     if extracted is None:
         return None
-    return {"value": extracted.get("value"), "status": extracted.get("status")}
+    return {"value": extracted.value, "status": extracted.status.value}
 
 
 def _canonical(value: Any) -> str:

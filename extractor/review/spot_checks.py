@@ -18,6 +18,7 @@ from scipy.stats import binomtest
 
 from extractor.review.records import CurrentRecord, RecordKey, diff_records
 from extractor.review.store import ReviewStore, VersionRow
+from schemas.extracted import Extracted, Status
 
 CONFIDENCE = 0.95
 
@@ -54,9 +55,9 @@ def estimate(wrong: int, sampled: int) -> SpotEstimate:
     return SpotEstimate(wrong, sampled, float(interval.low), float(interval.high))
 
 
-def was_wrong(model_value: dict[str, Any], value: Any, status: str) -> bool:
+def was_wrong(model_value: Extracted[Any], value: Any, status: str) -> bool:
     """Whether a reviewer's (value, status) changes the verified value they checked."""
-    decided = {"value": value, "status": status}
+    decided = Extracted[Any](value=value, status=Status(status))
     return bool(diff_records("", None, {"v": model_value}, {"v": decided}))
 
 
@@ -82,7 +83,7 @@ def record_spot_check(
         model_version_id=model.id,
         version_id=decision.id,
         seed=seed,
-        wrong=was_wrong(model.record.get(field) or {}, value, status),
+        wrong=was_wrong(model.record.get(field) or Extracted[Any](), value, status),
         checked_by=by,
     )
 

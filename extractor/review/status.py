@@ -65,7 +65,7 @@ def review_status(root: Path, config: ReviewConfig, store: ReviewStore) -> Revie
     records = current_records(store)
     for record in records.values():
         for value in record.record.values():
-            level = value.get("triage", "check")  # records from before triage: unchecked
+            level = value.triage  # records from before triage take `check`: unchecked
             status.triage[level] += 1
             status.values += 1
             if level != Triage.verified:

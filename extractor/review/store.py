@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic_core import to_jsonable_python
+
 from extractor.document import Document
 from extractor.key import ExtractionKey
 from extractor.targets import stored_target
 from schemas.errors import LitextractError
+from schemas.extracted import Extracted
 
 
 def now_iso() -> str:
@@ -188,7 +191,7 @@ class VersionRow:
     version: int
     run_id: int | None
     origin: str
-    record: dict[str, Any]
+    record: dict[str, Extracted[Any]]
     provenance: dict[str, Any]
     target: dict[str, Any] | None
     key: ExtractionKey | None
@@ -442,7 +445,7 @@ class ReviewStore:
         paper_id: str,
         target_id: str | None,
         origin: str,
-        record: dict[str, Any],
+        record: Mapping[str, Extracted[Any] | dict[str, Any]],
         provenance: dict[str, Any],
         target: dict[str, Any] | None = None,
         key: ExtractionKey | None = None,
@@ -473,7 +476,7 @@ class ReviewStore:
                     version,
                     run_id,
                     origin,
-                    json.dumps(record, ensure_ascii=False),
+                    json.dumps(to_jsonable_python(record), ensure_ascii=False),
                     json.dumps(provenance, ensure_ascii=False, default=str),
                     json.dumps(target, ensure_ascii=False) if target is not None else None,
                     key.paper_sha256 if key else None,
@@ -678,6 +681,11 @@ def _key(row: sqlite3.Row) -> ExtractionKey | None:
     )
 
 
+def stored_record(cells: dict[str, Any]) -> dict[str, Extracted[Any]]:
+    """A stored record's cells as typed values (cells of older versions take defaults)."""
+    return {name: Extracted[Any].model_validate(cell) for name, cell in cells.items()}
+
+
 def _version_row(r: sqlite3.Row) -> VersionRow:
     return VersionRow(
         id=r["id"],
@@ -686,7 +694,7 @@ def _version_row(r: sqlite3.Row) -> VersionRow:
         version=r["version"],
         run_id=r["run_id"],
         origin=r["origin"],
-        record=json.loads(r["record_json"]),
+        record=stored_record(json.loads(r["record_json"])),
         provenance=json.loads(r["provenance_json"]),
         target=stored_target(json.loads(r["target_json"]) if r["target_json"] else None),
         key=_key(r),

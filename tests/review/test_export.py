@@ -17,7 +17,7 @@ from rich.console import Console
 from extractor.review.corrections import Correction, apply_corrections
 from extractor.review.export import columns, export_review, flat_row
 from extractor.review.records import CurrentRecord
-from extractor.review.store import ReviewStore
+from extractor.review.store import ReviewStore, stored_record
 from extractor.review.update import run_update
 from extractor.spreadsheet import guard_formula
 from schemas.extracted import Triage
@@ -185,9 +185,11 @@ def test_triage_columns_in_xlsx_parquet_and_jsonl(triaged: Path) -> None:
     assert (p1["year"]["triage"], p1["year"]["reasons"]) == ("verified", ["human_corrected"])
 
 
-def test_records_from_before_the_checks_leave_the_triage_empty() -> None:
-    # A stored record written before values carried a triage: no guess in the export.
-    old = CurrentRecord("p9", None, None, {"year": {"value": 2020, "status": "reported"}}, 1, None)
+def test_records_from_before_the_checks_are_left_to_check() -> None:
+    # A stored record written before values carried a triage loads with `check`: never
+    # `verified` without the checks, so a reviewer looks at it.
+    cells = stored_record({"year": {"value": 2020, "status": "reported"}})
+    old = CurrentRecord("p9", None, None, cells, 1, None)
     row = flat_row(MINI_FORM, old)
-    assert row["year"] == 2020 and row["year__triage"] is None and row["year__reasons"] is None
+    assert row["year"] == 2020 and row["year__triage"] == "check" and row["year__reasons"] is None
     assert ("year__triage", "string") in columns(MINI_FORM, [old])

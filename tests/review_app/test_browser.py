@@ -192,7 +192,7 @@ def test_a_second_reviewer_gets_a_version_conflict(
 
     with ReviewStore(review / "review.sqlite") as store:
         record = current_records(store)[("evil2024", None)]
-    assert record.record["study_type"]["value"] == "evaluation"
+    assert record.record["study_type"].value == "evaluation"
     assert record.corrected["study_type"].corrected_by == "Bo"
 
 

@@ -37,7 +37,10 @@ def current(review: Path, paper: str, field: str) -> dict:
     with ReviewStore(review / "review.sqlite") as store:
         record = current_records(store)[(paper, None)]
         row = record.corrected.get(field)
-        return {**record.record[field], "by": row.corrected_by if row else None}
+        return {
+            **record.record[field].model_dump(mode="json"),
+            "by": row.corrected_by if row else None,
+        }
 
 
 def open_value(client: TestClient, paper: str, field: str, query: str = "") -> dict[str, str]:

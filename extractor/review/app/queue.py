@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from extractor.review.records import CurrentRecord, RecordKey
 from extractor.review.store import PaperRow
-from schemas.extracted import Status, Triage
+from schemas.extracted import Extracted, Triage
 from schemas.form import Form
 
 TO_CHECK = (Triage.check, Triage.missing)
@@ -54,8 +54,8 @@ def queue_items(
         model = rec.model_version.record if rec.model_version else {}
         paper = papers[key[0]]
         for spec in form.fields:
-            current = rec.record.get(spec.name) or {}
-            made = model.get(spec.name) or {}
+            current = rec.record.get(spec.name) or Extracted[Any]()
+            made = model.get(spec.name)
             correction = rec.corrected.get(spec.name)
             items.append(
                 QueueItem(
@@ -63,11 +63,11 @@ def queue_items(
                     target_id=rec.target_id,
                     field=spec.name,
                     paper_title=paper.title or rec.paper_id,
-                    # Records from before the checks existed have no triage: a human looks.
-                    triage=str(made.get("triage") or "check"),
-                    reasons=tuple(made.get("reasons") or ()),
-                    status=str(current.get("status") or Status.not_reported),
-                    value=current.get("value"),
+                    # No model version (only people's values): a human looks.
+                    triage=(made.triage if made else Triage.check).value,
+                    reasons=tuple(made.reasons) if made else (),
+                    status=current.status.value,
+                    value=current.value,
                     checked_by=correction.corrected_by if correction else None,
                     target=_target_parts(rec.target),
                 )

@@ -38,7 +38,7 @@ from extractor.review.corrections import (
 )
 from extractor.review.spot_checks import live_estimate, record_spot_check
 from extractor.review.store import VersionRow
-from schemas.extracted import Status, Triage
+from schemas.extracted import Extracted, Status, Triage
 from schemas.values import display_value
 
 REVIEWER_COOKIE = "litextract_reviewer"
@@ -311,10 +311,10 @@ def _save(
     store, form = ws.store(), ws.form
     spec = form.field(field)
     record = ws.snapshot().records.get((paper_id, target_id))
-    current = (record.record.get(field) if record else None) or {}
+    current = (record.record.get(field) if record else None) or Extracted[Any]()
     if action == "accept":
-        value, status = current.get("value"), str(current.get("status") or Status.not_reported)
-        kept = [e for e in current.get("evidence") or [] if e.get("quote") != chosen]
+        value, status = current.value, current.status.value
+        kept = [e.model_dump(mode="json") for e in current.evidence if e.quote != chosen]
     else:
         text = {"not_reported": "NA", "unclear": "unclear"}.get(action) or entered_text(
             form, spec, data

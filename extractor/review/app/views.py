@@ -14,6 +14,7 @@ from extractor.review.app.workspace import Workspace
 from extractor.review.corrections import field_revision
 from extractor.review.records import CurrentRecord
 from extractor.review.store import CorrectionRow, PaperRow
+from schemas.extracted import Extracted
 from schemas.form import FieldSpec
 
 COLOURS = 3  # highlight colours, cycled over the quotes
@@ -53,8 +54,8 @@ class ValueView:
     paper: PaperRow
     record: CurrentRecord
     spec: FieldSpec
-    current: dict[str, Any]
-    made: dict[str, Any]
+    current: dict[str, Any]  # the value as the page shows it (JSON)
+    made: dict[str, Any]  # the model's value, before any correction (JSON)
     revision: str
     quotes: list[Quote]
     history: list[CorrectionRow]
@@ -75,8 +76,8 @@ def value_view(
     query: str,
     entered: Widget | None = None,
 ) -> ValueView:
-    current = record.record.get(spec.name) or {}
-    made = (record.model_version.record if record.model_version else {}).get(spec.name) or {}
+    current = record.record.get(spec.name) or Extracted[Any]()
+    made = (record.model_version.record if record.model_version else {}).get(spec.name)
     document = ws.document(paper)
     quotes = _quotes(current, made, document)
     history = [
@@ -96,12 +97,12 @@ def value_view(
         paper=paper,
         record=record,
         spec=spec,
-        current=current,
-        made=made,
+        current=current.model_dump(mode="json"),
+        made=made.model_dump(mode="json") if made else {},
         revision=field_revision(record, spec.name),
         quotes=quotes,
         history=list(reversed(history)),
-        widget=entered or widget(spec, current.get("value")),
+        widget=entered or widget(spec, current.value),
         page=page,
         hits=pages.search(document, query) if document is not None and query else [],
         query=query,
@@ -110,37 +111,36 @@ def value_view(
 
 
 def _quotes(
-    current: dict[str, Any], made: dict[str, Any], document: Document | None
+    current: Extracted[Any], made: Extracted[Any] | None, document: Document | None
 ) -> list[Quote]:
     seen: set[str] = set()
     out: list[Quote] = []
-    model_quotes = {e.get("quote") for e in made.get("evidence") or []}
-    for evidence in [*(current.get("evidence") or []), *(made.get("evidence") or [])]:
-        text = str(evidence.get("quote") or "")
+    made_evidence = made.evidence if made else []
+    model_quotes = {e.quote for e in made_evidence}
+    for evidence in [*current.evidence, *made_evidence]:
+        text = evidence.quote
         if not text or text in seen:
             continue
         seen.add(text)
-        start, end = evidence.get("char_start"), evidence.get("char_end")
+        start, end = evidence.char_start, evidence.char_end
         ctx = None
         if document is not None and isinstance(start, int) and isinstance(end, int):
             ctx = pages.context(document, start, end)
-        alignment = str(
-            evidence.get("alignment") or ("exact" if evidence.get("grounded") else "not_found")
-        )
-        found = alignment != "not_found"
+        alignment = evidence.alignment.value
+        found = evidence.grounded
         out.append(
             Quote(
                 index=len(out),
                 quote=text,
                 # a quote not found in the paper has no page: the model's claim is not one
-                page=(evidence.get("page") or evidence.get("claimed_page")) if found else None,
+                page=(evidence.page or evidence.claimed_page) if found else None,
                 source="model" if text in model_quotes else "reviewer",
                 alignment=alignment,
                 context=ctx,
                 colour=len(out) % COLOURS,
                 start=start if ctx else None,
                 end=end if ctx else None,
-                claimed_page=evidence.get("claimed_page"),
+                claimed_page=evidence.claimed_page,
             )
         )
     return out
