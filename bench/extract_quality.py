@@ -144,6 +144,9 @@ def main() -> int:
     parser.add_argument("--split", choices=("DEV", "TEST"), default="DEV")
     parser.add_argument("--type", choices=("binary", "continuous", "both"), default="both")
     parser.add_argument("--one-per-paper", action="store_true")
+    parser.add_argument(
+        "--work", type=Path, default=None, help="work folder to reuse (its cache and records)"
+    )
     args = parser.parse_args()
     if not GOLD_SOURCE.is_file():
         print(f"needs the corpus at {GOLD_SOURCE.parents[2]}")
@@ -152,7 +155,8 @@ def main() -> int:
     kinds = ("binary", "continuous") if args.type == "both" else (args.type,)
     rows = subset(args.targets, args.split, kinds, one_per_paper=args.one_per_paper)
     print(f"{len(rows)} targets: " + ", ".join(f"{r['id']} ({r['outcome_type']})" for r in rows))
-    work = Path(tempfile.mkdtemp(prefix="litextract-quality-"))
+    work = args.work or Path(tempfile.mkdtemp(prefix="litextract-quality-"))
+    work.mkdir(parents=True, exist_ok=True)
     gold = work / "gold.jsonl"
     write_jsonl(gold_records(rows), gold)
     targets: dict[str, list[Target]] = {}

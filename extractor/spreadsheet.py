@@ -5,12 +5,11 @@ tab or carriage return) as a formula (OWASP "CSV injection"). A CSV has no cell 
 so every CSV the project writes (the audit's disagreements.csv, `litextract export`)
 prefixes such text with an apostrophe (`guard_formula`; plain numbers such as -1.5 are
 left alone), and every reader of those files takes it off again (`unguard_formula`:
-corrections, gold and prediction CSVs), so values round-trip.
+corrections, gold and prediction CSVs, synthesis grouping files), so values round-trip.
 
 XLSX cells are typed: a text cell is never evaluated, so `append_row` stores text as it
 is, typed as text (openpyxl would otherwise turn "=x" into a formula and "#N/A" into an
-error value). `xlsx_cell` (guarded) remains for sheets still filled with plain
-`append`.
+error value). Every XLSX the project writes (export, synthesis) goes through it.
 """
 
 from __future__ import annotations
@@ -33,16 +32,6 @@ def guard_formula(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_START) and not _is_plain_number(value):
         return "'" + value
     return value
-
-
-def xlsx_cell(value: Any) -> Any:
-    """A value as an XLSX cell: guarded text without the control characters XML forbids
-    (openpyxl refuses them), other values as they are."""
-    if not isinstance(value, str):
-        return value
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    return guard_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
 
 
 def append_row(sheet: Any, values: Iterable[Any]) -> None:

@@ -30,7 +30,7 @@ from eval.synthesis.grouping import Analysis, assign
 from eval.synthesis.meta import MetaAnalyses
 from eval.synthesis.studies import Study
 from extractor.fileio import atomic_path, atomic_write_bytes
-from extractor.spreadsheet import guard_formula, xlsx_cell
+from extractor.spreadsheet import append_row, guard_formula
 from schemas.roles import BINARY_ROLES, CONTINUOUS_ROLES, EffectRoles
 
 Row = Sequence[Any]
@@ -248,7 +248,7 @@ def write_xlsx(path: Path, sheets: list[tuple[str, Sequence[str], list[Row]]]) -
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
         for row in rows:
-            sheet.append([xlsx_cell(value) for value in row])
+            append_row(sheet, row)  # text cells as they are: never evaluated
     if not workbook.sheetnames:
         workbook.create_sheet("empty")  # a workbook needs one visible sheet (openpyxl)
     with atomic_path(path) as tmp:

@@ -30,6 +30,7 @@ import yaml
 
 from eval.synthesis.effects import MEASURES
 from eval.synthesis.studies import Study
+from extractor.spreadsheet import unguard_formula
 from schemas.errors import InputError
 from schemas.values import normalize_text
 
@@ -119,12 +120,12 @@ def _from_csv(path: Path) -> list[Analysis]:
             raise InputError(path, "line 1: needs the columns analysis and target_id")
         out: dict[str, Analysis] = {}
         for number, row in enumerate(reader, start=2):
-            name = (row.get("analysis") or "").strip()
-            target = (row.get("target_id") or "").strip()
+            name = unguard_formula((row.get("analysis") or "").strip())
+            target = unguard_formula((row.get("target_id") or "").strip())
             if not name or not target:
                 raise InputError(path, f"line {number}: empty analysis or target_id")
             analysis = out.setdefault(name, Analysis(name))
-            paper = (row.get("paper_id") or "").strip()
+            paper = unguard_formula((row.get("paper_id") or "").strip())
             analysis.targets.add(f"{paper}#{target}" if paper else target)
             measure = _measure(path, name, row.get("measure"))
             analysis.measure = measure or analysis.measure

@@ -104,3 +104,10 @@ def test_combine_groups_equals_the_pooled_raw_data():
     assert (n, mean) == (10, pytest.approx(both.mean()))
     assert sd == pytest.approx(both.std(ddof=1))
     assert math.isfinite(sd)
+
+
+def test_sd_from_range_uses_wan_table_1_for_small_groups():
+    # Wan et al. 2014, Table 1 (published): ξ(10) = 3.078, ξ(50) = 4.498; beyond 50, eq. (7).
+    assert derive.sd_from_range(2.0, 8.156, 10).value == pytest.approx(6.156 / 3.078)
+    assert derive.wan_xi(50) == 4.498 and derive.wan_xi(11) == 3.173
+    assert derive.wan_xi(400) == pytest.approx(2 * 2.949, rel=0.01)  # 2 Φ⁻¹(0.99844)

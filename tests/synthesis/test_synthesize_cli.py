@@ -242,3 +242,21 @@ def test_a_grouping_that_names_an_unknown_target_says_so(tmp_path):
     assert result.exit_code == 0, result.output
     assert "bcg: PMC999#77: no record has this target" in " ".join(result.output.split())
     assert f"{known['paper_id']}#{known['target_id']}: no record" not in result.output
+
+
+def test_synthesis_xlsx_keeps_text_that_starts_like_a_formula(tmp_path):
+    # Issue 19 item 14: text cells are stored as they are (typed text, never evaluated),
+    # not with the CSV guard's apostrophe.
+    lines = _rct_lines()
+    for line in lines:
+        line["paper_id"] = "=" + line["paper_id"]
+    records = _write(tmp_path / "records.jsonl", lines)
+    out = tmp_path / "o"
+    args = ["synthesize", str(records), "--form", "rct_outcomes", "--out", str(out)]
+    result = runner.invoke(app, [*args, "--no-plots"])
+    assert result.exit_code == 0, result.output
+    book = load_workbook(out / "synthesis.xlsx")
+    cells = [c for sheet in book for row in sheet.iter_rows() for c in row]
+    texts = [c for c in cells if isinstance(c.value, str) and "Aronson" in c.value]
+    assert texts and not any(c.value.startswith("'") for c in texts)
+    assert any(c.value.startswith("=Aronson") and c.data_type == "s" for c in texts)
