@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from extractor.cli import app
-from extractor.cli.exits import fail
+from extractor.cli.exits import ExitCode, error_line, fail
 from extractor.cli.options import (
     BackendOpt,
     BaseUrlOpt,
@@ -97,6 +97,7 @@ def example(
     for column in ("form", "records", "errors", "requests", "tokens", "accuracy"):
         summary.add_column(column)
     reports: list[Path] = []
+    failed: list[str] = []
     response_cache = open_cache(cache, no_cache)
     try:
         for form_name, pdfs, targets, gold in jobs:
@@ -114,6 +115,11 @@ def example(
                 concurrency=concurrency,
                 progress=progress,
             )
+            if not batch.records:  # every paper failed: say so, audit nothing
+                summary.add_row(form_name, "0", str(batch.errors), str(batch.requests),
+                                f"{batch.usage.total_tokens:,}", "n/a")  # fmt: skip
+                failed.append(f"{form_name}: no record (see {run_dir / 'errors.jsonl'})")
+                continue
             result = run_audit(gold, run_dir / "records.jsonl", form)
             paths = write_outputs(result, out / "audit" / form_name)
             accuracy = result.overall.accuracy.value
@@ -135,3 +141,7 @@ def example(
         console.print(f"audit report: {report}", highlight=False)
     if spec.demo_note:
         console.print(spec.demo_note)
+    for line in failed:
+        error_line(line)
+    if failed:
+        raise typer.Exit(ExitCode.some_failed if reports else ExitCode.unusable_input)

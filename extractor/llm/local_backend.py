@@ -41,7 +41,9 @@ DEFAULT_THREADS = 2
 # schema that other engines see is unchanged) bounds strings and lists, and allows a
 # value only with status "reported", so every answer is short and consistent.
 GRAMMAR_MAX_STRING = 160  # one sentence: a small model that goes on rarely quotes exactly
-GRAMMAR_MAX_ITEMS = 3
+# Quotes per value (and items per list): rct_outcomes 1.1 has 24 fields, and 3 full-length
+# quotes each (~4,000 tokens) overflowed a 4,096-token answer; 2 keep it near 3,000.
+GRAMMAR_MAX_ITEMS = 2
 _DRAFT_FIELD_KEYS = {"value", "status", "evidence"}
 
 
