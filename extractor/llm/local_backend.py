@@ -41,9 +41,10 @@ DEFAULT_THREADS = 2
 # schema that other engines see is unchanged) bounds strings and lists, and allows a
 # value only with status "reported", so every answer is short and consistent.
 GRAMMAR_MAX_STRING = 160  # one sentence: a small model that goes on rarely quotes exactly
-# Quotes per value (and items per list): rct_outcomes 1.1 has 24 fields, and 3 full-length
-# quotes each (~4,000 tokens) overflowed a 4,096-token answer; 2 keep it near 3,000.
-GRAMMAR_MAX_ITEMS = 2
+GRAMMAR_MAX_ITEMS = 3  # items of a list value
+# Quotes per value: rct_outcomes 1.1 has 24 fields, and 3 full-length quotes each (~4,000
+# tokens) overflowed a 4,096-token answer of a tiny model; one quote keeps it under 2,048.
+GRAMMAR_MAX_QUOTES = 1
 _DRAFT_FIELD_KEYS = {"value", "status", "evidence"}
 
 
@@ -89,6 +90,8 @@ def grammar_schema(node: Any) -> Any:
     if "array" in type_list:
         out["maxItems"] = min(out.get("maxItems", GRAMMAR_MAX_ITEMS), GRAMMAR_MAX_ITEMS)
     if set(out.get("properties", {})) == _DRAFT_FIELD_KEYS:
+        evidence = out["properties"]["evidence"]
+        out["properties"]["evidence"] = {**evidence, "maxItems": GRAMMAR_MAX_QUOTES}
         return _status_bound(out)
     return out
 
