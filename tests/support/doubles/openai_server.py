@@ -19,6 +19,7 @@ prompts over `context_limit` tokens with OpenAI's `context_length_exceeded` body
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import select
@@ -329,7 +330,7 @@ class FakeOpenAIServer:
             )
         with self._lock:
             scripted = self._queue.popleft() if self._queue else None
-        return scripted if scripted is not None else self.responder(body)
+        return _within_schema(body, scripted if scripted is not None else self.responder(body))
 
     def _unsupported_mode(self, body: dict[str, Any]) -> str:
         fmt_type = (body.get("response_format") or {}).get("type")
@@ -405,6 +406,19 @@ class FakeOpenAIServer:
         }
 
 
+def _within_schema(body: dict[str, Any], reply: Reply) -> Reply:
+    """A scripted object answer keeps only the properties the request's schema names.
+
+    A server that follows a JSON Schema cannot send others, so a test may script one full
+    record (all of a form's fields) and each field group's request gets its own part."""
+    schema = request_schema(body) or {}
+    names = schema.get("properties")
+    if not isinstance(reply.content, dict) or not isinstance(names, dict):
+        return reply
+    kept = {key: value for key, value in reply.content.items() if key in names}
+    return dataclasses.replace(reply, content=kept)
+
+
 def _text(content: Any) -> str | None:
     return content if isinstance(content, str) or content is None else json.dumps(content)
 
@@ -446,6 +460,7 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {name.lower(): value for name, value in self.headers.items()}
         owner = self.owner
         owner._enter()
+        self._left = False
         try:
             reply = owner._record(body, headers)
             if reply.status != 200:
@@ -463,7 +478,14 @@ class _Handler(BaseHTTPRequestHandler):
                 if owner._slot_sem is not None:
                     owner._slot_sem.release()
         finally:
-            owner._leave()
+            self._leave()
+
+    def _leave(self) -> None:
+        """The request no longer counts as in flight: called before its last bytes go out,
+        because the client may send its next request as soon as it has read them."""
+        if not self._left:
+            self._left = True
+            self.owner._leave()
 
     def _error(self, reply: Reply) -> None:
         code = reply.finish_reason if reply.finish_reason != "stop" else None
@@ -496,7 +518,9 @@ class _Handler(BaseHTTPRequestHandler):
         if body.get("stream") and self.owner.streaming == "sse":
             self._stream(body, reply)
             return
-        self._send(200, self.owner._completion(body, reply), reply.headers)
+        completion = self.owner._completion(body, reply)
+        self._leave()
+        self._send(200, completion, reply.headers)
 
     def _stream(self, body: dict[str, Any], reply: Reply) -> None:
         chunks = self.owner._chunks(body, reply)
@@ -515,6 +539,8 @@ class _Handler(BaseHTTPRequestHandler):
                     return
                 if is_token and reply.rate and not self._wait(1 / reply.rate):
                     return
+                if index == len(chunks) - 1:
+                    self._leave()  # the client may be done once it has the last chunk
                 self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                 self.wfile.flush()
                 tokens += is_token
