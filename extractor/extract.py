@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import to_jsonable_python
 
+from extractor.check import applies
 from extractor.document import Document
 from extractor.draft import FieldDraft, describe_errors, draft_model, validate_draft
 from extractor.key import (
@@ -45,7 +46,7 @@ from extractor.plan import Context, plan_context, reversed_context
 from extractor.tally import Tally
 from extractor.targets import Target
 from prompts import fence, load_prompt, sources_fingerprint
-from schemas.extracted import Extracted
+from schemas.extracted import Extracted, Status
 from schemas.form import FieldSpec, Form
 from schemas.hashing import sha256_text
 from schemas.record import TraceStep
@@ -92,6 +93,11 @@ def _field_view(spec: FieldSpec) -> dict[str, Any]:
         "choices": choices,
         "subfields": [_field_view(s) for s in spec.item_fields],
     }
+
+
+# A field of a group that was not asked: empty, and (its `applies_when` being false) in
+# need of no review.
+_NOT_ASKED: FieldDraft[Any] = FieldDraft[Any](value=None, status=Status.not_reported)
 
 
 class Extractor:
@@ -208,12 +214,24 @@ class Extractor:
         drafts: dict[str, FieldDraft[Any]] = {}
         sent: dict[str, Context] = {}
         for group in self._groups:
+            if not self._may_apply(group, drafts):
+                # e.g. rct_outcomes' printed form when the pooled numbers are printed: a
+                # request (and the paper sent again) for fields that cannot apply is waste.
+                drafts.update({s.name: _NOT_ASKED for s in group.specs})
+                tally.groups_not_asked.append(group.name)
+                continue
             context, answer = self._ask_fitting(
                 index.document, group, target, tally, backend, reorder
             )
             drafts.update(answer)
             sent.update(dict.fromkeys((s.name for s in group.specs), context))
         return self.ground(index, drafts), sent
+
+    def _may_apply(self, group: _Group, drafts: dict[str, FieldDraft[Any]]) -> bool:
+        """Whether any field of `group` may apply, given the answers of earlier groups
+        (a field whose `applies_when` cannot be decided yet may)."""
+        values = {name: draft.value for name, draft in drafts.items()}
+        return any(applies(self.form, spec, values) is not False for spec in group.specs)
 
     def count(self, text: str) -> int:
         """Tokens of `text` as the backend's engine counts them (else the estimate).

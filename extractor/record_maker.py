@@ -123,7 +123,7 @@ class RecordMaker:
                 fields=list(record),
                 requests=tally.requests,
                 usage=tally.usage,
-                note=f"{len(self.form.groups)} group(s)",
+                note=_groups_note(len(self.form.groups), tally.groups_not_asked),
             )
         )
         self.agent.run(index, target, record, sent, tally)
@@ -161,3 +161,9 @@ class RecordMaker:
             record=record,
             provenance=provenance,
         )
+
+
+def _groups_note(groups: int, not_asked: list[str]) -> str:
+    if not not_asked:
+        return f"{groups} group(s)"
+    return f"{groups} group(s); not asked, as none of their fields applies: {', '.join(not_asked)}"

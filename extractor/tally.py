@@ -41,6 +41,7 @@ class Tally:
     cache_hits: int = 0
     structured_mode: str | None = None
     warnings: list[str] = field(default_factory=list)
+    groups_not_asked: list[str] = field(default_factory=list)  # none of their fields apply
     trace: list[TraceStep] = field(default_factory=list)
 
     def spend(self, exc: LLMError) -> None:

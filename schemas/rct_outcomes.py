@@ -162,91 +162,91 @@ class RctOutcomes(BaseModel):
     # a count. Copied, never converted; `synthesize --derive` does the arithmetic.
     intervention_median: float | None = form_field(
         "median, intervention group (when printed instead of a mean)",
-        group="outcome",
+        group="printed",
         applies_when=_unless("intervention_mean"),
         **_NUMBER_TOLERANCE,
     )
     comparator_median: float | None = form_field(
         "median, comparator group (when printed instead of a mean)",
-        group="outcome",
+        group="printed",
         applies_when=_unless("comparator_mean"),
         **_NUMBER_TOLERANCE,
     )
     intervention_spread_type: SpreadType | None = form_field(
         "how the intervention group's spread is printed",
-        group="outcome",
+        group="printed",
         applies_when=_I_SPREAD,
         choice_definitions=_SPREAD_CHOICES,
     )
     comparator_spread_type: SpreadType | None = form_field(
         "how the comparator group's spread is printed",
-        group="outcome",
+        group="printed",
         applies_when=_C_SPREAD,
         choice_definitions=_SPREAD_CHOICES,
     )
     intervention_standard_error: float | None = form_field(
         "standard error of the intervention group's mean, as printed",
-        group="outcome",
+        group="printed",
         applies_when=_I_SPREAD,
         **_NUMBER_TOLERANCE,
     )
     comparator_standard_error: float | None = form_field(
         "standard error of the comparator group's mean, as printed",
-        group="outcome",
+        group="printed",
         applies_when=_C_SPREAD,
         **_NUMBER_TOLERANCE,
     )
     intervention_spread_low: float | None = form_field(
         "intervention group: low end of the printed 95% CI, IQR or range",
-        group="outcome",
+        group="printed",
         applies_when=_I_SPREAD,
         **_NUMBER_TOLERANCE,
     )
     intervention_spread_high: float | None = form_field(
         "intervention group: high end of the printed 95% CI, IQR or range",
-        group="outcome",
+        group="printed",
         applies_when=_I_SPREAD,
         **_NUMBER_TOLERANCE,
     )
     comparator_spread_low: float | None = form_field(
         "comparator group: low end of the printed 95% CI, IQR or range",
-        group="outcome",
+        group="printed",
         applies_when=_C_SPREAD,
         **_NUMBER_TOLERANCE,
     )
     comparator_spread_high: float | None = form_field(
         "comparator group: high end of the printed 95% CI, IQR or range",
-        group="outcome",
+        group="printed",
         applies_when=_C_SPREAD,
         **_NUMBER_TOLERANCE,
     )
     intervention_events_percent: float | None = form_field(
         "percent of the intervention group with the event (when printed instead of a count)",
-        group="outcome",
+        group="printed",
         applies_when=_unless("intervention_events", _BINARY),
         tolerance_abs=0.05,
     )
     comparator_events_percent: float | None = form_field(
         "percent of the comparator group with the event (when printed instead of a count)",
-        group="outcome",
+        group="printed",
         applies_when=_unless("comparator_events", _BINARY),
         tolerance_abs=0.05,
     )
     mean_difference: float | None = form_field(
         "printed difference in means (intervention minus comparator)",
-        group="outcome",
+        group="printed",
         applies_when=_MD,
         **_NUMBER_TOLERANCE,
     )
     mean_difference_ci_low: float | None = form_field(
         "low end of the 95% CI of that difference",
-        group="outcome",
+        group="printed",
         applies_when=_MD,
         **_NUMBER_TOLERANCE,
     )
     mean_difference_ci_high: float | None = form_field(
         "high end of the 95% CI of that difference",
-        group="outcome",
+        group="printed",
         applies_when=_MD,
         **_NUMBER_TOLERANCE,
     )

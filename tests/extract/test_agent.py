@@ -50,33 +50,38 @@ def _run(doc, target: Target, faults: dict, **agent: object):
 
 
 @pytest.mark.parametrize(
-    ("field", "fault", "first_reason"),
+    ("field", "fault", "first_reason", "first_requests"),
     [
-        ("intervention_events", Fault("invented_quote"), "quote_not_found"),
-        ("comparator_events", Fault("number_not_in_quote"), "value_not_in_quote"),
+        ("intervention_events", Fault("invented_quote"), "quote_not_found", 1),
+        ("comparator_events", Fault("number_not_in_quote"), "value_not_in_quote", 1),
         (
             "intervention_events",
             Fault("events_over_group", Truth(120, ABSTRACT)),
             "rule_failed",
+            1,
         ),
-        ("outcome_type", Fault("wrong_enum", Truth("continuous", RESULTS)), "rule_failed"),
+        # "continuous" with no mean makes the printed form apply: its group is asked too.
+        ("outcome_type", Fault("wrong_enum", Truth("continuous", RESULTS)), "rule_failed", 2),
     ],
 )
-def test_each_kind_of_mistake_is_caught_and_recovered(doc, field, fault, first_reason) -> None:
+def test_each_kind_of_mistake_is_caught_and_recovered(
+    doc, field, fault, first_reason, first_requests
+) -> None:
     line, model, requests = _run(doc, DEATH, {("death", field): fault})
     value = line.record[field]
     assert value.value == TRUTH["death"][field].value  # recovered
     assert value.triage == "verified" and value.grounded
-    assert model.calls == ["first", "followup"]  # one focused follow-up, nothing more
+    # one request per group that applies, then one focused follow-up, nothing more
+    assert model.calls == ["first"] * first_requests + ["followup"]
     check, followup = line.provenance.trace[1], line.provenance.trace[2]
     assert check.step == "check" and first_reason in check.reasons[field]
     assert followup.step == "followup" and field in followup.changed
     assert followup.requests == 1 and followup.usage.total_tokens > 0
-    assert line.provenance.requests == 2
+    assert line.provenance.requests == first_requests + 1
     # The follow-up asked only about what failed, with the reason and retrieved passages.
-    asked = requests[1]["response_format"]["json_schema"]["schema"]["properties"]
+    asked = requests[first_requests]["response_format"]["json_schema"]["schema"]["properties"]
     assert field in asked and len(asked) < len(RCT.fields)
-    assert FOLLOWUP_MARK in requests[1]["messages"][1]["content"]
+    assert FOLLOWUP_MARK in requests[first_requests]["messages"][1]["content"]
 
 
 def test_a_field_missed_because_its_section_was_not_sent_is_found(doc) -> None:
@@ -91,7 +96,9 @@ def test_a_field_missed_because_its_section_was_not_sent_is_found(doc) -> None:
     assert line.record["intervention_events"].value == 7
     assert line.record["comparator_group_size"].value == 59
     assert line.record["intervention_events"].triage == "verified"
-    assert model.calls == ["first", "followup"]
+    # The events were missing after the outcome group, so the printed form (events as a
+    # percentage) was asked for as well; then one follow-up.
+    assert model.calls == ["first", "first", "followup"]
 
 
 def test_single_pass_flags_the_mistake_but_asks_nothing_more(doc) -> None:

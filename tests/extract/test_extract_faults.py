@@ -62,12 +62,14 @@ def test_clean_answer_gives_a_grounded_record(tmp_path, server, make_openai, tri
     assert prov["paper_sha256"] == trial_doc.source.sha256
     assert prov["form_hash"] == RCT.hash and len(prov["prompt_hash"]) == 16
     assert prov["structured_mode"] == "json_schema" and prov["usage"]["prompt_tokens"] > 0
-    # The strict schema of the group went out with the request.
+    # The strict schema of the group went out with the request. The printed form's group
+    # was not asked: the pooled numbers are printed, so none of its fields applies.
     body = server.requests[0]
     assert body["response_format"]["json_schema"]["strict"] is True
-    assert set(body["response_format"]["json_schema"]["schema"]["properties"]) == set(
-        RCT.field_names
-    )
+    outcome_group = {spec.name for spec in RCT.groups["outcome"]}
+    assert set(body["response_format"]["json_schema"]["schema"]["properties"]) == outcome_group
+    assert "not asked, as none of their fields applies: printed" in prov["trace"][0]["note"]
+    assert line["record"]["intervention_median"]["status"] == "not_reported"
 
 
 def test_rate_limit_honours_retry_after(tmp_path, server, make_openai, trial_doc) -> None:
