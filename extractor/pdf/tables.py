@@ -8,6 +8,7 @@ from statistics import median
 
 import pymupdf
 
+from extractor.pdf import table_chars
 from extractor.pdf.borderless import borderless_rows
 from extractor.pdf.captions import table_label
 from extractor.pdf.layout import TEXT_FLAGS, Block, Line, PageLayout, prune
@@ -53,8 +54,7 @@ def extract_tables(pdf_page: pymupdf.Page, page: PageLayout) -> list[FoundTable]
     try:
         if not _has_vertical_edges(pdf_page):
             return []
-        # plain ruling-line detection: the ONNX layout model costs ~0.6 s per page
-        finder = pdf_page.find_tables(use_layout=False)
+        finder = find_ruled(pdf_page, page.textpage)
     except Exception:  # a malformed drawing list must not lose the page's text
         return []
     tables: list[FoundTable] = []
@@ -79,6 +79,15 @@ def extract_tables(pdf_page: pymupdf.Page, page: PageLayout) -> list[FoundTable]
         _replace_lines(page, inside, table)
         tables.append(table)
     return tables
+
+
+def find_ruled(pdf_page: pymupdf.Page, textpage: pymupdf.TextPage | None):
+    """`find_tables()` with line strategies, on the words already read where it can."""
+    # plain ruling-line detection: the ONNX layout model costs ~0.6 s per page
+    if not table_chars.available(pdf_page, textpage):
+        return pdf_page.find_tables(use_layout=False)
+    with table_chars.words_as_chars(pdf_page, textpage):
+        return pdf_page.find_tables(use_layout=False)
 
 
 def _has_vertical_edges(pdf_page: pymupdf.Page) -> bool:
