@@ -21,24 +21,24 @@ import pymupdf.table as mupdf_table
 _NEEDED = ("make_chars", "CHARS")
 
 
-def available(page: pymupdf.Page, textpage: pymupdf.TextPage | None) -> bool:
+def available(page: pymupdf.Page, words: list[tuple] | None) -> bool:
     """Whether the words can stand in for the characters: the table module has the
     pieces replaced, and the page is upright (`find_tables()` turns other pages first,
     and the words are in the turned page's coordinates)."""
     return (
-        textpage is not None
+        words is not None
         and page.rotation == 0
         and all(hasattr(mupdf_table, name) for name in _NEEDED)
     )
 
 
-def word_chars(page: pymupdf.Page, textpage: pymupdf.TextPage) -> list[dict]:
+def word_chars(page: pymupdf.Page, words: list[tuple]) -> list[dict]:
     """One entry per word, with the keys the line strategies read: page coordinates
     (x0, x1, top, bottom), the same box in PDF coordinates (y0, y1: through the page's
     transformation matrix, as `make_chars` gives them) and the text."""
     _a, b, _c, d, _e, f = page.transformation_matrix  # y = x*b + y*d + f
     chars = []
-    for x0, top, x1, bottom, text, *_ in textpage.extractWORDS():
+    for x0, top, x1, bottom, text, *_ in words:
         ys = (x0 * b + top * d + f, x1 * b + top * d + f, x0 * b + bottom * d + f)
         ys += (x1 * b + bottom * d + f,)
         chars.append(
@@ -57,13 +57,14 @@ def word_chars(page: pymupdf.Page, textpage: pymupdf.TextPage) -> list[dict]:
 
 
 @contextmanager
-def words_as_chars(page: pymupdf.Page, textpage: pymupdf.TextPage) -> Iterator[None]:
-    """Within the block, `find_tables()` on `page` lists the words of `textpage` as its
-    characters instead of reading the page again; the library is restored after."""
+def words_as_chars(page: pymupdf.Page, words: list[tuple]) -> Iterator[None]:
+    """Within the block, `find_tables()` on `page` lists `words` (`TextPage.extractWORDS()`
+    of the page) as its characters instead of reading the page again; the library is
+    restored after."""
     original = mupdf_table.make_chars
-    chars = word_chars(page, textpage)
+    chars = word_chars(page, words)
 
-    def make_chars(_page: pymupdf.Page, clip: object = None) -> pymupdf.TextPage:
+    def make_chars(_page: pymupdf.Page, clip: object = None) -> None:
         if clip is not None:
             x0, y0, x1, y1 = tuple(pymupdf.Rect(clip))
             mupdf_table.CHARS.extend(
@@ -73,7 +74,9 @@ def words_as_chars(page: pymupdf.Page, textpage: pymupdf.TextPage) -> Iterator[N
             )
         else:
             mupdf_table.CHARS.extend(chars)
-        return textpage
+        # find_tables() keeps this as the tables' TextPage, for Table.extract(), which
+        # litextract does not call (cells are read from word positions, tables.py)
+        return None
 
     mupdf_table.make_chars = make_chars
     try:

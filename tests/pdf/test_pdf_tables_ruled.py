@@ -59,9 +59,9 @@ def test_ruled_table_rows_are_read_cell_by_cell(tmp_path: Path) -> None:
 def test_words_as_chars_finds_the_grid_plain_find_tables_finds(tmp_path: Path) -> None:
     with pymupdf.open(_ruled_paper(tmp_path / "ruled.pdf")) as pdf:
         page = pdf[0]
-        textpage = page.get_textpage(flags=TEXT_FLAGS)
-        assert table_chars.available(page, textpage)
-        ours = _grid(find_ruled(page, textpage))
+        words = page.get_textpage(flags=TEXT_FLAGS).extractWORDS()
+        assert table_chars.available(page, words)
+        ours = _grid(find_ruled(page, words))
         plain = _grid(page.find_tables(use_layout=False))
     assert len(ours) == len(ROWS)
     assert ours == plain
@@ -70,7 +70,7 @@ def test_words_as_chars_finds_the_grid_plain_find_tables_finds(tmp_path: Path) -
 def test_word_boxes_carry_both_coordinate_systems(tmp_path: Path) -> None:
     with pymupdf.open(_ruled_paper(tmp_path / "ruled.pdf")) as pdf:
         page = pdf[0]
-        chars = table_chars.word_chars(page, page.get_textpage(flags=TEXT_FLAGS))
+        chars = table_chars.word_chars(page, page.get_textpage(flags=TEXT_FLAGS).extractWORDS())
         height = page.rect.height
     pain = next(c for c in chars if c["text"] == "Pain")
     assert pain["x0"] < pain["x1"] and pain["top"] < pain["bottom"]
@@ -83,21 +83,21 @@ def test_the_library_is_restored_after_the_call_and_after_an_error(tmp_path: Pat
     original = mupdf_table.make_chars
     with pymupdf.open(_ruled_paper(tmp_path / "ruled.pdf")) as pdf:
         page = pdf[0]
-        textpage = page.get_textpage(flags=TEXT_FLAGS)
-        find_ruled(page, textpage)
+        words = page.get_textpage(flags=TEXT_FLAGS).extractWORDS()
+        find_ruled(page, words)
         assert mupdf_table.make_chars is original
-        with pytest.raises(RuntimeError), table_chars.words_as_chars(page, textpage):
+        with pytest.raises(RuntimeError), table_chars.words_as_chars(page, words):
             assert mupdf_table.make_chars is not original
             raise RuntimeError("find_tables failed")
     assert mupdf_table.make_chars is original
 
 
-def test_turned_pages_and_missing_textpages_read_characters_as_before(tmp_path: Path) -> None:
+def test_turned_pages_and_missing_words_read_characters_as_before(tmp_path: Path) -> None:
     with pymupdf.open(_ruled_paper(tmp_path / "ruled.pdf")) as pdf:
         page = pdf[0]
-        textpage = page.get_textpage(flags=TEXT_FLAGS)
+        words = page.get_textpage(flags=TEXT_FLAGS).extractWORDS()
         assert not table_chars.available(page, None)
         page.set_rotation(90)
-        assert not table_chars.available(page, textpage)
+        assert not table_chars.available(page, words)
         # the fallback still finds the table, on the turned page
-        assert len(_grid(find_ruled(page, textpage))) == len(ROWS)
+        assert len(_grid(find_ruled(page, words))) == len(ROWS)
