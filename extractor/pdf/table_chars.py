@@ -60,7 +60,8 @@ def word_chars(page: pymupdf.Page, words: list[tuple]) -> list[dict]:
 def words_as_chars(page: pymupdf.Page, words: list[tuple]) -> Iterator[None]:
     """Within the block, `find_tables()` on `page` lists `words` (`TextPage.extractWORDS()`
     of the page) as its characters instead of reading the page again; the library is
-    restored after."""
+    restored after. A process parses one page at a time (`parse_many` runs processes,
+    not threads), so no other page's call can see these words."""
     original = mupdf_table.make_chars
     chars = word_chars(page, words)
 
