@@ -56,6 +56,8 @@ class Line:
     @cached_property
     def size(self) -> float:
         """The font size that covers most characters of the line."""
+        if len(self.spans) == 1:  # most lines: no weighing (and no Counter) needed
+            return round(self.spans[0].size, 1)
         weights: Counter[float] = Counter()
         for span in self.spans:
             weights[round(span.size, 1)] += len(span.text.strip())
@@ -126,6 +128,8 @@ def read_page(page: pymupdf.Page, number: int) -> PageLayout:
     data = page.get_text("dict", textpage=textpage)
     width, height = page.rect.width, page.rect.height
     blocks: list[Block] = []
+    # a page has hundreds of spans in a handful of styles: bold/italic once per style
+    styles: dict[tuple[str, int], tuple[bool, bool]] = {}
     for raw in data["blocks"]:
         if raw.get("type", 0) != 0:
             continue
@@ -134,17 +138,23 @@ def read_page(page: pymupdf.Page, number: int) -> PageLayout:
             _dx, dy = raw_line["dir"]
             if abs(dy) > 0.2 and _in_side_margin(raw_line["bbox"], width):
                 continue  # rotated marginal notes ("Downloaded from ...", arXiv stamps)
-            spans = [
-                Span(
-                    text=clean_chars(font_chars(s["text"], s["font"])),
-                    size=s["size"],
-                    bold=_is_bold(s),
-                    italic=_is_italic(s),
-                    font=s["font"],
+            spans = []
+            for s in raw_line["spans"]:
+                if not s["text"]:
+                    continue
+                key = (s["font"], s["flags"])
+                style = styles.get(key)
+                if style is None:
+                    style = styles[key] = (_is_bold(s), _is_italic(s))
+                spans.append(
+                    Span(
+                        text=clean_chars(font_chars(s["text"], s["font"])),
+                        size=s["size"],
+                        bold=style[0],
+                        italic=style[1],
+                        font=s["font"],
+                    )
                 )
-                for s in raw_line["spans"]
-                if s["text"]
-            ]
             raw_text = "".join(s["text"] for s in raw_line["spans"]).rstrip()
             line = Line(
                 page=number,

@@ -8,6 +8,7 @@ from statistics import median
 
 import pymupdf
 
+from extractor.pdf import table_chars
 from extractor.pdf.borderless import borderless_rows
 from extractor.pdf.captions import table_label
 from extractor.pdf.layout import TEXT_FLAGS, Block, Line, PageLayout, prune
@@ -18,6 +19,7 @@ _WORD = re.compile(r"\w+")
 # keeping the raw lines loses less.
 _MIN_COVERAGE = 0.9
 _MIN_RULE = 5.0  # points: shorter vertical strokes are glyph parts or ticks, not rules
+_MIN_VERTICAL_EDGES = 3  # left, middle and right of two columns
 # Switch for the benchmark's "before" figure: False keeps captions of unruled tables row-less.
 BORDERLESS = True
 
@@ -53,8 +55,9 @@ def extract_tables(pdf_page: pymupdf.Page, page: PageLayout) -> list[FoundTable]
     try:
         if not _has_vertical_edges(pdf_page):
             return []
-        # plain ruling-line detection: the ONNX layout model costs ~0.6 s per page
-        finder = pdf_page.find_tables(use_layout=False)
+        # the page's words, read once: find_tables()' characters and the cells' text
+        words = page.textpage.extractWORDS() if page.textpage is not None else None
+        finder = find_ruled(pdf_page, words)
     except Exception:  # a malformed drawing list must not lose the page's text
         return []
     tables: list[FoundTable] = []
@@ -62,7 +65,9 @@ def extract_tables(pdf_page: pymupdf.Page, page: PageLayout) -> list[FoundTable]
         grid = [list(row.cells) for row in found.rows]
         kept = [
             (row, span)
-            for row, span in zip(_cell_texts(pdf_page, found), _ruled_spans(grid), strict=True)
+            for row, span in zip(
+                _cell_texts(pdf_page, words, found), _ruled_spans(grid), strict=True
+            )
             if any(row)
         ]
         rows = [row for row, _ in kept]
@@ -81,19 +86,30 @@ def extract_tables(pdf_page: pymupdf.Page, page: PageLayout) -> list[FoundTable]
     return tables
 
 
+def find_ruled(pdf_page: pymupdf.Page, words: list[tuple] | None):
+    """`find_tables()` with line strategies, on the page's words where it can."""
+    # plain ruling-line detection: the ONNX layout model costs ~0.6 s per page
+    if not table_chars.available(pdf_page, words):
+        return pdf_page.find_tables(use_layout=False)
+    with table_chars.words_as_chars(pdf_page, words):
+        return pdf_page.find_tables(use_layout=False)
+
+
 def _has_vertical_edges(pdf_page: pymupdf.Page) -> bool:
-    """Whether the page draws anything that gives find_tables() a vertical edge: a
-    vertical line, a rectangle or a quad taller than a glyph stroke. Pages without one
-    hold no ruled table (none in the corpus), and find_tables() reads every character of
-    the page before it looks at the drawings."""
+    """Whether the page draws the three vertical edges a table of two columns needs
+    (find_tables() drops one-column tables): vertical lines, and the sides of rectangles
+    and quads, taller than a glyph stroke. Pages without them hold no ruled table, and
+    find_tables() costs ~12 ms a page even when it finds nothing."""
+    edges = 0
     for path in pdf_page.get_cdrawings():
         for item in path["items"]:
             kind = item[0]
             if kind == "l":
                 (x0, y0), (x1, y1) = item[1], item[2]
-                if abs(x0 - x1) < 1 and abs(y0 - y1) > _MIN_RULE:
-                    return True
+                edges += abs(x0 - x1) < 1 and abs(y0 - y1) > _MIN_RULE
             elif kind == "qu" or (kind == "re" and item[1][3] - item[1][1] > _MIN_RULE):
+                edges += 2
+            if edges >= _MIN_VERTICAL_EDGES:
                 return True
     return False
 
@@ -139,12 +155,19 @@ def _ruled_spans(grid: list[list]) -> list[list[tuple[int, int]]]:
     return spans
 
 
-def _cell_texts(pdf_page: pymupdf.Page, found) -> list[list[str]]:
+def _cell_texts(pdf_page: pymupdf.Page, page_words: list[tuple] | None, found) -> list[list[str]]:
     """Cell texts from the page's words, each word placed by its centre.
 
     `Table.extract()` splits punctuation from digits on some PDFs ("58.2" -> "582 .")
-    and `get_textbox` per cell is slow, so words are read once per table."""
-    words = pdf_page.get_text("words", clip=found.bbox, flags=TEXT_FLAGS, sort=False)
+    and `get_textbox` per cell is slow, so words are read once, from the page's
+    TextPage when there is one (a clipped read would make another)."""
+    if page_words is None:
+        words = pdf_page.get_text("words", clip=found.bbox, flags=TEXT_FLAGS, sort=False)
+    else:
+        x0, y0, x1, y1 = found.bbox
+        words = [
+            w for w in page_words if x0 <= (w[0] + w[2]) / 2 <= x1 and y0 <= (w[1] + w[3]) / 2 <= y1
+        ]
     grid = [list(row.cells) for row in found.rows]
     buckets: dict[tuple[int, int], list[tuple]] = {}
     for word in words:
