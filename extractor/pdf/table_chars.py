@@ -12,13 +12,15 @@ character list is filled from those words instead.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pymupdf
 import pymupdf.table as mupdf_table
 
 _NEEDED = ("make_chars", "CHARS")
+_SWAP = threading.Lock()  # find_tables() itself keeps its state in module globals
 
 
 def available(page: pymupdf.Page, words: list[tuple] | None) -> bool:
@@ -60,10 +62,28 @@ def word_chars(page: pymupdf.Page, words: list[tuple]) -> list[dict]:
 def words_as_chars(page: pymupdf.Page, words: list[tuple]) -> Iterator[None]:
     """Within the block, `find_tables()` on `page` lists `words` (`TextPage.extractWORDS()`
     of the page) as its characters instead of reading the page again; the library is
-    restored after. A process parses one page at a time (`parse_many` runs processes,
-    not threads), so no other page's call can see these words."""
-    original = mupdf_table.make_chars
+    restored after. `parse_many` runs processes, not threads; should a caller parse in
+    threads anyway, the lock keeps one swap at a time, so no other page's call sees
+    these words and the library is always restored to its own function."""
     chars = word_chars(page, words)
+    with _SWAP:
+        original = mupdf_table.make_chars
+        mupdf_table.make_chars = _listing(chars)
+        try:
+            yield
+        finally:
+            mupdf_table.make_chars = original
+
+
+@contextmanager
+def own_chars() -> Iterator[None]:
+    """`find_tables()` reading the page itself, never while another page's words stand in."""
+    with _SWAP:
+        yield
+
+
+def _listing(chars: list[dict]) -> Callable[..., None]:
+    """A `make_chars` that lists `chars` (those inside `clip`) instead of reading the page."""
 
     def make_chars(_page: pymupdf.Page, clip: object = None) -> None:
         if clip is not None:
@@ -79,8 +99,4 @@ def words_as_chars(page: pymupdf.Page, words: list[tuple]) -> Iterator[None]:
         # litextract does not call (cells are read from word positions, tables.py)
         return None
 
-    mupdf_table.make_chars = make_chars
-    try:
-        yield
-    finally:
-        mupdf_table.make_chars = original
+    return make_chars

@@ -90,7 +90,8 @@ def find_ruled(pdf_page: pymupdf.Page, words: list[tuple] | None):
     """`find_tables()` with line strategies, on the page's words where it can."""
     # plain ruling-line detection: the ONNX layout model costs ~0.6 s per page
     if not table_chars.available(pdf_page, words):
-        return pdf_page.find_tables(use_layout=False)
+        with table_chars.own_chars():
+            return pdf_page.find_tables(use_layout=False)
     with table_chars.words_as_chars(pdf_page, words):
         return pdf_page.find_tables(use_layout=False)
 
