@@ -491,7 +491,7 @@ class _Context:
                 passed.append(Passed.outcome)
                 ambiguous = ""
                 if found_arm == arm:  # another column of the same arm: which one is it?
-                    ambiguous = self._other_column(occ, arm) or self._other_timepoint(occ)
+                    ambiguous = self._other_column(occ, arm) or self._other_timepoint(occ, arm)
                 if ambiguous:
                     failed.append((RoleCode.timepoint_ambiguous, ambiguous))
                 else:
@@ -580,8 +580,8 @@ class _Context:
             return f"the row prints this arm again{shown}: which timepoint or measure?"
         return ""
 
-    def _other_timepoint(self, occ: Occurrence) -> str:
-        """A sentence naming another row like this one (other timepoint), or ""."""
+    def _other_timepoint(self, occ: Occurrence, arm: str) -> str:
+        """Another row with this row's label and other numbers (another timepoint), or ""."""
         unit = occ.unit
         if unit.kind == "text":
             return ""
@@ -599,12 +599,28 @@ class _Context:
                 continue  # "Total" in a table of another outcome: not a second timepoint
             if self._names_section(unit.section, other.section):
                 continue
+            if self._repeats(other, occ, arm):
+                continue  # a summary table printing this arm's value again: the same time
             shown = f" under {other.section!r}" if other.section else ""
             return (
                 f"the row {other.label!r} is printed again{shown} with other numbers: "
                 "which timepoint or measure?"
             )
         return ""
+
+    def _repeats(self, other: Unit, occ: Occurrence, arm: str) -> bool:
+        """Whether `other` prints this value again, in the same place of a group, for the
+        same arm (Table 1's follow-up column again in Table 3): whichever row is meant,
+        the value is the same."""
+        value = occ.number.value
+        for g, group in enumerate(other.groups):
+            if occ.position >= len(group.numbers) or group.pair != occ.value_group.pair:
+                continue
+            if abs(group.numbers[occ.position].value - value) > 1e-9:
+                continue
+            if self.arm_at(Occurrence(other, g, occ.position)) == arm:
+                return True
+        return False
 
     def _names_section(self, mine: str, theirs: str) -> bool:
         # The target names this row's section and not the other's ("late", "24 h").

@@ -1,0 +1,73 @@
+"""Role checks that let right values through without letting decoys in (issue 23).
+
+Each rule here relaxes a check that flagged right values; each test shows the right value
+now verified *and* the wrong value of the same kind (a decoy) still flagged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from doubles.documents import make_document
+
+from extractor.document import Table
+from extractor.roles import RoleCode
+from extractor.verify import PaperChecker, verify_values
+from schemas.extracted import Extracted
+from schemas.registry import load_form
+
+RCT = load_form("rct_outcomes")
+PAIN = {"intervention": "aspirin", "comparator": "placebo", "outcome": "pain score"}
+
+
+def _paper(text: str, *tables: Table) -> PaperChecker:
+    document = make_document([text])
+    document.tables.extend(tables)
+    return PaperChecker(document)
+
+
+def _table(*rows: list[str], caption: str = "Table 2 Outcomes") -> Table:
+    return Table(caption=caption, page=1, rows=[list(r) for r in rows])
+
+
+def _codes(record: dict[str, Extracted[Any]], name: str) -> set[str]:
+    return {f.code for f in record[name].findings}
+
+
+def _means(i_mean: float, i_sd: float, c_mean: float, c_sd: float) -> dict[str, Any]:
+    return {
+        "outcome_type": "continuous",
+        "intervention_mean": i_mean,
+        "intervention_standard_deviation": i_sd,
+        "comparator_mean": c_mean,
+        "comparator_standard_deviation": c_sd,
+    }
+
+
+MEANS = ("intervention_mean", "intervention_standard_deviation", "comparator_mean")
+
+
+def _triage(record: dict[str, Extracted[Any]]) -> set[str]:
+    return {record[name].triage.value for name in MEANS}
+
+
+ARM_COLUMNS = ["", "Aspirin (n = 60)", "Placebo (n = 61)"]
+
+
+def test_a_row_printed_again_with_the_same_values_is_no_other_timepoint() -> None:
+    # Table 3 repeats Table 2's row with a p-value: the same measurement, printed twice.
+    main = _table(ARM_COLUMNS, ["Pain score", "12.3 ± 4.5", "14.1 ± 5.2"])
+    summary = _table(
+        [*ARM_COLUMNS, "P"],
+        ["Pain score", "12.3 ± 4.5", "14.1 ± 5.2", "0.03"],
+        caption="Table 3 Summary",
+    )
+    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), _paper("R\nx.", main, summary), PAIN)
+    assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
+    # A row with the same label and other numbers is another timepoint: still flagged.
+    other = _table(
+        ARM_COLUMNS, ["Pain score", "10.2 ± 3.1", "14.0 ± 5.0"], caption="Table 3 Week 24"
+    )
+    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), _paper("R\nx.", main, other), PAIN)
+    assert RoleCode.timepoint_ambiguous in _codes(record, "intervention_mean")
+    assert _triage(record) == {"check"}
