@@ -572,9 +572,9 @@ class _Context:
                 continue
             probe = Occurrence(unit, g, 0)
             theirs = self.column_header(probe)
-            if theirs == mine or self.arm_at(probe) != arm:
+            if theirs == mine or self.arm_at(probe) != arm or _statistic(theirs):
                 continue
-            if self._names_section(mine, theirs):
+            if self._names_section(mine, theirs) or _before_treatment(theirs, mine):
                 continue
             shown = f" under {theirs[:60]!r}" if theirs else ""
             return f"the row prints this arm again{shown}: which timepoint or measure?"
@@ -598,6 +598,8 @@ class _Context:
             if other.table != unit.table and not self.outcome_bound(other, other.header):
                 continue  # "Total" in a table of another outcome: not a second timepoint
             if self._names_section(unit.section, other.section):
+                continue
+            if _before_treatment(other.section, unit.section):
                 continue
             if self._repeats(other, occ, arm):
                 continue  # a summary table printing this arm's value again: the same time
@@ -768,6 +770,33 @@ _TIME_TOKEN = re.compile(
     r"(\d+)\s*-?\s*(h|hr|hrs|hours?|d|days?|w|wk|wks|weeks?|mo|mos|months?|y|yr|yrs|years?|min)\b",
     re.IGNORECASE,
 )
+
+
+# A timepoint before treatment began: the baseline an outcome is measured against, never
+# the outcome itself (annotators and Cochrane take the post-intervention values).
+_BASELINE = re.compile(
+    r"\b(?:baseline|pre-?test|pre-?treatment|pre-?intervention|pre-?randomi[sz]ation|"
+    r"before (?:the )?(?:intervention|treatment|training|program(?:me)?|study)|"
+    r"at (?:entry|enrol?ment|inclusion|randomi[sz]ation)|(?:week|day|month)\s*0|T0)\b",
+    re.IGNORECASE,
+)
+# A column of test results beside the arms' values ("p-value; Intervention (control)").
+_STATISTIC = re.compile(r"^\W*(?:p|p[- ]?values?|sig\.?|significance)\b", re.IGNORECASE)
+
+
+def _baseline(text: str) -> bool:
+    return _BASELINE.search(text) is not None
+
+
+def _statistic(header: str) -> bool:
+    return _STATISTIC.search(header) is not None
+
+
+def _before_treatment(theirs: str, mine: str) -> bool:
+    """The other place is a baseline and this one is not: the baseline is no rival
+    timepoint of an outcome (the baseline value itself stays flagged: there, the other
+    place is no baseline)."""
+    return _baseline(theirs) and not _baseline(mine)
 
 
 def _time_tokens(text: str) -> set[str]:

@@ -71,3 +71,45 @@ def test_a_row_printed_again_with_the_same_values_is_no_other_timepoint() -> Non
     record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), _paper("R\nx.", main, other), PAIN)
     assert RoleCode.timepoint_ambiguous in _codes(record, "intervention_mean")
     assert _triage(record) == {"check"}
+
+
+PRE_POST = _table(
+    ["Variables", "Pre-test; Aspirin (placebo)", "Post-test; Aspirin (placebo)", "p-value"],
+    ["Pain score", "20.1 ± 3.2 (19.8 ± 3.5)", "12.3 ± 4.5 (14.1 ± 5.2)", "<0.001"],
+)
+
+
+def test_a_baseline_is_no_rival_timepoint_but_a_baseline_value_stays_flagged() -> None:
+    paper = _paper("R\nx.", PRE_POST)
+    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, PAIN)
+    assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
+    baseline = verify_values(RCT, _means(20.1, 3.2, 19.8, 3.5), paper, PAIN)
+    assert RoleCode.timepoint_ambiguous in _codes(baseline, "intervention_mean")
+    assert _triage(baseline) == {"check"}
+
+
+def test_two_timepoints_after_baseline_stay_ambiguous() -> None:
+    table = _table(
+        ["Variables", "Baseline; Aspirin (placebo)", "Week 6; Aspirin (placebo)",
+         "Week 12; Aspirin (placebo)"],
+        ["Pain score", "20.1 ± 3.2 (19.8 ± 3.5)", "12.3 ± 4.5 (14.1 ± 5.2)",
+         "11.0 ± 4.0 (14.9 ± 5.0)"],
+    )  # fmt: skip
+    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), _paper("R\nx.", table), PAIN)
+    assert RoleCode.timepoint_ambiguous in _codes(record, "intervention_mean")
+    assert _triage(record) == {"check"}
+
+
+def test_baseline_rows_of_a_table_in_sections() -> None:
+    table = _table(
+        ARM_COLUMNS,
+        ["Baseline", "", ""],
+        ["Pain score", "20.1 ± 3.2", "19.8 ± 3.5"],
+        ["12 weeks", "", ""],
+        ["Pain score", "12.3 ± 4.5", "14.1 ± 5.2"],
+    )
+    paper = _paper("R\nx.", table)
+    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, PAIN)
+    assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
+    baseline = verify_values(RCT, _means(20.1, 3.2, 19.8, 3.5), paper, PAIN)
+    assert _triage(baseline) == {"check"}
