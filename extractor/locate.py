@@ -359,6 +359,8 @@ def text_units(document: Document) -> list[Unit]:
     """
     units: list[Unit] = []
     paragraphs = _paragraphs(document.text)
+    if document.tables:
+        paragraphs = [piece for at, p in paragraphs for piece in _outside_tables(at, p)]
     caption, header, section = "", [], ""
     in_table, rows_seen, table_no = False, 0, -1
     sections: set[int] = set()
@@ -414,6 +416,24 @@ def text_units(document: Document) -> list[Unit]:
                     )
                 )
     return units
+
+
+_TABLE_ROW = re.compile(r"^[^\n]* \| [^\n]*$", re.MULTILINE)
+
+
+def _outside_tables(at: int, paragraph: str) -> list[tuple[int, str]]:
+    """The paragraph without the rows of parsed tables the parser linearised into the text
+    ("cell | cell"): those numbers are located in `table_units`, with their columns; read
+    again as a sentence, a row would lose its column headers (and with them its timepoint)."""
+    out = []
+    start = 0
+    for row in _TABLE_ROW.finditer(paragraph):
+        if paragraph[start : row.start()].strip():
+            out.append((at + start, paragraph[start : row.start()]))
+        start = row.end()
+    if paragraph[start:].strip():
+        out.append((at + start, paragraph[start:]))
+    return out
 
 
 def _neighbour_label(paragraphs: list[tuple[int, str]], i: int, sections: set[int]) -> str:

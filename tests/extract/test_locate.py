@@ -66,3 +66,15 @@ def test_every_occurrence_is_found_in_text_and_tables() -> None:
     text = next(o for o in found if o.unit.kind == "text")
     assert text.value_group.pair == "of" and text.position == 0
     assert document.text[text.char_start : text.char_end] == "12"
+
+
+def test_rows_of_a_parsed_table_are_not_read_again_as_sentences() -> None:
+    # The parser writes a parsed table into the text as "cell | cell" rows; read as a
+    # sentence, a row would lose its column headers (and with them its timepoint).
+    rows = [["", "Pre-test", "Post-test"], ["Pain score", "20.1 ± 3.2", "12.3 ± 4.5"]]
+    text = "Results\nPain fell by 7.8 points.\n\n" + "\n".join(" | ".join(r) for r in rows)
+    document = make_document([text])
+    document.tables.append(Table(caption="Table 2 Pain", page=1, rows=rows))
+    found = Locator(document).find(20.1)
+    assert [occ.unit.kind for occ in found] == ["table"]
+    assert [occ.unit.kind for occ in Locator(document).find(7.8)] == ["text"]
