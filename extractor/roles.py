@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extractor.document import Document
-from extractor.locate import Locator, Occurrence, Unit, ValueGroup, contains_term
+from extractor.locate import Locator, Occurrence, Unit, ValueGroup, contains_term, fold_text
 from extractor.terms import CONTROL, abbreviations, coverage, expand, stem, stems, words
 from schemas.extracted import Extracted, Finding
 from schemas.form import Form
@@ -574,7 +574,7 @@ class _Context:
             theirs = self.column_header(probe)
             if theirs == mine or self.arm_at(probe) != arm or _statistic(theirs):
                 continue
-            if self._names_section(mine, theirs) or _before_treatment(theirs, mine):
+            if self._names_section(mine, theirs) or _no_rival(theirs, mine):
                 continue
             shown = f" under {theirs[:60]!r}" if theirs else ""
             return f"the row prints this arm again{shown}: which timepoint or measure?"
@@ -585,24 +585,30 @@ class _Context:
         unit = occ.unit
         if unit.kind == "text":
             return ""
-        label = " ".join(stems(unit.label, keep_generic=True))
-        mine = {n.value for g in unit.groups for n in g.numbers}
+        numbers = {n.value for g in unit.groups for n in g.numbers}
         for other in self.checker.locator.units:
             if other is unit or other.kind == "text" or not other.label:
                 continue
-            if " ".join(stems(other.label, keep_generic=True)) != label:
+            if not _same_label(other.label, unit.label):
                 continue
-            theirs = {n.value for g in other.groups for n in g.numbers}
-            if theirs == mine or len(other.groups) < 2:
+            if {n.value for g in other.groups for n in g.numbers} == numbers:
                 continue  # the same row read twice (a parsed table and its text)
+            if len(other.groups) < 2:
+                continue
             if other.table != unit.table and not self.outcome_bound(other, other.header):
                 continue  # "Total" in a table of another outcome: not a second timepoint
             if self._names_section(unit.section, other.section):
                 continue
-            if _before_treatment(other.section, unit.section):
+            repeat = self._repeat(other, occ, arm)
+            if repeat is not None:
+                # A summary table printing this arm's value again (Table 2's follow-up
+                # column again in Table 3): the same time, whose rivals are the repeat's.
+                why = self._other_column(repeat, arm)
+                if why:
+                    return why
                 continue
-            if self._repeats(other, occ, arm):
-                continue  # a summary table printing this arm's value again: the same time
+            if _no_rival(other.section, unit.section):
+                continue
             shown = f" under {other.section!r}" if other.section else ""
             return (
                 f"the row {other.label!r} is printed again{shown} with other numbers: "
@@ -610,19 +616,19 @@ class _Context:
             )
         return ""
 
-    def _repeats(self, other: Unit, occ: Occurrence, arm: str) -> bool:
-        """Whether `other` prints this value again, in the same place of a group, for the
-        same arm (Table 1's follow-up column again in Table 3): whichever row is meant,
-        the value is the same."""
+    def _repeat(self, other: Unit, occ: Occurrence, arm: str) -> Occurrence | None:
+        """Where `other` prints this value again, in the same place of a group, for the
+        same arm, or None."""
         value = occ.number.value
         for g, group in enumerate(other.groups):
             if occ.position >= len(group.numbers) or group.pair != occ.value_group.pair:
                 continue
             if abs(group.numbers[occ.position].value - value) > 1e-9:
                 continue
-            if self.arm_at(Occurrence(other, g, occ.position)) == arm:
-                return True
-        return False
+            probe = Occurrence(other, g, occ.position)
+            if self.arm_at(probe) == arm:
+                return probe
+        return None
 
     def _names_section(self, mine: str, theirs: str) -> bool:
         # The target names this row's section and not the other's ("late", "24 h").
@@ -792,10 +798,10 @@ def _statistic(header: str) -> bool:
     return _STATISTIC.search(header) is not None
 
 
-def _before_treatment(theirs: str, mine: str) -> bool:
-    """The other place is a baseline and this one is not: the baseline is no rival
-    timepoint of an outcome (the baseline value itself stays flagged: there, the other
-    place is no baseline)."""
+def _no_rival(theirs: str, mine: str) -> bool:
+    """Whether the other place's timepoint is no rival of this one's: a baseline is none
+    for a value after it (the baseline value itself stays flagged: for it, the other place
+    is no baseline)."""
     return _baseline(theirs) and not _baseline(mine)
 
 
@@ -832,6 +838,14 @@ def _fits(role: str, occ: Occurrence) -> bool:
     if role in ("ai", "ci", "m1i", "m2i"):
         return occ.position == 0
     return True
+
+
+def _same_label(first: str, second: str) -> bool:
+    """Two row labels name the same thing: the same words, or the same letters once the
+    separators go ("Met-min/Week" in one table, "Metmin/Week" in the next)."""
+    if stems(first, keep_generic=True) == stems(second, keep_generic=True):
+        return True
+    return re.sub(r"[^a-z0-9]", "", fold_text(first)) == re.sub(r"[^a-z0-9]", "", fold_text(second))
 
 
 def _where(unit: Unit) -> str:

@@ -113,3 +113,32 @@ def test_baseline_rows_of_a_table_in_sections() -> None:
     assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
     baseline = verify_values(RCT, _means(20.1, 3.2, 19.8, 3.5), paper, PAIN)
     assert _triage(baseline) == {"check"}
+
+
+def test_a_value_repeated_in_a_summary_table_keeps_the_rivals_of_its_first_table() -> None:
+    table = _table(
+        ["Variables", "Baseline; Aspirin (placebo)", "Week 6; Aspirin (placebo)",
+         "Week 12; Aspirin (placebo)"],
+        ["Pain score", "20.1 ± 3.2 (19.8 ± 3.5)", "12.3 ± 4.5 (14.1 ± 5.2)",
+         "11.0 ± 4.0 (14.9 ± 5.0)"],
+    )  # fmt: skip
+    summary = _table(
+        ARM_COLUMNS, ["Pain score", "11.0 ± 4.0", "14.9 ± 5.0"], caption="Table 3 Summary"
+    )
+    paper = _paper("R\nx.", table, summary)
+    record = verify_values(RCT, _means(11.0, 4.0, 14.9, 5.0), paper, PAIN)
+    assert RoleCode.timepoint_ambiguous in _codes(record, "intervention_mean")
+    assert _triage(record) == {"check"}
+
+
+def test_row_labels_that_differ_only_in_separators_are_the_same_row() -> None:
+    main = _table(
+        ARM_COLUMNS, ["Physical activity (Met-min/week)", "487.3 ± 111.5", "453.6 ± 60.9"]
+    )
+    later = _table(
+        ARM_COLUMNS, ["Physical activity (Metmin/week)", "854 ± 271.6", "470 ± 80.5"], caption="T3"
+    )
+    target = {**PAIN, "outcome": "physical activity"}
+    paper = _paper("R\nx.", main, later)
+    record = verify_values(RCT, _means(487.3, 111.5, 453.6, 60.9), paper, target)
+    assert RoleCode.timepoint_ambiguous in _codes(record, "intervention_mean")
