@@ -586,6 +586,7 @@ class _Context:
         if unit.kind == "text":
             return ""
         numbers = {n.value for g in unit.groups for n in g.numbers}
+        when = f"{unit.section} {self.column_header(occ)}"
         for other in self.checker.locator.units:
             if other is unit or other.kind == "text" or not other.label:
                 continue
@@ -607,7 +608,7 @@ class _Context:
                 if why:
                     return why
                 continue
-            if _no_rival(other.section, unit.section):
+            if _no_rival(f"{other.section} {self._arm_header(other, arm)}", when):
                 continue
             shown = f" under {other.section!r}" if other.section else ""
             return (
@@ -629,6 +630,14 @@ class _Context:
             if self.arm_at(probe) == arm:
                 return probe
         return None
+
+    def _arm_header(self, unit: Unit, arm: str) -> str:
+        """The column header of the first value group of `unit` under `arm` ("" if none)."""
+        for g in range(len(unit.groups)):
+            probe = Occurrence(unit, g, 0)
+            if self.arm_at(probe) == arm:
+                return self.column_header(probe)
+        return ""
 
     def _names_section(self, mine: str, theirs: str) -> bool:
         # The target names this row's section and not the other's ("late", "24 h").
@@ -786,6 +795,13 @@ _BASELINE = re.compile(
     r"at (?:entry|enrol?ment|inclusion|randomi[sz]ation)|(?:week|day|month)\s*0|T0)\b",
     re.IGNORECASE,
 )
+# The end of the intervention: the timepoint a trial's outcome data are taken at.
+_END = re.compile(
+    r"\b(?:post-?test|post-?intervention|post-?treatment|post-?training|"
+    r"after (?:the )?(?:intervention|treatment|training|program(?:me)?)|"
+    r"end of (?:the )?(?:intervention|treatment|therapy|training|program(?:me)?|study|trial))\b",
+    re.IGNORECASE,
+)
 # A column of test results beside the arms' values ("p-value; Intervention (control)").
 _STATISTIC = re.compile(r"^\W*(?:p|p[- ]?values?|sig\.?|significance)\b", re.IGNORECASE)
 
@@ -799,10 +815,33 @@ def _statistic(header: str) -> bool:
 
 
 def _no_rival(theirs: str, mine: str) -> bool:
-    """Whether the other place's timepoint is no rival of this one's: a baseline is none
-    for a value after it (the baseline value itself stays flagged: for it, the other place
-    is no baseline)."""
-    return _baseline(theirs) and not _baseline(mine)
+    """Whether the other place's timepoint is no rival of this one's.
+
+    A baseline is none for a value after it (the baseline value itself stays flagged:
+    for it, the other place is no baseline). A later follow-up is none for a value at the
+    end of the intervention ("Post-test" beside "Follow up after 4 months"): the outcome
+    data of a trial are its end-of-treatment values unless the target names another time;
+    a follow-up value stays flagged (the post-test is its rival).
+    """
+    if _baseline(theirs) and not _baseline(mine):
+        return True
+    return _end_of_treatment(mine) and _follow_up(theirs)
+
+
+def _end_of_treatment(text: str) -> bool:
+    """A timepoint named as the end of the intervention, with no later time in it ("6
+    months after the intervention" is a follow-up)."""
+    if _END.search(text) is None or _baseline(text) or _time_tokens(text):
+        return False
+    return re.search(r"follow", text, re.IGNORECASE) is None
+
+
+def _follow_up(text: str) -> bool:
+    """A timepoint named as after the end of the intervention ("Follow up after 4 months",
+    "6 months"), not a baseline and not the end itself."""
+    if _baseline(text) or _end_of_treatment(text):
+        return False
+    return bool(_time_tokens(text)) or re.search(r"follow", text, re.IGNORECASE) is not None
 
 
 def _time_tokens(text: str) -> set[str]:

@@ -142,3 +142,41 @@ def test_row_labels_that_differ_only_in_separators_are_the_same_row() -> None:
     paper = _paper("R\nx.", main, later)
     record = verify_values(RCT, _means(487.3, 111.5, 453.6, 60.9), paper, target)
     assert RoleCode.timepoint_ambiguous in _codes(record, "intervention_mean")
+
+
+def test_the_end_of_treatment_is_the_default_timepoint_and_a_follow_up_stays_flagged() -> None:
+    table = _table(
+        ["Variables", "Pre-test; Aspirin (placebo)", "Post-test; Aspirin (placebo)",
+         "Follow up after 4 months; Aspirin (placebo)", "p-value"],
+        ["Pain score", "20.1 ± 3.2 (19.8 ± 3.5)", "12.3 ± 4.5 (14.1 ± 5.2)",
+         "11.0 ± 4.0 (14.9 ± 5.0)", "<0.001"],
+    )  # fmt: skip
+    summary = _table(
+        ["Variables", "Follow up after 4 months; Aspirin", "Follow up after 4 months; Placebo"],
+        ["Pain score", "11.0 ± 4.0", "14.9 ± 5.0"],
+        caption="Table 3 Four months after the intervention",
+    )
+    paper = _paper("R\nx.", table, summary)
+    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, PAIN)
+    assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
+    for decoy in (_means(11.0, 4.0, 14.9, 5.0), _means(20.1, 3.2, 19.8, 3.5)):
+        record = verify_values(RCT, decoy, paper, PAIN)
+        assert RoleCode.timepoint_ambiguous in _codes(record, "intervention_mean")
+        assert _triage(record) == {"check"}
+    # The target that names the follow-up takes it.
+    later = verify_values(
+        RCT, _means(11.0, 4.0, 14.9, 5.0), paper, {**PAIN, "outcome": "pain at 4 months"}
+    )
+    assert _triage(later) == {"verified"}, [later[n].findings for n in MEANS]
+
+
+def test_a_time_after_the_intervention_is_a_follow_up_not_its_end() -> None:
+    table = _table(
+        ["Variables", "Post-treatment; Aspirin (placebo)",
+         "6 months after treatment; Aspirin (placebo)"],
+        ["Pain score", "12.3 ± 4.5 (14.1 ± 5.2)", "11.0 ± 4.0 (14.9 ± 5.0)"],
+    )  # fmt: skip
+    paper = _paper("R\nx.", table)
+    assert _triage(verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, PAIN)) == {"verified"}
+    follow_up = verify_values(RCT, _means(11.0, 4.0, 14.9, 5.0), paper, PAIN)
+    assert _triage(follow_up) == {"check"}
