@@ -802,12 +802,21 @@ _END = re.compile(
     r"end of (?:the )?(?:intervention|treatment|therapy|training|program(?:me)?|study|trial))\b",
     re.IGNORECASE,
 )
+# The whole randomised population, beside its subgroups ("Children", "Adolescents").
+_OVERALL = re.compile(
+    r"\b(?:overall|all (?:patients|participants|subjects|ages)|whole (?:sample|population))\b",
+    re.IGNORECASE,
+)
 # A column of test results beside the arms' values ("p-value; Intervention (control)").
 _STATISTIC = re.compile(r"^\W*(?:p|p[- ]?values?|sig\.?|significance)\b", re.IGNORECASE)
 
 
 def _baseline(text: str) -> bool:
     return _BASELINE.search(text) is not None
+
+
+def _overall(text: str) -> bool:
+    return _OVERALL.search(text) is not None
 
 
 def _statistic(header: str) -> bool:
@@ -818,13 +827,16 @@ def _no_rival(theirs: str, mine: str) -> bool:
     """Whether the other place's timepoint is no rival of this one's.
 
     A baseline is none for a value after it (the baseline value itself stays flagged:
-    for it, the other place is no baseline). A later follow-up is none for a value at the
-    end of the intervention ("Post-test" beside "Follow up after 4 months"): the outcome
-    data of a trial are its end-of-treatment values unless the target names another time;
-    a follow-up value stays flagged (the post-test is its rival).
+    for it, the other place is no baseline); subgroups are none for the overall value. A
+    later follow-up is none for a value at the end of the intervention ("Post-test" beside
+    "Follow up after 4 months"): the outcome data of a trial are its end-of-treatment
+    values unless the target names another time; a follow-up value stays flagged (the
+    post-test is its rival).
     """
     if _baseline(theirs) and not _baseline(mine):
         return True
+    if _overall(mine) and not _overall(theirs):
+        return True  # "Overall" beside "Children", "Adolescents": subgroups of it
     return _end_of_treatment(mine) and _follow_up(theirs)
 
 

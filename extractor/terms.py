@@ -63,6 +63,7 @@ _STOP = frozenset(
         "via",
         "plus",
         "alone",
+        "any",
     ]
 )
 # Words shared by every arm or every outcome: they bind nothing.
@@ -146,9 +147,10 @@ def abbreviations(texts: Iterable[str]) -> dict[str, set[str]]:
             before = [w for _, w in words(text[max(0, match.start() - 120) : match.start()])]
             expansion = _expansion(short, before)
             if expansion:
-                out.setdefault(stem(short.lower()), set()).update(
-                    stem(w) for w in expansion if w not in _STOP
-                )
+                meaning = {stem(w) for w in expansion if w not in _STOP}
+                out.setdefault(stem(short.lower()), set()).update(meaning)
+                if re.fullmatch(r"[A-Z0-9-]{2,}s", short):  # "TEAEs": a row says "Any TEAE"
+                    out.setdefault(stem(short[:-1].lower()), set()).update(meaning)
     return out
 
 

@@ -180,3 +180,42 @@ def test_a_time_after_the_intervention_is_a_follow_up_not_its_end() -> None:
     assert _triage(verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, PAIN)) == {"verified"}
     follow_up = verify_values(RCT, _means(11.0, 4.0, 14.9, 5.0), paper, PAIN)
     assert _triage(follow_up) == {"check"}
+
+
+AE_TARGET = {
+    "intervention": "aspirin",
+    "comparator": "placebo",
+    "outcome": "Treatment-emergent adverse events (TEAEs)",
+}
+AE = {
+    "outcome_type": "binary",
+    "intervention_events": 69,
+    "intervention_group_size": 115,
+    "comparator_events": 79,
+    "comparator_group_size": 112,
+}
+
+
+def test_a_plural_abbreviation_names_its_singular_row_and_overall_outranks_subgroups() -> None:
+    table = _table(
+        ["", "Children", "Children", "Overall", "Overall"],
+        ["", "Aspirin (n = 43)", "Placebo (n = 42)", "Aspirin (n = 115)", "Placebo (n = 112)"],
+        ["Any TEAE", "22 (51.2)", "27 (64.3)", "69 (60.0)", "79 (70.5)"],
+        ["Headache", "5 (11.6)", "8 (19.0)", "19 (16.5)", "21 (18.8)"],
+        caption="Table 3 Treatment-emergent adverse events",
+    )
+    table.header_rows = 2  # as the parser marks a two-row header
+    paper = _paper("Methods\nTreatment-emergent adverse events (TEAEs) were recorded.", table)
+    record = verify_values(RCT, AE, paper, AE_TARGET)
+    for name in ("intervention_events", "comparator_events"):
+        assert record[name].triage.value == "verified", record[name].findings
+    # The children's numbers are a subgroup: the overall column is their rival.
+    children = {**AE, "intervention_events": 22, "intervention_group_size": 43,
+                "comparator_events": 27, "comparator_group_size": 42}  # fmt: skip
+    record = verify_values(RCT, children, paper, AE_TARGET)
+    assert RoleCode.timepoint_ambiguous in _codes(record, "intervention_events")
+    assert record["intervention_events"].triage.value == "check"
+    # Another row of the same table stays another outcome.
+    headache = {**AE, "intervention_events": 19, "comparator_events": 21}
+    record = verify_values(RCT, headache, paper, AE_TARGET)
+    assert RoleCode.outcome_unbound in _codes(record, "intervention_events")
