@@ -252,6 +252,15 @@ def table_units(table: Table, index: int) -> list[Unit]:
         if cells and cells[0].strip() and not any(c.strip() for c in cells[1:]):
             section = cells[0].strip()  # "Late time (2–24 h)", "6 months": names the rows below
             continue
+        if _subheader(cells):
+            # "CGI-I response | responders | % | 95% CI": a block of rows with its own
+            # outcome and column names (the top header named the first block's).
+            section = cells[0].strip()
+            columns = [
+                cell.strip() if c < len(cells) and (cell := cells[c]).strip() else columns[c]
+                for c in range(width)
+            ]
+            continue
         label = cells[0].strip() if cells and not numbers_in(cells[0]) else ""
         groups: list[ValueGroup] = []
         heads_of: list[str] = []
@@ -306,6 +315,16 @@ def table_units(table: Table, index: int) -> list[Unit]:
             )
         )
     return units
+
+
+def _subheader(cells: list[str]) -> bool:
+    """A header inside the body: a label and column names, words in every filled cell
+    ("CGI-I response | Proportion responders | % | Wald 95% CI | p"), naming the block of
+    rows below (arms as rows)."""
+    rest = [c.strip() for c in cells[1:] if c.strip()]
+    if not cells or not _has_letters(cells[0]) or len(rest) < 2:
+        return False
+    return all(re.search(r"[A-Za-z%]", c) for c in rest) and any(_has_letters(c) for c in rest)
 
 
 def _shift(group: ValueGroup, offset: int) -> ValueGroup:

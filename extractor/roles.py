@@ -567,12 +567,17 @@ class _Context:
         if unit.kind == "text":
             return ""
         mine = self.column_header(occ)
+        # Arms as rows ("Fluoxetine | 79/101 | 78.2 | 0.465"): every column of the row is the
+        # arm's, most of them other measures of the same value; a rival names a time.
+        by_row = self.arms.arm_of(mine) is None and self._arm_of_label(unit.label) == arm
         for g in range(len(unit.groups)):
             if g == occ.group:
                 continue
             probe = Occurrence(unit, g, 0)
             theirs = self.column_header(probe)
             if theirs == mine or self.arm_at(probe) != arm or _statistic(theirs):
+                continue
+            if by_row and not _names_time(theirs):
                 continue
             if self._names_section(mine, theirs) or _no_rival(theirs, mine):
                 continue
@@ -838,6 +843,13 @@ def _no_rival(theirs: str, mine: str) -> bool:
     if _overall(mine) and not _overall(theirs):
         return True  # "Overall" beside "Children", "Adolescents": subgroups of it
     return _end_of_treatment(mine) and _follow_up(theirs)
+
+
+def _names_time(text: str) -> bool:
+    """A header naming a timepoint ("Week 8", "3 months follow-up", "Post-test")."""
+    if _baseline(text) or _END.search(text) or _time_tokens(text):
+        return True
+    return re.search(r"\b(?:follow|week|month|day|visit|year|pre|post)", text, re.I) is not None
 
 
 def _end_of_treatment(text: str) -> bool:

@@ -219,3 +219,39 @@ def test_a_plural_abbreviation_names_its_singular_row_and_overall_outranks_subgr
     headache = {**AE, "intervention_events": 19, "comparator_events": 21}
     record = verify_values(RCT, headache, paper, AE_TARGET)
     assert RoleCode.outcome_unbound in _codes(record, "intervention_events")
+
+
+RESPONSE = {"intervention": "fluoxetine", "comparator": "placebo", "outcome": "CGI-I response rate"}
+RESPONDERS = {
+    "outcome_type": "binary",
+    "intervention_events": 79,
+    "intervention_group_size": 101,
+    "comparator_events": 62,
+    "comparator_group_size": 99,
+}
+
+
+def test_a_header_row_inside_the_body_names_the_block_of_arm_rows_below_it() -> None:
+    table = _table(
+        ["CGI-S", "n", "Adjusted mean change (SE) from baseline", "p"],
+        ["Placebo", "99", "-1.71 (0.12)", "—"],
+        ["Fluoxetine", "101", "-1.88 (0.12)", "0.224"],
+        ["CGI-I response", "Proportion responders", "%", "Adjusted odds ratio"],
+        ["Placebo", "62/99", "62.6", "—"],
+        ["Fluoxetine", "79/101", "78.2", "0.465"],
+        caption="Table 2 Secondary efficacy outcomes at week 8",
+    )
+    paper = _paper("R\nx.", table)
+    record = verify_values(RCT, RESPONDERS, paper, RESPONSE)
+    for name in ("intervention_events", "comparator_events"):
+        assert record[name].triage.value == "verified", record[name].findings
+    # Arms as rows with columns that name times: those columns are rivals.
+    weeks = _table(
+        ["", "Week 4", "Week 8"],
+        ["CGI-I response", "", ""],
+        ["Placebo", "50/99", "62/99"],
+        ["Fluoxetine", "70/101", "79/101"],
+    )
+    record = verify_values(RCT, RESPONDERS, _paper("R\nx.", weeks), RESPONSE)
+    assert RoleCode.timepoint_ambiguous in _codes(record, "intervention_events")
+    assert record["intervention_events"].triage.value == "check"
