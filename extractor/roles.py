@@ -676,10 +676,20 @@ class _Context:
                     passed.append(Passed.pair)
                     if self.arm_at(occ) == arm:  # "11 (22 %)" under the arm: N is its N
                         passed.append(Passed.arm)
+                        if self._analysed(occ):
+                            # "79/101" in the outcome's row: the number analysed for this
+                            # outcome, whatever the baseline table gave the arm.
+                            passed.append(Passed.group_size)
+                            failed = []
                         break
         if not passed and not failed:
             return []
         return [(len(passed) - 2 * len(failed), passed, failed, None)]
+
+    def _analysed(self, occ: Occurrence) -> bool:
+        """Whether events printed out of their N ("79/101") stand in the outcome's row."""
+        pair = occ.value_group.pair in ("slash", "of") and occ.value_group.second is not None
+        return pair and self.outcome_bound(occ.unit, self.column_header(occ))
 
     def effects(self, roles: EffectRoles, results: dict[str, RoleResult]) -> None:
         """An estimate printed beside the values must follow from them."""

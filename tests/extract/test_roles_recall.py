@@ -255,3 +255,32 @@ def test_a_header_row_inside_the_body_names_the_block_of_arm_rows_below_it() -> 
     record = verify_values(RCT, RESPONDERS, _paper("R\nx.", weeks), RESPONSE)
     assert RoleCode.timepoint_ambiguous in _codes(record, "intervention_events")
     assert record["intervention_events"].triage.value == "check"
+
+
+def test_the_n_printed_with_the_events_in_the_outcomes_row_is_the_arms_analysed_size() -> None:
+    baseline = _table(
+        ["", "Placebo (n = 112)", "Fluoxetine (n = 110)"],
+        ["Age, mean", "9.4 (1.3)", "9.6 (1.3)"],
+        caption="Table 1 Baseline characteristics, safety population",
+    )
+    outcome = _table(
+        ["", "n", "Adjusted mean change"],
+        ["Placebo", "99", "-1.71 (0.12)"],
+        ["CGI-I response", "Proportion responders", "%"],
+        ["Placebo", "62/99", "62.6"],
+        ["Fluoxetine", "79/101", "78.2"],
+        caption="Table 2 Efficacy outcomes",
+    )
+    paper = _paper("R\nx.", baseline, outcome)
+    record = verify_values(RCT, RESPONDERS, paper, RESPONSE)
+    for name in ("intervention_group_size", "comparator_group_size"):
+        assert record[name].triage.value == "verified", record[name].findings
+    swapped = {**RESPONDERS, "intervention_group_size": 99, "comparator_group_size": 101,
+               "intervention_events": 62, "comparator_events": 79}  # fmt: skip
+    record = verify_values(RCT, swapped, paper, RESPONSE)
+    for name in ("intervention_group_size", "comparator_group_size"):
+        assert record[name].triage.value == "check", record[name].findings
+    # Another outcome's N (another row) does not vouch for this outcome's size.
+    other = {**RESPONDERS, "outcome_type": "binary"}
+    record = verify_values(RCT, other, paper, {**RESPONSE, "outcome": "suicidal ideation"})
+    assert record["intervention_group_size"].triage.value == "check"
