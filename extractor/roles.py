@@ -558,6 +558,33 @@ class _Context:
                 probe = Occurrence(unit, g, occ.position)
                 if self.arm_at(probe) == other_arm:
                     return True
+        return self._below(sibling, other_arm, occ)
+
+    def _below(self, sibling: str, other_arm: str, occ: Occurrence) -> bool:
+        """Arms as rows ("Before | 19 | 6.00", "After | 19 | 1.00"): the other arm's value in
+        the same column of the other arm's row, in the same block of the same table. A
+        group size must stand in a column of counts ("n")."""
+        unit = occ.unit
+        if unit.kind != "table" or occ.group >= len(unit.cells):
+            return False
+        if self._arm_of_label(unit.label) is None:
+            return False
+        if sibling in ("n1i", "n2i") and not _COUNT.match(self.column_header(occ)):
+            return False
+        cell = unit.cells[occ.group]
+        value = self.values[sibling]
+        for other in self.checker.locator.units:
+            if other is unit or other.table != unit.table or other.section != unit.section:
+                continue
+            if other.kind != "table" or self._arm_of_label(other.label) != other_arm:
+                continue
+            for g, group in enumerate(other.groups):
+                if g >= len(other.cells) or other.cells[g] != cell:
+                    continue
+                if occ.position >= len(group.numbers) or group.pair != occ.value_group.pair:
+                    continue
+                if abs(group.numbers[occ.position].value - value) < 1e-9:
+                    return True
         return False
 
     def _other_column(self, occ: Occurrence, arm: str) -> str:
@@ -822,6 +849,8 @@ _OVERALL = re.compile(
     r"\b(?:overall|all (?:patients|participants|subjects|ages)|whole (?:sample|population))\b",
     re.IGNORECASE,
 )
+# A column of counts of patients ("n", "No.", "Number of patients").
+_COUNT = re.compile(r"^\W*(?:n|no\.?|number)\b", re.IGNORECASE)
 # A column of test results beside the arms' values ("p-value; Intervention (control)").
 _STATISTIC = re.compile(r"^\W*(?:p|p[- ]?values?|sig\.?|significance)\b", re.IGNORECASE)
 

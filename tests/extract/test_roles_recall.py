@@ -284,3 +284,26 @@ def test_the_n_printed_with_the_events_in_the_outcomes_row_is_the_arms_analysed_
     other = {**RESPONDERS, "outcome_type": "binary"}
     record = verify_values(RCT, other, paper, {**RESPONSE, "outcome": "suicidal ideation"})
     assert record["intervention_group_size"].triage.value == "check"
+
+
+YOGA = {"intervention": "post-Yoga", "comparator": "pre-Yoga", "outcome": "pain"}
+
+
+def test_arms_as_rows_put_both_arms_values_in_one_column() -> None:
+    table = _table(
+        ["Pain", "n", "Median", "Min.", "Max."],
+        ["Before", "19", "6.00", "3.00", "8.00"],
+        ["After", "19", "1.00", "0.00", "3.00"],
+        caption="Table 1 Pain before and after the intervention",
+    )
+    sizes = {"outcome_type": "continuous", "intervention_group_size": 19,
+             "comparator_group_size": 19}  # fmt: skip
+    record = verify_values(RCT, sizes, _paper("R\nx.", table), YOGA)
+    for name in ("intervention_group_size", "comparator_group_size"):
+        assert record[name].triage.value == "verified", record[name].findings
+    # A number in another column is no size: "1.00" (After) and "6.00" (Before) are medians.
+    medians = {"outcome_type": "continuous", "intervention_group_size": 1,
+               "comparator_group_size": 6}  # fmt: skip
+    record = verify_values(RCT, medians, _paper("R\nx.", table), YOGA)
+    for name in ("intervention_group_size", "comparator_group_size"):
+        assert record[name].triage.value == "check", record[name].findings
