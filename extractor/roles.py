@@ -300,6 +300,7 @@ class _Context:
     values: dict[str, float]
     outcome_text: str
     _best_outcome: float | None = None
+    _analysed_sizes: dict[str, set[float]] = field(default_factory=dict)
 
     def outcome_cover(self, unit: Unit, header: str = "") -> float:
         """How well a sentence, or a row with its column header, names the target outcome.
@@ -709,9 +710,39 @@ class _Context:
                             passed.append(Passed.group_size)
                             failed = []
                         break
+        analysed = self.analysed_sizes(arm)
+        if analysed and value not in analysed:
+            # The outcome's own rows print the arm's events out of another number: this
+            # size is the arm's for another outcome or population (a safety population).
+            shown = ", ".join(f"{n:g}" for n in sorted(analysed))
+            passed = [p for p in passed if p != Passed.group_size]
+            failed = [
+                (
+                    RoleCode.group_size_mismatch,
+                    f"the outcome's rows print the {arm} arm's events out of {shown}",
+                )
+            ]
         if not passed and not failed:
             return []
         return [(len(passed) - 2 * len(failed), passed, failed, None)]
+
+    def analysed_sizes(self, arm: str) -> set[float]:
+        """The numbers the outcome's rows print the arm's events out of ("62/99")."""
+        if arm not in self._analysed_sizes:
+            found: set[float] = set()
+            for unit in self.checker.locator.units:
+                if unit.kind == "text" and _CITATION.search(unit.text):
+                    continue  # "doi:10.1186/1472-6920": no events out of a group
+                for g, group in enumerate(unit.groups):
+                    if group.pair not in ("slash", "of") or group.second is None:
+                        continue
+                    if not 0 <= group.head.value <= group.second.value:
+                        continue
+                    occ = Occurrence(unit, g, 0)
+                    if self.arm_at(occ) == arm and self._analysed(occ):
+                        found.add(group.second.value)
+            self._analysed_sizes[arm] = found
+        return self._analysed_sizes[arm]
 
     def _analysed(self, occ: Occurrence) -> bool:
         """Whether events printed out of their N ("79/101") stand in the outcome's row."""
@@ -849,6 +880,8 @@ _OVERALL = re.compile(
     r"\b(?:overall|all (?:patients|participants|subjects|ages)|whole (?:sample|population))\b",
     re.IGNORECASE,
 )
+# A reference or a link: its slashes and numbers are no data.
+_CITATION = re.compile(r"\bdoi\b|https?://|www\.|\bet al\b", re.IGNORECASE)
 # A column of counts of patients ("n", "No.", "Number of patients").
 _COUNT = re.compile(r"^\W*(?:n|no\.?|number)\b", re.IGNORECASE)
 # A column of test results beside the arms' values ("p-value; Intervention (control)").

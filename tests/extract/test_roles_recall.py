@@ -307,3 +307,45 @@ def test_arms_as_rows_put_both_arms_values_in_one_column() -> None:
     record = verify_values(RCT, medians, _paper("R\nx.", table), YOGA)
     for name in ("intervention_group_size", "comparator_group_size"):
         assert record[name].triage.value == "check", record[name].findings
+
+
+def test_a_size_printed_for_the_arm_elsewhere_is_not_the_size_the_outcomes_rows_give() -> None:
+    safety = _table(
+        ["", "Placebo (n = 112)", "Fluoxetine (n = 110)"],
+        ["Any TEAE", "79 (70.5)", "72 (65.5)"],
+        caption="Table 3 Adverse events, safety population",
+    )
+    efficacy = _table(
+        ["", "n", "Adjusted mean change"],
+        ["Placebo", "99", "-1.71 (0.12)"],
+        ["CGI-I response", "Proportion responders", "%"],
+        ["Placebo", "62/99", "62.6"],
+        ["Fluoxetine", "79/101", "78.2"],
+        caption="Table 2 Efficacy outcomes",
+    )
+    paper = _paper(
+        "R\nx.\n\nReferences\n1. Smith et al. doi:10.1186/1472-6920-13-108", safety, efficacy
+    )
+    # The adverse-event record under the efficacy outcome: its sizes are the safety
+    # population's, printed for the arms, but not the efficacy outcome's.
+    safety_sizes = {**RESPONDERS, "intervention_events": 72, "comparator_events": 79,
+                    "intervention_group_size": 110, "comparator_group_size": 112}  # fmt: skip
+    record = verify_values(RCT, safety_sizes, paper, RESPONSE)
+    for name in ("intervention_group_size", "comparator_group_size"):
+        assert RoleCode.group_size_mismatch in _codes(record, name)
+        assert record[name].triage.value == "check"
+    # Under the adverse-event outcome (no events printed out of a number) they stand.
+    record = verify_values(
+        RCT,
+        {
+            **AE,
+            "intervention_events": 72,
+            "intervention_group_size": 110,
+            "comparator_group_size": 112,
+        },
+        paper,
+        {**RESPONSE, "outcome": "any treatment-emergent adverse event"},
+    )
+    assert record["comparator_group_size"].triage.value == "verified", record[
+        "comparator_group_size"
+    ].findings
