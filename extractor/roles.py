@@ -244,6 +244,35 @@ def _shape(group: ValueGroup) -> tuple[str, int]:
     return (group.pair, len(group.numbers))
 
 
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
+_VERSUS = re.compile(r"^[\s%a-zA-Z]{0,12}?(?:vs\.?|versus)\s*$", re.IGNORECASE)
+_AND = re.compile(r"^[\s%a-zA-Z]{0,12}?(?:and|,|;|vs\.?|versus)\s*$", re.IGNORECASE)
+
+
+def _in_order(
+    unit: Unit, mentions: list[tuple[int, int, str]], peers: list[int]
+) -> dict[int, str] | None:
+    """Two values given in the order the two arms were named: "the aspirin and placebo
+    groups had 12.3 ± 4.5 and 14.1 ± 5.2, respectively", "12.3 and 14.1 in the aspirin and
+    placebo groups, respectively", "lower with aspirin than with placebo (12.3 vs 14.1)".
+    None when the sentence is not built so (then each value takes its nearest arm)."""
+    if len(peers) != 2:
+        return None
+    first, second = (unit.groups[g] for g in peers)
+    between = unit.text[first.end : second.start]
+    respectively = _RESPECTIVELY.search(unit.text[second.end :]) is not None
+    if not (respectively and _AND.match(between)) and not _VERSUS.match(between):
+        return None
+    if any(first.end <= m[0] < second.start for m in mentions):
+        return None  # an arm named between the values: each takes its own
+    before = [m[2] for m in mentions if m[1] <= first.start]
+    after = [m[2] for m in mentions if m[0] >= second.end]
+    named = after[:2] if respectively and not before else before[-2:]
+    if len(named) != 2 or named[0] == named[1]:
+        return None
+    return {peers[0]: named[0], peers[1]: named[1]}
+
+
 def _informative(terms: set[str]) -> set[str]:
     # Bare numbers and one-letter words bind nothing in running text ("1", "a").
     return {t for t in terms if len(t) > 1 and not t.isdigit()}
@@ -379,6 +408,9 @@ class _Context:
         mentions = self.arms.mentions(unit.text)
         shape = _shape(unit.groups[group])
         peers = [g for g, other in enumerate(unit.groups) if _shape(other) == shape]
+        ordered = _in_order(unit, mentions, peers)
+        if ordered is not None:
+            return ordered.get(group)
         readings = []
         for after in (True, False):
             placed: dict[int, str] = {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from doubles.documents import make_document
 
 from extractor.document import Table
@@ -349,3 +350,33 @@ def test_a_size_printed_for_the_arm_elsewhere_is_not_the_size_the_outcomes_rows_
     assert record["comparator_group_size"].triage.value == "verified", record[
         "comparator_group_size"
     ].findings
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The pain score in the aspirin and placebo groups was 12.3 ± 4.5 and 14.1 ± 5.2, "
+        "respectively.",
+        "Mean pain scores were 12.3 ± 4.5 and 14.1 ± 5.2 in the aspirin and placebo groups, "
+        "respectively.",
+        "The pain score was lower with aspirin than with placebo (12.3 ± 4.5 vs 14.1 ± 5.2).",
+    ],
+)
+def test_two_values_take_the_arms_in_the_order_the_sentence_names_them(sentence: str) -> None:
+    paper = _paper("Results\n" + sentence)
+    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, PAIN)
+    assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
+    swapped = verify_values(RCT, _means(14.1, 5.2, 12.3, 4.5), paper, PAIN)
+    assert RoleCode.arm_mismatch in _codes(swapped, "intervention_mean")
+    assert _triage(swapped) == {"check"}
+
+
+def test_two_values_of_one_arm_take_no_order() -> None:
+    # Both values are the aspirin arm's (two periods): the order names no arms.
+    text = (
+        "Results\nThe pain score did not change between periods 1 and 2 in the aspirin group "
+        "(12.3 ± 4.5 vs 14.1 ± 5.2, respectively), whereas it fell in the placebo group "
+        "(15.0 ± 5.0 vs 9.1 ± 3.0, respectively)."
+    )
+    record = verify_values(RCT, _means(14.1, 5.2, 9.1, 3.0), _paper(text), PAIN)
+    assert record["comparator_mean"].triage.value == "check"
