@@ -299,6 +299,7 @@ def table_units(table: Table, index: int) -> list[Unit]:
             if label and not any(c.strip() for c in cells[1:]):
                 section = label  # "Late time (2–24 h)": names the rows below it
             continue
+        groups, heads_of, cell_of = _pair_columns(groups, heads_of, cell_of)
         units.append(
             Unit(
                 kind="table",
@@ -315,6 +316,46 @@ def table_units(table: Table, index: int) -> list[Unit]:
             )
         )
     return units
+
+
+_MEAN_HEAD = re.compile(r"\bmean\b", re.IGNORECASE)
+_SD_HEAD = re.compile(r"\bS\.?D\.?$|\bstandard deviation$", re.IGNORECASE)
+_N_HEAD = re.compile(r"(?:^|\s)(?:n|no\.?|number)$", re.IGNORECASE)
+_PERCENT_HEAD = re.compile(r"^\(?\s*%\s*\)?$|\(\s*%\s*\)$|\s%$")
+
+
+def _pair_columns(
+    groups: list[ValueGroup], heads: list[str], cells: list[int]
+) -> tuple[list[ValueGroup], list[str], list[int]]:
+    """One value printed over two columns, "Mean | SD" or "n | %", read as the one group
+    it would be in one cell ("12.3 ± 4.5", "12 (20.0)"), under the first column's header;
+    read as two values, an SD would never stand where an SD stands, and the arm would be
+    printed "again" in a second column."""
+    out_groups: list[ValueGroup] = []
+    out_heads: list[str] = []
+    out_cells: list[int] = []
+    i = 0
+    while i < len(groups):
+        if i + 1 < len(groups) and cells[i + 1] == cells[i] + 1:
+            first, second = groups[i], groups[i + 1]
+            single = len(first.numbers) == 1 and len(second.numbers) == 1
+            here, there = heads[i].strip(), heads[i + 1].strip()
+            pair: PairKind = ""
+            if single and _MEAN_HEAD.search(here) and _SD_HEAD.search(there):
+                pair = "pm"
+            elif single and _N_HEAD.search(here) and _PERCENT_HEAD.search(there):
+                pair = "paren"
+            if pair:
+                out_groups.append(ValueGroup((first.head, second.head), pair))
+                out_heads.append(heads[i])
+                out_cells.append(cells[i])
+                i += 2
+                continue
+        out_groups.append(groups[i])
+        out_heads.append(heads[i])
+        out_cells.append(cells[i])
+        i += 1
+    return out_groups, out_heads, out_cells
 
 
 def _subheader(cells: list[str]) -> bool:

@@ -78,3 +78,21 @@ def test_rows_of_a_parsed_table_are_not_read_again_as_sentences() -> None:
     found = Locator(document).find(20.1)
     assert [occ.unit.kind for occ in found] == ["table"]
     assert [occ.unit.kind for occ in Locator(document).find(7.8)] == ["text"]
+
+
+def test_a_value_printed_over_two_columns_is_one_group() -> None:
+    table = Table(
+        caption="Table 2",
+        page=1,
+        header_rows=2,
+        rows=[
+            ["", "Aspirin (n = 60)", "Aspirin (n = 60)", "Placebo (n = 61)", "Placebo (n = 61)"],
+            ["", "Mean", "SD", "n", "%"],
+            ["Pain score", "12.3", "4.5", "12", "20.0"],
+        ],
+    )
+    (unit,) = table_units(table, 0)
+    shown = [(tuple(n.value for n in g.numbers), g.pair) for g in unit.groups]
+    assert shown == [((12.3, 4.5), "pm"), ((12, 20.0), "paren")]
+    assert unit.column_headers == ["Aspirin (n = 60) Mean", "Placebo (n = 61) n"]
+    assert unit.cells == [1, 3]

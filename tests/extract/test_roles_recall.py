@@ -380,3 +380,17 @@ def test_two_values_of_one_arm_take_no_order() -> None:
     )
     record = verify_values(RCT, _means(14.1, 5.2, 9.1, 3.0), _paper(text), PAIN)
     assert record["comparator_mean"].triage.value == "check"
+
+
+def test_mean_and_sd_in_two_columns_are_checked_as_one_value() -> None:
+    table = _table(
+        ["", "Aspirin (n = 60)", "Aspirin (n = 60)", "Placebo (n = 61)", "Placebo (n = 61)"],
+        ["", "Mean", "SD", "Mean", "SD"],
+        ["Pain score", "12.3", "4.5", "14.1", "5.2"],
+    )
+    table.header_rows = 2
+    paper = _paper("R\nx.", table)
+    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, PAIN)
+    assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
+    swapped = verify_values(RCT, _means(14.1, 5.2, 12.3, 4.5), paper, PAIN)
+    assert _triage(swapped) == {"check"}
