@@ -448,7 +448,11 @@ class _Context:
                 if not text or text in seen:
                     continue
                 seen.add(text)
-                for match in _SIZE.finditer(text):
+                matches = list(_SIZE.finditer(text))
+                in_order = self._sizes_in_order(text, matches)
+                for arm, size in in_order.items():
+                    sizes[arm].add(size)
+                for match in matches if not in_order else []:
                     # "Group H1 (n = 49)", "fluoxetine, n = 112": the arm right before it,
                     # with no other number between (that would be another group's label).
                     before = text[max(0, match.start() - 30) : match.start()]
@@ -457,6 +461,20 @@ class _Context:
                         arm = mentions[-1][2]
                         sizes[arm].add(float(match.group(1).replace(",", "")))
         return sizes
+
+    def _sizes_in_order(self, text: str, matches: list[re.Match[str]]) -> dict[str, float]:
+        """ "Intervention group Control group P (n = 60) (n = 61)": two sizes side by side,
+        after the two arms named in that order, are theirs in that order."""
+        if len(matches) != 2:
+            return {}
+        a, b = matches
+        if re.search(r"[A-Za-z0-9]", text[a.end() : b.start()]):
+            return {}  # not side by side
+        named = [m[2] for m in self.arms.mentions(text[: a.start()])]
+        order = [arm for i, arm in enumerate(named) if i == 0 or named[i - 1] != arm]
+        if len(order) < 2 or order[-1] == order[-2]:
+            return {}
+        return {order[-2]: _size_of(a), order[-1]: _size_of(b)}
 
     def judge(self, role: str) -> RoleResult:
         value = self.values[role]
@@ -821,6 +839,10 @@ class _Context:
                             )
                         )
                 return
+
+
+def _size_of(match: re.Match[str]) -> float:
+    return float(match.group(1).replace(",", ""))
 
 
 def _sizes_follow_events(

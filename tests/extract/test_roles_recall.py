@@ -394,3 +394,21 @@ def test_mean_and_sd_in_two_columns_are_checked_as_one_value() -> None:
     assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
     swapped = verify_values(RCT, _means(14.1, 5.2, 12.3, 4.5), paper, PAIN)
     assert _triage(swapped) == {"check"}
+
+
+def test_sizes_under_the_arm_names_take_the_arms_in_order() -> None:
+    text = (
+        "Results\nSee Table 2.\n\nTable 2 Outcomes\n\nVariable Intervention group Control "
+        "group P value\n\n(n = 60) (n = 61)\n\nDeath 12 (20.0) 20 (32.8) 0.1\n\n"
+        "Stroke 3 (5.0) 9 (14.8) 0.07"
+    )
+    target = {"intervention": "aspirin", "comparator": "placebo", "outcome": "death"}
+    values = {"outcome_type": "binary", "intervention_events": 12, "intervention_group_size": 60,
+              "comparator_events": 20, "comparator_group_size": 61}  # fmt: skip
+    record = verify_values(RCT, values, _paper(text), target)
+    for name in ("intervention_group_size", "comparator_group_size"):
+        assert record[name].triage.value == "verified", record[name].findings
+    swapped = {**values, "intervention_group_size": 61, "comparator_group_size": 60}
+    record = verify_values(RCT, swapped, _paper(text), target)
+    for name in ("intervention_group_size", "comparator_group_size"):
+        assert record[name].triage.value == "check", record[name].findings
