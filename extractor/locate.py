@@ -268,9 +268,14 @@ def table_units(table: Table, index: int) -> list[Unit]:
         text_parts: list[str] = []
         offset = 0
         merged: list[Unit] = []
+        values_beside = any(value_groups(c) for c in cells[1:])
         for c, cell in enumerate(cells):
             cell_groups = value_groups(cell)
-            if c == 0 and cell_groups:  # "Nausea 15 (30 %) 5 (10 %)": a label with numbers
+            if c == 0 and cell_groups and values_beside:
+                # "Shivering grade ≥ 2", "28-day mortality": numbers of the label itself.
+                label = cell.strip()
+                cell_groups = []
+            elif c == 0 and cell_groups:  # "Nausea 15 (30 %) 5 (10 %)": a row in one cell
                 label = _label_of(cell, cell_groups)
             elif c > 0 and len(cell_groups) >= 2 and _has_letters(_label_of(cell, cell_groups)):
                 # A whole row of a neighbouring table merged into one cell by the parser.

@@ -32,7 +32,16 @@ from typing import Any
 
 from extractor.document import Document
 from extractor.locate import Locator, Occurrence, Unit, ValueGroup, contains_term, fold_text
-from extractor.terms import CONTROL, abbreviations, coverage, expand, stem, stems, words
+from extractor.terms import (
+    CONTROL,
+    TIME_WORDS,
+    abbreviations,
+    coverage,
+    expand,
+    stem,
+    stems,
+    words,
+)
 from schemas.extracted import Extracted, Finding
 from schemas.form import Form
 from schemas.roles import BINARY_ROLES, CONTINUOUS_ROLES, EffectRoles, effect_roles
@@ -234,6 +243,7 @@ class Arms:
         return sorted(out)
 
 
+_TIME_STEMS = frozenset(stem(w) for w in TIME_WORDS)
 _ROLE_WORDS = {
     "intervention": frozenset({"intervention", "experimental", "treatment"}),
     "comparator": frozenset({"comparator", "control", "controls"}),
@@ -344,7 +354,7 @@ class _Context:
         if unit.kind == "text":
             return recall
         arm_words = self.arms.terms["intervention"] | self.arms.terms["comparator"]
-        own = expand(stems(unit.context), self.abbrevs) - arm_words
+        own = expand(stems(unit.context), self.abbrevs) - arm_words - _TIME_STEMS
         if not own:
             return recall
         precision = len(own & self.outcome) / len(own)

@@ -115,6 +115,13 @@ GENERIC = frozenset(
         "treated",
     ]
 )
+# Words of a time ("0-12 months", "week 8", "at baseline"): a row label's timepoint, not
+# its outcome.
+TIME_WORDS = frozenset(
+    ["h", "hr", "hrs", "hour", "hours", "min", "minute", "minutes", "day", "days", "week",
+     "weeks", "wk", "wks", "month", "months", "mo", "year", "years", "yr", "yrs", "baseline",
+     "follow", "up", "visit", "time", "period", "end"]
+)  # fmt: skip
 # Names of a control arm: a comparator called "placebo" is the column headed "control".
 CONTROL = frozenset(
     ["placebo", "control", "controls", "sham", "saline", "usual", "standard", "routine"]

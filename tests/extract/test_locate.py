@@ -96,3 +96,14 @@ def test_a_value_printed_over_two_columns_is_one_group() -> None:
     assert shown == [((12.3, 4.5), "pm"), ((12, 20.0), "paren")]
     assert unit.column_headers == ["Aspirin (n = 60) Mean", "Placebo (n = 61) n"]
     assert unit.cells == [1, 3]
+
+
+def test_numbers_of_a_row_label_are_the_labels_when_values_stand_beside_it() -> None:
+    table = Table(
+        caption="Table 2",
+        page=1,
+        rows=[["", "Aspirin", "Placebo"], ["Shivering grade ≥ 2", "12 (20.0)", "20 (32.8)"]],
+    )
+    (unit,) = table_units(table, 0)
+    assert unit.label == "Shivering grade ≥ 2"
+    assert [g.head.value for g in unit.groups] == [12, 20]

@@ -412,3 +412,23 @@ def test_sizes_under_the_arm_names_take_the_arms_in_order() -> None:
     record = verify_values(RCT, swapped, _paper(text), target)
     for name in ("intervention_group_size", "comparator_group_size"):
         assert record[name].triage.value == "check", record[name].findings
+
+
+DEATH = {"intervention": "aspirin", "comparator": "placebo", "outcome": "sick leave"}
+DEATHS = {"outcome_type": "binary", "intervention_events": 49, "intervention_group_size": 125,
+          "comparator_events": 64, "comparator_group_size": 133}  # fmt: skip
+
+
+def test_the_time_in_a_row_label_is_not_a_word_of_another_outcome() -> None:
+    table = _table(
+        ["", "Aspirin (n = 125) n (%) on sick leave", "Placebo (n = 133) n (%) on sick leave"],
+        ["Total 0-12 months", "49 (39)", "64 (48)"],
+        ["Headache, months 0-12", "9 (7)", "8 (6)"],
+    )
+    record = verify_values(RCT, DEATHS, _paper("R\nx.", table), DEATH)
+    assert record["intervention_events"].triage.value == "verified", record[
+        "intervention_events"
+    ].findings
+    headache = {**DEATHS, "intervention_events": 9, "comparator_events": 8}
+    record = verify_values(RCT, headache, _paper("R\nx.", table), DEATH)
+    assert RoleCode.outcome_unbound in _codes(record, "intervention_events")
