@@ -250,6 +250,25 @@ def table_units(table: Table, index: int) -> list[Unit]:
     for row in table.rows[heads:]:
         cells = [c or "" for c in row]
         if cells and cells[0].strip() and not any(c.strip() for c in cells[1:]):
+            whole = value_groups(cells[0])
+            label = _label_of(cells[0], whole)
+            if whole and _has_letters(label) and not _section_heading(cells[0], whole):
+                # "Partial obstruction 8/20 13/44 0.716": a row the parser left in one cell;
+                # its columns are read from the header in order, as for a line of text.
+                units.append(
+                    Unit(
+                        kind="line",
+                        text=cells[0],
+                        page=table.page,
+                        label=label,
+                        section=section,
+                        caption=caption,
+                        header=header,
+                        table=index,
+                        groups=whole,
+                    )
+                )
+                continue
             section = cells[0].strip()  # "Late time (2–24 h)", "6 months": names the rows below
             continue
         if _subheader(cells):

@@ -107,3 +107,24 @@ def test_numbers_of_a_row_label_are_the_labels_when_values_stand_beside_it() -> 
     (unit,) = table_units(table, 0)
     assert unit.label == "Shivering grade ≥ 2"
     assert [g.head.value for g in unit.groups] == [12, 20]
+
+
+def test_a_row_the_parser_left_in_one_cell_is_a_row_not_a_section() -> None:
+    table = Table(
+        caption="Table 2",
+        page=1,
+        rows=[
+            ["", "Aspirin (n = 30)", "Placebo (n = 52)", "P"],
+            ["6 months", "", "", ""],
+            ["Partial obstruction 8/20 13/44 0.716", "", "", ""],
+            ["Urinary symptoms", "24 (80)", "2 (3.8)", "0.005"],
+        ],
+    )
+    merged, row = table_units(table, 0)
+    assert (merged.kind, merged.label, merged.section) == (
+        "line",
+        "Partial obstruction",
+        "6 months",
+    )
+    assert [g.numbers[0].value for g in merged.groups] == [8, 13, 0.716]
+    assert row.label == "Urinary symptoms" and row.section == "6 months"

@@ -432,3 +432,20 @@ def test_the_time_in_a_row_label_is_not_a_word_of_another_outcome() -> None:
     headache = {**DEATHS, "intervention_events": 9, "comparator_events": 8}
     record = verify_values(RCT, headache, _paper("R\nx.", table), DEATH)
     assert RoleCode.outcome_unbound in _codes(record, "intervention_events")
+
+
+def test_a_row_left_in_one_cell_takes_its_arms_from_the_header_in_order() -> None:
+    table = _table(
+        ["", "Aspirin (n = 60)", "Placebo (n = 61)", "P"],
+        ["Death 12/60 20/61 0.1", "", "", ""],
+        ["Stroke", "3 (5.0)", "9 (14.8)", "0.07"],
+    )
+    target = {"intervention": "aspirin", "comparator": "placebo", "outcome": "death"}
+    values = {"outcome_type": "binary", "intervention_events": 12, "intervention_group_size": 60,
+              "comparator_events": 20, "comparator_group_size": 61}  # fmt: skip
+    record = verify_values(RCT, values, _paper("R\nx.", table), target)
+    for name in ("intervention_events", "comparator_events"):
+        assert record[name].triage.value == "verified", record[name].findings
+    swapped = {**values, "intervention_events": 20, "comparator_events": 12}
+    record = verify_values(RCT, swapped, _paper("R\nx.", table), target)
+    assert RoleCode.arm_mismatch in _codes(record, "intervention_events")
