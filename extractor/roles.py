@@ -86,7 +86,7 @@ ARM_OF_ROLE = {
 OTHER = {"intervention": "comparator", "comparator": "intervention"}
 SIBLING = {"ai": "ci", "ci": "ai", "m1i": "m2i", "m2i": "m1i", "sd1i": "sd2i", "sd2i": "sd1i",
            "n1i": "n2i", "n2i": "n1i"}  # fmt: skip
-OUTCOME_MIN = 0.5  # share of the outcome's words a sentence must name
+OUTCOME_MIN = 0.6  # share of the outcome's words a sentence must name
 ROW_MIN = 0.4  # how well (F1 of words) a table row must name the outcome
 OUTCOME_SLACK = 0.15  # how far below the paper's best-matching row a row may fall
 _SIZE = re.compile(r"\(?\s*\b[nN]\s*=\s*(\d[\d,]*)\s*\)?")

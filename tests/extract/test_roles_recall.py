@@ -449,3 +449,16 @@ def test_a_row_left_in_one_cell_takes_its_arms_from_the_header_in_order() -> Non
     swapped = {**values, "intervention_events": 20, "comparator_events": 12}
     record = verify_values(RCT, swapped, _paper("R\nx.", table), target)
     assert RoleCode.arm_mismatch in _codes(record, "intervention_events")
+
+
+def test_a_sentence_naming_half_of_a_two_word_outcome_does_not_bind_it() -> None:
+    text = (
+        "Results\nPain at rest was 2.1 ± 1.0 with aspirin and 3.5 ± 1.2 with placebo. Pain on "
+        "movement was 4.0 ± 1.5 with aspirin and 5.5 ± 1.6 with placebo."
+    )
+    rest = {**PAIN, "outcome": "pain at rest"}
+    record = verify_values(RCT, _means(2.1, 1.0, 3.5, 1.2), _paper(text), rest)
+    assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
+    movement = verify_values(RCT, _means(4.0, 1.5, 5.5, 1.6), _paper(text), rest)
+    assert RoleCode.outcome_unbound in _codes(movement, "intervention_mean")
+    assert _triage(movement) == {"check"}
