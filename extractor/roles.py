@@ -495,6 +495,7 @@ class _Context:
             _, passed, failed, _ = sizes[0]
             result.passed = list(dict.fromkeys(passed))
             result.findings = [Finding(code=c, message=m) for c, m in dict(failed).items()]
+            self._confirm(role, result)
             return result
         if not result.occurrences:
             result.findings.append(
@@ -522,16 +523,22 @@ class _Context:
         result.where = occ
         result.passed = list(dict.fromkeys(passed))
         result.findings = [Finding(code=c, message=m) for c, m in dict(failed).items()]
+        self._confirm(role, result)
+        return result
+
+    def _confirm(self, role: str, result: RoleResult) -> None:
+        """A value no check failed is still unconfirmed while a check it needs is missing
+        (a size that only agrees with a percentage has no arm)."""
         missing = _unconfirmed(role, set(result.passed))
         if not result.findings and missing:
             result.findings.append(
                 Finding(
                     code=RoleCode.role_unconfirmed,
-                    message=f"printed in the paper, but not confirmed in its role ({missing} "
-                    f"not shown); passed: {', '.join(result.passed) or 'none'}",
+                    message=f"{'printed in the paper, but ' if result.occurrences else ''}"
+                    f"not confirmed in its role ({missing} not shown); passed: "
+                    f"{', '.join(result.passed) or 'none'}",
                 )
             )
-        return result
 
     def _checks(
         self, role: str, arm: str, occ: Occurrence

@@ -462,3 +462,18 @@ def test_a_sentence_naming_half_of_a_two_word_outcome_does_not_bind_it() -> None
     movement = verify_values(RCT, _means(4.0, 1.5, 5.5, 1.6), _paper(text), rest)
     assert RoleCode.outcome_unbound in _codes(movement, "intervention_mean")
     assert _triage(movement) == {"check"}
+
+
+def test_a_size_that_only_agrees_with_a_percentage_needs_its_arm() -> None:
+    # No size is printed; "20 (32.8)" fits 20 of 61, but the line names no arm.
+    text = (
+        "Methods\nx.\n\nTable 2 Outcomes\n\nAll patients Aspirin Placebo P\n\n"
+        "Nausea 32 (26.4) 12 (20.0) 20 (32.8) 0.1"
+    )
+    swapped = {"outcome_type": "binary", "intervention_events": 20, "intervention_group_size": 61,
+               "comparator_events": 12, "comparator_group_size": 60}  # fmt: skip
+    target = {"intervention": "aspirin", "comparator": "placebo", "outcome": "nausea"}
+    record = verify_values(RCT, swapped, _paper(text), target)
+    for name in ("intervention_group_size", "comparator_group_size"):
+        assert RoleCode.role_unconfirmed in _codes(record, name)
+        assert record[name].triage.value == "check"
