@@ -259,6 +259,13 @@ _VERSUS = re.compile(r"^[\s%a-zA-Z]{0,12}?(?:vs\.?|versus)\s*$", re.IGNORECASE)
 _AND = re.compile(r"^[\s%a-zA-Z]{0,12}?(?:and|,|;|vs\.?|versus)\s*$", re.IGNORECASE)
 
 
+_COMPARED = re.compile(
+    r"\b(?:more|less|fewer|higher|lower|greater|smaller|better|worse|shorter|longer|"
+    r"reduced|increased|decreased|improved)\b",
+    re.IGNORECASE,
+)
+
+
 def _in_order(
     unit: Unit, mentions: list[tuple[int, int, str]], peers: list[int]
 ) -> dict[int, str] | None:
@@ -278,9 +285,15 @@ def _in_order(
     before = [m[2] for m in mentions if m[1] <= first.start]
     after = [m[2] for m in mentions if m[0] >= second.end]
     named = after[:2] if respectively and not before else before[-2:]
-    if len(named) != 2 or named[0] == named[1]:
-        return None
-    return {peers[0]: named[0], peers[1]: named[1]}
+    if len(named) == 2 and named[0] != named[1]:
+        return {peers[0]: named[0], peers[1]: named[1]}
+    # "fewer patients in the aspirin group (12/60 vs 20/61)": one arm compared with the
+    # other, the named arm's value first ("respectively" would list periods of one arm).
+    if before and not respectively and not after and set(before) == {before[-1]}:
+        opening = unit.text[: first.start]
+        if _COMPARED.search(opening) and opening.rstrip().endswith("("):
+            return {peers[0]: before[-1], peers[1]: OTHER[before[-1]]}
+    return None
 
 
 def _informative(terms: set[str]) -> set[str]:

@@ -477,3 +477,17 @@ def test_a_size_that_only_agrees_with_a_percentage_needs_its_arm() -> None:
     for name in ("intervention_group_size", "comparator_group_size"):
         assert RoleCode.role_unconfirmed in _codes(record, name)
         assert record[name].triage.value == "check"
+
+
+def test_one_arm_compared_with_the_other_in_a_parenthesis() -> None:
+    text = "Results\nNausea was less frequent in the aspirin group (12/60 vs 20/61, p = 0.1)."
+    target = {"intervention": "aspirin", "comparator": "placebo", "outcome": "nausea"}
+    values = {"outcome_type": "binary", "intervention_events": 12, "intervention_group_size": 60,
+              "comparator_events": 20, "comparator_group_size": 61}  # fmt: skip
+    record = verify_values(RCT, values, _paper(text), target)
+    for name in ("intervention_events", "comparator_events"):
+        assert record[name].triage.value == "verified", record[name].findings
+    swapped = {**values, "intervention_events": 20, "intervention_group_size": 61,
+               "comparator_events": 12, "comparator_group_size": 60}  # fmt: skip
+    record = verify_values(RCT, swapped, _paper(text), target)
+    assert RoleCode.arm_mismatch in _codes(record, "comparator_events")
