@@ -95,6 +95,21 @@ _LABEL_DEF = re.compile(
     r"\s*(?:\(\s*[nN]\s*=\s*\d+\s*\))?\s*(?P<verb>=|:|received|was given|were given|"
     r"was treated with|were treated with|consisted of|\()\s*(?P<what>[^,;.()]{3,80})"
 )
+# Words and statistics that a "X = ..." or "X (...)" pattern catches but that name no arm.
+_NOT_LABELS = frozenset(
+    ["the", "a", "in", "and", "of", "this", "we", "all", "p", "n", "or", "rr", "hr", "ci", "sd",
+     "se", "md", "iqr", "vs", "no", "table", "fig", "figure"]
+)  # fmt: skip
+_GROUP_WORD = re.compile(r"\b(?:group|arm)\b")
+
+
+def _bare_label(label: str, verb: str) -> bool:
+    """A label without "group"/"arm" ("H1", "DEX"): two characters at least, and defined
+    by a verb of treatment or an equals sign, not a colon ("JG: designed the study" is an
+    author's contribution)."""
+    return len(label) >= 2 and verb != ":"
+
+
 _LABEL_AFTER = re.compile(
     r"(?P<what>\b[\w-]+(?:\s+[\w-]+){0,3})\s+(?:group|arm)\s*\(\s*"
     r"(?P<label>(?:[Gg]roup\s+)?[A-Z][A-Za-z0-9-]{0,5})\s*[,;)]"
@@ -158,6 +173,7 @@ class Arms:
             control = {stem(w) for w in CONTROL}
             if own[arm] & control and not own[OTHER[arm]] & control:
                 own[arm] = own[arm] | control
+        self.own = own  # every stem of each arm's name (shared words included)
         self.terms = {
             arm: _informative(own[arm] - own[OTHER[arm]]) or own[arm] - own[OTHER[arm]]
             for arm in own
@@ -183,24 +199,32 @@ class Arms:
             self._learn_labels(document.text)
 
     def _learn_abbreviations(self, text: str) -> None:
-        # "dexmedetomidine (DEX)": the abbreviation names the arm its expansion names.
+        # "dexmedetomidine (DEX)": the abbreviation names the arm its expansion names, the
+        # whole of it or nearly ("standard deviation (SD)" shares one word with "standard
+        # care": SD names no arm).
         for short, expansion in abbreviations([text]).items():
             arm = _winner({a: len(self.terms[a] & expansion) for a in self.terms})
-            if arm is not None and short not in self.terms[OTHER[arm]]:
+            if arm is None or 3 * len(self.own[arm] & expansion) < 2 * len(expansion):
+                continue
+            if short not in self.terms[OTHER[arm]]:
                 self.terms[arm] = self.terms[arm] | {short}
 
     def _learn_labels(self, text: str) -> None:
         # "Group A (n = 40) received X", "H1 = haloperidol 1 mg", "Group D (dexmedetomidine)",
         # "the dexmedetomidine group (group D)": a label named for one arm.
         votes: dict[str, dict[str, int]] = {}
-        found = [(m.group("label"), m.group("what")) for m in _LABEL_DEF.finditer(text)]
-        found += [(m.group("label"), m.group("what")) for m in _LABEL_AFTER.finditer(text)]
-        for raw, what in found:
+        found = [
+            (m.group("label"), m.group("what"), m.group("verb")) for m in _LABEL_DEF.finditer(text)
+        ]
+        found += [(m.group("label"), m.group("what"), "(") for m in _LABEL_AFTER.finditer(text)]
+        for raw, what, verb in found:
             arm = self._arm_by_words(what)
             if arm is None:
                 continue
             label = " ".join(raw.split()).lower()
-            if label in ("the", "a", "in", "and", "of", "this", "we", "all"):
+            if label in _NOT_LABELS or (
+                not _GROUP_WORD.search(label) and not _bare_label(label, verb)
+            ):
                 continue
             votes.setdefault(label, {}).setdefault(arm, 0)
             votes[label][arm] += 1

@@ -12,7 +12,7 @@ import pytest
 from doubles.documents import make_document
 
 from extractor.document import Table
-from extractor.roles import RoleCode
+from extractor.roles import Arms, RoleCode
 from extractor.verify import PaperChecker, verify_values
 from schemas.extracted import Extracted
 from schemas.registry import load_form
@@ -491,3 +491,20 @@ def test_one_arm_compared_with_the_other_in_a_parenthesis() -> None:
                "comparator_events": 12, "comparator_group_size": 60}  # fmt: skip
     record = verify_values(RCT, swapped, _paper(text), target)
     assert RoleCode.arm_mismatch in _codes(record, "comparator_events")
+
+
+def test_author_initials_statistics_and_shared_words_name_no_arm() -> None:
+    text = (
+        "Methods\nPatients received dexmedetomidine (DEX) or standard care. Results are mean "
+        "and standard deviation (SD). P (placebo-adjusted) values are two-sided.\n\n"
+        "Contributions\nJG: dexmedetomidine protocol. DA: standard care protocol."
+    )
+    arms = Arms("dexmedetomidine", "standard care", make_document([text]))
+    assert arms.labels == {"intervention": set(), "comparator": set()}
+    assert "dex" in arms.terms["intervention"] and "sd" not in arms.terms["comparator"]
+    assert arms.arm_of("DEX mean ± SD") == "intervention"
+    assert arms.arm_of("P value") is None
+    # A label of a group, and a bare label defined by its treatment, are still learned.
+    named = Arms("aspirin", "placebo", make_document(["Methods\nGroup A received aspirin. "
+                                                      "H2 = placebo tablets."]))  # fmt: skip
+    assert named.labels == {"intervention": {"group a"}, "comparator": {"h2"}}
