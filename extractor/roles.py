@@ -339,6 +339,7 @@ class RoleChecker:
         self.document = document
         self.locator = locator or Locator(document)
         self._abbreviations = abbreviations([document.text])
+        self.time_labels = time_labels(document.text)
 
     def check(
         self, roles: EffectRoles, values: Mapping[str, Any], target: Mapping[str, str]
@@ -709,9 +710,11 @@ class _Context:
             theirs = self.column_header(probe)
             if theirs == mine or self.arm_at(probe) != arm or _statistic(theirs):
                 continue
-            if by_row and not _names_time(theirs):
+            if by_row and not _names_time(self._timed(theirs)):
                 continue
-            if self._names_section(mine, theirs) or _no_rival(theirs, mine):
+            if self._names_section(mine, theirs):
+                continue
+            if _no_rival(self._timed(theirs), self._timed(mine)):
                 continue
             shown = f" under {theirs[:60]!r}" if theirs else ""
             return f"the row prints this arm again{shown}: which timepoint or measure?"
@@ -735,6 +738,10 @@ class _Context:
                 continue
             if other.table != unit.table and not self.outcome_bound(other, other.header):
                 continue  # "Total" in a table of another outcome: not a second timepoint
+            if not any(
+                self.arm_at(Occurrence(other, g, 0)) == arm for g in range(len(other.groups))
+            ):
+                continue  # "Overall eco-anxiety | F 2.834 | df | p": no value of this arm
             if self._names_section(unit.section, other.section):
                 continue
             repeat = self._repeat(other, occ, arm)
@@ -745,7 +752,8 @@ class _Context:
                 if why:
                     return why
                 continue
-            if _no_rival(f"{other.section} {self._arm_header(other, arm)}", when):
+            theirs = self._timed(f"{other.section} {self._arm_header(other, arm)}")
+            if _no_rival(theirs, self._timed(when)):
                 continue
             shown = f" under {other.section!r}" if other.section else ""
             return (
@@ -775,6 +783,16 @@ class _Context:
             if self.arm_at(probe) == arm:
                 return self.column_header(probe)
         return ""
+
+    def _timed(self, header: str) -> str:
+        """A header with the meaning of the time labels the paper defines ("T1: Pre-
+        intervention"): "Experimental T1" reads "Experimental T1 Pre-intervention"."""
+        meanings = [
+            meaning
+            for label, meaning in self.checker.time_labels.items()
+            if contains_term(header, label)
+        ]
+        return " ".join([header, *meanings])
 
     def _names_section(self, mine: str, theirs: str) -> bool:
         # The target names this row's section and not the other's ("late", "24 h").
@@ -993,7 +1011,11 @@ _CITATION = re.compile(r"\bdoi\b|https?://|www\.|\bet al\b", re.IGNORECASE)
 # A column of counts of patients ("n", "No.", "Number of patients").
 _COUNT = re.compile(r"^\W*(?:n|no\.?|number)\b", re.IGNORECASE)
 # A column of test results beside the arms' values ("p-value; Intervention (control)").
-_STATISTIC = re.compile(r"^\W*(?:p|p[- ]?values?|sig\.?|significance)\b", re.IGNORECASE)
+_STATISTIC = re.compile(
+    r"^\W*(?:p|p[- ]?values?|sig\.?|significance|f|t|z|df|χ2|chi|η2|es|effect size|"
+    r"or|rr|hr|md|smd|95\s?%\s?ci|ci|difference)(?![\w.-])",
+    re.IGNORECASE,
+)
 
 
 def _baseline(text: str) -> bool:
@@ -1006,6 +1028,30 @@ def _overall(text: str) -> bool:
 
 def _statistic(header: str) -> bool:
     return _STATISTIC.search(header) is not None
+
+
+_TIME_LABEL = r"(?:T|V|W|M|Visit|Time|Week|Wk|Month|Day)\s?\d{1,2}"
+_TIME_LABEL_FIRST = re.compile(
+    rf"\b(?P<label>{_TIME_LABEL})\s*(?:[:=]|\(|,)\s*(?P<what>[A-Za-z][A-Za-z -]{{2,40}})"
+)
+_TIME_LABEL_AFTER = re.compile(
+    rf"(?P<what>\b[A-Za-z][A-Za-z -]{{2,40}}?)\s*\(\s*(?P<label>{_TIME_LABEL})\s*\)"
+)
+
+
+def time_labels(text: str) -> dict[str, str]:
+    """Time labels the paper defines as a baseline or the end of the intervention ("T1:
+    Pre-intervention, T2: Post-intervention", "post-test (T2)"): label -> that meaning."""
+    found: dict[str, set[str]] = {}
+    matches = [*_TIME_LABEL_FIRST.finditer(text), *_TIME_LABEL_AFTER.finditer(text)]
+    for match in matches:
+        what = match.group("what")
+        meaning = "baseline" if _baseline(what) else "post-test" if _END.search(what) else ""
+        if meaning:
+            found.setdefault(match.group("label"), set()).add(meaning)
+    # A label defined both ways ("T1 = baseline" in one trial, "post-test (T1)") is no
+    # label to trust.
+    return {label: next(iter(m)) for label, m in found.items() if len(m) == 1}
 
 
 def _no_rival(theirs: str, mine: str) -> bool:

@@ -508,3 +508,29 @@ def test_author_initials_statistics_and_shared_words_name_no_arm() -> None:
     named = Arms("aspirin", "placebo", make_document(["Methods\nGroup A received aspirin. "
                                                       "H2 = placebo tablets."]))  # fmt: skip
     assert named.labels == {"intervention": {"group a"}, "comparator": {"h2"}}
+
+
+def test_time_labels_the_paper_defines_are_read_as_their_times() -> None:
+    table = _table(
+        ["", "Aspirin", "Aspirin", "Placebo", "Placebo"],
+        ["Variable", "T1", "T2", "T1", "T2"],
+        ["Pain score", "20.1 (3.2)", "12.3 (4.5)", "19.8 (3.5)", "14.1 (5.2)"],
+    )
+    table.header_rows = 2
+    text = "Results\nSee Table 2. T1: Pre-intervention, T2: Post-intervention."
+    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), _paper(text, table), PAIN)
+    assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
+    baseline = verify_values(RCT, _means(20.1, 3.2, 19.8, 3.5), _paper(text, table), PAIN)
+    assert _triage(baseline) == {"check"}
+    # Undefined, T1 and T2 are two times: both stay ambiguous.
+    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), _paper("R\nx.", table), PAIN)
+    assert RoleCode.timepoint_ambiguous in _codes(record, "intervention_mean")
+
+
+def test_a_row_of_test_statistics_is_no_other_timepoint() -> None:
+    main = _table(ARM_COLUMNS, ["Pain score", "12.3 ± 4.5", "14.1 ± 5.2"])
+    anova = _table(
+        ["Variable", "F", "df", "p"], ["Pain score", "2.834", "3, 45.1", "0.049"], caption="T3"
+    )
+    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), _paper("R\nx.", main, anova), PAIN)
+    assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
