@@ -113,6 +113,7 @@ GENERIC = frozenset(
         "receiving",
         "received",
         "treated",
+        "cause",  # "all-cause death" is death
     ]
 )
 # Words of a time ("0-12 months", "week 8", "at baseline"): a row label's timepoint, not
