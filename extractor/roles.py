@@ -349,7 +349,10 @@ class RoleChecker:
         outcome_text = target.get("outcome", "")
         local = abbreviations([outcome_text])
         abbrevs = {**self._abbreviations, **local}
+        # The target's time ("death at 90 days") is the timepoint check's, not a word the
+        # row or sentence must name for the outcome.
         outcome = expand(stems(outcome_text), abbrevs)
+        outcome = outcome - _TIME_STEMS or outcome
         by_role: dict[str, float] = {}
         for role, name in roles.fields.items():
             value = values.get(name)
