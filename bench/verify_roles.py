@@ -8,7 +8,10 @@ One run, no model, every figure beside its named alternative:
    - `swapped`: the arms exchanged (intervention numbers given as the comparator's);
    - `other_outcome`: another gold target's numbers of the same trial, under this target;
    - `other_timepoint`: where the row holding a gold value is printed again under another
-     timepoint or measure (same row label, other numbers), the number at the same place.
+     timepoint or measure (same row label, other numbers), the number at the same place;
+   - `other_column`: where the row holding both arms' gold values prints them again in
+     other columns ("Pre-test", "Post-test", "Follow-up": the same arm order shifted), the
+     numbers of the nearest other column pair.
    Decoy values equal to the gold value are dropped (they are not wrong). Reported: the
    share of gold values verified, of decoy values verified per kind, and the precision of
    `verified` on the mix; beside it the "printed anywhere" verifier, measured the same way.
@@ -56,6 +59,7 @@ SWAP = {
     "intervention_standard_deviation": "comparator_standard_deviation",
 }
 SWAP |= {v: k for k, v in SWAP.items()}
+DECOYS = ("swapped", "other_outcome", "other_timepoint", "other_column")
 
 
 def number(value: Any) -> float | None:
@@ -138,6 +142,48 @@ def timepoint_decoys(row: dict, kind: str, paper: PaperChecker) -> dict[str, flo
     return out
 
 
+FIRST = {"binary": ("intervention_events", "comparator_events"),
+         "continuous": ("intervention_mean", "comparator_mean")}  # fmt: skip
+POSITION = {"intervention_events": 0, "comparator_events": 0, "intervention_mean": 0,
+            "comparator_mean": 0, "intervention_standard_deviation": 1,
+            "comparator_standard_deviation": 1}  # fmt: skip
+
+
+def column_decoys(row: dict, kind: str, paper: PaperChecker) -> dict[str, float]:
+    """Both arms' numbers from another column pair of the row that prints both arms' gold
+    values: the groups at the same distance apart, shifted (never onto each other, which
+    would be a swap), with the gold groups' pairing ("12.3 ± 4.5"), nearest shift first.
+    Read by position only, not by the verifier's reading of the headers."""
+    first_i, first_c = FIRST[kind]
+    gold_i, gold_c = number(row.get(first_i)), number(row.get(first_c))
+    if gold_i is None or gold_c is None:
+        return {}
+    for occ in paper.locator.find(gold_i):
+        unit, gi = occ.unit, occ.group
+        if unit.kind == "text" or occ.position != 0 or len(unit.groups) < 4:
+            continue
+        heads = [abs(g.head.value) for g in unit.groups]
+        for gc in (g for g, v in enumerate(heads) if g != gi and abs(v - abs(gold_c)) < 1e-9):
+            shifts = sorted(range(-len(heads), len(heads)), key=lambda d: (abs(d), d))
+            for d in shifts:
+                i, c = gi + d, gc + d
+                if d == 0 or not (0 <= i < len(heads) and 0 <= c < len(heads)) or {i, c} & {gi, gc}:
+                    continue
+                pairs = {unit.groups[g].pair for g in (i, c)}
+                if pairs != {unit.groups[gi].pair}:
+                    continue
+                out: dict[str, float] = {}
+                for name, at in POSITION.items():
+                    if name not in NUMBERS[kind] or number(row.get(name)) is None:
+                        continue
+                    group = unit.groups[i if name.startswith("intervention") else c]
+                    if at < len(group.numbers):
+                        out[name] = group.numbers[at].value
+                if out:
+                    return out
+    return {}
+
+
 def gold_bench(form, rows: list[dict], papers: Papers) -> dict[str, Any]:
     by_paper: dict[Any, list[dict]] = defaultdict(list)
     for row in rows:
@@ -169,6 +215,9 @@ def gold_bench(form, rows: list[dict], papers: Papers) -> dict[str, Any]:
             timepoint = timepoint_decoys(row, kind, paper)
             if timepoint:
                 sets["other_timepoint"] = {**gold, **timepoint}
+            column = column_decoys(row, kind, paper)
+            if column:
+                sets["other_column"] = {**gold, **column}
             for label, values in sets.items():
                 verified = verified_fields(form, values, paper, target, papers)
                 for name in NUMBERS[kind]:
@@ -178,6 +227,8 @@ def gold_bench(form, rows: list[dict], papers: Papers) -> dict[str, Any]:
                     if label != "gold" and v == gold.get(name):
                         continue  # the same number as the gold: not a wrong value
                     if label == "other_timepoint" and name not in timepoint:
+                        continue
+                    if label == "other_column" and name not in column:
                         continue
                     c = counts[label]
                     c[0] += 1
@@ -222,14 +273,14 @@ def print_gold(split: str, counts: dict[str, list[int]]) -> None:
     print(f"\n## Yun gold + decoys, {split}")
     print("| values | n | verified | share verified | printed anywhere |")
     print("|---|---|---|---|---|")
-    for label in ("gold", "swapped", "other_outcome", "other_timepoint"):
+    for label in ("gold", *DECOYS):
         total, verified, printed = counts.get(label, [0, 0, 0])
         print(
             f"| {label} | {total} | {verified} | {share(verified, total)} | "
             f"{share(printed, total)} |"
         )
     gold = counts.get("gold", [0, 0, 0])
-    decoys = [counts.get(k, [0, 0, 0]) for k in ("swapped", "other_outcome", "other_timepoint")]
+    decoys = [counts.get(k, [0, 0, 0]) for k in DECOYS]
     dv = sum(d[1] for d in decoys)
     dp = sum(d[2] for d in decoys)
     dt = sum(d[0] for d in decoys)

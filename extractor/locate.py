@@ -250,7 +250,35 @@ def table_units(table: Table, index: int) -> list[Unit]:
     for row in table.rows[heads:]:
         cells = [c or "" for c in row]
         if cells and cells[0].strip() and not any(c.strip() for c in cells[1:]):
+            whole = value_groups(cells[0])
+            label = _label_of(cells[0], whole)
+            if whole and _has_letters(label) and not _section_heading(cells[0], whole):
+                # "Partial obstruction 8/20 13/44 0.716": a row the parser left in one cell;
+                # its columns are read from the header in order, as for a line of text.
+                units.append(
+                    Unit(
+                        kind="line",
+                        text=cells[0],
+                        page=table.page,
+                        label=label,
+                        section=section,
+                        caption=caption,
+                        header=header,
+                        table=index,
+                        groups=whole,
+                    )
+                )
+                continue
             section = cells[0].strip()  # "Late time (2–24 h)", "6 months": names the rows below
+            continue
+        if _subheader(cells):
+            # "CGI-I response | responders | % | 95% CI": a block of rows with its own
+            # outcome and column names (the top header named the first block's).
+            section = cells[0].strip()
+            columns = [
+                cell.strip() if c < len(cells) and (cell := cells[c]).strip() else columns[c]
+                for c in range(width)
+            ]
             continue
         label = cells[0].strip() if cells and not numbers_in(cells[0]) else ""
         groups: list[ValueGroup] = []
@@ -259,9 +287,14 @@ def table_units(table: Table, index: int) -> list[Unit]:
         text_parts: list[str] = []
         offset = 0
         merged: list[Unit] = []
+        values_beside = any(value_groups(c) for c in cells[1:])
         for c, cell in enumerate(cells):
             cell_groups = value_groups(cell)
-            if c == 0 and cell_groups:  # "Nausea 15 (30 %) 5 (10 %)": a label with numbers
+            if c == 0 and cell_groups and values_beside:
+                # "Shivering grade ≥ 2", "28-day mortality": numbers of the label itself.
+                label = cell.strip()
+                cell_groups = []
+            elif c == 0 and cell_groups:  # "Nausea 15 (30 %) 5 (10 %)": a row in one cell
                 label = _label_of(cell, cell_groups)
             elif c > 0 and len(cell_groups) >= 2 and _has_letters(_label_of(cell, cell_groups)):
                 # A whole row of a neighbouring table merged into one cell by the parser.
@@ -290,6 +323,7 @@ def table_units(table: Table, index: int) -> list[Unit]:
             if label and not any(c.strip() for c in cells[1:]):
                 section = label  # "Late time (2–24 h)": names the rows below it
             continue
+        groups, heads_of, cell_of = _pair_columns(groups, heads_of, cell_of)
         units.append(
             Unit(
                 kind="table",
@@ -306,6 +340,56 @@ def table_units(table: Table, index: int) -> list[Unit]:
             )
         )
     return units
+
+
+_MEAN_HEAD = re.compile(r"\bmean\b", re.IGNORECASE)
+_SD_HEAD = re.compile(r"\bS\.?D\.?$|\bstandard deviation$", re.IGNORECASE)
+_N_HEAD = re.compile(r"(?:^|\s)(?:n|no\.?|number)$", re.IGNORECASE)
+_PERCENT_HEAD = re.compile(r"^\(?\s*%\s*\)?$|\(\s*%\s*\)$|\s%$")
+
+
+def _pair_columns(
+    groups: list[ValueGroup], heads: list[str], cells: list[int]
+) -> tuple[list[ValueGroup], list[str], list[int]]:
+    """One value printed over two columns, "Mean | SD" or "n | %", read as the one group
+    it would be in one cell ("12.3 ± 4.5", "12 (20.0)"), under the first column's header;
+    read as two values, an SD would never stand where an SD stands, and the arm would be
+    printed "again" in a second column."""
+    out_groups: list[ValueGroup] = []
+    out_heads: list[str] = []
+    out_cells: list[int] = []
+    i = 0
+    while i < len(groups):
+        if i + 1 < len(groups) and cells[i + 1] == cells[i] + 1:
+            first, second = groups[i], groups[i + 1]
+            single = len(first.numbers) == 1 and len(second.numbers) == 1
+            here, there = heads[i].strip(), heads[i + 1].strip()
+            pair: PairKind = ""
+            if single and _MEAN_HEAD.search(here) and _SD_HEAD.search(there):
+                pair = "pm"
+            elif single and _N_HEAD.search(here) and _PERCENT_HEAD.search(there):
+                pair = "paren"
+            if pair:
+                out_groups.append(ValueGroup((first.head, second.head), pair))
+                out_heads.append(heads[i])
+                out_cells.append(cells[i])
+                i += 2
+                continue
+        out_groups.append(groups[i])
+        out_heads.append(heads[i])
+        out_cells.append(cells[i])
+        i += 1
+    return out_groups, out_heads, out_cells
+
+
+def _subheader(cells: list[str]) -> bool:
+    """A header inside the body: a label and column names, words in every filled cell
+    ("CGI-I response | Proportion responders | % | Wald 95% CI | p"), naming the block of
+    rows below (arms as rows)."""
+    rest = [c.strip() for c in cells[1:] if c.strip()]
+    if not cells or not _has_letters(cells[0]) or len(rest) < 2:
+        return False
+    return all(re.search(r"[A-Za-z%]", c) for c in rest) and any(_has_letters(c) for c in rest)
 
 
 def _shift(group: ValueGroup, offset: int) -> ValueGroup:
@@ -359,6 +443,8 @@ def text_units(document: Document) -> list[Unit]:
     """
     units: list[Unit] = []
     paragraphs = _paragraphs(document.text)
+    if document.tables:
+        paragraphs = [piece for at, p in paragraphs for piece in _outside_tables(at, p)]
     caption, header, section = "", [], ""
     in_table, rows_seen, table_no = False, 0, -1
     sections: set[int] = set()
@@ -414,6 +500,24 @@ def text_units(document: Document) -> list[Unit]:
                     )
                 )
     return units
+
+
+_TABLE_ROW = re.compile(r"^[^\n]* \| [^\n]*$", re.MULTILINE)
+
+
+def _outside_tables(at: int, paragraph: str) -> list[tuple[int, str]]:
+    """The paragraph without the rows of parsed tables the parser linearised into the text
+    ("cell | cell"): those numbers are located in `table_units`, with their columns; read
+    again as a sentence, a row would lose its column headers (and with them its timepoint)."""
+    out = []
+    start = 0
+    for row in _TABLE_ROW.finditer(paragraph):
+        if paragraph[start : row.start()].strip():
+            out.append((at + start, paragraph[start : row.start()]))
+        start = row.end()
+    if paragraph[start:].strip():
+        out.append((at + start, paragraph[start:]))
+    return out
 
 
 def _neighbour_label(paragraphs: list[tuple[int, str]], i: int, sections: set[int]) -> str:

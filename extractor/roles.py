@@ -31,8 +31,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extractor.document import Document
-from extractor.locate import Locator, Occurrence, Unit, ValueGroup, contains_term
-from extractor.terms import CONTROL, abbreviations, coverage, expand, stem, stems, words
+from extractor.locate import Locator, Occurrence, Unit, ValueGroup, contains_term, fold_text
+from extractor.terms import (
+    CONTROL,
+    TIME_WORDS,
+    abbreviations,
+    coverage,
+    expand,
+    stem,
+    stems,
+    words,
+)
 from schemas.extracted import Extracted, Finding
 from schemas.form import Form
 from schemas.roles import BINARY_ROLES, CONTINUOUS_ROLES, EffectRoles, effect_roles
@@ -77,7 +86,7 @@ ARM_OF_ROLE = {
 OTHER = {"intervention": "comparator", "comparator": "intervention"}
 SIBLING = {"ai": "ci", "ci": "ai", "m1i": "m2i", "m2i": "m1i", "sd1i": "sd2i", "sd2i": "sd1i",
            "n1i": "n2i", "n2i": "n1i"}  # fmt: skip
-OUTCOME_MIN = 0.5  # share of the outcome's words a sentence must name
+OUTCOME_MIN = 0.6  # share of the outcome's words a sentence must name
 ROW_MIN = 0.4  # how well (F1 of words) a table row must name the outcome
 OUTCOME_SLACK = 0.15  # how far below the paper's best-matching row a row may fall
 _SIZE = re.compile(r"\(?\s*\b[nN]\s*=\s*(\d[\d,]*)\s*\)?")
@@ -86,6 +95,21 @@ _LABEL_DEF = re.compile(
     r"\s*(?:\(\s*[nN]\s*=\s*\d+\s*\))?\s*(?P<verb>=|:|received|was given|were given|"
     r"was treated with|were treated with|consisted of|\()\s*(?P<what>[^,;.()]{3,80})"
 )
+# Words and statistics that a "X = ..." or "X (...)" pattern catches but that name no arm.
+_NOT_LABELS = frozenset(
+    ["the", "a", "in", "and", "of", "this", "we", "all", "p", "n", "or", "rr", "hr", "ci", "sd",
+     "se", "md", "iqr", "vs", "no", "table", "fig", "figure"]
+)  # fmt: skip
+_GROUP_WORD = re.compile(r"\b(?:group|arm)\b")
+
+
+def _bare_label(label: str, verb: str) -> bool:
+    """A label without "group"/"arm" ("H1", "DEX"): two characters at least, and defined
+    by a verb of treatment or an equals sign, not a colon ("JG: designed the study" is an
+    author's contribution)."""
+    return len(label) >= 2 and verb != ":"
+
+
 _LABEL_AFTER = re.compile(
     r"(?P<what>\b[\w-]+(?:\s+[\w-]+){0,3})\s+(?:group|arm)\s*\(\s*"
     r"(?P<label>(?:[Gg]roup\s+)?[A-Z][A-Za-z0-9-]{0,5})\s*[,;)]"
@@ -149,6 +173,7 @@ class Arms:
             control = {stem(w) for w in CONTROL}
             if own[arm] & control and not own[OTHER[arm]] & control:
                 own[arm] = own[arm] | control
+        self.own = own  # every stem of each arm's name (shared words included)
         self.terms = {
             arm: _informative(own[arm] - own[OTHER[arm]]) or own[arm] - own[OTHER[arm]]
             for arm in own
@@ -174,24 +199,32 @@ class Arms:
             self._learn_labels(document.text)
 
     def _learn_abbreviations(self, text: str) -> None:
-        # "dexmedetomidine (DEX)": the abbreviation names the arm its expansion names.
+        # "dexmedetomidine (DEX)": the abbreviation names the arm its expansion names, the
+        # whole of it or nearly ("standard deviation (SD)" shares one word with "standard
+        # care": SD names no arm).
         for short, expansion in abbreviations([text]).items():
             arm = _winner({a: len(self.terms[a] & expansion) for a in self.terms})
-            if arm is not None and short not in self.terms[OTHER[arm]]:
+            if arm is None or 3 * len(self.own[arm] & expansion) < 2 * len(expansion):
+                continue
+            if short not in self.terms[OTHER[arm]]:
                 self.terms[arm] = self.terms[arm] | {short}
 
     def _learn_labels(self, text: str) -> None:
         # "Group A (n = 40) received X", "H1 = haloperidol 1 mg", "Group D (dexmedetomidine)",
         # "the dexmedetomidine group (group D)": a label named for one arm.
         votes: dict[str, dict[str, int]] = {}
-        found = [(m.group("label"), m.group("what")) for m in _LABEL_DEF.finditer(text)]
-        found += [(m.group("label"), m.group("what")) for m in _LABEL_AFTER.finditer(text)]
-        for raw, what in found:
+        found = [
+            (m.group("label"), m.group("what"), m.group("verb")) for m in _LABEL_DEF.finditer(text)
+        ]
+        found += [(m.group("label"), m.group("what"), "(") for m in _LABEL_AFTER.finditer(text)]
+        for raw, what, verb in found:
             arm = self._arm_by_words(what)
             if arm is None:
                 continue
             label = " ".join(raw.split()).lower()
-            if label in ("the", "a", "in", "and", "of", "this", "we", "all"):
+            if label in _NOT_LABELS or (
+                not _GROUP_WORD.search(label) and not _bare_label(label, verb)
+            ):
                 continue
             votes.setdefault(label, {}).setdefault(arm, 0)
             votes[label][arm] += 1
@@ -234,6 +267,7 @@ class Arms:
         return sorted(out)
 
 
+_TIME_STEMS = frozenset(stem(w) for w in TIME_WORDS)
 _ROLE_WORDS = {
     "intervention": frozenset({"intervention", "experimental", "treatment"}),
     "comparator": frozenset({"comparator", "control", "controls"}),
@@ -242,6 +276,48 @@ _ROLE_WORDS = {
 
 def _shape(group: ValueGroup) -> tuple[str, int]:
     return (group.pair, len(group.numbers))
+
+
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
+_VERSUS = re.compile(r"^[\s%a-zA-Z]{0,12}?(?:vs\.?|versus)\s*$", re.IGNORECASE)
+_AND = re.compile(r"^[\s%a-zA-Z]{0,12}?(?:and|,|;|vs\.?|versus)\s*$", re.IGNORECASE)
+
+
+_COMPARED = re.compile(
+    r"\b(?:more|less|fewer|higher|lower|greater|smaller|better|worse|shorter|longer|"
+    r"reduced|increased|decreased|improved)\b",
+    re.IGNORECASE,
+)
+
+
+def _in_order(
+    unit: Unit, mentions: list[tuple[int, int, str]], peers: list[int]
+) -> dict[int, str] | None:
+    """Two values given in the order the two arms were named: "the aspirin and placebo
+    groups had 12.3 ± 4.5 and 14.1 ± 5.2, respectively", "12.3 and 14.1 in the aspirin and
+    placebo groups, respectively", "lower with aspirin than with placebo (12.3 vs 14.1)".
+    None when the sentence is not built so (then each value takes its nearest arm)."""
+    if len(peers) != 2:
+        return None
+    first, second = (unit.groups[g] for g in peers)
+    between = unit.text[first.end : second.start]
+    respectively = _RESPECTIVELY.search(unit.text[second.end :]) is not None
+    if not (respectively and _AND.match(between)) and not _VERSUS.match(between):
+        return None
+    if any(first.end <= m[0] < second.start for m in mentions):
+        return None  # an arm named between the values: each takes its own
+    before = [m[2] for m in mentions if m[1] <= first.start]
+    after = [m[2] for m in mentions if m[0] >= second.end]
+    named = after[:2] if respectively and not before else before[-2:]
+    if len(named) == 2 and named[0] != named[1]:
+        return {peers[0]: named[0], peers[1]: named[1]}
+    # "fewer patients in the aspirin group (12/60 vs 20/61)": one arm compared with the
+    # other, the named arm's value first ("respectively" would list periods of one arm).
+    if before and not respectively and not after and set(before) == {before[-1]}:
+        opening = unit.text[: first.start]
+        if _COMPARED.search(opening) and opening.rstrip().endswith("("):
+            return {peers[0]: before[-1], peers[1]: OTHER[before[-1]]}
+    return None
 
 
 def _informative(terms: set[str]) -> set[str]:
@@ -263,6 +339,7 @@ class RoleChecker:
         self.document = document
         self.locator = locator or Locator(document)
         self._abbreviations = abbreviations([document.text])
+        self.time_labels = time_labels(document.text)
 
     def check(
         self, roles: EffectRoles, values: Mapping[str, Any], target: Mapping[str, str]
@@ -272,7 +349,10 @@ class RoleChecker:
         outcome_text = target.get("outcome", "")
         local = abbreviations([outcome_text])
         abbrevs = {**self._abbreviations, **local}
+        # The target's time ("death at 90 days") is the timepoint check's, not a word the
+        # row or sentence must name for the outcome.
         outcome = expand(stems(outcome_text), abbrevs)
+        outcome = outcome - _TIME_STEMS or outcome
         by_role: dict[str, float] = {}
         for role, name in roles.fields.items():
             value = values.get(name)
@@ -300,6 +380,7 @@ class _Context:
     values: dict[str, float]
     outcome_text: str
     _best_outcome: float | None = None
+    _analysed_sizes: dict[str, set[float]] = field(default_factory=dict)
 
     def outcome_cover(self, unit: Unit, header: str = "") -> float:
         """How well a sentence, or a row with its column header, names the target outcome.
@@ -314,7 +395,7 @@ class _Context:
         if unit.kind == "text":
             return recall
         arm_words = self.arms.terms["intervention"] | self.arms.terms["comparator"]
-        own = expand(stems(unit.context), self.abbrevs) - arm_words
+        own = expand(stems(unit.context), self.abbrevs) - arm_words - _TIME_STEMS
         if not own:
             return recall
         precision = len(own & self.outcome) / len(own)
@@ -378,6 +459,9 @@ class _Context:
         mentions = self.arms.mentions(unit.text)
         shape = _shape(unit.groups[group])
         peers = [g for g, other in enumerate(unit.groups) if _shape(other) == shape]
+        ordered = _in_order(unit, mentions, peers)
+        if ordered is not None:
+            return ordered.get(group)
         readings = []
         for after in (True, False):
             placed: dict[int, str] = {}
@@ -415,7 +499,11 @@ class _Context:
                 if not text or text in seen:
                     continue
                 seen.add(text)
-                for match in _SIZE.finditer(text):
+                matches = list(_SIZE.finditer(text))
+                in_order = self._sizes_in_order(text, matches)
+                for arm, size in in_order.items():
+                    sizes[arm].add(size)
+                for match in matches if not in_order else []:
                     # "Group H1 (n = 49)", "fluoxetine, n = 112": the arm right before it,
                     # with no other number between (that would be another group's label).
                     before = text[max(0, match.start() - 30) : match.start()]
@@ -424,6 +512,20 @@ class _Context:
                         arm = mentions[-1][2]
                         sizes[arm].add(float(match.group(1).replace(",", "")))
         return sizes
+
+    def _sizes_in_order(self, text: str, matches: list[re.Match[str]]) -> dict[str, float]:
+        """ "Intervention group Control group P (n = 60) (n = 61)": two sizes side by side,
+        after the two arms named in that order, are theirs in that order."""
+        if len(matches) != 2:
+            return {}
+        a, b = matches
+        if re.search(r"[A-Za-z0-9]", text[a.end() : b.start()]):
+            return {}  # not side by side
+        named = [m[2] for m in self.arms.mentions(text[: a.start()])]
+        order = [arm for i, arm in enumerate(named) if i == 0 or named[i - 1] != arm]
+        if len(order) < 2 or order[-1] == order[-2]:
+            return {}
+        return {order[-2]: _size_of(a), order[-1]: _size_of(b)}
 
     def judge(self, role: str) -> RoleResult:
         value = self.values[role]
@@ -434,6 +536,7 @@ class _Context:
             _, passed, failed, _ = sizes[0]
             result.passed = list(dict.fromkeys(passed))
             result.findings = [Finding(code=c, message=m) for c, m in dict(failed).items()]
+            self._confirm(role, result)
             return result
         if not result.occurrences:
             result.findings.append(
@@ -461,16 +564,22 @@ class _Context:
         result.where = occ
         result.passed = list(dict.fromkeys(passed))
         result.findings = [Finding(code=c, message=m) for c, m in dict(failed).items()]
+        self._confirm(role, result)
+        return result
+
+    def _confirm(self, role: str, result: RoleResult) -> None:
+        """A value no check failed is still unconfirmed while a check it needs is missing
+        (a size that only agrees with a percentage has no arm)."""
         missing = _unconfirmed(role, set(result.passed))
         if not result.findings and missing:
             result.findings.append(
                 Finding(
                     code=RoleCode.role_unconfirmed,
-                    message=f"printed in the paper, but not confirmed in its role ({missing} "
-                    f"not shown); passed: {', '.join(result.passed) or 'none'}",
+                    message=f"{'printed in the paper, but ' if result.occurrences else ''}"
+                    f"not confirmed in its role ({missing} not shown); passed: "
+                    f"{', '.join(result.passed) or 'none'}",
                 )
             )
-        return result
 
     def _checks(
         self, role: str, arm: str, occ: Occurrence
@@ -491,7 +600,7 @@ class _Context:
                 passed.append(Passed.outcome)
                 ambiguous = ""
                 if found_arm == arm:  # another column of the same arm: which one is it?
-                    ambiguous = self._other_column(occ, arm) or self._other_timepoint(occ)
+                    ambiguous = self._other_column(occ, arm) or self._other_timepoint(occ, arm)
                 if ambiguous:
                     failed.append((RoleCode.timepoint_ambiguous, ambiguous))
                 else:
@@ -558,6 +667,33 @@ class _Context:
                 probe = Occurrence(unit, g, occ.position)
                 if self.arm_at(probe) == other_arm:
                     return True
+        return self._below(sibling, other_arm, occ)
+
+    def _below(self, sibling: str, other_arm: str, occ: Occurrence) -> bool:
+        """Arms as rows ("Before | 19 | 6.00", "After | 19 | 1.00"): the other arm's value in
+        the same column of the other arm's row, in the same block of the same table. A
+        group size must stand in a column of counts ("n")."""
+        unit = occ.unit
+        if unit.kind != "table" or occ.group >= len(unit.cells):
+            return False
+        if self._arm_of_label(unit.label) is None:
+            return False
+        if sibling in ("n1i", "n2i") and not _COUNT.match(self.column_header(occ)):
+            return False
+        cell = unit.cells[occ.group]
+        value = self.values[sibling]
+        for other in self.checker.locator.units:
+            if other is unit or other.table != unit.table or other.section != unit.section:
+                continue
+            if other.kind != "table" or self._arm_of_label(other.label) != other_arm:
+                continue
+            for g, group in enumerate(other.groups):
+                if g >= len(other.cells) or other.cells[g] != cell:
+                    continue
+                if occ.position >= len(group.numbers) or group.pair != occ.value_group.pair:
+                    continue
+                if abs(group.numbers[occ.position].value - value) < 1e-9:
+                    return True
         return False
 
     def _other_column(self, occ: Occurrence, arm: str) -> str:
@@ -567,37 +703,60 @@ class _Context:
         if unit.kind == "text":
             return ""
         mine = self.column_header(occ)
+        # Arms as rows ("Fluoxetine | 79/101 | 78.2 | 0.465"): every column of the row is the
+        # arm's, most of them other measures of the same value; a rival names a time.
+        by_row = self.arms.arm_of(mine) is None and self._arm_of_label(unit.label) == arm
         for g in range(len(unit.groups)):
             if g == occ.group:
                 continue
             probe = Occurrence(unit, g, 0)
             theirs = self.column_header(probe)
-            if theirs == mine or self.arm_at(probe) != arm:
+            if theirs == mine or self.arm_at(probe) != arm or _statistic(theirs):
+                continue
+            if by_row and not _names_time(self._timed(theirs)):
                 continue
             if self._names_section(mine, theirs):
+                continue
+            if _no_rival(self._timed(theirs), self._timed(mine)):
                 continue
             shown = f" under {theirs[:60]!r}" if theirs else ""
             return f"the row prints this arm again{shown}: which timepoint or measure?"
         return ""
 
-    def _other_timepoint(self, occ: Occurrence) -> str:
-        """A sentence naming another row like this one (other timepoint), or ""."""
+    def _other_timepoint(self, occ: Occurrence, arm: str) -> str:
+        """Another row with this row's label and other numbers (another timepoint), or ""."""
         unit = occ.unit
         if unit.kind == "text":
             return ""
-        label = " ".join(stems(unit.label, keep_generic=True))
-        mine = {n.value for g in unit.groups for n in g.numbers}
+        numbers = {n.value for g in unit.groups for n in g.numbers}
+        when = f"{unit.section} {self.column_header(occ)}"
         for other in self.checker.locator.units:
             if other is unit or other.kind == "text" or not other.label:
                 continue
-            if " ".join(stems(other.label, keep_generic=True)) != label:
+            if not _same_label(other.label, unit.label):
                 continue
-            theirs = {n.value for g in other.groups for n in g.numbers}
-            if theirs == mine or len(other.groups) < 2:
+            if {n.value for g in other.groups for n in g.numbers} == numbers:
                 continue  # the same row read twice (a parsed table and its text)
+            if len(other.groups) < 2:
+                continue
             if other.table != unit.table and not self.outcome_bound(other, other.header):
                 continue  # "Total" in a table of another outcome: not a second timepoint
+            if not any(
+                self.arm_at(Occurrence(other, g, 0)) == arm for g in range(len(other.groups))
+            ):
+                continue  # "Overall eco-anxiety | F 2.834 | df | p": no value of this arm
             if self._names_section(unit.section, other.section):
+                continue
+            repeat = self._repeat(other, occ, arm)
+            if repeat is not None:
+                # A summary table printing this arm's value again (Table 2's follow-up
+                # column again in Table 3): the same time, whose rivals are the repeat's.
+                why = self._other_column(repeat, arm)
+                if why:
+                    return why
+                continue
+            theirs = self._timed(f"{other.section} {self._arm_header(other, arm)}")
+            if _no_rival(theirs, self._timed(when)):
                 continue
             shown = f" under {other.section!r}" if other.section else ""
             return (
@@ -605,6 +764,38 @@ class _Context:
                 "which timepoint or measure?"
             )
         return ""
+
+    def _repeat(self, other: Unit, occ: Occurrence, arm: str) -> Occurrence | None:
+        """Where `other` prints this value again, in the same place of a group, for the
+        same arm, or None."""
+        value = occ.number.value
+        for g, group in enumerate(other.groups):
+            if occ.position >= len(group.numbers) or group.pair != occ.value_group.pair:
+                continue
+            if abs(group.numbers[occ.position].value - value) > 1e-9:
+                continue
+            probe = Occurrence(other, g, occ.position)
+            if self.arm_at(probe) == arm:
+                return probe
+        return None
+
+    def _arm_header(self, unit: Unit, arm: str) -> str:
+        """The column header of the first value group of `unit` under `arm` ("" if none)."""
+        for g in range(len(unit.groups)):
+            probe = Occurrence(unit, g, 0)
+            if self.arm_at(probe) == arm:
+                return self.column_header(probe)
+        return ""
+
+    def _timed(self, header: str) -> str:
+        """A header with the meaning of the time labels the paper defines ("T1: Pre-
+        intervention"): "Experimental T1" reads "Experimental T1 Pre-intervention"."""
+        meanings = [
+            meaning
+            for label, meaning in self.checker.time_labels.items()
+            if contains_term(header, label)
+        ]
+        return " ".join([header, *meanings])
 
     def _names_section(self, mine: str, theirs: str) -> bool:
         # The target names this row's section and not the other's ("late", "24 h").
@@ -638,10 +829,50 @@ class _Context:
                     passed.append(Passed.pair)
                     if self.arm_at(occ) == arm:  # "11 (22 %)" under the arm: N is its N
                         passed.append(Passed.arm)
+                        if self._analysed(occ):
+                            # "79/101" in the outcome's row: the number analysed for this
+                            # outcome, whatever the baseline table gave the arm.
+                            passed.append(Passed.group_size)
+                            failed = []
                         break
+        analysed = self.analysed_sizes(arm)
+        if analysed and value not in analysed:
+            # The outcome's own rows print the arm's events out of another number: this
+            # size is the arm's for another outcome or population (a safety population).
+            shown = ", ".join(f"{n:g}" for n in sorted(analysed))
+            passed = [p for p in passed if p != Passed.group_size]
+            failed = [
+                (
+                    RoleCode.group_size_mismatch,
+                    f"the outcome's rows print the {arm} arm's events out of {shown}",
+                )
+            ]
         if not passed and not failed:
             return []
         return [(len(passed) - 2 * len(failed), passed, failed, None)]
+
+    def analysed_sizes(self, arm: str) -> set[float]:
+        """The numbers the outcome's rows print the arm's events out of ("62/99")."""
+        if arm not in self._analysed_sizes:
+            found: set[float] = set()
+            for unit in self.checker.locator.units:
+                if unit.kind == "text" and _CITATION.search(unit.text):
+                    continue  # "doi:10.1186/1472-6920": no events out of a group
+                for g, group in enumerate(unit.groups):
+                    if group.pair not in ("slash", "of") or group.second is None:
+                        continue
+                    if not 0 <= group.head.value <= group.second.value:
+                        continue
+                    occ = Occurrence(unit, g, 0)
+                    if self.arm_at(occ) == arm and self._analysed(occ):
+                        found.add(group.second.value)
+            self._analysed_sizes[arm] = found
+        return self._analysed_sizes[arm]
+
+    def _analysed(self, occ: Occurrence) -> bool:
+        """Whether events printed out of their N ("79/101") stand in the outcome's row."""
+        pair = occ.value_group.pair in ("slash", "of") and occ.value_group.second is not None
+        return pair and self.outcome_bound(occ.unit, self.column_header(occ))
 
     def effects(self, roles: EffectRoles, results: dict[str, RoleResult]) -> None:
         """An estimate printed beside the values must follow from them."""
@@ -683,6 +914,10 @@ class _Context:
                             )
                         )
                 return
+
+
+def _size_of(match: re.Match[str]) -> float:
+    return float(match.group(1).replace(",", ""))
 
 
 def _sizes_follow_events(
@@ -754,6 +989,114 @@ _TIME_TOKEN = re.compile(
 )
 
 
+# A timepoint before treatment began: the baseline an outcome is measured against, never
+# the outcome itself (annotators and Cochrane take the post-intervention values).
+_BASELINE = re.compile(
+    r"\b(?:baseline|pre-?test|pre-?treatment|pre-?intervention|pre-?randomi[sz]ation|"
+    r"before (?:the )?(?:intervention|treatment|training|program(?:me)?|study)|"
+    r"at (?:entry|enrol?ment|inclusion|randomi[sz]ation)|(?:week|day|month)\s*0|T0)\b",
+    re.IGNORECASE,
+)
+# The end of the intervention: the timepoint a trial's outcome data are taken at.
+_END = re.compile(
+    r"\b(?:post-?test|post-?intervention|post-?treatment|post-?training|"
+    r"after (?:the )?(?:intervention|treatment|training|program(?:me)?)|"
+    r"end of (?:the )?(?:intervention|treatment|therapy|training|program(?:me)?|study|trial))\b",
+    re.IGNORECASE,
+)
+# The whole randomised population, beside its subgroups ("Children", "Adolescents").
+_OVERALL = re.compile(
+    r"\b(?:overall|all (?:patients|participants|subjects|ages)|whole (?:sample|population))\b",
+    re.IGNORECASE,
+)
+# A reference or a link: its slashes and numbers are no data.
+_CITATION = re.compile(r"\bdoi\b|https?://|www\.|\bet al\b", re.IGNORECASE)
+# A column of counts of patients ("n", "No.", "Number of patients").
+_COUNT = re.compile(r"^\W*(?:n|no\.?|number)\b", re.IGNORECASE)
+# A column of test results beside the arms' values ("p-value; Intervention (control)").
+_STATISTIC = re.compile(
+    r"^\W*(?:p|p[- ]?values?|sig\.?|significance|f|t|z|df|χ2|chi|η2|es|effect size|"
+    r"or|rr|hr|md|smd|95\s?%\s?ci|ci|difference)(?![\w.-])",
+    re.IGNORECASE,
+)
+
+
+def _baseline(text: str) -> bool:
+    return _BASELINE.search(text) is not None
+
+
+def _overall(text: str) -> bool:
+    return _OVERALL.search(text) is not None
+
+
+def _statistic(header: str) -> bool:
+    return _STATISTIC.search(header) is not None
+
+
+_TIME_LABEL = r"(?:T|V|W|M|Visit|Time|Week|Wk|Month|Day)\s?\d{1,2}"
+_TIME_LABEL_FIRST = re.compile(
+    rf"\b(?P<label>{_TIME_LABEL})\s*(?:[:=]|\(|,)\s*(?P<what>[A-Za-z][A-Za-z -]{{2,40}})"
+)
+_TIME_LABEL_AFTER = re.compile(
+    rf"(?P<what>\b[A-Za-z][A-Za-z -]{{2,40}}?)\s*\(\s*(?P<label>{_TIME_LABEL})\s*\)"
+)
+
+
+def time_labels(text: str) -> dict[str, str]:
+    """Time labels the paper defines as a baseline or the end of the intervention ("T1:
+    Pre-intervention, T2: Post-intervention", "post-test (T2)"): label -> that meaning."""
+    found: dict[str, set[str]] = {}
+    matches = [*_TIME_LABEL_FIRST.finditer(text), *_TIME_LABEL_AFTER.finditer(text)]
+    for match in matches:
+        what = match.group("what")
+        meaning = "baseline" if _baseline(what) else "post-test" if _END.search(what) else ""
+        if meaning:
+            found.setdefault(match.group("label"), set()).add(meaning)
+    # A label defined both ways ("T1 = baseline" in one trial, "post-test (T1)") is no
+    # label to trust.
+    return {label: next(iter(m)) for label, m in found.items() if len(m) == 1}
+
+
+def _no_rival(theirs: str, mine: str) -> bool:
+    """Whether the other place's timepoint is no rival of this one's.
+
+    A baseline is none for a value after it (the baseline value itself stays flagged:
+    for it, the other place is no baseline); subgroups are none for the overall value. A
+    later follow-up is none for a value at the end of the intervention ("Post-test" beside
+    "Follow up after 4 months"): the outcome data of a trial are its end-of-treatment
+    values unless the target names another time; a follow-up value stays flagged (the
+    post-test is its rival).
+    """
+    if _baseline(theirs) and not _baseline(mine):
+        return True
+    if _overall(mine) and not _overall(theirs):
+        return True  # "Overall" beside "Children", "Adolescents": subgroups of it
+    return _end_of_treatment(mine) and _follow_up(theirs)
+
+
+def _names_time(text: str) -> bool:
+    """A header naming a timepoint ("Week 8", "3 months follow-up", "Post-test")."""
+    if _baseline(text) or _END.search(text) or _time_tokens(text):
+        return True
+    return re.search(r"\b(?:follow|week|month|day|visit|year|pre|post)", text, re.I) is not None
+
+
+def _end_of_treatment(text: str) -> bool:
+    """A timepoint named as the end of the intervention, with no later time in it ("6
+    months after the intervention" is a follow-up)."""
+    if _END.search(text) is None or _baseline(text) or _time_tokens(text):
+        return False
+    return re.search(r"follow", text, re.IGNORECASE) is None
+
+
+def _follow_up(text: str) -> bool:
+    """A timepoint named as after the end of the intervention ("Follow up after 4 months",
+    "6 months"), not a baseline and not the end itself."""
+    if _baseline(text) or _end_of_treatment(text):
+        return False
+    return bool(_time_tokens(text)) or re.search(r"follow", text, re.IGNORECASE) is not None
+
+
 def _time_tokens(text: str) -> set[str]:
     """ "6 months", "6-month", "6 mo" -> {"6mo"}; "24 h", "24-hour" -> {"24h"}."""
     out = set()
@@ -787,6 +1130,14 @@ def _fits(role: str, occ: Occurrence) -> bool:
     if role in ("ai", "ci", "m1i", "m2i"):
         return occ.position == 0
     return True
+
+
+def _same_label(first: str, second: str) -> bool:
+    """Two row labels name the same thing: the same words, or the same letters once the
+    separators go ("Met-min/Week" in one table, "Metmin/Week" in the next)."""
+    if stems(first, keep_generic=True) == stems(second, keep_generic=True):
+        return True
+    return re.sub(r"[^a-z0-9]", "", fold_text(first)) == re.sub(r"[^a-z0-9]", "", fold_text(second))
 
 
 def _where(unit: Unit) -> str:

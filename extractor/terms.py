@@ -63,6 +63,7 @@ _STOP = frozenset(
         "via",
         "plus",
         "alone",
+        "any",
     ]
 )
 # Words shared by every arm or every outcome: they bind nothing.
@@ -112,8 +113,16 @@ GENERIC = frozenset(
         "receiving",
         "received",
         "treated",
+        "cause",  # "all-cause death" is death
     ]
 )
+# Words of a time ("0-12 months", "week 8", "at baseline"): a row label's timepoint, not
+# its outcome.
+TIME_WORDS = frozenset(
+    ["h", "hr", "hrs", "hour", "hours", "min", "minute", "minutes", "day", "days", "week",
+     "weeks", "wk", "wks", "month", "months", "mo", "year", "years", "yr", "yrs", "baseline",
+     "follow", "up", "visit", "time", "period", "end"]
+)  # fmt: skip
 # Names of a control arm: a comparator called "placebo" is the column headed "control".
 CONTROL = frozenset(
     ["placebo", "control", "controls", "sham", "saline", "usual", "standard", "routine"]
@@ -146,9 +155,10 @@ def abbreviations(texts: Iterable[str]) -> dict[str, set[str]]:
             before = [w for _, w in words(text[max(0, match.start() - 120) : match.start()])]
             expansion = _expansion(short, before)
             if expansion:
-                out.setdefault(stem(short.lower()), set()).update(
-                    stem(w) for w in expansion if w not in _STOP
-                )
+                meaning = {stem(w) for w in expansion if w not in _STOP}
+                out.setdefault(stem(short.lower()), set()).update(meaning)
+                if re.fullmatch(r"[A-Z0-9-]{2,}s", short):  # "TEAEs": a row says "Any TEAE"
+                    out.setdefault(stem(short[:-1].lower()), set()).update(meaning)
     return out
 
 

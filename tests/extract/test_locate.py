@@ -66,3 +66,65 @@ def test_every_occurrence_is_found_in_text_and_tables() -> None:
     text = next(o for o in found if o.unit.kind == "text")
     assert text.value_group.pair == "of" and text.position == 0
     assert document.text[text.char_start : text.char_end] == "12"
+
+
+def test_rows_of_a_parsed_table_are_not_read_again_as_sentences() -> None:
+    # The parser writes a parsed table into the text as "cell | cell" rows; read as a
+    # sentence, a row would lose its column headers (and with them its timepoint).
+    rows = [["", "Pre-test", "Post-test"], ["Pain score", "20.1 ± 3.2", "12.3 ± 4.5"]]
+    text = "Results\nPain fell by 7.8 points.\n\n" + "\n".join(" | ".join(r) for r in rows)
+    document = make_document([text])
+    document.tables.append(Table(caption="Table 2 Pain", page=1, rows=rows))
+    found = Locator(document).find(20.1)
+    assert [occ.unit.kind for occ in found] == ["table"]
+    assert [occ.unit.kind for occ in Locator(document).find(7.8)] == ["text"]
+
+
+def test_a_value_printed_over_two_columns_is_one_group() -> None:
+    table = Table(
+        caption="Table 2",
+        page=1,
+        header_rows=2,
+        rows=[
+            ["", "Aspirin (n = 60)", "Aspirin (n = 60)", "Placebo (n = 61)", "Placebo (n = 61)"],
+            ["", "Mean", "SD", "n", "%"],
+            ["Pain score", "12.3", "4.5", "12", "20.0"],
+        ],
+    )
+    (unit,) = table_units(table, 0)
+    shown = [(tuple(n.value for n in g.numbers), g.pair) for g in unit.groups]
+    assert shown == [((12.3, 4.5), "pm"), ((12, 20.0), "paren")]
+    assert unit.column_headers == ["Aspirin (n = 60) Mean", "Placebo (n = 61) n"]
+    assert unit.cells == [1, 3]
+
+
+def test_numbers_of_a_row_label_are_the_labels_when_values_stand_beside_it() -> None:
+    table = Table(
+        caption="Table 2",
+        page=1,
+        rows=[["", "Aspirin", "Placebo"], ["Shivering grade ≥ 2", "12 (20.0)", "20 (32.8)"]],
+    )
+    (unit,) = table_units(table, 0)
+    assert unit.label == "Shivering grade ≥ 2"
+    assert [g.head.value for g in unit.groups] == [12, 20]
+
+
+def test_a_row_the_parser_left_in_one_cell_is_a_row_not_a_section() -> None:
+    table = Table(
+        caption="Table 2",
+        page=1,
+        rows=[
+            ["", "Aspirin (n = 30)", "Placebo (n = 52)", "P"],
+            ["6 months", "", "", ""],
+            ["Partial obstruction 8/20 13/44 0.716", "", "", ""],
+            ["Urinary symptoms", "24 (80)", "2 (3.8)", "0.005"],
+        ],
+    )
+    merged, row = table_units(table, 0)
+    assert (merged.kind, merged.label, merged.section) == (
+        "line",
+        "Partial obstruction",
+        "6 months",
+    )
+    assert [g.numbers[0].value for g in merged.groups] == [8, 13, 0.716]
+    assert row.label == "Urinary symptoms" and row.section == "6 months"
