@@ -651,7 +651,9 @@ class _Context:
             if other not in self.values:
                 return None
             printed = group.numbers[1 if role == mean_role else 0]
-            if abs(printed.value - abs(self.values[other])) <= 1e-9 + 1e-9 * abs(printed.value):
+            # the mean beside an SD keeps its sign ("−0.5 ± 2.8"); an SD has none
+            expected = abs(self.values[other]) if role == mean_role else self.values[other]
+            if abs(printed.value - expected) <= _half_unit(printed.raw) + 1e-9:
                 return True
             return f"printed beside {printed.raw}, not {self.values[other]:g}"
         return None

@@ -12,6 +12,7 @@ from extractor.pdf import table_chars
 from extractor.pdf.borderless import borderless_rows
 from extractor.pdf.captions import table_label
 from extractor.pdf.layout import TEXT_FLAGS, Block, Line, PageLayout, prune
+from extractor.pdf.table_header import count_header_rows
 from extractor.pdf.text import clean_chars, join_lines
 
 _WORD = re.compile(r"\w+")
@@ -74,16 +75,87 @@ def extract_tables(pdf_page: pymupdf.Page, page: PageLayout) -> list[FoundTable]
         if len(rows) < 2:
             continue
         bbox = tuple(found.bbox)
+        spans = [s for _, s in kept]
+        header = _header_above(page, bbox, grid, words) if count_header_rows(rows) == 0 else []
+        if header:
+            top = min(line.bbox[1] for line, _ in header) - 0.5
+            bbox = (bbox[0], top, bbox[2], bbox[3])
+            columns = len(rows[0])
+            rows.insert(0, _header_cells(header, grid, columns))
+            spans.insert(0, [(j, j) for j in range(columns)])
         inside = [
             line for block in page.blocks for line in block.lines if _centre_in(line.bbox, bbox)
         ]
         if not inside or _coverage(inside, rows) < _MIN_COVERAGE:
             continue
-        table = FoundTable(page=page.number, bbox=bbox, rows=rows, spans=[s for _, s in kept])
+        table = FoundTable(page=page.number, bbox=bbox, rows=rows, spans=spans)
         table.caption_line = _nearest_caption(bbox, captions)
         _replace_lines(page, inside, table)
         tables.append(table)
     return tables
+
+
+# A column header printed above the table's first rule (between the caption and the grid)
+# is outside the box find_tables() returns: "Genoss DES (n=38) | Promus Element (n=39) | p"
+# over a grid of outcomes. Role checks need it: it names the arms of every column.
+_HEADER_GAP = 16.0  # points above the grid: one header line, two at most
+
+
+def _header_above(
+    page: PageLayout, bbox: tuple[float, ...], grid: list[list], words: list[tuple] | None
+) -> list[tuple[Line, list[tuple]]]:
+    """The lines just above a ruled grid that print its column headers (one cell per
+    line, or a whole header row per line), each with its words; none when a caption, a
+    paragraph or nothing stands there."""
+    if not words or not grid:
+        return []
+    x0, top, x1, _ = bbox
+    band = [
+        line
+        for block in page.blocks
+        for line in block.lines
+        if line.bbox[0] >= x0 - 2
+        and line.bbox[2] <= x1 + 2
+        and top - 2 * _HEADER_GAP <= line.bbox[3] <= top + 1
+    ]
+    captions = [line.bbox[3] for line in band if table_label(line.text)]
+    if captions:  # only what stands between the caption and the grid
+        band = [line for line in band if line.bbox[1] >= max(captions) - 1]
+    if not band or top - max(line.bbox[3] for line in band) > _HEADER_GAP / 2:
+        return []
+    if any(len(line.text.split()) > 8 for line in band):
+        return []  # a sentence, not a header cell
+    out = []
+    for line in band:
+        inside = [w for w in words if _centre_in(tuple(w[:4]), line.bbox)]
+        if inside:
+            out.append((line, inside))
+    # a header has cells in two columns at least: one line of prose is not one
+    return out if len({_column_of(w, grid) for _, ws in out for w in ws}) >= 2 else []
+
+
+def _column_of(word: tuple, grid: list[list]) -> int:
+    """The grid column under a word's centre (the nearest column if none is)."""
+    centre = (word[0] + word[2]) / 2
+    best, best_gap = 0, float("inf")
+    for row in grid:
+        for j, cell in enumerate(row):
+            if cell is None:
+                continue
+            gap = max(cell[0] - centre, centre - cell[2], 0.0)
+            if gap < best_gap:
+                best, best_gap = j, gap
+    return best
+
+
+def _header_cells(
+    header: list[tuple[Line, list[tuple]]], grid: list[list], columns: int
+) -> list[str]:
+    cells: list[list[str]] = [[] for _ in range(columns)]
+    for _line, line_words in sorted(header, key=lambda item: item[0].bbox[1]):
+        for word in sorted(line_words, key=lambda w: w[0]):
+            cells[min(_column_of(word, grid), columns - 1)].append(word[4])
+    return [" ".join(cell) for cell in cells]
 
 
 def find_ruled(pdf_page: pymupdf.Page, words: list[tuple] | None):

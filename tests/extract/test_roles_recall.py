@@ -534,3 +534,18 @@ def test_a_row_of_test_statistics_is_no_other_timepoint() -> None:
     )
     record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), _paper("R\nx.", main, anova), PAIN)
     assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
+
+
+def test_a_negative_mean_beside_its_sd_is_one_pair() -> None:
+    # "−0.5 ± 2.8" (a change score, with the minus sign U+2212): the SD's partner is the
+    # signed mean; a mean of +0.5 is not printed beside it.
+    paper = _paper(
+        "Results. Weight change was recorded.",
+        _table(ARM_COLUMNS, ["Weight change (kg)", "\u22120.5 ± 2.8", "1.2 ± 3.1"]),
+    )
+    target = {**PAIN, "outcome": "weight change"}
+    right = verify_values(RCT, _means(-0.5, 2.8, 1.2, 3.1), paper, target)
+    assert right["intervention_standard_deviation"].triage.value == "verified"
+    assert right["intervention_mean"].triage.value == "verified"
+    wrong = verify_values(RCT, _means(0.5, 2.8, 1.2, 3.1), paper, target)
+    assert wrong["intervention_standard_deviation"].triage.value != "verified"
