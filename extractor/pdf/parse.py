@@ -230,21 +230,58 @@ class _TextBuilder:
         self._starts = {id(h.lines[0]): h for h in headings}
         self._inside = {id(line) for h in headings for line in h.lines[1:]}
         current: _Paragraph | None = None
-        for block in blocks:
+        i = 0
+        while i < len(blocks):
+            block = blocks[i]
             if (
                 current is not None
                 and len(self._deferred) < _MAX_DEFERRED
                 and _is_open(current)
                 and not self._continues_in(current, block)
-                and (block.aside or not any(id(ln) in self._starts for ln in block.lines))
-                and _is_float(block, current)
             ):
-                # a caption, figure label, footnote or sidebar inside an unfinished
-                # paragraph: read it after the paragraph, which may go on after it
-                self._deferred.append(block)
-                continue
+                if (
+                    block.aside or not any(id(ln) in self._starts for ln in block.lines)
+                ) and _is_float(block, current):
+                    # a caption, figure label, footnote or sidebar inside an unfinished
+                    # paragraph: read it after the paragraph, which may go on after it
+                    self._deferred.append(block)
+                    i += 1
+                    continue
+                if self._deferred or _is_float(block, current):
+                    # a float whose cells or labels are set like text: the paragraph
+                    # goes on in the next block of its own print, if that continues it
+                    resume = self._resumes_at(blocks, i, current)
+                    if resume is not None:
+                        self._deferred.extend(blocks[i:resume])
+                        i = resume
+                        continue
             current = self._feed(block, current)
+            i += 1
         self._flush(current)
+
+    def _resumes_at(self, blocks: list[Block], i: int, paragraph: _Paragraph) -> int | None:
+        """Where the open paragraph goes on after the float that starts at `blocks[i]`:
+        the first later block in the paragraph's own print (size and font), if it
+        continues the paragraph, on the same or the next page. A heading in print as
+        large as the paragraph's ends the search (the paragraph really ended)."""
+        last = paragraph.lines[-1]
+        for j in range(i, min(len(blocks), i + _MAX_DEFERRED - len(self._deferred))):
+            block = blocks[j]
+            if block.page > last.page + 1:
+                return None
+            if block.kind != "text" or block.aside or block.floating:
+                continue
+            first = next((ln for ln in block.lines if id(ln) not in self._inside), None)
+            if first is None:
+                continue
+            if id(first) in self._starts:
+                if first.size >= last.size - 0.3:
+                    return None
+                continue
+            if not _same_print(paragraph, first) or is_caption(first.text):
+                continue
+            return j if _continues(paragraph, first) else None
+        return None
 
     def _continues_in(self, paragraph: _Paragraph, block: Block) -> bool:
         first = next((ln for ln in block.lines if id(ln) not in self._inside), None)
@@ -451,11 +488,31 @@ class _TextBuilder:
 
 
 def _continues(paragraph: _Paragraph, line: Line) -> bool:
-    """A paragraph broken by a column or page end goes on in the next block."""
+    """A paragraph broken by a column or page end goes on in the next block: it ends
+    mid-sentence and the block starts in lower case, or its last line is filled to the
+    column edge and the block goes on in the same print ("... are presented in" +
+    "Supplemental Table 2")."""
     last = paragraph.texts[-1].rstrip()
     if not last or is_caption(paragraph.texts[0]) or is_caption(line.text):
         return False
-    return (last[-1].isalpha() or last[-1] in ",-(\u00ad") and line.text[:1].islower()
+    if not (last[-1].isalnum() or last[-1] in ",;-(\u00ad"):
+        return False
+    return line.text[:1].islower() or (_full_last_line(paragraph) and _same_print(paragraph, line))
+
+
+def _full_last_line(paragraph: _Paragraph) -> bool:
+    """The paragraph has two lines or more and its last one reaches the right edge of the
+    others: a paragraph's own last line usually stops short."""
+    if len(paragraph.lines) < 2:
+        return False
+    last = paragraph.lines[-1]
+    right = max(line.bbox[2] for line in paragraph.lines[:-1])
+    return last.bbox[2] >= right - 1.5 * last.size
+
+
+def _same_print(paragraph: _Paragraph, line: Line) -> bool:
+    last = paragraph.lines[-1]
+    return abs(line.size - last.size) <= 0.3 and line.font == last.font
 
 
 def _is_open(paragraph: _Paragraph) -> bool:

@@ -102,3 +102,49 @@ def test_licence_note_doi_line_and_repeated_footer_leave_the_text(tmp_path):
     assert "doi.org" not in text
     assert "Published by" not in text
     assert "more body line 4 of running text" in text
+
+
+def _page_of_lines(prefix: str, n: int) -> list:
+    return [(LEFT, 100 + 14 * i, f"{prefix} line {i:02d} of running text", {}) for i in range(n)]
+
+
+def test_paragraph_goes_on_after_a_table_whose_cells_are_set_like_text(tmp_path):
+    # the table's cells are in body size (another face), too long for figure labels; the
+    # paragraph ends on a number and goes on in lower case after the table
+    page1 = _page_of_lines("page one", 30)
+    page1.append((LEFT, 520, "followed by extreme heat in the keyword count (28 posts, 1320", {}))
+    page2 = [
+        (LEFT, 100, "Table 2. Post and comment distribution across keywords", {"fontsize": 8}),
+        (LEFT, 130, "Keyword counted in the posts of each subreddit", {"fontname": "tiro"}),
+        (LEFT, 150, "Comments counted under those posts in total", {"fontname": "tiro"}),
+        (LEFT, 190, "comments) and hot weather was third among the keywords.", {}),
+        *[(LEFT, 204 + 14 * i, f"page two line {i:02d} of running text", {}) for i in range(5)],
+    ]
+    text = " ".join(parse_pdf(make_pdf(tmp_path / "cells.pdf", [page1, page2])).text.split())
+    assert "(28 posts, 1320 comments) and hot weather was third" in text
+    assert "Keyword counted in the posts" in text  # kept, after the paragraph
+
+
+def test_paragraph_with_a_full_last_line_goes_on_in_capitals_after_a_caption(tmp_path):
+    page1 = _page_of_lines("page one", 30)
+    # as long as the column's lines: the paragraph did not end here
+    page1.append((LEFT, 520, "the poll results are presented in", {}))
+    page2 = [
+        (LEFT, 100, "Table 1. Description of the family dyads", {"fontsize": 8}),
+        (LEFT, 140, "Supplemental Table 2 for all caregivers who answered.", {}),
+        *[(LEFT, 154 + 14 * i, f"page two line {i:02d} of running text", {}) for i in range(5)],
+    ]
+    text = " ".join(parse_pdf(make_pdf(tmp_path / "full.pdf", [page1, page2])).text.split())
+    assert "results are presented in Supplemental Table 2 for all caregivers" in text
+    assert text.index("Table 1. Description") > text.index("caregivers who answered.")
+
+
+def test_short_open_last_line_does_not_join_a_capitalised_paragraph(tmp_path):
+    page1 = _page_of_lines("page one", 30)
+    page1.append((LEFT, 520, "a list without a stop", {}))
+    page2 = [
+        (LEFT, 100, "Table 1. Description of the family dyads", {"fontsize": 8}),
+        (LEFT, 140, "Another paragraph starts on this page.", {}),
+    ]
+    text = parse_pdf(make_pdf(tmp_path / "short.pdf", [page1, page2])).text
+    assert "a list without a stop Another" not in " ".join(text.split())
