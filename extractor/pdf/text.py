@@ -41,6 +41,21 @@ _FONT_MAPS: list[tuple[str, dict[int, str]]] = [
             {"\u00bc": "=", "\u00fe": "+", "\u00de": ")", "\u00f0": "(", "\x01": "\u2212"}
         ),
     ),
+    # Advent's hashed names name the font itself (the same name recurs across papers):
+    # "p b .001" for "p < .001", "Hedges3 g" for "Hedges' g" (Elsevier, 2 RCT papers)
+    ("AdvTT454a7a89", str.maketrans({"b": "<", "N": ">", "3": "\u2032"})),
+    ("AdvEls-ent4", str.maketrans({"o": "<"})),  # "P o0.01"
+    ("AdvPi1", str.maketrans({"4": ">", "6": "\u00d7"})),  # "(46 months", "2 m 60.5 cm"
+    # ADA journals: "12.0 6 2.3%" for "12.0 ± 2.3%", "HbA1c ,7%", "b-cell", "HbA1c $7%"
+    ("AdvPS586B", str.maketrans({"6": "\u00b1", ",": "<", ".": ">", "2": "\u2212"})),
+    (
+        "AdvPS7DA6",
+        str.maketrans({"$": "\u2265", "#": "\u2264", "m": "\u03bc", "a": "\u03b1", "b": "\u03b2"}),
+    ),
+    (
+        "AdvOT463cc31e",
+        str.maketrans({"a": "\u03b1", "b": "\u03b2", "D": "\u0394", "x": "\u03c7", ";": "\u223c"}),
+    ),
 ]
 
 _HYPHENS = "-\u2010\u2011"

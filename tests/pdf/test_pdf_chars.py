@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pdf_testdata import encode_soft_hyphens, make_pdf
+import pymupdf
+from pdf_testdata import encode_soft_hyphens, make_pdf, rename_font, write_runs
 
 from extractor.pdf import parse_pdf
 from extractor.pdf.text import font_chars, join_lines
@@ -48,3 +49,37 @@ def test_symbol_font_signs_are_mapped_only_in_their_font():
     assert font_chars("CGI-I \u00a3 2", "AdvPSSym") == "CGI-I \u2264 2"
     assert font_chars("R2 \u00bc 0.92 (\u00fe25.8)", "XYZ+AdvP4C4E74") == "R2 = 0.92 (+25.8)"
     assert font_chars("C65 years", "Helvetica") == "C65 years"
+
+
+def test_advent_symbol_fonts_by_their_hashed_names():
+    # each checked against the article's JATS text (Elsevier and ADA RCT reports)
+    assert font_chars(" b", "AdvTT454a7a89") == " <"  # "p b .001"
+    assert font_chars("3", "XYZ+AdvTT454a7a89") == "\u2032"  # "Hedges3 g"
+    assert font_chars("o", "AdvEls-ent4") == "<"  # "P o0.01"
+    assert font_chars("4", "AdvPi1") == ">"  # "(46 months duration"
+    assert font_chars(" 6", "AdvPS586B") == " \u00b1"  # "12.0 6 2.3%"
+    assert font_chars(" ,", "AdvPS586B") == " <"  # "HbA1c ,7%"
+    assert font_chars("$", "AdvPS7DA6") == "\u2265"  # "HbA1c $7%"
+    assert font_chars("b", "AdvOT463cc31e") == "\u03b2"  # "b-cell"
+    assert font_chars("b 6 $", "Helvetica") == "b 6 $"
+
+
+def test_symbol_font_signs_in_a_pdf_are_read_as_printed(tmp_path):
+    path = tmp_path / "adv.pdf"
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    write_runs(
+        page,
+        60,
+        100,
+        [("HbA1c was 12.0 ", "helv"), ("6", "tiro"), (" 2.3% in the group with HbA1c ", "helv")],
+    )
+    write_runs(page, 60, 114, [(",", "tiro"), ("7% at baseline, and the ", "helv")])
+    write_runs(page, 60, 128, [("b", "cour"), ("-cell function improved.", "helv")])
+    doc.save(path)
+    doc.close()
+    rename_font(path, "Times-Roman", "AdvPS586B")
+    rename_font(path, "Courier", "AdvOT463cc31e")
+    text = " ".join(parse_pdf(path).text.split())
+    assert "HbA1c was 12.0 \u00b1 2.3% in the group with HbA1c <7% at baseline" in text
+    assert "the \u03b2-cell function improved." in text
