@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 _CHAR_MAP = str.maketrans(
@@ -118,6 +119,37 @@ _COMPOUND_PREFIXES = frozenset(
         "third",
     )
 )
+
+
+# TeX sets an accent as its own glyph beside the letter: "Cl´ınica" (a spacing acute and a
+# dotless i), "Rodrı\u0301guez" (a dotless i and a combining acute). JATS has "í".
+_SPACING_ACCENTS = {
+    "\u00b4": "\u0301",  # acute
+    "\u02c6": "\u0302",  # circumflex
+    "\u00a8": "\u0308",  # diaeresis
+    "\u02dc": "\u0303",  # tilde
+    "\u02c7": "\u030c",  # caron
+    "\u02da": "\u030a",  # ring
+    "\u02d8": "\u0306",  # breve
+}
+_ACCENT_MARKS = re.compile("[\u00b4\u02c6\u00a8\u02dc\u02c7\u02da\u02d8\u0131]")
+# the accent before its letter; a space MuPDF puts before the accent inside a word goes
+_ACCENT_BEFORE = re.compile(
+    "(?:(?<=[a-z]) (?=[\u00b4\u02c6\u00a8\u02dc\u02c7\u02da\u02d8][a-z\u0131]))?"
+    "([\u00b4\u02c6\u00a8\u02dc\u02c7\u02da\u02d8])([A-Za-z\u0131])"
+)
+_DOTLESS_ACCENTED = re.compile("\u0131(?=[\u0300-\u036f])")
+
+
+def compose_accents(text: str) -> str:
+    """Put TeX's separate accents on their letters ("Cl´ınica" -> "Clínica")."""
+    if not _ACCENT_MARKS.search(text):
+        return text
+    text = _DOTLESS_ACCENTED.sub("i", text)
+    text = _ACCENT_BEFORE.sub(
+        lambda m: m.group(2).replace("\u0131", "i") + _SPACING_ACCENTS[m.group(1)], text
+    )
+    return unicodedata.normalize("NFC", text)
 
 
 def clean_chars(text: str) -> str:

@@ -6,7 +6,7 @@ import pymupdf
 from pdf_testdata import encode_soft_hyphens, make_pdf, rename_font, write_runs
 
 from extractor.pdf import parse_pdf
-from extractor.pdf.text import font_chars, join_lines
+from extractor.pdf.text import compose_accents, font_chars, join_lines
 
 
 def test_soft_hyphen_at_a_line_end_joins_the_word():
@@ -83,3 +83,17 @@ def test_symbol_font_signs_in_a_pdf_are_read_as_printed(tmp_path):
     text = " ".join(parse_pdf(path).text.split())
     assert "HbA1c was 12.0 \u00b1 2.3% in the group with HbA1c <7% at baseline" in text
     assert "the \u03b2-cell function improved." in text
+
+
+def test_tex_accents_are_put_on_their_letters(tmp_path):
+    assert compose_accents("Cl \u00b4\u0131nicas") == "Cl\u00ednicas"
+    assert compose_accents("Rodr\u0131\u0301guez") == "Rodr\u00edguez"
+    assert compose_accents("M\u00b4etis, Espa\u02dcna") == "M\u00e9tis, Espa\u00f1a"
+    # a lone accent used as a sign, a dotless i of a Turkish name: left alone
+    assert (
+        compose_accents("treatment \u02c6 date; Y\u0131lmaz")
+        == "treatment \u02c6 date; Y\u0131lmaz"
+    )
+    lines = [(60, 100, "First Nations/M\u00b4etis/Inuit youth read Schr\u00a8odinger.", {})]
+    text = parse_pdf(make_pdf(tmp_path / "accents.pdf", [lines])).text
+    assert "First Nations/M\u00e9tis/Inuit youth read Schr\u00f6dinger." in text
