@@ -497,6 +497,8 @@ def _continues(paragraph: _Paragraph, line: Line) -> bool:
         return False
     if not (last[-1].isalnum() or last[-1] in ",;-(\u00ad"):
         return False
+    if line.size < paragraph.lines[-1].size - 0.8:
+        return False  # a table's footnote or a figure's label ("aIndependent t-test")
     return line.text[:1].islower() or (_full_last_line(paragraph) and _same_print(paragraph, line))
 
 

@@ -148,3 +148,19 @@ def test_short_open_last_line_does_not_join_a_capitalised_paragraph(tmp_path):
     ]
     text = parse_pdf(make_pdf(tmp_path / "short.pdf", [page1, page2])).text
     assert "a list without a stop Another" not in " ".join(text.split())
+
+
+def test_small_print_in_lower_case_is_not_the_paragraph_going_on(tmp_path):
+    # a table's footnote ("aIndependent samples t-test.") and a figure's lower-case label
+    # in small print sit between the two parts of an open paragraph
+    page1 = _page_of_lines("page one", 30)
+    page1.append((LEFT, 520, "and the sixty-minute sessions five", {}))
+    page2 = [
+        (LEFT, 100, "aIndependent samples t-test.", {"fontsize": 7}),
+        (LEFT, 120, "weight change in percent from baseline", {"fontsize": 7}),
+        (LEFT, 160, "days a week reported by others were longer.", {}),
+        *[(LEFT, 174 + 14 * i, f"page two line {i:02d} of running text", {}) for i in range(5)],
+    ]
+    text = " ".join(parse_pdf(make_pdf(tmp_path / "notes.pdf", [page1, page2])).text.split())
+    assert "the sixty-minute sessions five days a week reported by others" in text
+    assert "aIndependent samples t-test." in text  # kept, after the paragraph
