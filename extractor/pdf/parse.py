@@ -51,9 +51,9 @@ from schemas.hashing import sha256_file
 
 _ABSTRACT = re.compile(r"^(abstract|summary)\b[\s.:\u2014\u2013-]*", re.IGNORECASE)
 _MIN_OUTLINE_ENTRIES = 3
-# Floats set aside inside one open paragraph at most (a figure's labels are many blocks);
-# past that the paragraph is taken as ended.
-_MAX_DEFERRED = 80
+# Floats are set aside inside an open paragraph up to the end of the next page (a table
+# set as text is hundreds of blocks); past that the paragraph is taken as ended.
+_MAX_DEFERRED = 1000
 _SENTENCE_END = ".!?:"
 _NUMERIC = re.compile(r"^[\d\s.,:;%()\[\]*\-\u2212\u2013+/=<>\u2264\u2265\u00b1×xX]*$")
 _LABEL_CHARS = 25  # lines no longer than this, all of a block: figure labels, legends
@@ -236,6 +236,7 @@ class _TextBuilder:
             if (
                 current is not None
                 and len(self._deferred) < _MAX_DEFERRED
+                and block.page <= current.lines[-1].page + 1
                 and _is_open(current)
                 and not self._continues_in(current, block)
             ):

@@ -164,3 +164,23 @@ def test_small_print_in_lower_case_is_not_the_paragraph_going_on(tmp_path):
     text = " ".join(parse_pdf(make_pdf(tmp_path / "notes.pdf", [page1, page2])).text.split())
     assert "the sixty-minute sessions five days a week reported by others" in text
     assert "aIndependent samples t-test." in text  # kept, after the paragraph
+
+
+def test_paragraph_goes_on_after_a_figure_of_a_hundred_labels(tmp_path):
+    # a figure's labels are a hundred small blocks: the paragraph that the figure
+    # interrupts still goes on after it, on the next page
+    page1 = _page_of_lines("page one", 30)
+    page1.append((LEFT, 520, "was not as pronounced (69% in the control", {}))
+    labels = [
+        (LEFT + 55 * (i % 5), 130 + 16 * (i // 5), f"label {i}", {"fontsize": 7})
+        for i in range(100)
+    ]
+    page2 = [
+        *labels,
+        (LEFT, 460, "Figure 2. Dispensing outlets by region", {"fontsize": 8}),
+        (LEFT, 500, "arm and 72% in the intervention arm) at the end.", {}),
+        *[(LEFT, 514 + 14 * i, f"page two line {i:02d} of running text", {}) for i in range(5)],
+    ]
+    text = " ".join(parse_pdf(make_pdf(tmp_path / "labels.pdf", [page1, page2])).text.split())
+    assert "(69% in the control arm and 72% in the intervention arm)" in text
+    assert "label 99" in text
