@@ -29,6 +29,8 @@ the paragraph's remainder resumes.
   wildcard beside the strict one;
 - footnote mark: at a table/author footnote `<xref>` of the JATS paragraph (a superscript
   "a" or "*" the PDF may set apart or leave out);
+- list label: the parser's text has a list item's label ("1)", "(b)", "iv.") where the
+  JATS `<list>` leaves its numbering to `list-type` (the measure's side, as formulas);
 - table/figure text: numbers or cells of a table or figure set as text inserted in the
   paragraph without a caption in front (most digits, or "|" cells);
 - short insertion: at most 100 characters of other text inserted (a heading, a label);
@@ -61,6 +63,7 @@ KINDS = (
     "order",
     "formula",
     "footnote mark",
+    "list label",
     "table/figure text",
     "short insertion",
     "long insertion",
@@ -71,7 +74,7 @@ KINDS = (
     "lost",
 )
 # the kinds where the JATS paragraph holds material the PDF does not print as such
-JATS_ONLY = ("formula", "footnote mark")
+JATS_ONLY = ("formula", "footnote mark")  # wildcards in the lenient figure
 _EXCLUDED = {"table-wrap", "fig", "boxed-text", "supplementary-material", "table", "caption"}
 _NOT_ALNUM = re.compile(r"[^a-z0-9\x00-\x04]+")
 _CITE = "\x00"  # a numeric citation run in a gold paragraph
@@ -106,6 +109,8 @@ _FURNITURE = re.compile(
     r"published by|journal|vol\.|volume|\bpage\b|downloaded from|open access)",
     re.IGNORECASE,
 )
+# a list item's label that the PDF prints and JATS leaves to `list-type` ("1)", "(b)")
+_LIST_LABEL = re.compile(r"^\s*\(?(\d{1,2}|[a-h]|[ivx]{1,4})[.)]\s*$")
 _PAGE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$|\n\s*\d{1,4}\s*\n", re.MULTILINE)
 # the end of a paragraph's own text that a caption's label may have matched ("see Table")
 _LABEL_TAIL = re.compile(r"(fig(ure)?\.?|table|scheme|box)\s*$", re.IGNORECASE)
@@ -262,6 +267,8 @@ def _classify_insertion(inserted_raw: str, inserted_norm: int, before: str = "")
     """What the parser put between the paragraph's break and where its remainder resumes;
     `before` is the raw text just ahead of the break (the paragraph's own "... Table" may
     have matched the label of a caption that follows)."""
+    if _LIST_LABEL.match(inserted_raw):
+        return "list label"
     if inserted_norm <= 3:
         return "split word"
     if _CAPTION.search(inserted_raw[:400]) or (
