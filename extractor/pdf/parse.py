@@ -212,6 +212,7 @@ class _TextBuilder:
     _deferred: list[Block] = field(default_factory=list)  # floats met inside a paragraph
     _starts: dict[int, Heading] = field(default_factory=dict)  # id(first line) -> heading
     _inside: set[int] = field(default_factory=set)  # ids of a heading's further lines
+    _join: int = 0  # id of a line that goes on with the open paragraph whatever it starts with
 
     @property
     def text(self) -> str:
@@ -256,11 +257,28 @@ class _TextBuilder:
                         self._deferred.extend(blocks[i:resume])
                         i = resume
                         continue
+            elif (
+                current is not None
+                and block.page <= current.lines[-1].page + 1
+                and _full_last_line(current)
+                and not any(id(ln) in self._starts for ln in block.lines)
+                and _is_float(block, current)
+            ):
+                # a sentence ends with the column's last full line and a float follows: the
+                # paragraph goes on if the next block of its print opens without an indent
+                resume = self._resumes_at(blocks, i + 1, current, closed=True)
+                if resume is not None:
+                    self._deferred.extend(blocks[i:resume])
+                    self._join = id(blocks[resume].lines[0])
+                    i = resume
+                    continue
             current = self._feed(block, current)
             i += 1
         self._flush(current)
 
-    def _resumes_at(self, blocks: list[Block], i: int, paragraph: _Paragraph) -> int | None:
+    def _resumes_at(
+        self, blocks: list[Block], i: int, paragraph: _Paragraph, closed: bool = False
+    ) -> int | None:
         """Where the open paragraph goes on after the float that starts at `blocks[i]`:
         the first later block in the paragraph's own print (size and font), if it
         continues the paragraph, on the same or the next page. A heading in print as
@@ -281,6 +299,8 @@ class _TextBuilder:
                 continue
             if not _same_print(paragraph, first) or is_caption(first.text):
                 continue
+            if closed:
+                return j if _opens_unindented(block, first) else None
             return j if _continues(paragraph, first) else None
         return None
 
@@ -316,7 +336,12 @@ class _TextBuilder:
                 if heading.rest:
                     current = _Paragraph([line], [heading.rest])
                 continue
-            if current is not None and k == 0 and not _continues(current, line):
+            if (
+                current is not None
+                and k == 0
+                and id(line) != self._join
+                and not _continues(current, line)
+            ):
                 current = self._flush(current)
             if current is None:
                 current = _Paragraph([line], [line.flow_text])
@@ -511,6 +536,15 @@ def _full_last_line(paragraph: _Paragraph) -> bool:
     last = paragraph.lines[-1]
     right = max(line.bbox[2] for line in paragraph.lines[:-1])
     return last.bbox[2] >= right - 1.5 * last.size
+
+
+def _opens_unindented(block: Block, first: Line) -> bool:
+    """The block's first line starts where its second does: no paragraph indent, so the
+    text goes on from before (a layout that marks new paragraphs by an indent)."""
+    lines = block.lines
+    if len(lines) < 2 or lines[0] is not first:
+        return False
+    return abs(first.bbox[0] - lines[1].bbox[0]) <= 1.0 and lines[1].bbox[0] <= first.bbox[0]
 
 
 def _same_print(paragraph: _Paragraph, line: Line) -> bool:

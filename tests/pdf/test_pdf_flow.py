@@ -184,3 +184,28 @@ def test_paragraph_goes_on_after_a_figure_of_a_hundred_labels(tmp_path):
     text = " ".join(parse_pdf(make_pdf(tmp_path / "labels.pdf", [page1, page2])).text.split())
     assert "(69% in the control arm and 72% in the intervention arm)" in text
     assert "label 99" in text
+
+
+def _sentence_end_then_caption(indent: float) -> list:
+    page1 = _page_of_lines("page one", 30)
+    page1.append((LEFT, 520, "page one line 30 of running text.", {}))  # as full as the rest
+    page2 = [
+        (LEFT, 100, "Table 3. Outcomes at twelve weeks", {"fontsize": 8}),
+        (LEFT + indent, 140, "The same paragraph goes on after the table", {}),
+        (LEFT, 154, "and ends here on its second line.", {}),
+    ]
+    return [page1, page2]
+
+
+def test_paragraph_ending_a_full_column_line_goes_on_unindented_after_a_float(tmp_path):
+    doc = parse_pdf(make_pdf(tmp_path / "on.pdf", _sentence_end_then_caption(0)))
+    text = " ".join(doc.text.split())
+    assert "line 30 of running text. The same paragraph goes on after the table" in text
+    assert text.index("Table 3. Outcomes") > text.index("ends here on its second line.")
+
+
+def test_indented_line_after_a_float_starts_a_new_paragraph(tmp_path):
+    doc = parse_pdf(make_pdf(tmp_path / "new.pdf", _sentence_end_then_caption(12)))
+    text = " ".join(doc.text.split())
+    assert text.index("line 30 of running text.") < text.index("Table 3. Outcomes")
+    assert text.index("Table 3. Outcomes") < text.index("The same paragraph goes on")
