@@ -13,7 +13,7 @@ from functools import cached_property
 
 import pymupdf
 
-from extractor.pdf.text import SOFT_HYPHEN, clean_chars, font_chars
+from extractor.pdf.text import SOFT_HYPHEN, clean_chars, compose_accents, font_chars
 
 # Expand ligatures (no TEXT_PRESERVE_LIGATURES), keep only what is on the page.
 TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
@@ -44,7 +44,8 @@ class Line:
 
     def __post_init__(self) -> None:
         if not self.text:
-            self.text = "".join(s.text for s in self.spans).strip()
+            # accents are put on their letters here: TeX sets them in their own spans
+            self.text = compose_accents("".join(s.text for s in self.spans).strip())
 
     @property
     def flow_text(self) -> str:

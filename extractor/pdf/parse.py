@@ -51,9 +51,9 @@ from schemas.hashing import sha256_file
 
 _ABSTRACT = re.compile(r"^(abstract|summary)\b[\s.:\u2014\u2013-]*", re.IGNORECASE)
 _MIN_OUTLINE_ENTRIES = 3
-# Floats set aside inside one open paragraph at most (a figure's labels are many blocks);
-# past that the paragraph is taken as ended.
-_MAX_DEFERRED = 80
+# Floats are set aside inside an open paragraph up to the end of the next page (a table
+# set as text is hundreds of blocks); past that the paragraph is taken as ended.
+_MAX_DEFERRED = 1000
 _SENTENCE_END = ".!?:"
 _NUMERIC = re.compile(r"^[\d\s.,:;%()\[\]*\-\u2212\u2013+/=<>\u2264\u2265\u00b1×xX]*$")
 _LABEL_CHARS = 25  # lines no longer than this, all of a block: figure labels, legends
@@ -212,6 +212,7 @@ class _TextBuilder:
     _deferred: list[Block] = field(default_factory=list)  # floats met inside a paragraph
     _starts: dict[int, Heading] = field(default_factory=dict)  # id(first line) -> heading
     _inside: set[int] = field(default_factory=set)  # ids of a heading's further lines
+    _join: int = 0  # id of a line that goes on with the open paragraph whatever it starts with
 
     @property
     def text(self) -> str:
@@ -230,21 +231,78 @@ class _TextBuilder:
         self._starts = {id(h.lines[0]): h for h in headings}
         self._inside = {id(line) for h in headings for line in h.lines[1:]}
         current: _Paragraph | None = None
-        for block in blocks:
+        i = 0
+        while i < len(blocks):
+            block = blocks[i]
             if (
                 current is not None
                 and len(self._deferred) < _MAX_DEFERRED
+                and block.page <= current.lines[-1].page + 1
                 and _is_open(current)
                 and not self._continues_in(current, block)
-                and (block.aside or not any(id(ln) in self._starts for ln in block.lines))
+            ):
+                if (
+                    block.aside or not any(id(ln) in self._starts for ln in block.lines)
+                ) and _is_float(block, current):
+                    # a caption, figure label, footnote or sidebar inside an unfinished
+                    # paragraph: read it after the paragraph, which may go on after it
+                    self._deferred.append(block)
+                    i += 1
+                    continue
+                if self._deferred or _is_float(block, current):
+                    # a float whose cells or labels are set like text: the paragraph
+                    # goes on in the next block of its own print, if that continues it
+                    resume = self._resumes_at(blocks, i, current)
+                    if resume is not None:
+                        self._deferred.extend(blocks[i:resume])
+                        i = resume
+                        continue
+            elif (
+                current is not None
+                and block.page <= current.lines[-1].page + 1
+                and _full_last_line(current)
+                and not any(id(ln) in self._starts for ln in block.lines)
                 and _is_float(block, current)
             ):
-                # a caption, figure label, footnote or sidebar inside an unfinished
-                # paragraph: read it after the paragraph, which may go on after it
-                self._deferred.append(block)
-                continue
+                # a sentence ends with the column's last full line and a float follows: the
+                # paragraph goes on if the next block of its print opens without an indent
+                resume = self._resumes_at(blocks, i + 1, current, closed=True)
+                if resume is not None:
+                    self._deferred.extend(blocks[i:resume])
+                    self._join = id(blocks[resume].lines[0])
+                    i = resume
+                    continue
             current = self._feed(block, current)
+            i += 1
         self._flush(current)
+
+    def _resumes_at(
+        self, blocks: list[Block], i: int, paragraph: _Paragraph, closed: bool = False
+    ) -> int | None:
+        """Where the open paragraph goes on after the float that starts at `blocks[i]`:
+        the first later block in the paragraph's own print (size and font), if it
+        continues the paragraph, on the same or the next page. A heading in print as
+        large as the paragraph's ends the search (the paragraph really ended)."""
+        last = paragraph.lines[-1]
+        for j in range(i, min(len(blocks), i + _MAX_DEFERRED - len(self._deferred))):
+            block = blocks[j]
+            if block.page > last.page + 1:
+                return None
+            if block.kind != "text" or block.aside or block.floating:
+                continue
+            first = next((ln for ln in block.lines if id(ln) not in self._inside), None)
+            if first is None:
+                continue
+            if id(first) in self._starts:
+                if first.size >= last.size - 0.3:
+                    return None
+                continue
+            if not _same_print(paragraph, first) or is_caption(first.text):
+                continue
+            if closed:
+                return j if _opens_unindented(block, first) else None
+            return j if _continues(paragraph, first) else None
+        return None
 
     def _continues_in(self, paragraph: _Paragraph, block: Block) -> bool:
         first = next((ln for ln in block.lines if id(ln) not in self._inside), None)
@@ -278,7 +336,12 @@ class _TextBuilder:
                 if heading.rest:
                     current = _Paragraph([line], [heading.rest])
                 continue
-            if current is not None and k == 0 and not _continues(current, line):
+            if (
+                current is not None
+                and k == 0
+                and id(line) != self._join
+                and not _continues(current, line)
+            ):
                 current = self._flush(current)
             if current is None:
                 current = _Paragraph([line], [line.flow_text])
@@ -451,11 +514,42 @@ class _TextBuilder:
 
 
 def _continues(paragraph: _Paragraph, line: Line) -> bool:
-    """A paragraph broken by a column or page end goes on in the next block."""
+    """A paragraph broken by a column or page end goes on in the next block: it ends
+    mid-sentence and the block starts in lower case, or its last line is filled to the
+    column edge and the block goes on in the same print ("... are presented in" +
+    "Supplemental Table 2")."""
     last = paragraph.texts[-1].rstrip()
     if not last or is_caption(paragraph.texts[0]) or is_caption(line.text):
         return False
-    return (last[-1].isalpha() or last[-1] in ",-(\u00ad") and line.text[:1].islower()
+    if not (last[-1].isalnum() or last[-1] in ",;-(\u00ad"):
+        return False
+    if line.size < paragraph.lines[-1].size - 0.8:
+        return False  # a table's footnote or a figure's label ("aIndependent t-test")
+    return line.text[:1].islower() or (_full_last_line(paragraph) and _same_print(paragraph, line))
+
+
+def _full_last_line(paragraph: _Paragraph) -> bool:
+    """The paragraph has two lines or more and its last one reaches the right edge of the
+    others: a paragraph's own last line usually stops short."""
+    if len(paragraph.lines) < 2:
+        return False
+    last = paragraph.lines[-1]
+    right = max(line.bbox[2] for line in paragraph.lines[:-1])
+    return last.bbox[2] >= right - 1.5 * last.size
+
+
+def _opens_unindented(block: Block, first: Line) -> bool:
+    """The block's first line starts where its second does: no paragraph indent, so the
+    text goes on from before (a layout that marks new paragraphs by an indent)."""
+    lines = block.lines
+    if len(lines) < 2 or lines[0] is not first:
+        return False
+    return abs(first.bbox[0] - lines[1].bbox[0]) <= 1.0 and lines[1].bbox[0] <= first.bbox[0]
+
+
+def _same_print(paragraph: _Paragraph, line: Line) -> bool:
+    last = paragraph.lines[-1]
+    return abs(line.size - last.size) <= 0.3 and line.font == last.font
 
 
 def _is_open(paragraph: _Paragraph) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 _CHAR_MAP = str.maketrans(
@@ -40,6 +41,21 @@ _FONT_MAPS: list[tuple[str, dict[int, str]]] = [
         str.maketrans(
             {"\u00bc": "=", "\u00fe": "+", "\u00de": ")", "\u00f0": "(", "\x01": "\u2212"}
         ),
+    ),
+    # Advent's hashed names name the font itself (the same name recurs across papers):
+    # "p b .001" for "p < .001", "Hedges3 g" for "Hedges' g" (Elsevier, 2 RCT papers)
+    ("AdvTT454a7a89", str.maketrans({"b": "<", "N": ">", "3": "\u2032"})),
+    ("AdvEls-ent4", str.maketrans({"o": "<"})),  # "P o0.01"
+    ("AdvPi1", str.maketrans({"4": ">", "6": "\u00d7"})),  # "(46 months", "2 m 60.5 cm"
+    # ADA journals: "12.0 6 2.3%" for "12.0 ± 2.3%", "HbA1c ,7%", "b-cell", "HbA1c $7%"
+    ("AdvPS586B", str.maketrans({"6": "\u00b1", ",": "<", ".": ">", "2": "\u2212"})),
+    (
+        "AdvPS7DA6",
+        str.maketrans({"$": "\u2265", "#": "\u2264", "m": "\u03bc", "a": "\u03b1", "b": "\u03b2"}),
+    ),
+    (
+        "AdvOT463cc31e",
+        str.maketrans({"a": "\u03b1", "b": "\u03b2", "D": "\u0394", "x": "\u03c7", ";": "\u223c"}),
     ),
 ]
 
@@ -103,6 +119,37 @@ _COMPOUND_PREFIXES = frozenset(
         "third",
     )
 )
+
+
+# TeX sets an accent as its own glyph beside the letter: "Cl´ınica" (a spacing acute and a
+# dotless i), "Rodrı\u0301guez" (a dotless i and a combining acute). JATS has "í".
+_SPACING_ACCENTS = {
+    "\u00b4": "\u0301",  # acute
+    "\u02c6": "\u0302",  # circumflex
+    "\u00a8": "\u0308",  # diaeresis
+    "\u02dc": "\u0303",  # tilde
+    "\u02c7": "\u030c",  # caron
+    "\u02da": "\u030a",  # ring
+    "\u02d8": "\u0306",  # breve
+}
+_ACCENT_MARKS = re.compile("[\u00b4\u02c6\u00a8\u02dc\u02c7\u02da\u02d8\u0131]")
+# the accent before its letter; a space MuPDF puts before the accent inside a word goes
+_ACCENT_BEFORE = re.compile(
+    "(?:(?<=[a-z]) (?=[\u00b4\u02c6\u00a8\u02dc\u02c7\u02da\u02d8][a-z\u0131]))?"
+    "([\u00b4\u02c6\u00a8\u02dc\u02c7\u02da\u02d8])([A-Za-z\u0131])"
+)
+_DOTLESS_ACCENTED = re.compile("\u0131(?=[\u0300-\u036f])")
+
+
+def compose_accents(text: str) -> str:
+    """Put TeX's separate accents on their letters ("Cl´ınica" -> "Clínica")."""
+    if not _ACCENT_MARKS.search(text):
+        return text
+    text = _DOTLESS_ACCENTED.sub("i", text)
+    text = _ACCENT_BEFORE.sub(
+        lambda m: m.group(2).replace("\u0131", "i") + _SPACING_ACCENTS[m.group(1)], text
+    )
+    return unicodedata.normalize("NFC", text)
 
 
 def clean_chars(text: str) -> str:

@@ -34,3 +34,24 @@ def encode_soft_hyphens(path: Path) -> Path:
     doc.close()
     path.write_bytes(data)
     return path
+
+
+def write_runs(page: pymupdf.Page, x: float, y: float, runs: list[tuple[str, str]]) -> None:
+    """One line of text made of runs in different base-14 fonts, each after the last."""
+    for text, font in runs:
+        page.insert_text((x, y), text, fontsize=10, fontname=font)
+        x += pymupdf.get_text_length(text, fontname=font, fontsize=10)
+
+
+def rename_font(path: Path, base14: str, name: str) -> Path:
+    """Give the base-14 font `base14` (e.g. "Times-Roman") the name of a typesetter's
+    font, as MuPDF then reports it ("ABCDEF+AdvPS586B" -> "AdvPS586B")."""
+    doc = pymupdf.open(path)
+    for page in doc:
+        for xref, _ext, _type, basefont, *_rest in page.get_fonts():
+            if basefont == base14:
+                doc.xref_set_key(xref, "BaseFont", f"/ABCDEF+{name}")
+    data = doc.tobytes()
+    doc.close()
+    path.write_bytes(data)
+    return path

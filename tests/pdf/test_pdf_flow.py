@@ -102,3 +102,110 @@ def test_licence_note_doi_line_and_repeated_footer_leave_the_text(tmp_path):
     assert "doi.org" not in text
     assert "Published by" not in text
     assert "more body line 4 of running text" in text
+
+
+def _page_of_lines(prefix: str, n: int) -> list:
+    return [(LEFT, 100 + 14 * i, f"{prefix} line {i:02d} of running text", {}) for i in range(n)]
+
+
+def test_paragraph_goes_on_after_a_table_whose_cells_are_set_like_text(tmp_path):
+    # the table's cells are in body size (another face), too long for figure labels; the
+    # paragraph ends on a number and goes on in lower case after the table
+    page1 = _page_of_lines("page one", 30)
+    page1.append((LEFT, 520, "followed by extreme heat in the keyword count (28 posts, 1320", {}))
+    page2 = [
+        (LEFT, 100, "Table 2. Post and comment distribution across keywords", {"fontsize": 8}),
+        (LEFT, 130, "Keyword counted in the posts of each subreddit", {"fontname": "tiro"}),
+        (LEFT, 150, "Comments counted under those posts in total", {"fontname": "tiro"}),
+        (LEFT, 190, "comments) and hot weather was third among the keywords.", {}),
+        *[(LEFT, 204 + 14 * i, f"page two line {i:02d} of running text", {}) for i in range(5)],
+    ]
+    text = " ".join(parse_pdf(make_pdf(tmp_path / "cells.pdf", [page1, page2])).text.split())
+    assert "(28 posts, 1320 comments) and hot weather was third" in text
+    assert "Keyword counted in the posts" in text  # kept, after the paragraph
+
+
+def test_paragraph_with_a_full_last_line_goes_on_in_capitals_after_a_caption(tmp_path):
+    page1 = _page_of_lines("page one", 30)
+    # as long as the column's lines: the paragraph did not end here
+    page1.append((LEFT, 520, "the poll results are presented in", {}))
+    page2 = [
+        (LEFT, 100, "Table 1. Description of the family dyads", {"fontsize": 8}),
+        (LEFT, 140, "Supplemental Table 2 for all caregivers who answered.", {}),
+        *[(LEFT, 154 + 14 * i, f"page two line {i:02d} of running text", {}) for i in range(5)],
+    ]
+    text = " ".join(parse_pdf(make_pdf(tmp_path / "full.pdf", [page1, page2])).text.split())
+    assert "results are presented in Supplemental Table 2 for all caregivers" in text
+    assert text.index("Table 1. Description") > text.index("caregivers who answered.")
+
+
+def test_short_open_last_line_does_not_join_a_capitalised_paragraph(tmp_path):
+    page1 = _page_of_lines("page one", 30)
+    page1.append((LEFT, 520, "a list without a stop", {}))
+    page2 = [
+        (LEFT, 100, "Table 1. Description of the family dyads", {"fontsize": 8}),
+        (LEFT, 140, "Another paragraph starts on this page.", {}),
+    ]
+    text = parse_pdf(make_pdf(tmp_path / "short.pdf", [page1, page2])).text
+    assert "a list without a stop Another" not in " ".join(text.split())
+
+
+def test_small_print_in_lower_case_is_not_the_paragraph_going_on(tmp_path):
+    # a table's footnote ("aIndependent samples t-test.") and a figure's lower-case label
+    # in small print sit between the two parts of an open paragraph
+    page1 = _page_of_lines("page one", 30)
+    page1.append((LEFT, 520, "and the sixty-minute sessions five", {}))
+    page2 = [
+        (LEFT, 100, "aIndependent samples t-test.", {"fontsize": 7}),
+        (LEFT, 120, "weight change in percent from baseline", {"fontsize": 7}),
+        (LEFT, 160, "days a week reported by others were longer.", {}),
+        *[(LEFT, 174 + 14 * i, f"page two line {i:02d} of running text", {}) for i in range(5)],
+    ]
+    text = " ".join(parse_pdf(make_pdf(tmp_path / "notes.pdf", [page1, page2])).text.split())
+    assert "the sixty-minute sessions five days a week reported by others" in text
+    assert "aIndependent samples t-test." in text  # kept, after the paragraph
+
+
+def test_paragraph_goes_on_after_a_figure_of_a_hundred_labels(tmp_path):
+    # a figure's labels are a hundred small blocks: the paragraph that the figure
+    # interrupts still goes on after it, on the next page
+    page1 = _page_of_lines("page one", 30)
+    page1.append((LEFT, 520, "was not as pronounced (69% in the control", {}))
+    labels = [
+        (LEFT + 55 * (i % 5), 130 + 16 * (i // 5), f"label {i}", {"fontsize": 7})
+        for i in range(100)
+    ]
+    page2 = [
+        *labels,
+        (LEFT, 460, "Figure 2. Dispensing outlets by region", {"fontsize": 8}),
+        (LEFT, 500, "arm and 72% in the intervention arm) at the end.", {}),
+        *[(LEFT, 514 + 14 * i, f"page two line {i:02d} of running text", {}) for i in range(5)],
+    ]
+    text = " ".join(parse_pdf(make_pdf(tmp_path / "labels.pdf", [page1, page2])).text.split())
+    assert "(69% in the control arm and 72% in the intervention arm)" in text
+    assert "label 99" in text
+
+
+def _sentence_end_then_caption(indent: float) -> list:
+    page1 = _page_of_lines("page one", 30)
+    page1.append((LEFT, 520, "page one line 30 of running text.", {}))  # as full as the rest
+    page2 = [
+        (LEFT, 100, "Table 3. Outcomes at twelve weeks", {"fontsize": 8}),
+        (LEFT + indent, 140, "The same paragraph goes on after the table", {}),
+        (LEFT, 154, "and ends here on its second line.", {}),
+    ]
+    return [page1, page2]
+
+
+def test_paragraph_ending_a_full_column_line_goes_on_unindented_after_a_float(tmp_path):
+    doc = parse_pdf(make_pdf(tmp_path / "on.pdf", _sentence_end_then_caption(0)))
+    text = " ".join(doc.text.split())
+    assert "line 30 of running text. The same paragraph goes on after the table" in text
+    assert text.index("Table 3. Outcomes") > text.index("ends here on its second line.")
+
+
+def test_indented_line_after_a_float_starts_a_new_paragraph(tmp_path):
+    doc = parse_pdf(make_pdf(tmp_path / "new.pdf", _sentence_end_then_caption(12)))
+    text = " ".join(doc.text.split())
+    assert text.index("line 30 of running text.") < text.index("Table 3. Outcomes")
+    assert text.index("Table 3. Outcomes") < text.index("The same paragraph goes on")
