@@ -101,3 +101,35 @@ def test_turned_pages_and_missing_words_read_characters_as_before(tmp_path: Path
         assert not table_chars.available(page, words)
         # the fallback still finds the table, on the turned page
         assert len(_grid(find_ruled(page, words))) == len(ROWS)
+
+
+def test_a_header_printed_above_the_ruled_grid_is_the_tables_header_row(tmp_path: Path) -> None:
+    # The arms' names stand between the caption and the first rule, outside the box
+    # find_tables() returns: they are the table's header row, in their columns.
+    header = ["", "Aspirin (n=38)", "Placebo (n=39)", "p"]
+    body = [
+        ["Death", "1 (2.6)", "0", "0.494"],
+        ["Stroke", "2 (5.3)", "4 (10.3)", "0.675"],
+        ["Bleeding", "3 (7.9)", "1 (2.6)", "0.358"],
+    ]
+    style = TableStyle(
+        [("FONT", (0, 0), (-1, -1), "Helvetica", 8), ("GRID", (0, 1), (-1, -1), 0.5, "black")]
+    )
+    story = [
+        Paragraph(PROSE * 4, _BODY),
+        Spacer(1, 10),
+        Paragraph("Table 5. Clinical outcomes", _BODY),
+        Table([header, *body], style=style),
+        Spacer(1, 10),
+        Paragraph(PROSE * 4, _BODY),
+    ]
+    path = tmp_path / "header_above.pdf"
+    SimpleDocTemplate(str(path), pagesize=A4, invariant=1).build(story)
+    (table,) = parse_pdf(path).tables
+    assert table.rows == [header, *body]
+    assert table.header_rows == 1
+
+
+def test_a_sentence_above_a_grid_without_caption_between_is_no_header(tmp_path: Path) -> None:
+    doc = parse_pdf(_ruled_paper(tmp_path / "ruled.pdf"))
+    assert doc.tables[0].rows == ROWS  # its own first row is the header; nothing added
