@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 from doubles.documents import make_document
+from roles_helpers import finding_codes, make_paper, make_table
 
 from extractor.check import Code, check_record, triage
-from extractor.document import Table
 from extractor.roles import _ESTIMATE, Passed, RoleCode, RoleScore, role_score
-from extractor.verify import PaperChecker, verify_values
+from extractor.verify import verify_values
 from schemas.custom import load_yaml_form
 from schemas.extracted import Evidence, Extracted, Status
 from schemas.registry import load_form
@@ -35,21 +35,7 @@ SWAPPED = {
 NUMBERS = [k for k in GOLD if k != "outcome_type"]
 
 
-def _paper(text: str, *tables: Table) -> PaperChecker:
-    document = make_document([text])
-    document.tables.extend(tables)
-    return PaperChecker(document)
-
-
-def _table(*rows: list[str], caption: str = "Table 2 Outcomes") -> Table:
-    return Table(caption=caption, page=1, rows=[list(r) for r in rows])
-
-
-def _codes(record: dict[str, Extracted[Any]], name: str) -> set[str]:
-    return {f.code for f in record[name].findings}
-
-
-ARMS_TABLE = _table(
+ARMS_TABLE = make_table(
     ["", "Aspirin (n = 60)", "Placebo (n = 61)"],
     ["Death", "12 (20.0)", "20 (32.8)"],
     ["Stroke", "3 (5.0)", "9 (14.8)"],
@@ -57,7 +43,7 @@ ARMS_TABLE = _table(
 
 
 def test_values_in_their_column_and_row_are_verified() -> None:
-    record = verify_values(RCT, GOLD, _paper("Results\nSee Table 2.", ARMS_TABLE), TARGET)
+    record = verify_values(RCT, GOLD, make_paper("Results\nSee Table 2.", ARMS_TABLE), TARGET)
     for name in NUMBERS:
         assert record[name].triage == "verified", (name, record[name].findings)
     events = record["intervention_events"]
@@ -66,18 +52,18 @@ def test_values_in_their_column_and_row_are_verified() -> None:
 
 
 def test_swapped_arms_fail_arm_binding() -> None:
-    record = verify_values(RCT, SWAPPED, _paper("Results\nSee Table 2.", ARMS_TABLE), TARGET)
+    record = verify_values(RCT, SWAPPED, make_paper("Results\nSee Table 2.", ARMS_TABLE), TARGET)
     for name in NUMBERS:
         assert record[name].triage == "check"
-    assert RoleCode.arm_mismatch in _codes(record, "intervention_events")
-    assert RoleCode.arm_mismatch in _codes(record, "intervention_group_size")
+    assert RoleCode.arm_mismatch in finding_codes(record, "intervention_events")
+    assert RoleCode.arm_mismatch in finding_codes(record, "intervention_group_size")
 
 
 def test_another_outcomes_row_fails_outcome_binding() -> None:
     stroke = {**GOLD, "intervention_events": 3, "comparator_events": 9}
-    record = verify_values(RCT, stroke, _paper("Results\nSee Table 2.", ARMS_TABLE), TARGET)
+    record = verify_values(RCT, stroke, make_paper("Results\nSee Table 2.", ARMS_TABLE), TARGET)
     assert record["intervention_events"].triage == "check"
-    assert RoleCode.outcome_unbound in _codes(record, "intervention_events")
+    assert RoleCode.outcome_unbound in finding_codes(record, "intervention_events")
 
 
 def test_group_labels_defined_elsewhere_name_the_arm() -> None:
@@ -85,23 +71,23 @@ def test_group_labels_defined_elsewhere_name_the_arm() -> None:
         "Methods\nGroup A (n = 60) received aspirin 100 mg daily. "
         "Group B (n = 61) received placebo tablets."
     )
-    table = _table(["", "Group A", "Group B"], ["Death", "12/60", "20/61"])
-    record = verify_values(RCT, GOLD, _paper(text, table), TARGET)
+    table = make_table(["", "Group A", "Group B"], ["Death", "12/60", "20/61"])
+    record = verify_values(RCT, GOLD, make_paper(text, table), TARGET)
     for name in NUMBERS:
         assert record[name].triage == "verified", (name, record[name].findings)
 
 
 def test_a_row_printed_for_several_timepoints_is_ambiguous_unless_the_target_names_one() -> None:
-    table = _table(
+    table = make_table(
         ["", "Aspirin (n = 60)", "Placebo (n = 61)"],
         ["6 months", "", ""],
         ["Death", "12 (20.0)", "20 (32.8)"],
         ["12 months", "", ""],
         ["Death", "14 (23.3)", "25 (41.0)"],
     )
-    paper = _paper("Results\nSee Table 2.", table)
+    paper = make_paper("Results\nSee Table 2.", table)
     record = verify_values(RCT, GOLD, paper, TARGET)
-    assert RoleCode.timepoint_ambiguous in _codes(record, "intervention_events")
+    assert RoleCode.timepoint_ambiguous in finding_codes(record, "intervention_events")
     assert record["intervention_events"].triage == "check"
     named = {**TARGET, "outcome": "death at 6 months"}
     record = verify_values(RCT, GOLD, paper, named)
@@ -109,11 +95,11 @@ def test_a_row_printed_for_several_timepoints_is_ambiguous_unless_the_target_nam
 
 
 def test_events_and_percentage_must_agree_with_the_group_size() -> None:
-    table = _table(
+    table = make_table(
         ["", "Aspirin (n = 60)", "Placebo (n = 61)"], ["Death", "12 (30.0)", "20 (32.8)"]
     )
-    record = verify_values(RCT, GOLD, _paper("Results\nSee Table 2.", table), TARGET)
-    assert RoleCode.pair_mismatch in _codes(record, "intervention_events")
+    record = verify_values(RCT, GOLD, make_paper("Results\nSee Table 2.", table), TARGET)
+    assert RoleCode.pair_mismatch in finding_codes(record, "intervention_events")
 
 
 def test_a_mean_must_stand_with_its_sd() -> None:
@@ -126,33 +112,33 @@ def test_a_mean_must_stand_with_its_sd() -> None:
         "intervention_group_size": 60,
         "comparator_group_size": 61,
     }
-    table = _table(
+    table = make_table(
         ["", "Aspirin (n = 60)", "Placebo (n = 61)"], ["Pain score", "12.3 ± 4.5", "14.1 ± 5.2"]
     )
     target = {**TARGET, "outcome": "pain score"}
-    paper = _paper("Results\nSee Table 2.", table)
+    paper = make_paper("Results\nSee Table 2.", table)
     record = verify_values(RCT, values, paper, target)
     for name in values:
         assert record[name].triage == "verified", (name, record[name].findings)
     wrong = verify_values(RCT, {**values, "intervention_standard_deviation": 5.0}, paper, target)
-    assert RoleCode.pair_mismatch in _codes(wrong, "intervention_mean")
-    assert RoleCode.not_printed in _codes(wrong, "intervention_standard_deviation")
+    assert RoleCode.pair_mismatch in finding_codes(wrong, "intervention_mean")
+    assert RoleCode.not_printed in finding_codes(wrong, "intervention_standard_deviation")
 
 
 def test_both_arms_in_one_sentence() -> None:
     text = "Results\nDeath occurred in 12 of 60 patients on aspirin and 20 of 61 on placebo."
-    record = verify_values(RCT, GOLD, _paper(text), TARGET)
+    record = verify_values(RCT, GOLD, make_paper(text), TARGET)
     for name in NUMBERS:
         assert record[name].triage == "verified", (name, record[name].findings)
-    swapped = verify_values(RCT, SWAPPED, _paper(text), TARGET)
-    assert RoleCode.arm_mismatch in _codes(swapped, "intervention_events")
+    swapped = verify_values(RCT, SWAPPED, make_paper(text), TARGET)
+    assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_events")
 
 
 def test_group_sizes_must_match_the_sizes_printed_for_the_arm() -> None:
     record = verify_values(
-        RCT, {**GOLD, "intervention_group_size": 58}, _paper("Results\nx.", ARMS_TABLE), TARGET
+        RCT, {**GOLD, "intervention_group_size": 58}, make_paper("Results\nx.", ARMS_TABLE), TARGET
     )
-    assert RoleCode.group_size_mismatch in _codes(record, "intervention_group_size")
+    assert RoleCode.group_size_mismatch in finding_codes(record, "intervention_group_size")
     assert record["intervention_group_size"].triage == "check"
 
 
@@ -162,23 +148,23 @@ def test_a_printed_effect_must_follow_from_the_numbers() -> None:
         "(RR 0.60, 95% CI 0.32 to 1.12)."
     )
     values = {**GOLD, "comparator_group_size": 60}
-    record = verify_values(RCT, values, _paper(text), TARGET)
+    record = verify_values(RCT, values, make_paper(text), TARGET)
     assert Passed.effect in record["intervention_events"].checks_passed
     odds = text.replace("RR 0.60", "RR 0.75")
-    record = verify_values(RCT, values, _paper(odds), TARGET)
-    assert RoleCode.effect_mismatch in _codes(record, "intervention_events")
+    record = verify_values(RCT, values, make_paper(odds), TARGET)
+    assert RoleCode.effect_mismatch in finding_codes(record, "intervention_events")
 
 
 def test_a_value_only_printed_somewhere_is_never_verified() -> None:
     text = "Results\nWe screened 12 centres, 60 wards, 20 nurses and 61 pharmacists."
-    record = verify_values(RCT, GOLD, _paper(text), TARGET)
+    record = verify_values(RCT, GOLD, make_paper(text), TARGET)
     for name in NUMBERS:
         assert record[name].triage == "check"
         assert record[name].reasons  # and the reasons say why
 
 
 def test_role_score_counts_passed_and_failed_role_checks() -> None:
-    paper = _paper("Results\nSee Table 2.", ARMS_TABLE)
+    paper = make_paper("Results\nSee Table 2.", ARMS_TABLE)
     good = verify_values(RCT, GOLD, paper, TARGET)["intervention_events"]
     bad = verify_values(RCT, SWAPPED, paper, TARGET)["intervention_events"]
     assert role_score(good).failed == 0 and role_score(good).passed >= 4
@@ -215,7 +201,7 @@ def test_a_judged_class_needs_its_defining_words_in_its_quote() -> None:
             "vision_language", "We pretrain a ViT on 1M chest X-rays.", document
         ),
     )
-    assert Code.class_terms_missing in _codes(vague, "model_category")
+    assert Code.class_terms_missing in finding_codes(vague, "model_category")
     assert vague["model_category"].triage == "check"
     named = _fm(
         document,
@@ -236,7 +222,7 @@ def test_a_boolean_false_needs_the_forms_absence_rule(text, code, triaged) -> No
     record = _fm(document, multi_center=Extracted(value=False, status=Status.reported))
     assert record["multi_center"].triage == triaged
     if code:
-        assert code in _codes(record, "multi_center")
+        assert code in finding_codes(record, "multi_center")
 
 
 def test_a_list_of_objects_is_checked_item_by_item() -> None:
@@ -246,7 +232,7 @@ def test_a_list_of_objects_is_checked_item_by_item() -> None:
     invented = _quoted([{"name": "CheXpert", "size": 377110}], quote, document)
     assert _fm(document, pretraining_datasets=ok)["pretraining_datasets"].triage == "verified"
     bad = _fm(document, pretraining_datasets=invented)
-    assert Code.value_not_in_quote in _codes(bad, "pretraining_datasets")
+    assert Code.value_not_in_quote in finding_codes(bad, "pretraining_datasets")
 
 
 def test_a_yaml_form_declares_roles_and_gets_role_checks(tmp_path) -> None:
@@ -262,16 +248,16 @@ def test_a_yaml_form_declares_roles_and_gets_role_checks(tmp_path) -> None:
     )
     form = load_yaml_form(path)
     values = {"a_events": 20, "a_n": 61, "b_events": 12, "b_n": 60, "blinded": False}
-    record = verify_values(form, values, _paper("Results\nSee Table 2.", ARMS_TABLE), TARGET)
-    assert RoleCode.arm_mismatch in _codes(record, "a_events")
+    record = verify_values(form, values, make_paper("Results\nSee Table 2.", ARMS_TABLE), TARGET)
+    assert RoleCode.arm_mismatch in finding_codes(record, "a_events")
     assert record["blinded"].triage == "verified"  # no "blind" anywhere: the absence rule holds
 
 
 def test_a_size_the_events_are_not_printed_out_of_is_doubted() -> None:
     # 60 randomised to aspirin, 58 analysed for death: 12/58 says which N the events have.
-    table = _table(["", "Aspirin (n = 60)", "Placebo (n = 61)"], ["Death", "12/58", "20/61"])
-    record = verify_values(RCT, GOLD, _paper("Results\nSee Table 2.", table), TARGET)
-    assert RoleCode.group_size_mismatch in _codes(record, "intervention_group_size")
+    table = make_table(["", "Aspirin (n = 60)", "Placebo (n = 61)"], ["Death", "12/58", "20/61"])
+    record = verify_values(RCT, GOLD, make_paper("Results\nSee Table 2.", table), TARGET)
+    assert RoleCode.group_size_mismatch in finding_codes(record, "intervention_group_size")
     assert record["comparator_group_size"].triage == "verified"
 
 

@@ -10,29 +10,15 @@ from typing import Any
 
 import pytest
 from doubles.documents import make_document
+from roles_helpers import finding_codes, make_paper, make_table
 
-from extractor.document import Table
 from extractor.roles import Arms, RoleCode
-from extractor.verify import PaperChecker, verify_values
+from extractor.verify import verify_values
 from schemas.extracted import Extracted
 from schemas.registry import load_form
 
 RCT = load_form("rct_outcomes")
 PAIN = {"intervention": "aspirin", "comparator": "placebo", "outcome": "pain score"}
-
-
-def _paper(text: str, *tables: Table) -> PaperChecker:
-    document = make_document([text])
-    document.tables.extend(tables)
-    return PaperChecker(document)
-
-
-def _table(*rows: list[str], caption: str = "Table 2 Outcomes") -> Table:
-    return Table(caption=caption, page=1, rows=[list(r) for r in rows])
-
-
-def _codes(record: dict[str, Extracted[Any]], name: str) -> set[str]:
-    return {f.code for f in record[name].findings}
 
 
 def _means(i_mean: float, i_sd: float, c_mean: float, c_sd: float) -> dict[str, Any]:
@@ -57,59 +43,63 @@ ARM_COLUMNS = ["", "Aspirin (n = 60)", "Placebo (n = 61)"]
 
 def test_a_row_printed_again_with_the_same_values_is_no_other_timepoint() -> None:
     # Table 3 repeats Table 2's row with a p-value: the same measurement, printed twice.
-    main = _table(ARM_COLUMNS, ["Pain score", "12.3 ± 4.5", "14.1 ± 5.2"])
-    summary = _table(
+    main = make_table(ARM_COLUMNS, ["Pain score", "12.3 ± 4.5", "14.1 ± 5.2"])
+    summary = make_table(
         [*ARM_COLUMNS, "P"],
         ["Pain score", "12.3 ± 4.5", "14.1 ± 5.2", "0.03"],
         caption="Table 3 Summary",
     )
-    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), _paper("R\nx.", main, summary), PAIN)
+    record = verify_values(
+        RCT, _means(12.3, 4.5, 14.1, 5.2), make_paper("R\nx.", main, summary), PAIN
+    )
     assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
     # A row with the same label and other numbers is another timepoint: still flagged.
-    other = _table(
+    other = make_table(
         ARM_COLUMNS, ["Pain score", "10.2 ± 3.1", "14.0 ± 5.0"], caption="Table 3 Week 24"
     )
-    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), _paper("R\nx.", main, other), PAIN)
-    assert RoleCode.timepoint_ambiguous in _codes(record, "intervention_mean")
+    record = verify_values(
+        RCT, _means(12.3, 4.5, 14.1, 5.2), make_paper("R\nx.", main, other), PAIN
+    )
+    assert RoleCode.timepoint_ambiguous in finding_codes(record, "intervention_mean")
     assert _triage(record) == {"check"}
 
 
-PRE_POST = _table(
+PRE_POST = make_table(
     ["Variables", "Pre-test; Aspirin (placebo)", "Post-test; Aspirin (placebo)", "p-value"],
     ["Pain score", "20.1 ± 3.2 (19.8 ± 3.5)", "12.3 ± 4.5 (14.1 ± 5.2)", "<0.001"],
 )
 
 
 def test_a_baseline_is_no_rival_timepoint_but_a_baseline_value_stays_flagged() -> None:
-    paper = _paper("R\nx.", PRE_POST)
+    paper = make_paper("R\nx.", PRE_POST)
     record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, PAIN)
     assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
     baseline = verify_values(RCT, _means(20.1, 3.2, 19.8, 3.5), paper, PAIN)
-    assert RoleCode.timepoint_ambiguous in _codes(baseline, "intervention_mean")
+    assert RoleCode.timepoint_ambiguous in finding_codes(baseline, "intervention_mean")
     assert _triage(baseline) == {"check"}
 
 
 def test_two_timepoints_after_baseline_stay_ambiguous() -> None:
-    table = _table(
+    table = make_table(
         ["Variables", "Baseline; Aspirin (placebo)", "Week 6; Aspirin (placebo)",
          "Week 12; Aspirin (placebo)"],
         ["Pain score", "20.1 ± 3.2 (19.8 ± 3.5)", "12.3 ± 4.5 (14.1 ± 5.2)",
          "11.0 ± 4.0 (14.9 ± 5.0)"],
     )  # fmt: skip
-    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), _paper("R\nx.", table), PAIN)
-    assert RoleCode.timepoint_ambiguous in _codes(record, "intervention_mean")
+    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), make_paper("R\nx.", table), PAIN)
+    assert RoleCode.timepoint_ambiguous in finding_codes(record, "intervention_mean")
     assert _triage(record) == {"check"}
 
 
 def test_baseline_rows_of_a_table_in_sections() -> None:
-    table = _table(
+    table = make_table(
         ARM_COLUMNS,
         ["Baseline", "", ""],
         ["Pain score", "20.1 ± 3.2", "19.8 ± 3.5"],
         ["12 weeks", "", ""],
         ["Pain score", "12.3 ± 4.5", "14.1 ± 5.2"],
     )
-    paper = _paper("R\nx.", table)
+    paper = make_paper("R\nx.", table)
     record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, PAIN)
     assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
     baseline = verify_values(RCT, _means(20.1, 3.2, 19.8, 3.5), paper, PAIN)
@@ -117,52 +107,52 @@ def test_baseline_rows_of_a_table_in_sections() -> None:
 
 
 def test_a_value_repeated_in_a_summary_table_keeps_the_rivals_of_its_first_table() -> None:
-    table = _table(
+    table = make_table(
         ["Variables", "Baseline; Aspirin (placebo)", "Week 6; Aspirin (placebo)",
          "Week 12; Aspirin (placebo)"],
         ["Pain score", "20.1 ± 3.2 (19.8 ± 3.5)", "12.3 ± 4.5 (14.1 ± 5.2)",
          "11.0 ± 4.0 (14.9 ± 5.0)"],
     )  # fmt: skip
-    summary = _table(
+    summary = make_table(
         ARM_COLUMNS, ["Pain score", "11.0 ± 4.0", "14.9 ± 5.0"], caption="Table 3 Summary"
     )
-    paper = _paper("R\nx.", table, summary)
+    paper = make_paper("R\nx.", table, summary)
     record = verify_values(RCT, _means(11.0, 4.0, 14.9, 5.0), paper, PAIN)
-    assert RoleCode.timepoint_ambiguous in _codes(record, "intervention_mean")
+    assert RoleCode.timepoint_ambiguous in finding_codes(record, "intervention_mean")
     assert _triage(record) == {"check"}
 
 
 def test_row_labels_that_differ_only_in_separators_are_the_same_row() -> None:
-    main = _table(
+    main = make_table(
         ARM_COLUMNS, ["Physical activity (Met-min/week)", "487.3 ± 111.5", "453.6 ± 60.9"]
     )
-    later = _table(
+    later = make_table(
         ARM_COLUMNS, ["Physical activity (Metmin/week)", "854 ± 271.6", "470 ± 80.5"], caption="T3"
     )
     target = {**PAIN, "outcome": "physical activity"}
-    paper = _paper("R\nx.", main, later)
+    paper = make_paper("R\nx.", main, later)
     record = verify_values(RCT, _means(487.3, 111.5, 453.6, 60.9), paper, target)
-    assert RoleCode.timepoint_ambiguous in _codes(record, "intervention_mean")
+    assert RoleCode.timepoint_ambiguous in finding_codes(record, "intervention_mean")
 
 
 def test_the_end_of_treatment_is_the_default_timepoint_and_a_follow_up_stays_flagged() -> None:
-    table = _table(
+    table = make_table(
         ["Variables", "Pre-test; Aspirin (placebo)", "Post-test; Aspirin (placebo)",
          "Follow up after 4 months; Aspirin (placebo)", "p-value"],
         ["Pain score", "20.1 ± 3.2 (19.8 ± 3.5)", "12.3 ± 4.5 (14.1 ± 5.2)",
          "11.0 ± 4.0 (14.9 ± 5.0)", "<0.001"],
     )  # fmt: skip
-    summary = _table(
+    summary = make_table(
         ["Variables", "Follow up after 4 months; Aspirin", "Follow up after 4 months; Placebo"],
         ["Pain score", "11.0 ± 4.0", "14.9 ± 5.0"],
         caption="Table 3 Four months after the intervention",
     )
-    paper = _paper("R\nx.", table, summary)
+    paper = make_paper("R\nx.", table, summary)
     record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, PAIN)
     assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
     for decoy in (_means(11.0, 4.0, 14.9, 5.0), _means(20.1, 3.2, 19.8, 3.5)):
         record = verify_values(RCT, decoy, paper, PAIN)
-        assert RoleCode.timepoint_ambiguous in _codes(record, "intervention_mean")
+        assert RoleCode.timepoint_ambiguous in finding_codes(record, "intervention_mean")
         assert _triage(record) == {"check"}
     # The target that names the follow-up takes it.
     later = verify_values(
@@ -172,12 +162,12 @@ def test_the_end_of_treatment_is_the_default_timepoint_and_a_follow_up_stays_fla
 
 
 def test_a_time_after_the_intervention_is_a_follow_up_not_its_end() -> None:
-    table = _table(
+    table = make_table(
         ["Variables", "Post-treatment; Aspirin (placebo)",
          "6 months after treatment; Aspirin (placebo)"],
         ["Pain score", "12.3 ± 4.5 (14.1 ± 5.2)", "11.0 ± 4.0 (14.9 ± 5.0)"],
     )  # fmt: skip
-    paper = _paper("R\nx.", table)
+    paper = make_paper("R\nx.", table)
     assert _triage(verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, PAIN)) == {"verified"}
     follow_up = verify_values(RCT, _means(11.0, 4.0, 14.9, 5.0), paper, PAIN)
     assert _triage(follow_up) == {"check"}
@@ -198,7 +188,7 @@ AE = {
 
 
 def test_a_plural_abbreviation_names_its_singular_row_and_overall_outranks_subgroups() -> None:
-    table = _table(
+    table = make_table(
         ["", "Children", "Children", "Overall", "Overall"],
         ["", "Aspirin (n = 43)", "Placebo (n = 42)", "Aspirin (n = 115)", "Placebo (n = 112)"],
         ["Any TEAE", "22 (51.2)", "27 (64.3)", "69 (60.0)", "79 (70.5)"],
@@ -206,7 +196,7 @@ def test_a_plural_abbreviation_names_its_singular_row_and_overall_outranks_subgr
         caption="Table 3 Treatment-emergent adverse events",
     )
     table.header_rows = 2  # as the parser marks a two-row header
-    paper = _paper("Methods\nTreatment-emergent adverse events (TEAEs) were recorded.", table)
+    paper = make_paper("Methods\nTreatment-emergent adverse events (TEAEs) were recorded.", table)
     record = verify_values(RCT, AE, paper, AE_TARGET)
     for name in ("intervention_events", "comparator_events"):
         assert record[name].triage.value == "verified", record[name].findings
@@ -214,12 +204,12 @@ def test_a_plural_abbreviation_names_its_singular_row_and_overall_outranks_subgr
     children = {**AE, "intervention_events": 22, "intervention_group_size": 43,
                 "comparator_events": 27, "comparator_group_size": 42}  # fmt: skip
     record = verify_values(RCT, children, paper, AE_TARGET)
-    assert RoleCode.timepoint_ambiguous in _codes(record, "intervention_events")
+    assert RoleCode.timepoint_ambiguous in finding_codes(record, "intervention_events")
     assert record["intervention_events"].triage.value == "check"
     # Another row of the same table stays another outcome.
     headache = {**AE, "intervention_events": 19, "comparator_events": 21}
     record = verify_values(RCT, headache, paper, AE_TARGET)
-    assert RoleCode.outcome_unbound in _codes(record, "intervention_events")
+    assert RoleCode.outcome_unbound in finding_codes(record, "intervention_events")
 
 
 RESPONSE = {"intervention": "fluoxetine", "comparator": "placebo", "outcome": "CGI-I response rate"}
@@ -233,7 +223,7 @@ RESPONDERS = {
 
 
 def test_a_header_row_inside_the_body_names_the_block_of_arm_rows_below_it() -> None:
-    table = _table(
+    table = make_table(
         ["CGI-S", "n", "Adjusted mean change (SE) from baseline", "p"],
         ["Placebo", "99", "-1.71 (0.12)", "—"],
         ["Fluoxetine", "101", "-1.88 (0.12)", "0.224"],
@@ -242,29 +232,29 @@ def test_a_header_row_inside_the_body_names_the_block_of_arm_rows_below_it() -> 
         ["Fluoxetine", "79/101", "78.2", "0.465"],
         caption="Table 2 Secondary efficacy outcomes at week 8",
     )
-    paper = _paper("R\nx.", table)
+    paper = make_paper("R\nx.", table)
     record = verify_values(RCT, RESPONDERS, paper, RESPONSE)
     for name in ("intervention_events", "comparator_events"):
         assert record[name].triage.value == "verified", record[name].findings
     # Arms as rows with columns that name times: those columns are rivals.
-    weeks = _table(
+    weeks = make_table(
         ["", "Week 4", "Week 8"],
         ["CGI-I response", "", ""],
         ["Placebo", "50/99", "62/99"],
         ["Fluoxetine", "70/101", "79/101"],
     )
-    record = verify_values(RCT, RESPONDERS, _paper("R\nx.", weeks), RESPONSE)
-    assert RoleCode.timepoint_ambiguous in _codes(record, "intervention_events")
+    record = verify_values(RCT, RESPONDERS, make_paper("R\nx.", weeks), RESPONSE)
+    assert RoleCode.timepoint_ambiguous in finding_codes(record, "intervention_events")
     assert record["intervention_events"].triage.value == "check"
 
 
 def test_the_n_printed_with_the_events_in_the_outcomes_row_is_the_arms_analysed_size() -> None:
-    baseline = _table(
+    baseline = make_table(
         ["", "Placebo (n = 112)", "Fluoxetine (n = 110)"],
         ["Age, mean", "9.4 (1.3)", "9.6 (1.3)"],
         caption="Table 1 Baseline characteristics, safety population",
     )
-    outcome = _table(
+    outcome = make_table(
         ["", "n", "Adjusted mean change"],
         ["Placebo", "99", "-1.71 (0.12)"],
         ["CGI-I response", "Proportion responders", "%"],
@@ -272,7 +262,7 @@ def test_the_n_printed_with_the_events_in_the_outcomes_row_is_the_arms_analysed_
         ["Fluoxetine", "79/101", "78.2"],
         caption="Table 2 Efficacy outcomes",
     )
-    paper = _paper("R\nx.", baseline, outcome)
+    paper = make_paper("R\nx.", baseline, outcome)
     record = verify_values(RCT, RESPONDERS, paper, RESPONSE)
     for name in ("intervention_group_size", "comparator_group_size"):
         assert record[name].triage.value == "verified", record[name].findings
@@ -291,7 +281,7 @@ YOGA = {"intervention": "post-Yoga", "comparator": "pre-Yoga", "outcome": "pain"
 
 
 def test_arms_as_rows_put_both_arms_values_in_one_column() -> None:
-    table = _table(
+    table = make_table(
         ["Pain", "n", "Median", "Min.", "Max."],
         ["Before", "19", "6.00", "3.00", "8.00"],
         ["After", "19", "1.00", "0.00", "3.00"],
@@ -299,24 +289,24 @@ def test_arms_as_rows_put_both_arms_values_in_one_column() -> None:
     )
     sizes = {"outcome_type": "continuous", "intervention_group_size": 19,
              "comparator_group_size": 19}  # fmt: skip
-    record = verify_values(RCT, sizes, _paper("R\nx.", table), YOGA)
+    record = verify_values(RCT, sizes, make_paper("R\nx.", table), YOGA)
     for name in ("intervention_group_size", "comparator_group_size"):
         assert record[name].triage.value == "verified", record[name].findings
     # A number in another column is no size: "1.00" (After) and "6.00" (Before) are medians.
     medians = {"outcome_type": "continuous", "intervention_group_size": 1,
                "comparator_group_size": 6}  # fmt: skip
-    record = verify_values(RCT, medians, _paper("R\nx.", table), YOGA)
+    record = verify_values(RCT, medians, make_paper("R\nx.", table), YOGA)
     for name in ("intervention_group_size", "comparator_group_size"):
         assert record[name].triage.value == "check", record[name].findings
 
 
 def test_a_size_printed_for_the_arm_elsewhere_is_not_the_size_the_outcomes_rows_give() -> None:
-    safety = _table(
+    safety = make_table(
         ["", "Placebo (n = 112)", "Fluoxetine (n = 110)"],
         ["Any TEAE", "79 (70.5)", "72 (65.5)"],
         caption="Table 3 Adverse events, safety population",
     )
-    efficacy = _table(
+    efficacy = make_table(
         ["", "n", "Adjusted mean change"],
         ["Placebo", "99", "-1.71 (0.12)"],
         ["CGI-I response", "Proportion responders", "%"],
@@ -324,7 +314,7 @@ def test_a_size_printed_for_the_arm_elsewhere_is_not_the_size_the_outcomes_rows_
         ["Fluoxetine", "79/101", "78.2"],
         caption="Table 2 Efficacy outcomes",
     )
-    paper = _paper(
+    paper = make_paper(
         "R\nx.\n\nReferences\n1. Smith et al. doi:10.1186/1472-6920-13-108", safety, efficacy
     )
     # The adverse-event record under the efficacy outcome: its sizes are the safety
@@ -333,7 +323,7 @@ def test_a_size_printed_for_the_arm_elsewhere_is_not_the_size_the_outcomes_rows_
                     "intervention_group_size": 110, "comparator_group_size": 112}  # fmt: skip
     record = verify_values(RCT, safety_sizes, paper, RESPONSE)
     for name in ("intervention_group_size", "comparator_group_size"):
-        assert RoleCode.group_size_mismatch in _codes(record, name)
+        assert RoleCode.group_size_mismatch in finding_codes(record, name)
         assert record[name].triage.value == "check"
     # Under the adverse-event outcome (no events printed out of a number) they stand.
     record = verify_values(
@@ -363,11 +353,11 @@ def test_a_size_printed_for_the_arm_elsewhere_is_not_the_size_the_outcomes_rows_
     ],
 )
 def test_two_values_take_the_arms_in_the_order_the_sentence_names_them(sentence: str) -> None:
-    paper = _paper("Results\n" + sentence)
+    paper = make_paper("Results\n" + sentence)
     record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, PAIN)
     assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
     swapped = verify_values(RCT, _means(14.1, 5.2, 12.3, 4.5), paper, PAIN)
-    assert RoleCode.arm_mismatch in _codes(swapped, "intervention_mean")
+    assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
     assert _triage(swapped) == {"check"}
 
 
@@ -378,18 +368,18 @@ def test_two_values_of_one_arm_take_no_order() -> None:
         "(12.3 ± 4.5 vs 14.1 ± 5.2, respectively), whereas it fell in the placebo group "
         "(15.0 ± 5.0 vs 9.1 ± 3.0, respectively)."
     )
-    record = verify_values(RCT, _means(14.1, 5.2, 9.1, 3.0), _paper(text), PAIN)
+    record = verify_values(RCT, _means(14.1, 5.2, 9.1, 3.0), make_paper(text), PAIN)
     assert record["comparator_mean"].triage.value == "check"
 
 
 def test_mean_and_sd_in_two_columns_are_checked_as_one_value() -> None:
-    table = _table(
+    table = make_table(
         ["", "Aspirin (n = 60)", "Aspirin (n = 60)", "Placebo (n = 61)", "Placebo (n = 61)"],
         ["", "Mean", "SD", "Mean", "SD"],
         ["Pain score", "12.3", "4.5", "14.1", "5.2"],
     )
     table.header_rows = 2
-    paper = _paper("R\nx.", table)
+    paper = make_paper("R\nx.", table)
     record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, PAIN)
     assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
     swapped = verify_values(RCT, _means(14.1, 5.2, 12.3, 4.5), paper, PAIN)
@@ -405,11 +395,11 @@ def test_sizes_under_the_arm_names_take_the_arms_in_order() -> None:
     target = {"intervention": "aspirin", "comparator": "placebo", "outcome": "death"}
     values = {"outcome_type": "binary", "intervention_events": 12, "intervention_group_size": 60,
               "comparator_events": 20, "comparator_group_size": 61}  # fmt: skip
-    record = verify_values(RCT, values, _paper(text), target)
+    record = verify_values(RCT, values, make_paper(text), target)
     for name in ("intervention_group_size", "comparator_group_size"):
         assert record[name].triage.value == "verified", record[name].findings
     swapped = {**values, "intervention_group_size": 61, "comparator_group_size": 60}
-    record = verify_values(RCT, swapped, _paper(text), target)
+    record = verify_values(RCT, swapped, make_paper(text), target)
     for name in ("intervention_group_size", "comparator_group_size"):
         assert record[name].triage.value == "check", record[name].findings
 
@@ -420,22 +410,22 @@ DEATHS = {"outcome_type": "binary", "intervention_events": 49, "intervention_gro
 
 
 def test_the_time_in_a_row_label_is_not_a_word_of_another_outcome() -> None:
-    table = _table(
+    table = make_table(
         ["", "Aspirin (n = 125) n (%) on sick leave", "Placebo (n = 133) n (%) on sick leave"],
         ["Total 0-12 months", "49 (39)", "64 (48)"],
         ["Headache, months 0-12", "9 (7)", "8 (6)"],
     )
-    record = verify_values(RCT, DEATHS, _paper("R\nx.", table), DEATH)
+    record = verify_values(RCT, DEATHS, make_paper("R\nx.", table), DEATH)
     assert record["intervention_events"].triage.value == "verified", record[
         "intervention_events"
     ].findings
     headache = {**DEATHS, "intervention_events": 9, "comparator_events": 8}
-    record = verify_values(RCT, headache, _paper("R\nx.", table), DEATH)
-    assert RoleCode.outcome_unbound in _codes(record, "intervention_events")
+    record = verify_values(RCT, headache, make_paper("R\nx.", table), DEATH)
+    assert RoleCode.outcome_unbound in finding_codes(record, "intervention_events")
 
 
 def test_a_row_left_in_one_cell_takes_its_arms_from_the_header_in_order() -> None:
-    table = _table(
+    table = make_table(
         ["", "Aspirin (n = 60)", "Placebo (n = 61)", "P"],
         ["Death 12/60 20/61 0.1", "", "", ""],
         ["Stroke", "3 (5.0)", "9 (14.8)", "0.07"],
@@ -443,12 +433,12 @@ def test_a_row_left_in_one_cell_takes_its_arms_from_the_header_in_order() -> Non
     target = {"intervention": "aspirin", "comparator": "placebo", "outcome": "death"}
     values = {"outcome_type": "binary", "intervention_events": 12, "intervention_group_size": 60,
               "comparator_events": 20, "comparator_group_size": 61}  # fmt: skip
-    record = verify_values(RCT, values, _paper("R\nx.", table), target)
+    record = verify_values(RCT, values, make_paper("R\nx.", table), target)
     for name in ("intervention_events", "comparator_events"):
         assert record[name].triage.value == "verified", record[name].findings
     swapped = {**values, "intervention_events": 20, "comparator_events": 12}
-    record = verify_values(RCT, swapped, _paper("R\nx.", table), target)
-    assert RoleCode.arm_mismatch in _codes(record, "intervention_events")
+    record = verify_values(RCT, swapped, make_paper("R\nx.", table), target)
+    assert RoleCode.arm_mismatch in finding_codes(record, "intervention_events")
 
 
 def test_a_sentence_naming_half_of_a_two_word_outcome_does_not_bind_it() -> None:
@@ -457,10 +447,10 @@ def test_a_sentence_naming_half_of_a_two_word_outcome_does_not_bind_it() -> None
         "movement was 4.0 ± 1.5 with aspirin and 5.5 ± 1.6 with placebo."
     )
     rest = {**PAIN, "outcome": "pain at rest"}
-    record = verify_values(RCT, _means(2.1, 1.0, 3.5, 1.2), _paper(text), rest)
+    record = verify_values(RCT, _means(2.1, 1.0, 3.5, 1.2), make_paper(text), rest)
     assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
-    movement = verify_values(RCT, _means(4.0, 1.5, 5.5, 1.6), _paper(text), rest)
-    assert RoleCode.outcome_unbound in _codes(movement, "intervention_mean")
+    movement = verify_values(RCT, _means(4.0, 1.5, 5.5, 1.6), make_paper(text), rest)
+    assert RoleCode.outcome_unbound in finding_codes(movement, "intervention_mean")
     assert _triage(movement) == {"check"}
 
 
@@ -473,9 +463,9 @@ def test_a_size_that_only_agrees_with_a_percentage_needs_its_arm() -> None:
     swapped = {"outcome_type": "binary", "intervention_events": 20, "intervention_group_size": 61,
                "comparator_events": 12, "comparator_group_size": 60}  # fmt: skip
     target = {"intervention": "aspirin", "comparator": "placebo", "outcome": "nausea"}
-    record = verify_values(RCT, swapped, _paper(text), target)
+    record = verify_values(RCT, swapped, make_paper(text), target)
     for name in ("intervention_group_size", "comparator_group_size"):
-        assert RoleCode.role_unconfirmed in _codes(record, name)
+        assert RoleCode.role_unconfirmed in finding_codes(record, name)
         assert record[name].triage.value == "check"
 
 
@@ -484,13 +474,13 @@ def test_one_arm_compared_with_the_other_in_a_parenthesis() -> None:
     target = {"intervention": "aspirin", "comparator": "placebo", "outcome": "nausea"}
     values = {"outcome_type": "binary", "intervention_events": 12, "intervention_group_size": 60,
               "comparator_events": 20, "comparator_group_size": 61}  # fmt: skip
-    record = verify_values(RCT, values, _paper(text), target)
+    record = verify_values(RCT, values, make_paper(text), target)
     for name in ("intervention_events", "comparator_events"):
         assert record[name].triage.value == "verified", record[name].findings
     swapped = {**values, "intervention_events": 20, "intervention_group_size": 61,
                "comparator_events": 12, "comparator_group_size": 60}  # fmt: skip
-    record = verify_values(RCT, swapped, _paper(text), target)
-    assert RoleCode.arm_mismatch in _codes(record, "comparator_events")
+    record = verify_values(RCT, swapped, make_paper(text), target)
+    assert RoleCode.arm_mismatch in finding_codes(record, "comparator_events")
 
 
 def test_author_initials_statistics_and_shared_words_name_no_arm() -> None:
@@ -511,37 +501,39 @@ def test_author_initials_statistics_and_shared_words_name_no_arm() -> None:
 
 
 def test_time_labels_the_paper_defines_are_read_as_their_times() -> None:
-    table = _table(
+    table = make_table(
         ["", "Aspirin", "Aspirin", "Placebo", "Placebo"],
         ["Variable", "T1", "T2", "T1", "T2"],
         ["Pain score", "20.1 (3.2)", "12.3 (4.5)", "19.8 (3.5)", "14.1 (5.2)"],
     )
     table.header_rows = 2
     text = "Results\nSee Table 2. T1: Pre-intervention, T2: Post-intervention."
-    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), _paper(text, table), PAIN)
+    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), make_paper(text, table), PAIN)
     assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
-    baseline = verify_values(RCT, _means(20.1, 3.2, 19.8, 3.5), _paper(text, table), PAIN)
+    baseline = verify_values(RCT, _means(20.1, 3.2, 19.8, 3.5), make_paper(text, table), PAIN)
     assert _triage(baseline) == {"check"}
     # Undefined, T1 and T2 are two times: both stay ambiguous.
-    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), _paper("R\nx.", table), PAIN)
-    assert RoleCode.timepoint_ambiguous in _codes(record, "intervention_mean")
+    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), make_paper("R\nx.", table), PAIN)
+    assert RoleCode.timepoint_ambiguous in finding_codes(record, "intervention_mean")
 
 
 def test_a_row_of_test_statistics_is_no_other_timepoint() -> None:
-    main = _table(ARM_COLUMNS, ["Pain score", "12.3 ± 4.5", "14.1 ± 5.2"])
-    anova = _table(
+    main = make_table(ARM_COLUMNS, ["Pain score", "12.3 ± 4.5", "14.1 ± 5.2"])
+    anova = make_table(
         ["Variable", "F", "df", "p"], ["Pain score", "2.834", "3, 45.1", "0.049"], caption="T3"
     )
-    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), _paper("R\nx.", main, anova), PAIN)
+    record = verify_values(
+        RCT, _means(12.3, 4.5, 14.1, 5.2), make_paper("R\nx.", main, anova), PAIN
+    )
     assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
 
 
 def test_a_negative_mean_beside_its_sd_is_one_pair() -> None:
     # "−0.5 ± 2.8" (a change score, with the minus sign U+2212): the SD's partner is the
     # signed mean; a mean of +0.5 is not printed beside it.
-    paper = _paper(
+    paper = make_paper(
         "Results. Weight change was recorded.",
-        _table(ARM_COLUMNS, ["Weight change (kg)", "\u22120.5 ± 2.8", "1.2 ± 3.1"]),
+        make_table(ARM_COLUMNS, ["Weight change (kg)", "\u22120.5 ± 2.8", "1.2 ± 3.1"]),
     )
     target = {**PAIN, "outcome": "weight change"}
     right = verify_values(RCT, _means(-0.5, 2.8, 1.2, 3.1), paper, target)
