@@ -320,6 +320,15 @@ def _in_order(
     return None
 
 
+# "(p = 0.19)", "P < .001": a test's result, no arm's value; counted as one, it takes the
+# last arm named as if it were that arm's number, and the sentence's two readings tie.
+_P_BEFORE = re.compile(r"\bp\s*(?:value\s*)?[=<>≤≥]\s*$", re.IGNORECASE)
+
+
+def _is_p_value(text: str, start: int) -> bool:
+    return _P_BEFORE.search(text[max(0, start - 12) : start]) is not None
+
+
 def _informative(terms: set[str]) -> set[str]:
     # Bare numbers and one-letter words bind nothing in running text ("1", "a").
     return {t for t in terms if len(t) > 1 and not t.isdigit()}
@@ -458,7 +467,11 @@ class _Context:
         taken ("the intervention group ... (86/125 vs 78/133)": 86/125 only)."""
         mentions = self.arms.mentions(unit.text)
         shape = _shape(unit.groups[group])
-        peers = [g for g, other in enumerate(unit.groups) if _shape(other) == shape]
+        peers = [
+            g
+            for g, other in enumerate(unit.groups)
+            if _shape(other) == shape and (g == group or not _is_p_value(unit.text, other.start))
+        ]
         ordered = _in_order(unit, mentions, peers)
         if ordered is not None:
             return ordered.get(group)

@@ -541,3 +541,20 @@ def test_a_negative_mean_beside_its_sd_is_one_pair() -> None:
     assert right["intervention_mean"].triage.value == "verified"
     wrong = verify_values(RCT, _means(0.5, 2.8, 1.2, 3.1), paper, target)
     assert wrong["intervention_standard_deviation"].triage.value != "verified"
+
+
+def test_a_p_value_after_the_arms_values_is_no_third_value_of_an_arm() -> None:
+    # "(p = 0.19)" after the two counts took the control arm as its own, the sentence's
+    # two readings then tied, and neither count was bound to its arm.
+    sentence = (
+        "One year after surgery, 12 patients in the aspirin group compared to 20 patients "
+        "in the placebo group had died (p = 0.19)."
+    )
+    target = {**PAIN, "outcome": "patients died"}
+    events = {"outcome_type": "binary", "intervention_events": 12, "comparator_events": 20}
+    right = verify_values(RCT, events, make_paper("Results\n" + sentence), target)
+    for name in ("intervention_events", "comparator_events"):
+        assert right[name].triage.value == "verified", right[name].findings
+    swapped = {"outcome_type": "binary", "intervention_events": 20, "comparator_events": 12}
+    wrong = verify_values(RCT, swapped, make_paper("Results\n" + sentence), target)
+    assert RoleCode.arm_mismatch in finding_codes(wrong, "intervention_events")
