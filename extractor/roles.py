@@ -38,6 +38,7 @@ from extractor.terms import (
     abbreviations,
     coverage,
     expand,
+    initialisms,
     stem,
     stems,
     words,
@@ -356,7 +357,7 @@ class RoleChecker:
         """Role results per field name, for the numeric role fields that hold a value."""
         arms = Arms(target.get("intervention", ""), target.get("comparator", ""), self.document)
         outcome_text = target.get("outcome", "")
-        local = abbreviations([outcome_text])
+        local = {**initialisms(outcome_text), **abbreviations([outcome_text])}
         abbrevs = {**self._abbreviations, **local}
         # The target's time ("death at 90 days") is the timepoint check's, not a word the
         # row or sentence must name for the outcome.

@@ -162,6 +162,18 @@ def abbreviations(texts: Iterable[str]) -> dict[str, set[str]]:
     return out
 
 
+def initialisms(text: str) -> dict[str, set[str]]:
+    """Initials of each run of 2 to 5 words of `text` (stop words left out) -> their stems:
+    a target's "respiratory distress syndrome" is the row "Neonatal RDS" even where the
+    paper never spells the abbreviation out."""
+    names = [w for _, w in words(text) if w not in _STOP and w[0].isalpha()]
+    out: dict[str, set[str]] = {}
+    for i in range(len(names)):
+        for run in (names[i : i + n] for n in range(2, 6) if i + n <= len(names)):
+            out.setdefault(stem("".join(w[0] for w in run)), set()).update(map(stem, run))
+    return out
+
+
 def _expansion(short: str, before: list[str]) -> list[str]:
     # The fewest preceding words whose first word starts with the abbreviation's first
     # letter and whose letters hold the abbreviation's letters in order (Schwartz-Hearst).

@@ -558,3 +558,20 @@ def test_a_p_value_after_the_arms_values_is_no_third_value_of_an_arm() -> None:
     swapped = {"outcome_type": "binary", "intervention_events": 20, "comparator_events": 12}
     wrong = verify_values(RCT, swapped, make_paper("Results\n" + sentence), target)
     assert RoleCode.arm_mismatch in finding_codes(wrong, "intervention_events")
+
+
+def test_a_row_named_by_the_initials_of_the_outcome_binds_it() -> None:
+    # "Neonatal RDS" where the paper never writes "respiratory distress syndrome (RDS)".
+    target = {**PAIN, "outcome": "respiratory distress syndrome"}
+    rows = make_table(
+        ["", "Aspirin (n = 60)", "Placebo (n = 61)"],
+        ["Neonatal RDS", "12/60", "20/61"],
+        ["Neonatal sepsis", "5/60", "9/61"],
+    )
+    values = {"outcome_type": "binary", "intervention_events": 12, "comparator_events": 20}
+    right = verify_values(RCT, values, make_paper("Results\nSee Table 2.", rows), target)
+    for name in ("intervention_events", "comparator_events"):
+        assert right[name].triage.value == "verified", right[name].findings
+    other = {"outcome_type": "binary", "intervention_events": 5, "comparator_events": 9}
+    wrong = verify_values(RCT, other, make_paper("Results\nSee Table 2.", rows), target)
+    assert RoleCode.outcome_unbound in finding_codes(wrong, "intervention_events")
