@@ -763,6 +763,10 @@ class _Context:
                 continue  # "Overall eco-anxiety | F 2.834 | df | p": no value of this arm
             if self._names_section(unit.section, other.section):
                 continue
+            # "baseline fat mass": Table 1's caption says "Baseline", the row printed again
+            # in Table 2 ("changes from week 0") is not the one the target names.
+            if other.table != unit.table and self._names_section(unit.caption, other.caption):
+                continue
             repeat = self._repeat(other, occ, arm)
             if repeat is not None:
                 # A summary table printing this arm's value again (Table 2's follow-up

@@ -575,3 +575,22 @@ def test_a_row_named_by_the_initials_of_the_outcome_binds_it() -> None:
     other = {"outcome_type": "binary", "intervention_events": 5, "comparator_events": 9}
     wrong = verify_values(RCT, other, make_paper("Results\nSee Table 2.", rows), target)
     assert RoleCode.outcome_unbound in finding_codes(wrong, "intervention_events")
+
+
+def test_a_target_naming_the_caption_of_one_table_takes_that_tables_row() -> None:
+    # "baseline fat mass": Table 1 (baseline characteristics) and Table 2 (changes) both
+    # print a "Fat mass (kg)" row; the target names Table 1's caption, not Table 2's.
+    baseline = make_table(
+        ARM_COLUMNS, ["Fat mass (kg)", "60.5 ± 12.1", "58.9 ± 11.7"],
+        caption="Table 1 Baseline characteristics of the participants",
+    )  # fmt: skip
+    change = make_table(
+        ARM_COLUMNS, ["Fat mass (kg)", "−15.7 ± 5.3", "−0.4 ± 5.0"],
+        caption="Table 2 Differences in changes from week 0 to week 12",
+    )  # fmt: skip
+    paper = make_paper("Results\nSee Tables 1 and 2.", baseline, change)
+    target = {**PAIN, "outcome": "baseline fat mass"}
+    right = verify_values(RCT, _means(60.5, 12.1, 58.9, 11.7), paper, target)
+    assert _triage(right) == {"verified"}, [right[n].findings for n in MEANS]
+    other = verify_values(RCT, _means(-15.7, 5.3, -0.4, 5.0), paper, target)
+    assert RoleCode.timepoint_ambiguous in finding_codes(other, "intervention_mean")
