@@ -212,12 +212,14 @@ def gold_bench(form, rows: list[dict], papers: Papers) -> dict[str, Any]:
             ]
             if others:
                 sets["other_outcome"] = values_of(others[0], kind)
-            timepoint = timepoint_decoys(row, kind, paper)
-            if timepoint:
-                sets["other_timepoint"] = {**gold, **timepoint}
-            column = column_decoys(row, kind, paper)
-            if column:
-                sets["other_column"] = {**gold, **column}
+            # decoys that change some fields only: the others keep their gold values
+            changed = {
+                "other_timepoint": timepoint_decoys(row, kind, paper),
+                "other_column": column_decoys(row, kind, paper),
+            }
+            for label, fields in changed.items():
+                if fields:
+                    sets[label] = {**gold, **fields}
             for label, values in sets.items():
                 verified = verified_fields(form, values, paper, target, papers)
                 for name in NUMBERS[kind]:
@@ -226,9 +228,7 @@ def gold_bench(form, rows: list[dict], papers: Papers) -> dict[str, Any]:
                         continue
                     if label != "gold" and v == gold.get(name):
                         continue  # the same number as the gold: not a wrong value
-                    if label == "other_timepoint" and name not in timepoint:
-                        continue
-                    if label == "other_column" and name not in column:
+                    if label in changed and name not in changed[label]:
                         continue
                     c = counts[label]
                     c[0] += 1

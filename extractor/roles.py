@@ -524,7 +524,7 @@ class _Context:
                     mentions = self.arms.mentions(before)
                     if mentions and not re.search(r"\d", before[mentions[-1][1] :]):
                         arm = mentions[-1][2]
-                        sizes[arm].add(float(match.group(1).replace(",", "")))
+                        sizes[arm].add(_size_of(match))
         return sizes
 
     def _sizes_in_order(self, text: str, matches: list[re.Match[str]]) -> dict[str, float]:
