@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 
 from extractor.document import Document
 from extractor.grounding import normalise
-from extractor.locate import contains_term
+from extractor.locate import Occurrence, contains_term
 from extractor.plan import Context
 from extractor.retrieve import Retriever, field_query
 from extractor.roles import RoleChecker, RoleCode, RoleScore, check_roles, role_score
@@ -117,12 +117,14 @@ def check_record(
     retriever: Retriever | None = None,
     target: object | None = None,
     roles: RoleChecker | None = None,
+    judged_at: dict[str, Occurrence] | None = None,
 ) -> dict[str, list[Finding]]:
     """Findings per field. `sent` maps field names to the context their group was given:
     an unreported field whose best passage was left out gets `not_in_text_sent`.
 
     The role checks also set each checked value's `checks_passed` (read it with
-    `role_score`); pass `roles` to reuse one paper's locator across records."""
+    `role_score`); pass `roles` to reuse one paper's locator across records. Given
+    `judged_at`, it receives the place each role-checked value was judged by."""
     values = {name: extracted.value for name, extracted in record.items()}
     out: dict[str, list[Finding]] = {name: [] for name in record}
     for spec in form.fields:
@@ -171,6 +173,8 @@ def check_record(
     for name, result in role_results.items():
         out[name] += result.findings
         record[name].checks_passed = result.passed
+        if judged_at is not None and result.where is not None:
+            judged_at[name] = result.where
     _type_by_numbers(form, record, role_results, out)
     for rule in form_rules(form):
         if rule.holds(values) is False:

@@ -68,7 +68,16 @@ def verify_values(
             status=Status.not_reported if empty else Status.reported,
             evidence=[] if empty else locate_evidence(spec, value, paper),
         )
-    found = check_record(form, record, paper.document, target=target, roles=paper.roles)
+    judged_at: dict[str, Occurrence] = {}
+    found = check_record(
+        form, record, paper.document, target=target, roles=paper.roles, judged_at=judged_at
+    )
+    for name, occ in judged_at.items():
+        # The passage the role checks judged the value by is its evidence, first: the
+        # first print of the number in the paper may be another row's.
+        first = _evidence(paper, occ)
+        others = [e for e in record[name].evidence if e.quote != first.quote]
+        record[name].evidence = [first, *others][:MAX_EVIDENCE]
     for spec in form.fields:
         extracted = record[spec.name]
         # The evidence is the tool's own finding, not a claimed quote: whether the value is

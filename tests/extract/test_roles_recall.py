@@ -593,3 +593,23 @@ def test_a_target_naming_the_caption_of_one_table_takes_that_tables_row() -> Non
     assert _triage(right) == {"verified"}, [right[n].findings for n in MEANS]
     other = verify_values(RCT, _means(-15.7, 5.3, -0.4, 5.0), paper, target)
     assert RoleCode.timepoint_ambiguous in finding_codes(other, "intervention_mean")
+
+
+def test_the_first_evidence_of_a_verified_value_is_the_place_it_was_judged_by() -> None:
+    # 12 is printed first in the baseline table (12 men); the events are 12/60 in the
+    # outcome's row, and that row is the evidence a reviewer is shown first.
+    baseline = make_table(
+        ["", "Aspirin (n = 60)", "Placebo (n = 61)"], ["Male, n", "12", "15"],
+        caption="Table 1 Baseline characteristics",
+    )  # fmt: skip
+    outcome = make_table(
+        ["", "Aspirin (n = 60)", "Placebo (n = 61)"], ["Death", "12/60", "20/61"],
+        caption="Table 2 Outcomes",
+    )  # fmt: skip
+    paper = make_paper("Results\nSee Tables 1 and 2.", baseline, outcome)
+    values = {"outcome_type": "binary", "intervention_events": 12, "comparator_events": 20}
+    record = verify_values(RCT, values, paper, {**PAIN, "outcome": "death"})
+    events = record["intervention_events"]
+    assert events.triage.value == "verified", events.findings
+    assert "12/60" in events.evidence[0].quote
+    assert any("Male" in e.section or "Baseline" in e.section for e in events.evidence[1:])
