@@ -11,7 +11,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from schemas.extracted import Triage
+from extractor.check import Code
+from schemas.extracted import Extracted, Triage
 from schemas.form import Form
 from schemas.record import RecordLine
 
@@ -19,7 +20,7 @@ _STYLE = """
 body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;
 vertical-align:top;text-align:left}th{background:#f3f3f3}.verified{color:#176b2c}
-.check{color:#a35a00}.missing{color:#777}blockquote{margin:0;color:#444;font-size:12px}
+.check{color:#a35a00}.missing,.na{color:#777}blockquote{margin:0;color:#444;font-size:12px}
 """
 
 
@@ -70,13 +71,18 @@ def _record(line: RecordLine) -> str:
         parts.append(f"<p>{escape(title)}</p>")
     parts.append("<table><tr><th>field</th><th>value</th><th>triage</th><th>why</th>"
                  "<th>where the tool found it</th></tr>")  # fmt: skip
+    not_applicable = []
     for name, extracted in line.record.items():
+        if _not_applicable(extracted):
+            # Empty because the form says the field does not apply to this record: the
+            # triage calls that `verified` (nothing to do), but nothing was checked.
+            not_applicable.append(name)
+            continue
         if extracted.value is None and not extracted.findings:
             continue
-        why = "<br>".join(f"{escape(f.code)}: {escape(f.message)}" for f in extracted.findings)
-        passed = ", ".join(extracted.checks_passed)
-        if passed:
-            why += f"<br>passed: {escape(passed)}"
+        why = [f"{escape(f.code)}: {escape(f.message)}" for f in extracted.findings]
+        if extracted.checks_passed:
+            why.append(f"passed: {escape(', '.join(extracted.checks_passed))}")
         where = "".join(
             f"<blockquote>p. {e.page if e.page is not None else '?'}: {escape(e.quote[:400])}"
             "</blockquote>"
@@ -85,10 +91,17 @@ def _record(line: RecordLine) -> str:
         triage = extracted.triage.value
         parts.append(
             f"<tr><td>{escape(name)}</td><td>{escape(_show(extracted.value))}</td>"
-            f"<td class='{triage}'>{triage}</td><td>{why}</td><td>{where}</td></tr>"
+            f"<td class='{triage}'>{triage}</td><td>{'<br>'.join(why)}</td><td>{where}</td></tr>"
         )
+    if not_applicable:
+        names = ", ".join(escape(name) for name in not_applicable)
+        parts.append(f"<tr><td colspan='5' class='na'>n/a, does not apply: {names}</td></tr>")
     parts.append("</table>")
     return "".join(parts)
+
+
+def _not_applicable(extracted: Extracted[Any]) -> bool:
+    return extracted.value in (None, []) and Code.not_applicable in extracted.reasons
 
 
 def _show(value: Any) -> str:

@@ -92,6 +92,10 @@ def test_verify_without_a_model_checks_roles_and_goes_on_past_bad_input(tmp_path
     assert "verified" in result.output and "intervention_events" in result.output
     report = (out / "report.html").read_text()
     assert "<script>alert" not in report and "arm_mismatch" in report
+    # A binary record's mean does not apply: shown as n/a, not as a `verified` empty value.
+    first = report.split("<h3>PMC1 #1</h3>")[1].split("<h3>")[0]
+    assert "<td>intervention_mean</td>" not in first
+    assert "class='na'>n/a, does not apply: intervention_mean," in first
 
 
 def test_verify_reads_the_csv_export_writes(tmp_path: Path) -> None:
