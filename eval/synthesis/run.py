@@ -48,7 +48,8 @@ class Options:
     derive: bool = True  # fill missing pooled inputs from the printed form, marked derived
     multi_arm: str = "combine"  # or "split": how arms shared within a paper count once
     study_ids: dict[str, str] = field(default_factory=dict)  # paper_id -> trial id (user's)
-    paper_texts: dict[str, str] = field(default_factory=dict)  # paper_id -> text (registrations)
+    # paper_id -> the registration ids its text names (most mentioned first)
+    paper_registrations: dict[str, list[str]] = field(default_factory=dict)
 
 
 def synthesize(
@@ -78,7 +79,7 @@ def synthesize(
             studies = derive_studies(studies, roles)
             gold_studies = derive_studies(gold_studies, roles)
         studies = assign_study_ids(
-            studies, roles, given=options.study_ids, texts=options.paper_texts
+            studies, roles, given=options.study_ids, registered=options.paper_registrations
         )
     sheets: list[tuple[str, list[str], list[list]]] = []
 

@@ -61,7 +61,7 @@ def assign_study_ids(
     roles: EffectRoles | None,
     *,
     given: dict[str, str] | None = None,
-    texts: dict[str, str] | None = None,
+    registered: dict[str, list[str]] | None = None,
 ) -> list[Study]:
     """Studies with `study_id` set: the user's id, else the form's `study_id` field, else
     the registration number the paper's text names most."""
@@ -72,9 +72,8 @@ def assign_study_ids(
         if sid is None and field_name and study.values.get(field_name):
             found = registrations(str(study.values[field_name]))
             sid = found[0] if found else str(study.values[field_name]).strip()
-        if sid is None and texts and study.paper_id in texts:
-            found = registrations(texts[study.paper_id])
-            sid = found[0] if found else None
+        if sid is None and registered and registered.get(study.paper_id):
+            sid = registered[study.paper_id][0]
         out.append(replace(study, study_id=sid) if sid else study)
     return out
 
@@ -285,15 +284,16 @@ def _one_report_per_trial(studies: list[Study], roles: EffectRoles, result: Coun
     return [s for s in studies if id(s) not in dropped]
 
 
-def parsed_texts(folder: Path) -> dict[str, str]:
-    """paper_id -> text of the `litextract parse` outputs in `folder` (<paper_id>.json)."""
+def parsed_registrations(folder: Path) -> dict[str, list[str]]:
+    """paper_id -> the registration ids each `litextract parse` output in `folder`
+    (<paper_id>.json) names, most mentioned first."""
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError(folder, "not a folder of parsed papers (litextract parse --out)")
     out = {}
     for path in sorted(folder.glob("*.json")):
         try:
-            out[path.stem] = Document.model_validate_json(path.read_bytes()).text
+            out[path.stem] = registrations(Document.model_validate_json(path.read_bytes()).text)
         except ValueError:
             continue  # not a parsed paper: other JSON may sit beside them
     return out

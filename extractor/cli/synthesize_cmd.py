@@ -120,8 +120,8 @@ def synthesize(
     from eval.synthesis.run import Options
     from eval.synthesis.run import synthesize as run_synthesis
     from eval.synthesis.studies import read_studies
-    from eval.synthesis.trials import MULTI_ARM_MODES, load_study_ids, parsed_texts
-    from extractor.review.reader import review_texts
+    from eval.synthesis.trials import MULTI_ARM_MODES, load_study_ids, parsed_registrations
+    from extractor.review.reader import review_registrations
 
     method = method.upper()
     if method not in ("DL", "PM"):
@@ -141,9 +141,9 @@ def synthesize(
                 highlight=False,
             )
         given = load_study_ids(study_ids) if study_ids else {}
-        texts = parsed_texts(parsed) if parsed else {}
+        registered = parsed_registrations(parsed) if parsed else {}
         if input_path.is_dir() and not parsed:
-            texts = review_texts(input_path)
+            registered = review_registrations(input_path)
         gold_set = read_studies(gold, studyset.form, role="gold") if gold else None
         with Progress(
             TextColumn("{task.description}"),
@@ -170,7 +170,7 @@ def synthesize(
                     derive=derive,
                     multi_arm=multi_arm,
                     study_ids=given,
-                    paper_texts=texts,
+                    paper_registrations=registered,
                 ),
                 progress=tick,
             )

@@ -74,12 +74,7 @@ def review_records(root: Path) -> list[ReviewRecord]:
     return out
 
 
-def review_texts(root: Path) -> dict[str, str]:
-    """paper_id -> the parsed text of each of the review's active papers."""
-    out = {}
+def review_registrations(root: Path) -> dict[str, list[str]]:
+    """paper_id -> the registration ids each of the review's parsed papers names."""
     with _store(root) as store:
-        for paper in store.papers("parsed"):
-            document = store.document(paper.sha256)
-            if document is not None:
-                out[paper.paper_id] = document.text
-    return out
+        return {p.paper_id: store.registrations(p.sha256) for p in store.papers("parsed")}

@@ -13,7 +13,6 @@ from extractor.review.store import PaperRow, ReviewStore, RunRow
 from extractor.review.update import expected_keys
 from schemas.errors import LitextractError
 from schemas.extracted import Triage
-from schemas.registrations import registrations
 
 
 @dataclass
@@ -74,8 +73,7 @@ def review_status(root: Path, config: ReviewConfig, store: ReviewStore) -> Revie
     status.spot = live_estimate(store, records)
     status.runs = store.runs()[-5:]
     for paper in store.papers("parsed"):
-        document = store.document(paper.sha256)
-        found = registrations(document.text) if document is not None else []
+        found = store.registrations(paper.sha256)
         if found:
             status.registered += 1
             status.trials.setdefault(found[0], []).append(paper.paper_id)

@@ -25,6 +25,7 @@ from extractor.key import ExtractionKey
 from extractor.targets import stored_target
 from schemas.errors import LitextractError
 from schemas.extracted import Extracted
+from schemas.registrations import registrations
 
 
 def now_iso() -> str:
@@ -157,6 +158,12 @@ MIGRATIONS: tuple[str, ...] = (
     BEGIN SELECT RAISE(ABORT, 'spot checks are append-only'); END;
     CREATE TRIGGER spot_checks_append_only_d BEFORE DELETE ON spot_checks
     BEGIN SELECT RAISE(ABORT, 'spot checks are append-only'); END;
+    """,
+    # The registration ids a parsed paper names, most mentioned first (JSON list), kept
+    # beside its document so `status` and `synthesize` need not load every document to
+    # count each trial once. NULL (stores from before): filled the first time it is read.
+    """
+    ALTER TABLE documents ADD COLUMN registrations_json TEXT;
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -371,12 +378,32 @@ class ReviewStore:
     # -- parsed documents -----------------------------------------------------------------
 
     def save_document(self, document: Document) -> None:
+        found = json.dumps(registrations(document.text))
         with self.transaction() as conn:
             conn.execute(
-                "INSERT OR REPLACE INTO documents (sha256, document_json, parsed_at) "
-                "VALUES (?, ?, ?)",
-                (document.source.sha256, document.model_dump_json(), now_iso()),
+                "INSERT OR REPLACE INTO documents "
+                "(sha256, document_json, parsed_at, registrations_json) VALUES (?, ?, ?, ?)",
+                (document.source.sha256, document.model_dump_json(), now_iso(), found),
             )
+
+    def registrations(self, sha256: str) -> list[str]:
+        """The registration ids a parsed paper names, most mentioned first ([] when none,
+        or when the paper has no parsed document)."""
+        row = self.conn.execute(
+            "SELECT registrations_json FROM documents WHERE sha256 = ?", (sha256,)
+        ).fetchone()
+        if row is None:
+            return []
+        if row[0] is not None:
+            return list(json.loads(row[0]))
+        document = self.document(sha256)
+        found = registrations(document.text) if document is not None else []
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE documents SET registrations_json = ? WHERE sha256 = ?",
+                (json.dumps(found), sha256),
+            )
+        return found
 
     def document(self, sha256: str) -> Document | None:
         row = self.conn.execute(

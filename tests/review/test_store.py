@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from doubles.documents import make_document
 
 from extractor.key import ExtractionKey
 from extractor.review.store import SCHEMA_VERSION, ReviewStore, StoreError
@@ -100,3 +101,22 @@ def test_run_usage_is_committed_with_each_version(tmp_path: Path) -> None:
     finished = store.run(run_id)
     assert finished is not None and finished.status == "interrupted"
     assert finished.papers_processed == 1
+
+
+def test_registrations_are_kept_beside_the_document_and_filled_for_older_rows(
+    tmp_path: Path,
+) -> None:
+    document = make_document(
+        ["Methods\nRegistered as NCT01234567 and ISRCTN12345678 (NCT01234567)."]
+    )
+    sha = document.source.sha256
+    with ReviewStore(tmp_path / "review.sqlite") as store:
+        assert store.registrations(sha) == []  # not parsed yet
+        store.save_document(document)
+        stored = store.conn.execute("SELECT registrations_json FROM documents").fetchone()[0]
+        assert stored == '["NCT01234567", "ISRCTN12345678"]'
+        # A row saved before the column existed holds NULL: read once from the document.
+        store.conn.execute("UPDATE documents SET registrations_json = NULL")
+        assert store.registrations(sha) == ["NCT01234567", "ISRCTN12345678"]
+        stored = store.conn.execute("SELECT registrations_json FROM documents").fetchone()[0]
+        assert stored == '["NCT01234567", "ISRCTN12345678"]'
