@@ -179,6 +179,22 @@ def _label_of(text: str, groups: list[ValueGroup]) -> str:
     return before.strip(" |:\t\n")
 
 
+# The end of a row label: its last letter, with a size it names ("(n = 628)").
+_LABEL_END = re.compile(r"[^\W\d_](?:\s*=\s*\d[\d,.]*\s*\)?)?")
+
+
+def _values_after_label(cell: str, groups: list[ValueGroup]) -> list[ValueGroup]:
+    """The values of a row left in its label's cell: two groups or more after the label's
+    last word ("Any complications 238(73%) 241 (73.9%)", "Pain day 1 (n = 628) 234 (75.2%)
+    261 (82.3%)"); none for a label holding its own number ("Shivering grade ≥ 2",
+    "28-day mortality", "Grade 3 or 4")."""
+    ends = [m.end() for m in _LABEL_END.finditer(cell)]
+    if not ends:
+        return []
+    after = [g for g in groups if g.start >= ends[-1]]
+    return after if len(after) >= 2 else []
+
+
 class Locator:
     """Every printed number of one document, with context; built once per paper."""
 
@@ -290,7 +306,13 @@ def table_units(table: Table, index: int) -> list[Unit]:
         values_beside = any(value_groups(c) for c in cells[1:])
         for c, cell in enumerate(cells):
             cell_groups = value_groups(cell)
-            if c == 0 and cell_groups and values_beside:
+            row_values = _values_after_label(cell, cell_groups) if c == 0 else []
+            if row_values and values_beside:
+                # "Any complications 238(73%) 241 (73.9%) | 0.86": the parser put the arms'
+                # columns into the label's cell; the cells beside it are further columns.
+                label = cell[: row_values[0].start].strip(" |:\t\n")
+                cell_groups = row_values
+            elif c == 0 and cell_groups and values_beside:
                 # "Shivering grade ≥ 2", "28-day mortality": numbers of the label itself.
                 label = cell.strip()
                 cell_groups = []

@@ -128,3 +128,25 @@ def test_a_row_the_parser_left_in_one_cell_is_a_row_not_a_section() -> None:
     )
     assert [g.numbers[0].value for g in merged.groups] == [8, 13, 0.716]
     assert row.label == "Urinary symptoms" and row.section == "6 months"
+
+
+def test_values_the_parser_left_in_the_label_cell_are_the_rows_values() -> None:
+    # The arms' columns ran into the label's cell; only the p value has a cell of its own.
+    table = Table(
+        caption="Table 3 Outcomes",
+        page=1,
+        rows=[
+            ["Outcomes Aspirin Placebo N = 326 N = 326", "P"],
+            ["Any complications 238(73%) 241 (73.9%)", "0.86"],
+            ["Pain on day 1 (n = 628) 234 (75.2%) 261 (82.3%)", "0.03"],
+            ["Shivering grade ≥ 2", "0.40"],
+        ],
+    )
+    first, second, third = table_units(table, 0)
+    assert first.label == "Any complications"
+    assert [g.head.value for g in first.groups] == [238, 241, 0.86]
+    assert first.column_headers == ["", "", "P"]
+    assert second.label == "Pain on day 1 (n = 628)"  # the size is the label's own
+    assert [g.head.value for g in second.groups] == [234, 261, 0.03]
+    assert third.label == "Shivering grade ≥ 2"  # a label's own number stays in the label
+    assert [g.head.value for g in third.groups] == [0.40]
