@@ -490,18 +490,26 @@ def outline_headings(
     min_level = min((entry[0] for entry in toc), default=1)
     found: list[Heading] = []
     used: set[int] = set()
+    # each line is tried against every entry of its page and the pages beside it: its
+    # normalised texts (one, two, three lines from it) are made once, not per entry
+    joined: dict[tuple[int, int], list[str]] = {}
     for entry in toc:
         level, title, page = entry[0], normalise_space(clean_chars(entry[1])), entry[2]
         want = _norm(strip_numbering(title))
         if not want or _NOT_SECTIONS.match(want) or is_caption(title):
             continue
+        run_in = re.compile(
+            r"^\W*(?:[\dIVX]+(?:\.\d+)*\.?\s*)?"
+            + r"\W+".join(re.escape(word) for word in want.split()),
+            re.IGNORECASE,
+        )
         heading = None
         for candidate_page in (page, page + 1, page - 1):
             for block, i in by_page.get(candidate_page, []):
                 line = block.lines[i]
                 if id(line) in used or id(line) in skip:
                     continue
-                heading = _locate(block, i, want, body)
+                heading = _locate(block, i, want, run_in, body, joined)
                 if heading:
                     break
             if heading:
@@ -514,8 +522,15 @@ def outline_headings(
     return found
 
 
-def _locate(block: Block, i: int, want: str, body: BodyStyle) -> Heading | None:
-    group = _match_lines(block, i, want)
+def _locate(
+    block: Block,
+    i: int,
+    want: str,
+    run_in: re.Pattern[str],
+    body: BodyStyle,
+    joined: dict[tuple[int, int], list[str]],
+) -> Heading | None:
+    group = _match_lines(block, i, want, joined)
     if group:
         j = i + len(group)
         style = _style_key(group[0])
@@ -531,10 +546,7 @@ def _locate(block: Block, i: int, want: str, body: BodyStyle) -> Heading | None:
             lines=group, text=normalise_space(" ".join(ln.text for ln in group)), level=0
         )
     line = block.lines[i]
-    pattern = r"^\W*(?:[\dIVX]+(?:\.\d+)*\.?\s*)?" + r"\W+".join(
-        re.escape(word) for word in want.split()
-    )
-    match = re.match(pattern, line.text, re.IGNORECASE)
+    match = run_in.match(line.text)
     if not match:
         return None
     rest = line.text[match.end() :]
@@ -545,10 +557,17 @@ def _locate(block: Block, i: int, want: str, body: BodyStyle) -> Heading | None:
     )
 
 
-def _match_lines(block: Block, i: int, want: str) -> list[Line] | None:
-    text = ""
+def _match_lines(
+    block: Block, i: int, want: str, joined: dict[tuple[int, int], list[str]]
+) -> list[Line] | None:
+    texts = joined.setdefault((id(block), i), [])
     for j in range(i, min(i + 3, len(block.lines))):
-        text = _norm(strip_numbering(normalise_space(text + " " + block.lines[j].text)))
+        if len(texts) == j - i:  # made on first need, kept for the next entries
+            before = texts[-1] if texts else ""
+            texts.append(
+                _norm(strip_numbering(normalise_space(before + " " + block.lines[j].text)))
+            )
+        text = texts[j - i]
         if text == want or (len(want) > 12 and fuzz.ratio(text, want) >= 92):
             return block.lines[i : j + 1]
         if len(text) > len(want) + 5:
@@ -556,8 +575,11 @@ def _match_lines(block: Block, i: int, want: str) -> list[Line] | None:
     return None
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
 def _norm(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+    return _NOT_ALNUM.sub(" ", text.lower()).strip()
 
 
 def drop_reference_entries(headings: list[Heading]) -> list[Heading]:

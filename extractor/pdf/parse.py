@@ -97,7 +97,9 @@ def _parse(path: Path, pdf: pymupdf.Document, rules: HeadingRules) -> Document:
         )
     if pdf.is_repaired:
         warnings.append("the PDF was damaged and has been repaired; text may be incomplete")
-    head = pdf[0].get_text("text") if pdf.page_count else ""
+    # page 1's text for metadata, from the TextPage read_page made (not a second reading)
+    first = pages[0].textpage if pages else None
+    head = first.extractText() if first is not None else ""
     remove_running_text(pages)
     tables: list[FoundTable] = []
     borderless: list[FoundTable] = []
