@@ -13,7 +13,7 @@ from functools import cached_property
 
 import pymupdf
 
-from extractor.pdf.text import SOFT_HYPHEN, clean_chars, compose_accents, font_chars
+from extractor.pdf.text import SOFT_HYPHEN, compose_accents, span_table
 
 # Expand ligatures (no TEXT_PRESERVE_LIGATURES), keep only what is on the page.
 TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
@@ -57,12 +57,14 @@ class Line:
     @cached_property
     def size(self) -> float:
         """The font size that covers most characters of the line."""
-        if len(self.spans) == 1:  # most lines: no weighing (and no Counter) needed
+        if len(self.spans) == 1:  # most lines: no weighing needed
             return round(self.spans[0].size, 1)
-        weights: Counter[float] = Counter()
+        # a dict, not a Counter: max() keeps the first of equal weights as most_common does
+        weights: dict[float, int] = {}
         for span in self.spans:
-            weights[round(span.size, 1)] += len(span.text.strip())
-        return weights.most_common(1)[0][0] if weights else 0.0
+            key = round(span.size, 1)
+            weights[key] = weights.get(key, 0) + len(span.text.strip())
+        return max(weights, key=weights.__getitem__) if weights else 0.0
 
     @cached_property
     def bold(self) -> bool:
@@ -72,10 +74,12 @@ class Line:
     @cached_property
     def font(self) -> str:
         """The font that covers most characters of the line."""
-        weights: Counter[str] = Counter()
+        if len(self.spans) == 1:
+            return self.spans[0].font
+        weights: dict[str, int] = {}
         for span in self.spans:
-            weights[span.font] += len(span.text.strip())
-        return weights.most_common(1)[0][0] if weights else ""
+            weights[span.font] = weights.get(span.font, 0) + len(span.text.strip())
+        return max(weights, key=weights.__getitem__) if weights else ""
 
     @cached_property
     def italic(self) -> bool:
@@ -129,8 +133,9 @@ def read_page(page: pymupdf.Page, number: int) -> PageLayout:
     data = page.get_text("dict", textpage=textpage)
     width, height = page.rect.width, page.rect.height
     blocks: list[Block] = []
-    # a page has hundreds of spans in a handful of styles: bold/italic once per style
-    styles: dict[tuple[str, int], tuple[bool, bool]] = {}
+    # a page has hundreds of spans in a handful of styles: bold/italic and the character
+    # repairs (one translation table) once per style
+    styles: dict[tuple[str, int], tuple[bool, bool, dict[int, str]]] = {}
     for raw in data["blocks"]:
         if raw.get("type", 0) != 0:
             continue
@@ -140,28 +145,23 @@ def read_page(page: pymupdf.Page, number: int) -> PageLayout:
             if abs(dy) > 0.2 and _in_side_margin(raw_line["bbox"], width):
                 continue  # rotated marginal notes ("Downloaded from ...", arXiv stamps)
             spans = []
+            last = ""  # the line's raw text ends with its last span that is not blank
             for s in raw_line["spans"]:
-                if not s["text"]:
+                text = s["text"]
+                if not text:
                     continue
+                if not text.isspace():
+                    last = text
                 key = (s["font"], s["flags"])
                 style = styles.get(key)
                 if style is None:
-                    style = styles[key] = (_is_bold(s), _is_italic(s))
-                spans.append(
-                    Span(
-                        text=clean_chars(font_chars(s["text"], s["font"])),
-                        size=s["size"],
-                        bold=style[0],
-                        italic=style[1],
-                        font=s["font"],
-                    )
-                )
-            raw_text = "".join(s["text"] for s in raw_line["spans"]).rstrip()
+                    style = styles[key] = (_is_bold(s), _is_italic(s), span_table(s["font"]))
+                spans.append(Span(text.translate(style[2]), s["size"], style[0], style[1], key[0]))
             line = Line(
                 page=number,
                 bbox=tuple(raw_line["bbox"]),
                 spans=spans,
-                soft_hyphen=raw_text.endswith(SOFT_HYPHEN),
+                soft_hyphen=last.rstrip().endswith(SOFT_HYPHEN),
             )
             if line.text:
                 lines.append(line)

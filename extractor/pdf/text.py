@@ -164,6 +164,16 @@ def font_chars(text: str, font: str) -> str:
     return text
 
 
+def span_table(font: str) -> dict[int, str]:
+    """`font_chars` then `clean_chars` as one translation table, for a span in `font`
+    (read_page makes it once per font and translates each span once)."""
+    for name, table in _FONT_MAPS:
+        if name in font:
+            merged = {**_CHAR_MAP, **table}
+            return {key: clean_chars(value) for key, value in merged.items()}
+    return _CHAR_MAP
+
+
 def vocabulary(texts: Iterable[str]) -> tuple[set[str], set[str]]:
     """Lower-cased single words and hyphenated compounds seen inside lines."""
     words: set[str] = set()
