@@ -1,4 +1,5 @@
-"""Tables via PyMuPDF's `page.find_tables()`, only on pages that announce a table caption."""
+"""Tables on pages that announce a table caption: ruled grids (`ruled.py`, the cells of
+PyMuPDF's `page.find_tables()`), and tables without rules (`borderless.py`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from statistics import median
 
 import pymupdf
 
-from extractor.pdf import table_chars
+from extractor.pdf import ruled, table_chars
 from extractor.pdf.borderless import borderless_rows
 from extractor.pdf.captions import table_label
 from extractor.pdf.layout import TEXT_FLAGS, Block, Line, PageLayout, prune
@@ -54,16 +55,17 @@ def extract_tables(pdf_page: pymupdf.Page, page: PageLayout) -> list[FoundTable]
     if not captions:
         return []
     try:
-        if not _has_vertical_edges(pdf_page):
+        drawings = pdf_page.get_cdrawings()
+        if not has_vertical_edges(drawings):
             return []
-        # the page's words, read once: find_tables()' characters and the cells' text
+        # the page's words, read once: the grids' characters and the cells' text
         words = page.textpage.extractWORDS() if page.textpage is not None else None
-        finder = find_ruled(pdf_page, words)
+        grids = ruled_grids(pdf_page, drawings, words)
     except Exception:  # a malformed drawing list must not lose the page's text
         return []
     tables: list[FoundTable] = []
-    for found in finder.tables:
-        grid = [list(row.cells) for row in found.rows]
+    for found in grids:
+        grid = found.rows
         kept = [
             (row, span)
             for row, span in zip(
@@ -158,6 +160,22 @@ def _header_cells(
     return [" ".join(cell) for cell in cells]
 
 
+def ruled_grids(
+    pdf_page: pymupdf.Page, drawings: list[dict], words: list[tuple] | None
+) -> list[ruled.Grid]:
+    """The ruled grids of a page: read from its drawings and words (`ruled.py`, the
+    cells find_tables() gives, at a fraction of its cost), or by `find_tables()` itself
+    where the words cannot stand in for its characters (a turned page, no TextPage)."""
+    if table_chars.available(pdf_page, words):
+        assert words is not None
+        chars = table_chars.word_chars(pdf_page, words)
+        return ruled.read_grids(drawings, chars, tuple(pdf_page.rect))
+    return [
+        ruled.Grid(bbox=tuple(t.bbox), rows=[list(row.cells) for row in t.rows])
+        for t in find_ruled(pdf_page, words).tables
+    ]
+
+
 def find_ruled(pdf_page: pymupdf.Page, words: list[tuple] | None):
     """`find_tables()` with line strategies, on the page's words where it can."""
     # plain ruling-line detection: the ONNX layout model costs ~0.6 s per page
@@ -168,13 +186,13 @@ def find_ruled(pdf_page: pymupdf.Page, words: list[tuple] | None):
         return pdf_page.find_tables(use_layout=False)
 
 
-def _has_vertical_edges(pdf_page: pymupdf.Page) -> bool:
-    """Whether the page draws the three vertical edges a table of two columns needs
-    (find_tables() drops one-column tables): vertical lines, and the sides of rectangles
-    and quads, taller than a glyph stroke. Pages without them hold no ruled table, and
-    find_tables() costs ~12 ms a page even when it finds nothing."""
+def has_vertical_edges(drawings: list[dict]) -> bool:
+    """Whether the page's drawings (`get_cdrawings()`) hold the three vertical edges a
+    table of two columns needs (find_tables() drops one-column tables): vertical lines,
+    and the sides of rectangles and quads, taller than a glyph stroke. Pages without
+    them hold no ruled table."""
     edges = 0
-    for path in pdf_page.get_cdrawings():
+    for path in drawings:
         for item in path["items"]:
             kind = item[0]
             if kind == "l":
@@ -228,7 +246,9 @@ def _ruled_spans(grid: list[list]) -> list[list[tuple[int, int]]]:
     return spans
 
 
-def _cell_texts(pdf_page: pymupdf.Page, page_words: list[tuple] | None, found) -> list[list[str]]:
+def _cell_texts(
+    pdf_page: pymupdf.Page, page_words: list[tuple] | None, found: ruled.Grid
+) -> list[list[str]]:
     """Cell texts from the page's words, each word placed by its centre.
 
     `Table.extract()` splits punctuation from digits on some PDFs ("58.2" -> "582 .")
@@ -241,7 +261,7 @@ def _cell_texts(pdf_page: pymupdf.Page, page_words: list[tuple] | None, found) -
         words = [
             w for w in page_words if x0 <= (w[0] + w[2]) / 2 <= x1 and y0 <= (w[1] + w[3]) / 2 <= y1
         ]
-    grid = [list(row.cells) for row in found.rows]
+    grid = found.rows
     buckets: dict[tuple[int, int], list[tuple]] = {}
     for word in words:
         cx, cy = (word[0] + word[2]) / 2, (word[1] + word[3]) / 2
