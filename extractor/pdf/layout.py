@@ -59,11 +59,15 @@ class Line:
         """The font size that covers most characters of the line."""
         if len(self.spans) == 1:  # most lines: no weighing needed
             return round(self.spans[0].size, 1)
-        # a dict, not a Counter: max() keeps the first of equal weights as most_common does
-        weights: dict[float, int] = {}
+        # weighed per exact size first (a line's spans share a few), rounded after; a dict,
+        # not a Counter: max() keeps the first of equal weights as most_common does
+        exact: dict[float, int] = {}
         for span in self.spans:
-            key = round(span.size, 1)
-            weights[key] = weights.get(key, 0) + len(span.text.strip())
+            exact[span.size] = exact.get(span.size, 0) + len(span.text.strip())
+        weights: dict[float, int] = {}
+        for size, weight in exact.items():
+            key = round(size, 1)
+            weights[key] = weights.get(key, 0) + weight
         return max(weights, key=weights.__getitem__) if weights else 0.0
 
     @cached_property

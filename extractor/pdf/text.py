@@ -61,6 +61,7 @@ _FONT_MAPS: list[tuple[str, dict[int, str]]] = [
 
 _HYPHENS = "-\u2010\u2011"
 _WORD_AT_END = re.compile(r"([A-Za-z]+)[-\u2010\u2011]$")
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _WORD_AT_START = re.compile(r"^([a-z]+)")
 _WORDS = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 
@@ -222,7 +223,8 @@ def join_lines_at(
             starts.append(len(out))
             out += line
         elif out[-1] in _HYPHENS and len(out) > 1 and out[-2].isalpha():
-            head = _WORD_AT_END.search(out)
+            # only the paragraph's tail: a search of all of `out` made the join quadratic
+            head = _WORD_AT_END.search(out, _letters_from(out, len(out) - 1))
             tail = _WORD_AT_START.match(line)
             if head and tail and _drop_hyphen(head.group(1), tail.group(1), words, compounds):
                 out = out[:-1]
@@ -235,6 +237,14 @@ def join_lines_at(
     if out.endswith(SOFT_HYPHEN):
         out = out[:-1]
     return out, starts
+
+
+def _letters_from(text: str, end: int) -> int:
+    """Where the run of ASCII letters that ends at `text[end]` (exclusive) starts."""
+    start = end
+    while start > 0 and text[start - 1] in _ASCII_LETTERS:
+        start -= 1
+    return start
 
 
 def _drop_hyphen(first: str, second: str, words: set[str], compounds: set[str]) -> bool:
