@@ -1,10 +1,11 @@
 """Ruled grids: `extractor.pdf.ruled.read_grids` against PyMuPDF's `page.find_tables()`
 cell by cell, on every corpus page where the parser looks for a ruled table (a table
-caption, three vertical edges or more, an upright page), with the seconds of each.
+caption, three vertical edges or more), with the seconds of each.
 
     .venv/bin/python bench/parse_ruled.py
 
-Both read the page's words as characters (as the parser gives them to find_tables()).
+Both read the page's words as characters, as the parser gave them to find_tables(), but
+on turned pages, where find_tables() read its own characters (`tables.find_ruled`).
 A grid counts as the same when it has the same bbox and the same cells (rows, columns,
 empty slots) to 0.01 pt.
 """
@@ -20,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pymupdf
 from parse_jats import dev_pairs, rct_pairs
 
-from extractor.pdf import ruled, table_chars
+from extractor.pdf import ruled
 from extractor.pdf.layout import TEXT_FLAGS, read_page
-from extractor.pdf.tables import caption_lines, has_vertical_edges
+from extractor.pdf.tables import caption_lines, find_ruled, has_vertical_edges, ruled_grids
 
 _TOLERANCE = 0.01
 
@@ -59,20 +60,17 @@ def main() -> None:
         with pymupdf.open(pdf) as doc:
             for number, page in enumerate(doc, start=1):
                 layout = read_page(page, number)
-                if not caption_lines(layout) or page.rotation:
+                if not caption_lines(layout):
                     continue
                 drawings = page.get_cdrawings()
                 if not has_vertical_edges(drawings):
                     continue
                 words = page.get_textpage(flags=TEXT_FLAGS).extractWORDS()
                 start = time.process_time()
-                grids = ruled.read_grids(
-                    drawings, table_chars.word_chars(page, words), tuple(page.rect)
-                )
+                grids = ruled_grids(page, drawings, words)
                 mine_seconds += time.process_time() - start
                 start = time.process_time()
-                with table_chars.words_as_chars(page, words):
-                    finder = page.find_tables(use_layout=False)
+                finder = find_ruled(page, words)  # turned pages: with its own characters
                 theirs_seconds += time.process_time() - start
                 pages += 1
                 tables += len(finder.tables)

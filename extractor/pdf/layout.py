@@ -72,8 +72,14 @@ class Line:
 
     @cached_property
     def bold(self) -> bool:
-        letters = [s for s in self.spans if s.text.strip()]
-        return bool(letters) and all(s.bold for s in letters)
+        """All spans with letters are bold (and there is one)."""
+        letters = False
+        for span in self.spans:
+            if span.text.strip():
+                if not span.bold:
+                    return False
+                letters = True
+        return letters
 
     @cached_property
     def font(self) -> str:
@@ -87,8 +93,13 @@ class Line:
 
     @cached_property
     def italic(self) -> bool:
-        letters = [s for s in self.spans if s.text.strip()]
-        return bool(letters) and all(s.italic for s in letters)
+        letters = False
+        for span in self.spans:
+            if span.text.strip():
+                if not span.italic:
+                    return False
+                letters = True
+        return letters
 
 
 @dataclass
@@ -234,12 +245,19 @@ def _split_block(page: int, lines: list[Line]) -> list[Block]:
 
 
 def _union(boxes: list[tuple[float, ...]]) -> tuple[float, float, float, float]:
-    return (
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )
+    # one pass (called for every block at each prune); the first of equal values is kept,
+    # as min() and max() keep it
+    x0, y0, x1, y1 = boxes[0][:4]
+    for box in boxes[1:]:
+        if box[0] < x0:
+            x0 = box[0]
+        if box[1] < y0:
+            y0 = box[1]
+        if box[2] > x1:
+            x1 = box[2]
+        if box[3] > y1:
+            y1 = box[3]
+    return (x0, y0, x1, y1)
 
 
 _DIGITS = re.compile(r"\d+")

@@ -61,6 +61,46 @@ def read_grids(drawings: list[dict], chars: list[dict], page_box: Box) -> list[G
     return [Grid(bbox=_bbox(group), rows=_rows(group)) for group in _tables(cells, chars)]
 
 
+def _turn(matrix: tuple[float, ...]):
+    a, b, c, d, e, f = matrix
+
+    def point(p: tuple) -> tuple[float, float]:
+        return (a * p[0] + c * p[1] + e, b * p[0] + d * p[1] + f)
+
+    def box(r: tuple) -> Box:
+        (x0, y0), (x1, y1) = point((r[0], r[1])), point((r[2], r[3]))
+        return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+
+    return point, box
+
+
+def turned_words(words: list[tuple], matrix: tuple[float, ...]) -> list[tuple]:
+    """Word boxes (`extractWORDS()`, unturned page coordinates) in the coordinates of the
+    page as shown, through `matrix` (`page.rotation_matrix`)."""
+    _point, box = _turn(matrix)
+    return [(*box(w[:4]), *w[4:]) for w in words]
+
+
+def turned(drawings: list[dict], matrix: tuple[float, ...]) -> list[dict]:
+    """The drawings of a turned page in the coordinates of the page as shown:
+    `get_cdrawings()` gives them unturned, `matrix` is `page.rotation_matrix`. Only what
+    `read_grids` reads is kept."""
+    point, box = _turn(matrix)
+    out = []
+    for path in drawings:
+        items = []
+        for item in path["items"]:
+            kind = item[0]
+            if kind == "l":
+                items.append(("l", point(item[1]), point(item[2])))
+            elif kind == "re":
+                items.append(("re", box(item[1])))
+            elif kind == "qu":
+                items.append(("qu", tuple(point(p) for p in item[1])))
+        out.append({"rect": box(path["rect"]), "items": items, "closePath": path.get("closePath")})
+    return out
+
+
 def _f32(value: float) -> float:
     """MuPDF keeps rectangles in single precision; a union made there comes back so."""
     return struct.unpack("f", struct.pack("f", value))[0]

@@ -165,15 +165,34 @@ def ruled_grids(
 ) -> list[ruled.Grid]:
     """The ruled grids of a page: read from its drawings and words (`ruled.py`, the
     cells find_tables() gives, at a fraction of its cost), or by `find_tables()` itself
-    where the words cannot stand in for its characters (a turned page, no TextPage)."""
-    if table_chars.available(pdf_page, words):
-        assert words is not None
+    where the words cannot stand in for its characters (no TextPage, a turned page
+    whose boxes are not at the origin)."""
+    page_box = tuple(pdf_page.rect)
+    if words is not None and pdf_page.rotation == 0:
         chars = table_chars.word_chars(pdf_page, words)
-        return ruled.read_grids(drawings, chars, tuple(pdf_page.rect))
+        return ruled.read_grids(drawings, chars, page_box)
+    if words is not None and _turns_in_place(pdf_page):
+        # find_tables() turns such a page's content first, so that its cells come in the
+        # coordinates of the page as shown: so do the drawings and words here (both are
+        # read unturned), and the words' PDF coordinates are those of the turned page
+        matrix = tuple(pdf_page.rotation_matrix)
+        shown = ruled.turned_words(words, matrix)
+        chars = table_chars.word_chars(pdf_page, shown, (1, 0, 0, -1, 0, page_box[3]))
+        return ruled.read_grids(ruled.turned(drawings, matrix), chars, page_box)
     return [
         ruled.Grid(bbox=tuple(t.bbox), rows=[list(row.cells) for row in t.rows])
         for t in find_ruled(pdf_page, words).tables
     ]
+
+
+def _turns_in_place(pdf_page: pymupdf.Page) -> bool:
+    """A page turned by a quarter or half turn whose media and crop boxes are one box at
+    the origin: turned upright, its coordinates are those of the page as shown."""
+    return (
+        pdf_page.rotation in (90, 180, 270)
+        and tuple(pdf_page.mediabox) == tuple(pdf_page.cropbox)
+        and tuple(pdf_page.mediabox)[:2] == (0.0, 0.0)
+    )
 
 
 def find_ruled(pdf_page: pymupdf.Page, words: list[tuple] | None):

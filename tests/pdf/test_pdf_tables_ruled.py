@@ -15,7 +15,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from extractor.pdf import parse_pdf, table_chars
 from extractor.pdf.layout import TEXT_FLAGS
 from extractor.pdf.ruled import read_grids
-from extractor.pdf.tables import find_ruled, has_vertical_edges
+from extractor.pdf.tables import find_ruled, has_vertical_edges, ruled_grids
 
 _BODY = ParagraphStyle("body", fontName="Times-Roman", fontSize=10.5, leading=14)
 _GRID = TableStyle(
@@ -215,3 +215,20 @@ def test_no_grid_without_text_or_with_one_column() -> None:
     word = {"x0": 110.0, "x1": 150.0, "top": 110.0, "bottom": 120.0, "y0": 722.0, "y1": 732.0}
     assert read_grids([box], [], (0, 0, 595, 842)) == []  # a frame with nothing in it
     assert read_grids([box], [{**word, "text": "Pain"}], (0, 0, 595, 842)) == []  # one column
+
+
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_a_turned_page_gives_the_grid_find_tables_finds_on_it(tmp_path: Path, rotation) -> None:
+    path = _styled_paper(tmp_path / "turned.pdf", ROWS, TableStyle(_STYLES["merged header"]))
+    with pymupdf.open(path) as pdf:
+        pdf[0].set_rotation(rotation)
+        page = pdf[0]
+        words = page.get_textpage(flags=TEXT_FLAGS).extractWORDS()
+        grids = ruled_grids(page, page.get_cdrawings(), words)
+        # find_tables() turns the page upright, reading its own characters
+        theirs = [[list(row.cells) for row in t.rows] for t in find_ruled(page, words).tables]
+    assert len(grids) == len(theirs) == 1
+    assert [
+        [tuple(round(v, 2) for v in c) if c else None for c in row] for row in grids[0].rows
+    ] == [[tuple(round(v, 2) for v in c) if c else None for c in row] for row in theirs[0]]
+    assert [len(row) for row in grids[0].rows] == [len(row) for row in ROWS]
