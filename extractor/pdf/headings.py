@@ -498,11 +498,7 @@ def outline_headings(
         want = _norm(strip_numbering(title))
         if not want or _NOT_SECTIONS.match(want) or is_caption(title):
             continue
-        run_in = re.compile(
-            r"^\W*(?:[\dIVX]+(?:\.\d+)*\.?\s*)?"
-            + r"\W+".join(re.escape(word) for word in want.split()),
-            re.IGNORECASE,
-        )
+        run_in = _RunIn(want)
         heading = None
         for candidate_page in (page, page + 1, page - 1):
             for block, i in by_page.get(candidate_page, []):
@@ -526,7 +522,7 @@ def _locate(
     block: Block,
     i: int,
     want: str,
-    run_in: re.Pattern[str],
+    run_in: _RunIn,
     body: BodyStyle,
     joined: dict[tuple[int, int], list[str]],
 ) -> Heading | None:
@@ -555,6 +551,29 @@ def _locate(
     return Heading(
         lines=[line], text=match.group(0).strip(), level=0, rest=rest.lstrip(" .:\u2014\u2013")
     )
+
+
+class _RunIn:
+    """An outline title at the start of a line, a run-in heading ("Methods. We ..."). The
+    pattern is compiled the first time a line holds the title's first word: compiling
+    one per outline entry cost more than all the matching."""
+
+    def __init__(self, want: str) -> None:
+        self.want = want
+        self.first = want.split()[0]
+        self.pattern: re.Pattern[str] | None = None
+
+    def match(self, text: str) -> re.Match[str] | None:
+        # case-insensitive matching also takes "ı" for "i" and "ſ" for "s"
+        if self.first not in text.lower().replace("\u0131", "i").replace("\u017f", "s"):
+            return None
+        if self.pattern is None:
+            self.pattern = re.compile(
+                r"^\W*(?:[\dIVX]+(?:\.\d+)*\.?\s*)?"
+                + r"\W+".join(re.escape(word) for word in self.want.split()),
+                re.IGNORECASE,
+            )
+        return self.pattern.match(text)
 
 
 def _match_lines(

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from typing import Any, Generic, TypeVar
 
 import pymupdf
 
@@ -33,6 +34,24 @@ class Span:
     font: str
 
 
+_T = TypeVar("_T")
+
+
+class _once(Generic[_T]):
+    """`functools.cached_property` without the lock Python 3.11 takes on every first
+    read (a corpus reads ~3x10^5 line properties): the value goes into the instance's
+    `__dict__`, where later reads find it before this descriptor."""
+
+    def __init__(self, func: Callable[[Any], _T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __get__(self, instance: Any, owner: type | None = None) -> _T:
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
+
+
 @dataclass
 class Line:
     page: int  # 1-based
@@ -54,7 +73,7 @@ class Line:
         return self.text + SOFT_HYPHEN if self.soft_hyphen else self.text
 
     # cached: lines never change after reading, and these are asked for many times
-    @cached_property
+    @_once
     def size(self) -> float:
         """The font size that covers most characters of the line."""
         if len(self.spans) == 1:  # most lines: no weighing needed
@@ -70,7 +89,7 @@ class Line:
             weights[key] = weights.get(key, 0) + weight
         return max(weights, key=weights.__getitem__) if weights else 0.0
 
-    @cached_property
+    @_once
     def bold(self) -> bool:
         """All spans with letters are bold (and there is one)."""
         letters = False
@@ -81,7 +100,7 @@ class Line:
                 letters = True
         return letters
 
-    @cached_property
+    @_once
     def font(self) -> str:
         """The font that covers most characters of the line."""
         if len(self.spans) == 1:
@@ -91,7 +110,7 @@ class Line:
             weights[span.font] = weights.get(span.font, 0) + len(span.text.strip())
         return max(weights, key=weights.__getitem__) if weights else ""
 
-    @cached_property
+    @_once
     def italic(self) -> bool:
         letters = False
         for span in self.spans:
@@ -119,7 +138,7 @@ class PageLayout:
     width: float
     height: float
     blocks: list[Block]
-    has_images: bool = False
+    has_images: bool = False  # a page without text lines that shows an image (a scan)
     # MuPDF's text of the page, made once and reused for word positions (tables)
     textpage: pymupdf.TextPage | None = None
 
@@ -146,7 +165,8 @@ def _is_italic(span: dict) -> bool:
 def read_page(page: pymupdf.Page, number: int) -> PageLayout:
     textpage = page.get_textpage(flags=TEXT_FLAGS)
     data = page.get_text("dict", textpage=textpage)
-    width, height = page.rect.width, page.rect.height
+    rect = page.rect
+    width, height = rect.width, rect.height
     blocks: list[Block] = []
     # a page has hundreds of spans in a handful of styles: bold/italic and the character
     # repairs (one translation table) once per style
@@ -159,7 +179,7 @@ def read_page(page: pymupdf.Page, number: int) -> PageLayout:
             _dx, dy = raw_line["dir"]
             if abs(dy) > 0.2 and _in_side_margin(raw_line["bbox"], width):
                 continue  # rotated marginal notes ("Downloaded from ...", arXiv stamps)
-            spans = []
+            spans: list[Span] = []
             last = ""  # the line's raw text ends with its last span that is not blank
             for s in raw_line["spans"]:
                 text = s["text"]
@@ -167,22 +187,22 @@ def read_page(page: pymupdf.Page, number: int) -> PageLayout:
                     continue
                 if not text.isspace():
                     last = text
-                key = (s["font"], s["flags"])
-                style = styles.get(key)
+                font = s["font"]
+                style = styles.get((font, s["flags"]))
                 if style is None:
-                    style = styles[key] = (_is_bold(s), _is_italic(s), span_table(s["font"]))
-                spans.append(Span(text.translate(style[2]), s["size"], style[0], style[1], key[0]))
-            line = Line(
-                page=number,
-                bbox=tuple(raw_line["bbox"]),
-                spans=spans,
-                soft_hyphen=last.rstrip().endswith(SOFT_HYPHEN),
-            )
+                    style = styles[(font, s["flags"])] = (
+                        _is_bold(s),
+                        _is_italic(s),
+                        span_table(font),
+                    )
+                spans.append(Span(text.translate(style[2]), s["size"], style[0], style[1], font))
+            line = Line(number, raw_line["bbox"], spans, "", last.rstrip().endswith(SOFT_HYPHEN))
             if line.text:
                 lines.append(line)
         if lines:
             blocks.extend(_split_block(number, _merge_baseline(lines)))
-    has_images = bool(page.get_images(full=False))
+    # images matter only on a page without text (a scan): looked up there alone
+    has_images = not blocks and bool(page.get_images(full=False))
     return PageLayout(number, width, height, blocks, has_images, textpage)
 
 

@@ -281,10 +281,17 @@ def _cell_texts(
             w for w in page_words if x0 <= (w[0] + w[2]) / 2 <= x1 and y0 <= (w[1] + w[3]) / 2 <= y1
         ]
     grid = found.rows
+    # each row's vertical extent: a word is looked for only in the rows beside it
+    extents = [
+        (min(c[1] for c in cells if c), max(c[3] for c in cells if c)) if any(cells) else (1.0, 0.0)
+        for cells in grid
+    ]
     buckets: dict[tuple[int, int], list[tuple]] = {}
     for word in words:
         cx, cy = (word[0] + word[2]) / 2, (word[1] + word[3]) / 2
         for r, cells in enumerate(grid):
+            if not extents[r][0] <= cy <= extents[r][1]:
+                continue
             hit = next(
                 (
                     c
