@@ -64,7 +64,7 @@ class Line:
     def __post_init__(self) -> None:
         if not self.text:
             # accents are put on their letters here: TeX sets them in their own spans
-            self.text = compose_accents("".join(s.text for s in self.spans).strip())
+            self.text = compose_accents("".join([s.text for s in self.spans]).strip())
 
     @property
     def flow_text(self) -> str:
@@ -83,6 +83,8 @@ class Line:
         exact: dict[float, int] = {}
         for span in self.spans:
             exact[span.size] = exact.get(span.size, 0) + len(span.text.strip())
+        if len(exact) == 1:  # spans in several fonts of one size
+            return round(self.spans[0].size, 1)
         weights: dict[float, int] = {}
         for size, weight in exact.items():
             key = round(size, 1)
@@ -171,6 +173,7 @@ def read_page(page: pymupdf.Page, number: int) -> PageLayout:
     # a page has hundreds of spans in a handful of styles: bold/italic and the character
     # repairs (one translation table) once per style
     styles: dict[tuple[str, int], tuple[bool, bool, dict[int, str]]] = {}
+    plain = span_table("")  # the repairs of a font without a symbol map touch no ASCII
     for raw in data["blocks"]:
         if raw.get("type", 0) != 0:
             continue
@@ -195,7 +198,9 @@ def read_page(page: pymupdf.Page, number: int) -> PageLayout:
                         _is_italic(s),
                         span_table(font),
                     )
-                spans.append(Span(text.translate(style[2]), s["size"], style[0], style[1], font))
+                if not (text.isascii() and style[2] is plain):  # no repair for plain ASCII
+                    text = text.translate(style[2])
+                spans.append(Span(text, s["size"], style[0], style[1], font))
             line = Line(number, raw_line["bbox"], spans, "", last.rstrip().endswith(SOFT_HYPHEN))
             if line.text:
                 lines.append(line)

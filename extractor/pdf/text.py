@@ -177,13 +177,11 @@ def span_table(font: str) -> dict[int, str]:
 
 def vocabulary(texts: Iterable[str]) -> tuple[set[str], set[str]]:
     """Lower-cased single words and hyphenated compounds seen inside lines."""
-    words: set[str] = set()
-    compounds: set[str] = set()
-    for text in texts:
-        for token in _WORDS.findall(text):
-            token = token.lower()
-            (compounds if "-" in token else words).add(token)
-    return words, compounds
+    # one search over all lines (a newline ends a word as a line end does), and each
+    # distinct token sorted once
+    tokens = {token.lower() for token in _WORDS.findall("\n".join(texts))}
+    compounds = {token for token in tokens if "-" in token}
+    return tokens - compounds, compounds
 
 
 def join_lines(
