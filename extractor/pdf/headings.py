@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
@@ -481,18 +481,18 @@ def outline_headings(
     An entry may match a whole line (continued on following lines in the same style,
     since outlines often truncate long titles) or the start of a line (a run-in heading).
     """
-    by_page: dict[int, list[tuple[Block, int]]] = {}
+    # each line is tried against every entry of its page and the pages beside it: what is
+    # compared (its normalised texts from one, two, three lines; its folded case) is made
+    # once per line, on first need
+    by_page: dict[int, list[_Candidate]] = {}
     for block in blocks:
         if block.kind != "text":
             continue
         for i, _line in enumerate(block.lines):
-            by_page.setdefault(block.page, []).append((block, i))
+            by_page.setdefault(block.page, []).append(_Candidate(block, i))
     min_level = min((entry[0] for entry in toc), default=1)
     found: list[Heading] = []
     used: set[int] = set()
-    # each line is tried against every entry of its page and the pages beside it: its
-    # normalised texts (one, two, three lines from it) are made once, not per entry
-    joined: dict[tuple[int, int], list[str]] = {}
     for entry in toc:
         level, title, page = entry[0], normalise_space(clean_chars(entry[1])), entry[2]
         want = _norm(strip_numbering(title))
@@ -501,11 +501,11 @@ def outline_headings(
         run_in = _RunIn(want)
         heading = None
         for candidate_page in (page, page + 1, page - 1):
-            for block, i in by_page.get(candidate_page, []):
-                line = block.lines[i]
+            for candidate in by_page.get(candidate_page, []):
+                line = candidate.block.lines[candidate.i]
                 if id(line) in used or id(line) in skip:
                     continue
-                heading = _locate(block, i, want, run_in, body, joined)
+                heading = _locate(candidate, want, run_in, body)
                 if heading:
                     break
             if heading:
@@ -518,15 +518,19 @@ def outline_headings(
     return found
 
 
-def _locate(
-    block: Block,
-    i: int,
-    want: str,
-    run_in: _RunIn,
-    body: BodyStyle,
-    joined: dict[tuple[int, int], list[str]],
-) -> Heading | None:
-    group = _match_lines(block, i, want, joined)
+@dataclass
+class _Candidate:
+    """A line an outline entry may stand on, with what it is compared by, made once."""
+
+    block: Block
+    i: int
+    texts: list[str] = field(default_factory=list)  # normalised: 1, 2, 3 lines from it
+    folded: str | None = None  # the line's text in lower case, "ı" and "ſ" as "i" and "s"
+
+
+def _locate(candidate: _Candidate, want: str, run_in: _RunIn, body: BodyStyle) -> Heading | None:
+    block, i = candidate.block, candidate.i
+    group = _match_lines(block, i, want, candidate.texts)
     if group:
         j = i + len(group)
         style = _style_key(group[0])
@@ -542,7 +546,7 @@ def _locate(
             lines=group, text=normalise_space(" ".join(ln.text for ln in group)), level=0
         )
     line = block.lines[i]
-    match = run_in.match(line.text)
+    match = run_in.match(line.text, candidate)
     if not match:
         return None
     rest = line.text[match.end() :]
@@ -563,9 +567,11 @@ class _RunIn:
         self.first = want.split()[0]
         self.pattern: re.Pattern[str] | None = None
 
-    def match(self, text: str) -> re.Match[str] | None:
-        # case-insensitive matching also takes "ı" for "i" and "ſ" for "s"
-        if self.first not in text.lower().replace("\u0131", "i").replace("\u017f", "s"):
+    def match(self, text: str, candidate: _Candidate) -> re.Match[str] | None:
+        if candidate.folded is None:
+            # case-insensitive matching also takes "ı" for "i" and "ſ" for "s"
+            candidate.folded = text.lower().replace("\u0131", "i").replace("\u017f", "s")
+        if self.first not in candidate.folded:
             return None
         if self.pattern is None:
             self.pattern = re.compile(
@@ -576,10 +582,7 @@ class _RunIn:
         return self.pattern.match(text)
 
 
-def _match_lines(
-    block: Block, i: int, want: str, joined: dict[tuple[int, int], list[str]]
-) -> list[Line] | None:
-    texts = joined.setdefault((id(block), i), [])
+def _match_lines(block: Block, i: int, want: str, texts: list[str]) -> list[Line] | None:
     for j in range(i, min(i + 3, len(block.lines))):
         if len(texts) == j - i:  # made on first need, kept for the next entries
             before = texts[-1] if texts else ""

@@ -255,5 +255,8 @@ def _drop_hyphen(first: str, second: str, words: set[str], compounds: set[str]) 
     return first.lower() not in _COMPOUND_PREFIXES
 
 
+_BLANKS = re.compile(r"[ \t]+")
+
+
 def normalise_space(text: str) -> str:
-    return re.sub(r"[ \t]+", " ", text).strip()
+    return _BLANKS.sub(" ", text).strip()
