@@ -173,7 +173,7 @@ def read_page(page: pymupdf.Page, number: int) -> PageLayout:
     # a page has hundreds of spans in a handful of styles: bold/italic and the character
     # repairs (one translation table) once per style
     styles: dict[tuple[str, int], tuple[bool, bool, dict[int, str]]] = {}
-    plain = span_table("")  # the repairs of a font without a symbol map touch no ASCII
+    plain = span_table("")  # a font without a symbol map: clean_chars, which maps no ASCII
     for raw in data["blocks"]:
         if raw.get("type", 0) != 0:
             continue

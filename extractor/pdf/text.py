@@ -154,7 +154,8 @@ def compose_accents(text: str) -> str:
 
 
 def clean_chars(text: str) -> str:
-    return text.translate(_CHAR_MAP)
+    # the map has no ASCII character: plain ASCII text (most of it) is left as it is
+    return text if text.isascii() else text.translate(_CHAR_MAP)
 
 
 def font_chars(text: str, font: str) -> str:
