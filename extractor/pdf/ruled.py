@@ -247,26 +247,28 @@ def _merge(edges: list[_Edge]) -> list[_Edge]:
 
 
 def _snap(edges: list[_Edge], vertical: bool) -> list[_Edge]:
-    def key(e: _Edge) -> float:
-        return e.x0 if vertical else e.top
-
-    values = sorted(set(map(key, edges)))
+    """Edges whose positions (x of vertical ones, y of level ones) chain within the
+    tolerance move to their cluster's mean, clusters in order of position, each in the
+    edges' order (pdfplumber's `snap_objects`)."""
+    values = [e.x0 for e in edges] if vertical else [e.top for e in edges]
     cluster_of: dict[float, int] = {}
-    index, last = 0, None
-    for value in values:
-        if last is not None and value > last + _SNAP:
+    index, last = -1, None
+    for value in sorted(set(values)):
+        if last is None or value > last + _SNAP:
             index += 1
         cluster_of[value] = index
         last = value
-    clusters: dict[int, list[_Edge]] = {}
-    for edge in sorted(edges, key=lambda e: cluster_of[key(e)]):
-        clusters.setdefault(cluster_of[key(edge)], []).append(edge)
+    clusters: list[list[tuple[_Edge, float]]] = [[] for _ in range(index + 1)]
+    for edge, value in zip(edges, values, strict=True):
+        clusters[cluster_of[value]].append((edge, value))
     out = []
-    for members in clusters.values():
-        mean = sum(map(key, members)) / len(members)
-        for e in members:
-            shift = mean - key(e)
-            if vertical:
+    for members in clusters:
+        mean = sum(value for _, value in members) / len(members)
+        for e, value in members:
+            shift = mean - value
+            if shift == 0.0:  # a cluster of one, or already at the mean: the edge as it is
+                out.append(e)
+            elif vertical:
                 out.append(_Edge(e.x0 + shift, e.top, e.x1 + shift, e.bottom, True, e.length))
             else:
                 out.append(_Edge(e.x0, e.top + shift, e.x1, e.bottom + shift, False, e.length))
