@@ -24,6 +24,7 @@ import pymupdf
 from parse_jats import dev_pairs, rct_pairs
 
 import extractor.pdf.parse as parse_module
+from extractor.pdf import ruled
 from extractor.pdf.layout import TEXT_FLAGS
 
 # (module, function name, label): the stages, in the order parse_pdf runs them
@@ -32,7 +33,9 @@ _STAGES = [
     (parse_module, "read_page", "read_page (TextPage, dict, lines)"),
     (parse_module, "remove_running_text", "running headers/footers"),
     (parse_module, "extract_tables", "ruled tables"),
-    (pymupdf.Page, "find_tables", "  find_tables()"),
+    (pymupdf.Page, "get_cdrawings", "  drawings (get_cdrawings)"),
+    (ruled, "read_grids", "  grids from drawings (ruled.py)"),
+    (pymupdf.Page, "find_tables", "  find_tables() (turned pages)"),
     (parse_module, "borderless_tables", "tables without rules"),
     (parse_module, "reading_order", "reading order"),
     (parse_module, "extract_metadata", "metadata"),

@@ -38,7 +38,7 @@ def borderless_rows(
     if not captions:
         return []
     lines = [line for block in page.blocks for line in block.lines]
-    words = _words_by_line(pdf_page, page.textpage, lines)
+    words = _LineWords(pdf_page, page.textpage)
     body_size = _body_size(lines)
     found = []
     for block, caption in captions:
@@ -47,7 +47,7 @@ def borderless_rows(
             continue
         rows, spans = _grid(
             [
-                sorted((w for ln in group for w in words[id(ln)]), key=lambda w: w[0])
+                sorted((w for ln in group for w in words.of(ln)), key=lambda w: w[0])
                 for group in _rows_of(body)
             ]
         )
@@ -86,7 +86,7 @@ def _body_lines(
     page: PageLayout,
     lines: list[Line],
     caption: Block,
-    words: dict[int, list[Word]],
+    words: _LineWords,
     body_size: float,
 ) -> list[Line]:
     """The lines under the caption down to the first caption, wide gap or prose."""
@@ -120,7 +120,7 @@ def _body_lines(
         wordy = sum(c.isalpha() for c in line.text) >= 3  # not a lone symbol like "+"
         if len(body) >= 2 and wordy and size > largest + _HEADING_STEP and size >= body_size - 0.1:
             break  # a font larger than the table's, as large as the text: the paper goes on
-        prose = _is_prose(words[id(line)], page.width)
+        prose = _is_prose(words.of(line), page.width)
         prose_run = prose_run + 1 if prose else 0
         if prose_run >= 2:
             body = body[:-1]  # the first prose line belongs to the text after the table
@@ -155,26 +155,31 @@ def _rows_of(lines: list[Line]) -> list[list[Line]]:
     return rows
 
 
-def _words_by_line(
-    pdf_page: pymupdf.Page, textpage: pymupdf.TextPage | None, lines: list[Line]
-) -> dict[int, list[Word]]:
-    """id(line) -> its words left to right (each word placed by its centre); from the
-    page's text as read for the layout when given (same flags, read once)."""
-    raw = pdf_page.get_text("words", flags=TEXT_FLAGS, textpage=textpage, sort=False)
-    words = sorted(
-        ((w[0], w[1], w[2], w[3], clean_chars(w[4])) for w in raw),
-        key=lambda w: (w[1] + w[3]) / 2,
-    )
-    centres = [(w[1] + w[3]) / 2 for w in words]
-    out: dict[int, list[Word]] = {}
-    for line in lines:
-        x0, y0, x1, y1 = line.bbox
-        lo, hi = bisect_left(centres, y0 - 1), bisect_right(centres, y1 + 1)
-        out[id(line)] = sorted(
-            (w for w in words[lo:hi] if x0 - 1 <= (w[0] + w[2]) / 2 <= x1 + 1),
-            key=lambda w: w[0],
+class _LineWords:
+    """Each line's words left to right (each word placed by its centre), found when a
+    line is first asked for: only the lines under a caption are. From the page's text as
+    read for the layout when given (same flags, read once)."""
+
+    def __init__(self, pdf_page: pymupdf.Page, textpage: pymupdf.TextPage | None) -> None:
+        raw = pdf_page.get_text("words", flags=TEXT_FLAGS, textpage=textpage, sort=False)
+        self._words = sorted(
+            ((w[0], w[1], w[2], w[3], clean_chars(w[4])) for w in raw),
+            key=lambda w: (w[1] + w[3]) / 2,
         )
-    return out
+        self._centres = [(w[1] + w[3]) / 2 for w in self._words]
+        self._found: dict[int, list[Word]] = {}
+
+    def of(self, line: Line) -> list[Word]:
+        found = self._found.get(id(line))
+        if found is None:
+            x0, y0, x1, y1 = line.bbox
+            lo = bisect_left(self._centres, y0 - 1)
+            hi = bisect_right(self._centres, y1 + 1)
+            found = self._found[id(line)] = sorted(
+                (w for w in self._words[lo:hi] if x0 - 1 <= (w[0] + w[2]) / 2 <= x1 + 1),
+                key=lambda w: w[0],
+            )
+        return found
 
 
 def _is_prose(words: list[Word], page_width: float) -> bool:

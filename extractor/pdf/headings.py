@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
@@ -481,12 +481,15 @@ def outline_headings(
     An entry may match a whole line (continued on following lines in the same style,
     since outlines often truncate long titles) or the start of a line (a run-in heading).
     """
-    by_page: dict[int, list[tuple[Block, int]]] = {}
+    # each line is tried against every entry of its page and the pages beside it: what is
+    # compared (its normalised texts from one, two, three lines; its folded case) is made
+    # once per line, on first need
+    by_page: dict[int, list[_Candidate]] = {}
     for block in blocks:
         if block.kind != "text":
             continue
         for i, _line in enumerate(block.lines):
-            by_page.setdefault(block.page, []).append((block, i))
+            by_page.setdefault(block.page, []).append(_Candidate(block, i))
     min_level = min((entry[0] for entry in toc), default=1)
     found: list[Heading] = []
     used: set[int] = set()
@@ -495,13 +498,14 @@ def outline_headings(
         want = _norm(strip_numbering(title))
         if not want or _NOT_SECTIONS.match(want) or is_caption(title):
             continue
+        run_in = _RunIn(want)
         heading = None
         for candidate_page in (page, page + 1, page - 1):
-            for block, i in by_page.get(candidate_page, []):
-                line = block.lines[i]
+            for candidate in by_page.get(candidate_page, []):
+                line = candidate.block.lines[candidate.i]
                 if id(line) in used or id(line) in skip:
                     continue
-                heading = _locate(block, i, want, body)
+                heading = _locate(candidate, want, run_in, body)
                 if heading:
                     break
             if heading:
@@ -514,8 +518,19 @@ def outline_headings(
     return found
 
 
-def _locate(block: Block, i: int, want: str, body: BodyStyle) -> Heading | None:
-    group = _match_lines(block, i, want)
+@dataclass
+class _Candidate:
+    """A line an outline entry may stand on, with what it is compared by, made once."""
+
+    block: Block
+    i: int
+    texts: list[str] = field(default_factory=list)  # normalised: 1, 2, 3 lines from it
+    folded: str | None = None  # the line's text in lower case, "ı" and "ſ" as "i" and "s"
+
+
+def _locate(candidate: _Candidate, want: str, run_in: _RunIn, body: BodyStyle) -> Heading | None:
+    block, i = candidate.block, candidate.i
+    group = _match_lines(block, i, want, candidate.texts)
     if group:
         j = i + len(group)
         style = _style_key(group[0])
@@ -531,10 +546,7 @@ def _locate(block: Block, i: int, want: str, body: BodyStyle) -> Heading | None:
             lines=group, text=normalise_space(" ".join(ln.text for ln in group)), level=0
         )
     line = block.lines[i]
-    pattern = r"^\W*(?:[\dIVX]+(?:\.\d+)*\.?\s*)?" + r"\W+".join(
-        re.escape(word) for word in want.split()
-    )
-    match = re.match(pattern, line.text, re.IGNORECASE)
+    match = run_in.match(line.text, candidate)
     if not match:
         return None
     rest = line.text[match.end() :]
@@ -545,10 +557,39 @@ def _locate(block: Block, i: int, want: str, body: BodyStyle) -> Heading | None:
     )
 
 
-def _match_lines(block: Block, i: int, want: str) -> list[Line] | None:
-    text = ""
+class _RunIn:
+    """An outline title at the start of a line, a run-in heading ("Methods. We ..."). The
+    pattern is compiled the first time a line holds the title's first word: compiling
+    one per outline entry cost more than all the matching."""
+
+    def __init__(self, want: str) -> None:
+        self.want = want
+        self.first = want.split()[0]
+        self.pattern: re.Pattern[str] | None = None
+
+    def match(self, text: str, candidate: _Candidate) -> re.Match[str] | None:
+        if candidate.folded is None:
+            # case-insensitive matching also takes "ı" for "i" and "ſ" for "s"
+            candidate.folded = text.lower().replace("\u0131", "i").replace("\u017f", "s")
+        if self.first not in candidate.folded:
+            return None
+        if self.pattern is None:
+            self.pattern = re.compile(
+                r"^\W*(?:[\dIVX]+(?:\.\d+)*\.?\s*)?"
+                + r"\W+".join(re.escape(word) for word in self.want.split()),
+                re.IGNORECASE,
+            )
+        return self.pattern.match(text)
+
+
+def _match_lines(block: Block, i: int, want: str, texts: list[str]) -> list[Line] | None:
     for j in range(i, min(i + 3, len(block.lines))):
-        text = _norm(strip_numbering(normalise_space(text + " " + block.lines[j].text)))
+        if len(texts) == j - i:  # made on first need, kept for the next entries
+            before = texts[-1] if texts else ""
+            texts.append(
+                _norm(strip_numbering(normalise_space(before + " " + block.lines[j].text)))
+            )
+        text = texts[j - i]
         if text == want or (len(want) > 12 and fuzz.ratio(text, want) >= 92):
             return block.lines[i : j + 1]
         if len(text) > len(want) + 5:
@@ -556,8 +597,11 @@ def _match_lines(block: Block, i: int, want: str) -> list[Line] | None:
     return None
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
 def _norm(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+    return _NOT_ALNUM.sub(" ", text.lower()).strip()
 
 
 def drop_reference_entries(headings: list[Heading]) -> list[Heading]:

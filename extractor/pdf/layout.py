@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from typing import Any, Generic, TypeVar
 
 import pymupdf
 
-from extractor.pdf.text import SOFT_HYPHEN, clean_chars, compose_accents, font_chars
+from extractor.pdf.text import SOFT_HYPHEN, compose_accents, span_table
 
 # Expand ligatures (no TEXT_PRESERVE_LIGATURES), keep only what is on the page.
 TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
@@ -33,6 +34,24 @@ class Span:
     font: str
 
 
+_T = TypeVar("_T")
+
+
+class _once(Generic[_T]):
+    """`functools.cached_property` without the lock Python 3.11 takes on every first
+    read (a corpus reads ~3x10^5 line properties): the value goes into the instance's
+    `__dict__`, where later reads find it before this descriptor."""
+
+    def __init__(self, func: Callable[[Any], _T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __get__(self, instance: Any, owner: type | None = None) -> _T:
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
+
+
 @dataclass
 class Line:
     page: int  # 1-based
@@ -45,7 +64,7 @@ class Line:
     def __post_init__(self) -> None:
         if not self.text:
             # accents are put on their letters here: TeX sets them in their own spans
-            self.text = compose_accents("".join(s.text for s in self.spans).strip())
+            self.text = compose_accents("".join([s.text for s in self.spans]).strip())
 
     @property
     def flow_text(self) -> str:
@@ -54,33 +73,54 @@ class Line:
         return self.text + SOFT_HYPHEN if self.soft_hyphen else self.text
 
     # cached: lines never change after reading, and these are asked for many times
-    @cached_property
+    @_once
     def size(self) -> float:
         """The font size that covers most characters of the line."""
-        if len(self.spans) == 1:  # most lines: no weighing (and no Counter) needed
+        if len(self.spans) == 1:  # most lines: no weighing needed
             return round(self.spans[0].size, 1)
-        weights: Counter[float] = Counter()
+        # weighed per exact size first (a line's spans share a few), rounded after; a dict,
+        # not a Counter: max() keeps the first of equal weights as most_common does
+        exact: dict[float, int] = {}
         for span in self.spans:
-            weights[round(span.size, 1)] += len(span.text.strip())
-        return weights.most_common(1)[0][0] if weights else 0.0
+            exact[span.size] = exact.get(span.size, 0) + len(span.text.strip())
+        if len(exact) == 1:  # spans in several fonts of one size
+            return round(self.spans[0].size, 1)
+        weights: dict[float, int] = {}
+        for size, weight in exact.items():
+            key = round(size, 1)
+            weights[key] = weights.get(key, 0) + weight
+        return max(weights, key=weights.__getitem__) if weights else 0.0
 
-    @cached_property
+    @_once
     def bold(self) -> bool:
-        letters = [s for s in self.spans if s.text.strip()]
-        return bool(letters) and all(s.bold for s in letters)
+        """All spans with letters are bold (and there is one)."""
+        letters = False
+        for span in self.spans:
+            if span.text.strip():
+                if not span.bold:
+                    return False
+                letters = True
+        return letters
 
-    @cached_property
+    @_once
     def font(self) -> str:
         """The font that covers most characters of the line."""
-        weights: Counter[str] = Counter()
+        if len(self.spans) == 1:
+            return self.spans[0].font
+        weights: dict[str, int] = {}
         for span in self.spans:
-            weights[span.font] += len(span.text.strip())
-        return weights.most_common(1)[0][0] if weights else ""
+            weights[span.font] = weights.get(span.font, 0) + len(span.text.strip())
+        return max(weights, key=weights.__getitem__) if weights else ""
 
-    @cached_property
+    @_once
     def italic(self) -> bool:
-        letters = [s for s in self.spans if s.text.strip()]
-        return bool(letters) and all(s.italic for s in letters)
+        letters = False
+        for span in self.spans:
+            if span.text.strip():
+                if not span.italic:
+                    return False
+                letters = True
+        return letters
 
 
 @dataclass
@@ -100,7 +140,7 @@ class PageLayout:
     width: float
     height: float
     blocks: list[Block]
-    has_images: bool = False
+    has_images: bool = False  # a page without text lines that shows an image (a scan)
     # MuPDF's text of the page, made once and reused for word positions (tables)
     textpage: pymupdf.TextPage | None = None
 
@@ -127,10 +167,13 @@ def _is_italic(span: dict) -> bool:
 def read_page(page: pymupdf.Page, number: int) -> PageLayout:
     textpage = page.get_textpage(flags=TEXT_FLAGS)
     data = page.get_text("dict", textpage=textpage)
-    width, height = page.rect.width, page.rect.height
+    rect = page.rect
+    width, height = rect.width, rect.height
     blocks: list[Block] = []
-    # a page has hundreds of spans in a handful of styles: bold/italic once per style
-    styles: dict[tuple[str, int], tuple[bool, bool]] = {}
+    # a page has hundreds of spans in a handful of styles: bold/italic and the character
+    # repairs (one translation table) once per style
+    styles: dict[tuple[str, int], tuple[bool, bool, dict[int, str]]] = {}
+    plain = span_table("")  # a font without a symbol map: clean_chars, which maps no ASCII
     for raw in data["blocks"]:
         if raw.get("type", 0) != 0:
             continue
@@ -139,35 +182,32 @@ def read_page(page: pymupdf.Page, number: int) -> PageLayout:
             _dx, dy = raw_line["dir"]
             if abs(dy) > 0.2 and _in_side_margin(raw_line["bbox"], width):
                 continue  # rotated marginal notes ("Downloaded from ...", arXiv stamps)
-            spans = []
+            spans: list[Span] = []
+            last = ""  # the line's raw text ends with its last span that is not blank
             for s in raw_line["spans"]:
-                if not s["text"]:
+                text = s["text"]
+                if not text:
                     continue
-                key = (s["font"], s["flags"])
-                style = styles.get(key)
+                if not text.isspace():
+                    last = text
+                font = s["font"]
+                style = styles.get((font, s["flags"]))
                 if style is None:
-                    style = styles[key] = (_is_bold(s), _is_italic(s))
-                spans.append(
-                    Span(
-                        text=clean_chars(font_chars(s["text"], s["font"])),
-                        size=s["size"],
-                        bold=style[0],
-                        italic=style[1],
-                        font=s["font"],
+                    style = styles[(font, s["flags"])] = (
+                        _is_bold(s),
+                        _is_italic(s),
+                        span_table(font),
                     )
-                )
-            raw_text = "".join(s["text"] for s in raw_line["spans"]).rstrip()
-            line = Line(
-                page=number,
-                bbox=tuple(raw_line["bbox"]),
-                spans=spans,
-                soft_hyphen=raw_text.endswith(SOFT_HYPHEN),
-            )
+                if not (text.isascii() and style[2] is plain):  # no repair for plain ASCII
+                    text = text.translate(style[2])
+                spans.append(Span(text, s["size"], style[0], style[1], font))
+            line = Line(number, raw_line["bbox"], spans, "", last.rstrip().endswith(SOFT_HYPHEN))
             if line.text:
                 lines.append(line)
         if lines:
             blocks.extend(_split_block(number, _merge_baseline(lines)))
-    has_images = bool(page.get_images(full=False))
+    # images matter only on a page without text (a scan): looked up there alone
+    has_images = not blocks and bool(page.get_images(full=False))
     return PageLayout(number, width, height, blocks, has_images, textpage)
 
 
@@ -230,12 +270,19 @@ def _split_block(page: int, lines: list[Line]) -> list[Block]:
 
 
 def _union(boxes: list[tuple[float, ...]]) -> tuple[float, float, float, float]:
-    return (
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )
+    # one pass (called for every block at each prune); the first of equal values is kept,
+    # as min() and max() keep it
+    x0, y0, x1, y1 = boxes[0][:4]
+    for box in boxes[1:]:
+        if box[0] < x0:
+            x0 = box[0]
+        if box[1] < y0:
+            y0 = box[1]
+        if box[2] > x1:
+            x1 = box[2]
+        if box[3] > y1:
+            y1 = box[3]
+    return (x0, y0, x1, y1)
 
 
 _DIGITS = re.compile(r"\d+")

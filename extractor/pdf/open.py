@@ -36,7 +36,9 @@ def open_pdf(path: Path) -> pymupdf.Document:
         doc.close()
         raise InputError(path, "PDF has no pages")
     try:
-        doc[0].get_text("text")
+        # the page tree and page 1's object must load; its text is read once, by the
+        # parser (a check that read it here too cost a second TextPage of page 1)
+        doc.load_page(0)
     except Exception as exc:
         doc.close()
         raise InputError(path, f"corrupt PDF ({_one_line(exc)})") from exc

@@ -34,11 +34,14 @@ def available(page: pymupdf.Page, words: list[tuple] | None) -> bool:
     )
 
 
-def word_chars(page: pymupdf.Page, words: list[tuple]) -> list[dict]:
+def word_chars(
+    page: pymupdf.Page, words: list[tuple], matrix: tuple[float, ...] | None = None
+) -> list[dict]:
     """One entry per word, with the keys the line strategies read: page coordinates
     (x0, x1, top, bottom), the same box in PDF coordinates (y0, y1: through the page's
-    transformation matrix, as `make_chars` gives them) and the text."""
-    _a, b, _c, d, _e, f = page.transformation_matrix  # y = x*b + y*d + f
+    transformation matrix, as `make_chars` gives them, or through `matrix`) and the
+    text."""
+    _a, b, _c, d, _e, f = matrix or page.transformation_matrix  # y = x*b + y*d + f
     chars = []
     for x0, top, x1, bottom, text, *_ in words:
         ys = (x0 * b + top * d + f, x1 * b + top * d + f, x0 * b + bottom * d + f)

@@ -1,4 +1,5 @@
-"""Tables via PyMuPDF's `page.find_tables()`, only on pages that announce a table caption."""
+"""Tables on pages that announce a table caption: ruled grids (`ruled.py`, the cells of
+PyMuPDF's `page.find_tables()`), and tables without rules (`borderless.py`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from statistics import median
 
 import pymupdf
 
-from extractor.pdf import table_chars
+from extractor.pdf import ruled, table_chars
 from extractor.pdf.borderless import borderless_rows
 from extractor.pdf.captions import table_label
 from extractor.pdf.layout import TEXT_FLAGS, Block, Line, PageLayout, prune
@@ -54,16 +55,17 @@ def extract_tables(pdf_page: pymupdf.Page, page: PageLayout) -> list[FoundTable]
     if not captions:
         return []
     try:
-        if not _has_vertical_edges(pdf_page):
+        drawings = pdf_page.get_cdrawings()
+        if not has_vertical_edges(drawings):
             return []
-        # the page's words, read once: find_tables()' characters and the cells' text
+        # the page's words, read once: the grids' characters and the cells' text
         words = page.textpage.extractWORDS() if page.textpage is not None else None
-        finder = find_ruled(pdf_page, words)
+        grids = ruled_grids(pdf_page, drawings, words)
     except Exception:  # a malformed drawing list must not lose the page's text
         return []
     tables: list[FoundTable] = []
-    for found in finder.tables:
-        grid = [list(row.cells) for row in found.rows]
+    for found in grids:
+        grid = found.rows
         kept = [
             (row, span)
             for row, span in zip(
@@ -158,6 +160,41 @@ def _header_cells(
     return [" ".join(cell) for cell in cells]
 
 
+def ruled_grids(
+    pdf_page: pymupdf.Page, drawings: list[dict], words: list[tuple] | None
+) -> list[ruled.Grid]:
+    """The ruled grids of a page: read from its drawings and words (`ruled.py`, the
+    cells find_tables() gives, at a fraction of its cost), or by `find_tables()` itself
+    where the words cannot stand in for its characters (no TextPage, a turned page
+    whose boxes are not at the origin)."""
+    page_box = tuple(pdf_page.rect)
+    if words is not None and pdf_page.rotation == 0:
+        chars = table_chars.word_chars(pdf_page, words)
+        return ruled.read_grids(drawings, chars, page_box)
+    if words is not None and _turns_in_place(pdf_page):
+        # find_tables() turns such a page's content first, so that its cells come in the
+        # coordinates of the page as shown: so do the drawings and words here (both are
+        # read unturned), and the words' PDF coordinates are those of the turned page
+        matrix = tuple(pdf_page.rotation_matrix)
+        shown = ruled.turned_words(words, matrix)
+        chars = table_chars.word_chars(pdf_page, shown, (1, 0, 0, -1, 0, page_box[3]))
+        return ruled.read_grids(ruled.turned(drawings, matrix), chars, page_box)
+    return [
+        ruled.Grid(bbox=tuple(t.bbox), rows=[list(row.cells) for row in t.rows])
+        for t in find_ruled(pdf_page, words).tables
+    ]
+
+
+def _turns_in_place(pdf_page: pymupdf.Page) -> bool:
+    """A page turned by a quarter or half turn whose media and crop boxes are one box at
+    the origin: turned upright, its coordinates are those of the page as shown."""
+    return (
+        pdf_page.rotation in (90, 180, 270)
+        and tuple(pdf_page.mediabox) == tuple(pdf_page.cropbox)
+        and tuple(pdf_page.mediabox)[:2] == (0.0, 0.0)
+    )
+
+
 def find_ruled(pdf_page: pymupdf.Page, words: list[tuple] | None):
     """`find_tables()` with line strategies, on the page's words where it can."""
     # plain ruling-line detection: the ONNX layout model costs ~0.6 s per page
@@ -168,13 +205,13 @@ def find_ruled(pdf_page: pymupdf.Page, words: list[tuple] | None):
         return pdf_page.find_tables(use_layout=False)
 
 
-def _has_vertical_edges(pdf_page: pymupdf.Page) -> bool:
-    """Whether the page draws the three vertical edges a table of two columns needs
-    (find_tables() drops one-column tables): vertical lines, and the sides of rectangles
-    and quads, taller than a glyph stroke. Pages without them hold no ruled table, and
-    find_tables() costs ~12 ms a page even when it finds nothing."""
+def has_vertical_edges(drawings: list[dict]) -> bool:
+    """Whether the page's drawings (`get_cdrawings()`) hold the three vertical edges a
+    table of two columns needs (find_tables() drops one-column tables): vertical lines,
+    and the sides of rectangles and quads, taller than a glyph stroke. Pages without
+    them hold no ruled table."""
     edges = 0
-    for path in pdf_page.get_cdrawings():
+    for path in drawings:
         for item in path["items"]:
             kind = item[0]
             if kind == "l":
@@ -228,7 +265,9 @@ def _ruled_spans(grid: list[list]) -> list[list[tuple[int, int]]]:
     return spans
 
 
-def _cell_texts(pdf_page: pymupdf.Page, page_words: list[tuple] | None, found) -> list[list[str]]:
+def _cell_texts(
+    pdf_page: pymupdf.Page, page_words: list[tuple] | None, found: ruled.Grid
+) -> list[list[str]]:
     """Cell texts from the page's words, each word placed by its centre.
 
     `Table.extract()` splits punctuation from digits on some PDFs ("58.2" -> "582 .")
@@ -241,11 +280,18 @@ def _cell_texts(pdf_page: pymupdf.Page, page_words: list[tuple] | None, found) -
         words = [
             w for w in page_words if x0 <= (w[0] + w[2]) / 2 <= x1 and y0 <= (w[1] + w[3]) / 2 <= y1
         ]
-    grid = [list(row.cells) for row in found.rows]
+    grid = found.rows
+    # each row's vertical extent: a word is looked for only in the rows beside it
+    extents = [
+        (min(c[1] for c in cells if c), max(c[3] for c in cells if c)) if any(cells) else (1.0, 0.0)
+        for cells in grid
+    ]
     buckets: dict[tuple[int, int], list[tuple]] = {}
     for word in words:
         cx, cy = (word[0] + word[2]) / 2, (word[1] + word[3]) / 2
         for r, cells in enumerate(grid):
+            if not extents[r][0] <= cy <= extents[r][1]:
+                continue
             hit = next(
                 (
                     c

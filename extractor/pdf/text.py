@@ -61,6 +61,7 @@ _FONT_MAPS: list[tuple[str, dict[int, str]]] = [
 
 _HYPHENS = "-\u2010\u2011"
 _WORD_AT_END = re.compile(r"([A-Za-z]+)[-\u2010\u2011]$")
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _WORD_AT_START = re.compile(r"^([a-z]+)")
 _WORDS = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 
@@ -153,7 +154,8 @@ def compose_accents(text: str) -> str:
 
 
 def clean_chars(text: str) -> str:
-    return text.translate(_CHAR_MAP)
+    # the map has no ASCII character: plain ASCII text (most of it) is left as it is
+    return text if text.isascii() else text.translate(_CHAR_MAP)
 
 
 def font_chars(text: str, font: str) -> str:
@@ -164,15 +166,23 @@ def font_chars(text: str, font: str) -> str:
     return text
 
 
+def span_table(font: str) -> dict[int, str]:
+    """`font_chars` then `clean_chars` as one translation table, for a span in `font`
+    (read_page makes it once per font and translates each span once)."""
+    for name, table in _FONT_MAPS:
+        if name in font:
+            merged = {**_CHAR_MAP, **table}
+            return {key: clean_chars(value) for key, value in merged.items()}
+    return _CHAR_MAP
+
+
 def vocabulary(texts: Iterable[str]) -> tuple[set[str], set[str]]:
     """Lower-cased single words and hyphenated compounds seen inside lines."""
-    words: set[str] = set()
-    compounds: set[str] = set()
-    for text in texts:
-        for token in _WORDS.findall(text):
-            token = token.lower()
-            (compounds if "-" in token else words).add(token)
-    return words, compounds
+    # one search over all lines (a newline ends a word as a line end does), and each
+    # distinct token sorted once
+    tokens = {token.lower() for token in _WORDS.findall("\n".join(texts))}
+    compounds = {token for token in tokens if "-" in token}
+    return tokens - compounds, compounds
 
 
 def join_lines(
@@ -212,7 +222,8 @@ def join_lines_at(
             starts.append(len(out))
             out += line
         elif out[-1] in _HYPHENS and len(out) > 1 and out[-2].isalpha():
-            head = _WORD_AT_END.search(out)
+            # only the paragraph's tail: a search of all of `out` made the join quadratic
+            head = _WORD_AT_END.search(out, _letters_from(out, len(out) - 1))
             tail = _WORD_AT_START.match(line)
             if head and tail and _drop_hyphen(head.group(1), tail.group(1), words, compounds):
                 out = out[:-1]
@@ -227,6 +238,14 @@ def join_lines_at(
     return out, starts
 
 
+def _letters_from(text: str, end: int) -> int:
+    """Where the run of ASCII letters that ends at `text[end]` (exclusive) starts."""
+    start = end
+    while start > 0 and text[start - 1] in _ASCII_LETTERS:
+        start -= 1
+    return start
+
+
 def _drop_hyphen(first: str, second: str, words: set[str], compounds: set[str]) -> bool:
     joined = (first + second).lower()
     hyphenated = f"{first}-{second}".lower()
@@ -237,5 +256,8 @@ def _drop_hyphen(first: str, second: str, words: set[str], compounds: set[str]) 
     return first.lower() not in _COMPOUND_PREFIXES
 
 
+_BLANKS = re.compile(r"[ \t]+")
+
+
 def normalise_space(text: str) -> str:
-    return re.sub(r"[ \t]+", " ", text).strip()
+    return _BLANKS.sub(" ", text).strip()

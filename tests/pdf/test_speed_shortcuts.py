@@ -1,0 +1,106 @@
+"""The parser's speed shortcuts give what the slower forms they replaced gave."""
+
+from __future__ import annotations
+
+import gc
+import re
+from collections import Counter
+from pathlib import Path
+
+from pdf_testdata import make_pdf
+
+from extractor.pdf import parse_pdf
+from extractor.pdf.headings import BodyStyle, outline_headings
+from extractor.pdf.layout import Block, Line, Span
+from extractor.pdf.text import (
+    _CHAR_MAP,
+    _FONT_MAPS,
+    clean_chars,
+    font_chars,
+    join_lines,
+    span_table,
+    vocabulary,
+)
+
+
+def test_character_repairs_touch_no_ascii_so_plain_ascii_may_skip_them() -> None:
+    assert all(key > 127 for key in _CHAR_MAP)
+    assert all(key > 127 for key in span_table("Times-Roman"))
+    text = "Plain ASCII text, p < 0.05"
+    assert clean_chars(text) is text
+
+
+def test_one_table_per_font_repairs_as_font_chars_then_clean_chars() -> None:
+    samples = "".join(chr(k) for _name, table in _FONT_MAPS for k in table) + "".join(
+        chr(k) for k in _CHAR_MAP
+    )
+    samples += "plain text \ufb01 \u00ad 12"
+    for font in [name for name, _ in _FONT_MAPS] + ["Times-Roman"]:
+        assert samples.translate(span_table(font)) == clean_chars(font_chars(samples, font))
+
+
+def _line(spans: list[tuple[str, float, str]]) -> Line:
+    return Line(
+        page=1,
+        bbox=(0.0, 0.0, 100.0, 10.0),
+        spans=[Span(text, size, False, False, font) for text, size, font in spans],
+    )
+
+
+def test_line_size_and_font_are_the_most_common_first_of_equals() -> None:
+    # the forms replaced: Counter.most_common over rounded sizes and fonts
+    def counter_size(line: Line) -> float:
+        weights: Counter[float] = Counter()
+        for span in line.spans:
+            weights[round(span.size, 1)] += len(span.text.strip())
+        return weights.most_common(1)[0][0]
+
+    cases = [
+        [("ab", 9.04, "A"), ("cd", 10.0, "B")],  # equal weights: the first wins
+        [("ab", 9.04, "A"), ("cd", 10.0, "B"), ("ef", 9.01, "B")],  # 9.0 twice
+        [("a", 8.0, "A"), ("bcd", 8.0, "B"), ("  ", 12.0, "C")],  # one size
+        [("   ", 7.0, "A"), ("x", 11.0, "B")],
+    ]
+    for spans in cases:
+        line = _line(spans)
+        assert line.size == counter_size(line)
+    assert _line(cases[1]).font == "B"
+    assert _line(cases[0]).font == "A"
+
+
+def test_vocabulary_reads_each_line_apart() -> None:
+    lines = ["well-known treat-", "ment of Non-smokers", "-free", "X-ray"]
+    words, compounds = vocabulary(lines)
+    assert compounds == {"well-known", "non-smokers", "x-ray"}
+    assert words == {"treat", "ment", "of", "free"}
+
+
+def test_a_hyphen_at_a_line_end_is_repaired_after_a_long_paragraph() -> None:
+    long = "word " * 2000
+    assert join_lines([long + "treat-", "ment"], {"treatment"}).endswith("word treatment")
+    assert join_lines([long + "\u00e9t\u00e9-", "ment"], {"treatment"}).endswith(
+        "\u00e9t\u00e9-ment"
+    )
+
+
+def test_an_outline_title_runs_in_where_the_line_has_a_dotless_i() -> None:
+    # case-insensitive matching takes "ı" for "i": the quick check before it must too
+    assert re.match("clinical", "Clınical", re.IGNORECASE)
+    line = _line([("Clınical findings. ", 10.0, "Bold"), ("We saw " * 12, 10.0, "Body")])
+    block = Block(page=1, bbox=line.bbox, lines=[line])
+    body = BodyStyle(size=10.0, bold=False, font="Body")
+    (heading,) = outline_headings([block], [[1, "Clinical findings", 1]], set(), body)
+    assert heading.lines == [line] and heading.rest.startswith("We saw")
+
+
+def test_the_cycle_collector_runs_again_after_a_parse(tmp_path: Path) -> None:
+    path = make_pdf(tmp_path / "a.pdf", [[(72, 100, "A short paper with one line of text.", {})]])
+    assert gc.isenabled()
+    parse_pdf(path)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        parse_pdf(path)
+        assert not gc.isenabled()  # a caller's choice is left as it was
+    finally:
+        gc.enable()
