@@ -1,0 +1,55 @@
+"""Outcome binding, timepoints and group sizes that keep another outcome's numbers out
+(issue 23): each test shows the right value verified and a decoy of the same paper flagged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from roles_helpers import finding_codes, make_paper
+
+from extractor.roles import RoleCode
+from extractor.verify import verify_values
+from schemas.extracted import Extracted
+from schemas.registry import load_form
+
+RCT = load_form("rct_outcomes")
+MEANS = (
+    "intervention_mean",
+    "intervention_standard_deviation",
+    "comparator_mean",
+    "comparator_standard_deviation",
+)
+
+
+def _means(i_mean: float, i_sd: float, c_mean: float, c_sd: float) -> dict[str, Any]:
+    return {
+        "outcome_type": "continuous",
+        **dict(zip(MEANS, (i_mean, i_sd, c_mean, c_sd), strict=True)),
+    }
+
+
+def _triage(record: dict[str, Extracted[Any]]) -> set[str]:
+    return {record[name].triage.value for name in MEANS}
+
+
+BLOCKS = (
+    "Results\nThe duration of sensory block was 703.83 ± 42.90 min in the clonidine group "
+    "and 556.38 ± 37.96 min in the control group. The duration of motor block was "
+    "621.67 ± 46.76 min in the clonidine group and 500.86 ± 44.58 min in the control group."
+)
+
+
+def test_a_sentence_naming_the_outcome_less_well_than_another_sentence_binds_no_outcome() -> None:
+    # "duration of sensory block" names two of the three words of "duration of motor
+    # block"; the sentence that names all three prints the motor block's numbers.
+    paper = make_paper(BLOCKS)
+    target = {
+        "intervention": "clonidine",
+        "comparator": "control",
+        "outcome": "duration of motor block",
+    }
+    right = verify_values(RCT, _means(621.67, 46.76, 500.86, 44.58), paper, target)
+    assert _triage(right) == {"verified"}, [right[n].findings for n in MEANS]
+    decoy = verify_values(RCT, _means(703.83, 42.90, 556.38, 37.96), paper, target)
+    assert RoleCode.outcome_unbound in finding_codes(decoy, "intervention_mean")
+    assert _triage(decoy) == {"check"}
