@@ -863,10 +863,12 @@ class _Context:
                         passed.append(Passed.arm)
                         if self._analysed(occ):
                             # "79/101" in the outcome's row: the number analysed for this
-                            # outcome, whatever the baseline table gave the arm.
+                            # outcome, whatever the baseline table gave the arm. The
+                            # events may be printed first in a row that names the outcome
+                            # less well: the sentence after it may be the outcome's.
                             passed.append(Passed.group_size)
                             failed = []
-                        break
+                            break
         analysed = self.analysed_sizes(arm)
         if analysed and value not in analysed:
             # The outcome's own rows print the arm's events out of another number: this

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from roles_helpers import finding_codes, make_paper
+from roles_helpers import finding_codes, make_paper, make_table
 
 from extractor.roles import RoleCode
 from extractor.verify import verify_values
@@ -53,3 +53,40 @@ def test_a_sentence_naming_the_outcome_less_well_than_another_sentence_binds_no_
     decoy = verify_values(RCT, _means(703.83, 42.90, 556.38, 37.96), paper, target)
     assert RoleCode.outcome_unbound in finding_codes(decoy, "intervention_mean")
     assert _triage(decoy) == {"check"}
+
+
+def _counts(i_events: int, i_size: int, c_events: int, c_size: int) -> dict[str, Any]:
+    return {
+        "outcome_type": "binary",
+        "intervention_events": i_events,
+        "intervention_group_size": i_size,
+        "comparator_events": c_events,
+        "comparator_group_size": c_size,
+    }
+
+
+SIZES = ("intervention_group_size", "comparator_group_size")
+
+
+def test_a_size_is_the_outcomes_where_any_print_of_its_events_names_the_outcome() -> None:
+    # The events are printed first in a table row that does not name the outcome
+    # ("Total"), then in the sentence on side effects, out of the numbers analysed.
+    table = make_table(
+        ["", "Aspirin (n = 60)", "Placebo (n = 61)"],
+        ["Total", "12/58", "20/59"],
+        caption="Table 3 Events",
+    )
+    paper = make_paper(
+        "Results\nSide effects were reported by 12/58 in the aspirin group and 20/59 in the "
+        "placebo group.",
+        table,
+    )
+    target = {"intervention": "aspirin", "comparator": "placebo", "outcome": "side effects"}
+    right = verify_values(RCT, _counts(12, 58, 20, 59), paper, target)
+    assert {right[n].triage.value for n in SIZES} == {"verified"}, [
+        right[n].findings for n in SIZES
+    ]
+    # The randomised sizes are not the numbers the outcome was counted out of.
+    decoy = verify_values(RCT, _counts(12, 60, 20, 61), paper, target)
+    assert RoleCode.group_size_mismatch in finding_codes(decoy, "intervention_group_size")
+    assert {decoy[n].triage.value for n in SIZES} == {"check"}
