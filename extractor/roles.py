@@ -1055,8 +1055,17 @@ _STATISTIC = re.compile(
 )
 
 
+# "Mean change from baseline", "changes from week 0 to week 12": a change measured against
+# the baseline, taken after it, not the baseline itself.
+_FROM_BASELINE = re.compile(
+    r"\b(?:from|since|relative to|compared (?:with|to)|over)\s+(?:the\s+)?"
+    r"(?:baseline|pre-?(?:test|treatment|intervention|randomi[sz]ation)|(?:week|day|month)\s*0|T0)\b",
+    re.IGNORECASE,
+)
+
+
 def _baseline(text: str) -> bool:
-    return _BASELINE.search(text) is not None
+    return _BASELINE.search(_FROM_BASELINE.sub(" ", text)) is not None
 
 
 def _overall(text: str) -> bool:

@@ -90,3 +90,29 @@ def test_a_size_is_the_outcomes_where_any_print_of_its_events_names_the_outcome(
     decoy = verify_values(RCT, _counts(12, 60, 20, 61), paper, target)
     assert RoleCode.group_size_mismatch in finding_codes(decoy, "intervention_group_size")
     assert {decoy[n].triage.value for n in SIZES} == {"check"}
+
+
+PAIN = {"intervention": "aspirin", "comparator": "placebo", "outcome": "pain score"}
+
+
+def test_a_change_from_baseline_is_no_baseline_but_the_baseline_stays_flagged() -> None:
+    # "Mean change from baseline" beside "Mean baseline": the baseline column is no rival
+    # of the change; for the baseline value the change column still is.
+    table = make_table(
+        ["", "Aspirin", "Aspirin", "Placebo", "Placebo"],
+        [
+            "",
+            "Mean baseline",
+            "Mean change from baseline",
+            "Mean baseline",
+            "Mean change from baseline",
+        ],
+        ["Pain score", "20.1 (1.0)", "−7.5 (1.4)", "19.9 (1.1)", "−3.1 (1.3)"],
+    )
+    table.header_rows = 2
+    paper = make_paper("Results\nSee Table 2.", table)
+    right = verify_values(RCT, _means(-7.5, 1.4, -3.1, 1.3), paper, PAIN)
+    assert _triage(right) == {"verified"}, [right[n].findings for n in MEANS]
+    baseline = verify_values(RCT, _means(20.1, 1.0, 19.9, 1.1), paper, PAIN)
+    assert RoleCode.timepoint_ambiguous in finding_codes(baseline, "intervention_mean")
+    assert _triage(baseline) == {"check"}
