@@ -788,7 +788,13 @@ class _Context:
                     return why
                 continue
             theirs = self._timed(f"{other.section} {self._arm_header(other, arm)}")
-            if _no_rival(theirs, self._timed(when)):
+            mine = when
+            if other.table != unit.table:
+                # Table 1 "at baseline" against Table 2 "changes from week 0": in another
+                # table, the caption says which time its rows are.
+                theirs, mine = f"{theirs} {other.caption}", f"{mine} {unit.caption}"
+            mine = self._timed(mine)
+            if not self._wants_time_of(theirs, mine) and _no_rival(theirs, mine):
                 continue
             shown = f" under {other.section!r}" if other.section else ""
             return (
@@ -828,6 +834,14 @@ class _Context:
             if contains_term(header, label)
         ]
         return " ".join([header, *meanings])
+
+    def _wants_time_of(self, theirs: str, mine: str) -> bool:
+        """The target names the other place's time and not this one's ("baseline body
+        weight": Table 1 "at baseline", not Table 2 "changes from week 0")."""
+        target = self.outcome_text
+        if _baseline(target) and _baseline(theirs) and not _baseline(mine):
+            return True
+        return bool(_time_tokens(target) & (_time_tokens(theirs) - _time_tokens(mine)))
 
     def _names_section(self, mine: str, theirs: str) -> bool:
         # The target names this row's section and not the other's ("late", "24 h").

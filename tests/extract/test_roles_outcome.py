@@ -116,3 +116,32 @@ def test_a_change_from_baseline_is_no_baseline_but_the_baseline_stays_flagged() 
     baseline = verify_values(RCT, _means(20.1, 1.0, 19.9, 1.1), paper, PAIN)
     assert RoleCode.timepoint_ambiguous in finding_codes(baseline, "intervention_mean")
     assert _triage(baseline) == {"check"}
+
+
+ARMS = ["", "Aspirin (n = 60)", "Placebo (n = 61)"]
+
+
+def test_another_tables_caption_says_its_rows_are_the_baseline() -> None:
+    # The row printed again in Table 1 "at baseline" is no rival of Table 2's changes,
+    # unless the target names the baseline.
+    baseline = make_table(
+        ARMS,
+        ["Pain score", "20.1 (3.2)", "19.8 (3.5)"],
+        caption="Table 1 Characteristics at baseline",
+    )
+    changes = make_table(
+        ARMS,
+        ["Pain score", "−7.5 (1.4)", "−3.1 (1.3)"],
+        caption="Table 2 Changes in outcomes from week 0 to week 12",
+    )
+    paper = make_paper("Results\nSee the tables.", baseline, changes)
+    right = verify_values(RCT, _means(-7.5, 1.4, -3.1, 1.3), paper, PAIN)
+    assert _triage(right) == {"verified"}, [right[n].findings for n in MEANS]
+    at_baseline = verify_values(RCT, _means(20.1, 3.2, 19.8, 3.5), paper, PAIN)
+    assert RoleCode.timepoint_ambiguous in finding_codes(at_baseline, "intervention_mean")
+    # "baseline pain score": the change is not what the target names.
+    target = {**PAIN, "outcome": "baseline pain score"}
+    wrong = verify_values(RCT, _means(-7.5, 1.4, -3.1, 1.3), paper, target)
+    assert RoleCode.timepoint_ambiguous in finding_codes(wrong, "intervention_mean")
+    assert _triage(wrong) == {"check"}
+    assert _triage(verify_values(RCT, _means(20.1, 3.2, 19.8, 3.5), paper, target)) == {"verified"}
