@@ -741,6 +741,11 @@ class _Context:
             theirs = self.column_header(probe)
             if theirs == mine or self.arm_at(probe) != arm or _statistic(theirs):
                 continue
+            if _shape(unit.groups[g]) != _shape(occ.value_group):
+                # "172.3 (10.4) | 0.626": the same measure at another time is printed the
+                # way this one is; a lone number beside a mean (SD) is a test's result
+                # under a header the parser ran together with the arm's.
+                continue
             if by_row and not _names_time(self._timed(theirs)):
                 continue
             if self._names_section(mine, theirs):

@@ -145,3 +145,22 @@ def test_another_tables_caption_says_its_rows_are_the_baseline() -> None:
     assert RoleCode.timepoint_ambiguous in finding_codes(wrong, "intervention_mean")
     assert _triage(wrong) == {"check"}
     assert _triage(verify_values(RCT, _means(20.1, 3.2, 19.8, 3.5), paper, target)) == {"verified"}
+
+
+def test_a_lone_number_beside_a_mean_sd_is_no_other_timepoint_of_it() -> None:
+    # The parser ran "P value" into the placebo header: the p-value column reads as the
+    # placebo arm's, but a lone number is no mean (SD) of another timepoint.
+    head = [
+        ["", "Aspirin (n = 60)", "Placebo (n = 61)", "Placebo (n = 61)"],
+        ["", "", "", "P value"],
+    ]
+    table = make_table(*head, ["Pain score", "12.3 (4.5)", "14.1 (5.2)", "0.626"])
+    table.header_rows = 2
+    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), make_paper("R\nx.", table), PAIN)
+    assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
+    # A mean (SD) in that column is the placebo arm again, at another time: flagged.
+    head[1][3] = "Week 24"
+    table = make_table(*head, ["Pain score", "12.3 (4.5)", "14.1 (5.2)", "13.0 (4.9)"])
+    table.header_rows = 2
+    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), make_paper("R\nx.", table), PAIN)
+    assert RoleCode.timepoint_ambiguous in finding_codes(record, "comparator_mean")
