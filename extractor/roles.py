@@ -557,6 +557,8 @@ class _Context:
         value = self.values[role]
         arm = ARM_OF_ROLE[role]
         result = RoleResult(occurrences=self.checker.locator.find(value))
+        if role in ("sd1i", "sd2i"):
+            result.occurrences += self._sd_from_se(role)
         sizes = self._size_checks(role, arm, result.occurrences) if role in ("n1i", "n2i") else []
         if not result.occurrences and sizes:  # printed only in a header: "Aspirin (n = 60)"
             _, passed, failed, _ = sizes[0]
@@ -677,12 +679,58 @@ class _Context:
             if other not in self.values:
                 return None
             printed = group.numbers[1 if role == mean_role else 0]
+            if role == sd_role and self._se_printed(occ, role) is False:
+                return f"{printed.raw} is printed with a standard error, not an SD"
             # the mean beside an SD keeps its sign ("−0.5 ± 2.8"); an SD has none
             expected = abs(self.values[other]) if role == mean_role else self.values[other]
             if abs(printed.value - expected) <= _half_unit(printed.raw) + 1e-9:
+                return role == mean_role or self._se_printed(occ, role) is not False
+            if role == mean_role and self._se_printed(occ, other) is True:
                 return True
             return f"printed beside {printed.raw}, not {self.values[other]:g}"
         return None
+
+    def _se_printed(self, occ: Occurrence, sd_role: str) -> bool | None:
+        """Whether the group's spread is a standard error that gives the SD (SE × √n):
+        True if it does, False if the number at the SD's place is an SE that does not
+        give it (a quoted SE is no SD), None when the spread is no SE."""
+        group = occ.value_group
+        if len(group.numbers) != 2 or not _says_se(self._spread_label(occ)):
+            return None
+        size = self.values.get("n1i" if sd_role == "sd1i" else "n2i")
+        sd = self.values.get(sd_role)
+        if size is None or sd is None or size <= 0:
+            return False
+        se = group.numbers[1]
+        root = math.sqrt(size)
+        return abs(se.value * root - sd) <= (_half_unit(se.raw) + 1e-9) * root + 0.005
+
+    def _spread_label(self, occ: Occurrence) -> str:
+        """What names the spread beside a mean: the column header, else the table's
+        header and caption (or the sentence itself)."""
+        unit = occ.unit
+        if unit.kind == "text":
+            return unit.text
+        header = self.column_header(occ)
+        if _says_se(header) is not None:
+            return header
+        return f"{unit.header} {unit.section} {unit.caption}"
+
+    def _sd_from_se(self, role: str) -> list[Occurrence]:
+        """Where the SD is printed as a standard error beside the arm's mean ("748.88
+        (87.12)" under "Mean (SE)", n = 40: SD = 87.12 × √40 = 551.0): the SE's place."""
+        mean = self.values.get("m1i" if role == "sd1i" else "m2i")
+        if mean is None:
+            return []
+        out = []
+        for occ in self.checker.locator.find(mean):
+            group = occ.value_group
+            if occ.position != 0 or group.pair not in ("pm", "paren"):
+                continue
+            spread = Occurrence(occ.unit, occ.group, 1)
+            if self._se_printed(spread, role) is True:
+                out.append(spread)
+        return out
 
     def _beside(self, sibling: str, other_arm: str, occ: Occurrence) -> bool:
         value = self.values[sibling]
@@ -1081,6 +1129,18 @@ _FROM_BASELINE = re.compile(
     r"(?:baseline|pre-?(?:test|treatment|intervention|randomi[sz]ation)|(?:week|day|month)\s*0|T0)\b",
     re.IGNORECASE,
 )
+
+
+_SE = re.compile(r"\b(?:SEM?|S\.E\.(?:M\.)?|(?i:standard errors?))(?![\w.])")
+_SD_WORD = re.compile(r"\b(?:SD|S\.D\.|(?i:standard deviations?))(?![\w.])")
+
+
+def _says_se(text: str) -> bool | None:
+    """True: the text names a standard error (and no SD); False: an SD; None: neither."""
+    se, sd = _SE.search(text) is not None, _SD_WORD.search(text) is not None
+    if se == sd:
+        return None
+    return se
 
 
 def _baseline(text: str) -> bool:

@@ -164,3 +164,19 @@ def test_a_lone_number_beside_a_mean_sd_is_no_other_timepoint_of_it() -> None:
     table.header_rows = 2
     record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), make_paper("R\nx.", table), PAIN)
     assert RoleCode.timepoint_ambiguous in finding_codes(record, "comparator_mean")
+
+
+def test_an_sd_printed_as_a_standard_error_is_the_se_times_the_root_of_n() -> None:
+    # "Mean (SE)": the SD is not printed, SE × √n gives it; a quoted SE is no SD.
+    table = make_table(
+        ["", "Aspirin (n = 40)", "Placebo (n = 40)"],
+        ["Pain score", "12.30 (0.71)", "14.10 (0.82)"],
+        caption="Table 2 Outcomes at week 12, mean (SE)",
+    )
+    paper = make_paper("Results\nSee Table 2.", table)
+    sizes = {"intervention_group_size": 40, "comparator_group_size": 40}
+    right = verify_values(RCT, {**_means(12.3, 4.49, 14.1, 5.19), **sizes}, paper, PAIN)
+    assert _triage(right) == {"verified"}, [right[n].findings for n in MEANS]
+    quoted_se = verify_values(RCT, {**_means(12.3, 0.71, 14.1, 0.82), **sizes}, paper, PAIN)
+    assert RoleCode.pair_mismatch in finding_codes(quoted_se, "intervention_standard_deviation")
+    assert quoted_se["intervention_standard_deviation"].triage.value == "check"
