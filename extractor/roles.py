@@ -1095,14 +1095,16 @@ _TIME_TOKEN = re.compile(
 _BASELINE = re.compile(
     r"\b(?:baseline|pre-?test|pre-?treatment|pre-?intervention|pre-?randomi[sz]ation|"
     r"before (?:the )?(?:intervention|treatment|training|program(?:me)?|study)|"
-    r"at (?:entry|enrol?ment|inclusion|randomi[sz]ation)|(?:week|day|month)\s*0|T0)\b",
+    r"at (?:entry|enrol?ment|inclusion|randomi[sz]ation)|(?:week|day|month)\s*0|T0|"
+    r"pre(?![-\w]))\b",  # "Pre: Mean (SE)" beside "Post: Mean (SE)"; not "pre-operative"
     re.IGNORECASE,
 )
 # The end of the intervention: the timepoint a trial's outcome data are taken at.
 _END = re.compile(
     r"\b(?:post-?test|post-?intervention|post-?treatment|post-?training|"
     r"after (?:the )?(?:intervention|treatment|training|program(?:me)?)|"
-    r"end of (?:the )?(?:intervention|treatment|therapy|training|program(?:me)?|study|trial))\b",
+    r"end of (?:the )?(?:intervention|treatment|therapy|training|program(?:me)?|study|trial)|"
+    r"post(?![-\w]|\s+hoc))\b",
     re.IGNORECASE,
 )
 # The whole randomised population, beside its subgroups ("Children", "Adolescents").

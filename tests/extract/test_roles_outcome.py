@@ -180,3 +180,20 @@ def test_an_sd_printed_as_a_standard_error_is_the_se_times_the_root_of_n() -> No
     quoted_se = verify_values(RCT, {**_means(12.3, 0.71, 14.1, 0.82), **sizes}, paper, PAIN)
     assert RoleCode.pair_mismatch in finding_codes(quoted_se, "intervention_standard_deviation")
     assert quoted_se["intervention_standard_deviation"].triage.value == "check"
+
+
+def test_pre_and_post_columns_are_the_baseline_and_the_end() -> None:
+    # "Pre: Mean (SD)" beside "Post: Mean (SD)" under each arm: the pre column is no
+    # rival of the post value; the pre value itself stays flagged.
+    table = make_table(
+        ["Variables", "Aspirin", "Aspirin", "Placebo", "Placebo"],
+        ["", "Pre: Mean (SD)", "Post: Mean (SD)", "Pre: Mean (SD)", "Post: Mean (SD)"],
+        ["Pain score", "20.1 (3.2)", "12.3 (4.5)", "19.8 (3.5)", "14.1 (5.2)"],
+    )
+    table.header_rows = 2
+    paper = make_paper("Results\nSee Table 2.", table)
+    right = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, PAIN)
+    assert _triage(right) == {"verified"}, [right[n].findings for n in MEANS]
+    pre = verify_values(RCT, _means(20.1, 3.2, 19.8, 3.5), paper, PAIN)
+    assert RoleCode.timepoint_ambiguous in finding_codes(pre, "intervention_mean")
+    assert _triage(pre) == {"check"}
