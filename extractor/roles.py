@@ -269,6 +269,12 @@ class Arms:
 
 
 _TIME_STEMS = frozenset(stem(w) for w in TIME_WORDS)
+# Words of a row label that say when, not what ("Pre", "Postop 3rd mo").
+_WHEN = frozenset(
+    stem(w)
+    for w in ["pre", "post", "preop", "postop", "preoperative", "postoperative", "pretest",
+              "posttest", "before", "after", "1st", "2nd", "3rd", "4th", "5th", "6th", "12th"]
+)  # fmt: skip
 _ROLE_WORDS = {
     "intervention": frozenset({"intervention", "experimental", "treatment"}),
     "comparator": frozenset({"comparator", "control", "controls"}),
@@ -393,6 +399,15 @@ class _Context:
     _best_sentence: float | None = None
     _analysed_sizes: dict[str, set[float]] = field(default_factory=dict)
 
+    def _names_only_time(self, unit: Unit) -> bool:
+        """A table row whose label says when, not what ("Pre", "Postop 3rd mo")."""
+        if unit.kind == "text" or not unit.label:
+            return False
+        arm_words = self.arms.terms["intervention"] | self.arms.terms["comparator"]
+        # "Total 0-12 months" is the whole of its periods, not one of them.
+        own = stems(unit.context, keep_generic=True) - arm_words - _TIME_STEMS - _WHEN
+        return not own and bool(_time_tokens(unit.label) or stems(unit.context))
+
     def outcome_cover(self, unit: Unit, header: str = "") -> float:
         """How well a sentence, or a row with its column header, names the target outcome.
 
@@ -407,8 +422,12 @@ class _Context:
             return recall
         arm_words = self.arms.terms["intervention"] | self.arms.terms["comparator"]
         own = expand(stems(unit.context), self.abbrevs) - arm_words - _TIME_STEMS
-        if not own:
-            return recall
+        if not own - _WHEN:
+            # "Preop", "Post", "Postop 3rd mo": a row that names only its time takes its
+            # outcome from the columns and the caption ("Table 3. /a/ vowel's voice
+            # analysis").
+            caption = expand(stems(f"{unit.context} {header} {unit.caption}"), self.abbrevs)
+            return coverage(self.outcome, caption) if own else recall
         precision = len(own & self.outcome) / len(own)
         return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
@@ -811,10 +830,21 @@ class _Context:
             return ""
         numbers = {n.value for g in unit.groups for n in g.numbers}
         when = f"{unit.section} {self.column_header(occ)}"
+        timed = self._names_only_time(unit)
+        if timed:  # "Postop 3rd mo": the row's label is its time
+            when = f"{unit.label} {when}"
         for other in self.checker.locator.units:
             if other is unit or other.kind == "text" or not other.label:
                 continue
-            if not _same_label(other.label, unit.label):
+            # Rows labelled by their time only ("Preop", "Postop 3rd mo") in one block of
+            # a table are the same measure at other times.
+            sibling = (
+                timed
+                and other.table == unit.table
+                and other.section == unit.section
+                and self._names_only_time(other)
+            )
+            if not sibling and not _same_label(other.label, unit.label):
                 continue
             if {n.value for g in other.groups for n in g.numbers} == numbers:
                 continue  # the same row read twice (a parsed table and its text)
@@ -841,6 +871,8 @@ class _Context:
                     return why
                 continue
             theirs = self._timed(f"{other.section} {self._arm_header(other, arm)}")
+            if sibling:
+                theirs = f"{other.label} {theirs}"
             mine = when
             if other.table != unit.table:
                 # Table 1 "at baseline" against Table 2 "changes from week 0": in another

@@ -197,3 +197,28 @@ def test_pre_and_post_columns_are_the_baseline_and_the_end() -> None:
     pre = verify_values(RCT, _means(20.1, 3.2, 19.8, 3.5), paper, PAIN)
     assert RoleCode.timepoint_ambiguous in finding_codes(pre, "intervention_mean")
     assert _triage(pre) == {"check"}
+
+
+def test_a_row_named_by_its_time_takes_its_outcome_from_the_caption() -> None:
+    # "Pre" and "Post" rows under "Table 3 Pain score": the caption names the outcome,
+    # the rows their times; the pre row is the post row's baseline, not a rival.
+    pain = make_table(
+        ARMS,
+        ["Pre", "20.1 (3.2)", "19.8 (3.5)"],
+        ["Post", "12.3 (4.5)", "14.1 (5.2)"],
+        caption="Table 3 Pain score",
+    )
+    nausea = make_table(
+        ARMS,
+        ["Pre", "7.9 (2.1)", "8.2 (2.4)"],
+        ["Post", "5.0 (1.9)", "7.7 (2.2)"],
+        caption="Table 4 Nausea",
+    )
+    paper = make_paper("Results\nSee the tables.", pain, nausea)
+    right = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, PAIN)
+    assert _triage(right) == {"verified"}, [right[n].findings for n in MEANS]
+    pre = verify_values(RCT, _means(20.1, 3.2, 19.8, 3.5), paper, PAIN)
+    assert RoleCode.timepoint_ambiguous in finding_codes(pre, "intervention_mean")
+    other = verify_values(RCT, _means(5.0, 1.9, 7.7, 2.2), paper, PAIN)
+    assert RoleCode.outcome_unbound in finding_codes(other, "intervention_mean")
+    assert _triage(pre) == _triage(other) == {"check"}
