@@ -222,3 +222,28 @@ def test_a_row_named_by_its_time_takes_its_outcome_from_the_caption() -> None:
     other = verify_values(RCT, _means(5.0, 1.9, 7.7, 2.2), paper, PAIN)
     assert RoleCode.outcome_unbound in finding_codes(other, "intervention_mean")
     assert _triage(pre) == _triage(other) == {"check"}
+
+
+def test_an_abbreviation_defined_in_a_glossary_names_its_outcome() -> None:
+    # "DPP IV, dipeptidyl peptidase-4; IL, interleukin": the row "DPP IV" is the target's
+    # "Dipeptidyl peptidase-4"; the row "IL-2" is not.
+    table = make_table(
+        ["", "Vitamin D (n = 40)", "Placebo (n = 40)"],
+        ["DPP IV", "6032.4 (214.9)", "6408.3 (288.1)"],
+        ["IL-2", "4.49 (2.11)", "28.69 (16.29)"],
+        caption="Table 2 Serum levels after 6 weeks, mean (SD)",
+    )
+    paper = make_paper(
+        "Results\nSee Table 2.\n\nAbbreviations: DPP IV, dipeptidyl peptidase-4; IL, interleukin.",
+        table,
+    )
+    target = {
+        "intervention": "vitamin D",
+        "comparator": "placebo",
+        "outcome": "Dipeptidyl peptidase-4",
+    }
+    right = verify_values(RCT, _means(6032.4, 214.9, 6408.3, 288.1), paper, target)
+    assert _triage(right) == {"verified"}, [right[n].findings for n in MEANS]
+    other = verify_values(RCT, _means(4.49, 2.11, 28.69, 16.29), paper, target)
+    assert RoleCode.outcome_unbound in finding_codes(other, "intervention_mean")
+    assert _triage(other) == {"check"}
