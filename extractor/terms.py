@@ -136,8 +136,12 @@ _GLOSSARY = re.compile(
 STEM = 6
 
 
+# Words papers use for one outcome, read as one stem: "had died" reports "mortality".
+_SAME = {w: "death" for w in ("died", "dead", "deaths", "mortal", "die", "dies", "dying")}
+
+
 def stem(word: str) -> str:
-    return word[:STEM]
+    return _SAME.get(word[:STEM], word[:STEM])
 
 
 def words(text: str) -> list[tuple[int, str]]:

@@ -247,3 +247,19 @@ def test_an_abbreviation_defined_in_a_glossary_names_its_outcome() -> None:
     other = verify_values(RCT, _means(4.49, 2.11, 28.69, 16.29), paper, target)
     assert RoleCode.outcome_unbound in finding_codes(other, "intervention_mean")
     assert _triage(other) == {"check"}
+
+
+def test_a_sentence_saying_patients_died_names_mortality() -> None:
+    paper = make_paper(
+        "Results\nOne year after surgery, 45 patients in the aspirin group compared to 58 "
+        "patients in the placebo group had died (p = 0.19). Nausea was reported by 30 "
+        "patients in the aspirin group and 41 in the placebo group."
+    )
+    target = {"intervention": "aspirin", "comparator": "placebo", "outcome": "overall mortality"}
+    values = {"outcome_type": "binary", "intervention_events": 45, "comparator_events": 58}
+    right = verify_values(RCT, values, paper, target)
+    assert right["intervention_events"].triage.value == "verified", right["intervention_events"]
+    other = {"outcome_type": "binary", "intervention_events": 30, "comparator_events": 41}
+    decoy = verify_values(RCT, other, paper, target)
+    assert RoleCode.outcome_unbound in finding_codes(decoy, "intervention_events")
+    assert decoy["intervention_events"].triage.value == "check"
