@@ -269,6 +269,12 @@ class Arms:
 
 
 _TIME_STEMS = frozenset(stem(w) for w in TIME_WORDS)
+# Words of a row label that say when, not what ("Pre", "Postop 3rd mo").
+_WHEN = frozenset(
+    stem(w)
+    for w in ["pre", "post", "preop", "postop", "preoperative", "postoperative", "pretest",
+              "posttest", "before", "after", "1st", "2nd", "3rd", "4th", "5th", "6th", "12th"]
+)  # fmt: skip
 _ROLE_WORDS = {
     "intervention": frozenset({"intervention", "experimental", "treatment"}),
     "comparator": frozenset({"comparator", "control", "controls"}),
@@ -390,7 +396,17 @@ class _Context:
     values: dict[str, float]
     outcome_text: str
     _best_outcome: float | None = None
+    _best_sentence: float | None = None
     _analysed_sizes: dict[str, set[float]] = field(default_factory=dict)
+
+    def _names_only_time(self, unit: Unit) -> bool:
+        """A table row whose label says when, not what ("Pre", "Postop 3rd mo")."""
+        if unit.kind == "text" or not unit.label:
+            return False
+        arm_words = self.arms.terms["intervention"] | self.arms.terms["comparator"]
+        # "Total 0-12 months" is the whole of its periods, not one of them.
+        own = stems(unit.context, keep_generic=True) - arm_words - _TIME_STEMS - _WHEN
+        return not own and bool(_time_tokens(unit.label) or stems(unit.context))
 
     def outcome_cover(self, unit: Unit, header: str = "") -> float:
         """How well a sentence, or a row with its column header, names the target outcome.
@@ -406,8 +422,12 @@ class _Context:
             return recall
         arm_words = self.arms.terms["intervention"] | self.arms.terms["comparator"]
         own = expand(stems(unit.context), self.abbrevs) - arm_words - _TIME_STEMS
-        if not own:
-            return recall
+        if not own - _WHEN:
+            # "Preop", "Post", "Postop 3rd mo": a row that names only its time takes its
+            # outcome from the columns and the caption ("Table 3. /a/ vowel's voice
+            # analysis").
+            caption = expand(stems(f"{unit.context} {header} {unit.caption}"), self.abbrevs)
+            return coverage(self.outcome, caption) if own else recall
         precision = len(own & self.outcome) / len(own)
         return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
@@ -418,10 +438,21 @@ class _Context:
             self._best_outcome = max((self.outcome_cover(u) for u in rows), default=0.0)
         return self._best_outcome
 
+    @property
+    def best_sentence(self) -> float:
+        """How well the paper's best sentence with numbers names the outcome."""
+        if self._best_sentence is None:
+            texts = [u for u in self.checker.locator.units if u.kind == "text"]
+            self._best_sentence = max((self.outcome_cover(u) for u in texts), default=0.0)
+        return self._best_sentence
+
     def outcome_bound(self, unit: Unit, header: str = "") -> bool:
         cover = self.outcome_cover(unit, header)
         if unit.kind == "text":
-            return cover >= OUTCOME_MIN
+            # "The duration of sensory block was ..." names two of the three words of
+            # "duration of motor block", but the sentence printing the motor block's
+            # numbers names all three: a sentence is measured against the paper's best.
+            return cover >= OUTCOME_MIN and cover >= self.best_sentence - OUTCOME_SLACK
         return cover >= ROW_MIN and cover >= self.best_outcome - OUTCOME_SLACK
 
     def arm_at(self, occ: Occurrence) -> str | None:
@@ -545,6 +576,8 @@ class _Context:
         value = self.values[role]
         arm = ARM_OF_ROLE[role]
         result = RoleResult(occurrences=self.checker.locator.find(value))
+        if role in ("sd1i", "sd2i"):
+            result.occurrences += self._sd_from_se(role)
         sizes = self._size_checks(role, arm, result.occurrences) if role in ("n1i", "n2i") else []
         if not result.occurrences and sizes:  # printed only in a header: "Aspirin (n = 60)"
             _, passed, failed, _ = sizes[0]
@@ -665,12 +698,58 @@ class _Context:
             if other not in self.values:
                 return None
             printed = group.numbers[1 if role == mean_role else 0]
+            if role == sd_role and self._se_printed(occ, role) is False:
+                return f"{printed.raw} is printed with a standard error, not an SD"
             # the mean beside an SD keeps its sign ("−0.5 ± 2.8"); an SD has none
             expected = abs(self.values[other]) if role == mean_role else self.values[other]
             if abs(printed.value - expected) <= _half_unit(printed.raw) + 1e-9:
+                return role == mean_role or self._se_printed(occ, role) is not False
+            if role == mean_role and self._se_printed(occ, other) is True:
                 return True
             return f"printed beside {printed.raw}, not {self.values[other]:g}"
         return None
+
+    def _se_printed(self, occ: Occurrence, sd_role: str) -> bool | None:
+        """Whether the group's spread is a standard error that gives the SD (SE × √n):
+        True if it does, False if the number at the SD's place is an SE that does not
+        give it (a quoted SE is no SD), None when the spread is no SE."""
+        group = occ.value_group
+        if len(group.numbers) != 2 or not _says_se(self._spread_label(occ)):
+            return None
+        size = self.values.get("n1i" if sd_role == "sd1i" else "n2i")
+        sd = self.values.get(sd_role)
+        if size is None or sd is None or size <= 0:
+            return False
+        se = group.numbers[1]
+        root = math.sqrt(size)
+        return abs(se.value * root - sd) <= (_half_unit(se.raw) + 1e-9) * root + 0.005
+
+    def _spread_label(self, occ: Occurrence) -> str:
+        """What names the spread beside a mean: the column header, else the table's
+        header and caption (or the sentence itself)."""
+        unit = occ.unit
+        if unit.kind == "text":
+            return unit.text
+        header = self.column_header(occ)
+        if _says_se(header) is not None:
+            return header
+        return f"{unit.header} {unit.section} {unit.caption}"
+
+    def _sd_from_se(self, role: str) -> list[Occurrence]:
+        """Where the SD is printed as a standard error beside the arm's mean ("748.88
+        (87.12)" under "Mean (SE)", n = 40: SD = 87.12 × √40 = 551.0): the SE's place."""
+        mean = self.values.get("m1i" if role == "sd1i" else "m2i")
+        if mean is None:
+            return []
+        out = []
+        for occ in self.checker.locator.find(mean):
+            group = occ.value_group
+            if occ.position != 0 or group.pair not in ("pm", "paren"):
+                continue
+            spread = Occurrence(occ.unit, occ.group, 1)
+            if self._se_printed(spread, role) is True:
+                out.append(spread)
+        return out
 
     def _beside(self, sibling: str, other_arm: str, occ: Occurrence) -> bool:
         value = self.values[sibling]
@@ -729,6 +808,11 @@ class _Context:
             theirs = self.column_header(probe)
             if theirs == mine or self.arm_at(probe) != arm or _statistic(theirs):
                 continue
+            if _shape(unit.groups[g]) != _shape(occ.value_group):
+                # "172.3 (10.4) | 0.626": the same measure at another time is printed the
+                # way this one is; a lone number beside a mean (SD) is a test's result
+                # under a header the parser ran together with the arm's.
+                continue
             if by_row and not _names_time(self._timed(theirs)):
                 continue
             if self._names_section(mine, theirs):
@@ -746,10 +830,21 @@ class _Context:
             return ""
         numbers = {n.value for g in unit.groups for n in g.numbers}
         when = f"{unit.section} {self.column_header(occ)}"
+        timed = self._names_only_time(unit)
+        if timed:  # "Postop 3rd mo": the row's label is its time
+            when = f"{unit.label} {when}"
         for other in self.checker.locator.units:
             if other is unit or other.kind == "text" or not other.label:
                 continue
-            if not _same_label(other.label, unit.label):
+            # Rows labelled by their time only ("Preop", "Postop 3rd mo") in one block of
+            # a table are the same measure at other times.
+            sibling = (
+                timed
+                and other.table == unit.table
+                and other.section == unit.section
+                and self._names_only_time(other)
+            )
+            if not sibling and not _same_label(other.label, unit.label):
                 continue
             if {n.value for g in other.groups for n in g.numbers} == numbers:
                 continue  # the same row read twice (a parsed table and its text)
@@ -776,7 +871,15 @@ class _Context:
                     return why
                 continue
             theirs = self._timed(f"{other.section} {self._arm_header(other, arm)}")
-            if _no_rival(theirs, self._timed(when)):
+            if sibling:
+                theirs = f"{other.label} {theirs}"
+            mine = when
+            if other.table != unit.table:
+                # Table 1 "at baseline" against Table 2 "changes from week 0": in another
+                # table, the caption says which time its rows are.
+                theirs, mine = f"{theirs} {other.caption}", f"{mine} {unit.caption}"
+            mine = self._timed(mine)
+            if not self._wants_time_of(theirs, mine) and _no_rival(theirs, mine):
                 continue
             shown = f" under {other.section!r}" if other.section else ""
             return (
@@ -817,6 +920,14 @@ class _Context:
         ]
         return " ".join([header, *meanings])
 
+    def _wants_time_of(self, theirs: str, mine: str) -> bool:
+        """The target names the other place's time and not this one's ("baseline body
+        weight": Table 1 "at baseline", not Table 2 "changes from week 0")."""
+        target = self.outcome_text
+        if _baseline(target) and _baseline(theirs) and not _baseline(mine):
+            return True
+        return bool(_time_tokens(target) & (_time_tokens(theirs) - _time_tokens(mine)))
+
     def _names_section(self, mine: str, theirs: str) -> bool:
         # The target names this row's section and not the other's ("late", "24 h").
         target = stems(self.outcome_text, keep_generic=True) | _time_tokens(self.outcome_text)
@@ -851,10 +962,12 @@ class _Context:
                         passed.append(Passed.arm)
                         if self._analysed(occ):
                             # "79/101" in the outcome's row: the number analysed for this
-                            # outcome, whatever the baseline table gave the arm.
+                            # outcome, whatever the baseline table gave the arm. The
+                            # events may be printed first in a row that names the outcome
+                            # less well: the sentence after it may be the outcome's.
                             passed.append(Passed.group_size)
                             failed = []
-                        break
+                            break
         analysed = self.analysed_sizes(arm)
         if analysed and value not in analysed:
             # The outcome's own rows print the arm's events out of another number: this
@@ -1014,14 +1127,16 @@ _TIME_TOKEN = re.compile(
 _BASELINE = re.compile(
     r"\b(?:baseline|pre-?test|pre-?treatment|pre-?intervention|pre-?randomi[sz]ation|"
     r"before (?:the )?(?:intervention|treatment|training|program(?:me)?|study)|"
-    r"at (?:entry|enrol?ment|inclusion|randomi[sz]ation)|(?:week|day|month)\s*0|T0)\b",
+    r"at (?:entry|enrol?ment|inclusion|randomi[sz]ation)|(?:week|day|month)\s*0|T0|"
+    r"pre(?![-\w]))\b",  # "Pre: Mean (SE)" beside "Post: Mean (SE)"; not "pre-operative"
     re.IGNORECASE,
 )
 # The end of the intervention: the timepoint a trial's outcome data are taken at.
 _END = re.compile(
     r"\b(?:post-?test|post-?intervention|post-?treatment|post-?training|"
     r"after (?:the )?(?:intervention|treatment|training|program(?:me)?)|"
-    r"end of (?:the )?(?:intervention|treatment|therapy|training|program(?:me)?|study|trial))\b",
+    r"end of (?:the )?(?:intervention|treatment|therapy|training|program(?:me)?|study|trial)|"
+    r"post(?![-\w]|\s+hoc))\b",
     re.IGNORECASE,
 )
 # The whole randomised population, beside its subgroups ("Children", "Adolescents").
@@ -1041,8 +1156,29 @@ _STATISTIC = re.compile(
 )
 
 
+# "Mean change from baseline", "changes from week 0 to week 12": a change measured against
+# the baseline, taken after it, not the baseline itself.
+_FROM_BASELINE = re.compile(
+    r"\b(?:from|since|relative to|compared (?:with|to)|over)\s+(?:the\s+)?"
+    r"(?:baseline|pre-?(?:test|treatment|intervention|randomi[sz]ation)|(?:week|day|month)\s*0|T0)\b",
+    re.IGNORECASE,
+)
+
+
+_SE = re.compile(r"\b(?:SEM?|S\.E\.(?:M\.)?|(?i:standard errors?))(?![\w.])")
+_SD_WORD = re.compile(r"\b(?:SD|S\.D\.|(?i:standard deviations?))(?![\w.])")
+
+
+def _says_se(text: str) -> bool | None:
+    """True: the text names a standard error (and no SD); False: an SD; None: neither."""
+    se, sd = _SE.search(text) is not None, _SD_WORD.search(text) is not None
+    if se == sd:
+        return None
+    return se
+
+
 def _baseline(text: str) -> bool:
-    return _BASELINE.search(text) is not None
+    return _BASELINE.search(_FROM_BASELINE.sub(" ", text)) is not None
 
 
 def _overall(text: str) -> bool:

@@ -128,11 +128,20 @@ CONTROL = frozenset(
     ["placebo", "control", "controls", "sham", "saline", "usual", "standard", "routine"]
 )
 _ABBREVIATION = re.compile(r"\(\s*([A-Z][A-Za-z0-9-]{1,9})\s*[),;]")
+_GLOSSARY = re.compile(
+    r"(?:^|[;:]|\n)\s*(?P<short>[A-Z][A-Za-z0-9-]{1,9}(?: [A-Z0-9]{1,4})?),\s+"
+    r"(?P<long>[a-z][a-z0-9 -]{2,60}?)\s*(?=;|\.(?:\s|$))",
+    re.MULTILINE,
+)
 STEM = 6
 
 
+# Words papers use for one outcome, read as one stem: "had died" reports "mortality".
+_SAME = {w: "death" for w in ("died", "dead", "deaths", "mortal", "die", "dies", "dying")}
+
+
 def stem(word: str) -> str:
-    return word[:STEM]
+    return _SAME.get(word[:STEM], word[:STEM])
 
 
 def words(text: str) -> list[tuple[int, str]]:
@@ -159,6 +168,15 @@ def abbreviations(texts: Iterable[str]) -> dict[str, set[str]]:
                 out.setdefault(stem(short.lower()), set()).update(meaning)
                 if re.fullmatch(r"[A-Z0-9-]{2,}s", short):  # "TEAEs": a row says "Any TEAE"
                     out.setdefault(stem(short[:-1].lower()), set()).update(meaning)
+        for match in _GLOSSARY.finditer(text):
+            # "Abbreviations: DPP IV, dipeptidyl peptidase-4; IL, interleukin; ...": a list
+            # of abbreviations (a table's footnote, the paper's glossary).
+            short, expansion = match.group("short"), words(match.group("long"))
+            if not expansion or expansion[0][1][0] != short[0].lower():
+                continue
+            meaning = {stem(w) for _, w in expansion if w not in _STOP}
+            for key in dict.fromkeys([short, short.split()[0]]):  # "DPP IV*" reads "dpp"
+                out.setdefault(stem(key.lower()), set()).update(meaning)
     return out
 
 

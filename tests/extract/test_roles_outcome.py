@@ -1,0 +1,265 @@
+"""Outcome binding, timepoints and group sizes that keep another outcome's numbers out
+(issue 23): each test shows the right value verified and a decoy of the same paper flagged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from roles_helpers import finding_codes, make_paper, make_table
+
+from extractor.roles import RoleCode
+from extractor.verify import verify_values
+from schemas.extracted import Extracted
+from schemas.registry import load_form
+
+RCT = load_form("rct_outcomes")
+MEANS = (
+    "intervention_mean",
+    "intervention_standard_deviation",
+    "comparator_mean",
+    "comparator_standard_deviation",
+)
+
+
+def _means(i_mean: float, i_sd: float, c_mean: float, c_sd: float) -> dict[str, Any]:
+    return {
+        "outcome_type": "continuous",
+        **dict(zip(MEANS, (i_mean, i_sd, c_mean, c_sd), strict=True)),
+    }
+
+
+def _triage(record: dict[str, Extracted[Any]]) -> set[str]:
+    return {record[name].triage.value for name in MEANS}
+
+
+BLOCKS = (
+    "Results\nThe duration of sensory block was 703.83 ± 42.90 min in the clonidine group "
+    "and 556.38 ± 37.96 min in the control group. The duration of motor block was "
+    "621.67 ± 46.76 min in the clonidine group and 500.86 ± 44.58 min in the control group."
+)
+
+
+def test_a_sentence_naming_the_outcome_less_well_than_another_sentence_binds_no_outcome() -> None:
+    # "duration of sensory block" names two of the three words of "duration of motor
+    # block"; the sentence that names all three prints the motor block's numbers.
+    paper = make_paper(BLOCKS)
+    target = {
+        "intervention": "clonidine",
+        "comparator": "control",
+        "outcome": "duration of motor block",
+    }
+    right = verify_values(RCT, _means(621.67, 46.76, 500.86, 44.58), paper, target)
+    assert _triage(right) == {"verified"}, [right[n].findings for n in MEANS]
+    decoy = verify_values(RCT, _means(703.83, 42.90, 556.38, 37.96), paper, target)
+    assert RoleCode.outcome_unbound in finding_codes(decoy, "intervention_mean")
+    assert _triage(decoy) == {"check"}
+
+
+def _counts(i_events: int, i_size: int, c_events: int, c_size: int) -> dict[str, Any]:
+    return {
+        "outcome_type": "binary",
+        "intervention_events": i_events,
+        "intervention_group_size": i_size,
+        "comparator_events": c_events,
+        "comparator_group_size": c_size,
+    }
+
+
+SIZES = ("intervention_group_size", "comparator_group_size")
+
+
+def test_a_size_is_the_outcomes_where_any_print_of_its_events_names_the_outcome() -> None:
+    # The events are printed first in a table row that does not name the outcome
+    # ("Total"), then in the sentence on side effects, out of the numbers analysed.
+    table = make_table(
+        ["", "Aspirin (n = 60)", "Placebo (n = 61)"],
+        ["Total", "12/58", "20/59"],
+        caption="Table 3 Events",
+    )
+    paper = make_paper(
+        "Results\nSide effects were reported by 12/58 in the aspirin group and 20/59 in the "
+        "placebo group.",
+        table,
+    )
+    target = {"intervention": "aspirin", "comparator": "placebo", "outcome": "side effects"}
+    right = verify_values(RCT, _counts(12, 58, 20, 59), paper, target)
+    assert {right[n].triage.value for n in SIZES} == {"verified"}, [
+        right[n].findings for n in SIZES
+    ]
+    # The randomised sizes are not the numbers the outcome was counted out of.
+    decoy = verify_values(RCT, _counts(12, 60, 20, 61), paper, target)
+    assert RoleCode.group_size_mismatch in finding_codes(decoy, "intervention_group_size")
+    assert {decoy[n].triage.value for n in SIZES} == {"check"}
+
+
+PAIN = {"intervention": "aspirin", "comparator": "placebo", "outcome": "pain score"}
+
+
+def test_a_change_from_baseline_is_no_baseline_but_the_baseline_stays_flagged() -> None:
+    # "Mean change from baseline" beside "Mean baseline": the baseline column is no rival
+    # of the change; for the baseline value the change column still is.
+    table = make_table(
+        ["", "Aspirin", "Aspirin", "Placebo", "Placebo"],
+        [
+            "",
+            "Mean baseline",
+            "Mean change from baseline",
+            "Mean baseline",
+            "Mean change from baseline",
+        ],
+        ["Pain score", "20.1 (1.0)", "−7.5 (1.4)", "19.9 (1.1)", "−3.1 (1.3)"],
+    )
+    table.header_rows = 2
+    paper = make_paper("Results\nSee Table 2.", table)
+    right = verify_values(RCT, _means(-7.5, 1.4, -3.1, 1.3), paper, PAIN)
+    assert _triage(right) == {"verified"}, [right[n].findings for n in MEANS]
+    baseline = verify_values(RCT, _means(20.1, 1.0, 19.9, 1.1), paper, PAIN)
+    assert RoleCode.timepoint_ambiguous in finding_codes(baseline, "intervention_mean")
+    assert _triage(baseline) == {"check"}
+
+
+ARMS = ["", "Aspirin (n = 60)", "Placebo (n = 61)"]
+
+
+def test_another_tables_caption_says_its_rows_are_the_baseline() -> None:
+    # The row printed again in Table 1 "at baseline" is no rival of Table 2's changes,
+    # unless the target names the baseline.
+    baseline = make_table(
+        ARMS,
+        ["Pain score", "20.1 (3.2)", "19.8 (3.5)"],
+        caption="Table 1 Characteristics at baseline",
+    )
+    changes = make_table(
+        ARMS,
+        ["Pain score", "−7.5 (1.4)", "−3.1 (1.3)"],
+        caption="Table 2 Changes in outcomes from week 0 to week 12",
+    )
+    paper = make_paper("Results\nSee the tables.", baseline, changes)
+    right = verify_values(RCT, _means(-7.5, 1.4, -3.1, 1.3), paper, PAIN)
+    assert _triage(right) == {"verified"}, [right[n].findings for n in MEANS]
+    at_baseline = verify_values(RCT, _means(20.1, 3.2, 19.8, 3.5), paper, PAIN)
+    assert RoleCode.timepoint_ambiguous in finding_codes(at_baseline, "intervention_mean")
+    # "baseline pain score": the change is not what the target names.
+    target = {**PAIN, "outcome": "baseline pain score"}
+    wrong = verify_values(RCT, _means(-7.5, 1.4, -3.1, 1.3), paper, target)
+    assert RoleCode.timepoint_ambiguous in finding_codes(wrong, "intervention_mean")
+    assert _triage(wrong) == {"check"}
+    assert _triage(verify_values(RCT, _means(20.1, 3.2, 19.8, 3.5), paper, target)) == {"verified"}
+
+
+def test_a_lone_number_beside_a_mean_sd_is_no_other_timepoint_of_it() -> None:
+    # The parser ran "P value" into the placebo header: the p-value column reads as the
+    # placebo arm's, but a lone number is no mean (SD) of another timepoint.
+    head = [
+        ["", "Aspirin (n = 60)", "Placebo (n = 61)", "Placebo (n = 61)"],
+        ["", "", "", "P value"],
+    ]
+    table = make_table(*head, ["Pain score", "12.3 (4.5)", "14.1 (5.2)", "0.626"])
+    table.header_rows = 2
+    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), make_paper("R\nx.", table), PAIN)
+    assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
+    # A mean (SD) in that column is the placebo arm again, at another time: flagged.
+    head[1][3] = "Week 24"
+    table = make_table(*head, ["Pain score", "12.3 (4.5)", "14.1 (5.2)", "13.0 (4.9)"])
+    table.header_rows = 2
+    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), make_paper("R\nx.", table), PAIN)
+    assert RoleCode.timepoint_ambiguous in finding_codes(record, "comparator_mean")
+
+
+def test_an_sd_printed_as_a_standard_error_is_the_se_times_the_root_of_n() -> None:
+    # "Mean (SE)": the SD is not printed, SE × √n gives it; a quoted SE is no SD.
+    table = make_table(
+        ["", "Aspirin (n = 40)", "Placebo (n = 40)"],
+        ["Pain score", "12.30 (0.71)", "14.10 (0.82)"],
+        caption="Table 2 Outcomes at week 12, mean (SE)",
+    )
+    paper = make_paper("Results\nSee Table 2.", table)
+    sizes = {"intervention_group_size": 40, "comparator_group_size": 40}
+    right = verify_values(RCT, {**_means(12.3, 4.49, 14.1, 5.19), **sizes}, paper, PAIN)
+    assert _triage(right) == {"verified"}, [right[n].findings for n in MEANS]
+    quoted_se = verify_values(RCT, {**_means(12.3, 0.71, 14.1, 0.82), **sizes}, paper, PAIN)
+    assert RoleCode.pair_mismatch in finding_codes(quoted_se, "intervention_standard_deviation")
+    assert quoted_se["intervention_standard_deviation"].triage.value == "check"
+
+
+def test_pre_and_post_columns_are_the_baseline_and_the_end() -> None:
+    # "Pre: Mean (SD)" beside "Post: Mean (SD)" under each arm: the pre column is no
+    # rival of the post value; the pre value itself stays flagged.
+    table = make_table(
+        ["Variables", "Aspirin", "Aspirin", "Placebo", "Placebo"],
+        ["", "Pre: Mean (SD)", "Post: Mean (SD)", "Pre: Mean (SD)", "Post: Mean (SD)"],
+        ["Pain score", "20.1 (3.2)", "12.3 (4.5)", "19.8 (3.5)", "14.1 (5.2)"],
+    )
+    table.header_rows = 2
+    paper = make_paper("Results\nSee Table 2.", table)
+    right = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, PAIN)
+    assert _triage(right) == {"verified"}, [right[n].findings for n in MEANS]
+    pre = verify_values(RCT, _means(20.1, 3.2, 19.8, 3.5), paper, PAIN)
+    assert RoleCode.timepoint_ambiguous in finding_codes(pre, "intervention_mean")
+    assert _triage(pre) == {"check"}
+
+
+def test_a_row_named_by_its_time_takes_its_outcome_from_the_caption() -> None:
+    # "Pre" and "Post" rows under "Table 3 Pain score": the caption names the outcome,
+    # the rows their times; the pre row is the post row's baseline, not a rival.
+    pain = make_table(
+        ARMS,
+        ["Pre", "20.1 (3.2)", "19.8 (3.5)"],
+        ["Post", "12.3 (4.5)", "14.1 (5.2)"],
+        caption="Table 3 Pain score",
+    )
+    nausea = make_table(
+        ARMS,
+        ["Pre", "7.9 (2.1)", "8.2 (2.4)"],
+        ["Post", "5.0 (1.9)", "7.7 (2.2)"],
+        caption="Table 4 Nausea",
+    )
+    paper = make_paper("Results\nSee the tables.", pain, nausea)
+    right = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, PAIN)
+    assert _triage(right) == {"verified"}, [right[n].findings for n in MEANS]
+    pre = verify_values(RCT, _means(20.1, 3.2, 19.8, 3.5), paper, PAIN)
+    assert RoleCode.timepoint_ambiguous in finding_codes(pre, "intervention_mean")
+    other = verify_values(RCT, _means(5.0, 1.9, 7.7, 2.2), paper, PAIN)
+    assert RoleCode.outcome_unbound in finding_codes(other, "intervention_mean")
+    assert _triage(pre) == _triage(other) == {"check"}
+
+
+def test_an_abbreviation_defined_in_a_glossary_names_its_outcome() -> None:
+    # "DPP IV, dipeptidyl peptidase-4; IL, interleukin": the row "DPP IV" is the target's
+    # "Dipeptidyl peptidase-4"; the row "IL-2" is not.
+    table = make_table(
+        ["", "Vitamin D (n = 40)", "Placebo (n = 40)"],
+        ["DPP IV", "6032.4 (214.9)", "6408.3 (288.1)"],
+        ["IL-2", "4.49 (2.11)", "28.69 (16.29)"],
+        caption="Table 2 Serum levels after 6 weeks, mean (SD)",
+    )
+    paper = make_paper(
+        "Results\nSee Table 2.\n\nAbbreviations: DPP IV, dipeptidyl peptidase-4; IL, interleukin.",
+        table,
+    )
+    target = {
+        "intervention": "vitamin D",
+        "comparator": "placebo",
+        "outcome": "Dipeptidyl peptidase-4",
+    }
+    right = verify_values(RCT, _means(6032.4, 214.9, 6408.3, 288.1), paper, target)
+    assert _triage(right) == {"verified"}, [right[n].findings for n in MEANS]
+    other = verify_values(RCT, _means(4.49, 2.11, 28.69, 16.29), paper, target)
+    assert RoleCode.outcome_unbound in finding_codes(other, "intervention_mean")
+    assert _triage(other) == {"check"}
+
+
+def test_a_sentence_saying_patients_died_names_mortality() -> None:
+    paper = make_paper(
+        "Results\nOne year after surgery, 45 patients in the aspirin group compared to 58 "
+        "patients in the placebo group had died (p = 0.19). Nausea was reported by 30 "
+        "patients in the aspirin group and 41 in the placebo group."
+    )
+    target = {"intervention": "aspirin", "comparator": "placebo", "outcome": "overall mortality"}
+    values = {"outcome_type": "binary", "intervention_events": 45, "comparator_events": 58}
+    right = verify_values(RCT, values, paper, target)
+    assert right["intervention_events"].triage.value == "verified", right["intervention_events"]
+    other = {"outcome_type": "binary", "intervention_events": 30, "comparator_events": 41}
+    decoy = verify_values(RCT, other, paper, target)
+    assert RoleCode.outcome_unbound in finding_codes(decoy, "intervention_events")
+    assert decoy["intervention_events"].triage.value == "check"
