@@ -13,6 +13,7 @@ from functools import cached_property
 
 import pymupdf
 
+from extractor.pdf.captions import is_caption
 from extractor.pdf.text import SOFT_HYPHEN, clean_chars, compose_accents, font_chars
 
 # Expand ligatures (no TEXT_PRESERVE_LIGATURES), keep only what is on the page.
@@ -272,7 +273,7 @@ def remove_running_text(pages: list[PageLayout]) -> int:
         keys = {_margin_key(line) for line in _margin_lines(page)}
         counts.update(keys)
     threshold = max(2, round(0.3 * len(pages)))
-    body = _body_size(pages)
+    body = body_size(pages)
     removed = 0
     for page in pages:
         margin_ids = {id(line) for line in _margin_lines(page)}
@@ -304,7 +305,7 @@ def remove_running_text(pages: list[PageLayout]) -> int:
     return removed
 
 
-def _body_size(pages: list[PageLayout]) -> float:
+def body_size(pages: list[PageLayout]) -> float:
     sizes: Counter[float] = Counter()
     for page in pages:
         for block in page.blocks:
@@ -377,12 +378,13 @@ def _asides(page: PageLayout) -> list[Block]:
     ]
 
 
-def reading_order(page: PageLayout) -> list[Block]:
+def reading_order(page: PageLayout, body: float = 0.0) -> list[Block]:
     """Blocks in reading order for one- and two-column pages.
 
-    Full-width blocks cut the page into horizontal bands; inside a band the left
+    Full-width blocks, and full-width floats set in smaller print (a table whose cells are
+    blocks of their own), cut the page into horizontal bands; inside a band the left
     column is read before the right one. Side columns come after the page's main text,
-    each block marked `aside`.
+    each block marked `aside`. `body` is the document's body text size (0: the page's).
     """
     mid = page.width / 2
     asides = _asides(page)
@@ -391,10 +393,10 @@ def reading_order(page: PageLayout) -> list[Block]:
     aside_ids = {id(b) for b in asides}
     main = [b for b in page.blocks if id(b) not in aside_ids]
     tail = sorted(asides, key=lambda b: (b.bbox[0] > mid, b.bbox[1]))
-    return _main_order(page, main) + tail
+    return _main_order(page, main, body or body_size([page])) + tail
 
 
-def _main_order(page: PageLayout, main: list[Block]) -> list[Block]:
+def _main_order(page: PageLayout, main: list[Block], body: float) -> list[Block]:
     mid = page.width / 2
     blocks = sorted(main, key=lambda b: (b.bbox[1], b.bbox[0]))
 
@@ -415,11 +417,78 @@ def _main_order(page: PageLayout, main: list[Block]) -> list[Block]:
         ordered.extend(sorted(right, key=lambda b: b.bbox[1]))
         band.clear()
 
+    wide_floats = _wide_float_ids(blocks, mid, page.width, body)
     for block in blocks:
         if spans_both(block):
             flush()
             ordered.append(block)
+        elif id(block) in wide_floats:
+            if band and id(band[-1]) not in wide_floats:
+                flush()
+            band.append(block)
         else:
+            if band and id(band[-1]) in wide_floats:
+                flush()
             band.append(block)
     flush()
     return ordered
+
+
+def _wide_float_ids(blocks: list[Block], mid: float, width: float, body: float) -> set[int]:
+    """Blocks of full-width floats. The page (blocks sorted by top) falls into stretches
+    with a blank strip across the whole page between them; a run of stretches that hold
+    only float print (tables, captions, text smaller than the body) is a full-width float
+    when it reaches across the middle and the nearest block above and below it in each
+    column is running text (or the page's edge). Such a table cuts the columns into bands
+    like a full-width paragraph: the text above it runs from the left column into the
+    right one before the text below starts. A column's table beside the other column's
+    footnotes is no such float: its cells go on below the blank strip."""
+    stretches: list[list[Block]] = []
+    bottom = float("-inf")
+    for block in blocks:  # sorted by top
+        if block.bbox[1] > bottom or not stretches:
+            stretches.append([])
+        stretches[-1].append(block)
+        bottom = max(bottom, block.bbox[3])
+    floats = [all(_float_print(b, body) for b in stretch) for stretch in stretches]
+    out: set[int] = set()
+    i = 0
+    while i < len(stretches):
+        if not floats[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(stretches) and floats[j]:
+            j += 1
+        run = [b for stretch in stretches[i:j] for b in stretch]
+        above = [b for stretch in stretches[:i] for b in stretch]
+        below = [b for stretch in stretches[j:] for b in stretch]
+        if (
+            min(b.bbox[0] for b in run) < mid - 0.05 * width
+            and max(b.bbox[2] for b in run) > mid + 0.05 * width
+            and all(
+                _text_next(near, mid, left, body)
+                for near in (above[::-1], below)
+                for left in (True, False)
+            )
+        ):
+            out.update(id(b) for b in run)
+        i = j
+    return out
+
+
+def _text_next(blocks: list[Block], mid: float, left: bool, body: float) -> bool:
+    """The first of `blocks` in the left (right) column is running text, or there is none."""
+    for block in blocks:
+        if ((block.bbox[0] + block.bbox[2]) / 2 < mid) == left:
+            return not _float_print(block, body)
+    return True
+
+
+def _float_print(block: Block, body: float) -> bool:
+    """A table, a float's text, a caption, or lines all set smaller than the body."""
+    if block.kind != "text" or block.floating:
+        return True
+    if not block.lines or is_caption(block.lines[0].text):
+        return bool(block.lines)
+    return all(line.size < body - 0.8 for line in block.lines)

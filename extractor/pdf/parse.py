@@ -37,6 +37,7 @@ from extractor.pdf.layout import (
     Block,
     Line,
     PageLayout,
+    body_size,
     read_page,
     reading_order,
     remove_running_text,
@@ -107,7 +108,8 @@ def _parse(path: Path, pdf: pymupdf.Document, rules: HeadingRules) -> Document:
         unruled = borderless_tables(page, layout, ruled)
         borderless.extend(unruled)
         _mark_floating(layout, unruled)
-    ordered = [block for layout in pages for block in reading_order(layout)]
+    body_print = body_size(pages)
+    ordered = [block for layout in pages for block in reading_order(layout, body_print)]
 
     metadata, skip = extract_metadata([b for b in ordered if b.page == 1], pdf.metadata or {}, head)
     toc = pdf.get_toc(simple=True)

@@ -60,3 +60,58 @@ def test_full_width_heading_cuts_the_columns(tmp_path):
     intro = next(s for s in doc.sections if s.heading == "1 Introduction")
     assert "intro right line 4" in intro.text
     assert "methods" not in intro.text
+
+
+def _small(x: float, y: float, text: str) -> tuple:
+    return (x, y, text, {"fontsize": 8})
+
+
+def test_full_width_table_of_small_cells_cuts_the_columns(tmp_path):
+    # a table across both columns whose cells are blocks of their own (no block spans the
+    # page): the text above it runs from the left column into the right one first
+    top_left = [
+        (LEFT, 100 + 14 * i, f"upper left line {i} of the first column", {}) for i in range(4)
+    ]
+    top_left.append((LEFT, 156, "followed by extreme heat (28 posts, 1320", {}))
+    top_right = [
+        (RIGHT, 100, "comments) and hot weather in the keyword count.", {}),
+        *[
+            (RIGHT, 114 + 14 * i, f"upper right line {i} of the second column.", {})
+            for i in range(4)
+        ],
+    ]
+    table = [_small(LEFT, 200, "Table 2. Post and comment distribution across keywords.")]
+    for row, (word, posts, comments) in enumerate(
+        [("heat", "501 (82.5)", "25,253 (81.1)"), ("hot weather", "19 (3.1)", "1,561 (5)")]
+    ):
+        y = 220 + 14 * row
+        table += [_small(LEFT, y, word), _small(300, y, posts), _small(470, y, comments)]
+    bottom_left = [
+        (LEFT, 290 + 14 * i, f"lower left line {i} of the first column", {}) for i in range(5)
+    ]
+    bottom_right = [
+        (RIGHT, 290 + 14 * i, f"lower right line {i} of the second column", {}) for i in range(5)
+    ]
+    pdf = make_pdf(
+        tmp_path / "band.pdf", [top_left + top_right + table + bottom_left + bottom_right]
+    )
+    text = " ".join(parse_pdf(pdf).text.split())
+    assert "(28 posts, 1320 comments) and hot weather in the keyword count." in text
+    order = ["upper right line 3", "Table 2. Post", "lower left line 0", "lower right line 0"]
+    positions = [text.index(s) for s in order]
+    assert positions == sorted(positions)
+
+
+def test_column_table_beside_the_other_columns_footnote_does_not_cut_the_columns(tmp_path):
+    # the right column's table starts level with a footnote of the left column: the
+    # left column's text below the footnote is still read before the right column
+    left = [(LEFT, 100 + 14 * i, f"upper left line {i} of the first column.", {}) for i in range(4)]
+    left.append(_small(LEFT, 170, "* Data missing for one dispenser in the control arm."))
+    left += [(LEFT, 200 + 14 * i, f"lower left line {i} of the first column", {}) for i in range(8)]
+    right = [
+        (RIGHT, 100 + 14 * i, f"upper right line {i} of the second column.", {}) for i in range(4)
+    ]
+    right.append(_small(RIGHT, 170, "Table 3 Characteristics of patients"))
+    right += [_small(RIGHT + 140 * (k % 2), 190 + 14 * (k // 2), f"cell {k}") for k in range(20)]
+    text = " ".join(parse_pdf(make_pdf(tmp_path / "cols.pdf", [left + right])).text.split())
+    assert text.index("lower left line 7") < text.index("upper right line 0")
