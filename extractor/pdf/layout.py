@@ -330,6 +330,34 @@ def _is_note(page: PageLayout, block: Block, body: float) -> bool:
     return bool(_FURNITURE.search(" ".join(line.text for line in block.lines)))
 
 
+def join_drop_caps(page: PageLayout) -> None:
+    """A drop cap (a paragraph's first letter set large over two or three lines) is a
+    line of its own: put its letter in front of the line that goes on beside it at the
+    same height ("P" + "revalence rates ..."), so the paragraph opens with its word and
+    the large letter does not pass for a heading or a float."""
+    lines = [line for block in page.blocks for line in block.lines]
+    caps = [line for line in lines if len(line.text) == 1 and line.text.isupper()]
+    joined = False
+    for cap in caps:  # a few per page at most (panel letters, drop caps)
+        beside = [
+            line
+            for line in lines
+            if cap.bbox[2] - 1.0 <= line.bbox[0] <= cap.bbox[2] + 0.8 * cap.size
+            and abs(line.bbox[1] - cap.bbox[1]) <= 0.3 * cap.size
+            and line is not cap
+        ]
+        if len(beside) != 1 or not beside[0].text[:1].islower():
+            continue
+        if cap.size < 1.8 * beside[0].size:
+            continue  # a letter in the line's own print: a label, a variable
+        beside[0].text = cap.text + beside[0].text
+        for block in page.blocks:
+            block.lines = [line for line in block.lines if line is not cap]
+        joined = True
+    if joined:
+        prune(page)
+
+
 def prune(page: PageLayout) -> None:
     """Drop emptied text blocks and shrink the others to their remaining lines."""
     page.blocks = [b for b in page.blocks if b.lines or b.kind != "text"]

@@ -38,6 +38,7 @@ from extractor.pdf.layout import (
     Line,
     PageLayout,
     body_size,
+    join_drop_caps,
     read_page,
     reading_order,
     remove_running_text,
@@ -100,6 +101,8 @@ def _parse(path: Path, pdf: pymupdf.Document, rules: HeadingRules) -> Document:
         warnings.append("the PDF was damaged and has been repaired; text may be incomplete")
     head = pdf[0].get_text("text") if pdf.page_count else ""
     remove_running_text(pages)
+    for layout in pages:
+        join_drop_caps(layout)
     tables: list[FoundTable] = []
     borderless: list[FoundTable] = []
     for page, layout in zip(pdf_pages, pages, strict=True):

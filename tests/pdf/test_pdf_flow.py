@@ -209,3 +209,27 @@ def test_indented_line_after_a_float_starts_a_new_paragraph(tmp_path):
     text = " ".join(doc.text.split())
     assert text.index("line 30 of running text.") < text.index("Table 3. Outcomes")
     assert text.index("Table 3. Outcomes") < text.index("The same paragraph goes on")
+
+
+def test_drop_cap_opens_its_paragraph_and_the_paragraph_goes_on_after_a_footnote(tmp_path):
+    # the first letter set large over two lines, an affiliation note under the column,
+    # the paragraph goes on at the top of the right column
+    lines = [
+        (LEFT, 90, "Introduction", {"fontsize": 12}),
+        (LEFT, 128, "P", {"fontsize": 26}),
+        (LEFT + 18, 110, "revalence rates of depressive disorder", {}),
+        (LEFT + 18, 124, "are up to two per cent in children", {}),
+        *[
+            (LEFT, 138 + 14 * i, f"left column line {i} of running text", {})
+            for i in range(5)
+        ],
+        (LEFT, 208, "screening is advised at ages 12-18 years", {}),
+        (LEFT, 260, "1Department of Psychiatry, University.", {"fontsize": 8}),
+        (RIGHT, 90, "(Siu 2016). The standard of care for treatment of moderate", {}),
+        (RIGHT, 104, "depression is psychological intervention or medication.", {}),
+        *[(RIGHT, 140 + 14 * i, f"right column line {i} of running text", {}) for i in range(5)],
+    ]
+    text = " ".join(parse_pdf(make_pdf(tmp_path / "dropcap.pdf", [lines])).text.split())
+    assert "Prevalence rates of depressive disorder are up to" in text
+    assert "at ages 12-18 years (Siu 2016). The standard of care" in text
+    assert "1Department of Psychiatry" in text  # kept, after the paragraph
