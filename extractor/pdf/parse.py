@@ -59,6 +59,8 @@ _MAX_DEFERRED = 1000
 _SENTENCE_END = ".!?:"
 _NUMERIC = re.compile(r"^[\d\s.,:;%()\[\]*\-\u2212\u2013+/=<>\u2264\u2265\u00b1×xX]*$")
 _LABEL_CHARS = 25  # lines no longer than this, all of a block: figure labels, legends
+# a footnote's mark glued to its first word ("1Department of ...", "*Corresponding ...")
+_MARKED_NOTE = re.compile(r"^(\d{1,2}|[*\u2020\u2021\u00a7\u00b6])[A-Z][a-z]")
 # footnotes that open with their own label, in body-size print on some layouts
 _NOTE_START = re.compile(
     r"^[*\u2020\u2021\u00a7]?\s*(contact\b|correspond|e-?mail\b|received\b|accepted\b|"
@@ -581,4 +583,6 @@ def _is_float(block: Block, paragraph: _Paragraph) -> bool:
         return True
     if _NOTE_START.match(first):
         return True
+    if _MARKED_NOTE.match(first) and all(line.size < size - 0.3 for line in block.lines):
+        return True  # "1Department of ...": an affiliation or footnote, a little smaller
     return all(len(line.text) <= _LABEL_CHARS or _NUMERIC.match(line.text) for line in block.lines)

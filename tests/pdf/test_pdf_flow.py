@@ -219,10 +219,7 @@ def test_drop_cap_opens_its_paragraph_and_the_paragraph_goes_on_after_a_footnote
         (LEFT, 128, "P", {"fontsize": 26}),
         (LEFT + 18, 110, "revalence rates of depressive disorder", {}),
         (LEFT + 18, 124, "are up to two per cent in children", {}),
-        *[
-            (LEFT, 138 + 14 * i, f"left column line {i} of running text", {})
-            for i in range(5)
-        ],
+        *[(LEFT, 138 + 14 * i, f"left column line {i} of running text", {}) for i in range(5)],
         (LEFT, 208, "screening is advised at ages 12-18 years", {}),
         (LEFT, 260, "1Department of Psychiatry, University.", {"fontsize": 8}),
         (RIGHT, 90, "(Siu 2016). The standard of care for treatment of moderate", {}),
@@ -233,3 +230,29 @@ def test_drop_cap_opens_its_paragraph_and_the_paragraph_goes_on_after_a_footnote
     assert "Prevalence rates of depressive disorder are up to" in text
     assert "at ages 12-18 years (Siu 2016). The standard of care" in text
     assert "1Department of Psychiatry" in text  # kept, after the paragraph
+
+
+def test_affiliation_note_a_little_smaller_leaves_the_paragraph_it_interrupts(tmp_path):
+    # the note is only 0.5 pt smaller than the body (not a figure label's print) but opens
+    # with its mark glued to a capitalised word; the paragraph goes on on the next page
+    page1 = [
+        (LEFT, 100 + 14 * i, f"page one line {i:02d} of running text", {"fontsize": 9})
+        for i in range(30)
+    ]
+    page1.append(
+        (LEFT, 520, "four methods were presented, one an ensemble classifier", {"fontsize": 9})
+    )
+    page1.append(
+        (LEFT, 560, "1Department of Health Information Technology, Tabriz.", {"fontsize": 8.5})
+    )
+    page1.append((LEFT, 571, "2Research Center of Medical Informatics, Tabriz.", {"fontsize": 8.5}))
+    page2 = [
+        (LEFT, 100, "with three support vector machine sub-classifiers.", {"fontsize": 9}),
+        *[
+            (LEFT, 114 + 14 * i, f"page two line {i:02d} of running text", {"fontsize": 9})
+            for i in range(5)
+        ],
+    ]
+    text = " ".join(parse_pdf(make_pdf(tmp_path / "note.pdf", [page1, page2])).text.split())
+    assert "an ensemble classifier with three support vector machine" in text
+    assert "1Department of Health Information Technology" in text  # kept, after it
