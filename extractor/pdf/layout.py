@@ -425,7 +425,7 @@ def reading_order(page: PageLayout, body: float = 0.0) -> list[Block]:
 
 
 def _main_order(page: PageLayout, main: list[Block], body: float) -> list[Block]:
-    mid = page.width / 2
+    mid = _gutter(page, main)
     blocks = sorted(main, key=lambda b: (b.bbox[1], b.bbox[0]))
 
     def spans_both(block: Block) -> bool:
@@ -460,6 +460,31 @@ def _main_order(page: PageLayout, main: list[Block], body: float) -> list[Block]
             band.append(block)
     flush()
     return ordered
+
+
+def _gutter(page: PageLayout, blocks: list[Block]) -> float:
+    """Where the page's columns part: the middle of the blank strip between the
+    paragraphs (text blocks of two lines or more, narrower than 0.6 of the page) that lies
+    nearest the page's middle, within its middle 30%. Pages with mirrored margins set
+    both columns off the middle ("176-359 | 373-557" on a 612 pt page): the page's
+    middle would cut the left column. Without such a strip, the page's middle."""
+    mid = page.width / 2
+    spans = sorted(
+        (b.bbox[0], b.bbox[2])
+        for b in blocks
+        if b.kind == "text"
+        and not b.floating
+        and len(b.lines) >= 2
+        and b.bbox[2] - b.bbox[0] < 0.6 * page.width
+    )
+    gaps: list[float] = []
+    reach: float | None = None
+    for x0, x1 in spans:
+        if reach is not None and x0 > reach:
+            gaps.append((reach + x0) / 2)
+        reach = x1 if reach is None else max(reach, x1)
+    near = [g for g in gaps if abs(g - mid) <= 0.15 * page.width]
+    return min(near, key=lambda g: abs(g - mid)) if near else mid
 
 
 def _wide_float_ids(blocks: list[Block], mid: float, width: float, body: float) -> set[int]:

@@ -115,3 +115,28 @@ def test_column_table_beside_the_other_columns_footnote_does_not_cut_the_columns
     right += [_small(RIGHT + 140 * (k % 2), 190 + 14 * (k // 2), f"cell {k}") for k in range(20)]
     text = " ".join(parse_pdf(make_pdf(tmp_path / "cols.pdf", [left + right])).text.split())
     assert text.index("lower left line 7") < text.index("upper right line 0")
+
+
+def test_columns_set_off_the_page_middle_are_read_left_then_right(tmp_path):
+    # mirrored margins: both columns right of the page's middle ("176-361 | 373-558" on a
+    # 595 pt page), so the page's middle falls inside the left column
+    lines = []
+    for par in range(3):
+        top = 110 + 150 * par
+        lines += [
+            (176, top + 14 * i, f"left part {par} line {i} of the column text here", {})
+            for i in range(8)
+        ]
+        lines += [
+            (373, top - 2 + 14 * i, f"right part {par} line {i} of the column", {})
+            for i in range(8)
+        ]
+    text = parse_pdf(make_pdf(tmp_path / "offset.pdf", [lines])).text
+    order = [
+        "left part 0 line 0",
+        "left part 2 line 7",
+        "right part 0 line 0",
+        "right part 2 line 7",
+    ]
+    positions = [text.index(s) for s in order]
+    assert positions == sorted(positions)
