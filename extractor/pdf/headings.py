@@ -58,10 +58,12 @@ _ABSTRACT_PARTS = re.compile(
 _RUN_IN_END = (".", ":", "\u2014", "\u2013")
 _BARE_NUMBER = re.compile(r"(?:\d{1,2}\.)*\d{1,2}\.?")
 _SMALL_CAPS = re.compile(r"small-?caps|[-+,_]sc\b", re.IGNORECASE)
-# Supporting-information entries ("S1 Table. ...", "S2 Fig") are captions of files
-# outside the paper, not sections.
+# Supporting-information entries ("S1 Table. ...", "S2 Fig", "S1 CONSORT Checklist.",
+# "S1 Protocol.") are captions of files outside the paper, not sections.
 _SUPPLEMENT_ITEM = re.compile(
-    r"^S\d+\s+(table|fig|figure|file|text|data|dataset|appendix|video|checklist)\b", re.I
+    r"^S\d+\s+(\w+\s+)?(table|fig|figure|file|text|data|dataset|appendix|video|checklist|"
+    r"protocol|material|information|movie|audio|code|document|methods?)\b",
+    re.I,
 )
 _MAX_WORDS = 18
 # A sentence end, possibly followed by citation marks or closing brackets ("...trial.12",

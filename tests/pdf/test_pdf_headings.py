@@ -224,3 +224,20 @@ def test_bold_author_year_reference_entries_are_not_sections(tmp_path):
     ]
     assert "Chen L, Wang Y, Zhou X. 2021" in doc.sections[-1].text
     assert len(_headings(path, reference_guard=False)) > 4  # the guard is what drops them
+
+
+def test_supporting_information_items_of_any_kind_are_not_sections(tmp_path):
+    paper = _Paper()
+    paper.heading("Introduction")
+    paper.paragraph()
+    paper.heading("Supporting information")
+    for label in ("S1 CONSORT Checklist. CONSORT checklist.", "S1 Protocol. Trial protocol."):
+        paper.line(label, font="tibo", size=10, gap=_LEADING * 1.5)
+        paper.line("(PDF)")
+    doc = parse_pdf(paper.save(tmp_path / "supporting.pdf"))
+    assert [s.heading for s in doc.sections] == [
+        "Abstract",
+        "Introduction",
+        "Supporting information",
+    ]
+    assert "S1 Protocol. Trial protocol." in doc.sections[-1].text
