@@ -130,7 +130,7 @@ def _parse(path: Path, pdf: pymupdf.Document, rules: HeadingRules) -> Document:
 
     words, compounds = vocabulary(line.text for b in ordered for line in b.lines)
     builder = _TextBuilder(words, compounds)
-    builder.build(ordered, headings)
+    builder.build(ordered, headings, body_print)
     doc = Document(
         source=SourceInfo(
             path=str(path), sha256=sha256_file(path), pages=pdf.page_count, scanned_pages=scanned
@@ -220,6 +220,7 @@ class _TextBuilder:
     _starts: dict[int, Heading] = field(default_factory=dict)  # id(first line) -> heading
     _inside: set[int] = field(default_factory=set)  # ids of a heading's further lines
     _join: int = 0  # id of a line that goes on with the open paragraph whatever it starts with
+    _float_pages: set[int] = field(default_factory=set)  # pages holding no running text
 
     @property
     def text(self) -> str:
@@ -234,7 +235,8 @@ class _TextBuilder:
         self.length += len(text)
         return start, self.length
 
-    def build(self, blocks: list[Block], headings: list[Heading]) -> None:
+    def build(self, blocks: list[Block], headings: list[Heading], body: float = 0.0) -> None:
+        self._float_pages = _float_pages(blocks, body)
         self._starts = {id(h.lines[0]): h for h in headings}
         self._inside = {id(line) for h in headings for line in h.lines[1:]}
         current: _Paragraph | None = None
@@ -244,7 +246,7 @@ class _TextBuilder:
             if (
                 current is not None
                 and len(self._deferred) < _MAX_DEFERRED
-                and block.page <= current.lines[-1].page + 1
+                and block.page <= self._reach(current)
                 and _is_open(current)
                 and not self._continues_in(current, block)
             ):
@@ -266,7 +268,7 @@ class _TextBuilder:
                         continue
             elif (
                 current is not None
-                and block.page <= current.lines[-1].page + 1
+                and block.page <= self._reach(current)
                 and _full_last_line(current)
                 and not any(id(ln) in self._starts for ln in block.lines)
                 and _is_float(block, current)
@@ -283,6 +285,14 @@ class _TextBuilder:
             i += 1
         self._flush(current)
 
+    def _reach(self, paragraph: _Paragraph) -> int:
+        """The last page on which an open paragraph may go on: the next page, or the one
+        after pages that hold only floats (a table set over a whole page)."""
+        page = paragraph.lines[-1].page + 1
+        while page in self._float_pages:
+            page += 1
+        return page
+
     def _resumes_at(
         self, blocks: list[Block], i: int, paragraph: _Paragraph, closed: bool = False
     ) -> int | None:
@@ -293,7 +303,7 @@ class _TextBuilder:
         last = paragraph.lines[-1]
         for j in range(i, min(len(blocks), i + _MAX_DEFERRED - len(self._deferred))):
             block = blocks[j]
-            if block.page > last.page + 1:
+            if block.page > self._reach(paragraph):
                 return None
             if block.kind != "text" or block.aside or block.floating:
                 continue
@@ -533,6 +543,23 @@ def _continues(paragraph: _Paragraph, line: Line) -> bool:
     if line.size < paragraph.lines[-1].size - 0.8:
         return False  # a table's footnote or a figure's label ("aIndependent t-test")
     return line.text[:1].islower() or (_full_last_line(paragraph) and _same_print(paragraph, line))
+
+
+def _float_pages(blocks: list[Block], body: float) -> set[int]:
+    """Pages without running text: every block a table, a caption, a side box or a float,
+    or set smaller than the body, or short labels (a table or figure over a whole page)."""
+    pages = {block.page for block in blocks}
+    running = {
+        block.page
+        for block in blocks
+        if block.kind == "text"
+        and not block.aside
+        and not block.floating
+        and block.lines
+        and not is_caption(block.lines[0].text)
+        and any(len(line.text) > _LABEL_CHARS and line.size >= body - 0.8 for line in block.lines)
+    }
+    return pages - running
 
 
 def _full_last_line(paragraph: _Paragraph) -> bool:

@@ -256,3 +256,38 @@ def test_affiliation_note_a_little_smaller_leaves_the_paragraph_it_interrupts(tm
     text = " ".join(parse_pdf(make_pdf(tmp_path / "note.pdf", [page1, page2])).text.split())
     assert "an ensemble classifier with three support vector machine" in text
     assert "1Department of Health Information Technology" in text  # kept, after it
+
+
+def test_paragraph_goes_on_after_a_page_that_holds_only_a_table(tmp_path):
+    # a table set over the whole next page in small print, continued at the top of page
+    # 3: the paragraph ends open on page 1 and goes on below the continued table
+    page1 = _page_of_lines("page one", 30)
+    page1.append((LEFT, 520, "no differences in health outcomes overall (180/398", {}))
+    table = [
+        (
+            LEFT,
+            80,
+            "Table 2. Primary and secondary neonatal outcomes by study group.",
+            {"fontsize": 8},
+        )
+    ]
+    table += [
+        (
+            LEFT + 150 * (k % 3),
+            100 + 12 * (k // 3),
+            f"outcome row {k // 3} cell {k % 3}",
+            {"fontsize": 7},
+        )
+        for k in range(90)
+    ]
+    page3 = [
+        (LEFT, 60, "Table 2. (Continued)", {"fontsize": 8}),
+        (LEFT, 75, "Infant postnatal length of stay (days) 11.93 (21.1)", {"fontsize": 7}),
+        (LEFT, 100, "[45.2%] in the progesterone group) or in any single outcome.", {}),
+        *[(LEFT, 114 + 14 * i, f"page three line {i:02d} of running text", {}) for i in range(5)],
+    ]
+    text = " ".join(
+        parse_pdf(make_pdf(tmp_path / "table_page.pdf", [page1, table, page3])).text.split()
+    )
+    assert "health outcomes overall (180/398 [45.2%] in the progesterone group)" in text
+    assert "Table 2. Primary and secondary neonatal outcomes" in text  # kept, after it
