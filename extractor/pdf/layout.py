@@ -6,6 +6,7 @@ steps need: font sizes and bold flags for headings, boxes for columns and tables
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ _ITALIC_FLAG = 2
 _MARGIN_SHARE = 0.12  # top/bottom band where running headers and page numbers live
 _ASIDE_GAP = 3.0  # points between a side column and the main text's edge
 _ASIDE_REACH = 20.0  # a side box may start this far above the wide text (its label)
+_COLUMN_LINES = 10  # body-print lines that make a column of a three-column page
 
 
 @dataclass
@@ -425,8 +427,11 @@ def reading_order(page: PageLayout, body: float = 0.0) -> list[Block]:
 
 
 def _main_order(page: PageLayout, main: list[Block], body: float) -> list[Block]:
-    mid = _gutter(page, main)
     blocks = sorted(main, key=lambda b: (b.bbox[1], b.bbox[0]))
+    gutters = _column_gutters(page, main, body)
+    if len(gutters) >= 2:
+        return _columns_order(blocks, gutters, page.width)
+    mid = _gutter(page, main)
 
     def spans_both(block: Block) -> bool:
         x0, _, x1, _ = block.bbox
@@ -462,6 +467,65 @@ def _main_order(page: PageLayout, main: list[Block], body: float) -> list[Block]
     return ordered
 
 
+def _narrow_spans(page: PageLayout, blocks: list[Block]) -> list[tuple[float, float, Block]]:
+    """(left, right, block) of the page's paragraphs: text blocks of two lines or more,
+    narrower than 0.6 of the page, sorted by their left edge."""
+    return sorted(
+        (
+            (b.bbox[0], b.bbox[2], b)
+            for b in blocks
+            if b.kind == "text"
+            and not b.floating
+            and len(b.lines) >= 2
+            and b.bbox[2] - b.bbox[0] < 0.6 * page.width
+        ),
+        key=lambda s: (s[0], s[1]),
+    )
+
+
+def _column_gutters(page: PageLayout, blocks: list[Block], body: float) -> list[float]:
+    """The blank strips between three or more columns of running text (each column at
+    least `_COLUMN_LINES` lines in body print): a journal set in three columns. Fewer than
+    two such strips: [] (one or two columns, read by `_main_order`'s own rule)."""
+    columns: list[list[float]] = []  # [left, right, lines] of each run of overlapping spans
+    for x0, x1, block in _narrow_spans(page, blocks):
+        lines = sum(1 for line in block.lines if line.size >= body - 1.0)
+        if columns and x0 <= columns[-1][1]:
+            columns[-1][1] = max(columns[-1][1], x1)
+            columns[-1][2] += lines
+        else:
+            columns.append([x0, x1, lines])
+    columns = [c for c in columns if c[2] >= _COLUMN_LINES]
+    if len(columns) < 3:
+        return []
+    return [(a[1] + b[0]) / 2 for a, b in itertools.pairwise(columns)]
+
+
+def _columns_order(blocks: list[Block], gutters: list[float], width: float) -> list[Block]:
+    """Three or more columns: a block that crosses a gutter cuts the page into bands;
+    inside a band each column is read top to bottom, left to right."""
+    reach = 0.05 * width
+    ordered: list[Block] = []
+    band: list[Block] = []
+
+    def flush() -> None:
+        def column(block: Block) -> int:
+            centre = (block.bbox[0] + block.bbox[2]) / 2
+            return sum(1 for g in gutters if centre >= g)
+
+        ordered.extend(sorted(band, key=lambda b: (column(b), b.bbox[1])))
+        band.clear()
+
+    for block in blocks:
+        if any(block.bbox[0] < g - reach and block.bbox[2] > g + reach for g in gutters):
+            flush()
+            ordered.append(block)
+        else:
+            band.append(block)
+    flush()
+    return ordered
+
+
 def _gutter(page: PageLayout, blocks: list[Block]) -> float:
     """Where the page's columns part: the middle of the blank strip between the
     paragraphs (text blocks of two lines or more, narrower than 0.6 of the page) that lies
@@ -469,17 +533,10 @@ def _gutter(page: PageLayout, blocks: list[Block]) -> float:
     both columns off the middle ("176-359 | 373-557" on a 612 pt page): the page's
     middle would cut the left column. Without such a strip, the page's middle."""
     mid = page.width / 2
-    spans = sorted(
-        (b.bbox[0], b.bbox[2])
-        for b in blocks
-        if b.kind == "text"
-        and not b.floating
-        and len(b.lines) >= 2
-        and b.bbox[2] - b.bbox[0] < 0.6 * page.width
-    )
+    spans = _narrow_spans(page, blocks)
     gaps: list[float] = []
     reach: float | None = None
-    for x0, x1 in spans:
+    for x0, x1, _block in spans:
         if reach is not None and x0 > reach:
             gaps.append((reach + x0) / 2)
         reach = x1 if reach is None else max(reach, x1)

@@ -140,3 +140,18 @@ def test_columns_set_off_the_page_middle_are_read_left_then_right(tmp_path):
     ]
     positions = [text.index(s) for s in order]
     assert positions == sorted(positions)
+
+
+def test_three_columns_are_read_one_after_the_other(tmp_path):
+    # a three-column journal page whose paragraphs start at other heights in each column
+    lines = []
+    for col, x in enumerate((48, 213, 379)):
+        for par, top in enumerate((80 + 20 * col, 330 + 30 * col)):
+            lines += [
+                (x, top + 12 * i, f"Col {col} part {par} line {i} text.", {"fontsize": 9})
+                for i in range(12)
+            ]
+    text = parse_pdf(make_pdf(tmp_path / "three.pdf", [lines])).text
+    order = [f"Col {c} part {p} line {i} " for c in range(3) for p in range(2) for i in (0, 11)]
+    positions = [text.index(s) for s in order]
+    assert positions == sorted(positions)
