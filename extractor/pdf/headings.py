@@ -66,6 +66,7 @@ _SUPPLEMENT_ITEM = re.compile(
     re.I,
 )
 _MAX_WORDS = 18
+_ABBREVIATION = re.compile(r"[A-Z][A-Z0-9]*(?:[-/][A-Z0-9]+)*")
 # A sentence end, possibly followed by citation marks or closing brackets ("...trial.12",
 # "...[4]."): the next line opens a new unit even inside one MuPDF block.
 _SENTENCE_END = re.compile(r"[.:?!][\s\d\[\]()\u2013,-]*$")
@@ -232,12 +233,21 @@ def heuristic_headings(
     """Headings found from style; lines whose id is in `skip` (title, authors) never count."""
     rows = _RowIndex(blocks)
     found: list[Heading] = []
+    caption: Line | None = None  # the last line of a caption, while its print goes on
     for block in blocks:
         if block.kind != "text":
             continue
         i = 0
         while i < len(block.lines):
             line = block.lines[i]
+            if is_caption(line.text):
+                caption = line
+            elif caption is not None and not _caption_goes_on(caption, line):
+                caption = None
+            elif caption is not None:
+                caption = line  # "Table 3. Adverse events ..." + "in Any Group, ..."
+                i += 1
+                continue
             starts_unit = i == 0 or _ends_paragraph(block.lines[i - 1], line, block, rules)
             if id(line) in skip or not starts_unit:
                 i += 1
@@ -265,10 +275,40 @@ def heuristic_headings(
             if run_in and not rows.in_table(line):
                 found.append(run_in)
             i += 1
-    found = [h for h in found if not _NOT_SECTIONS.match(strip_numbering(h.text))]
+    found = [
+        h
+        for h in found
+        if not _NOT_SECTIONS.match(strip_numbering(h.text)) and not _glossary_entry(h)
+    ]
     found = _keep_recurring(found)
     _assign_levels(found)
     return found
+
+
+def _glossary_entry(heading: Heading) -> bool:
+    """An unnumbered run-in label that is one abbreviation ("AAQ-II: Acceptance and Action
+    Questionnaire", "CVD. ..."): an entry of an abbreviation list, not a section."""
+    return bool(
+        heading.rest
+        and not section_number(heading.text)
+        and _ABBREVIATION.fullmatch(heading.text.strip())
+        and not is_known_name(heading.text)
+    )
+
+
+def _caption_goes_on(caption: Line, line: Line) -> bool:
+    """`line` is the next line of the caption ending in `caption`: same page and print,
+    right below it and within its width, and the caption's line did not end its sentence."""
+    height = max(1.0, caption.bbox[3] - caption.bbox[1])
+    return (
+        line.page == caption.page
+        and _style_key(line) == _style_key(caption)
+        and -0.3 * height <= line.bbox[1] - caption.bbox[3] <= 0.6 * height
+        # flush left under it, or centred under it
+        and caption.bbox[0] - 2 * height <= line.bbox[0]
+        and line.bbox[2] <= caption.bbox[2] + 2 * height
+        and not caption.text.rstrip().endswith(".")
+    )
 
 
 def _italic_heading_text(text: str) -> bool:

@@ -241,3 +241,35 @@ def test_supporting_information_items_of_any_kind_are_not_sections(tmp_path):
         "Supporting information",
     ]
     assert "S1 Protocol. Trial protocol." in doc.sections[-1].text
+
+
+def test_abbreviation_list_entries_are_not_sections(tmp_path):
+    paper = _Paper()
+    paper.heading("Introduction")
+    paper.paragraph()
+    paper.heading("Abbreviations")
+    paper.run_in("AAQ-II: ", "Acceptance and Action Questionnaire, second version", font="tibo")
+    paper.run_in("RHS: ", "Reliance on internal hunger and satiety cues, a subscale", font="tibo")
+    doc = parse_pdf(paper.save(tmp_path / "glossary.pdf"))
+    assert [s.heading for s in doc.sections] == ["Abstract", "Introduction", "Abbreviations"]
+    assert "AAQ-II: Acceptance and Action Questionnaire" in doc.sections[-1].text
+
+
+def test_second_line_of_a_centred_caption_is_not_a_heading(tmp_path):
+    paper = _Paper()
+    paper.heading("Introduction")
+    paper.paragraph()
+    paper.heading("Results")
+    paper.paragraph()
+    caption = "Table 4. Summary of Suicidal Ideation and Behavior Reported on the Columbia-Suicide"
+    paper.line(caption, font="tibo", size=10, gap=_LEADING * 2)
+    paper.page.insert_text(
+        (_X + 60, paper.y + 11),
+        "Severity Rating Scale at Any Assessment, Safety Population",
+        fontname="tibo",
+        fontsize=10,
+    )
+    paper.y += 11
+    paper.paragraph()
+    doc = parse_pdf(paper.save(tmp_path / "caption.pdf"))
+    assert [s.heading for s in doc.sections] == ["Abstract", "Introduction", "Results"]
