@@ -40,11 +40,11 @@ from extractor.pdf.layout import (
     body_size,
     join_drop_caps,
     read_page,
-    reading_order,
     remove_running_text,
 )
 from extractor.pdf.metadata import extract_metadata
 from extractor.pdf.open import open_pdf
+from extractor.pdf.order import reading_order
 from extractor.pdf.references import REFERENCE_HEADING, split_references
 from extractor.pdf.table_header import count_header_rows, spread_header
 from extractor.pdf.tables import FoundTable, borderless_tables, extract_tables, linearise
