@@ -268,7 +268,15 @@ def heuristic_headings(
                 if _plausible_text(text) and not _is_sentence(text):
                     weak = not _distinct(line, body, _NO_ITALIC)
                     if not weak or _italic_heading_text(text):
-                        found.append(Heading(lines=group, text=text, level=0, weak=weak))
+                        k = i + len(group)
+                        nxt = block.lines[k] if k < len(block.lines) else None
+                        tail = _label_tail(group, nxt, body)
+                        if tail is not None:  # a run-in label set over two lines
+                            text = f"{text} {tail.text}"
+                            group, rest = [*group, block.lines[k]], tail.rest
+                        else:
+                            rest = ""
+                        found.append(Heading(lines=group, text=text, level=0, rest=rest, weak=weak))
                         i += len(group)
                         continue
             run_in = _run_in(line, body, rules)
@@ -283,6 +291,20 @@ def heuristic_headings(
     found = _keep_recurring(found)
     _assign_levels(found)
     return found
+
+
+def _label_tail(group: list[Line], line: Line | None, body: BodyStyle) -> Heading | None:
+    """The end of a run-in label that fills its first line(s): `line` opens with the rest
+    of the label in the same face, closed by a period or colon, and the paragraph goes
+    on after it ("3.4. Changes in Risk Factors, Metabolic" + "*Syndrome, and Exercise
+    Capacity.* At 12 months ...")."""
+    last = group[-1]
+    if line is None or last.text.rstrip().endswith(_RUN_IN_END):
+        return None
+    tail = _run_in(line, body)
+    if tail is None or tail.face != last.font or not _style_key(last)[2]:
+        return None  # only an italic label goes on this way; a bold line is its own
+    return tail
 
 
 def _glossary_entry(heading: Heading) -> bool:

@@ -273,3 +273,28 @@ def test_second_line_of_a_centred_caption_is_not_a_heading(tmp_path):
     paper.paragraph()
     doc = parse_pdf(paper.save(tmp_path / "caption.pdf"))
     assert [s.heading for s in doc.sections] == ["Abstract", "Introduction", "Results"]
+
+
+def test_italic_run_in_label_set_over_two_lines_is_one_heading(tmp_path):
+    paper = _Paper()
+    paper.heading("1. Introduction")
+    paper.paragraph()
+    paper.heading("3. Results")
+    paper.paragraph()
+    paper.line(
+        "3.4. Changes in Cardiovascular Disease Risk Factors, Metabolic",
+        font="tiit",
+        gap=_LEADING * 1.5,
+    )
+    paper._space(_LEADING)
+    label = "Syndrome, and Exercise Capacity. "
+    paper.page.insert_text((_X, paper.y), label, fontname="tiit", fontsize=10)
+    x = _X + pymupdf.get_text_length(label, fontname="tiit", fontsize=10)
+    paper.page.insert_text((x, paper.y), "At twelve months the blood pressure fell.", fontsize=10)
+    paper.paragraph(_BODY[1:])
+    doc = parse_pdf(paper.save(tmp_path / "two_line_label.pdf"))
+    assert [s.heading for s in doc.sections][-1] == (
+        "3.4. Changes in Cardiovascular Disease Risk Factors, Metabolic Syndrome,"
+        " and Exercise Capacity"
+    )
+    assert doc.sections[-1].text.startswith("At twelve months the blood pressure fell.")
