@@ -307,6 +307,36 @@ def _label_tail(group: list[Line], line: Line | None, body: BodyStyle) -> Headin
     return tail
 
 
+def join_wrapped(headings: list[Heading]) -> list[Heading]:
+    """A heading that wraps onto a line MuPDF put in a block of its own comes out as two
+    headings in one style, the second right below the first at line spacing
+    ("Predefined Laboratory Abnormality" + "Criteria"): one heading."""
+    out: list[Heading] = []
+    for heading in headings:
+        prev = out[-1] if out else None
+        if prev is not None and _wraps_into(prev, heading):
+            prev.text = normalise_space(f"{prev.text} {heading.text}")
+            prev.lines.extend(heading.lines)
+            prev.rest = heading.rest
+            continue
+        out.append(heading)
+    return out
+
+
+def _wraps_into(first: Heading, second: Heading) -> bool:
+    last, line = first.lines[-1], second.lines[0]
+    height = max(1.0, last.bbox[3] - last.bbox[1])
+    return (
+        not first.rest
+        and line.page == last.page
+        and _style_key(line) == _style_key(last)
+        and 0 <= line.bbox[1] - last.bbox[3] <= 0.6 * height
+        and abs(line.bbox[0] - last.bbox[0]) <= 2 * height
+        and not first.text.rstrip().endswith((".", ":", "?", "!"))
+        and not section_number(second.text)
+    )
+
+
 def _glossary_entry(heading: Heading) -> bool:
     """An unnumbered run-in label that is one abbreviation ("AAQ-II: Acceptance and Action
     Questionnaire", "CVD. ..."): an entry of an abbreviation list, not a section."""

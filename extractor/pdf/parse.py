@@ -29,6 +29,7 @@ from extractor.pdf.headings import (
     fold_abstract_parts,
     heuristic_headings,
     is_known_name,
+    join_wrapped,
     outline_headings,
     section_number,
     style_of,
@@ -124,6 +125,7 @@ def _parse(path: Path, pdf: pymupdf.Document, rules: HeadingRules) -> Document:
         headings = _merge(outline_headings(ordered, toc, skip, body), headings, rules)
         position = {id(line): i for i, line in enumerate(ln for b in ordered for ln in b.lines)}
         headings.sort(key=lambda h: position[id(h.lines[0])])
+    headings = join_wrapped(headings)
     if rules.reference_guard:
         headings = drop_reference_entries(headings)
     headings = fold_abstract_parts(ensure_abstract(_drop_front_matter(headings), ordered, skip))

@@ -298,3 +298,18 @@ def test_italic_run_in_label_set_over_two_lines_is_one_heading(tmp_path):
         " and Exercise Capacity"
     )
     assert doc.sections[-1].text.startswith("At twelve months the blood pressure fell.")
+
+
+def test_heading_wrapped_onto_a_block_of_its_own_is_one_heading(tmp_path):
+    # at this line spacing MuPDF puts the heading's second line in a block of its own
+    paper = _Paper()
+    paper.heading("Introduction")
+    paper.paragraph()
+    paper.heading("Results")
+    paper.paragraph()
+    paper.line("Predefined Laboratory Abnormality", font="tibo", size=10, gap=_LEADING * 1.5)
+    paper.line("Criteria", font="tibo", size=10, gap=16)
+    paper.paragraph()
+    doc = parse_pdf(paper.save(tmp_path / "wrapped.pdf"))
+    assert [s.heading for s in doc.sections][-1] == "Predefined Laboratory Abnormality Criteria"
+    assert doc.sections[-1].text.startswith("The participants were recruited")
