@@ -8,7 +8,9 @@ in the parser's text ("[16-20]" printed, "16,17,18,19,20" in the XML), a run of 
 table references any short run of letters and digits ("Figures 1-4" printed, "Figure 1,
 Figure 2, Figure 3 and Figure 4" in the XML). Left out:
 paragraphs inside tables, figures, boxes and supplementary material, and those under 80
-characters.
+characters; a figure or table that JATS anchors inside a `<p>` is left out of that
+paragraph's text (the PDF prints its caption apart; `anchored=True` keeps it, the measure
+as first written, which the bench prints beside, labelled).
 
 A paragraph that is not found whole is classified by what the parser put where the
 paragraph breaks: the text from the last character that still matches to the point where
@@ -116,18 +118,30 @@ _PAGE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$|\n\s*\d{1,4}\s*\n", re.MULTILINE)
 _LABEL_TAIL = re.compile(r"(fig(ure)?\.?|table|scheme|box)\s*$", re.IGNORECASE)
 
 
-def _text(element: ET.Element) -> str:
-    return " ".join("".join(element.itertext()).split())
+def _text(element: ET.Element, anchored: bool = False) -> str:
+    """The element's text without the figures/tables anchored inside it (`anchored`: with)."""
+    return " ".join(_raw_text(element, anchored).split())
 
 
-def _paragraph_text(element: ET.Element) -> str:
+def _raw_text(element: ET.Element, anchored: bool) -> str:
+    parts: list[str] = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and (anchored or child.tag not in _EXCLUDED):
+            parts.append(_raw_text(child, anchored))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _paragraph_text(element: ET.Element, anchored: bool = False) -> str:
     """The paragraph's text with each numeric citation replaced by `_CITE`."""
     parts: list[str] = [element.text or ""]
     for child in element:
         cite = child.tag == "xref" and child.get("ref-type") == "bibr"
         inner = "".join(child.itertext())
         tag = child.tag.rsplit("}", 1)[-1]  # MathML is namespaced
-        if tag in _FORMULA_TAGS:
+        if tag in _EXCLUDED and not anchored:
+            pass  # a figure/table anchored inside the paragraph: a float, not its text
+        elif tag in _FORMULA_TAGS:
             parts.append(_FORMULA + inner + _CLOSE)
         elif child.tag == "xref" and child.get("ref-type") in _FN_REFS:
             parts.append(_FN_MARK + inner + _CLOSE)
@@ -136,13 +150,18 @@ def _paragraph_text(element: ET.Element) -> str:
         elif child.tag == "xref" and child.get("ref-type") in _FLOAT_XREFS:
             parts.append(_XREF)
         else:
-            parts.append(_paragraph_text(child))
+            parts.append(_paragraph_text(child, anchored))
         parts.append(child.tail or "")
     return _XREF_RUN.sub(_XREF, "".join(parts))
 
 
-def gold_paragraphs(nxml: Path) -> list[str]:
-    """The `<p>`s of `<body>` in document order, outside tables/figures/boxes, >= 80 chars."""
+def gold_paragraphs(nxml: Path, anchored: bool = False) -> list[str]:
+    """The `<p>`s of `<body>` in document order, outside tables/figures/boxes, >= 80 chars.
+
+    A figure or table that JATS anchors inside a `<p>` (Nature, Springer, BMC put the
+    `<fig>` there) is a float, not the paragraph's text: the PDF prints its caption
+    elsewhere. `anchored=True` keeps it as the paragraph's text, the measure as it was
+    first written (reported beside, labelled)."""
     body = ET.parse(nxml).getroot().find("body")
     out: list[str] = []
 
@@ -151,8 +170,8 @@ def gold_paragraphs(nxml: Path) -> list[str]:
             if child.tag in _EXCLUDED:
                 continue
             if child.tag == "p":
-                if len(_text(child)) >= MIN_CHARS:
-                    out.append(" ".join(_paragraph_text(child).split()))
+                if len(_text(child, anchored)) >= MIN_CHARS:
+                    out.append(" ".join(_paragraph_text(child, anchored).split()))
                 continue  # a <p> is counted whole, lists inside it included
             walk(child)
 

@@ -58,12 +58,15 @@ _ABSTRACT_PARTS = re.compile(
 _RUN_IN_END = (".", ":", "\u2014", "\u2013")
 _BARE_NUMBER = re.compile(r"(?:\d{1,2}\.)*\d{1,2}\.?")
 _SMALL_CAPS = re.compile(r"small-?caps|[-+,_]sc\b", re.IGNORECASE)
-# Supporting-information entries ("S1 Table. ...", "S2 Fig") are captions of files
-# outside the paper, not sections.
+# Supporting-information entries ("S1 Table. ...", "S2 Fig", "S1 CONSORT Checklist.",
+# "S1 Protocol.") are captions of files outside the paper, not sections.
 _SUPPLEMENT_ITEM = re.compile(
-    r"^S\d+\s+(table|fig|figure|file|text|data|dataset|appendix|video|checklist)\b", re.I
+    r"^S\d+\s+(\w+\s+)?(table|fig|figure|file|text|data|dataset|appendix|video|checklist|"
+    r"protocol|material|information|movie|audio|code|document|methods?)\b",
+    re.I,
 )
 _MAX_WORDS = 18
+_ABBREVIATION = re.compile(r"[A-Z][A-Z0-9]*(?:[-/][A-Z0-9]+)*")
 # A sentence end, possibly followed by citation marks or closing brackets ("...trial.12",
 # "...[4]."): the next line opens a new unit even inside one MuPDF block.
 _SENTENCE_END = re.compile(r"[.:?!][\s\d\[\]()\u2013,-]*$")
@@ -230,12 +233,21 @@ def heuristic_headings(
     """Headings found from style; lines whose id is in `skip` (title, authors) never count."""
     rows = _RowIndex(blocks)
     found: list[Heading] = []
+    caption: Line | None = None  # the last line of a caption, while its print goes on
     for block in blocks:
         if block.kind != "text":
             continue
         i = 0
         while i < len(block.lines):
             line = block.lines[i]
+            if is_caption(line.text):
+                caption = line
+            elif caption is not None and not _caption_goes_on(caption, line):
+                caption = None
+            elif caption is not None:
+                caption = line  # "Table 3. Adverse events ..." + "in Any Group, ..."
+                i += 1
+                continue
             starts_unit = i == 0 or _ends_paragraph(block.lines[i - 1], line, block, rules)
             if id(line) in skip or not starts_unit:
                 i += 1
@@ -256,17 +268,99 @@ def heuristic_headings(
                 if _plausible_text(text) and not _is_sentence(text):
                     weak = not _distinct(line, body, _NO_ITALIC)
                     if not weak or _italic_heading_text(text):
-                        found.append(Heading(lines=group, text=text, level=0, weak=weak))
+                        k = i + len(group)
+                        nxt = block.lines[k] if k < len(block.lines) else None
+                        tail = _label_tail(group, nxt, body)
+                        if tail is not None:  # a run-in label set over two lines
+                            text = f"{text} {tail.text}"
+                            group, rest = [*group, block.lines[k]], tail.rest
+                        else:
+                            rest = ""
+                        found.append(Heading(lines=group, text=text, level=0, rest=rest, weak=weak))
                         i += len(group)
                         continue
             run_in = _run_in(line, body, rules)
             if run_in and not rows.in_table(line):
                 found.append(run_in)
             i += 1
-    found = [h for h in found if not _NOT_SECTIONS.match(strip_numbering(h.text))]
+    found = [
+        h
+        for h in found
+        if not _NOT_SECTIONS.match(strip_numbering(h.text)) and not _glossary_entry(h)
+    ]
     found = _keep_recurring(found)
     _assign_levels(found)
     return found
+
+
+def _label_tail(group: list[Line], line: Line | None, body: BodyStyle) -> Heading | None:
+    """The end of a run-in label that fills its first line(s): `line` opens with the rest
+    of the label in the same face, closed by a period or colon, and the paragraph goes
+    on after it ("3.4. Changes in Risk Factors, Metabolic" + "*Syndrome, and Exercise
+    Capacity.* At 12 months ...")."""
+    last = group[-1]
+    if line is None or last.text.rstrip().endswith(_RUN_IN_END):
+        return None
+    tail = _run_in(line, body)
+    if tail is None or tail.face != last.font or not _style_key(last)[2]:
+        return None  # only an italic label goes on this way; a bold line is its own
+    return tail
+
+
+def join_wrapped(headings: list[Heading]) -> list[Heading]:
+    """A heading that wraps onto a line MuPDF put in a block of its own comes out as two
+    headings in one style, the second right below the first at line spacing
+    ("Predefined Laboratory Abnormality" + "Criteria"): one heading."""
+    out: list[Heading] = []
+    for heading in headings:
+        prev = out[-1] if out else None
+        if prev is not None and _wraps_into(prev, heading):
+            prev.text = normalise_space(f"{prev.text} {heading.text}")
+            prev.lines.extend(heading.lines)
+            prev.rest = heading.rest
+            continue
+        out.append(heading)
+    return out
+
+
+def _wraps_into(first: Heading, second: Heading) -> bool:
+    last, line = first.lines[-1], second.lines[0]
+    height = max(1.0, last.bbox[3] - last.bbox[1])
+    return (
+        not first.rest
+        and line.page == last.page
+        and _style_key(line) == _style_key(last)
+        and 0 <= line.bbox[1] - last.bbox[3] <= 0.6 * height
+        and abs(line.bbox[0] - last.bbox[0]) <= 2 * height
+        and not first.text.rstrip().endswith((".", ":", "?", "!"))
+        and not section_number(second.text)
+    )
+
+
+def _glossary_entry(heading: Heading) -> bool:
+    """An unnumbered run-in label that is one abbreviation ("AAQ-II: Acceptance and Action
+    Questionnaire", "CVD. ..."): an entry of an abbreviation list, not a section."""
+    return bool(
+        heading.rest
+        and not section_number(heading.text)
+        and _ABBREVIATION.fullmatch(heading.text.strip())
+        and not is_known_name(heading.text)
+    )
+
+
+def _caption_goes_on(caption: Line, line: Line) -> bool:
+    """`line` is the next line of the caption ending in `caption`: same page and print,
+    right below it and within its width, and the caption's line did not end its sentence."""
+    height = max(1.0, caption.bbox[3] - caption.bbox[1])
+    return (
+        line.page == caption.page
+        and _style_key(line) == _style_key(caption)
+        and -0.3 * height <= line.bbox[1] - caption.bbox[3] <= 0.6 * height
+        # flush left under it, or centred under it
+        and caption.bbox[0] - 2 * height <= line.bbox[0]
+        and line.bbox[2] <= caption.bbox[2] + 2 * height
+        and not caption.text.rstrip().endswith(".")
+    )
 
 
 def _italic_heading_text(text: str) -> bool:

@@ -21,8 +21,6 @@ TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
 _BOLD_FLAG = 16
 _ITALIC_FLAG = 2
 _MARGIN_SHARE = 0.12  # top/bottom band where running headers and page numbers live
-_ASIDE_GAP = 3.0  # points between a side column and the main text's edge
-_ASIDE_REACH = 20.0  # a side box may start this far above the wide text (its label)
 
 
 @dataclass
@@ -319,7 +317,7 @@ def remove_running_text(pages: list[PageLayout]) -> int:
         keys = {_margin_key(line) for line in _margin_lines(page)}
         counts.update(keys)
     threshold = max(2, round(0.3 * len(pages)))
-    body = _body_size(pages)
+    body = body_size(pages)
     removed = 0
     for page in pages:
         margin_ids = {id(line) for line in _margin_lines(page)}
@@ -351,7 +349,7 @@ def remove_running_text(pages: list[PageLayout]) -> int:
     return removed
 
 
-def _body_size(pages: list[PageLayout]) -> float:
+def body_size(pages: list[PageLayout]) -> float:
     sizes: Counter[float] = Counter()
     for page in pages:
         for block in page.blocks:
@@ -376,6 +374,34 @@ def _is_note(page: PageLayout, block: Block, body: float) -> bool:
     return bool(_FURNITURE.search(" ".join(line.text for line in block.lines)))
 
 
+def join_drop_caps(page: PageLayout) -> None:
+    """A drop cap (a paragraph's first letter set large over two or three lines) is a
+    line of its own: put its letter in front of the line that goes on beside it at the
+    same height ("P" + "revalence rates ..."), so the paragraph opens with its word and
+    the large letter does not pass for a heading or a float."""
+    lines = [line for block in page.blocks for line in block.lines]
+    caps = [line for line in lines if len(line.text) == 1 and line.text.isupper()]
+    joined = False
+    for cap in caps:  # a few per page at most (panel letters, drop caps)
+        beside = [
+            line
+            for line in lines
+            if cap.bbox[2] - 1.0 <= line.bbox[0] <= cap.bbox[2] + 0.8 * cap.size
+            and abs(line.bbox[1] - cap.bbox[1]) <= 0.3 * cap.size
+            and line is not cap
+        ]
+        if len(beside) != 1 or not beside[0].text[:1].islower():
+            continue
+        if cap.size < 1.8 * beside[0].size:
+            continue  # a letter in the line's own print: a label, a variable
+        beside[0].text = cap.text + beside[0].text
+        for block in page.blocks:
+            block.lines = [line for line in block.lines if line is not cap]
+        joined = True
+    if joined:
+        prune(page)
+
+
 def prune(page: PageLayout) -> None:
     """Drop emptied text blocks and shrink the others to their remaining lines."""
     page.blocks = [b for b in page.blocks if b.lines or b.kind != "text"]
@@ -393,80 +419,3 @@ def _margin_lines(page: PageLayout) -> list[Line]:
         for line in block.lines
         if line.bbox[3] <= top or line.bbox[1] >= bottom
     ]
-
-
-def _asides(page: PageLayout) -> list[Block]:
-    """Side columns beside a wide main text (PLOS, Frontiers, eLife article-information
-    boxes, margin notes): text blocks wholly left or right of the edges of the page's wide
-    lines. Pages without wide lines (two columns) have none."""
-    wide = [
-        line
-        for block in page.blocks
-        if block.kind == "text"
-        for line in block.lines
-        if line.bbox[2] - line.bbox[0] >= 0.5 * page.width
-    ]
-    if len(wide) < 3:
-        return []
-    left = Counter(round(line.bbox[0]) for line in wide).most_common(1)[0][0]
-    right = max(line.bbox[2] for line in wide)
-    top = min(line.bbox[1] for line in wide) - _ASIDE_REACH
-    bottom = max(line.bbox[3] for line in wide) + _ASIDE_REACH
-    return [
-        block
-        for block in page.blocks
-        if block.kind == "text"
-        and block.lines
-        and (block.bbox[2] < left - _ASIDE_GAP or block.bbox[0] > right + _ASIDE_GAP)
-        # beside the wide text, not below it (a heading opening two columns there)
-        and block.bbox[1] >= top
-        and block.bbox[3] <= bottom
-    ]
-
-
-def reading_order(page: PageLayout) -> list[Block]:
-    """Blocks in reading order for one- and two-column pages.
-
-    Full-width blocks cut the page into horizontal bands; inside a band the left
-    column is read before the right one. Side columns come after the page's main text,
-    each block marked `aside`.
-    """
-    mid = page.width / 2
-    asides = _asides(page)
-    for block in asides:
-        block.aside = True
-    aside_ids = {id(b) for b in asides}
-    main = [b for b in page.blocks if id(b) not in aside_ids]
-    tail = sorted(asides, key=lambda b: (b.bbox[0] > mid, b.bbox[1]))
-    return _main_order(page, main) + tail
-
-
-def _main_order(page: PageLayout, main: list[Block]) -> list[Block]:
-    mid = page.width / 2
-    blocks = sorted(main, key=lambda b: (b.bbox[1], b.bbox[0]))
-
-    def spans_both(block: Block) -> bool:
-        x0, _, x1, _ = block.bbox
-        return x0 < mid - 0.05 * page.width and x1 > mid + 0.05 * page.width
-
-    two_column = sum(1 for b in blocks if not spans_both(b) and b.bbox[0] >= mid - 5) >= 2
-    if not two_column:
-        return blocks
-    ordered: list[Block] = []
-    band: list[Block] = []
-
-    def flush() -> None:
-        left = [b for b in band if (b.bbox[0] + b.bbox[2]) / 2 < mid]
-        right = [b for b in band if (b.bbox[0] + b.bbox[2]) / 2 >= mid]
-        ordered.extend(sorted(left, key=lambda b: b.bbox[1]))
-        ordered.extend(sorted(right, key=lambda b: b.bbox[1]))
-        band.clear()
-
-    for block in blocks:
-        if spans_both(block):
-            flush()
-            ordered.append(block)
-        else:
-            band.append(block)
-    flush()
-    return ordered

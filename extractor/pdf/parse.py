@@ -32,6 +32,7 @@ from extractor.pdf.headings import (
     fold_abstract_parts,
     heuristic_headings,
     is_known_name,
+    join_wrapped,
     outline_headings,
     section_number,
     style_of,
@@ -40,12 +41,14 @@ from extractor.pdf.layout import (
     Block,
     Line,
     PageLayout,
+    body_size,
+    join_drop_caps,
     read_page,
-    reading_order,
     remove_running_text,
 )
 from extractor.pdf.metadata import extract_metadata
 from extractor.pdf.open import open_pdf
+from extractor.pdf.order import reading_order
 from extractor.pdf.references import REFERENCE_HEADING, split_references
 from extractor.pdf.table_header import count_header_rows, spread_header
 from extractor.pdf.tables import FoundTable, borderless_tables, extract_tables, linearise
@@ -60,6 +63,8 @@ _MAX_DEFERRED = 1000
 _SENTENCE_END = ".!?:"
 _NUMERIC = re.compile(r"^[\d\s.,:;%()\[\]*\-\u2212\u2013+/=<>\u2264\u2265\u00b1×xX]*$")
 _LABEL_CHARS = 25  # lines no longer than this, all of a block: figure labels, legends
+# a footnote's mark glued to its first word ("1Department of ...", "*Corresponding ...")
+_MARKED_NOTE = re.compile(r"^(\d{1,2}|[*\u2020\u2021\u00a7\u00b6])[A-Z][a-z]")
 # footnotes that open with their own label, in body-size print on some layouts
 _NOTE_START = re.compile(
     r"^[*\u2020\u2021\u00a7]?\s*(contact\b|correspond|e-?mail\b|received\b|accepted\b|"
@@ -119,6 +124,8 @@ def _parse(path: Path, pdf: pymupdf.Document, rules: HeadingRules) -> Document:
     first = pages[0].textpage if pages else None
     head = first.extractText() if first is not None else ""
     remove_running_text(pages)
+    for layout in pages:
+        join_drop_caps(layout)
     tables: list[FoundTable] = []
     borderless: list[FoundTable] = []
     for page, layout in zip(pdf_pages, pages, strict=True):
@@ -127,7 +134,8 @@ def _parse(path: Path, pdf: pymupdf.Document, rules: HeadingRules) -> Document:
         unruled = borderless_tables(page, layout, ruled)
         borderless.extend(unruled)
         _mark_floating(layout, unruled)
-    ordered = [block for layout in pages for block in reading_order(layout)]
+    body_print = body_size(pages)
+    ordered = [block for layout in pages for block in reading_order(layout, body_print)]
 
     metadata, skip = extract_metadata([b for b in ordered if b.page == 1], pdf.metadata or {}, head)
     toc = pdf.get_toc(simple=True)
@@ -137,13 +145,14 @@ def _parse(path: Path, pdf: pymupdf.Document, rules: HeadingRules) -> Document:
         headings = _merge(outline_headings(ordered, toc, skip, body), headings, rules)
         position = {id(line): i for i, line in enumerate(ln for b in ordered for ln in b.lines)}
         headings.sort(key=lambda h: position[id(h.lines[0])])
+    headings = join_wrapped(headings)
     if rules.reference_guard:
         headings = drop_reference_entries(headings)
     headings = fold_abstract_parts(ensure_abstract(_drop_front_matter(headings), ordered, skip))
 
     words, compounds = vocabulary(line.text for b in ordered for line in b.lines)
     builder = _TextBuilder(words, compounds)
-    builder.build(ordered, headings)
+    builder.build(ordered, headings, body_print)
     doc = Document(
         source=SourceInfo(
             path=str(path), sha256=sha256_file(path), pages=pdf.page_count, scanned_pages=scanned
@@ -233,6 +242,7 @@ class _TextBuilder:
     _starts: dict[int, Heading] = field(default_factory=dict)  # id(first line) -> heading
     _inside: set[int] = field(default_factory=set)  # ids of a heading's further lines
     _join: int = 0  # id of a line that goes on with the open paragraph whatever it starts with
+    _float_pages: set[int] = field(default_factory=set)  # pages holding no running text
 
     @property
     def text(self) -> str:
@@ -247,7 +257,8 @@ class _TextBuilder:
         self.length += len(text)
         return start, self.length
 
-    def build(self, blocks: list[Block], headings: list[Heading]) -> None:
+    def build(self, blocks: list[Block], headings: list[Heading], body: float = 0.0) -> None:
+        self._float_pages = _float_pages(blocks, body)
         self._starts = {id(h.lines[0]): h for h in headings}
         self._inside = {id(line) for h in headings for line in h.lines[1:]}
         current: _Paragraph | None = None
@@ -257,7 +268,7 @@ class _TextBuilder:
             if (
                 current is not None
                 and len(self._deferred) < _MAX_DEFERRED
-                and block.page <= current.lines[-1].page + 1
+                and block.page <= self._reach(current)
                 and _is_open(current)
                 and not self._continues_in(current, block)
             ):
@@ -279,7 +290,7 @@ class _TextBuilder:
                         continue
             elif (
                 current is not None
-                and block.page <= current.lines[-1].page + 1
+                and block.page <= self._reach(current)
                 and _full_last_line(current)
                 and not any(id(ln) in self._starts for ln in block.lines)
                 and _is_float(block, current)
@@ -296,6 +307,14 @@ class _TextBuilder:
             i += 1
         self._flush(current)
 
+    def _reach(self, paragraph: _Paragraph) -> int:
+        """The last page on which an open paragraph may go on: the next page, or the one
+        after pages that hold only floats (a table set over a whole page)."""
+        page = paragraph.lines[-1].page + 1
+        while page in self._float_pages:
+            page += 1
+        return page
+
     def _resumes_at(
         self, blocks: list[Block], i: int, paragraph: _Paragraph, closed: bool = False
     ) -> int | None:
@@ -306,7 +325,7 @@ class _TextBuilder:
         last = paragraph.lines[-1]
         for j in range(i, min(len(blocks), i + _MAX_DEFERRED - len(self._deferred))):
             block = blocks[j]
-            if block.page > last.page + 1:
+            if block.page > self._reach(paragraph):
                 return None
             if block.kind != "text" or block.aside or block.floating:
                 continue
@@ -548,6 +567,23 @@ def _continues(paragraph: _Paragraph, line: Line) -> bool:
     return line.text[:1].islower() or (_full_last_line(paragraph) and _same_print(paragraph, line))
 
 
+def _float_pages(blocks: list[Block], body: float) -> set[int]:
+    """Pages without running text: every block a table, a caption, a side box or a float,
+    or set smaller than the body, or short labels (a table or figure over a whole page)."""
+    pages = {block.page for block in blocks}
+    running = {
+        block.page
+        for block in blocks
+        if block.kind == "text"
+        and not block.aside
+        and not block.floating
+        and block.lines
+        and not is_caption(block.lines[0].text)
+        and any(len(line.text) > _LABEL_CHARS and line.size >= body - 0.8 for line in block.lines)
+    }
+    return pages - running
+
+
 def _full_last_line(paragraph: _Paragraph) -> bool:
     """The paragraph has two lines or more and its last one reaches the right edge of the
     others: a paragraph's own last line usually stops short."""
@@ -596,4 +632,6 @@ def _is_float(block: Block, paragraph: _Paragraph) -> bool:
         return True
     if _NOTE_START.match(first):
         return True
+    if _MARKED_NOTE.match(first) and all(line.size < size - 0.3 for line in block.lines):
+        return True  # "1Department of ...": an affiliation or footnote, a little smaller
     return all(len(line.text) <= _LABEL_CHARS or _NUMERIC.match(line.text) for line in block.lines)

@@ -209,3 +209,85 @@ def test_indented_line_after_a_float_starts_a_new_paragraph(tmp_path):
     text = " ".join(doc.text.split())
     assert text.index("line 30 of running text.") < text.index("Table 3. Outcomes")
     assert text.index("Table 3. Outcomes") < text.index("The same paragraph goes on")
+
+
+def test_drop_cap_opens_its_paragraph_and_the_paragraph_goes_on_after_a_footnote(tmp_path):
+    # the first letter set large over two lines, an affiliation note under the column,
+    # the paragraph goes on at the top of the right column
+    lines = [
+        (LEFT, 90, "Introduction", {"fontsize": 12}),
+        (LEFT, 128, "P", {"fontsize": 26}),
+        (LEFT + 18, 110, "revalence rates of depressive disorder", {}),
+        (LEFT + 18, 124, "are up to two per cent in children", {}),
+        *[(LEFT, 138 + 14 * i, f"left column line {i} of running text", {}) for i in range(5)],
+        (LEFT, 208, "screening is advised at ages 12-18 years", {}),
+        (LEFT, 260, "1Department of Psychiatry, University.", {"fontsize": 8}),
+        (RIGHT, 90, "(Siu 2016). The standard of care for treatment of moderate", {}),
+        (RIGHT, 104, "depression is psychological intervention or medication.", {}),
+        *[(RIGHT, 140 + 14 * i, f"right column line {i} of running text", {}) for i in range(5)],
+    ]
+    text = " ".join(parse_pdf(make_pdf(tmp_path / "dropcap.pdf", [lines])).text.split())
+    assert "Prevalence rates of depressive disorder are up to" in text
+    assert "at ages 12-18 years (Siu 2016). The standard of care" in text
+    assert "1Department of Psychiatry" in text  # kept, after the paragraph
+
+
+def test_affiliation_note_a_little_smaller_leaves_the_paragraph_it_interrupts(tmp_path):
+    # the note is only 0.5 pt smaller than the body (not a figure label's print) but opens
+    # with its mark glued to a capitalised word; the paragraph goes on on the next page
+    page1 = [
+        (LEFT, 100 + 14 * i, f"page one line {i:02d} of running text", {"fontsize": 9})
+        for i in range(30)
+    ]
+    page1.append(
+        (LEFT, 520, "four methods were presented, one an ensemble classifier", {"fontsize": 9})
+    )
+    page1.append(
+        (LEFT, 560, "1Department of Health Information Technology, Tabriz.", {"fontsize": 8.5})
+    )
+    page1.append((LEFT, 571, "2Research Center of Medical Informatics, Tabriz.", {"fontsize": 8.5}))
+    page2 = [
+        (LEFT, 100, "with three support vector machine sub-classifiers.", {"fontsize": 9}),
+        *[
+            (LEFT, 114 + 14 * i, f"page two line {i:02d} of running text", {"fontsize": 9})
+            for i in range(5)
+        ],
+    ]
+    text = " ".join(parse_pdf(make_pdf(tmp_path / "note.pdf", [page1, page2])).text.split())
+    assert "an ensemble classifier with three support vector machine" in text
+    assert "1Department of Health Information Technology" in text  # kept, after it
+
+
+def test_paragraph_goes_on_after_a_page_that_holds_only_a_table(tmp_path):
+    # a table set over the whole next page in small print, continued at the top of page
+    # 3: the paragraph ends open on page 1 and goes on below the continued table
+    page1 = _page_of_lines("page one", 30)
+    page1.append((LEFT, 520, "no differences in health outcomes overall (180/398", {}))
+    table = [
+        (
+            LEFT,
+            80,
+            "Table 2. Primary and secondary neonatal outcomes by study group.",
+            {"fontsize": 8},
+        )
+    ]
+    table += [
+        (
+            LEFT + 150 * (k % 3),
+            100 + 12 * (k // 3),
+            f"outcome row {k // 3} cell {k % 3}",
+            {"fontsize": 7},
+        )
+        for k in range(90)
+    ]
+    page3 = [
+        (LEFT, 60, "Table 2. (Continued)", {"fontsize": 8}),
+        (LEFT, 75, "Infant postnatal length of stay (days) 11.93 (21.1)", {"fontsize": 7}),
+        (LEFT, 100, "[45.2%] in the progesterone group) or in any single outcome.", {}),
+        *[(LEFT, 114 + 14 * i, f"page three line {i:02d} of running text", {}) for i in range(5)],
+    ]
+    text = " ".join(
+        parse_pdf(make_pdf(tmp_path / "table_page.pdf", [page1, table, page3])).text.split()
+    )
+    assert "health outcomes overall (180/398 [45.2%] in the progesterone group)" in text
+    assert "Table 2. Primary and secondary neonatal outcomes" in text  # kept, after it

@@ -224,3 +224,92 @@ def test_bold_author_year_reference_entries_are_not_sections(tmp_path):
     ]
     assert "Chen L, Wang Y, Zhou X. 2021" in doc.sections[-1].text
     assert len(_headings(path, reference_guard=False)) > 4  # the guard is what drops them
+
+
+def test_supporting_information_items_of_any_kind_are_not_sections(tmp_path):
+    paper = _Paper()
+    paper.heading("Introduction")
+    paper.paragraph()
+    paper.heading("Supporting information")
+    for label in ("S1 CONSORT Checklist. CONSORT checklist.", "S1 Protocol. Trial protocol."):
+        paper.line(label, font="tibo", size=10, gap=_LEADING * 1.5)
+        paper.line("(PDF)")
+    doc = parse_pdf(paper.save(tmp_path / "supporting.pdf"))
+    assert [s.heading for s in doc.sections] == [
+        "Abstract",
+        "Introduction",
+        "Supporting information",
+    ]
+    assert "S1 Protocol. Trial protocol." in doc.sections[-1].text
+
+
+def test_abbreviation_list_entries_are_not_sections(tmp_path):
+    paper = _Paper()
+    paper.heading("Introduction")
+    paper.paragraph()
+    paper.heading("Abbreviations")
+    paper.run_in("AAQ-II: ", "Acceptance and Action Questionnaire, second version", font="tibo")
+    paper.run_in("RHS: ", "Reliance on internal hunger and satiety cues, a subscale", font="tibo")
+    doc = parse_pdf(paper.save(tmp_path / "glossary.pdf"))
+    assert [s.heading for s in doc.sections] == ["Abstract", "Introduction", "Abbreviations"]
+    assert "AAQ-II: Acceptance and Action Questionnaire" in doc.sections[-1].text
+
+
+def test_second_line_of_a_centred_caption_is_not_a_heading(tmp_path):
+    paper = _Paper()
+    paper.heading("Introduction")
+    paper.paragraph()
+    paper.heading("Results")
+    paper.paragraph()
+    caption = "Table 4. Summary of Suicidal Ideation and Behavior Reported on the Columbia-Suicide"
+    paper.line(caption, font="tibo", size=10, gap=_LEADING * 2)
+    paper.page.insert_text(
+        (_X + 60, paper.y + 11),
+        "Severity Rating Scale at Any Assessment, Safety Population",
+        fontname="tibo",
+        fontsize=10,
+    )
+    paper.y += 11
+    paper.paragraph()
+    doc = parse_pdf(paper.save(tmp_path / "caption.pdf"))
+    assert [s.heading for s in doc.sections] == ["Abstract", "Introduction", "Results"]
+
+
+def test_italic_run_in_label_set_over_two_lines_is_one_heading(tmp_path):
+    paper = _Paper()
+    paper.heading("1. Introduction")
+    paper.paragraph()
+    paper.heading("3. Results")
+    paper.paragraph()
+    paper.line(
+        "3.4. Changes in Cardiovascular Disease Risk Factors, Metabolic",
+        font="tiit",
+        gap=_LEADING * 1.5,
+    )
+    paper._space(_LEADING)
+    label = "Syndrome, and Exercise Capacity. "
+    paper.page.insert_text((_X, paper.y), label, fontname="tiit", fontsize=10)
+    x = _X + pymupdf.get_text_length(label, fontname="tiit", fontsize=10)
+    paper.page.insert_text((x, paper.y), "At twelve months the blood pressure fell.", fontsize=10)
+    paper.paragraph(_BODY[1:])
+    doc = parse_pdf(paper.save(tmp_path / "two_line_label.pdf"))
+    assert [s.heading for s in doc.sections][-1] == (
+        "3.4. Changes in Cardiovascular Disease Risk Factors, Metabolic Syndrome,"
+        " and Exercise Capacity"
+    )
+    assert doc.sections[-1].text.startswith("At twelve months the blood pressure fell.")
+
+
+def test_heading_wrapped_onto_a_block_of_its_own_is_one_heading(tmp_path):
+    # at this line spacing MuPDF puts the heading's second line in a block of its own
+    paper = _Paper()
+    paper.heading("Introduction")
+    paper.paragraph()
+    paper.heading("Results")
+    paper.paragraph()
+    paper.line("Predefined Laboratory Abnormality", font="tibo", size=10, gap=_LEADING * 1.5)
+    paper.line("Criteria", font="tibo", size=10, gap=16)
+    paper.paragraph()
+    doc = parse_pdf(paper.save(tmp_path / "wrapped.pdf"))
+    assert [s.heading for s in doc.sections][-1] == "Predefined Laboratory Abnormality Criteria"
+    assert doc.sections[-1].text.startswith("The participants were recruited")
