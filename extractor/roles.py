@@ -39,6 +39,7 @@ from extractor.terms import (
     coverage,
     expand,
     initialisms,
+    quantities,
     stem,
     stems,
     words,
@@ -187,6 +188,18 @@ class Arms:
             for prefix, synonyms in _TIME_ARMS.items():
                 if prefix in names and prefix not in own[OTHER[arm]]:
                     self.words[arm] |= synonyms
+        # Arms that differ only by a dose or a duration ("3h group" and "20h group", "for
+        # 48 weeks" and "for 24 weeks"): told apart by it, however it is spelled ("3 h",
+        # "SD48W"). Only then: elsewhere a duration in a header is a timepoint's.
+        amounts = {
+            "intervention": {q[2] for q in quantities(intervention)},
+            "comparator": {q[2] for q in quantities(comparator)},
+        }
+        self.amounts: dict[str, set[str]] = {"intervention": set(), "comparator": set()}
+        if not any(t[0].isalpha() for arm in self.terms for t in self.terms[arm]):
+            self.amounts = {arm: amounts[arm] - amounts[OTHER[arm]] for arm in amounts}
+            if not all(self.amounts.values()):
+                self.amounts = {"intervention": set(), "comparator": set()}
         self.labels: dict[str, set[str]] = {"intervention": set(), "comparator": set()}
         for arm, name in (("intervention", intervention), ("comparator", comparator)):
             # "unit A", "phase II", "group 2" inside an arm's name: a label of that arm.
@@ -245,8 +258,9 @@ class Arms:
         found = stems(text)
         folded = {w for _, w in words(text)}
         scores = {arm: len(self.terms[arm] & found) for arm in self.terms}
+        amounts = {q[2] for q in quantities(text)}
         for arm, names in self.words.items():
-            scores[arm] += len(names & folded)
+            scores[arm] += len(names & folded) + len(self.amounts[arm] & amounts)
         for arm, labels in self.labels.items():
             scores[arm] += 2 * sum(1 for label in labels if contains_term(text, label))
         return _winner(scores)

@@ -1,0 +1,72 @@
+"""Arm binding: how papers name the arms a value belongs to (issue 23).
+
+Each rule binds right values to their arm from the paper's own structure; each test also
+shows the swapped value (the other arm's number, a decoy) flagged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from roles_helpers import finding_codes, make_paper, make_table
+
+from extractor.roles import RoleCode
+from extractor.verify import verify_values
+from schemas.extracted import Extracted
+from schemas.registry import load_form
+
+RCT = load_form("rct_outcomes")
+BINARY = ("intervention_events", "intervention_group_size", "comparator_events",
+          "comparator_group_size")  # fmt: skip
+
+
+def _events(ai: int, n1: int, ci: int, n2: int) -> dict[str, Any]:
+    return {
+        "outcome_type": "binary",
+        "intervention_events": ai,
+        "intervention_group_size": n1,
+        "comparator_events": ci,
+        "comparator_group_size": n2,
+    }
+
+
+def _triage(record: dict[str, Extracted[Any]], names: tuple[str, ...]) -> set[str]:
+    return {record[name].triage.value for name in names}
+
+
+@pytest.mark.parametrize(
+    ("intervention", "comparator", "header"),
+    [
+        ("Patients in the 3h group", "Patients in the 20h group", ["", "3 h group", "20 h group"]),
+        (
+            "peginterferon plus ribavirin for 48 weeks",
+            "peginterferon plus ribavirin for 24 weeks",
+            ["Variable", "SD48W, n/N (%)", "SD24W, n/N (%)"],
+        ),
+        ("aspirin 300 mg", "aspirin 100 mg", ["", "300 mg", "100 mg"]),
+    ],
+)
+def test_arms_that_differ_only_by_a_dose_or_duration_are_told_apart_by_it(
+    intervention: str, comparator: str, header: list[str]
+) -> None:
+    table = make_table(header, ["Live birth", "32/74 (43.2)", "22/60 (36.7)"])
+    paper = make_paper("R\nx.", table)
+    target = {"intervention": intervention, "comparator": comparator, "outcome": "live birth"}
+    record = verify_values(RCT, _events(32, 74, 22, 60), paper, target)
+    names = ("intervention_events", "comparator_events")
+    assert _triage(record, names) == {"verified"}, [record[n].findings for n in names]
+    swapped = verify_values(RCT, _events(22, 60, 32, 74), paper, target)
+    assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_events")
+    assert _triage(swapped, names) == {"check"}
+
+
+def test_a_duration_names_no_arm_when_the_arms_have_other_names() -> None:
+    # "aspirin for 12 weeks" against "placebo": the "12 weeks" column is a timepoint.
+    table = make_table(
+        ["", "Placebo 12 weeks", "Placebo 24 weeks"], ["Live birth", "32/74", "22/60"]
+    )
+    target = {"intervention": "aspirin for 12 weeks", "comparator": "placebo",
+              "outcome": "live birth"}  # fmt: skip
+    record = verify_values(RCT, _events(32, 74, 22, 60), make_paper("R\nx.", table), target)
+    assert RoleCode.arm_mismatch in finding_codes(record, "intervention_events")
