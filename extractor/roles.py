@@ -572,8 +572,9 @@ class _Context:
             )
             return result
         scored = []
+        binary = "ai" in self.values or "ci" in self.values
         for occ in result.occurrences:
-            if not _fits(role, occ):
+            if not _fits(role, occ) or (binary and _counted_share(role, occ)):
                 continue
             passed, failed = self._checks(role, arm, occ)
             scored.append((len(passed) - 2 * len(failed), passed, failed, occ))
@@ -1164,6 +1165,15 @@ def _fits(role: str, occ: Occurrence) -> bool:
     if role in ("ai", "ci", "m1i", "m2i"):
         return occ.position == 0
     return True
+
+
+def _counted_share(role: str, occ: Occurrence) -> bool:
+    """A binary outcome's group size printed with a share under 100 ("705 (61.9)"): a
+    count of events out of a larger whole (embryos, visits), not the arm's N."""
+    group = occ.value_group
+    if role not in ("n1i", "n2i") or group.pair != "paren" or len(group.numbers) != 2:
+        return False
+    return occ.position == 0 and 0 < group.numbers[1].value < 100
 
 
 def _same_label(first: str, second: str) -> bool:

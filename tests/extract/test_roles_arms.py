@@ -70,3 +70,20 @@ def test_a_duration_names_no_arm_when_the_arms_have_other_names() -> None:
               "outcome": "live birth"}  # fmt: skip
     record = verify_values(RCT, _events(32, 74, 22, 60), make_paper("R\nx.", table), target)
     assert RoleCode.arm_mismatch in finding_codes(record, "intervention_events")
+
+
+def test_a_count_printed_with_its_share_is_no_group_size_of_a_binary_outcome() -> None:
+    # "70 (94.6)": a count with its share of a whole (embryos transferred), not the N.
+    table = make_table(
+        ["", "Aspirin", "Placebo"],
+        ["Patients, n", "74", "60"],
+        ["Pregnancy, n (%)", "32 (43.2)", "22 (36.7)"],
+        ["Embryo transfer, n (%)", "70 (94.6)", "55 (91.7)"],
+    )
+    paper = make_paper("R\nx.", table)
+    target = {"intervention": "aspirin", "comparator": "placebo", "outcome": "pregnancy"}
+    record = verify_values(RCT, _events(32, 74, 22, 60), paper, target)
+    sizes = ("intervention_group_size", "comparator_group_size")
+    assert _triage(record, sizes) == {"verified"}, [record[n].findings for n in sizes]
+    counts = verify_values(RCT, _events(32, 70, 22, 55), paper, target)
+    assert _triage(counts, sizes) == {"check"}, [counts[n].findings for n in sizes]
