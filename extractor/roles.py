@@ -298,6 +298,13 @@ _VERSUS = re.compile(r"^[\s%a-zA-Z]{0,12}?(?:vs\.?|versus)\s*$", re.IGNORECASE)
 _AND = re.compile(r"^[\s%a-zA-Z]{0,12}?(?:and|,|;|vs\.?|versus)\s*$", re.IGNORECASE)
 
 
+# What may stand between a value and the arm named right after it: its unit and a
+# preposition ("63.27 (95% CI 58.28-68.25) in the control group", "12 mg/L with placebo").
+_ARM_FOLLOWS = re.compile(
+    r"[\s,]*(?:[A-Za-z%/]{1,8}\s+)?(?:in|with|on|among|for|of)\s+(?:the\s+|all\s+)?", re.I
+)
+# A parenthesis, or the rest of one the value opened ("63.27 (95% CI 58.28-68.25)").
+_PARENTHESES = re.compile(r"\([^()]*\)|^[^()]*\)")
 _COMPARED = re.compile(
     r"\b(?:more|less|fewer|higher|lower|greater|smaller|better|worse|shorter|longer|"
     r"reduced|increased|decreased|improved)\b",
@@ -516,7 +523,25 @@ class _Context:
         if len(before_reading) > len(after_reading):
             return before_reading.get(group)
         a, b = after_reading.get(group), before_reading.get(group)
-        return a if a == b else None
+        if a == b:
+            return a
+        # Framed by the arms: "in the intervention group was 61.07 (...) compared to 63.27
+        # (...) in the control group". The first value takes the arm before it, the second
+        # the arm after it; the two readings place different values and never disagree.
+        # The second arm must follow its value at once ("... in the control group"), not
+        # close a later clause ("14.1 at 12 months; it did not change in the placebo group").
+        if (
+            len(peers) == 2
+            and set(before_reading) == {peers[0]}
+            and set(after_reading) == {peers[1]}
+        ):
+            second = unit.groups[peers[1]]
+            following = [m for m in mentions if m[0] >= second.end]
+            gap = _PARENTHESES.sub(" ", unit.text[second.end : following[0][0]])
+            framed = {**before_reading, **after_reading}
+            if len(set(framed.values())) == 2 and _ARM_FOLLOWS.fullmatch(gap):
+                return framed.get(group)
+        return None
 
     def arm_sizes(self) -> dict[str, set[float]]:
         """Group sizes the paper prints for each arm ("Group H1 (n = 49)")."""

@@ -87,3 +87,41 @@ def test_a_count_printed_with_its_share_is_no_group_size_of_a_binary_outcome() -
     assert _triage(record, sizes) == {"verified"}, [record[n].findings for n in sizes]
     counts = verify_values(RCT, _events(32, 70, 22, 55), paper, target)
     assert _triage(counts, sizes) == {"check"}, [counts[n].findings for n in sizes]
+
+
+def _means(i_mean: float, i_sd: float, c_mean: float, c_sd: float) -> dict[str, Any]:
+    return {
+        "outcome_type": "continuous",
+        "intervention_mean": i_mean,
+        "intervention_standard_deviation": i_sd,
+        "comparator_mean": c_mean,
+        "comparator_standard_deviation": c_sd,
+    }
+
+
+PAIN = {"intervention": "aspirin", "comparator": "placebo", "outcome": "pain score"}
+MEANS = ("intervention_mean", "intervention_standard_deviation", "comparator_mean",
+         "comparator_standard_deviation")  # fmt: skip
+
+
+def test_two_values_framed_by_the_two_arms_take_the_arm_on_their_side() -> None:
+    text = (
+        "Results\nThe pain score of women in the aspirin group was 12.3 ± 4.5 after 12 "
+        "months compared to 14.1 ± 5.2 in the placebo group (p = 0.54)."
+    )
+    paper = make_paper(text)
+    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, PAIN)
+    assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    swapped = verify_values(RCT, _means(14.1, 5.2, 12.3, 4.5), paper, PAIN)
+    assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
+    assert _triage(swapped, MEANS) == {"check"}
+
+
+def test_two_values_after_one_arm_are_not_framed() -> None:
+    # Both values follow the aspirin group (two periods); the placebo group comes later.
+    text = (
+        "Results\nIn the aspirin group the pain score was 12.3 ± 4.5 at 6 months and "
+        "14.1 ± 5.2 at 12 months; it did not change in the placebo group."
+    )
+    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), make_paper(text), PAIN)
+    assert record["comparator_mean"].triage.value == "check"
