@@ -95,7 +95,8 @@ _SIZE = re.compile(r"\(?\s*\b[nN]\s*=\s*(\d[\d,]*)\s*\)?")
 _LABEL_DEF = re.compile(
     r"\b(?P<label>(?:[Gg]roup|[Aa]rm)\s+[A-Za-z0-9][\w-]{0,5}|[A-Z][A-Za-z0-9-]{0,5}(?:\s+group)?)"
     r"\s*(?:\(\s*[nN]\s*=\s*\d+\s*\))?\s*(?P<verb>=|:|received|was given|were given|"
-    r"was treated with|were treated with|consisted of|\()\s*(?P<what>[^,;.()]{3,80})"
+    r"was treated with|were treated with|consisted of|\()\s*"
+    r"(?P<what>(?:[^,;.()]|(?<=\d)\.(?=\d)){3,80})"  # "0.75% ropivacaine": a decimal goes on
 )
 # Words and statistics that a "X = ..." or "X (...)" pattern catches but that name no arm.
 _NOT_LABELS = frozenset(
@@ -249,7 +250,14 @@ class Arms:
     def _arm_by_words(self, text: str) -> str | None:
         found = stems(text)
         scores = {arm: len(self.terms[arm] & found) for arm in self.terms}
-        return _winner(scores)
+        winner = _winner(scores)
+        if winner is not None or any(scores.values()):
+            return winner
+        # An add-on design ("ropivacaine + saline" against "ropivacaine + clonidine with
+        # saline"): the comparator has no word of its own. A definition naming every word
+        # of one arm's name and none that only the other arm has is that arm's.
+        whole = [arm for arm in self.own if self.own[arm] and self.own[arm] <= found]
+        return whole[0] if len(whole) == 1 else None
 
     def arm_of(self, text: str) -> str | None:
         """The arm `text` names (a header, a label), or None if neither or both."""

@@ -125,3 +125,28 @@ def test_two_values_after_one_arm_are_not_framed() -> None:
     )
     record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), make_paper(text), PAIN)
     assert record["comparator_mean"].triage.value == "check"
+
+
+def test_group_labels_defined_by_doses_and_an_add_on_comparator_name_their_arms() -> None:
+    # The comparator has no word of its own ("ropivacaine + saline" is inside the other
+    # arm's name): Group I's definition names all of it and nothing only Group II has.
+    text = (
+        "Methods\nA total of 60 patients were randomly recruited to two groups of 30 each: "
+        "Group I: 30 ml 0.75% ropivacaine + 1 ml normal saline. Group II: 30 ml 0.75% "
+        "ropivacaine + 1 mcg/kg clonidine diluted to 1 ml with normal saline."
+    )
+    table = make_table(
+        ["", "Group I (n = 30)", "Group II (n = 30)"],
+        ["Onset of sensory block (min)", "4.84 ± 0.65", "4.36 ± 0.81"],
+    )
+    paper = make_paper(text, table)
+    target = {
+        "intervention": "ropivacaine + diluted clonidine with saline",
+        "comparator": "ropivacaine + saline",
+        "outcome": "onset of sensory block",
+    }
+    record = verify_values(RCT, _means(4.36, 0.81, 4.84, 0.65), paper, target)
+    assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    swapped = verify_values(RCT, _means(4.84, 0.65, 4.36, 0.81), paper, target)
+    assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
+    assert _triage(swapped, MEANS) == {"check"}
