@@ -471,6 +471,8 @@ class _Context:
                 return named[siblings.index(occ.group)]
         labels = column_labels(unit.header, self.arms)
         count = len(unit.groups)
+        if header and any(self.arms.arm_of(h) for h in unit.column_headers):
+            labels = []  # the columns name their arms; one naming none is no arm's ("Mild")
         if labels and count in (len(labels), len(labels) + 1) and occ.group < len(labels):
             return labels[occ.group]
         return self._arm_of_label(unit.label)  # arms as rows

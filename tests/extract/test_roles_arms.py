@@ -150,3 +150,17 @@ def test_group_labels_defined_by_doses_and_an_add_on_comparator_name_their_arms(
     swapped = verify_values(RCT, _means(4.84, 0.65, 4.36, 0.81), paper, target)
     assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
     assert _triage(swapped, MEANS) == {"check"}
+
+
+def test_a_third_arms_column_is_no_arms_when_the_columns_name_their_arms() -> None:
+    # "Aspirin | Ibuprofen | Placebo": the header names the target's two arms in order, but
+    # each column has its own header, and Ibuprofen's names neither.
+    table = make_table(
+        ["", "Aspirin", "Ibuprofen", "Placebo"],
+        ["Pain score", "12.3 ± 4.5", "13.0 ± 4.0", "14.1 ± 5.2"],
+    )
+    paper = make_paper("R\nx.", table)
+    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, PAIN)
+    assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    third = verify_values(RCT, _means(12.3, 4.5, 13.0, 4.0), paper, PAIN)
+    assert third["comparator_mean"].triage.value == "check"
