@@ -103,6 +103,7 @@ _NOT_LABELS = frozenset(
     ["the", "a", "in", "and", "of", "this", "we", "all", "p", "n", "or", "rr", "hr", "ci", "sd",
      "se", "md", "iqr", "vs", "no", "table", "fig", "figure"]
 )  # fmt: skip
+_NEGATED = re.compile(r"^\s*(?:without|no|non|not)\b[\s-]*(?P<rest>.+)", re.IGNORECASE)
 _GROUP_WORD = re.compile(r"\b(?:group|arm)\b")
 
 
@@ -209,6 +210,14 @@ class Arms:
         shared = self.labels["intervention"] & self.labels["comparator"]
         for arm in self.labels:
             self.labels[arm] -= shared
+        for arm, name in (("intervention", intervention), ("comparator", comparator)):
+            # "No cooling" against "Deep cooling", "without an ICU-AW diagnosis" against
+            # "ICU-AW": the words after the negation name the other arm's treatment; this
+            # arm is the negated phrase as a whole, never its words one by one.
+            negated = _NEGATED.match(name)
+            if negated and stems(negated.group("rest")) & own[OTHER[arm]]:
+                self.terms[arm] = set()
+                self.labels[arm].add(" ".join(name.lower().split()))
         if document is not None:
             self._learn_abbreviations(document.text)
             self._learn_labels(document.text)
@@ -221,8 +230,12 @@ class Arms:
             arm = _winner({a: len(self.terms[a] & expansion) for a in self.terms})
             if arm is None or 3 * len(self.own[arm] & expansion) < 2 * len(expansion):
                 continue
-            if short not in self.terms[OTHER[arm]]:
+            if short in self.terms[OTHER[arm]]:
+                continue
+            if re.fullmatch(r"[a-z0-9]+", short):
                 self.terms[arm] = self.terms[arm] | {short}
+            else:  # "ICU-AW" is two words to `words`: matched as a phrase, like a label
+                self.labels[arm].add(short)
 
     def _learn_labels(self, text: str) -> None:
         # "Group A (n = 40) received X", "H1 = haloperidol 1 mg", "Group D (dexmedetomidine)",
@@ -281,13 +294,21 @@ class Arms:
                 if stem(word) in terms or word in self.words[arm]:
                     out.append((at, at + len(word), arm))
         lowered = text.lower()
+        spans = []
         for arm, labels in self.labels.items():
             for label in labels:
-                for match in re.finditer(
-                    r"(?<![a-z0-9])" + re.escape(label) + r"(?![a-z0-9])", lowered
-                ):
-                    out.append((match.start(), match.end(), arm))
-        return sorted(out)
+                pattern = re.escape(label).replace(r"\ ", r"\s+")
+                for match in re.finditer(r"(?<![a-z0-9])" + pattern + r"(?![a-z0-9])", lowered):
+                    spans.append((match.start(), match.end(), arm))
+        # A word inside the other arm's label ("ICU-AW" in "without an ICU-AW diagnosis")
+        # names that label's arm, not its own.
+        out = [
+            m for m in out if not any(s <= m[0] and m[1] <= e and a != m[2] for s, e, a in spans)
+        ]
+        spans = [
+            m for m in spans if not any(s <= m[0] and m[1] <= e and a != m[2] for s, e, a in spans)
+        ]
+        return sorted(out + spans)
 
 
 _TIME_STEMS = frozenset(stem(w) for w in TIME_WORDS)

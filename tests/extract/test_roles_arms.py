@@ -152,6 +152,41 @@ def test_group_labels_defined_by_doses_and_an_add_on_comparator_name_their_arms(
     assert _triage(swapped, MEANS) == {"check"}
 
 
+def test_an_arm_named_by_a_negation_is_the_negated_phrase_not_its_words() -> None:
+    text = (
+        "Methods\nWe studied intensive care unit acquired weakness (ICU-AW).\nResults\nHandgrip "
+        "strength differed between patients diagnosed with ICU-AW in comparison to those "
+        "without an ICU-AW diagnosis (6.6 ± 4.4 versus 23.4 ± 8.9 kg, P < 0.01)."
+    )
+    paper = make_paper(text)
+    target = {
+        "intervention": "Intensive Care Unit acquired weakness (ICU-AW)",
+        "comparator": "without an ICU-AW diagnosis",
+        "outcome": "handgrip strength",
+    }
+    record = verify_values(RCT, _means(6.6, 4.4, 23.4, 8.9), paper, target)
+    assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    swapped = verify_values(RCT, _means(23.4, 8.9, 6.6, 4.4), paper, target)
+    assert RoleCode.arm_mismatch in finding_codes(swapped, "comparator_mean")
+    assert _triage(swapped, MEANS) == {"check"}
+
+
+def test_a_negated_arm_in_a_header_of_three_arms() -> None:
+    table = make_table(
+        ["Variables", "No cooling", "Mild cooling", "Deep cooling"],
+        ["Good outcome, n", "2/13", "7/10", "4/10"],
+    )
+    paper = make_paper("R\nx.", table)
+    target = {"intervention": "Deep-cooling", "comparator": "No cooling",
+              "outcome": "good outcome"}  # fmt: skip
+    record = verify_values(RCT, _events(4, 10, 2, 13), paper, target)
+    names = ("intervention_events", "comparator_events")
+    assert _triage(record, names) == {"verified"}, [record[n].findings for n in names]
+    # The mild-cooling arm is neither: its column binds no arm of this target.
+    mild = verify_values(RCT, _events(7, 10, 2, 13), paper, target)
+    assert mild["intervention_events"].triage.value == "check"
+
+
 def test_a_third_arms_column_is_no_arms_when_the_columns_name_their_arms() -> None:
     # "Aspirin | Ibuprofen | Placebo": the header names the target's two arms in order, but
     # each column has its own header, and Ibuprofen's names neither.
