@@ -101,9 +101,10 @@ _LABEL_DEF = re.compile(
 # Words and statistics that a "X = ..." or "X (...)" pattern catches but that name no arm.
 _NOT_LABELS = frozenset(
     ["the", "a", "in", "and", "of", "this", "we", "all", "p", "n", "or", "rr", "hr", "ci", "sd",
-     "se", "md", "iqr", "vs", "no", "table", "fig", "figure"]
+     "se", "md", "iqr", "vs", "no", "table", "fig", "figure", "group", "groups", "arm", "arms"]
 )  # fmt: skip
 _NEGATED = re.compile(r"^\s*(?:without|no|non|not)\b[\s-]*(?P<rest>.+)", re.IGNORECASE)
+_TEST_RESULT = re.compile(r"\b[pPtFzZ]\s*[=<>≤≥]")
 _GROUP_WORD = re.compile(r"\b(?:group|arm)\b")
 
 
@@ -247,7 +248,8 @@ class Arms:
         found += [(m.group("label"), m.group("what"), "(") for m in _LABEL_AFTER.finditer(text)]
         for raw, what, verb in found:
             arm = self._arm_by_words(what)
-            if arm is None:
+            # "HRQoL (intervention women: p = 0.58)": a test's result, no definition.
+            if arm is None or _TEST_RESULT.search(what):
                 continue
             label = " ".join(raw.split()).lower()
             if label in _NOT_LABELS or (

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from roles_helpers import finding_codes, make_paper, make_table
 
-from extractor.roles import RoleCode
+from extractor.roles import Arms, RoleCode
 from extractor.verify import verify_values
 from schemas.extracted import Extracted
 from schemas.registry import load_form
@@ -199,3 +199,17 @@ def test_a_third_arms_column_is_no_arms_when_the_columns_name_their_arms() -> No
     assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
     third = verify_values(RCT, _means(12.3, 4.5, 13.0, 4.0), paper, PAIN)
     assert third["comparator_mean"].triage.value == "check"
+
+
+def test_a_test_result_or_the_bare_word_group_defines_no_label() -> None:
+    text = (
+        "Results\nHRQoL (intervention women: p = 0.58) did not change. Scores by Group "
+        "(FAT pre-training vs post-training) are shown."
+    )
+    arms = Arms("intervention group, i.e. facial affect training (FAT)", "control group",
+                make_paper(text).document)  # fmt: skip
+    assert not arms.labels["intervention"] and not arms.labels["comparator"]
+    # A definition still defines: "Group F (facial affect training)".
+    arms = Arms("facial affect training (FAT)", "control group",
+                make_paper("M\nGroup F (facial affect training) met daily.").document)  # fmt: skip
+    assert arms.labels["intervention"] == {"group f"}
