@@ -104,6 +104,12 @@ _NOT_LABELS = frozenset(
      "se", "md", "iqr", "vs", "no", "table", "fig", "figure", "group", "groups", "arm", "arms"]
 )  # fmt: skip
 _NEGATED = re.compile(r"^\s*(?:without|no|non|not)\b[\s-]*(?P<rest>.+)", re.IGNORECASE)
+# A size every arm has: "n = 19 patients in each group", "(n = 30 per arm)".
+_EACH_GROUP = re.compile(
+    r"\s*(?:patients|participants|subjects|children|adults|women|men)?\s*"
+    r"(?:(?:in|for)\s+(?:each|every|both)|per|each)\s+(?:group|arm)s?\b",
+    re.IGNORECASE,
+)
 _TEST_RESULT = re.compile(r"\b[pPtFzZ]\s*[=<>≤≥]")
 _GROUP_WORD = re.compile(r"\b(?:group|arm)\b")
 
@@ -590,6 +596,10 @@ class _Context:
                 for arm, size in in_order.items():
                     sizes[arm].add(size)
                 for match in matches if not in_order else []:
+                    if _EACH_GROUP.match(text, match.end()):  # "n = 19 patients in each group"
+                        for arm in sizes:
+                            sizes[arm].add(_size_of(match))
+                        continue
                     # "Group H1 (n = 49)", "fluoxetine, n = 112": the arm right before it,
                     # with no other number between (that would be another group's label).
                     before = text[max(0, match.start() - 30) : match.start()]

@@ -213,3 +213,18 @@ def test_a_test_result_or_the_bare_word_group_defines_no_label() -> None:
     arms = Arms("facial affect training (FAT)", "control group",
                 make_paper("M\nGroup F (facial affect training) met daily.").document)  # fmt: skip
     assert arms.labels["intervention"] == {"group f"}
+
+
+def test_a_size_printed_for_each_group_is_every_arms_size() -> None:
+    text = "Results\nThus, results are reported for n = 19 patients in each group."
+    table = make_table(["", "Aspirin", "Placebo"], ["Pain score", "12.3 ± 4.5", "14.1 ± 5.2"])
+    paper = make_paper(text, table)
+    values = {**_means(12.3, 4.5, 14.1, 5.2), "intervention_group_size": 19,
+              "comparator_group_size": 19}  # fmt: skip
+    record = verify_values(RCT, values, paper, PAIN)
+    sizes = ("intervention_group_size", "comparator_group_size")
+    assert _triage(record, sizes) == {"verified"}, [record[n].findings for n in sizes]
+    # Without "each group" the size is no arm's.
+    alone = make_paper("Results\nThus, results are reported for n = 19 patients.", table)
+    record = verify_values(RCT, values, alone, PAIN)
+    assert _triage(record, sizes) == {"check"}
