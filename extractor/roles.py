@@ -344,9 +344,16 @@ _ARM_FOLLOWS = re.compile(
 _PARENTHESES = re.compile(r"\([^()]*\)|^[^()]*\)")
 _COMPARED = re.compile(
     r"\b(?:more|less|fewer|higher|lower|greater|smaller|better|worse|shorter|longer|"
-    r"reduced|increased|decreased|improved)\b",
+    r"reduced|increased|decreased|improved|prolonged|shortened)\b",
     re.IGNORECASE,
 )
+# Which way a comparison goes (+1: the named arm's value is the larger); "better" and
+# "improved" say nothing of the numbers (a lower pain score is better).
+_DIRECTION = {
+    **dict.fromkeys(["more", "higher", "greater", "longer", "increased", "prolonged"], 1),
+    **dict.fromkeys(["less", "fewer", "lower", "smaller", "shorter", "reduced", "decreased",
+                     "shortened"], -1),
+}  # fmt: skip
 
 
 def _in_order(
@@ -374,8 +381,18 @@ def _in_order(
     # other, the named arm's value first ("respectively" would list periods of one arm).
     if before and not respectively and not after and set(before) == {before[-1]}:
         opening = unit.text[: first.start]
-        if _COMPARED.search(opening) and opening.rstrip().endswith("("):
+        if not opening.rstrip().endswith("("):
+            return None
+        compared = list(_COMPARED.finditer(opening))
+        if compared:
+            # "prolonged with clonidine (613.10 vs 878.33)": the first value is the smaller,
+            # so the named arm's is the second; the order and the words disagree: neither.
+            direction = _DIRECTION.get(compared[-1].group().lower(), 0)
+            if direction * (first.head.value - second.head.value) < 0:
+                return {}
             return {peers[0]: before[-1], peers[1]: OTHER[before[-1]]}
+        if _VERSUS.match(between):
+            return {}  # "in patients receiving clonidine (x vs y)": which is whose is not said
     return None
 
 

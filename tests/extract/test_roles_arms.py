@@ -228,3 +228,37 @@ def test_a_size_printed_for_each_group_is_every_arms_size() -> None:
     alone = make_paper("Results\nThus, results are reported for n = 19 patients.", table)
     record = verify_values(RCT, values, alone, PAIN)
     assert _triage(record, sizes) == {"check"}
+
+
+CLONIDINE = {"intervention": "clonidine", "comparator": "placebo",
+             "outcome": "duration of analgesia"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # The words say clonidine's is the longer; the first value is the shorter one.
+        "The duration of analgesia was prolonged in patients receiving clonidine "
+        "(613.10 ± 51.80 min vs. 878.33 ± 89.96 min).",
+        # No comparison at all: which value is clonidine's is not said.
+        "The duration of analgesia in patients receiving clonidine (613.10 ± 51.80 min vs. "
+        "878.33 ± 89.96 min).",
+    ],
+)
+def test_one_arm_before_two_values_binds_neither_unless_the_comparison_fits(
+    sentence: str,
+) -> None:
+    paper = make_paper("Results\n" + sentence)
+    wrong = verify_values(RCT, _means(613.10, 51.80, 878.33, 89.96), paper, CLONIDINE)
+    assert _triage(wrong, MEANS) == {"check"}, [wrong[n].findings for n in MEANS]
+    assert RoleCode.arm_unbound in finding_codes(wrong, "intervention_mean")
+
+
+def test_one_arm_before_two_values_binds_them_when_the_comparison_fits() -> None:
+    sentence = (
+        "Results\nThe duration of analgesia was prolonged in patients receiving clonidine "
+        "(878.33 ± 89.96 min vs. 613.10 ± 51.80 min)."
+    )
+    record = verify_values(RCT, _means(878.33, 89.96, 613.10, 51.80), make_paper(sentence),
+                           CLONIDINE)  # fmt: skip
+    assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
