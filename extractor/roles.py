@@ -620,10 +620,17 @@ class _Context:
                     # "Group H1 (n = 49)", "fluoxetine, n = 112": the arm right before it,
                     # with no other number between (that would be another group's label).
                     before = text[max(0, match.start() - 30) : match.start()]
+                    # ... with no number between; and only one arm named there ("placebo
+                    # corresponding to aripiprazole (n = 45)": whose it is is not said).
                     mentions = self.arms.mentions(before)
-                    if mentions and not re.search(r"\d", before[mentions[-1][1] :]):
-                        arm = mentions[-1][2]
-                        sizes[arm].add(_size_of(match))
+                    digits = [
+                        d.start()
+                        for d in re.finditer(r"\d", before)
+                        if not any(m[0] <= d.start() < m[1] for m in mentions)  # "Group H1"
+                    ]
+                    named = {m[2] for m in mentions if m[0] > max(digits, default=-1)}
+                    if len(named) == 1:
+                        sizes[named.pop()].add(_size_of(match))
         return sizes
 
     def _sizes_in_order(self, text: str, matches: list[re.Match[str]]) -> dict[str, float]:

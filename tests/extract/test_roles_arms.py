@@ -262,3 +262,17 @@ def test_one_arm_before_two_values_binds_them_when_the_comparison_fits() -> None
     record = verify_values(RCT, _means(878.33, 89.96, 613.10, 51.80), make_paper(sentence),
                            CLONIDINE)  # fmt: skip
     assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+
+
+def test_a_size_after_both_arms_names_neither() -> None:
+    text = (
+        "Methods\nThe dose of placebo matching aspirin (n = 45) was given daily. Patients on "
+        "aspirin (n = 47) took it with food."
+    )
+    table = make_table(["", "Aspirin", "Placebo"], ["Pain score", "12.3 ± 4.5", "14.1 ± 5.2"])
+    paper = make_paper(text, table)
+    values = {**_means(12.3, 4.5, 14.1, 5.2), "intervention_group_size": 47}
+    record = verify_values(RCT, values, paper, PAIN)
+    assert record["intervention_group_size"].triage.value == "verified"
+    placebo = verify_values(RCT, {**values, "intervention_group_size": 45}, paper, PAIN)
+    assert placebo["intervention_group_size"].triage.value == "check"
