@@ -110,6 +110,7 @@ _EACH_GROUP = re.compile(
     r"(?:(?:in|for)\s+(?:each|every|both)|per|each)\s+(?:group|arm)s?\b",
     re.IGNORECASE,
 )
+_GROUP_SUFFIX = re.compile(r"\s+(?:group|arm)s?$")
 _TEST_RESULT = re.compile(r"\b[pPtFzZ]\s*[=<>≤≥]")
 _GROUP_WORD = re.compile(r"\b(?:group|arm)\b")
 
@@ -224,7 +225,9 @@ class Arms:
             negated = _NEGATED.match(name)
             if negated and stems(negated.group("rest")) & own[OTHER[arm]]:
                 self.terms[arm] = set()
-                self.labels[arm].add(" ".join(name.lower().split()))
+                phrase = " ".join(name.lower().split())
+                # "No gum group" is also "No gum (n=37) group": the phrase without "group"
+                self.labels[arm] |= {phrase, _GROUP_SUFFIX.sub("", phrase)}
         if document is not None:
             self._learn_abbreviations(document.text)
             self._learn_labels(document.text)

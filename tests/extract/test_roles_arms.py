@@ -276,3 +276,22 @@ def test_a_size_after_both_arms_names_neither() -> None:
     assert record["intervention_group_size"].triage.value == "verified"
     placebo = verify_values(RCT, {**values, "intervention_group_size": 45}, paper, PAIN)
     assert placebo["intervention_group_size"].triage.value == "check"
+
+
+def test_a_negated_arm_is_named_with_or_without_the_word_group() -> None:
+    text = (
+        "Results\nA total of 75 patients were randomly assigned to either the Gum (n=38) or "
+        "No gum (n=37) group."
+    )
+    table = make_table(
+        ["", "No gum group", "Gum group"], ["Time to flatus (h)", "80.1 ± 10.2", "70.3 ± 9.8"]
+    )
+    paper = make_paper(text, table)
+    target = {"intervention": "Gum-chewing group", "comparator": "No gum group",
+              "outcome": "time to flatus"}  # fmt: skip
+    values = {**_means(70.3, 9.8, 80.1, 10.2), "comparator_group_size": 37}
+    record = verify_values(RCT, values, paper, target)
+    assert record["comparator_group_size"].triage.value == "verified"
+    # "No gum (n=37)" is not the gum arm's size.
+    swapped = verify_values(RCT, {**values, "intervention_group_size": 37}, paper, target)
+    assert swapped["intervention_group_size"].triage.value == "check"
