@@ -334,8 +334,9 @@ def _shape(group: ValueGroup) -> tuple[str, int]:
 
 
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
-_VERSUS = re.compile(r"^[\s%a-zA-Z]{0,12}?(?:vs\.?|versus)\s*$", re.IGNORECASE)
-_AND = re.compile(r"^[\s%a-zA-Z]{0,12}?(?:and|,|;|vs\.?|versus)\s*$", re.IGNORECASE)
+# Between two values: a unit ("ng/mL", "%", "kg/m2") and the word that joins them.
+_VERSUS = re.compile(r"^[\s%a-zA-Z/]{0,12}?(?:vs\.?|versus)\s*$", re.IGNORECASE)
+_AND = re.compile(r"^[\s%a-zA-Z/]{0,12}?(?:and|,|;|vs\.?|versus)\s*$", re.IGNORECASE)
 
 
 # What may stand between a value and the arm named right after it: its unit and a

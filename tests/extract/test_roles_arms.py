@@ -295,3 +295,16 @@ def test_a_negated_arm_is_named_with_or_without_the_word_group() -> None:
     # "No gum (n=37)" is not the gum arm's size.
     swapped = verify_values(RCT, {**values, "intervention_group_size": 37}, paper, target)
     assert swapped["intervention_group_size"].triage.value == "check"
+
+
+def test_values_with_a_unit_take_the_arms_in_the_order_named() -> None:
+    text = (
+        "Results\nAt the end, the mean serum levels in the placebo and aspirin groups were "
+        "14.1 ± 5.2 ng/mL, 12.3 ± 4.5 ng/mL, respectively."
+    )
+    paper = make_paper(text)
+    target = {**PAIN, "outcome": "serum levels"}
+    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, target)
+    assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    swapped = verify_values(RCT, _means(14.1, 5.2, 12.3, 4.5), paper, target)
+    assert _triage(swapped, MEANS) == {"check"}
