@@ -218,6 +218,10 @@ class Arms:
         shared = self.labels["intervention"] & self.labels["comparator"]
         for arm in self.labels:
             self.labels[arm] -= shared
+        control = {stem(w) for w in CONTROL}
+        if own["comparator"] & control and not (own["intervention"] & control):
+            # "Study group (n=33)" beside "Control group (n=30)": the treated arm.
+            self.labels["intervention"].add("study group")
         for arm, name in (("intervention", intervention), ("comparator", comparator)):
             # "No cooling" against "Deep cooling", "without an ICU-AW diagnosis" against
             # "ICU-AW": the words after the negation name the other arm's treatment; this

@@ -208,7 +208,8 @@ def test_a_test_result_or_the_bare_word_group_defines_no_label() -> None:
     )
     arms = Arms("intervention group, i.e. facial affect training (FAT)", "control group",
                 make_paper(text).document)  # fmt: skip
-    assert not arms.labels["intervention"] and not arms.labels["comparator"]
+    labels = arms.labels["intervention"] | arms.labels["comparator"]
+    assert "hrqol" not in labels and "group" not in labels, labels
     # A definition still defines: "Group F (facial affect training)".
     arms = Arms("facial affect training (FAT)", "control group",
                 make_paper("M\nGroup F (facial affect training) met daily.").document)  # fmt: skip
@@ -308,3 +309,16 @@ def test_values_with_a_unit_take_the_arms_in_the_order_named() -> None:
     assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
     swapped = verify_values(RCT, _means(14.1, 5.2, 12.3, 4.5), paper, target)
     assert _triage(swapped, MEANS) == {"check"}
+
+
+def test_the_study_group_beside_a_control_group_is_the_intervention() -> None:
+    table = make_table(
+        ["", "Study group (n=33)", "Control group (n=30)"],
+        ["Pain score", "12.3 ± 4.5", "14.1 ± 5.2"],
+    )
+    paper = make_paper("R\nx.", table)
+    target = {"intervention": "Septoplasty", "comparator": "Control", "outcome": "pain score"}
+    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, target)
+    assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    swapped = verify_values(RCT, _means(14.1, 5.2, 12.3, 4.5), paper, target)
+    assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
