@@ -219,9 +219,11 @@ class Arms:
         for arm in self.labels:
             self.labels[arm] -= shared
         control = {stem(w) for w in CONTROL}
-        if own["comparator"] & control and not (own["intervention"] & control):
+        if own["comparator"] & control and not own["intervention"] & control and document:
             # "Study group (n=33)" beside "Control group (n=30)": the treated arm.
-            self.labels["intervention"].add("study group")
+            cells = " ".join(c for t in document.tables for row in t.rows for c in row)
+            if contains_term(f"{document.text} {cells}", "study group"):
+                self.labels["intervention"].add("study group")
         for arm, name in (("intervention", intervention), ("comparator", comparator)):
             # "No cooling" against "Deep cooling", "without an ICU-AW diagnosis" against
             # "ICU-AW": the words after the negation name the other arm's treatment; this
