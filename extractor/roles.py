@@ -39,6 +39,7 @@ from extractor.terms import (
     coverage,
     expand,
     initialisms,
+    quantities,
     stem,
     stems,
     words,
@@ -94,13 +95,23 @@ _SIZE = re.compile(r"\(?\s*\b[nN]\s*=\s*(\d[\d,]*)\s*\)?")
 _LABEL_DEF = re.compile(
     r"\b(?P<label>(?:[Gg]roup|[Aa]rm)\s+[A-Za-z0-9][\w-]{0,5}|[A-Z][A-Za-z0-9-]{0,5}(?:\s+group)?)"
     r"\s*(?:\(\s*[nN]\s*=\s*\d+\s*\))?\s*(?P<verb>=|:|received|was given|were given|"
-    r"was treated with|were treated with|consisted of|\()\s*(?P<what>[^,;.()]{3,80})"
+    r"was treated with|were treated with|consisted of|\()\s*"
+    r"(?P<what>(?:[^,;.()]|(?<=\d)\.(?=\d)){3,80})"  # "0.75% ropivacaine": a decimal goes on
 )
 # Words and statistics that a "X = ..." or "X (...)" pattern catches but that name no arm.
 _NOT_LABELS = frozenset(
     ["the", "a", "in", "and", "of", "this", "we", "all", "p", "n", "or", "rr", "hr", "ci", "sd",
-     "se", "md", "iqr", "vs", "no", "table", "fig", "figure"]
+     "se", "md", "iqr", "vs", "no", "table", "fig", "figure", "group", "groups", "arm", "arms"]
 )  # fmt: skip
+_NEGATED = re.compile(r"^\s*(?:without|no|non|not)\b[\s-]*(?P<rest>.+)", re.IGNORECASE)
+# A size every arm has: "n = 19 patients in each group", "(n = 30 per arm)".
+_EACH_GROUP = re.compile(
+    r"\s*(?:patients|participants|subjects|children|adults|women|men)?\s*"
+    r"(?:(?:in|for)\s+(?:each|every|both)|per|each)\s+(?:group|arm)s?\b",
+    re.IGNORECASE,
+)
+_GROUP_SUFFIX = re.compile(r"\s+(?:group|arm)s?$")
+_TEST_RESULT = re.compile(r"\b[pPtFzZ]\s*[=<>≤≥]")
 _GROUP_WORD = re.compile(r"\b(?:group|arm)\b")
 
 
@@ -187,6 +198,18 @@ class Arms:
             for prefix, synonyms in _TIME_ARMS.items():
                 if prefix in names and prefix not in own[OTHER[arm]]:
                     self.words[arm] |= synonyms
+        # Arms that differ only by a dose or a duration ("3h group" and "20h group", "for
+        # 48 weeks" and "for 24 weeks"): told apart by it, however it is spelled ("3 h",
+        # "SD48W"). Only then: elsewhere a duration in a header is a timepoint's.
+        amounts = {
+            "intervention": {q[2] for q in quantities(intervention)},
+            "comparator": {q[2] for q in quantities(comparator)},
+        }
+        self.amounts: dict[str, set[str]] = {"intervention": set(), "comparator": set()}
+        if not any(t[0].isalpha() for arm in self.terms for t in self.terms[arm]):
+            self.amounts = {arm: amounts[arm] - amounts[OTHER[arm]] for arm in amounts}
+            if not all(self.amounts.values()):
+                self.amounts = {"intervention": set(), "comparator": set()}
         self.labels: dict[str, set[str]] = {"intervention": set(), "comparator": set()}
         for arm, name in (("intervention", intervention), ("comparator", comparator)):
             # "unit A", "phase II", "group 2" inside an arm's name: a label of that arm.
@@ -195,6 +218,22 @@ class Arms:
         shared = self.labels["intervention"] & self.labels["comparator"]
         for arm in self.labels:
             self.labels[arm] -= shared
+        control = {stem(w) for w in CONTROL}
+        if own["comparator"] & control and not own["intervention"] & control and document:
+            # "Study group (n=33)" beside "Control group (n=30)": the treated arm.
+            cells = " ".join(c for t in document.tables for row in t.rows for c in row)
+            if contains_term(f"{document.text} {cells}", "study group"):
+                self.labels["intervention"].add("study group")
+        for arm, name in (("intervention", intervention), ("comparator", comparator)):
+            # "No cooling" against "Deep cooling", "without an ICU-AW diagnosis" against
+            # "ICU-AW": the words after the negation name the other arm's treatment; this
+            # arm is the negated phrase as a whole, never its words one by one.
+            negated = _NEGATED.match(name)
+            if negated and stems(negated.group("rest")) & own[OTHER[arm]]:
+                self.terms[arm] = set()
+                phrase = " ".join(name.lower().split())
+                # "No gum group" is also "No gum (n=37) group": the phrase without "group"
+                self.labels[arm] |= {phrase, _GROUP_SUFFIX.sub("", phrase)}
         if document is not None:
             self._learn_abbreviations(document.text)
             self._learn_labels(document.text)
@@ -207,8 +246,12 @@ class Arms:
             arm = _winner({a: len(self.terms[a] & expansion) for a in self.terms})
             if arm is None or 3 * len(self.own[arm] & expansion) < 2 * len(expansion):
                 continue
-            if short not in self.terms[OTHER[arm]]:
+            if short in self.terms[OTHER[arm]]:
+                continue
+            if re.fullmatch(r"[a-z0-9]+", short):
                 self.terms[arm] = self.terms[arm] | {short}
+            else:  # "ICU-AW" is two words to `words`: matched as a phrase, like a label
+                self.labels[arm].add(short)
 
     def _learn_labels(self, text: str) -> None:
         # "Group A (n = 40) received X", "H1 = haloperidol 1 mg", "Group D (dexmedetomidine)",
@@ -220,7 +263,8 @@ class Arms:
         found += [(m.group("label"), m.group("what"), "(") for m in _LABEL_AFTER.finditer(text)]
         for raw, what, verb in found:
             arm = self._arm_by_words(what)
-            if arm is None:
+            # "HRQoL (intervention women: p = 0.58)": a test's result, no definition.
+            if arm is None or _TEST_RESULT.search(what):
                 continue
             label = " ".join(raw.split()).lower()
             if label in _NOT_LABELS or (
@@ -236,7 +280,14 @@ class Arms:
     def _arm_by_words(self, text: str) -> str | None:
         found = stems(text)
         scores = {arm: len(self.terms[arm] & found) for arm in self.terms}
-        return _winner(scores)
+        winner = _winner(scores)
+        if winner is not None or any(scores.values()):
+            return winner
+        # An add-on design ("ropivacaine + saline" against "ropivacaine + clonidine with
+        # saline"): the comparator has no word of its own. A definition naming every word
+        # of one arm's name and none that only the other arm has is that arm's.
+        whole = [arm for arm in self.own if self.own[arm] and self.own[arm] <= found]
+        return whole[0] if len(whole) == 1 else None
 
     def arm_of(self, text: str) -> str | None:
         """The arm `text` names (a header, a label), or None if neither or both."""
@@ -245,8 +296,9 @@ class Arms:
         found = stems(text)
         folded = {w for _, w in words(text)}
         scores = {arm: len(self.terms[arm] & found) for arm in self.terms}
+        amounts = {q[2] for q in quantities(text)}
         for arm, names in self.words.items():
-            scores[arm] += len(names & folded)
+            scores[arm] += len(names & folded) + len(self.amounts[arm] & amounts)
         for arm, labels in self.labels.items():
             scores[arm] += 2 * sum(1 for label in labels if contains_term(text, label))
         return _winner(scores)
@@ -259,13 +311,21 @@ class Arms:
                 if stem(word) in terms or word in self.words[arm]:
                     out.append((at, at + len(word), arm))
         lowered = text.lower()
+        spans = []
         for arm, labels in self.labels.items():
             for label in labels:
-                for match in re.finditer(
-                    r"(?<![a-z0-9])" + re.escape(label) + r"(?![a-z0-9])", lowered
-                ):
-                    out.append((match.start(), match.end(), arm))
-        return sorted(out)
+                pattern = re.escape(label).replace(r"\ ", r"\s+")
+                for match in re.finditer(r"(?<![a-z0-9])" + pattern + r"(?![a-z0-9])", lowered):
+                    spans.append((match.start(), match.end(), arm))
+        # A word inside the other arm's label ("ICU-AW" in "without an ICU-AW diagnosis")
+        # names that label's arm, not its own.
+        out = [
+            m for m in out if not any(s <= m[0] and m[1] <= e and a != m[2] for s, e, a in spans)
+        ]
+        spans = [
+            m for m in spans if not any(s <= m[0] and m[1] <= e and a != m[2] for s, e, a in spans)
+        ]
+        return sorted(out + spans)
 
 
 _TIME_STEMS = frozenset(stem(w) for w in TIME_WORDS)
@@ -286,15 +346,30 @@ def _shape(group: ValueGroup) -> tuple[str, int]:
 
 
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
-_VERSUS = re.compile(r"^[\s%a-zA-Z]{0,12}?(?:vs\.?|versus)\s*$", re.IGNORECASE)
-_AND = re.compile(r"^[\s%a-zA-Z]{0,12}?(?:and|,|;|vs\.?|versus)\s*$", re.IGNORECASE)
+# Between two values: a unit ("ng/mL", "%", "kg/m2") and the word that joins them.
+_VERSUS = re.compile(r"^[\s%a-zA-Z/]{0,12}?(?:vs\.?|versus)\s*$", re.IGNORECASE)
+_AND = re.compile(r"^[\s%a-zA-Z/]{0,12}?(?:and|,|;|vs\.?|versus)\s*$", re.IGNORECASE)
 
 
+# What may stand between a value and the arm named right after it: its unit and a
+# preposition ("63.27 (95% CI 58.28-68.25) in the control group", "12 mg/L with placebo").
+_ARM_FOLLOWS = re.compile(
+    r"[\s,]*(?:[A-Za-z%/]{1,8}\s+)?(?:in|with|on|among|for|of)\s+(?:the\s+|all\s+)?", re.I
+)
+# A parenthesis, or the rest of one the value opened ("63.27 (95% CI 58.28-68.25)").
+_PARENTHESES = re.compile(r"\([^()]*\)|^[^()]*\)")
 _COMPARED = re.compile(
     r"\b(?:more|less|fewer|higher|lower|greater|smaller|better|worse|shorter|longer|"
-    r"reduced|increased|decreased|improved)\b",
+    r"reduced|increased|decreased|improved|prolonged|shortened)\b",
     re.IGNORECASE,
 )
+# Which way a comparison goes (+1: the named arm's value is the larger); "better" and
+# "improved" say nothing of the numbers (a lower pain score is better).
+_DIRECTION = {
+    **dict.fromkeys(["more", "higher", "greater", "longer", "increased", "prolonged"], 1),
+    **dict.fromkeys(["less", "fewer", "lower", "smaller", "shorter", "reduced", "decreased",
+                     "shortened"], -1),
+}  # fmt: skip
 
 
 def _in_order(
@@ -322,8 +397,18 @@ def _in_order(
     # other, the named arm's value first ("respectively" would list periods of one arm).
     if before and not respectively and not after and set(before) == {before[-1]}:
         opening = unit.text[: first.start]
-        if _COMPARED.search(opening) and opening.rstrip().endswith("("):
+        if not opening.rstrip().endswith("("):
+            return None
+        compared = list(_COMPARED.finditer(opening))
+        if compared:
+            # "prolonged with clonidine (613.10 vs 878.33)": the first value is the smaller,
+            # so the named arm's is the second; the order and the words disagree: neither.
+            direction = _DIRECTION.get(compared[-1].group().lower(), 0)
+            if direction * (first.head.value - second.head.value) < 0:
+                return {}
             return {peers[0]: before[-1], peers[1]: OTHER[before[-1]]}
+        if _VERSUS.match(between):
+            return {}  # "in patients receiving clonidine (x vs y)": which is whose is not said
     return None
 
 
@@ -473,6 +558,8 @@ class _Context:
                 return named[siblings.index(occ.group)]
         labels = column_labels(unit.header, self.arms)
         count = len(unit.groups)
+        if header and any(self.arms.arm_of(h) for h in unit.column_headers):
+            labels = []  # the columns name their arms; one naming none is no arm's ("Mild")
         if labels and count in (len(labels), len(labels) + 1) and occ.group < len(labels):
             return labels[occ.group]
         return self._arm_of_label(unit.label)  # arms as rows
@@ -533,7 +620,25 @@ class _Context:
         if len(before_reading) > len(after_reading):
             return before_reading.get(group)
         a, b = after_reading.get(group), before_reading.get(group)
-        return a if a == b else None
+        if a == b:
+            return a
+        # Framed by the arms: "in the intervention group was 61.07 (...) compared to 63.27
+        # (...) in the control group". The first value takes the arm before it, the second
+        # the arm after it; the two readings place different values and never disagree.
+        # The second arm must follow its value at once ("... in the control group"), not
+        # close a later clause ("14.1 at 12 months; it did not change in the placebo group").
+        if (
+            len(peers) == 2
+            and set(before_reading) == {peers[0]}
+            and set(after_reading) == {peers[1]}
+        ):
+            second = unit.groups[peers[1]]
+            following = [m for m in mentions if m[0] >= second.end]
+            gap = _PARENTHESES.sub(" ", unit.text[second.end : following[0][0]])
+            framed = {**before_reading, **after_reading}
+            if len(set(framed.values())) == 2 and _ARM_FOLLOWS.fullmatch(gap):
+                return framed.get(group)
+        return None
 
     def arm_sizes(self) -> dict[str, set[float]]:
         """Group sizes the paper prints for each arm ("Group H1 (n = 49)")."""
@@ -549,13 +654,24 @@ class _Context:
                 for arm, size in in_order.items():
                     sizes[arm].add(size)
                 for match in matches if not in_order else []:
+                    if _EACH_GROUP.match(text, match.end()):  # "n = 19 patients in each group"
+                        for arm in sizes:
+                            sizes[arm].add(_size_of(match))
+                        continue
                     # "Group H1 (n = 49)", "fluoxetine, n = 112": the arm right before it,
                     # with no other number between (that would be another group's label).
                     before = text[max(0, match.start() - 30) : match.start()]
+                    # ... with no number between; and only one arm named there ("placebo
+                    # corresponding to aripiprazole (n = 45)": whose it is is not said).
                     mentions = self.arms.mentions(before)
-                    if mentions and not re.search(r"\d", before[mentions[-1][1] :]):
-                        arm = mentions[-1][2]
-                        sizes[arm].add(_size_of(match))
+                    digits = [
+                        d.start()
+                        for d in re.finditer(r"\d", before)
+                        if not any(m[0] <= d.start() < m[1] for m in mentions)  # "Group H1"
+                    ]
+                    named = {m[2] for m in mentions if m[0] > max(digits, default=-1)}
+                    if len(named) == 1:
+                        sizes[named.pop()].add(_size_of(match))
         return sizes
 
     def _sizes_in_order(self, text: str, matches: list[re.Match[str]]) -> dict[str, float]:
@@ -591,8 +707,9 @@ class _Context:
             )
             return result
         scored = []
+        binary = "ai" in self.values or "ci" in self.values
         for occ in result.occurrences:
-            if not _fits(role, occ):
+            if not _fits(role, occ) or (binary and _counted_share(role, occ)):
                 continue
             passed, failed = self._checks(role, arm, occ)
             scored.append((len(passed) - 2 * len(failed), passed, failed, occ))
@@ -1286,6 +1403,15 @@ def _fits(role: str, occ: Occurrence) -> bool:
     if role in ("ai", "ci", "m1i", "m2i"):
         return occ.position == 0
     return True
+
+
+def _counted_share(role: str, occ: Occurrence) -> bool:
+    """A binary outcome's group size printed with a share under 100 ("705 (61.9)"): a
+    count of events out of a larger whole (embryos, visits), not the arm's N."""
+    group = occ.value_group
+    if role not in ("n1i", "n2i") or group.pair != "paren" or len(group.numbers) != 2:
+        return False
+    return occ.position == 0 and 0 < group.numbers[1].value < 100
 
 
 def _same_label(first: str, second: str) -> bool:

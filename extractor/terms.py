@@ -216,6 +216,27 @@ def _expansion(short: str, before: list[str]) -> list[str]:
     return []
 
 
+# A dose or a duration ("3 h", "3-hour", "48 weeks", "SD48W", "100 mg"), spelled one way.
+_QUANTITY = re.compile(
+    r"(?<![\d.])(\d+(?:\.\d+)?)\s*-?\s*(hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|mos?|"
+    r"years?|yrs?|y|min|mg|mcg|ug|g|ml|iu)(?![a-z])"
+)
+_UNIT = {"hour": "h", "hr": "h", "day": "d", "week": "w", "wk": "w", "month": "mo", "mos": "mo",
+         "year": "y", "yr": "y", "ug": "mcg"}  # fmt: skip
+
+
+def quantities(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, token) of every dose or duration in `text`: "3 h", "3-hour" and "3h"
+    are all "3h", "48 weeks" and "SD48W" both "48w" (arms that differ only by one)."""
+    out = []
+    for match in _QUANTITY.finditer(fold_text(text)):
+        unit = match.group(2)
+        unit = unit[:-1] if len(unit) > 2 and unit.endswith("s") else unit  # "weeks", "hrs"
+        unit = _UNIT.get(unit, unit)
+        out.append((match.start(), match.end(), f"{match.group(1)}{unit}"))
+    return out
+
+
 def expand(found: set[str], abbreviations: dict[str, set[str]]) -> set[str]:
     """`found` plus what its abbreviations stand for."""
     out = set(found)

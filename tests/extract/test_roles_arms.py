@@ -1,0 +1,324 @@
+"""Arm binding: how papers name the arms a value belongs to (issue 23).
+
+Each rule binds right values to their arm from the paper's own structure; each test also
+shows the swapped value (the other arm's number, a decoy) flagged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from roles_helpers import finding_codes, make_paper, make_table
+
+from extractor.roles import Arms, RoleCode
+from extractor.verify import verify_values
+from schemas.extracted import Extracted
+from schemas.registry import load_form
+
+RCT = load_form("rct_outcomes")
+BINARY = ("intervention_events", "intervention_group_size", "comparator_events",
+          "comparator_group_size")  # fmt: skip
+
+
+def _events(ai: int, n1: int, ci: int, n2: int) -> dict[str, Any]:
+    return {
+        "outcome_type": "binary",
+        "intervention_events": ai,
+        "intervention_group_size": n1,
+        "comparator_events": ci,
+        "comparator_group_size": n2,
+    }
+
+
+def _triage(record: dict[str, Extracted[Any]], names: tuple[str, ...]) -> set[str]:
+    return {record[name].triage.value for name in names}
+
+
+@pytest.mark.parametrize(
+    ("intervention", "comparator", "header"),
+    [
+        ("Patients in the 3h group", "Patients in the 20h group", ["", "3 h group", "20 h group"]),
+        (
+            "peginterferon plus ribavirin for 48 weeks",
+            "peginterferon plus ribavirin for 24 weeks",
+            ["Variable", "SD48W, n/N (%)", "SD24W, n/N (%)"],
+        ),
+        ("aspirin 300 mg", "aspirin 100 mg", ["", "300 mg", "100 mg"]),
+    ],
+)
+def test_arms_that_differ_only_by_a_dose_or_duration_are_told_apart_by_it(
+    intervention: str, comparator: str, header: list[str]
+) -> None:
+    table = make_table(header, ["Live birth", "32/74 (43.2)", "22/60 (36.7)"])
+    paper = make_paper("R\nx.", table)
+    target = {"intervention": intervention, "comparator": comparator, "outcome": "live birth"}
+    record = verify_values(RCT, _events(32, 74, 22, 60), paper, target)
+    names = ("intervention_events", "comparator_events")
+    assert _triage(record, names) == {"verified"}, [record[n].findings for n in names]
+    swapped = verify_values(RCT, _events(22, 60, 32, 74), paper, target)
+    assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_events")
+    assert _triage(swapped, names) == {"check"}
+
+
+def test_a_duration_names_no_arm_when_the_arms_have_other_names() -> None:
+    # "aspirin for 12 weeks" against "placebo": the "12 weeks" column is a timepoint.
+    table = make_table(
+        ["", "Placebo 12 weeks", "Placebo 24 weeks"], ["Live birth", "32/74", "22/60"]
+    )
+    target = {"intervention": "aspirin for 12 weeks", "comparator": "placebo",
+              "outcome": "live birth"}  # fmt: skip
+    record = verify_values(RCT, _events(32, 74, 22, 60), make_paper("R\nx.", table), target)
+    assert RoleCode.arm_mismatch in finding_codes(record, "intervention_events")
+
+
+def test_a_count_printed_with_its_share_is_no_group_size_of_a_binary_outcome() -> None:
+    # "70 (94.6)": a count with its share of a whole (embryos transferred), not the N.
+    table = make_table(
+        ["", "Aspirin", "Placebo"],
+        ["Patients, n", "74", "60"],
+        ["Pregnancy, n (%)", "32 (43.2)", "22 (36.7)"],
+        ["Embryo transfer, n (%)", "70 (94.6)", "55 (91.7)"],
+    )
+    paper = make_paper("R\nx.", table)
+    target = {"intervention": "aspirin", "comparator": "placebo", "outcome": "pregnancy"}
+    record = verify_values(RCT, _events(32, 74, 22, 60), paper, target)
+    sizes = ("intervention_group_size", "comparator_group_size")
+    assert _triage(record, sizes) == {"verified"}, [record[n].findings for n in sizes]
+    counts = verify_values(RCT, _events(32, 70, 22, 55), paper, target)
+    assert _triage(counts, sizes) == {"check"}, [counts[n].findings for n in sizes]
+
+
+def _means(i_mean: float, i_sd: float, c_mean: float, c_sd: float) -> dict[str, Any]:
+    return {
+        "outcome_type": "continuous",
+        "intervention_mean": i_mean,
+        "intervention_standard_deviation": i_sd,
+        "comparator_mean": c_mean,
+        "comparator_standard_deviation": c_sd,
+    }
+
+
+PAIN = {"intervention": "aspirin", "comparator": "placebo", "outcome": "pain score"}
+MEANS = ("intervention_mean", "intervention_standard_deviation", "comparator_mean",
+         "comparator_standard_deviation")  # fmt: skip
+
+
+def test_two_values_framed_by_the_two_arms_take_the_arm_on_their_side() -> None:
+    text = (
+        "Results\nThe pain score of women in the aspirin group was 12.3 ± 4.5 after 12 "
+        "months compared to 14.1 ± 5.2 in the placebo group (p = 0.54)."
+    )
+    paper = make_paper(text)
+    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, PAIN)
+    assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    swapped = verify_values(RCT, _means(14.1, 5.2, 12.3, 4.5), paper, PAIN)
+    assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
+    assert _triage(swapped, MEANS) == {"check"}
+
+
+def test_two_values_after_one_arm_are_not_framed() -> None:
+    # Both values follow the aspirin group (two periods); the placebo group comes later.
+    text = (
+        "Results\nIn the aspirin group the pain score was 12.3 ± 4.5 at 6 months and "
+        "14.1 ± 5.2 at 12 months; it did not change in the placebo group."
+    )
+    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), make_paper(text), PAIN)
+    assert record["comparator_mean"].triage.value == "check"
+
+
+def test_group_labels_defined_by_doses_and_an_add_on_comparator_name_their_arms() -> None:
+    # The comparator has no word of its own ("ropivacaine + saline" is inside the other
+    # arm's name): Group I's definition names all of it and nothing only Group II has.
+    text = (
+        "Methods\nA total of 60 patients were randomly recruited to two groups of 30 each: "
+        "Group I: 30 ml 0.75% ropivacaine + 1 ml normal saline. Group II: 30 ml 0.75% "
+        "ropivacaine + 1 mcg/kg clonidine diluted to 1 ml with normal saline."
+    )
+    table = make_table(
+        ["", "Group I (n = 30)", "Group II (n = 30)"],
+        ["Onset of sensory block (min)", "4.84 ± 0.65", "4.36 ± 0.81"],
+    )
+    paper = make_paper(text, table)
+    target = {
+        "intervention": "ropivacaine + diluted clonidine with saline",
+        "comparator": "ropivacaine + saline",
+        "outcome": "onset of sensory block",
+    }
+    record = verify_values(RCT, _means(4.36, 0.81, 4.84, 0.65), paper, target)
+    assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    swapped = verify_values(RCT, _means(4.84, 0.65, 4.36, 0.81), paper, target)
+    assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
+    assert _triage(swapped, MEANS) == {"check"}
+
+
+def test_an_arm_named_by_a_negation_is_the_negated_phrase_not_its_words() -> None:
+    text = (
+        "Methods\nWe studied intensive care unit acquired weakness (ICU-AW).\nResults\nHandgrip "
+        "strength differed between patients diagnosed with ICU-AW in comparison to those "
+        "without an ICU-AW diagnosis (6.6 ± 4.4 versus 23.4 ± 8.9 kg, P < 0.01)."
+    )
+    paper = make_paper(text)
+    target = {
+        "intervention": "Intensive Care Unit acquired weakness (ICU-AW)",
+        "comparator": "without an ICU-AW diagnosis",
+        "outcome": "handgrip strength",
+    }
+    record = verify_values(RCT, _means(6.6, 4.4, 23.4, 8.9), paper, target)
+    assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    swapped = verify_values(RCT, _means(23.4, 8.9, 6.6, 4.4), paper, target)
+    assert RoleCode.arm_mismatch in finding_codes(swapped, "comparator_mean")
+    assert _triage(swapped, MEANS) == {"check"}
+
+
+def test_a_negated_arm_in_a_header_of_three_arms() -> None:
+    table = make_table(
+        ["Variables", "No cooling", "Mild cooling", "Deep cooling"],
+        ["Good outcome, n", "2/13", "7/10", "4/10"],
+    )
+    paper = make_paper("R\nx.", table)
+    target = {"intervention": "Deep-cooling", "comparator": "No cooling",
+              "outcome": "good outcome"}  # fmt: skip
+    record = verify_values(RCT, _events(4, 10, 2, 13), paper, target)
+    names = ("intervention_events", "comparator_events")
+    assert _triage(record, names) == {"verified"}, [record[n].findings for n in names]
+    # The mild-cooling arm is neither: its column binds no arm of this target.
+    mild = verify_values(RCT, _events(7, 10, 2, 13), paper, target)
+    assert mild["intervention_events"].triage.value == "check"
+
+
+def test_a_third_arms_column_is_no_arms_when_the_columns_name_their_arms() -> None:
+    # "Aspirin | Ibuprofen | Placebo": the header names the target's two arms in order, but
+    # each column has its own header, and Ibuprofen's names neither.
+    table = make_table(
+        ["", "Aspirin", "Ibuprofen", "Placebo"],
+        ["Pain score", "12.3 ± 4.5", "13.0 ± 4.0", "14.1 ± 5.2"],
+    )
+    paper = make_paper("R\nx.", table)
+    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, PAIN)
+    assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    third = verify_values(RCT, _means(12.3, 4.5, 13.0, 4.0), paper, PAIN)
+    assert third["comparator_mean"].triage.value == "check"
+
+
+def test_a_test_result_or_the_bare_word_group_defines_no_label() -> None:
+    text = (
+        "Results\nHRQoL (intervention women: p = 0.58) did not change. Scores by Group "
+        "(FAT pre-training vs post-training) are shown."
+    )
+    arms = Arms("intervention group, i.e. facial affect training (FAT)", "control group",
+                make_paper(text).document)  # fmt: skip
+    labels = arms.labels["intervention"] | arms.labels["comparator"]
+    assert "hrqol" not in labels and "group" not in labels, labels
+    # A definition still defines: "Group F (facial affect training)".
+    arms = Arms("facial affect training (FAT)", "control group",
+                make_paper("M\nGroup F (facial affect training) met daily.").document)  # fmt: skip
+    assert arms.labels["intervention"] == {"group f"}
+
+
+def test_a_size_printed_for_each_group_is_every_arms_size() -> None:
+    text = "Results\nThus, results are reported for n = 19 patients in each group."
+    table = make_table(["", "Aspirin", "Placebo"], ["Pain score", "12.3 ± 4.5", "14.1 ± 5.2"])
+    paper = make_paper(text, table)
+    values = {**_means(12.3, 4.5, 14.1, 5.2), "intervention_group_size": 19,
+              "comparator_group_size": 19}  # fmt: skip
+    record = verify_values(RCT, values, paper, PAIN)
+    sizes = ("intervention_group_size", "comparator_group_size")
+    assert _triage(record, sizes) == {"verified"}, [record[n].findings for n in sizes]
+    # Without "each group" the size is no arm's.
+    alone = make_paper("Results\nThus, results are reported for n = 19 patients.", table)
+    record = verify_values(RCT, values, alone, PAIN)
+    assert _triage(record, sizes) == {"check"}
+
+
+CLONIDINE = {"intervention": "clonidine", "comparator": "placebo",
+             "outcome": "duration of analgesia"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # The words say clonidine's is the longer; the first value is the shorter one.
+        "The duration of analgesia was prolonged in patients receiving clonidine "
+        "(613.10 ± 51.80 min vs. 878.33 ± 89.96 min).",
+        # No comparison at all: which value is clonidine's is not said.
+        "The duration of analgesia in patients receiving clonidine (613.10 ± 51.80 min vs. "
+        "878.33 ± 89.96 min).",
+    ],
+)
+def test_one_arm_before_two_values_binds_neither_unless_the_comparison_fits(
+    sentence: str,
+) -> None:
+    paper = make_paper("Results\n" + sentence)
+    wrong = verify_values(RCT, _means(613.10, 51.80, 878.33, 89.96), paper, CLONIDINE)
+    assert _triage(wrong, MEANS) == {"check"}, [wrong[n].findings for n in MEANS]
+    assert RoleCode.arm_unbound in finding_codes(wrong, "intervention_mean")
+
+
+def test_one_arm_before_two_values_binds_them_when_the_comparison_fits() -> None:
+    sentence = (
+        "Results\nThe duration of analgesia was prolonged in patients receiving clonidine "
+        "(878.33 ± 89.96 min vs. 613.10 ± 51.80 min)."
+    )
+    record = verify_values(RCT, _means(878.33, 89.96, 613.10, 51.80), make_paper(sentence),
+                           CLONIDINE)  # fmt: skip
+    assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+
+
+def test_a_size_after_both_arms_names_neither() -> None:
+    text = (
+        "Methods\nThe dose of placebo matching aspirin (n = 45) was given daily. Patients on "
+        "aspirin (n = 47) took it with food."
+    )
+    table = make_table(["", "Aspirin", "Placebo"], ["Pain score", "12.3 ± 4.5", "14.1 ± 5.2"])
+    paper = make_paper(text, table)
+    values = {**_means(12.3, 4.5, 14.1, 5.2), "intervention_group_size": 47}
+    record = verify_values(RCT, values, paper, PAIN)
+    assert record["intervention_group_size"].triage.value == "verified"
+    placebo = verify_values(RCT, {**values, "intervention_group_size": 45}, paper, PAIN)
+    assert placebo["intervention_group_size"].triage.value == "check"
+
+
+def test_a_negated_arm_is_named_with_or_without_the_word_group() -> None:
+    text = (
+        "Results\nA total of 75 patients were randomly assigned to either the Gum (n=38) or "
+        "No gum (n=37) group."
+    )
+    table = make_table(
+        ["", "No gum group", "Gum group"], ["Time to flatus (h)", "80.1 ± 10.2", "70.3 ± 9.8"]
+    )
+    paper = make_paper(text, table)
+    target = {"intervention": "Gum-chewing group", "comparator": "No gum group",
+              "outcome": "time to flatus"}  # fmt: skip
+    values = {**_means(70.3, 9.8, 80.1, 10.2), "comparator_group_size": 37}
+    record = verify_values(RCT, values, paper, target)
+    assert record["comparator_group_size"].triage.value == "verified"
+    # "No gum (n=37)" is not the gum arm's size.
+    swapped = verify_values(RCT, {**values, "intervention_group_size": 37}, paper, target)
+    assert swapped["intervention_group_size"].triage.value == "check"
+
+
+def test_values_with_a_unit_take_the_arms_in_the_order_named() -> None:
+    text = (
+        "Results\nAt the end, the mean serum levels in the placebo and aspirin groups were "
+        "14.1 ± 5.2 ng/mL, 12.3 ± 4.5 ng/mL, respectively."
+    )
+    paper = make_paper(text)
+    target = {**PAIN, "outcome": "serum levels"}
+    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, target)
+    assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    swapped = verify_values(RCT, _means(14.1, 5.2, 12.3, 4.5), paper, target)
+    assert _triage(swapped, MEANS) == {"check"}
+
+
+def test_the_study_group_beside_a_control_group_is_the_intervention() -> None:
+    table = make_table(
+        ["", "Study group (n=33)", "Control group (n=30)"],
+        ["Pain score", "12.3 ± 4.5", "14.1 ± 5.2"],
+    )
+    paper = make_paper("R\nx.", table)
+    target = {"intervention": "Septoplasty", "comparator": "Control", "outcome": "pain score"}
+    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, target)
+    assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    swapped = verify_values(RCT, _means(14.1, 5.2, 12.3, 4.5), paper, target)
+    assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
