@@ -15,6 +15,7 @@ refusal can say who holds the folder.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from types import TracebackType
 
@@ -76,9 +77,15 @@ class FolderLock:
     def error(self) -> FolderBusyError:
         return FolderBusyError(f"{self.folder} is {self.busy} (pid {self.owner()}); {self.advice}")
 
-    def owner(self) -> str:
-        """The holder's pid as text ("unknown" between its lock and its pid write)."""
-        try:
-            return self.owner_path.read_text(encoding="utf-8").strip() or "unknown"
-        except OSError:
-            return "unknown"
+    def owner(self, wait: float = 1.0) -> str:
+        """The holder's pid as text. A holder that has just taken the lock writes its pid
+        a moment later: wait up to `wait` seconds for it, then say "unknown"."""
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                pid = self.owner_path.read_text(encoding="utf-8").strip()
+            except OSError:
+                pid = ""
+            if pid or time.monotonic() >= deadline:
+                return pid or "unknown"
+            time.sleep(0.02)
