@@ -5,7 +5,7 @@ value standing in the *located* span (the paper's own characters, not the model'
 copy of them, on word and number bounds), a status that agrees with the value, the
 form's consistency rules and the field's applicability. A value must also play its
 role: the numbers of a form with effect roles are located in the paper and checked for
-arm, outcome, timepoint, pairs and effect (`extractor/roles.py`); a judged class needs
+arm, outcome, timepoint, pairs and effect (`extractor/roles/`); a judged class needs
 its defining words in its quote, a "false" the form's absence rule, a list each item.
 Each failed check is a `Finding` (a stable code and a sentence); `triage` turns a
 value's findings into verified | check | missing.
@@ -49,7 +49,7 @@ class Code(StrEnum):
     raters_disagree = "raters_disagree"
     second_rater_failed = "second_rater_failed"
     followup_dropped = "followup_dropped"  # a follow-up answered nothing: the value is kept
-    # Role checks (extractor/roles.py): the number is printed, but in which role?
+    # Role checks (extractor/roles/): the number is printed, but in which role?
     not_printed = RoleCode.not_printed
     arm_mismatch = RoleCode.arm_mismatch
     arm_unbound = RoleCode.arm_unbound

@@ -366,7 +366,16 @@ def table_units(table: Table, index: int) -> list[Unit]:
 
 _MEAN_HEAD = re.compile(r"\bmean\b", re.IGNORECASE)
 _SD_HEAD = re.compile(r"\bS\.?D\.?$|\bstandard deviation$", re.IGNORECASE)
-_N_HEAD = re.compile(r"(?:^|\s)(?:n|no\.?|number)$", re.IGNORECASE)
+# A column of counts: its header starts or ends with n / No. / number ("n (%)", "No. of
+# patients", "Placebo n").
+_COUNT_HEAD = re.compile(r"^\W*(?:n|no\.?|number)\b|(?:^|\s)(?:n|no\.?|number)\W*$", re.IGNORECASE)
+
+
+def counts_column(header: str) -> bool:
+    """Whether a column header names a column of counts (group sizes, events)."""
+    return _COUNT_HEAD.search(header.strip()) is not None
+
+
 _PERCENT_HEAD = re.compile(r"^\(?\s*%\s*\)?$|\(\s*%\s*\)$|\s%$")
 
 
@@ -389,7 +398,7 @@ def _pair_columns(
             pair: PairKind = ""
             if single and _MEAN_HEAD.search(here) and _SD_HEAD.search(there):
                 pair = "pm"
-            elif single and _N_HEAD.search(here) and _PERCENT_HEAD.search(there):
+            elif single and counts_column(here) and _PERCENT_HEAD.search(there):
                 pair = "paren"
             if pair:
                 out_groups.append(ValueGroup((first.head, second.head), pair))

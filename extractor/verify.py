@@ -4,7 +4,7 @@ A colleague's sheet, another tool's output or a published meta-analysis's data h
 values without quotes. Each value is located in the paper (`extractor/locate.py`: table
 cells with row labels, headers and captions; sentences) and goes through the same check
 step as `extract`'s values (`extractor/check.py` with the role checks of
-`extractor/roles.py`), so `verified` means the same thing for both: the value is printed
+`extractor/roles/`), so `verified` means the same thing for both: the value is printed
 where its role says, not merely somewhere. No model is needed; a model, when given, is
 asked about undecided values only (`extractor/verify_model.py`) and its answer is a
 reason, never a verification.

@@ -5,7 +5,14 @@ from __future__ import annotations
 from doubles.documents import make_document
 
 from extractor.document import Table
-from extractor.locate import Locator, contains_term, header_rows, table_units, value_groups
+from extractor.locate import (
+    Locator,
+    contains_term,
+    counts_column,
+    header_rows,
+    table_units,
+    value_groups,
+)
 
 
 def test_terms_match_on_word_and_number_bounds() -> None:
@@ -150,3 +157,9 @@ def test_values_the_parser_left_in_the_label_cell_are_the_rows_values() -> None:
     assert [g.head.value for g in second.groups] == [234, 261, 0.03]
     assert third.label == "Shivering grade ≥ 2"  # a label's own number stays in the label
     assert [g.head.value for g in third.groups] == [0.40]
+
+
+def test_a_column_of_counts_is_named_at_the_start_or_the_end_of_its_header() -> None:
+    named = ["n (%)", "No. of patients", "Number", "Placebo n", "n/N (%)"]
+    assert all(counts_column(h) for h in named)
+    assert not any(counts_column(h) for h in ["Mean", "Placebo (n = 30)", "Notes", "None"])

@@ -9,7 +9,8 @@ from doubles.documents import make_document
 from roles_helpers import finding_codes, make_paper, make_table
 
 from extractor.check import Code, check_record, triage
-from extractor.roles import _ESTIMATE, Passed, RoleCode, RoleScore, role_score
+from extractor.roles import Passed, RoleCode, RoleScore, role_score
+from extractor.roles.effects import ESTIMATE
 from extractor.verify import verify_values
 from schemas.custom import load_yaml_form
 from schemas.extracted import Evidence, Extracted, Status
@@ -263,7 +264,7 @@ def test_a_size_the_events_are_not_printed_out_of_is_doubted() -> None:
 
 def test_a_lowercase_or_and_a_thousands_count_print_no_estimate() -> None:
     # Seen on PMC3687098: "… or a comparator (n = 6,885)" was read as an odds ratio of 6.
-    assert _ESTIMATE.search("sitagliptin (n = 7,726) or a comparator (n = 6,885)") is None
-    found = _ESTIMATE.search("the odds ratio was 1.56 (95% CI 1.10 to 2.21)")
+    assert ESTIMATE.search("sitagliptin (n = 7,726) or a comparator (n = 6,885)") is None
+    found = ESTIMATE.search("the odds ratio was 1.56 (95% CI 1.10 to 2.21)")
     assert found is not None and found["value"] == "1.56"
-    assert _ESTIMATE.search("OR 0.45")["measure"] == "OR"
+    assert ESTIMATE.search("OR 0.45")["measure"] == "OR"

@@ -1,25 +1,5 @@
-"""Role checks: is a printed number the one the field names, for this arm, outcome and time?
-
-A quote that prints a value proves the number exists, not that it plays the field's role:
-the other arm's count, another outcome's row and another timepoint's column all print
-real numbers. For forms that declare effect roles (`schemas/roles.py`), each value is
-located in the paper itself (`extractor/locate.py`) and each occurrence is tested:
-
-- arm: the column header, the header's group labels taken in order, or the nearest arm
-  named in the sentence, is the field's arm (group labels defined elsewhere, "Group A
-  (n = 40) received ...", "H1 = haloperidol 1 mg", count as that arm's name);
-- outcome: the row label (with its section row) or the sentence names the target outcome,
-  at least as well as any other row of the paper does;
-- timepoint: no other row with the same label under another timepoint or section holds
-  different numbers, unless the target names the timepoint;
-- pairs: "11/49" and "11 (22.4 %)" agree with the group size, "12.3 ± 4.5" and
-  "12.3 (4.5)" with the SD; the other arm's value stands in the same row or sentence;
-- group size: the size printed for the arm ("Group H1 (n = 49)") is the one given;
-- effect: an OR, RR, RD or MD the row or sentence prints follows from the numbers.
-
-The value is judged by its best occurrence. Each failed check is a finding; the passed
-ones are kept on the value (`Extracted.checks_passed`), and `role_score` counts both, so
-the agent can tell whether a new answer fits its role better than the old one.
+"""The role checks of one paper's records: each value located, each occurrence tested for
+arm, outcome, timepoint, pairs, group size and effect.
 """
 
 from __future__ import annotations
@@ -31,406 +11,65 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extractor.document import Document
-from extractor.locate import Locator, Occurrence, Unit, ValueGroup, contains_term, fold_text
+from extractor.locate import Locator, Occurrence, Unit, contains_term, counts_column
+from extractor.roles.arms import (
+    ARM_FOLLOWS,
+    PARENTHESES,
+    Arms,
+    arms_in_order,
+    column_labels,
+    group_shape,
+    is_p_value,
+    same_label,
+)
+from extractor.roles.codes import (
+    ARM_OF_ROLE,
+    OTHER,
+    SIBLING,
+    Passed,
+    RoleCode,
+    RoleResult,
+    where_printed,
+)
+from extractor.roles.effects import ESTIMATE, estimate_measure, expected_estimates, half_unit
+from extractor.roles.sizes import EACH_GROUP, SIZE, counted_share, size_of, sizes_follow_events
+from extractor.roles.timepoints import (
+    TIME_STEMS,
+    is_baseline,
+    is_statistic,
+    names_time,
+    no_rival,
+    says_se,
+    time_labels,
+    time_tokens,
+)
 from extractor.terms import (
-    CONTROL,
-    TIME_WORDS,
     abbreviations,
     coverage,
     expand,
     initialisms,
-    quantities,
     stem,
     stems,
-    words,
 )
 from schemas.extracted import Extracted, Finding
 from schemas.form import Form
 from schemas.roles import BINARY_ROLES, CONTINUOUS_ROLES, EffectRoles, effect_roles
 
-
-class RoleCode:
-    """Finding codes of failed role checks (stable: exports and the app filter on them)."""
-
-    not_printed = "not_printed"
-    arm_mismatch = "arm_mismatch"
-    arm_unbound = "arm_unbound"
-    outcome_unbound = "outcome_unbound"
-    timepoint_ambiguous = "timepoint_ambiguous"
-    pair_mismatch = "pair_mismatch"
-    group_size_mismatch = "group_size_mismatch"
-    effect_mismatch = "effect_mismatch"
-    role_unconfirmed = "role_unconfirmed"
-
-
-class Passed:
-    """Codes of passed role checks, kept on the value as `checks_passed`."""
-
-    arm = "arm_bound"
-    outcome = "outcome_bound"
-    timepoint = "timepoint_single"
-    pair = "pair_agrees"
-    both_arms = "both_arms_together"
-    group_size = "group_size_agrees"
-    effect = "effect_reproduced"
-
-
-ROLE_FAILURES = frozenset(
-    v for k, v in vars(RoleCode).items() if not k.startswith("_") and isinstance(v, str)
-)
-ROLE_PASSES = frozenset(
-    v for k, v in vars(Passed).items() if not k.startswith("_") and isinstance(v, str)
-)
-ARM_OF_ROLE = {
-    "ai": "intervention", "n1i": "intervention", "m1i": "intervention", "sd1i": "intervention",
-    "ci": "comparator", "n2i": "comparator", "m2i": "comparator", "sd2i": "comparator",
-}  # fmt: skip
-OTHER = {"intervention": "comparator", "comparator": "intervention"}
-SIBLING = {"ai": "ci", "ci": "ai", "m1i": "m2i", "m2i": "m1i", "sd1i": "sd2i", "sd2i": "sd1i",
-           "n1i": "n2i", "n2i": "n1i"}  # fmt: skip
 OUTCOME_MIN = 0.6  # share of the outcome's words a sentence must name
+
+
 ROW_MIN = 0.4  # how well (F1 of words) a table row must name the outcome
+
+
 OUTCOME_SLACK = 0.15  # how far below the paper's best-matching row a row may fall
-_SIZE = re.compile(r"\(?\s*\b[nN]\s*=\s*(\d[\d,]*)\s*\)?")
-_LABEL_DEF = re.compile(
-    r"\b(?P<label>(?:[Gg]roup|[Aa]rm)\s+[A-Za-z0-9][\w-]{0,5}|[A-Z][A-Za-z0-9-]{0,5}(?:\s+group)?)"
-    r"\s*(?:\(\s*[nN]\s*=\s*\d+\s*\))?\s*(?P<verb>=|:|received|was given|were given|"
-    r"was treated with|were treated with|consisted of|\()\s*"
-    r"(?P<what>(?:[^,;.()]|(?<=\d)\.(?=\d)){3,80})"  # "0.75% ropivacaine": a decimal goes on
-)
-# Words and statistics that a "X = ..." or "X (...)" pattern catches but that name no arm.
-_NOT_LABELS = frozenset(
-    ["the", "a", "in", "and", "of", "this", "we", "all", "p", "n", "or", "rr", "hr", "ci", "sd",
-     "se", "md", "iqr", "vs", "no", "table", "fig", "figure", "group", "groups", "arm", "arms"]
-)  # fmt: skip
-_NEGATED = re.compile(r"^\s*(?:without|no|non|not)\b[\s-]*(?P<rest>.+)", re.IGNORECASE)
-# A size every arm has: "n = 19 patients in each group", "(n = 30 per arm)".
-_EACH_GROUP = re.compile(
-    r"\s*(?:patients|participants|subjects|children|adults|women|men)?\s*"
-    r"(?:(?:in|for)\s+(?:each|every|both)|per|each)\s+(?:group|arm)s?\b",
-    re.IGNORECASE,
-)
-_GROUP_SUFFIX = re.compile(r"\s+(?:group|arm)s?$")
-_TEST_RESULT = re.compile(r"\b[pPtFzZ]\s*[=<>≤≥]")
-_GROUP_WORD = re.compile(r"\b(?:group|arm)\b")
 
 
-def _bare_label(label: str, verb: str) -> bool:
-    """A label without "group"/"arm" ("H1", "DEX"): two characters at least, and defined
-    by a verb of treatment or an equals sign, not a colon ("JG: designed the study" is an
-    author's contribution)."""
-    return len(label) >= 2 and verb != ":"
-
-
-_LABEL_AFTER = re.compile(
-    r"(?P<what>\b[\w-]+(?:\s+[\w-]+){0,3})\s+(?:group|arm)\s*\(\s*"
-    r"(?P<label>(?:[Gg]roup\s+)?[A-Z][A-Za-z0-9-]{0,5})\s*[,;)]"
-)
-_NAMED_LABEL = re.compile(
-    r"\b(?:unit|group|arm|ward|period|phase|cohort)\s+(?:[A-Z]|[0-9]{1,2}|I{1,3}|IV|V)\b",
-    re.IGNORECASE,
-)
-_TIME_ARMS = {
-    "pre": frozenset({"before", "baseline", "pre"}),
-    "post": frozenset({"after", "post"}),
-}
-_GROUP_LABEL = re.compile(
-    r"\b(?:group|arm)\s+[A-Za-z0-9][\w-]{0,5}|\b[A-Za-z0-9-]+\s+group\b", re.I
-)
-# Abbreviations in capitals only ("or a comparator (n = 6,885)" prints no odds ratio);
-# a number followed by ",ddd" is a count with a thousands separator, not an estimate.
-_ESTIMATE = re.compile(
-    r"\b(?P<measure>OR|RR|RD|MD|HR|(?i:odds ratio|risk ratio|relative risk|risk difference|"
-    r"mean difference|difference))\b[^0-9\-−]{0,25}(?P<value>[-−]?\d+(?:[.·]\d+)?)(?!,\d{3})"
-)
-
-
-@dataclass
-class RoleResult:
-    """What the role checks found for one value."""
-
-    passed: list[str] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    where: Occurrence | None = None  # the occurrence the value is judged by
-    occurrences: list[Occurrence] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class RoleScore:
-    """How many role checks one value passed and failed (compare two answers by it)."""
-
-    passed: int
-    failed: int
-
-    def better_than(self, other: RoleScore) -> bool:
-        """Strictly more checks passed, and no more failed."""
-        return self.passed > other.passed and self.failed <= other.failed
-
-
-def role_score(extracted: Extracted[Any]) -> RoleScore:
-    """Role checks passed and failed by a checked value (0, 0 for a field without roles)."""
-    passed = sum(1 for code in dict.fromkeys(extracted.checks_passed) if code in ROLE_PASSES)
-    failed = sum(
-        1 for code in dict.fromkeys(f.code for f in extracted.findings) if code in ROLE_FAILURES
-    )
-    return RoleScore(passed, failed)
-
-
-class Arms:
-    """The two arms of a target, by the words that tell them apart and their group labels."""
-
-    def __init__(self, intervention: str, comparator: str, document: Document | None) -> None:
-        own = {"intervention": stems(intervention), "comparator": stems(comparator)}
-        for arm in own:
-            control = {stem(w) for w in CONTROL}
-            if own[arm] & control and not own[OTHER[arm]] & control:
-                own[arm] = own[arm] | control
-        self.own = own  # every stem of each arm's name (shared words included)
-        self.terms = {
-            arm: _informative(own[arm] - own[OTHER[arm]]) or own[arm] - own[OTHER[arm]]
-            for arm in own
-        }
-        # The arms' generic names ("the intervention group", "controls"), as whole words.
-        self.words = {
-            arm: {w for w in _ROLE_WORDS[arm] if stem(w) not in own[OTHER[arm]]} for arm in own
-        }
-        for arm, names in own.items():  # pre/post designs: "pre-Yoga" is the "Before" row
-            for prefix, synonyms in _TIME_ARMS.items():
-                if prefix in names and prefix not in own[OTHER[arm]]:
-                    self.words[arm] |= synonyms
-        # Arms that differ only by a dose or a duration ("3h group" and "20h group", "for
-        # 48 weeks" and "for 24 weeks"): told apart by it, however it is spelled ("3 h",
-        # "SD48W"). Only then: elsewhere a duration in a header is a timepoint's.
-        amounts = {
-            "intervention": {q[2] for q in quantities(intervention)},
-            "comparator": {q[2] for q in quantities(comparator)},
-        }
-        self.amounts: dict[str, set[str]] = {"intervention": set(), "comparator": set()}
-        if not any(t[0].isalpha() for arm in self.terms for t in self.terms[arm]):
-            self.amounts = {arm: amounts[arm] - amounts[OTHER[arm]] for arm in amounts}
-            if not all(self.amounts.values()):
-                self.amounts = {"intervention": set(), "comparator": set()}
-        self.labels: dict[str, set[str]] = {"intervention": set(), "comparator": set()}
-        for arm, name in (("intervention", intervention), ("comparator", comparator)):
-            # "unit A", "phase II", "group 2" inside an arm's name: a label of that arm.
-            for match in _NAMED_LABEL.finditer(name):
-                self.labels[arm].add(" ".join(match.group().lower().split()))
-        shared = self.labels["intervention"] & self.labels["comparator"]
-        for arm in self.labels:
-            self.labels[arm] -= shared
-        control = {stem(w) for w in CONTROL}
-        if own["comparator"] & control and not own["intervention"] & control and document:
-            # "Study group (n=33)" beside "Control group (n=30)": the treated arm.
-            cells = " ".join(c for t in document.tables for row in t.rows for c in row)
-            if contains_term(f"{document.text} {cells}", "study group"):
-                self.labels["intervention"].add("study group")
-        for arm, name in (("intervention", intervention), ("comparator", comparator)):
-            # "No cooling" against "Deep cooling", "without an ICU-AW diagnosis" against
-            # "ICU-AW": the words after the negation name the other arm's treatment; this
-            # arm is the negated phrase as a whole, never its words one by one.
-            negated = _NEGATED.match(name)
-            if negated and stems(negated.group("rest")) & own[OTHER[arm]]:
-                self.terms[arm] = set()
-                phrase = " ".join(name.lower().split())
-                # "No gum group" is also "No gum (n=37) group": the phrase without "group"
-                self.labels[arm] |= {phrase, _GROUP_SUFFIX.sub("", phrase)}
-        if document is not None:
-            self._learn_abbreviations(document.text)
-            self._learn_labels(document.text)
-
-    def _learn_abbreviations(self, text: str) -> None:
-        # "dexmedetomidine (DEX)": the abbreviation names the arm its expansion names, the
-        # whole of it or nearly ("standard deviation (SD)" shares one word with "standard
-        # care": SD names no arm).
-        for short, expansion in abbreviations([text]).items():
-            arm = _winner({a: len(self.terms[a] & expansion) for a in self.terms})
-            if arm is None or 3 * len(self.own[arm] & expansion) < 2 * len(expansion):
-                continue
-            if short in self.terms[OTHER[arm]]:
-                continue
-            if re.fullmatch(r"[a-z0-9]+", short):
-                self.terms[arm] = self.terms[arm] | {short}
-            else:  # "ICU-AW" is two words to `words`: matched as a phrase, like a label
-                self.labels[arm].add(short)
-
-    def _learn_labels(self, text: str) -> None:
-        # "Group A (n = 40) received X", "H1 = haloperidol 1 mg", "Group D (dexmedetomidine)",
-        # "the dexmedetomidine group (group D)": a label named for one arm.
-        votes: dict[str, dict[str, int]] = {}
-        found = [
-            (m.group("label"), m.group("what"), m.group("verb")) for m in _LABEL_DEF.finditer(text)
-        ]
-        found += [(m.group("label"), m.group("what"), "(") for m in _LABEL_AFTER.finditer(text)]
-        for raw, what, verb in found:
-            arm = self._arm_by_words(what)
-            # "HRQoL (intervention women: p = 0.58)": a test's result, no definition.
-            if arm is None or _TEST_RESULT.search(what):
-                continue
-            label = " ".join(raw.split()).lower()
-            if label in _NOT_LABELS or (
-                not _GROUP_WORD.search(label) and not _bare_label(label, verb)
-            ):
-                continue
-            votes.setdefault(label, {}).setdefault(arm, 0)
-            votes[label][arm] += 1
-        for label, counts in votes.items():
-            if len(counts) == 1:
-                self.labels[next(iter(counts))].add(label)
-
-    def _arm_by_words(self, text: str) -> str | None:
-        found = stems(text)
-        scores = {arm: len(self.terms[arm] & found) for arm in self.terms}
-        winner = _winner(scores)
-        if winner is not None or any(scores.values()):
-            return winner
-        # An add-on design ("ropivacaine + saline" against "ropivacaine + clonidine with
-        # saline"): the comparator has no word of its own. A definition naming every word
-        # of one arm's name and none that only the other arm has is that arm's.
-        whole = [arm for arm in self.own if self.own[arm] and self.own[arm] <= found]
-        return whole[0] if len(whole) == 1 else None
-
-    def arm_of(self, text: str) -> str | None:
-        """The arm `text` names (a header, a label), or None if neither or both."""
-        if len({m[2] for m in self.mentions(text)}) == 2:
-            return None  # "Intervention (control)": both; the order decides, not the words
-        found = stems(text)
-        folded = {w for _, w in words(text)}
-        scores = {arm: len(self.terms[arm] & found) for arm in self.terms}
-        amounts = {q[2] for q in quantities(text)}
-        for arm, names in self.words.items():
-            scores[arm] += len(names & folded) + len(self.amounts[arm] & amounts)
-        for arm, labels in self.labels.items():
-            scores[arm] += 2 * sum(1 for label in labels if contains_term(text, label))
-        return _winner(scores)
-
-    def mentions(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, arm) of every arm word or label in `text`."""
-        out = []
-        for at, word in words(text):
-            for arm, terms in self.terms.items():
-                if stem(word) in terms or word in self.words[arm]:
-                    out.append((at, at + len(word), arm))
-        lowered = text.lower()
-        spans = []
-        for arm, labels in self.labels.items():
-            for label in labels:
-                pattern = re.escape(label).replace(r"\ ", r"\s+")
-                for match in re.finditer(r"(?<![a-z0-9])" + pattern + r"(?![a-z0-9])", lowered):
-                    spans.append((match.start(), match.end(), arm))
-        # A word inside the other arm's label ("ICU-AW" in "without an ICU-AW diagnosis")
-        # names that label's arm, not its own.
-        out = [
-            m for m in out if not any(s <= m[0] and m[1] <= e and a != m[2] for s, e, a in spans)
-        ]
-        spans = [
-            m for m in spans if not any(s <= m[0] and m[1] <= e and a != m[2] for s, e, a in spans)
-        ]
-        return sorted(out + spans)
-
-
-_TIME_STEMS = frozenset(stem(w) for w in TIME_WORDS)
 # Words of a row label that say when, not what ("Pre", "Postop 3rd mo").
 _WHEN = frozenset(
     stem(w)
     for w in ["pre", "post", "preop", "postop", "preoperative", "postoperative", "pretest",
               "posttest", "before", "after", "1st", "2nd", "3rd", "4th", "5th", "6th", "12th"]
 )  # fmt: skip
-_ROLE_WORDS = {
-    "intervention": frozenset({"intervention", "experimental", "treatment"}),
-    "comparator": frozenset({"comparator", "control", "controls"}),
-}
-
-
-def _shape(group: ValueGroup) -> tuple[str, int]:
-    return (group.pair, len(group.numbers))
-
-
-_RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
-# Between two values: a unit ("ng/mL", "%", "kg/m2") and the word that joins them.
-_VERSUS = re.compile(r"^[\s%a-zA-Z/]{0,12}?(?:vs\.?|versus)\s*$", re.IGNORECASE)
-_AND = re.compile(r"^[\s%a-zA-Z/]{0,12}?(?:and|,|;|vs\.?|versus)\s*$", re.IGNORECASE)
-
-
-# What may stand between a value and the arm named right after it: its unit and a
-# preposition ("63.27 (95% CI 58.28-68.25) in the control group", "12 mg/L with placebo").
-_ARM_FOLLOWS = re.compile(
-    r"[\s,]*(?:[A-Za-z%/]{1,8}\s+)?(?:in|with|on|among|for|of)\s+(?:the\s+|all\s+)?", re.I
-)
-# A parenthesis, or the rest of one the value opened ("63.27 (95% CI 58.28-68.25)").
-_PARENTHESES = re.compile(r"\([^()]*\)|^[^()]*\)")
-_COMPARED = re.compile(
-    r"\b(?:more|less|fewer|higher|lower|greater|smaller|better|worse|shorter|longer|"
-    r"reduced|increased|decreased|improved|prolonged|shortened)\b",
-    re.IGNORECASE,
-)
-# Which way a comparison goes (+1: the named arm's value is the larger); "better" and
-# "improved" say nothing of the numbers (a lower pain score is better).
-_DIRECTION = {
-    **dict.fromkeys(["more", "higher", "greater", "longer", "increased", "prolonged"], 1),
-    **dict.fromkeys(["less", "fewer", "lower", "smaller", "shorter", "reduced", "decreased",
-                     "shortened"], -1),
-}  # fmt: skip
-
-
-def _in_order(
-    unit: Unit, mentions: list[tuple[int, int, str]], peers: list[int]
-) -> dict[int, str] | None:
-    """Two values given in the order the two arms were named: "the aspirin and placebo
-    groups had 12.3 ± 4.5 and 14.1 ± 5.2, respectively", "12.3 and 14.1 in the aspirin and
-    placebo groups, respectively", "lower with aspirin than with placebo (12.3 vs 14.1)".
-    None when the sentence is not built so (then each value takes its nearest arm)."""
-    if len(peers) != 2:
-        return None
-    first, second = (unit.groups[g] for g in peers)
-    between = unit.text[first.end : second.start]
-    respectively = _RESPECTIVELY.search(unit.text[second.end :]) is not None
-    if not (respectively and _AND.match(between)) and not _VERSUS.match(between):
-        return None
-    if any(first.end <= m[0] < second.start for m in mentions):
-        return None  # an arm named between the values: each takes its own
-    before = [m[2] for m in mentions if m[1] <= first.start]
-    after = [m[2] for m in mentions if m[0] >= second.end]
-    named = after[:2] if respectively and not before else before[-2:]
-    if len(named) == 2 and named[0] != named[1]:
-        return {peers[0]: named[0], peers[1]: named[1]}
-    # "fewer patients in the aspirin group (12/60 vs 20/61)": one arm compared with the
-    # other, the named arm's value first ("respectively" would list periods of one arm).
-    if before and not respectively and not after and set(before) == {before[-1]}:
-        opening = unit.text[: first.start]
-        if not opening.rstrip().endswith("("):
-            return None
-        compared = list(_COMPARED.finditer(opening))
-        if compared:
-            # "prolonged with clonidine (613.10 vs 878.33)": the first value is the smaller,
-            # so the named arm's is the second; the order and the words disagree: neither.
-            direction = _DIRECTION.get(compared[-1].group().lower(), 0)
-            if direction * (first.head.value - second.head.value) < 0:
-                return {}
-            return {peers[0]: before[-1], peers[1]: OTHER[before[-1]]}
-        if _VERSUS.match(between):
-            return {}  # "in patients receiving clonidine (x vs y)": which is whose is not said
-    return None
-
-
-# "(p = 0.19)", "P < .001": a test's result, no arm's value; counted as one, it takes the
-# last arm named as if it were that arm's number, and the sentence's two readings tie.
-_P_BEFORE = re.compile(r"\bp\s*(?:value\s*)?[=<>≤≥]\s*$", re.IGNORECASE)
-
-
-def _is_p_value(text: str, start: int) -> bool:
-    return _P_BEFORE.search(text[max(0, start - 12) : start]) is not None
-
-
-def _informative(terms: set[str]) -> set[str]:
-    # Bare numbers and one-letter words bind nothing in running text ("1", "a").
-    return {t for t in terms if len(t) > 1 and not t.isdigit()}
-
-
-def _winner(scores: Mapping[str, int]) -> str | None:
-    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
-    if ranked[0][1] > 0 and ranked[0][1] > ranked[1][1]:
-        return ranked[0][0]
-    return None
 
 
 class RoleChecker:
@@ -453,7 +92,7 @@ class RoleChecker:
         # The target's time ("death at 90 days") is the timepoint check's, not a word the
         # row or sentence must name for the outcome.
         outcome = expand(stems(outcome_text), abbrevs)
-        outcome = outcome - _TIME_STEMS or outcome
+        outcome = outcome - TIME_STEMS or outcome
         by_role: dict[str, float] = {}
         for role, name in roles.fields.items():
             value = values.get(name)
@@ -464,7 +103,7 @@ class RoleChecker:
         context = _Context(self, arms, outcome, abbrevs, by_role, outcome_text)
         results = {roles.fields[role]: context.judge(role) for role in by_role}
         context.effects(roles, results)
-        _sizes_follow_events(roles, by_role, results)
+        sizes_follow_events(roles, by_role, results)
         return results
 
 
@@ -490,8 +129,8 @@ class _Context:
             return False
         arm_words = self.arms.terms["intervention"] | self.arms.terms["comparator"]
         # "Total 0-12 months" is the whole of its periods, not one of them.
-        own = stems(unit.context, keep_generic=True) - arm_words - _TIME_STEMS - _WHEN
-        return not own and bool(_time_tokens(unit.label) or stems(unit.context))
+        own = stems(unit.context, keep_generic=True) - arm_words - TIME_STEMS - _WHEN
+        return not own and bool(time_tokens(unit.label) or stems(unit.context))
 
     def outcome_cover(self, unit: Unit, header: str = "") -> float:
         """How well a sentence, or a row with its column header, names the target outcome.
@@ -506,7 +145,7 @@ class _Context:
         if unit.kind == "text":
             return recall
         arm_words = self.arms.terms["intervention"] | self.arms.terms["comparator"]
-        own = expand(stems(unit.context), self.abbrevs) - arm_words - _TIME_STEMS
+        own = expand(stems(unit.context), self.abbrevs) - arm_words - TIME_STEMS
         if not own - _WHEN:
             # "Preop", "Post", "Postop 3rd mo": a row that names only its time takes its
             # outcome from the columns and the caption ("Table 3. /a/ vowel's voice
@@ -585,13 +224,14 @@ class _Context:
         arm named between it and its neighbour; the reading that places more groups is
         taken ("the intervention group ... (86/125 vs 78/133)": 86/125 only)."""
         mentions = self.arms.mentions(unit.text)
-        shape = _shape(unit.groups[group])
+        shape = group_shape(unit.groups[group])
         peers = [
             g
             for g, other in enumerate(unit.groups)
-            if _shape(other) == shape and (g == group or not _is_p_value(unit.text, other.start))
+            if group_shape(other) == shape
+            and (g == group or not is_p_value(unit.text, other.start))
         ]
-        ordered = _in_order(unit, mentions, peers)
+        ordered = arms_in_order(unit, mentions, peers)
         if ordered is not None:
             return ordered.get(group)
         readings = []
@@ -634,9 +274,9 @@ class _Context:
         ):
             second = unit.groups[peers[1]]
             following = [m for m in mentions if m[0] >= second.end]
-            gap = _PARENTHESES.sub(" ", unit.text[second.end : following[0][0]])
+            gap = PARENTHESES.sub(" ", unit.text[second.end : following[0][0]])
             framed = {**before_reading, **after_reading}
-            if len(set(framed.values())) == 2 and _ARM_FOLLOWS.fullmatch(gap):
+            if len(set(framed.values())) == 2 and ARM_FOLLOWS.fullmatch(gap):
                 return framed.get(group)
         return None
 
@@ -649,14 +289,14 @@ class _Context:
                 if not text or text in seen:
                     continue
                 seen.add(text)
-                matches = list(_SIZE.finditer(text))
+                matches = list(SIZE.finditer(text))
                 in_order = self._sizes_in_order(text, matches)
                 for arm, size in in_order.items():
                     sizes[arm].add(size)
                 for match in matches if not in_order else []:
-                    if _EACH_GROUP.match(text, match.end()):  # "n = 19 patients in each group"
+                    if EACH_GROUP.match(text, match.end()):  # "n = 19 patients in each group"
                         for arm in sizes:
-                            sizes[arm].add(_size_of(match))
+                            sizes[arm].add(size_of(match))
                         continue
                     # "Group H1 (n = 49)", "fluoxetine, n = 112": the arm right before it,
                     # with no other number between (that would be another group's label).
@@ -671,7 +311,7 @@ class _Context:
                     ]
                     named = {m[2] for m in mentions if m[0] > max(digits, default=-1)}
                     if len(named) == 1:
-                        sizes[named.pop()].add(_size_of(match))
+                        sizes[named.pop()].add(size_of(match))
         return sizes
 
     def _sizes_in_order(self, text: str, matches: list[re.Match[str]]) -> dict[str, float]:
@@ -686,7 +326,7 @@ class _Context:
         order = [arm for i, arm in enumerate(named) if i == 0 or named[i - 1] != arm]
         if len(order) < 2 or order[-1] == order[-2]:
             return {}
-        return {order[-2]: _size_of(a), order[-1]: _size_of(b)}
+        return {order[-2]: size_of(a), order[-1]: size_of(b)}
 
     def judge(self, role: str) -> RoleResult:
         value = self.values[role]
@@ -709,7 +349,7 @@ class _Context:
         scored = []
         binary = "ai" in self.values or "ci" in self.values
         for occ in result.occurrences:
-            if not _fits(role, occ) or (binary and _counted_share(role, occ)):
+            if not _fits(role, occ) or (binary and counted_share(role, occ)):
                 continue
             passed, failed = self._checks(role, arm, occ)
             scored.append((len(passed) - 2 * len(failed), passed, failed, occ))
@@ -751,7 +391,7 @@ class _Context:
         passed: list[str] = []
         failed: list[tuple[str, str]] = []
         unit = occ.unit
-        where = _where(unit)
+        where = where_printed(unit)
         found_arm = self.arm_at(occ)
         if found_arm == arm:
             passed.append(Passed.arm)
@@ -800,7 +440,7 @@ class _Context:
                 return f"printed as {group.head.raw}/{second.raw}, not out of {size:g}"
             if group.pair == "paren" and len(group.numbers) == 2 and 0 <= second.value <= 100:
                 share = 100 * self.values[role] / size
-                if abs(share - second.value) <= _half_unit(second.raw) + 0.051:
+                if abs(share - second.value) <= half_unit(second.raw) + 0.051:
                     return True
                 return (
                     f"printed with {second.raw} %, but {self.values[role]:g} of {size:g} is "
@@ -819,7 +459,7 @@ class _Context:
                 return f"{printed.raw} is printed with a standard error, not an SD"
             # the mean beside an SD keeps its sign ("−0.5 ± 2.8"); an SD has none
             expected = abs(self.values[other]) if role == mean_role else self.values[other]
-            if abs(printed.value - expected) <= _half_unit(printed.raw) + 1e-9:
+            if abs(printed.value - expected) <= half_unit(printed.raw) + 1e-9:
                 return role == mean_role or self._se_printed(occ, role) is not False
             if role == mean_role and self._se_printed(occ, other) is True:
                 return True
@@ -831,7 +471,7 @@ class _Context:
         True if it does, False if the number at the SD's place is an SE that does not
         give it (a quoted SE is no SD), None when the spread is no SE."""
         group = occ.value_group
-        if len(group.numbers) != 2 or not _says_se(self._spread_label(occ)):
+        if len(group.numbers) != 2 or not says_se(self._spread_label(occ)):
             return None
         size = self.values.get("n1i" if sd_role == "sd1i" else "n2i")
         sd = self.values.get(sd_role)
@@ -839,7 +479,7 @@ class _Context:
             return False
         se = group.numbers[1]
         root = math.sqrt(size)
-        return abs(se.value * root - sd) <= (_half_unit(se.raw) + 1e-9) * root + 0.005
+        return abs(se.value * root - sd) <= (half_unit(se.raw) + 1e-9) * root + 0.005
 
     def _spread_label(self, occ: Occurrence) -> str:
         """What names the spread beside a mean: the column header, else the table's
@@ -848,7 +488,7 @@ class _Context:
         if unit.kind == "text":
             return unit.text
         header = self.column_header(occ)
-        if _says_se(header) is not None:
+        if says_se(header) is not None:
             return header
         return f"{unit.header} {unit.section} {unit.caption}"
 
@@ -890,7 +530,7 @@ class _Context:
             return False
         if self._arm_of_label(unit.label) is None:
             return False
-        if sibling in ("n1i", "n2i") and not _COUNT.match(self.column_header(occ)):
+        if sibling in ("n1i", "n2i") and not counts_column(self.column_header(occ)):
             return False
         cell = unit.cells[occ.group]
         value = self.values[sibling]
@@ -923,18 +563,18 @@ class _Context:
                 continue
             probe = Occurrence(unit, g, 0)
             theirs = self.column_header(probe)
-            if theirs == mine or self.arm_at(probe) != arm or _statistic(theirs):
+            if theirs == mine or self.arm_at(probe) != arm or is_statistic(theirs):
                 continue
-            if _shape(unit.groups[g]) != _shape(occ.value_group):
+            if group_shape(unit.groups[g]) != group_shape(occ.value_group):
                 # "172.3 (10.4) | 0.626": the same measure at another time is printed the
                 # way this one is; a lone number beside a mean (SD) is a test's result
                 # under a header the parser ran together with the arm's.
                 continue
-            if by_row and not _names_time(self._timed(theirs)):
+            if by_row and not names_time(self._timed(theirs)):
                 continue
             if self._names_section(mine, theirs):
                 continue
-            if _no_rival(self._timed(theirs), self._timed(mine)):
+            if no_rival(self._timed(theirs), self._timed(mine)):
                 continue
             shown = f" under {theirs[:60]!r}" if theirs else ""
             return f"the row prints this arm again{shown}: which timepoint or measure?"
@@ -961,7 +601,7 @@ class _Context:
                 and other.section == unit.section
                 and self._names_only_time(other)
             )
-            if not sibling and not _same_label(other.label, unit.label):
+            if not sibling and not same_label(other.label, unit.label):
                 continue
             if {n.value for g in other.groups for n in g.numbers} == numbers:
                 continue  # the same row read twice (a parsed table and its text)
@@ -996,7 +636,7 @@ class _Context:
                 # table, the caption says which time its rows are.
                 theirs, mine = f"{theirs} {other.caption}", f"{mine} {unit.caption}"
             mine = self._timed(mine)
-            if not self._wants_time_of(theirs, mine) and _no_rival(theirs, mine):
+            if not self._wants_time_of(theirs, mine) and no_rival(theirs, mine):
                 continue
             shown = f" under {other.section!r}" if other.section else ""
             return (
@@ -1041,15 +681,15 @@ class _Context:
         """The target names the other place's time and not this one's ("baseline body
         weight": Table 1 "at baseline", not Table 2 "changes from week 0")."""
         target = self.outcome_text
-        if _baseline(target) and _baseline(theirs) and not _baseline(mine):
+        if is_baseline(target) and is_baseline(theirs) and not is_baseline(mine):
             return True
-        return bool(_time_tokens(target) & (_time_tokens(theirs) - _time_tokens(mine)))
+        return bool(time_tokens(target) & (time_tokens(theirs) - time_tokens(mine)))
 
     def _names_section(self, mine: str, theirs: str) -> bool:
         # The target names this row's section and not the other's ("late", "24 h").
-        target = stems(self.outcome_text, keep_generic=True) | _time_tokens(self.outcome_text)
-        own = stems(mine, keep_generic=True) | _time_tokens(mine)
-        other = stems(theirs, keep_generic=True) | _time_tokens(theirs)
+        target = stems(self.outcome_text, keep_generic=True) | time_tokens(self.outcome_text)
+        own = stems(mine, keep_generic=True) | time_tokens(mine)
+        other = stems(theirs, keep_generic=True) | time_tokens(theirs)
         return bool(target & (own - other))
 
     def _size_checks(
@@ -1138,15 +778,15 @@ class _Context:
         wanted = BINARY_ROLES if binary else CONTINUOUS_ROLES
         units = {id(r.where.unit): r.where.unit for r in results.values() if r.where}
         for unit in units.values():
-            for match in _ESTIMATE.finditer(unit.text):
-                measure = _measure(match.group("measure"), binary)
+            for match in ESTIMATE.finditer(unit.text):
+                measure = estimate_measure(match.group("measure"), binary)
                 if measure is None:
                     continue
                 printed = float(match.group("value").replace("·", ".").replace("−", "-"))
-                expected = _expected(measure, v, binary)
+                expected = expected_estimates(measure, v, binary)
                 if expected is None:
                     continue
-                tolerance = _half_unit(match.group("value")) + 0.011 * abs(printed)
+                tolerance = half_unit(match.group("value")) + 0.011 * abs(printed)
                 ok = any(abs(e - printed) <= tolerance for e in expected)
                 for role in wanted:
                     name = roles.field(role)
@@ -1166,218 +806,11 @@ class _Context:
                 return
 
 
-def _size_of(match: re.Match[str]) -> float:
-    return float(match.group(1).replace(",", ""))
-
-
-def _sizes_follow_events(
-    roles: EffectRoles, values: Mapping[str, float], results: dict[str, RoleResult]
-) -> None:
-    """A group size that the arm's events, where they stand, print out of another number
-    ("8/99" in the outcome's row, 112 given) is that arm's size for another outcome or for
-    the randomised group: it is doubted with the events."""
-    for events, size in (("ai", "n1i"), ("ci", "n2i")):
-        name_events, name_size = roles.field(events), roles.field(size)
-        if name_events not in results or name_size not in results:
-            continue
-        where = results[name_events].where
-        if where is None or Passed.arm not in results[name_events].passed:
-            continue
-        group = where.value_group
-        if group.pair in ("slash", "of") and where.position == 0 and group.second is not None:
-            printed = group.second.value
-            if abs(printed - values[size]) > 1e-9:
-                results[name_size].findings.append(
-                    Finding(
-                        code=RoleCode.group_size_mismatch,
-                        message=f"its events are printed out of {group.second.raw} in "
-                        f"{_where(where.unit)}",
-                    )
-                )
-
-
-def _measure(name: str, binary: bool) -> str | None:
-    key = name.lower()
-    if key in ("or", "odds ratio"):
-        return "OR" if binary else None
-    if key in ("rr", "risk ratio", "relative risk"):
-        return "RR" if binary else None
-    if key in ("rd", "risk difference"):
-        return "RD" if binary else None
-    if key in ("md", "mean difference", "difference"):
-        return None if binary else "MD"
-    return None
-
-
-def _expected(measure: str, v: Mapping[str, float], binary: bool) -> list[float] | None:
-    """The estimate in both directions (papers compare either arm with the other)."""
-    # statsmodels costs ~2 s to import: only when a paper prints an estimate, not at the
-    # start of every `extract`.
-    from schemas.effect_sizes import binary_effect, mean_difference
-
-    if binary:
-        yi, _, _ = binary_effect(measure, [v["ai"]], [v["n1i"]], [v["ci"]], [v["n2i"]])
-        y = float(yi[0])
-        if measure == "RD":
-            return [y, -y, 100 * y, -100 * y]
-        return [math.exp(y), math.exp(-y)]
-    yi, _ = mean_difference(
-        [v["m1i"]], [v["sd1i"]], [v["n1i"]], [v["m2i"]], [v["sd2i"]], [v["n2i"]]
-    )
-    return [float(yi[0]), -float(yi[0])]
-
-
-def _half_unit(raw: str) -> float:
-    text = raw.replace("·", ".").rstrip("% ")
-    decimals = len(text.split(".")[1]) if "." in text else 0
-    return 0.5 * 10**-decimals
-
-
-_TIME_TOKEN = re.compile(
-    r"(\d+)\s*-?\s*(h|hr|hrs|hours?|d|days?|w|wk|wks|weeks?|mo|mos|months?|y|yr|yrs|years?|min)\b",
-    re.IGNORECASE,
-)
-
-
-# A timepoint before treatment began: the baseline an outcome is measured against, never
-# the outcome itself (annotators and Cochrane take the post-intervention values).
-_BASELINE = re.compile(
-    r"\b(?:baseline|pre-?test|pre-?treatment|pre-?intervention|pre-?randomi[sz]ation|"
-    r"before (?:the )?(?:intervention|treatment|training|program(?:me)?|study)|"
-    r"at (?:entry|enrol?ment|inclusion|randomi[sz]ation)|(?:week|day|month)\s*0|T0|"
-    r"pre(?![-\w]))\b",  # "Pre: Mean (SE)" beside "Post: Mean (SE)"; not "pre-operative"
-    re.IGNORECASE,
-)
-# The end of the intervention: the timepoint a trial's outcome data are taken at.
-_END = re.compile(
-    r"\b(?:post-?test|post-?intervention|post-?treatment|post-?training|"
-    r"after (?:the )?(?:intervention|treatment|training|program(?:me)?)|"
-    r"end of (?:the )?(?:intervention|treatment|therapy|training|program(?:me)?|study|trial)|"
-    r"post(?![-\w]|\s+hoc))\b",
-    re.IGNORECASE,
-)
-# The whole randomised population, beside its subgroups ("Children", "Adolescents").
-_OVERALL = re.compile(
-    r"\b(?:overall|all (?:patients|participants|subjects|ages)|whole (?:sample|population))\b",
-    re.IGNORECASE,
-)
 # A reference or a link: its slashes and numbers are no data.
 _CITATION = re.compile(r"\bdoi\b|https?://|www\.|\bet al\b", re.IGNORECASE)
+
+
 # A column of counts of patients ("n", "No.", "Number of patients").
-_COUNT = re.compile(r"^\W*(?:n|no\.?|number)\b", re.IGNORECASE)
-# A column of test results beside the arms' values ("p-value; Intervention (control)").
-_STATISTIC = re.compile(
-    r"^\W*(?:p|p[- ]?values?|sig\.?|significance|f|t|z|df|χ2|chi|η2|es|effect size|"
-    r"or|rr|hr|md|smd|95\s?%\s?ci|ci|difference)(?![\w.-])",
-    re.IGNORECASE,
-)
-
-
-# "Mean change from baseline", "changes from week 0 to week 12": a change measured against
-# the baseline, taken after it, not the baseline itself.
-_FROM_BASELINE = re.compile(
-    r"\b(?:from|since|relative to|compared (?:with|to)|over)\s+(?:the\s+)?"
-    r"(?:baseline|pre-?(?:test|treatment|intervention|randomi[sz]ation)|(?:week|day|month)\s*0|T0)\b",
-    re.IGNORECASE,
-)
-
-
-_SE = re.compile(r"\b(?:SEM?|S\.E\.(?:M\.)?|(?i:standard errors?))(?![\w.])")
-_SD_WORD = re.compile(r"\b(?:SD|S\.D\.|(?i:standard deviations?))(?![\w.])")
-
-
-def _says_se(text: str) -> bool | None:
-    """True: the text names a standard error (and no SD); False: an SD; None: neither."""
-    se, sd = _SE.search(text) is not None, _SD_WORD.search(text) is not None
-    if se == sd:
-        return None
-    return se
-
-
-def _baseline(text: str) -> bool:
-    return _BASELINE.search(_FROM_BASELINE.sub(" ", text)) is not None
-
-
-def _overall(text: str) -> bool:
-    return _OVERALL.search(text) is not None
-
-
-def _statistic(header: str) -> bool:
-    return _STATISTIC.search(header) is not None
-
-
-_TIME_LABEL = r"(?:T|V|W|M|Visit|Time|Week|Wk|Month|Day)\s?\d{1,2}"
-_TIME_LABEL_FIRST = re.compile(
-    rf"\b(?P<label>{_TIME_LABEL})\s*(?:[:=]|\(|,)\s*(?P<what>[A-Za-z][A-Za-z -]{{2,40}})"
-)
-_TIME_LABEL_AFTER = re.compile(
-    rf"(?P<what>\b[A-Za-z][A-Za-z -]{{2,40}}?)\s*\(\s*(?P<label>{_TIME_LABEL})\s*\)"
-)
-
-
-def time_labels(text: str) -> dict[str, str]:
-    """Time labels the paper defines as a baseline or the end of the intervention ("T1:
-    Pre-intervention, T2: Post-intervention", "post-test (T2)"): label -> that meaning."""
-    found: dict[str, set[str]] = {}
-    matches = [*_TIME_LABEL_FIRST.finditer(text), *_TIME_LABEL_AFTER.finditer(text)]
-    for match in matches:
-        what = match.group("what")
-        meaning = "baseline" if _baseline(what) else "post-test" if _END.search(what) else ""
-        if meaning:
-            found.setdefault(match.group("label"), set()).add(meaning)
-    # A label defined both ways ("T1 = baseline" in one trial, "post-test (T1)") is no
-    # label to trust.
-    return {label: next(iter(m)) for label, m in found.items() if len(m) == 1}
-
-
-def _no_rival(theirs: str, mine: str) -> bool:
-    """Whether the other place's timepoint is no rival of this one's.
-
-    A baseline is none for a value after it (the baseline value itself stays flagged:
-    for it, the other place is no baseline); subgroups are none for the overall value. A
-    later follow-up is none for a value at the end of the intervention ("Post-test" beside
-    "Follow up after 4 months"): the outcome data of a trial are its end-of-treatment
-    values unless the target names another time; a follow-up value stays flagged (the
-    post-test is its rival).
-    """
-    if _baseline(theirs) and not _baseline(mine):
-        return True
-    if _overall(mine) and not _overall(theirs):
-        return True  # "Overall" beside "Children", "Adolescents": subgroups of it
-    return _end_of_treatment(mine) and _follow_up(theirs)
-
-
-def _names_time(text: str) -> bool:
-    """A header naming a timepoint ("Week 8", "3 months follow-up", "Post-test")."""
-    if _baseline(text) or _END.search(text) or _time_tokens(text):
-        return True
-    return re.search(r"\b(?:follow|week|month|day|visit|year|pre|post)", text, re.I) is not None
-
-
-def _end_of_treatment(text: str) -> bool:
-    """A timepoint named as the end of the intervention, with no later time in it ("6
-    months after the intervention" is a follow-up)."""
-    if _END.search(text) is None or _baseline(text) or _time_tokens(text):
-        return False
-    return re.search(r"follow", text, re.IGNORECASE) is None
-
-
-def _follow_up(text: str) -> bool:
-    """A timepoint named as after the end of the intervention ("Follow up after 4 months",
-    "6 months"), not a baseline and not the end itself."""
-    if _baseline(text) or _end_of_treatment(text):
-        return False
-    return bool(_time_tokens(text)) or re.search(r"follow", text, re.IGNORECASE) is not None
-
-
-def _time_tokens(text: str) -> set[str]:
-    """ "6 months", "6-month", "6 mo" -> {"6mo"}; "24 h", "24-hour" -> {"24h"}."""
-    out = set()
-    for match in _TIME_TOKEN.finditer(text):
-        unit = match.group(2).lower()
-        unit = "mi" if unit == "min" else "mo" if unit.startswith("mo") else unit[0]
-        out.add(f"{match.group(1)}{unit}")
-    return out
 
 
 def _unconfirmed(role: str, passed: set[str]) -> str:
@@ -1403,47 +836,6 @@ def _fits(role: str, occ: Occurrence) -> bool:
     if role in ("ai", "ci", "m1i", "m2i"):
         return occ.position == 0
     return True
-
-
-def _counted_share(role: str, occ: Occurrence) -> bool:
-    """A binary outcome's group size printed with a share under 100 ("705 (61.9)"): a
-    count of events out of a larger whole (embryos, visits), not the arm's N."""
-    group = occ.value_group
-    if role not in ("n1i", "n2i") or group.pair != "paren" or len(group.numbers) != 2:
-        return False
-    return occ.position == 0 and 0 < group.numbers[1].value < 100
-
-
-def _same_label(first: str, second: str) -> bool:
-    """Two row labels name the same thing: the same words, or the same letters once the
-    separators go ("Met-min/Week" in one table, "Metmin/Week" in the next)."""
-    if stems(first, keep_generic=True) == stems(second, keep_generic=True):
-        return True
-    return re.sub(r"[^a-z0-9]", "", fold_text(first)) == re.sub(r"[^a-z0-9]", "", fold_text(second))
-
-
-def _where(unit: Unit) -> str:
-    if unit.kind == "text":
-        return "the sentence"
-    label = f" {unit.label[:40]!r}" if unit.label else ""
-    return f"the table row{label}"
-
-
-def column_labels(header: str, arms: Arms) -> list[str | None]:
-    """The arm of each value column, read from a header in order ("Group H0 (n = 50) Group
-    H1 ..."): group labels, else the two arms as the header names them."""
-    if not header:
-        return []
-    labels = [m.group() for m in _GROUP_LABEL.finditer(header)]
-    labels = list(dict.fromkeys(" ".join(label.lower().split()) for label in labels))
-    if len(labels) >= 2:
-        return [arms.arm_of(label) for label in labels]
-    parts = [p for p in _SIZE.split(header)[::2] if p.strip()]
-    if len(parts) >= 2:
-        return [arms.arm_of(p) for p in parts]
-    mentions = arms.mentions(header)
-    order = list(dict.fromkeys(m[2] for m in mentions))
-    return list(order) if len(order) == 2 else []
 
 
 def check_roles(

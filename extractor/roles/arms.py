@@ -1,0 +1,362 @@
+"""Which arm a header, a row label or a sentence names: the target's arm words, group labels
+defined in the paper, and arms named in order ("respectively").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from extractor.document import Document
+from extractor.locate import Unit, ValueGroup, contains_term, fold_text
+from extractor.roles.codes import OTHER
+from extractor.roles.sizes import SIZE
+from extractor.terms import (
+    CONTROL,
+    abbreviations,
+    quantities,
+    stem,
+    stems,
+    words,
+)
+
+_LABEL_DEF = re.compile(
+    r"\b(?P<label>(?:[Gg]roup|[Aa]rm)\s+[A-Za-z0-9][\w-]{0,5}|[A-Z][A-Za-z0-9-]{0,5}(?:\s+group)?)"
+    r"\s*(?:\(\s*[nN]\s*=\s*\d+\s*\))?\s*(?P<verb>=|:|received|was given|were given|"
+    r"was treated with|were treated with|consisted of|\()\s*"
+    r"(?P<what>(?:[^,;.()]|(?<=\d)\.(?=\d)){3,80})"  # "0.75% ropivacaine": a decimal goes on
+)
+
+
+# Words and statistics that a "X = ..." or "X (...)" pattern catches but that name no arm.
+_NOT_LABELS = frozenset(
+    ["the", "a", "in", "and", "of", "this", "we", "all", "p", "n", "or", "rr", "hr", "ci", "sd",
+     "se", "md", "iqr", "vs", "no", "table", "fig", "figure", "group", "groups", "arm", "arms"]
+)  # fmt: skip
+
+
+_NEGATED = re.compile(r"^\s*(?:without|no|non|not)\b[\s-]*(?P<rest>.+)", re.IGNORECASE)
+
+
+_GROUP_SUFFIX = re.compile(r"\s+(?:group|arm)s?$")
+
+
+_TEST_RESULT = re.compile(r"\b[pPtFzZ]\s*[=<>≤≥]")
+
+
+_GROUP_WORD = re.compile(r"\b(?:group|arm)\b")
+
+
+def _bare_label(label: str, verb: str) -> bool:
+    """A label without "group"/"arm" ("H1", "DEX"): two characters at least, and defined
+    by a verb of treatment or an equals sign, not a colon ("JG: designed the study" is an
+    author's contribution)."""
+    return len(label) >= 2 and verb != ":"
+
+
+_LABEL_AFTER = re.compile(
+    r"(?P<what>\b[\w-]+(?:\s+[\w-]+){0,3})\s+(?:group|arm)\s*\(\s*"
+    r"(?P<label>(?:[Gg]roup\s+)?[A-Z][A-Za-z0-9-]{0,5})\s*[,;)]"
+)
+
+
+_NAMED_LABEL = re.compile(
+    r"\b(?:unit|group|arm|ward|period|phase|cohort)\s+(?:[A-Z]|[0-9]{1,2}|I{1,3}|IV|V)\b",
+    re.IGNORECASE,
+)
+
+
+_TIME_ARMS = {
+    "pre": frozenset({"before", "baseline", "pre"}),
+    "post": frozenset({"after", "post"}),
+}
+
+
+_GROUP_LABEL = re.compile(
+    r"\b(?:group|arm)\s+[A-Za-z0-9][\w-]{0,5}|\b[A-Za-z0-9-]+\s+group\b", re.I
+)
+
+
+class Arms:
+    """The two arms of a target, by the words that tell them apart and their group labels."""
+
+    def __init__(self, intervention: str, comparator: str, document: Document | None) -> None:
+        own = {"intervention": stems(intervention), "comparator": stems(comparator)}
+        for arm in own:
+            control = {stem(w) for w in CONTROL}
+            if own[arm] & control and not own[OTHER[arm]] & control:
+                own[arm] = own[arm] | control
+        self.own = own  # every stem of each arm's name (shared words included)
+        self.terms = {
+            arm: _informative(own[arm] - own[OTHER[arm]]) or own[arm] - own[OTHER[arm]]
+            for arm in own
+        }
+        # The arms' generic names ("the intervention group", "controls"), as whole words.
+        self.words = {
+            arm: {w for w in _ROLE_WORDS[arm] if stem(w) not in own[OTHER[arm]]} for arm in own
+        }
+        for arm, names in own.items():  # pre/post designs: "pre-Yoga" is the "Before" row
+            for prefix, synonyms in _TIME_ARMS.items():
+                if prefix in names and prefix not in own[OTHER[arm]]:
+                    self.words[arm] |= synonyms
+        # Arms that differ only by a dose or a duration ("3h group" and "20h group", "for
+        # 48 weeks" and "for 24 weeks"): told apart by it, however it is spelled ("3 h",
+        # "SD48W"). Only then: elsewhere a duration in a header is a timepoint's.
+        amounts = {
+            "intervention": {q[2] for q in quantities(intervention)},
+            "comparator": {q[2] for q in quantities(comparator)},
+        }
+        self.amounts: dict[str, set[str]] = {"intervention": set(), "comparator": set()}
+        if not any(t[0].isalpha() for arm in self.terms for t in self.terms[arm]):
+            self.amounts = {arm: amounts[arm] - amounts[OTHER[arm]] for arm in amounts}
+            if not all(self.amounts.values()):
+                self.amounts = {"intervention": set(), "comparator": set()}
+        self.labels: dict[str, set[str]] = {"intervention": set(), "comparator": set()}
+        for arm, name in (("intervention", intervention), ("comparator", comparator)):
+            # "unit A", "phase II", "group 2" inside an arm's name: a label of that arm.
+            for match in _NAMED_LABEL.finditer(name):
+                self.labels[arm].add(" ".join(match.group().lower().split()))
+        shared = self.labels["intervention"] & self.labels["comparator"]
+        for arm in self.labels:
+            self.labels[arm] -= shared
+        control = {stem(w) for w in CONTROL}
+        if own["comparator"] & control and not own["intervention"] & control and document:
+            # "Study group (n=33)" beside "Control group (n=30)": the treated arm.
+            cells = " ".join(c for t in document.tables for row in t.rows for c in row)
+            if contains_term(f"{document.text} {cells}", "study group"):
+                self.labels["intervention"].add("study group")
+        for arm, name in (("intervention", intervention), ("comparator", comparator)):
+            # "No cooling" against "Deep cooling", "without an ICU-AW diagnosis" against
+            # "ICU-AW": the words after the negation name the other arm's treatment; this
+            # arm is the negated phrase as a whole, never its words one by one.
+            negated = _NEGATED.match(name)
+            if negated and stems(negated.group("rest")) & own[OTHER[arm]]:
+                self.terms[arm] = set()
+                phrase = " ".join(name.lower().split())
+                # "No gum group" is also "No gum (n=37) group": the phrase without "group"
+                self.labels[arm] |= {phrase, _GROUP_SUFFIX.sub("", phrase)}
+        if document is not None:
+            self._learn_abbreviations(document.text)
+            self._learn_labels(document.text)
+
+    def _learn_abbreviations(self, text: str) -> None:
+        # "dexmedetomidine (DEX)": the abbreviation names the arm its expansion names, the
+        # whole of it or nearly ("standard deviation (SD)" shares one word with "standard
+        # care": SD names no arm).
+        for short, expansion in abbreviations([text]).items():
+            arm = _winner({a: len(self.terms[a] & expansion) for a in self.terms})
+            if arm is None or 3 * len(self.own[arm] & expansion) < 2 * len(expansion):
+                continue
+            if short in self.terms[OTHER[arm]]:
+                continue
+            if re.fullmatch(r"[a-z0-9]+", short):
+                self.terms[arm] = self.terms[arm] | {short}
+            else:  # "ICU-AW" is two words to `words`: matched as a phrase, like a label
+                self.labels[arm].add(short)
+
+    def _learn_labels(self, text: str) -> None:
+        # "Group A (n = 40) received X", "H1 = haloperidol 1 mg", "Group D (dexmedetomidine)",
+        # "the dexmedetomidine group (group D)": a label named for one arm.
+        votes: dict[str, dict[str, int]] = {}
+        found = [
+            (m.group("label"), m.group("what"), m.group("verb")) for m in _LABEL_DEF.finditer(text)
+        ]
+        found += [(m.group("label"), m.group("what"), "(") for m in _LABEL_AFTER.finditer(text)]
+        for raw, what, verb in found:
+            arm = self._arm_by_words(what)
+            # "HRQoL (intervention women: p = 0.58)": a test's result, no definition.
+            if arm is None or _TEST_RESULT.search(what):
+                continue
+            label = " ".join(raw.split()).lower()
+            if label in _NOT_LABELS or (
+                not _GROUP_WORD.search(label) and not _bare_label(label, verb)
+            ):
+                continue
+            votes.setdefault(label, {}).setdefault(arm, 0)
+            votes[label][arm] += 1
+        for label, counts in votes.items():
+            if len(counts) == 1:
+                self.labels[next(iter(counts))].add(label)
+
+    def _arm_by_words(self, text: str) -> str | None:
+        found = stems(text)
+        scores = {arm: len(self.terms[arm] & found) for arm in self.terms}
+        winner = _winner(scores)
+        if winner is not None or any(scores.values()):
+            return winner
+        # An add-on design ("ropivacaine + saline" against "ropivacaine + clonidine with
+        # saline"): the comparator has no word of its own. A definition naming every word
+        # of one arm's name and none that only the other arm has is that arm's.
+        whole = [arm for arm in self.own if self.own[arm] and self.own[arm] <= found]
+        return whole[0] if len(whole) == 1 else None
+
+    def arm_of(self, text: str) -> str | None:
+        """The arm `text` names (a header, a label), or None if neither or both."""
+        if len({m[2] for m in self.mentions(text)}) == 2:
+            return None  # "Intervention (control)": both; the order decides, not the words
+        found = stems(text)
+        folded = {w for _, w in words(text)}
+        scores = {arm: len(self.terms[arm] & found) for arm in self.terms}
+        amounts = {q[2] for q in quantities(text)}
+        for arm, names in self.words.items():
+            scores[arm] += len(names & folded) + len(self.amounts[arm] & amounts)
+        for arm, labels in self.labels.items():
+            scores[arm] += 2 * sum(1 for label in labels if contains_term(text, label))
+        return _winner(scores)
+
+    def mentions(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, arm) of every arm word or label in `text`."""
+        out = []
+        for at, word in words(text):
+            for arm, terms in self.terms.items():
+                if stem(word) in terms or word in self.words[arm]:
+                    out.append((at, at + len(word), arm))
+        lowered = text.lower()
+        spans = []
+        for arm, labels in self.labels.items():
+            for label in labels:
+                pattern = re.escape(label).replace(r"\ ", r"\s+")
+                for match in re.finditer(r"(?<![a-z0-9])" + pattern + r"(?![a-z0-9])", lowered):
+                    spans.append((match.start(), match.end(), arm))
+        # A word inside the other arm's label ("ICU-AW" in "without an ICU-AW diagnosis")
+        # names that label's arm, not its own.
+        out = [
+            m for m in out if not any(s <= m[0] and m[1] <= e and a != m[2] for s, e, a in spans)
+        ]
+        spans = [
+            m for m in spans if not any(s <= m[0] and m[1] <= e and a != m[2] for s, e, a in spans)
+        ]
+        return sorted(out + spans)
+
+
+_ROLE_WORDS = {
+    "intervention": frozenset({"intervention", "experimental", "treatment"}),
+    "comparator": frozenset({"comparator", "control", "controls"}),
+}
+
+
+def group_shape(group: ValueGroup) -> tuple[str, int]:
+    return (group.pair, len(group.numbers))
+
+
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
+
+
+# Between two values: a unit ("ng/mL", "%", "kg/m2") and the word that joins them.
+_VERSUS = re.compile(r"^[\s%a-zA-Z/]{0,12}?(?:vs\.?|versus)\s*$", re.IGNORECASE)
+
+
+_AND = re.compile(r"^[\s%a-zA-Z/]{0,12}?(?:and|,|;|vs\.?|versus)\s*$", re.IGNORECASE)
+
+
+# What may stand between a value and the arm named right after it: its unit and a
+# preposition ("63.27 (95% CI 58.28-68.25) in the control group", "12 mg/L with placebo").
+ARM_FOLLOWS = re.compile(
+    r"[\s,]*(?:[A-Za-z%/]{1,8}\s+)?(?:in|with|on|among|for|of)\s+(?:the\s+|all\s+)?", re.I
+)
+
+
+# A parenthesis, or the rest of one the value opened ("63.27 (95% CI 58.28-68.25)").
+PARENTHESES = re.compile(r"\([^()]*\)|^[^()]*\)")
+
+
+_COMPARED = re.compile(
+    r"\b(?:more|less|fewer|higher|lower|greater|smaller|better|worse|shorter|longer|"
+    r"reduced|increased|decreased|improved|prolonged|shortened)\b",
+    re.IGNORECASE,
+)
+
+
+# Which way a comparison goes (+1: the named arm's value is the larger); "better" and
+# "improved" say nothing of the numbers (a lower pain score is better).
+_DIRECTION = {
+    **dict.fromkeys(["more", "higher", "greater", "longer", "increased", "prolonged"], 1),
+    **dict.fromkeys(["less", "fewer", "lower", "smaller", "shorter", "reduced", "decreased",
+                     "shortened"], -1),
+}  # fmt: skip
+
+
+def arms_in_order(
+    unit: Unit, mentions: list[tuple[int, int, str]], peers: list[int]
+) -> dict[int, str] | None:
+    """Two values given in the order the two arms were named: "the aspirin and placebo
+    groups had 12.3 ± 4.5 and 14.1 ± 5.2, respectively", "12.3 and 14.1 in the aspirin and
+    placebo groups, respectively", "lower with aspirin than with placebo (12.3 vs 14.1)".
+    None when the sentence is not built so (then each value takes its nearest arm)."""
+    if len(peers) != 2:
+        return None
+    first, second = (unit.groups[g] for g in peers)
+    between = unit.text[first.end : second.start]
+    respectively = _RESPECTIVELY.search(unit.text[second.end :]) is not None
+    if not (respectively and _AND.match(between)) and not _VERSUS.match(between):
+        return None
+    if any(first.end <= m[0] < second.start for m in mentions):
+        return None  # an arm named between the values: each takes its own
+    before = [m[2] for m in mentions if m[1] <= first.start]
+    after = [m[2] for m in mentions if m[0] >= second.end]
+    named = after[:2] if respectively and not before else before[-2:]
+    if len(named) == 2 and named[0] != named[1]:
+        return {peers[0]: named[0], peers[1]: named[1]}
+    # "fewer patients in the aspirin group (12/60 vs 20/61)": one arm compared with the
+    # other, the named arm's value first ("respectively" would list periods of one arm).
+    if before and not respectively and not after and set(before) == {before[-1]}:
+        opening = unit.text[: first.start]
+        if not opening.rstrip().endswith("("):
+            return None
+        compared = list(_COMPARED.finditer(opening))
+        if compared:
+            # "prolonged with clonidine (613.10 vs 878.33)": the first value is the smaller,
+            # so the named arm's is the second; the order and the words disagree: neither.
+            direction = _DIRECTION.get(compared[-1].group().lower(), 0)
+            if direction * (first.head.value - second.head.value) < 0:
+                return {}
+            return {peers[0]: before[-1], peers[1]: OTHER[before[-1]]}
+        if _VERSUS.match(between):
+            return {}  # "in patients receiving clonidine (x vs y)": which is whose is not said
+    return None
+
+
+# "(p = 0.19)", "P < .001": a test's result, no arm's value; counted as one, it takes the
+# last arm named as if it were that arm's number, and the sentence's two readings tie.
+_P_BEFORE = re.compile(r"\bp\s*(?:value\s*)?[=<>≤≥]\s*$", re.IGNORECASE)
+
+
+def is_p_value(text: str, start: int) -> bool:
+    return _P_BEFORE.search(text[max(0, start - 12) : start]) is not None
+
+
+def _informative(terms: set[str]) -> set[str]:
+    # Bare numbers and one-letter words bind nothing in running text ("1", "a").
+    return {t for t in terms if len(t) > 1 and not t.isdigit()}
+
+
+def _winner(scores: Mapping[str, int]) -> str | None:
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    if ranked[0][1] > 0 and ranked[0][1] > ranked[1][1]:
+        return ranked[0][0]
+    return None
+
+
+def same_label(first: str, second: str) -> bool:
+    """Two row labels name the same thing: the same words, or the same letters once the
+    separators go ("Met-min/Week" in one table, "Metmin/Week" in the next)."""
+    if stems(first, keep_generic=True) == stems(second, keep_generic=True):
+        return True
+    return re.sub(r"[^a-z0-9]", "", fold_text(first)) == re.sub(r"[^a-z0-9]", "", fold_text(second))
+
+
+def column_labels(header: str, arms: Arms) -> list[str | None]:
+    """The arm of each value column, read from a header in order ("Group H0 (n = 50) Group
+    H1 ..."): group labels, else the two arms as the header names them."""
+    if not header:
+        return []
+    labels = [m.group() for m in _GROUP_LABEL.finditer(header)]
+    labels = list(dict.fromkeys(" ".join(label.lower().split()) for label in labels))
+    if len(labels) >= 2:
+        return [arms.arm_of(label) for label in labels]
+    parts = [p for p in SIZE.split(header)[::2] if p.strip()]
+    if len(parts) >= 2:
+        return [arms.arm_of(p) for p in parts]
+    mentions = arms.mentions(header)
+    order = list(dict.fromkeys(m[2] for m in mentions))
+    return list(order) if len(order) == 2 else []

@@ -1,0 +1,62 @@
+"""Group sizes: the sizes printed for each arm ("Group H1 (n = 49)") and the check that a
+record's sizes follow its event counts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from extractor.locate import Occurrence
+from extractor.roles.codes import Passed, RoleCode, RoleResult, where_printed
+from schemas.extracted import Finding
+from schemas.roles import EffectRoles
+
+SIZE = re.compile(r"\(?\s*\b[nN]\s*=\s*(\d[\d,]*)\s*\)?")
+
+
+# A size every arm has: "n = 19 patients in each group", "(n = 30 per arm)".
+EACH_GROUP = re.compile(
+    r"\s*(?:patients|participants|subjects|children|adults|women|men)?\s*"
+    r"(?:(?:in|for)\s+(?:each|every|both)|per|each)\s+(?:group|arm)s?\b",
+    re.IGNORECASE,
+)
+
+
+def size_of(match: re.Match[str]) -> float:
+    return float(match.group(1).replace(",", ""))
+
+
+def sizes_follow_events(
+    roles: EffectRoles, values: Mapping[str, float], results: dict[str, RoleResult]
+) -> None:
+    """A group size that the arm's events, where they stand, print out of another number
+    ("8/99" in the outcome's row, 112 given) is that arm's size for another outcome or for
+    the randomised group: it is doubted with the events."""
+    for events, size in (("ai", "n1i"), ("ci", "n2i")):
+        name_events, name_size = roles.field(events), roles.field(size)
+        if name_events not in results or name_size not in results:
+            continue
+        where = results[name_events].where
+        if where is None or Passed.arm not in results[name_events].passed:
+            continue
+        group = where.value_group
+        if group.pair in ("slash", "of") and where.position == 0 and group.second is not None:
+            printed = group.second.value
+            if abs(printed - values[size]) > 1e-9:
+                results[name_size].findings.append(
+                    Finding(
+                        code=RoleCode.group_size_mismatch,
+                        message=f"its events are printed out of {group.second.raw} in "
+                        f"{where_printed(where.unit)}",
+                    )
+                )
+
+
+def counted_share(role: str, occ: Occurrence) -> bool:
+    """A binary outcome's group size printed with a share under 100 ("705 (61.9)"): a
+    count of events out of a larger whole (embryos, visits), not the arm's N."""
+    group = occ.value_group
+    if role not in ("n1i", "n2i") or group.pair != "paren" or len(group.numbers) != 2:
+        return False
+    return occ.position == 0 and 0 < group.numbers[1].value < 100
