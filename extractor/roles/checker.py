@@ -443,7 +443,7 @@ class _Context:
                 if abs(share - second.value) <= half_unit(second.raw) + 0.051:
                     return True
                 return (
-                    f"printed with {second.raw} %, but {self.values[role]:g} of {size:g} is "
+                    f"printed with {second.raw.rstrip(' %')} %, but {self.values[role]:g} of {size:g} is "
                     f"{share:.1f} %"
                 )
             return None

@@ -101,6 +101,12 @@ def test_events_and_percentage_must_agree_with_the_group_size() -> None:
     )
     record = verify_values(RCT, GOLD, make_paper("Results\nSee Table 2.", table), TARGET)
     assert RoleCode.pair_mismatch in finding_codes(record, "intervention_events")
+    printed_with_sign = make_table(
+        ["", "Aspirin (n = 60)", "Placebo (n = 61)"], ["Death", "12 (30.0%)", "20 (32.8%)"]
+    )
+    paper = make_paper("Results\nSee Table 2.", printed_with_sign)
+    (finding,) = verify_values(RCT, GOLD, paper, TARGET)["intervention_events"].findings
+    assert finding.message == "printed with 30.0 %, but 12 of 60 is 20.0 %"
 
 
 def test_a_mean_must_stand_with_its_sd() -> None:
