@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from rapidfuzz import fuzz
 
@@ -121,27 +122,36 @@ class BodyStyle:
 
 
 def body_style(blocks: list[Block]) -> BodyStyle:
-    sizes: Counter[float] = Counter()
-    bold: Counter[bool] = Counter()
-    italic: Counter[bool] = Counter()
-    fonts: Counter[str] = Counter()
+    # plain dicts, not Counters (a corpus adds ~5x10^5 spans): `_most` keeps the first of
+    # equal weights, as `Counter.most_common` does
+    sizes: dict[float, int] = {}
+    bold: dict[bool, int] = {}
+    italic: dict[bool, int] = {}
+    fonts: dict[str, int] = {}
     for block in blocks:
         for line in block.lines:
             n = len(line.text)
-            sizes[round(line.size * 2) / 2] += n
-            bold[line.bold] += n
-            italic[line.italic] += n
+            size = round(line.size * 2) / 2
+            sizes[size] = sizes.get(size, 0) + n
+            bold[line.bold] = bold.get(line.bold, 0) + n
+            italic[line.italic] = italic.get(line.italic, 0) + n
             for span in line.spans:
-                fonts[span.font] += len(span.text)
-    size = sizes.most_common(1)[0][0] if sizes else 10.0
+                fonts[span.font] = fonts.get(span.font, 0) + len(span.text)
     total = sum(fonts.values()) or 1
     return BodyStyle(
-        size=size,
-        bold=bold.most_common(1)[0][0] if bold else False,
-        font=fonts.most_common(1)[0][0] if fonts else "",
+        size=_most(sizes) if sizes else 10.0,
+        bold=_most(bold) if bold else False,
+        font=_most(fonts) if fonts else "",
         font_share={font: n / total for font, n in fonts.items()},
-        italic=italic.most_common(1)[0][0] if italic else False,
+        italic=_most(italic) if italic else False,
     )
+
+
+_K = TypeVar("_K")
+
+
+def _most(weights: dict[_K, int]) -> _K:
+    return max(weights, key=weights.__getitem__)
 
 
 def strip_numbering(text: str) -> str:
@@ -194,6 +204,10 @@ def style_of(heading: Heading) -> tuple:
 
 
 def _is_caps(text: str) -> bool:
+    # a lower-case letter anywhere, or no cased letter at all, rules it out (numbering has
+    # no lower-case letter): most lines end here, without the numbering stripped
+    if not text.isupper():
+        return False
     letters = [c for c in strip_numbering(text) if c.isalpha()]
     return len(letters) >= 4 and all(c.isupper() for c in letters)
 
