@@ -224,10 +224,13 @@ def _merge_baseline(lines: list[Line]) -> list[Line]:
     merged: list[Line] = [lines[0]]
     for line in lines[1:]:
         prev = merged[-1]
-        height = min(prev.bbox[3] - prev.bbox[1], line.bbox[3] - line.bbox[1])
-        same_row = abs(prev.bbox[1] - line.bbox[1]) < 0.3 * max(height, 1.0)
-        gap = line.bbox[0] - prev.bbox[2]
-        if same_row and -1.0 <= gap < 3.0 * max(prev.size, line.size):
+        # conditional expressions, not min()/max() calls: this runs for every line read
+        before, box = prev.bbox, line.bbox
+        prev_height, height = before[3] - before[1], box[3] - box[1]
+        height = prev_height if prev_height < height else height
+        same_row = abs(before[1] - box[1]) < 0.3 * (height if height >= 1.0 else 1.0)
+        gap = box[0] - before[2]
+        if same_row and -1.0 <= gap < 3.0 * _larger(prev.size, line.size):
             spans = list(prev.spans)
             if (
                 spans
@@ -257,6 +260,10 @@ def _merge_baseline(lines: list[Line]) -> list[Line]:
     return merged
 
 
+def _larger(a: float, b: float) -> float:
+    return b if b > a else a
+
+
 def _in_side_margin(bbox: tuple[float, ...], width: float) -> bool:
     return bbox[2] < width * 0.1 or bbox[0] > width * 0.9
 
@@ -269,7 +276,7 @@ def _split_block(page: int, lines: list[Line]) -> list[Block]:
         prev = groups[-1][-1]
         overlaps = line.bbox[0] < prev.bbox[2] and prev.bbox[0] < line.bbox[2]
         gap = line.bbox[1] - prev.bbox[3]
-        if not overlaps or gap > max(prev.size, line.size) * 1.2:
+        if not overlaps or gap > _larger(prev.size, line.size) * 1.2:
             groups.append([line])
         else:
             groups[-1].append(line)
