@@ -329,14 +329,16 @@ def remove_running_text(pages: list[PageLayout]) -> int:
     its digit-normalised text recurs on several pages, or when it is a bare page number.
     """
     counts: Counter[str] = Counter()
+    # each page's margin lines and their keys, worked out once for both passes
+    margin_keys: list[dict[int, str]] = []
     for page in pages:
-        keys = {_margin_key(line) for line in _margin_lines(page)}
-        counts.update(keys)
+        keys = {id(line): _margin_key(line) for line in _margin_lines(page)}
+        margin_keys.append(keys)
+        counts.update(set(keys.values()))
     threshold = max(2, round(0.3 * len(pages)))
     body = body_size(pages)
     removed = 0
-    for page in pages:
-        margin_ids = {id(line) for line in _margin_lines(page)}
+    for page, margin_ids in zip(pages, margin_keys, strict=True):
         # blocks wholly in the margin band: a body paragraph reaching into it may cite a URL
         margin_blocks = {
             id(b) for b in page.blocks if b.lines and all(id(ln) in margin_ids for ln in b.lines)
@@ -351,7 +353,7 @@ def remove_running_text(pages: list[PageLayout]) -> int:
                     or (
                         id(line) in margin_ids
                         and (
-                            (len(pages) > 1 and counts[_margin_key(line)] >= threshold)
+                            (len(pages) > 1 and counts[margin_ids[id(line)]] >= threshold)
                             or _PAGE_NUMBER.match(line.text)
                             or (id(block) in margin_blocks and _FURNITURE.search(line.text))
                         )

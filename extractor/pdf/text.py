@@ -179,8 +179,8 @@ def span_table(font: str) -> dict[int, str]:
 def vocabulary(texts: Iterable[str]) -> tuple[set[str], set[str]]:
     """Lower-cased single words and hyphenated compounds seen inside lines."""
     # one search over all lines (a newline ends a word as a line end does), and each
-    # distinct token sorted once
-    tokens = {token.lower() for token in _WORDS.findall("\n".join(texts))}
+    # distinct token lower-cased once
+    tokens = {token.lower() for token in set(_WORDS.findall("\n".join(texts)))}
     compounds = {token for token in tokens if "-" in token}
     return tokens - compounds, compounds
 
