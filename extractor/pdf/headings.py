@@ -123,18 +123,15 @@ class BodyStyle:
 
 def body_style(blocks: list[Block]) -> BodyStyle:
     # plain dicts, not Counters (a corpus adds ~5x10^5 spans): `_most` keeps the first of
-    # equal weights, as `Counter.most_common` does
-    sizes: dict[float, int] = {}
-    bold: dict[bool, int] = {}
-    italic: dict[bool, int] = {}
+    # equal weights, as `Counter.most_common` does. Characters are summed per (size, bold,
+    # italic) first and split up after: each part then enters its dict where the first
+    # line that has it would have put it, so ties break as before
+    styles: dict[tuple[float, bool, bool], int] = {}
     fonts: dict[str, int] = {}
     for block in blocks:
         for line in block.lines:
-            n = len(line.text)
-            size = round(line.size * 2) / 2
-            sizes[size] = sizes.get(size, 0) + n
-            bold[line.bold] = bold.get(line.bold, 0) + n
-            italic[line.italic] = italic.get(line.italic, 0) + n
+            key = (line.size, line.bold, line.italic)
+            styles[key] = styles.get(key, 0) + len(line.text)
             spans = line.spans
             if len(spans) == 1:  # most lines: no loop
                 font = spans[0].font
@@ -142,6 +139,14 @@ def body_style(blocks: list[Block]) -> BodyStyle:
                 continue
             for span in spans:
                 fonts[span.font] = fonts.get(span.font, 0) + len(span.text)
+    sizes: dict[float, int] = {}
+    bold: dict[bool, int] = {}
+    italic: dict[bool, int] = {}
+    for (line_size, line_bold, line_italic), n in styles.items():
+        size = round(line_size * 2) / 2
+        sizes[size] = sizes.get(size, 0) + n
+        bold[line_bold] = bold.get(line_bold, 0) + n
+        italic[line_italic] = italic.get(line_italic, 0) + n
     total = sum(fonts.values()) or 1
     return BodyStyle(
         size=_most(sizes) if sizes else 10.0,

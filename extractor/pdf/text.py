@@ -144,7 +144,8 @@ _DOTLESS_ACCENTED = re.compile("\u0131(?=[\u0300-\u036f])")
 
 def compose_accents(text: str) -> str:
     """Put TeX's separate accents on their letters ("Cl´ınica" -> "Clínica")."""
-    if not _ACCENT_MARKS.search(text):
+    # the marks are all outside ASCII: plain ASCII lines (most) need no search
+    if text.isascii() or not _ACCENT_MARKS.search(text):
         return text
     text = _DOTLESS_ACCENTED.sub("i", text)
     text = _ACCENT_BEFORE.sub(
