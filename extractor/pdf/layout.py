@@ -383,13 +383,16 @@ def _is_note(page: PageLayout, block: Block, body: float) -> bool:
     """A licence/copyright/DOI note in the page foot or head, not larger than body text."""
     if block.kind != "text" or not block.lines or len(block.lines) > _MAX_NOTE_LINES:
         return False
-    size = max(line.size for line in block.lines)
     in_margin = (
         block.bbox[1] >= page.height * (1 - _MARGIN_SHARE)
         or block.bbox[3] <= page.height * _MARGIN_SHARE
     )
+    low = block.bbox[1] >= page.height * (1 - _FOOT_SHARE)
+    if not (in_margin or low):
+        return False  # most blocks: their print need not be looked at
+    size = max(line.size for line in block.lines)
     # lower in the page only in smaller print: a body paragraph may cite a URL
-    in_foot = block.bbox[1] >= page.height * (1 - _FOOT_SHARE) and size < body - 0.3
+    in_foot = low and size < body - 0.3
     if not (in_foot or (in_margin and size <= body + 0.2)):
         return False
     return bool(_FURNITURE.search(" ".join(line.text for line in block.lines)))
