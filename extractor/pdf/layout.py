@@ -280,10 +280,11 @@ def _split_block(page: int, lines: list[Line]) -> list[Block]:
             groups.append([line])
         else:
             groups[-1].append(line)
-    return [Block(page=page, bbox=_union([ln.bbox for ln in g]), lines=g) for g in groups]
+    return [Block(page=page, bbox=union_box([ln.bbox for ln in g]), lines=g) for g in groups]
 
 
-def _union(boxes: list[tuple[float, ...]]) -> tuple[float, float, float, float]:
+def union_box(boxes: list[tuple[float, ...]]) -> tuple[float, float, float, float]:
+    """The box around all of `boxes` (at least one)."""
     # one pass (called for every block at each prune); the first of equal values is kept,
     # as min() and max() keep it
     x0, y0, x1, y1 = boxes[0][:4]
@@ -431,7 +432,7 @@ def prune(page: PageLayout) -> None:
     page.blocks = [b for b in page.blocks if b.lines or b.kind != "text"]
     for block in page.blocks:
         if block.lines:
-            block.bbox = _union([ln.bbox for ln in block.lines])
+            block.bbox = union_box([ln.bbox for ln in block.lines])
 
 
 def _margin_lines(page: PageLayout) -> list[Line]:
