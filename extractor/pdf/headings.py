@@ -689,7 +689,13 @@ class _RunIn:
         if candidate.folded is None:
             # case-insensitive matching also takes "ı" for "i" and "ſ" for "s"
             candidate.folded = text.lower().replace("\u0131", "i").replace("\u017f", "s")
-        if self.first not in candidate.folded:
+        at = candidate.folded.find(self.first)
+        if at < 0:
+            return None
+        # the pattern lets only non-word characters and a number (digits, I, V, X) stand
+        # before the title: any other letter there rules the line out, without compiling
+        # the pattern (compiling one cost more than the rest of the outline matching)
+        if at and any(c.isalpha() and c not in "ivx" for c in candidate.folded[:at]):
             return None
         if self.pattern is None:
             self.pattern = re.compile(
