@@ -545,7 +545,12 @@ def _run_in(line: Line, body: BodyStyle, rules: HeadingRules = ALL_RULES) -> Hea
     k = 0
     # the section number may be set in the body face before the label ("2.1. *Chemicals.*")
     first = next((j for j, span in enumerate(spans) if span.text.strip()), len(spans))
-    if first < len(spans) and _BARE_NUMBER.fullmatch(spans[first].text.strip()):
+    if first == len(spans):
+        return None  # no text
+    numbered = _BARE_NUMBER.fullmatch(spans[first].text.strip())
+    if not numbered and not labelled(spans[first]):
+        return None  # most lines: they open in the body face, no label
+    if numbered:
         prefix = "".join(span.text for span in spans[: first + 1])
         k = first + 1
     start = k
