@@ -117,8 +117,12 @@ def _body_lines(
         if len(body) >= 2 and gap > max(18.0, 2.5 * height):
             break
         size = line.size
-        wordy = sum(c.isalpha() for c in line.text) >= 3  # not a lone symbol like "+"
-        if len(body) >= 2 and wordy and size > largest + _HEADING_STEP and size >= body_size - 0.1:
+        if (
+            len(body) >= 2
+            and size > largest + _HEADING_STEP
+            and size >= body_size - 0.1
+            and sum(c.isalpha() for c in line.text) >= 3  # not a lone symbol like "+"
+        ):
             break  # a font larger than the table's, as large as the text: the paper goes on
         prose = _is_prose(words.of(line), page.width)
         prose_run = prose_run + 1 if prose else 0

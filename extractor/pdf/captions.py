@@ -25,4 +25,8 @@ def figure_label(text: str) -> str | None:
 
 
 def is_caption(text: str) -> bool:
+    # both labels open with "T" or "F" (after spaces): most lines are told apart by that
+    head = text.lstrip()[:1]
+    if head != "T" and head != "F":
+        return False
     return table_label(text) is not None or figure_label(text) is not None

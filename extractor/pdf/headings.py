@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from rapidfuzz import fuzz
 
@@ -121,27 +122,46 @@ class BodyStyle:
 
 
 def body_style(blocks: list[Block]) -> BodyStyle:
-    sizes: Counter[float] = Counter()
-    bold: Counter[bool] = Counter()
-    italic: Counter[bool] = Counter()
-    fonts: Counter[str] = Counter()
+    # plain dicts, not Counters (a corpus adds ~5x10^5 spans): `_most` keeps the first of
+    # equal weights, as `Counter.most_common` does. Characters are summed per (size, bold,
+    # italic) first and split up after: each part then enters its dict where the first
+    # line that has it would have put it, so ties break as before
+    styles: dict[tuple[float, bool, bool], int] = {}
+    fonts: dict[str, int] = {}
     for block in blocks:
         for line in block.lines:
-            n = len(line.text)
-            sizes[round(line.size * 2) / 2] += n
-            bold[line.bold] += n
-            italic[line.italic] += n
-            for span in line.spans:
-                fonts[span.font] += len(span.text)
-    size = sizes.most_common(1)[0][0] if sizes else 10.0
+            key = (line.size, line.bold, line.italic)
+            styles[key] = styles.get(key, 0) + len(line.text)
+            spans = line.spans
+            if len(spans) == 1:  # most lines: no loop
+                font = spans[0].font
+                fonts[font] = fonts.get(font, 0) + len(spans[0].text)
+                continue
+            for span in spans:
+                fonts[span.font] = fonts.get(span.font, 0) + len(span.text)
+    sizes: dict[float, int] = {}
+    bold: dict[bool, int] = {}
+    italic: dict[bool, int] = {}
+    for (line_size, line_bold, line_italic), n in styles.items():
+        size = round(line_size * 2) / 2
+        sizes[size] = sizes.get(size, 0) + n
+        bold[line_bold] = bold.get(line_bold, 0) + n
+        italic[line_italic] = italic.get(line_italic, 0) + n
     total = sum(fonts.values()) or 1
     return BodyStyle(
-        size=size,
-        bold=bold.most_common(1)[0][0] if bold else False,
-        font=fonts.most_common(1)[0][0] if fonts else "",
+        size=_most(sizes) if sizes else 10.0,
+        bold=_most(bold) if bold else False,
+        font=_most(fonts) if fonts else "",
         font_share={font: n / total for font, n in fonts.items()},
-        italic=italic.most_common(1)[0][0] if italic else False,
+        italic=_most(italic) if italic else False,
     )
+
+
+_K = TypeVar("_K")
+
+
+def _most(weights: dict[_K, int]) -> _K:
+    return max(weights, key=weights.__getitem__)
 
 
 def strip_numbering(text: str) -> str:
@@ -194,6 +214,10 @@ def style_of(heading: Heading) -> tuple:
 
 
 def _is_caps(text: str) -> bool:
+    # a lower-case letter anywhere, or no cased letter at all, rules it out (numbering has
+    # no lower-case letter): most lines end here, without the numbering stripped
+    if not text.isupper():
+        return False
     letters = [c for c in strip_numbering(text) if c.isalpha()]
     return len(letters) >= 4 and all(c.isupper() for c in letters)
 
@@ -521,7 +545,12 @@ def _run_in(line: Line, body: BodyStyle, rules: HeadingRules = ALL_RULES) -> Hea
     k = 0
     # the section number may be set in the body face before the label ("2.1. *Chemicals.*")
     first = next((j for j, span in enumerate(spans) if span.text.strip()), len(spans))
-    if first < len(spans) and _BARE_NUMBER.fullmatch(spans[first].text.strip()):
+    if first == len(spans):
+        return None  # no text
+    numbered = _BARE_NUMBER.fullmatch(spans[first].text.strip())
+    if not numbered and not labelled(spans[first]):
+        return None  # most lines: they open in the body face, no label
+    if numbered:
         prefix = "".join(span.text for span in spans[: first + 1])
         k = first + 1
     start = k
@@ -665,7 +694,13 @@ class _RunIn:
         if candidate.folded is None:
             # case-insensitive matching also takes "ı" for "i" and "ſ" for "s"
             candidate.folded = text.lower().replace("\u0131", "i").replace("\u017f", "s")
-        if self.first not in candidate.folded:
+        at = candidate.folded.find(self.first)
+        if at < 0:
+            return None
+        # the pattern lets only non-word characters and a number (digits, I, V, X) stand
+        # before the title: any other letter there rules the line out, without compiling
+        # the pattern (compiling one cost more than the rest of the outline matching)
+        if at and any(c.isalpha() and c not in "ivx" for c in candidate.folded[:at]):
             return None
         if self.pattern is None:
             self.pattern = re.compile(
@@ -684,11 +719,21 @@ def _match_lines(block: Block, i: int, want: str, texts: list[str]) -> list[Line
                 _norm(strip_numbering(normalise_space(before + " " + block.lines[j].text)))
             )
         text = texts[j - i]
-        if text == want or (len(want) > 12 and fuzz.ratio(text, want) >= 92):
+        if text == want or (
+            len(want) > 12 and _may_match(len(text), len(want)) and fuzz.ratio(text, want) >= 92
+        ):
             return block.lines[i : j + 1]
         if len(text) > len(want) + 5:
             return None
     return None
+
+
+def _may_match(a: int, b: int) -> bool:
+    """Whether texts of these lengths may reach `fuzz.ratio` 92: the ratio is at most
+    100 * (1 - |a - b| / (a + b)) (each extra character is an edit). Checked against 91.9
+    in whole numbers, so no rounding can rule out a pair that reaches 92; most lines are
+    far longer than a heading and skip the comparison."""
+    return 1000 * (a + b - abs(a - b)) >= 919 * (a + b)
 
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")

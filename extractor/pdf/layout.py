@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -23,7 +22,8 @@ _ITALIC_FLAG = 2
 _MARGIN_SHARE = 0.12  # top/bottom band where running headers and page numbers live
 
 
-@dataclass
+# slots: a corpus makes ~5x10^5 spans; without a __dict__ each is made and freed faster
+@dataclass(slots=True)
 class Span:
     text: str
     size: float
@@ -35,19 +35,19 @@ class Span:
 _T = TypeVar("_T")
 
 
-class _once(Generic[_T]):
-    """`functools.cached_property` without the lock Python 3.11 takes on every first
-    read (a corpus reads ~3x10^5 line properties): the value goes into the instance's
-    `__dict__`, where later reads find it before this descriptor."""
+class _Style(Generic[_T]):
+    """One of a line's style values (`_line_style`), worked out on first read and cached.
+    The first read of any of them puts all four into the instance's `__dict__` in one
+    pass over the spans; later reads find them there before this (non-data) descriptor.
+    (`functools.cached_property` would also take a lock on every first read.)"""
 
-    def __init__(self, func: Callable[[Any], _T]) -> None:
-        self.func = func
-        self.name = func.__name__
-        self.__doc__ = func.__doc__
+    def __init__(self, name: str) -> None:
+        self.name = name
 
     def __get__(self, instance: Any, owner: type | None = None) -> _T:
-        value = instance.__dict__[self.name] = self.func(instance)
-        return value
+        values = instance.__dict__
+        values.update(_line_style(instance))
+        return values[self.name]
 
 
 @dataclass
@@ -71,54 +71,52 @@ class Line:
         return self.text + SOFT_HYPHEN if self.soft_hyphen else self.text
 
     # cached: lines never change after reading, and these are asked for many times
-    @_once
-    def size(self) -> float:
-        """The font size that covers most characters of the line."""
-        if len(self.spans) == 1:  # most lines: no weighing needed
-            return round(self.spans[0].size, 1)
-        # weighed per exact size first (a line's spans share a few), rounded after; a dict,
-        # not a Counter: max() keeps the first of equal weights as most_common does
-        exact: dict[float, int] = {}
-        for span in self.spans:
-            exact[span.size] = exact.get(span.size, 0) + len(span.text.strip())
-        if len(exact) == 1:  # spans in several fonts of one size
-            return round(self.spans[0].size, 1)
+    size = _Style[float]("size")  # the font size that covers most characters
+    bold = _Style[bool]("bold")  # all spans with letters are bold (and there is one)
+    italic = _Style[bool]("italic")  # all spans with letters are italic (and there is one)
+    font = _Style[str]("font")  # the font that covers most characters
+
+
+def _line_style(line: Line) -> dict[str, Any]:
+    """A line's size and font (those covering most characters; of equal weights the
+    first, as `Counter.most_common` keeps it; sizes weighed exactly, rounded after) and
+    whether all its spans with letters (and there is one) are bold, italic."""
+    spans = line.spans
+    if len(spans) == 1:  # most lines: no weighing needed
+        only = spans[0]
+        letters = bool(only.text.strip())
+        return {
+            "size": round(only.size, 1),
+            "bold": letters and only.bold,
+            "italic": letters and only.italic,
+            "font": only.font,
+        }
+    exact: dict[float, int] = {}
+    fonts: dict[str, int] = {}
+    bold = italic = True
+    letters = False
+    for span in spans:
+        weight = len(span.text.strip())
+        if weight:
+            letters = True
+            bold = bold and span.bold
+            italic = italic and span.italic
+        exact[span.size] = exact.get(span.size, 0) + weight
+        fonts[span.font] = fonts.get(span.font, 0) + weight
+    if len(exact) == 1:  # spans in several fonts of one size
+        size = round(spans[0].size, 1)
+    else:
         weights: dict[float, int] = {}
-        for size, weight in exact.items():
-            key = round(size, 1)
+        for exact_size, weight in exact.items():
+            key = round(exact_size, 1)
             weights[key] = weights.get(key, 0) + weight
-        return max(weights, key=weights.__getitem__) if weights else 0.0
-
-    @_once
-    def bold(self) -> bool:
-        """All spans with letters are bold (and there is one)."""
-        letters = False
-        for span in self.spans:
-            if span.text.strip():
-                if not span.bold:
-                    return False
-                letters = True
-        return letters
-
-    @_once
-    def font(self) -> str:
-        """The font that covers most characters of the line."""
-        if len(self.spans) == 1:
-            return self.spans[0].font
-        weights: dict[str, int] = {}
-        for span in self.spans:
-            weights[span.font] = weights.get(span.font, 0) + len(span.text.strip())
-        return max(weights, key=weights.__getitem__) if weights else ""
-
-    @_once
-    def italic(self) -> bool:
-        letters = False
-        for span in self.spans:
-            if span.text.strip():
-                if not span.italic:
-                    return False
-                letters = True
-        return letters
+        size = max(weights, key=weights.__getitem__) if weights else 0.0
+    return {
+        "size": size,
+        "bold": letters and bold,
+        "italic": letters and italic,
+        "font": max(fonts, key=fonts.__getitem__) if fonts else "",
+    }
 
 
 @dataclass
@@ -177,10 +175,10 @@ def read_page(page: pymupdf.Page, number: int) -> PageLayout:
             continue
         lines: list[Line] = []
         for raw_line in raw["lines"]:
-            _dx, dy = raw_line["dir"]
-            if abs(dy) > 0.2 and _in_side_margin(raw_line["bbox"], width):
+            if abs(raw_line["dir"][1]) > 0.2 and _in_side_margin(raw_line["bbox"], width):
                 continue  # rotated marginal notes ("Downloaded from ...", arXiv stamps)
             spans: list[Span] = []
+            texts: list[str] = []
             last = ""  # the line's raw text ends with its last span that is not blank
             for s in raw_line["spans"]:
                 text = s["text"]
@@ -188,20 +186,31 @@ def read_page(page: pymupdf.Page, number: int) -> PageLayout:
                     continue
                 if not text.isspace():
                     last = text
-                font = s["font"]
-                style = styles.get((font, s["flags"]))
+                key = (s["font"], s["flags"])
+                style = styles.get(key)
                 if style is None:
-                    style = styles[(font, s["flags"])] = (
-                        _is_bold(s),
-                        _is_italic(s),
-                        span_table(font),
-                    )
+                    style = styles[key] = (_is_bold(s), _is_italic(s), span_table(key[0]))
                 if not (text.isascii() and style[2] is plain):  # no repair for plain ASCII
                     text = text.translate(style[2])
-                spans.append(Span(text, s["size"], style[0], style[1], font))
-            line = Line(number, raw_line["bbox"], spans, "", last.rstrip().endswith(SOFT_HYPHEN))
-            if line.text:
-                lines.append(line)
+                spans.append(Span(text, s["size"], style[0], style[1], key[0]))
+                texts.append(text)
+            # accents are put on their letters here: TeX sets them in their own spans
+            joined = compose_accents("".join(texts).strip())
+            if not joined:
+                continue
+            line = Line(
+                number, raw_line["bbox"], spans, joined, last.rstrip().endswith(SOFT_HYPHEN)
+            )
+            if len(spans) == 1:
+                # most lines have one span, whose text is not blank: its style is the
+                # line's (what the cached properties would work out, without their calls)
+                only = spans[0]
+                cached = line.__dict__
+                cached["size"] = round(only.size, 1)
+                cached["bold"] = only.bold
+                cached["italic"] = only.italic
+                cached["font"] = only.font
+            lines.append(line)
         if lines:
             blocks.extend(_split_block(number, _merge_baseline(lines)))
     # images matter only on a page without text (a scan): looked up there alone
@@ -215,10 +224,13 @@ def _merge_baseline(lines: list[Line]) -> list[Line]:
     merged: list[Line] = [lines[0]]
     for line in lines[1:]:
         prev = merged[-1]
-        height = min(prev.bbox[3] - prev.bbox[1], line.bbox[3] - line.bbox[1])
-        same_row = abs(prev.bbox[1] - line.bbox[1]) < 0.3 * max(height, 1.0)
-        gap = line.bbox[0] - prev.bbox[2]
-        if same_row and -1.0 <= gap < 3.0 * max(prev.size, line.size):
+        # conditional expressions, not min()/max() calls: this runs for every line read
+        before, box = prev.bbox, line.bbox
+        prev_height, height = before[3] - before[1], box[3] - box[1]
+        height = prev_height if prev_height < height else height
+        same_row = abs(before[1] - box[1]) < 0.3 * (height if height >= 1.0 else 1.0)
+        gap = box[0] - before[2]
+        if same_row and -1.0 <= gap < 3.0 * _larger(prev.size, line.size):
             spans = list(prev.spans)
             if (
                 spans
@@ -248,6 +260,10 @@ def _merge_baseline(lines: list[Line]) -> list[Line]:
     return merged
 
 
+def _larger(a: float, b: float) -> float:
+    return b if b > a else a
+
+
 def _in_side_margin(bbox: tuple[float, ...], width: float) -> bool:
     return bbox[2] < width * 0.1 or bbox[0] > width * 0.9
 
@@ -260,14 +276,15 @@ def _split_block(page: int, lines: list[Line]) -> list[Block]:
         prev = groups[-1][-1]
         overlaps = line.bbox[0] < prev.bbox[2] and prev.bbox[0] < line.bbox[2]
         gap = line.bbox[1] - prev.bbox[3]
-        if not overlaps or gap > max(prev.size, line.size) * 1.2:
+        if not overlaps or gap > _larger(prev.size, line.size) * 1.2:
             groups.append([line])
         else:
             groups[-1].append(line)
-    return [Block(page=page, bbox=_union([ln.bbox for ln in g]), lines=g) for g in groups]
+    return [Block(page=page, bbox=union_box([ln.bbox for ln in g]), lines=g) for g in groups]
 
 
-def _union(boxes: list[tuple[float, ...]]) -> tuple[float, float, float, float]:
+def union_box(boxes: list[tuple[float, ...]]) -> tuple[float, float, float, float]:
+    """The box around all of `boxes` (at least one)."""
     # one pass (called for every block at each prune); the first of equal values is kept,
     # as min() and max() keep it
     x0, y0, x1, y1 = boxes[0][:4]
@@ -313,14 +330,16 @@ def remove_running_text(pages: list[PageLayout]) -> int:
     its digit-normalised text recurs on several pages, or when it is a bare page number.
     """
     counts: Counter[str] = Counter()
+    # each page's margin lines and their keys, worked out once for both passes
+    margin_keys: list[dict[int, str]] = []
     for page in pages:
-        keys = {_margin_key(line) for line in _margin_lines(page)}
-        counts.update(keys)
+        keys = {id(line): _margin_key(line) for line in _margin_lines(page)}
+        margin_keys.append(keys)
+        counts.update(set(keys.values()))
     threshold = max(2, round(0.3 * len(pages)))
     body = body_size(pages)
     removed = 0
-    for page in pages:
-        margin_ids = {id(line) for line in _margin_lines(page)}
+    for page, margin_ids in zip(pages, margin_keys, strict=True):
         # blocks wholly in the margin band: a body paragraph reaching into it may cite a URL
         margin_blocks = {
             id(b) for b in page.blocks if b.lines and all(id(ln) in margin_ids for ln in b.lines)
@@ -335,7 +354,7 @@ def remove_running_text(pages: list[PageLayout]) -> int:
                     or (
                         id(line) in margin_ids
                         and (
-                            (len(pages) > 1 and counts[_margin_key(line)] >= threshold)
+                            (len(pages) > 1 and counts[margin_ids[id(line)]] >= threshold)
                             or _PAGE_NUMBER.match(line.text)
                             or (id(block) in margin_blocks and _FURNITURE.search(line.text))
                         )
@@ -350,25 +369,31 @@ def remove_running_text(pages: list[PageLayout]) -> int:
 
 
 def body_size(pages: list[PageLayout]) -> float:
-    sizes: Counter[float] = Counter()
+    # a dict, not a Counter (called for every page): max() keeps the first of equal
+    # weights, as most_common does; line sizes are already rounded to 0.1
+    sizes: dict[float, int] = {}
     for page in pages:
         for block in page.blocks:
             for line in block.lines:
-                sizes[round(line.size, 1)] += len(line.text)
-    return sizes.most_common(1)[0][0] if sizes else 0.0
+                size = line.size
+                sizes[size] = sizes.get(size, 0) + len(line.text)
+    return max(sizes, key=sizes.__getitem__) if sizes else 0.0
 
 
 def _is_note(page: PageLayout, block: Block, body: float) -> bool:
     """A licence/copyright/DOI note in the page foot or head, not larger than body text."""
     if block.kind != "text" or not block.lines or len(block.lines) > _MAX_NOTE_LINES:
         return False
-    size = max(line.size for line in block.lines)
     in_margin = (
         block.bbox[1] >= page.height * (1 - _MARGIN_SHARE)
         or block.bbox[3] <= page.height * _MARGIN_SHARE
     )
+    low = block.bbox[1] >= page.height * (1 - _FOOT_SHARE)
+    if not (in_margin or low):
+        return False  # most blocks: their print need not be looked at
+    size = max(line.size for line in block.lines)
     # lower in the page only in smaller print: a body paragraph may cite a URL
-    in_foot = block.bbox[1] >= page.height * (1 - _FOOT_SHARE) and size < body - 0.3
+    in_foot = low and size < body - 0.3
     if not (in_foot or (in_margin and size <= body + 0.2)):
         return False
     return bool(_FURNITURE.search(" ".join(line.text for line in block.lines)))
@@ -407,7 +432,7 @@ def prune(page: PageLayout) -> None:
     page.blocks = [b for b in page.blocks if b.lines or b.kind != "text"]
     for block in page.blocks:
         if block.lines:
-            block.bbox = _union([ln.bbox for ln in block.lines])
+            block.bbox = union_box([ln.bbox for ln in block.lines])
 
 
 def _margin_lines(page: PageLayout) -> list[Line]:

@@ -45,6 +45,7 @@ from extractor.pdf.layout import (
     join_drop_caps,
     read_page,
     remove_running_text,
+    union_box,
 )
 from extractor.pdf.metadata import extract_metadata
 from extractor.pdf.open import open_pdf
@@ -436,12 +437,7 @@ class _TextBuilder:
             ):
                 lines = paragraph.lines[run_start:i]
                 span_end = start + offsets[i] if i < len(paragraph.lines) else end
-                bbox = (
-                    min(ln.bbox[0] for ln in lines),
-                    min(ln.bbox[1] for ln in lines),
-                    max(ln.bbox[2] for ln in lines),
-                    max(ln.bbox[3] for ln in lines),
-                )
+                bbox = union_box([ln.bbox for ln in lines])
                 self.page_map.append(
                     PageSpan(
                         page=lines[0].page,

@@ -144,7 +144,8 @@ _DOTLESS_ACCENTED = re.compile("\u0131(?=[\u0300-\u036f])")
 
 def compose_accents(text: str) -> str:
     """Put TeX's separate accents on their letters ("Cl´ınica" -> "Clínica")."""
-    if not _ACCENT_MARKS.search(text):
+    # the marks are all outside ASCII: plain ASCII lines (most) need no search
+    if text.isascii() or not _ACCENT_MARKS.search(text):
         return text
     text = _DOTLESS_ACCENTED.sub("i", text)
     text = _ACCENT_BEFORE.sub(
@@ -179,8 +180,8 @@ def span_table(font: str) -> dict[int, str]:
 def vocabulary(texts: Iterable[str]) -> tuple[set[str], set[str]]:
     """Lower-cased single words and hyphenated compounds seen inside lines."""
     # one search over all lines (a newline ends a word as a line end does), and each
-    # distinct token sorted once
-    tokens = {token.lower() for token in _WORDS.findall("\n".join(texts))}
+    # distinct token lower-cased once
+    tokens = {token.lower() for token in set(_WORDS.findall("\n".join(texts)))}
     compounds = {token for token in tokens if "-" in token}
     return tokens - compounds, compounds
 

@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import gc
+import random
 import re
 from collections import Counter
 from pathlib import Path
 
 from pdf_testdata import make_pdf
+from rapidfuzz import fuzz
 
 from extractor.pdf import parse_pdf
-from extractor.pdf.headings import BodyStyle, outline_headings
+from extractor.pdf.captions import figure_label, is_caption, table_label
+from extractor.pdf.headings import (
+    BodyStyle,
+    _Candidate,
+    _is_caps,
+    _may_match,
+    _RunIn,
+    body_style,
+    outline_headings,
+    strip_numbering,
+)
 from extractor.pdf.layout import Block, Line, Span
 from extractor.pdf.text import (
     _CHAR_MAP,
@@ -104,3 +116,86 @@ def test_the_cycle_collector_runs_again_after_a_parse(tmp_path: Path) -> None:
         assert not gc.isenabled()  # a caller's choice is left as it was
     finally:
         gc.enable()
+
+
+def test_an_outline_title_is_tried_as_a_run_in_only_after_punctuation_or_a_number() -> None:
+    # the quick check before compiling the pattern rules out no line the pattern takes
+    texts = [
+        "2.1. Study design. We ...",
+        "IV. Study design: we ...",
+        "(iii) study design and ...",
+        "vi Study design",
+        "\u2022 Study Design - as ...",
+        "The study design was ...",
+        "Our study design ...",
+        "xStudy design",
+        "Study designs were ...",
+    ]
+    for text in texts:
+        line = _line([(text, 10.0, "Body")])
+        candidate = _Candidate(Block(page=1, bbox=line.bbox, lines=[line]), 0)
+        pattern = re.compile(r"^\W*(?:[\dIVX]+(?:\.\d+)*\.?\s*)?study\W+design", re.IGNORECASE)
+        found = _RunIn("study design").match(text, candidate)
+        assert bool(found) == bool(pattern.match(text)), text
+
+
+def test_lengths_that_cannot_reach_ratio_92_are_never_compared() -> None:
+    # near-equal texts of all length pairs: whichever reaches 92 has lengths that pass
+    rng = random.Random(7)
+    reached = 0
+    for a in range(1, 60):
+        for b in range(13, 60):
+            first = "".join(rng.choice("ab") for _ in range(a))
+            second = (first * 2)[:b]
+            if fuzz.ratio(first, second) >= 92:
+                reached += 1
+                assert _may_match(a, b), (a, b)
+    assert reached > 100
+    assert not _may_match(80, 20) and _may_match(100, 106)
+
+
+def test_quick_caption_and_capitals_checks_agree_with_the_full_ones() -> None:
+    texts = [
+        "Table 2. Outcomes",
+        "  Fig. 3 Flow",
+        "FIGURE 1",
+        "Table 1 shows",
+        "The table",
+        "",
+        "2.1 METHODS",
+        "METHODS",
+        "Methods",
+        "IV. RESULTS AND DISCUSSION",
+        "A. B",
+        "\u00c9TUDE",
+    ]
+    for text in texts:
+        assert is_caption(text) == (table_label(text) is not None or figure_label(text) is not None)
+        letters = [c for c in strip_numbering(text) if c.isalpha()]
+        assert _is_caps(text) == (len(letters) >= 4 and all(c.isupper() for c in letters))
+
+
+def test_body_style_breaks_ties_as_counters_do() -> None:
+    def block(*lines: Line) -> Block:
+        return Block(page=1, bbox=(0.0, 0.0, 100.0, 10.0), lines=list(lines))
+
+    bold = Line(page=1, bbox=(0, 0, 1, 1), spans=[Span("abcd", 11.0, True, False, "B")])
+    plain = Line(page=1, bbox=(0, 0, 1, 1), spans=[Span("efgh", 9.0, False, False, "A")])
+    mixed = Line(
+        page=1,
+        bbox=(0, 0, 1, 1),
+        spans=[Span("ab", 9.0, True, False, "A"), Span("cd", 11.0, False, True, "B")],
+    )
+    for order in ([bold, plain], [plain, bold], [mixed, bold, plain], [plain, mixed]):
+        style = body_style([block(*order)])
+        sizes: Counter[float] = Counter()
+        bolds: Counter[bool] = Counter()
+        fonts: Counter[str] = Counter()
+        for line in order:
+            sizes[round(line.size * 2) / 2] += len(line.text)
+            bolds[line.bold] += len(line.text)
+            for span in line.spans:
+                fonts[span.font] += len(span.text)
+        assert style.size == sizes.most_common(1)[0][0]
+        assert style.bold == bolds.most_common(1)[0][0]
+        assert style.font == fonts.most_common(1)[0][0]
