@@ -442,10 +442,9 @@ class _Context:
                 share = 100 * self.values[role] / size
                 if abs(share - second.value) <= half_unit(second.raw) + 0.051:
                     return True
-                return (
-                    f"printed with {second.raw.rstrip(' %')} %, but {self.values[role]:g} of {size:g} is "
-                    f"{share:.1f} %"
-                )
+                printed = second.raw.rstrip(" %")
+                given = f"{self.values[role]:g} of {size:g}"
+                return f"printed with {printed} %, but {given} is {share:.1f} %"
             return None
         if role in ("m1i", "m2i", "sd1i", "sd2i") and group.pair in ("pm", "paren"):
             if len(group.numbers) != 2:
