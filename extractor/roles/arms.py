@@ -316,6 +316,33 @@ def arms_in_order(
     return None
 
 
+# Inside one parenthesis: words that compare two arms' values ("x vs. y", "x compared
+# with y", "x and y, respectively"); such a parenthesis is no one arm's list.
+_COMPARING = re.compile(r"\b(?:vs\.?|versus|compared|respectively)\b", re.IGNORECASE)
+
+
+def arm_of_parenthesis(unit: Unit, mentions: list[tuple[int, int, str]], group: int) -> str | None:
+    """The arm named right before the parenthesis a value stands in: "earlier in Group II
+    (4.36 min for sensory block and 9.83 min for motor block) than in Group I (...)". The
+    parenthesis lists that arm's values, one per measure; None when it names an arm
+    itself or compares ("with clonidine (613.10 vs. 878.33)": one value per arm)."""
+    text = unit.text
+    here = unit.groups[group]
+    opening = text.rfind("(", 0, here.start)
+    if opening < 0 or ")" in text[opening : here.start]:
+        return None
+    closing = text.find(")", here.end)
+    if closing < 0 or "(" in text[here.end : closing]:
+        return None
+    inside = text[opening + 1 : closing]
+    if _COMPARING.search(inside) or any(opening < m[0] < closing for m in mentions):
+        return None
+    before = [m for m in mentions if m[1] <= opening]
+    if not before or text[before[-1][1] : opening].strip():
+        return None
+    return before[-1][2]
+
+
 # "(p = 0.19)", "P < .001": a test's result, no arm's value; counted as one, it takes the
 # last arm named as if it were that arm's number, and the sentence's two readings tie.
 _P_BEFORE = re.compile(r"\bp\s*(?:value\s*)?[=<>≤≥]\s*$", re.IGNORECASE)

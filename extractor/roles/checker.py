@@ -16,6 +16,7 @@ from extractor.roles.arms import (
     ARM_FOLLOWS,
     PARENTHESES,
     Arms,
+    arm_of_parenthesis,
     arms_in_order,
     column_labels,
     group_shape,
@@ -231,6 +232,9 @@ class _Context:
             if group_shape(other) == shape
             and (g == group or not is_p_value(unit.text, other.start))
         ]
+        inside = arm_of_parenthesis(unit, mentions, group)
+        if inside is not None:
+            return inside
         ordered = arms_in_order(unit, mentions, peers)
         if ordered is not None:
             return ordered.get(group)

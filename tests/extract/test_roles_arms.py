@@ -322,3 +322,40 @@ def test_the_study_group_beside_a_control_group_is_the_intervention() -> None:
     assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
     swapped = verify_values(RCT, _means(14.1, 5.2, 12.3, 4.5), paper, target)
     assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
+
+
+def test_a_parenthesis_right_after_an_arm_holds_that_arms_values() -> None:
+    # "earlier in Group II (x for sensory block and y for motor block) than in Group I
+    # (...)": each parenthesis lists one arm's values for two measures; the arm named just
+    # before it owns them all.
+    paper = make_paper(
+        "Methods\nGroup I received ropivacaine with saline. Group II received ropivacaine"
+        " with clonidine.\nResults\nThe onset of block was earlier in Group II (4.36 ± 0.81"
+        " min for sensory block and 9.83 ± 1.12 min for motor block) than in Group I"
+        " (4.84 ± 0.65 min for sensory block and 10.85 ± 0.79 min for motor block)."
+    )
+    target = {
+        "intervention": "ropivacaine with clonidine",
+        "comparator": "ropivacaine with saline",
+        "outcome": "onset of motor block",
+    }
+    record = verify_values(RCT, _means(9.83, 1.12, 10.85, 0.79), paper, target)
+    assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    swapped = verify_values(RCT, _means(10.85, 0.79, 9.83, 1.12), paper, target)
+    assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
+
+
+def test_two_arms_values_in_one_parenthesis_after_an_arm_are_not_all_that_arms() -> None:
+    # "prolonged with clonidine (613.10 ± 51.80 vs. 878.33 ± 89.96)": a comparison inside
+    # the parenthesis, one value per arm; the parenthesis rule must not give both to one.
+    paper = make_paper(
+        "Results\nThe duration of analgesia was also prolonged in patients receiving"
+        " clonidine (613.10 ± 51.80 min vs. 878.33 ± 89.96 min)."
+    )
+    target = {
+        "intervention": "ropivacaine with clonidine",
+        "comparator": "ropivacaine with saline",
+        "outcome": "duration of analgesia",
+    }
+    record = verify_values(RCT, _means(613.10, 51.80, 878.33, 89.96), paper, target)
+    assert "verified" not in _triage(record, ("intervention_mean", "comparator_mean"))
