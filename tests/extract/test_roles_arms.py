@@ -359,3 +359,31 @@ def test_two_arms_values_in_one_parenthesis_after_an_arm_are_not_all_that_arms()
     }
     record = verify_values(RCT, _means(613.10, 51.80, 878.33, 89.96), paper, target)
     assert "verified" not in _triage(record, ("intervention_mean", "comparator_mean"))
+
+
+def test_a_negated_arm_word_names_the_other_arm() -> None:
+    # "Intervention | No Intervention": the second column is the arm without the
+    # intervention, the comparator, though its header says "intervention" too.
+    table = make_table(
+        ["Surgical outcomes Intervention No Intervention N = 326 N = 326", "P"],
+        ["Any complications 238 (73.0%) 241 (73.9%)", "0.86"],
+        ["Delirium 36 (11.0%) 30 (9.2%)", "0.52"],
+        caption="Table 3 Postoperative outcomes",
+    )
+    paper = make_paper("Results\nOutcomes are in Table 3.", table)
+    target = {
+        "intervention": "intervention group, patient empowerment through a booklet",
+        "comparator": "control group, which received standard care",
+        "outcome": "any complications",
+    }
+    record = verify_values(RCT, _events(238, 326, 241, 326), paper, target)
+    assert _triage(record, BINARY) == {"verified"}, [record[n].findings for n in BINARY]
+    swapped = verify_values(RCT, _events(241, 326, 238, 326), paper, target)
+    assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_events")
+    arms = Arms("aspirin", "placebo", None)
+    assert arms.arm_of("No aspirin") == "comparator"
+    assert arms.arm_of("Without placebo") == "intervention"
+    # the negation covers the arm's whole name: "With or Without Internal Drainage" names
+    # the arm without drainage only, never the drained arm too
+    drainage = Arms("internal drainage group", "stentless cases", None)
+    assert {m[2] for m in drainage.mentions("With or Without Internal Drainage")} == {"comparator"}
