@@ -202,7 +202,24 @@ class _Context:
             labels = []  # the columns name their arms; one naming none is no arm's ("Mild")
         if labels and count in (len(labels), len(labels) + 1) and occ.group < len(labels):
             return labels[occ.group]
-        return self._arm_of_label(unit.label)  # arms as rows
+        return self._arm_of_label(unit.label) or self._arm_of_rows_above(unit)  # arms as rows
+
+    def _arm_of_rows_above(self, unit: Unit) -> str | None:
+        """A row naming only its time ("Post") under a row naming an arm and its time
+        ("FAT Pre"): the same arm's later measurement. None when the row names more than
+        its time or the row above it names no arm ("CE Pre": a third arm)."""
+        if unit.kind == "text" or not unit.label or stems(unit.label) - _WHEN - TIME_STEMS:
+            return None
+        units = self.checker.locator.units
+        at = next((i for i, u in enumerate(units) if u is unit), 0)
+        for above in reversed(units[:at]):
+            if above.table != unit.table or above.kind != unit.kind:
+                return None
+            label = stems(above.label)
+            if not label - _WHEN - TIME_STEMS:
+                continue  # another time of the same arm ("Pre", "Post")
+            return self._arm_of_label(above.label) if label & (_WHEN | TIME_STEMS) else None
+        return None
 
     def _arm_of_label(self, label: str) -> str | None:
         """The arm a row label names, when the label is an arm's name ("TAU (n = 133)"),
@@ -211,6 +228,7 @@ class _Context:
         if arm is None:
             return None
         own = stems(label) - self.arms.terms[arm] - {stem(w) for w in self.arms.words[arm]}
+        own -= _WHEN | TIME_STEMS  # "FAT Pre", "Placebo 12 weeks": the arm at a time
         labels = {w for label_ in self.arms.labels[arm] for w in stems(label_)}
         return arm if not own - labels else None
 

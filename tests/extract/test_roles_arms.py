@@ -387,3 +387,30 @@ def test_a_negated_arm_word_names_the_other_arm() -> None:
     # the arm without drainage only, never the drained arm too
     drainage = Arms("internal drainage group", "stentless cases", None)
     assert {m[2] for m in drainage.mentions("With or Without Internal Drainage")} == {"comparator"}
+
+
+def test_a_row_naming_only_its_time_takes_the_arm_of_the_timed_row_above() -> None:
+    # "FAT Pre" then "Post", "TAU Pre" then "Post": arms as row groups, each arm's first
+    # row naming it with its time; "CE Pre" names a third arm, so its "Post" is no arm's.
+    table = make_table(
+        ["", "Processing speed", "Working memory"],
+        ["FAT Pre", "39.5 ± 10.6", "44.6 ± 10.2"],
+        ["Post", "44.6 ± 12.2", "48.2 ± 9.2"],
+        ["CE Pre", "40.1 ± 14.4", "48.9 ± 10.7"],
+        ["Post", "44.2 ± 13.5", "49.9 ± 14.7"],
+        ["TAU Pre", "41.8 ± 11.1", "47.9 ± 13.0"],
+        ["Post", "48.3 ± 12.3", "50.8 ± 12.1"],
+        caption="Table 2 Test scores before (pre) and after (post) the intervention period",
+    )
+    paper = make_paper("Results\nScores are in Table 2.", table)
+    target = {
+        "intervention": "facial affect training (FAT)",
+        "comparator": "treatment as usual (TAU)",
+        "outcome": "working memory after the intervention",
+    }
+    record = verify_values(RCT, _means(48.2, 9.2, 50.8, 12.1), paper, target)
+    assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    swapped = verify_values(RCT, _means(50.8, 12.1, 48.2, 9.2), paper, target)
+    assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
+    third = verify_values(RCT, _means(49.9, 14.7, 50.8, 12.1), paper, target)
+    assert RoleCode.arm_unbound in finding_codes(third, "intervention_mean")
