@@ -172,6 +172,8 @@ class _Context:
         return self._best_sentence
 
     def outcome_bound(self, unit: Unit, header: str = "") -> bool:
+        if _other_sex(self.outcome_text, f"{unit.context} {header}"):
+            return False  # the men's figures are not the women's subgroup outcome
         cover = self.outcome_cover(unit, header)
         if unit.kind == "text":
             # "The duration of sensory block was ..." names two of the three words of
@@ -848,6 +850,20 @@ def _unconfirmed(role: str, passed: set[str]) -> str:
     if not passed & structure:
         lacking.append(" or ".join(sorted(structure)))
     return ", ".join(lacking)
+
+
+# The two sexes as papers name a subgroup ("women", "Males", "girls").
+_SEXES = (
+    re.compile(r"\b(?:women|woman|females?|girls?)\b", re.IGNORECASE),
+    re.compile(r"\b(?:men|man|males?|boys?)\b", re.IGNORECASE),
+)
+
+
+def _other_sex(outcome: str, where: str) -> bool:
+    """Whether the target is one sex's subgroup and the place names only the other."""
+    target = [bool(sex.search(outcome)) for sex in _SEXES]
+    found = [bool(sex.search(where)) for sex in _SEXES]
+    return sum(target) == 1 and sum(found) == 1 and target != found
 
 
 def _fits(role: str, occ: Occurrence) -> bool:
