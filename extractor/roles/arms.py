@@ -323,11 +323,11 @@ def arms_in_order(
             return None
         compared = list(_COMPARED.finditer(opening))
         if compared:
-            # "prolonged with clonidine (613.10 vs 878.33)": the first value is the smaller,
-            # so the named arm's is the second; the order and the words disagree: neither.
+            # "prolonged with clonidine (613.10 vs 878.33)": the named arm's value is the
+            # larger, the second; the comparison's direction says whose is whose.
             direction = _DIRECTION.get(compared[-1].group().lower(), 0)
             if direction * (first.head.value - second.head.value) < 0:
-                return {}
+                return {peers[0]: OTHER[before[-1]], peers[1]: before[-1]}
             return {peers[0]: before[-1], peers[1]: OTHER[before[-1]]}
         if _VERSUS.match(between):
             return {}  # "in patients receiving clonidine (x vs y)": which is whose is not said

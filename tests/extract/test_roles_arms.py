@@ -236,23 +236,30 @@ CLONIDINE = {"intervention": "clonidine", "comparator": "placebo",
 
 
 @pytest.mark.parametrize(
-    "sentence",
+    ("sentence", "code"),
     [
-        # The words say clonidine's is the longer; the first value is the shorter one.
-        "The duration of analgesia was prolonged in patients receiving clonidine "
-        "(613.10 ± 51.80 min vs. 878.33 ± 89.96 min).",
+        # The words say clonidine's is the longer, the second value: the first (the
+        # shorter) is the other arm's.
+        (
+            "The duration of analgesia was prolonged in patients receiving clonidine "
+            "(613.10 ± 51.80 min vs. 878.33 ± 89.96 min).",
+            RoleCode.arm_mismatch,
+        ),
         # No comparison at all: which value is clonidine's is not said.
-        "The duration of analgesia in patients receiving clonidine (613.10 ± 51.80 min vs. "
-        "878.33 ± 89.96 min).",
+        (
+            "The duration of analgesia in patients receiving clonidine (613.10 ± 51.80 min vs. "
+            "878.33 ± 89.96 min).",
+            RoleCode.arm_unbound,
+        ),
     ],
 )
-def test_one_arm_before_two_values_binds_neither_unless_the_comparison_fits(
-    sentence: str,
+def test_one_arm_before_two_values_binds_them_only_through_a_comparison(
+    sentence: str, code: RoleCode
 ) -> None:
     paper = make_paper("Results\n" + sentence)
     wrong = verify_values(RCT, _means(613.10, 51.80, 878.33, 89.96), paper, CLONIDINE)
     assert _triage(wrong, MEANS) == {"check"}, [wrong[n].findings for n in MEANS]
-    assert RoleCode.arm_unbound in finding_codes(wrong, "intervention_mean")
+    assert code in finding_codes(wrong, "intervention_mean")
 
 
 def test_one_arm_before_two_values_binds_them_when_the_comparison_fits() -> None:
@@ -414,3 +421,21 @@ def test_a_row_naming_only_its_time_takes_the_arm_of_the_timed_row_above() -> No
     assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
     third = verify_values(RCT, _means(49.9, 14.7, 50.8, 12.1), paper, target)
     assert RoleCode.arm_unbound in finding_codes(third, "intervention_mean")
+
+
+def test_a_comparisons_direction_says_whose_value_is_whose() -> None:
+    # "prolonged in patients receiving clonidine (613.10 vs. 878.33)": the clonidine arm's
+    # duration is the longer, the second value, whatever the order
+    paper = make_paper(
+        "Results\nThe duration of analgesia was also prolonged in patients receiving"
+        " clonidine (613.10 ± 51.80 min vs. 878.33 ± 89.96 min)."
+    )
+    target = {
+        "intervention": "ropivacaine with clonidine",
+        "comparator": "ropivacaine with saline",
+        "outcome": "duration of analgesia",
+    }
+    record = verify_values(RCT, _means(878.33, 89.96, 613.10, 51.80), paper, target)
+    assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    swapped = verify_values(RCT, _means(613.10, 51.80, 878.33, 89.96), paper, target)
+    assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
