@@ -27,7 +27,7 @@ UnitKind = Literal["table", "line", "text"]
 PairKind = Literal["slash", "pm", "paren", "of", ""]
 
 _PAIR = re.compile(
-    r"\s*(?:(?P<slash>/)|(?P<pm>±|\+/-|\+-)|(?P<paren>[(\[](?:\s*(?:SD|sd|s\.d\.)\s*[=:]?)?)"
+    r"\s*(?:(?P<slash>/)|(?P<pm>±|\+/-|\+-)|(?P<paren>[(\[](?:\s*(?:SD|sd|s\.d\.)\s*[=:]?|\s*CI)?)"
     r"|(?P<of>of|out of))\s*"
 )
 _CLOSE = re.compile(r"[^)\]]*?[)\]]")

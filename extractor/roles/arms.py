@@ -38,6 +38,10 @@ _NOT_LABELS = frozenset(
 _NEGATED = re.compile(r"^\s*(?:without|no|non|not)\b[\s-]*(?P<rest>.+)", re.IGNORECASE)
 
 
+# Right before an arm's word: a negation that makes it the other arm ("No intervention").
+_NEGATION_BEFORE = re.compile(r"\b(?:no|non|without)[\s-]+$", re.IGNORECASE)
+
+
 _GROUP_SUFFIX = re.compile(r"\s+(?:group|arm)s?$")
 
 
@@ -200,17 +204,31 @@ class Arms:
         amounts = {q[2] for q in quantities(text)}
         for arm, names in self.words.items():
             scores[arm] += len(names & folded) + len(self.amounts[arm] & amounts)
+        for _, _, arm, negated in self._word_mentions(text):
+            if negated:  # "No intervention": counted above for the arm it negates
+                scores[OTHER[arm]] -= 1
+                scores[arm] += 1
         for arm, labels in self.labels.items():
             scores[arm] += 2 * sum(1 for label in labels if contains_term(text, label))
         return _winner(scores)
 
-    def mentions(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, arm) of every arm word or label in `text`."""
-        out = []
+    def _word_mentions(self, text: str) -> list[tuple[int, int, str, bool]]:
+        """(start, end, arm, negated) of every arm word: a word after "no", "non-" or
+        "without" ("No intervention", "non-treated") names the other arm, the one without it."""
+        out: list[tuple[int, int, str, bool]] = []
         for at, word in words(text):
             for arm, terms in self.terms.items():
                 if stem(word) in terms or word in self.words[arm]:
-                    out.append((at, at + len(word), arm))
+                    negated = _NEGATION_BEFORE.search(text[max(0, at - 10) : at]) is not None
+                    # "Without Internal Drainage": the negation covers the whole name
+                    if out and out[-1][3] and not text[out[-1][1] : at].strip(" -"):
+                        negated = True
+                    out.append((at, at + len(word), OTHER[arm] if negated else arm, negated))
+        return out
+
+    def mentions(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, arm) of every arm word or label in `text`."""
+        out = [(at, end, arm) for at, end, arm, _ in self._word_mentions(text)]
         lowered = text.lower()
         spans = []
         for arm, labels in self.labels.items():
@@ -305,15 +323,42 @@ def arms_in_order(
             return None
         compared = list(_COMPARED.finditer(opening))
         if compared:
-            # "prolonged with clonidine (613.10 vs 878.33)": the first value is the smaller,
-            # so the named arm's is the second; the order and the words disagree: neither.
+            # "prolonged with clonidine (613.10 vs 878.33)": the named arm's value is the
+            # larger, the second; the comparison's direction says whose is whose.
             direction = _DIRECTION.get(compared[-1].group().lower(), 0)
             if direction * (first.head.value - second.head.value) < 0:
-                return {}
+                return {peers[0]: OTHER[before[-1]], peers[1]: before[-1]}
             return {peers[0]: before[-1], peers[1]: OTHER[before[-1]]}
         if _VERSUS.match(between):
             return {}  # "in patients receiving clonidine (x vs y)": which is whose is not said
     return None
+
+
+# Inside one parenthesis: words that compare two arms' values ("x vs. y", "x compared
+# with y", "x and y, respectively"); such a parenthesis is no one arm's list.
+_COMPARING = re.compile(r"\b(?:vs\.?|versus|compared|respectively)\b", re.IGNORECASE)
+
+
+def arm_of_parenthesis(unit: Unit, mentions: list[tuple[int, int, str]], group: int) -> str | None:
+    """The arm named right before the parenthesis a value stands in: "earlier in Group II
+    (4.36 min for sensory block and 9.83 min for motor block) than in Group I (...)". The
+    parenthesis lists that arm's values, one per measure; None when it names an arm
+    itself or compares ("with clonidine (613.10 vs. 878.33)": one value per arm)."""
+    text = unit.text
+    here = unit.groups[group]
+    opening = text.rfind("(", 0, here.start)
+    if opening < 0 or ")" in text[opening : here.start]:
+        return None
+    closing = text.find(")", here.end)
+    if closing < 0 or "(" in text[here.end : closing]:
+        return None
+    inside = text[opening + 1 : closing]
+    if _COMPARING.search(inside) or any(opening < m[0] < closing for m in mentions):
+        return None
+    before = [m for m in mentions if m[1] <= opening]
+    if not before or text[before[-1][1] : opening].strip():
+        return None
+    return before[-1][2]
 
 
 # "(p = 0.19)", "P < .001": a test's result, no arm's value; counted as one, it takes the
@@ -355,7 +400,9 @@ def column_labels(header: str, arms: Arms) -> list[str | None]:
     if len(labels) >= 2:
         return [arms.arm_of(label) for label in labels]
     parts = [p for p in SIZE.split(header)[::2] if p.strip()]
-    if len(parts) >= 2:
+    # "Intervention No Intervention N = 326 N = 326 P": the sizes follow both names; a
+    # part naming both arms is no one column's, the names' order decides.
+    if len(parts) >= 2 and all(len({m[2] for m in arms.mentions(p)}) < 2 for p in parts):
         return [arms.arm_of(p) for p in parts]
     mentions = arms.mentions(header)
     order = list(dict.fromkeys(m[2] for m in mentions))

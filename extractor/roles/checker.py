@@ -16,6 +16,7 @@ from extractor.roles.arms import (
     ARM_FOLLOWS,
     PARENTHESES,
     Arms,
+    arm_of_parenthesis,
     arms_in_order,
     column_labels,
     group_shape,
@@ -171,6 +172,8 @@ class _Context:
         return self._best_sentence
 
     def outcome_bound(self, unit: Unit, header: str = "") -> bool:
+        if _other_sex(self.outcome_text, f"{unit.context} {header}"):
+            return False  # the men's figures are not the women's subgroup outcome
         cover = self.outcome_cover(unit, header)
         if unit.kind == "text":
             # "The duration of sensory block was ..." names two of the three words of
@@ -201,7 +204,24 @@ class _Context:
             labels = []  # the columns name their arms; one naming none is no arm's ("Mild")
         if labels and count in (len(labels), len(labels) + 1) and occ.group < len(labels):
             return labels[occ.group]
-        return self._arm_of_label(unit.label)  # arms as rows
+        return self._arm_of_label(unit.label) or self._arm_of_rows_above(unit)  # arms as rows
+
+    def _arm_of_rows_above(self, unit: Unit) -> str | None:
+        """A row naming only its time ("Post") under a row naming an arm and its time
+        ("FAT Pre"): the same arm's later measurement. None when the row names more than
+        its time or the row above it names no arm ("CE Pre": a third arm)."""
+        if unit.kind == "text" or not unit.label or stems(unit.label) - _WHEN - TIME_STEMS:
+            return None
+        units = self.checker.locator.units
+        at = next((i for i, u in enumerate(units) if u is unit), 0)
+        for above in reversed(units[:at]):
+            if above.table != unit.table or above.kind != unit.kind:
+                return None
+            label = stems(above.label)
+            if not label - _WHEN - TIME_STEMS:
+                continue  # another time of the same arm ("Pre", "Post")
+            return self._arm_of_label(above.label) if label & (_WHEN | TIME_STEMS) else None
+        return None
 
     def _arm_of_label(self, label: str) -> str | None:
         """The arm a row label names, when the label is an arm's name ("TAU (n = 133)"),
@@ -210,6 +230,7 @@ class _Context:
         if arm is None:
             return None
         own = stems(label) - self.arms.terms[arm] - {stem(w) for w in self.arms.words[arm]}
+        own -= _WHEN | TIME_STEMS  # "FAT Pre", "Placebo 12 weeks": the arm at a time
         labels = {w for label_ in self.arms.labels[arm] for w in stems(label_)}
         return arm if not own - labels else None
 
@@ -231,6 +252,9 @@ class _Context:
             if group_shape(other) == shape
             and (g == group or not is_p_value(unit.text, other.start))
         ]
+        inside = arm_of_parenthesis(unit, mentions, group)
+        if inside is not None:
+            return inside
         ordered = arms_in_order(unit, mentions, peers)
         if ordered is not None:
             return ordered.get(group)
@@ -825,6 +849,20 @@ def _unconfirmed(role: str, passed: set[str]) -> str:
     if not passed & structure:
         lacking.append(" or ".join(sorted(structure)))
     return ", ".join(lacking)
+
+
+# The two sexes as papers name a subgroup ("women", "Males", "girls").
+_SEXES = (
+    re.compile(r"\b(?:women|woman|females?|girls?)\b", re.IGNORECASE),
+    re.compile(r"\b(?:men|man|males?|boys?)\b", re.IGNORECASE),
+)
+
+
+def _other_sex(outcome: str, where: str) -> bool:
+    """Whether the target is one sex's subgroup and the place names only the other."""
+    target = [bool(sex.search(outcome)) for sex in _SEXES]
+    found = [bool(sex.search(where)) for sex in _SEXES]
+    return sum(target) == 1 and sum(found) == 1 and target != found
 
 
 def _fits(role: str, occ: Occurrence) -> bool:

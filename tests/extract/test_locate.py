@@ -163,3 +163,10 @@ def test_a_column_of_counts_is_named_at_the_start_or_the_end_of_its_header() -> 
     named = ["n (%)", "No. of patients", "Number", "Placebo n", "n/N (%)"]
     assert all(counts_column(h) for h in named)
     assert not any(counts_column(h) for h in ["Mean", "Placebo (n = 30)", "Notes", "None"])
+
+
+def test_a_confidence_interval_opened_by_ci_is_the_values_parenthesis() -> None:
+    # "72.49 (CI95% 69.34–75.65)" groups like "71.71 (95% CI 68.21–75.20)": a value and its
+    # interval, so the two arms' values of one sentence have the same shape
+    first, second = value_groups("72.49 (CI95% 69.34–75.65) vs 71.71 (95% CI 68.21–75.20)")
+    assert (first.pair, len(first.numbers)) == (second.pair, len(second.numbers)) == ("paren", 4)

@@ -236,23 +236,30 @@ CLONIDINE = {"intervention": "clonidine", "comparator": "placebo",
 
 
 @pytest.mark.parametrize(
-    "sentence",
+    ("sentence", "code"),
     [
-        # The words say clonidine's is the longer; the first value is the shorter one.
-        "The duration of analgesia was prolonged in patients receiving clonidine "
-        "(613.10 ± 51.80 min vs. 878.33 ± 89.96 min).",
+        # The words say clonidine's is the longer, the second value: the first (the
+        # shorter) is the other arm's.
+        (
+            "The duration of analgesia was prolonged in patients receiving clonidine "
+            "(613.10 ± 51.80 min vs. 878.33 ± 89.96 min).",
+            RoleCode.arm_mismatch,
+        ),
         # No comparison at all: which value is clonidine's is not said.
-        "The duration of analgesia in patients receiving clonidine (613.10 ± 51.80 min vs. "
-        "878.33 ± 89.96 min).",
+        (
+            "The duration of analgesia in patients receiving clonidine (613.10 ± 51.80 min vs. "
+            "878.33 ± 89.96 min).",
+            RoleCode.arm_unbound,
+        ),
     ],
 )
-def test_one_arm_before_two_values_binds_neither_unless_the_comparison_fits(
-    sentence: str,
+def test_one_arm_before_two_values_binds_them_only_through_a_comparison(
+    sentence: str, code: RoleCode
 ) -> None:
     paper = make_paper("Results\n" + sentence)
     wrong = verify_values(RCT, _means(613.10, 51.80, 878.33, 89.96), paper, CLONIDINE)
     assert _triage(wrong, MEANS) == {"check"}, [wrong[n].findings for n in MEANS]
-    assert RoleCode.arm_unbound in finding_codes(wrong, "intervention_mean")
+    assert code in finding_codes(wrong, "intervention_mean")
 
 
 def test_one_arm_before_two_values_binds_them_when_the_comparison_fits() -> None:
@@ -321,4 +328,114 @@ def test_the_study_group_beside_a_control_group_is_the_intervention() -> None:
     record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, target)
     assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
     swapped = verify_values(RCT, _means(14.1, 5.2, 12.3, 4.5), paper, target)
+    assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
+
+
+def test_a_parenthesis_right_after_an_arm_holds_that_arms_values() -> None:
+    # "earlier in Group II (x for sensory block and y for motor block) than in Group I
+    # (...)": each parenthesis lists one arm's values for two measures; the arm named just
+    # before it owns them all.
+    paper = make_paper(
+        "Methods\nGroup I received ropivacaine with saline. Group II received ropivacaine"
+        " with clonidine.\nResults\nThe onset of block was earlier in Group II (4.36 ± 0.81"
+        " min for sensory block and 9.83 ± 1.12 min for motor block) than in Group I"
+        " (4.84 ± 0.65 min for sensory block and 10.85 ± 0.79 min for motor block)."
+    )
+    target = {
+        "intervention": "ropivacaine with clonidine",
+        "comparator": "ropivacaine with saline",
+        "outcome": "onset of motor block",
+    }
+    record = verify_values(RCT, _means(9.83, 1.12, 10.85, 0.79), paper, target)
+    assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    swapped = verify_values(RCT, _means(10.85, 0.79, 9.83, 1.12), paper, target)
+    assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
+
+
+def test_two_arms_values_in_one_parenthesis_after_an_arm_are_not_all_that_arms() -> None:
+    # "prolonged with clonidine (613.10 ± 51.80 vs. 878.33 ± 89.96)": a comparison inside
+    # the parenthesis, one value per arm; the parenthesis rule must not give both to one.
+    paper = make_paper(
+        "Results\nThe duration of analgesia was also prolonged in patients receiving"
+        " clonidine (613.10 ± 51.80 min vs. 878.33 ± 89.96 min)."
+    )
+    target = {
+        "intervention": "ropivacaine with clonidine",
+        "comparator": "ropivacaine with saline",
+        "outcome": "duration of analgesia",
+    }
+    record = verify_values(RCT, _means(613.10, 51.80, 878.33, 89.96), paper, target)
+    assert "verified" not in _triage(record, ("intervention_mean", "comparator_mean"))
+
+
+def test_a_negated_arm_word_names_the_other_arm() -> None:
+    # "Intervention | No Intervention": the second column is the arm without the
+    # intervention, the comparator, though its header says "intervention" too.
+    table = make_table(
+        ["Surgical outcomes Intervention No Intervention N = 326 N = 326", "P"],
+        ["Any complications 238 (73.0%) 241 (73.9%)", "0.86"],
+        ["Delirium 36 (11.0%) 30 (9.2%)", "0.52"],
+        caption="Table 3 Postoperative outcomes",
+    )
+    paper = make_paper("Results\nOutcomes are in Table 3.", table)
+    target = {
+        "intervention": "intervention group, patient empowerment through a booklet",
+        "comparator": "control group, which received standard care",
+        "outcome": "any complications",
+    }
+    record = verify_values(RCT, _events(238, 326, 241, 326), paper, target)
+    assert _triage(record, BINARY) == {"verified"}, [record[n].findings for n in BINARY]
+    swapped = verify_values(RCT, _events(241, 326, 238, 326), paper, target)
+    assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_events")
+    arms = Arms("aspirin", "placebo", None)
+    assert arms.arm_of("No aspirin") == "comparator"
+    assert arms.arm_of("Without placebo") == "intervention"
+    # the negation covers the arm's whole name: "With or Without Internal Drainage" names
+    # the arm without drainage only, never the drained arm too
+    drainage = Arms("internal drainage group", "stentless cases", None)
+    assert {m[2] for m in drainage.mentions("With or Without Internal Drainage")} == {"comparator"}
+
+
+def test_a_row_naming_only_its_time_takes_the_arm_of_the_timed_row_above() -> None:
+    # "FAT Pre" then "Post", "TAU Pre" then "Post": arms as row groups, each arm's first
+    # row naming it with its time; "CE Pre" names a third arm, so its "Post" is no arm's.
+    table = make_table(
+        ["", "Processing speed", "Working memory"],
+        ["FAT Pre", "39.5 ± 10.6", "44.6 ± 10.2"],
+        ["Post", "44.6 ± 12.2", "48.2 ± 9.2"],
+        ["CE Pre", "40.1 ± 14.4", "48.9 ± 10.7"],
+        ["Post", "44.2 ± 13.5", "49.9 ± 14.7"],
+        ["TAU Pre", "41.8 ± 11.1", "47.9 ± 13.0"],
+        ["Post", "48.3 ± 12.3", "50.8 ± 12.1"],
+        caption="Table 2 Test scores before (pre) and after (post) the intervention period",
+    )
+    paper = make_paper("Results\nScores are in Table 2.", table)
+    target = {
+        "intervention": "facial affect training (FAT)",
+        "comparator": "treatment as usual (TAU)",
+        "outcome": "working memory after the intervention",
+    }
+    record = verify_values(RCT, _means(48.2, 9.2, 50.8, 12.1), paper, target)
+    assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    swapped = verify_values(RCT, _means(50.8, 12.1, 48.2, 9.2), paper, target)
+    assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
+    third = verify_values(RCT, _means(49.9, 14.7, 50.8, 12.1), paper, target)
+    assert RoleCode.arm_unbound in finding_codes(third, "intervention_mean")
+
+
+def test_a_comparisons_direction_says_whose_value_is_whose() -> None:
+    # "prolonged in patients receiving clonidine (613.10 vs. 878.33)": the clonidine arm's
+    # duration is the longer, the second value, whatever the order
+    paper = make_paper(
+        "Results\nThe duration of analgesia was also prolonged in patients receiving"
+        " clonidine (613.10 ± 51.80 min vs. 878.33 ± 89.96 min)."
+    )
+    target = {
+        "intervention": "ropivacaine with clonidine",
+        "comparator": "ropivacaine with saline",
+        "outcome": "duration of analgesia",
+    }
+    record = verify_values(RCT, _means(878.33, 89.96, 613.10, 51.80), paper, target)
+    assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    swapped = verify_values(RCT, _means(613.10, 51.80, 878.33, 89.96), paper, target)
     assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")

@@ -263,3 +263,26 @@ def test_a_sentence_saying_patients_died_names_mortality() -> None:
     decoy = verify_values(RCT, other, paper, target)
     assert RoleCode.outcome_unbound in finding_codes(decoy, "intervention_events")
     assert decoy["intervention_events"].triage.value == "check"
+
+
+def test_one_sexs_figures_do_not_bind_the_other_sexs_subgroup_outcome() -> None:
+    # "Males in the intervention group had ... 72.49 ... compared to 71.71 ... in the control
+    # group": the men's figures; a target about women must not take them.
+    paper = make_paper(
+        "Results\nThe global HRQoL after 12 months of women in the intervention group was"
+        " 61.07 (95% CI 55.42-66.71) compared to 63.27 (95% CI 58.28-68.25) in the control"
+        " group (p = 0.54). Males in the intervention group had a mean global HRQoL after"
+        " 12 months of 72.49 (95% CI 69.34-75.65) compared to 71.71 (95% CI 68.21-75.20) in"
+        " the control group (p = 0.94)."
+    )
+    arms = {"intervention": "intervention group", "comparator": "control group"}
+    women = {**arms, "outcome": "global HRQoL at 12 months - females"}
+    men = {**arms, "outcome": "global HRQoL at 12 months - males"}
+    names = ("intervention_mean", "comparator_mean")
+    values = {"outcome_type": "continuous", "intervention_mean": 72.49, "comparator_mean": 71.71}
+    right = verify_values(RCT, values, paper, men)
+    assert {right[n].triage.value for n in names} == {"verified"}, [
+        right[n].findings for n in names
+    ]
+    wrong = verify_values(RCT, values, paper, women)
+    assert RoleCode.outcome_unbound in finding_codes(wrong, "intervention_mean")
