@@ -6,33 +6,23 @@ shows the swapped value (the other arm's number, a decoy) flagged.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from roles_helpers import finding_codes, make_paper, make_table
+from roles_helpers import (
+    events_record,
+    finding_codes,
+    make_paper,
+    make_table,
+    means_record,
+    triages,
+)
 
 from extractor.roles import Arms, RoleCode
 from extractor.verify import verify_values
-from schemas.extracted import Extracted
 from schemas.registry import load_form
 
 RCT = load_form("rct_outcomes")
 BINARY = ("intervention_events", "intervention_group_size", "comparator_events",
           "comparator_group_size")  # fmt: skip
-
-
-def _events(ai: int, n1: int, ci: int, n2: int) -> dict[str, Any]:
-    return {
-        "outcome_type": "binary",
-        "intervention_events": ai,
-        "intervention_group_size": n1,
-        "comparator_events": ci,
-        "comparator_group_size": n2,
-    }
-
-
-def _triage(record: dict[str, Extracted[Any]], names: tuple[str, ...]) -> set[str]:
-    return {record[name].triage.value for name in names}
 
 
 @pytest.mark.parametrize(
@@ -53,12 +43,12 @@ def test_arms_that_differ_only_by_a_dose_or_duration_are_told_apart_by_it(
     table = make_table(header, ["Live birth", "32/74 (43.2)", "22/60 (36.7)"])
     paper = make_paper("R\nx.", table)
     target = {"intervention": intervention, "comparator": comparator, "outcome": "live birth"}
-    record = verify_values(RCT, _events(32, 74, 22, 60), paper, target)
+    record = verify_values(RCT, events_record(32, 74, 22, 60), paper, target)
     names = ("intervention_events", "comparator_events")
-    assert _triage(record, names) == {"verified"}, [record[n].findings for n in names]
-    swapped = verify_values(RCT, _events(22, 60, 32, 74), paper, target)
+    assert triages(record, names) == {"verified"}, [record[n].findings for n in names]
+    swapped = verify_values(RCT, events_record(22, 60, 32, 74), paper, target)
     assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_events")
-    assert _triage(swapped, names) == {"check"}
+    assert triages(swapped, names) == {"check"}
 
 
 def test_a_duration_names_no_arm_when_the_arms_have_other_names() -> None:
@@ -68,7 +58,7 @@ def test_a_duration_names_no_arm_when_the_arms_have_other_names() -> None:
     )
     target = {"intervention": "aspirin for 12 weeks", "comparator": "placebo",
               "outcome": "live birth"}  # fmt: skip
-    record = verify_values(RCT, _events(32, 74, 22, 60), make_paper("R\nx.", table), target)
+    record = verify_values(RCT, events_record(32, 74, 22, 60), make_paper("R\nx.", table), target)
     assert RoleCode.arm_mismatch in finding_codes(record, "intervention_events")
 
 
@@ -82,21 +72,11 @@ def test_a_count_printed_with_its_share_is_no_group_size_of_a_binary_outcome() -
     )
     paper = make_paper("R\nx.", table)
     target = {"intervention": "aspirin", "comparator": "placebo", "outcome": "pregnancy"}
-    record = verify_values(RCT, _events(32, 74, 22, 60), paper, target)
+    record = verify_values(RCT, events_record(32, 74, 22, 60), paper, target)
     sizes = ("intervention_group_size", "comparator_group_size")
-    assert _triage(record, sizes) == {"verified"}, [record[n].findings for n in sizes]
-    counts = verify_values(RCT, _events(32, 70, 22, 55), paper, target)
-    assert _triage(counts, sizes) == {"check"}, [counts[n].findings for n in sizes]
-
-
-def _means(i_mean: float, i_sd: float, c_mean: float, c_sd: float) -> dict[str, Any]:
-    return {
-        "outcome_type": "continuous",
-        "intervention_mean": i_mean,
-        "intervention_standard_deviation": i_sd,
-        "comparator_mean": c_mean,
-        "comparator_standard_deviation": c_sd,
-    }
+    assert triages(record, sizes) == {"verified"}, [record[n].findings for n in sizes]
+    counts = verify_values(RCT, events_record(32, 70, 22, 55), paper, target)
+    assert triages(counts, sizes) == {"check"}, [counts[n].findings for n in sizes]
 
 
 PAIN = {"intervention": "aspirin", "comparator": "placebo", "outcome": "pain score"}
@@ -110,11 +90,11 @@ def test_two_values_framed_by_the_two_arms_take_the_arm_on_their_side() -> None:
         "months compared to 14.1 ± 5.2 in the placebo group (p = 0.54)."
     )
     paper = make_paper(text)
-    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, PAIN)
-    assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
-    swapped = verify_values(RCT, _means(14.1, 5.2, 12.3, 4.5), paper, PAIN)
+    record = verify_values(RCT, means_record(12.3, 4.5, 14.1, 5.2), paper, PAIN)
+    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    swapped = verify_values(RCT, means_record(14.1, 5.2, 12.3, 4.5), paper, PAIN)
     assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
-    assert _triage(swapped, MEANS) == {"check"}
+    assert triages(swapped, MEANS) == {"check"}
 
 
 def test_two_values_after_one_arm_are_not_framed() -> None:
@@ -123,7 +103,7 @@ def test_two_values_after_one_arm_are_not_framed() -> None:
         "Results\nIn the aspirin group the pain score was 12.3 ± 4.5 at 6 months and "
         "14.1 ± 5.2 at 12 months; it did not change in the placebo group."
     )
-    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), make_paper(text), PAIN)
+    record = verify_values(RCT, means_record(12.3, 4.5, 14.1, 5.2), make_paper(text), PAIN)
     assert record["comparator_mean"].triage.value == "check"
 
 
@@ -145,11 +125,11 @@ def test_group_labels_defined_by_doses_and_an_add_on_comparator_name_their_arms(
         "comparator": "ropivacaine + saline",
         "outcome": "onset of sensory block",
     }
-    record = verify_values(RCT, _means(4.36, 0.81, 4.84, 0.65), paper, target)
-    assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
-    swapped = verify_values(RCT, _means(4.84, 0.65, 4.36, 0.81), paper, target)
+    record = verify_values(RCT, means_record(4.36, 0.81, 4.84, 0.65), paper, target)
+    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    swapped = verify_values(RCT, means_record(4.84, 0.65, 4.36, 0.81), paper, target)
     assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
-    assert _triage(swapped, MEANS) == {"check"}
+    assert triages(swapped, MEANS) == {"check"}
 
 
 def test_an_arm_named_by_a_negation_is_the_negated_phrase_not_its_words() -> None:
@@ -164,11 +144,11 @@ def test_an_arm_named_by_a_negation_is_the_negated_phrase_not_its_words() -> Non
         "comparator": "without an ICU-AW diagnosis",
         "outcome": "handgrip strength",
     }
-    record = verify_values(RCT, _means(6.6, 4.4, 23.4, 8.9), paper, target)
-    assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
-    swapped = verify_values(RCT, _means(23.4, 8.9, 6.6, 4.4), paper, target)
+    record = verify_values(RCT, means_record(6.6, 4.4, 23.4, 8.9), paper, target)
+    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    swapped = verify_values(RCT, means_record(23.4, 8.9, 6.6, 4.4), paper, target)
     assert RoleCode.arm_mismatch in finding_codes(swapped, "comparator_mean")
-    assert _triage(swapped, MEANS) == {"check"}
+    assert triages(swapped, MEANS) == {"check"}
 
 
 def test_a_negated_arm_in_a_header_of_three_arms() -> None:
@@ -179,11 +159,11 @@ def test_a_negated_arm_in_a_header_of_three_arms() -> None:
     paper = make_paper("R\nx.", table)
     target = {"intervention": "Deep-cooling", "comparator": "No cooling",
               "outcome": "good outcome"}  # fmt: skip
-    record = verify_values(RCT, _events(4, 10, 2, 13), paper, target)
+    record = verify_values(RCT, events_record(4, 10, 2, 13), paper, target)
     names = ("intervention_events", "comparator_events")
-    assert _triage(record, names) == {"verified"}, [record[n].findings for n in names]
+    assert triages(record, names) == {"verified"}, [record[n].findings for n in names]
     # The mild-cooling arm is neither: its column binds no arm of this target.
-    mild = verify_values(RCT, _events(7, 10, 2, 13), paper, target)
+    mild = verify_values(RCT, events_record(7, 10, 2, 13), paper, target)
     assert mild["intervention_events"].triage.value == "check"
 
 
@@ -195,9 +175,9 @@ def test_a_third_arms_column_is_no_arms_when_the_columns_name_their_arms() -> No
         ["Pain score", "12.3 ± 4.5", "13.0 ± 4.0", "14.1 ± 5.2"],
     )
     paper = make_paper("R\nx.", table)
-    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, PAIN)
-    assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
-    third = verify_values(RCT, _means(12.3, 4.5, 13.0, 4.0), paper, PAIN)
+    record = verify_values(RCT, means_record(12.3, 4.5, 14.1, 5.2), paper, PAIN)
+    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    third = verify_values(RCT, means_record(12.3, 4.5, 13.0, 4.0), paper, PAIN)
     assert third["comparator_mean"].triage.value == "check"
 
 
@@ -220,15 +200,15 @@ def test_a_size_printed_for_each_group_is_every_arms_size() -> None:
     text = "Results\nThus, results are reported for n = 19 patients in each group."
     table = make_table(["", "Aspirin", "Placebo"], ["Pain score", "12.3 ± 4.5", "14.1 ± 5.2"])
     paper = make_paper(text, table)
-    values = {**_means(12.3, 4.5, 14.1, 5.2), "intervention_group_size": 19,
+    values = {**means_record(12.3, 4.5, 14.1, 5.2), "intervention_group_size": 19,
               "comparator_group_size": 19}  # fmt: skip
     record = verify_values(RCT, values, paper, PAIN)
     sizes = ("intervention_group_size", "comparator_group_size")
-    assert _triage(record, sizes) == {"verified"}, [record[n].findings for n in sizes]
+    assert triages(record, sizes) == {"verified"}, [record[n].findings for n in sizes]
     # Without "each group" the size is no arm's.
     alone = make_paper("Results\nThus, results are reported for n = 19 patients.", table)
     record = verify_values(RCT, values, alone, PAIN)
-    assert _triage(record, sizes) == {"check"}
+    assert triages(record, sizes) == {"check"}
 
 
 CLONIDINE = {"intervention": "clonidine", "comparator": "placebo",
@@ -257,8 +237,8 @@ def test_one_arm_before_two_values_binds_them_only_through_a_comparison(
     sentence: str, code: RoleCode
 ) -> None:
     paper = make_paper("Results\n" + sentence)
-    wrong = verify_values(RCT, _means(613.10, 51.80, 878.33, 89.96), paper, CLONIDINE)
-    assert _triage(wrong, MEANS) == {"check"}, [wrong[n].findings for n in MEANS]
+    wrong = verify_values(RCT, means_record(613.10, 51.80, 878.33, 89.96), paper, CLONIDINE)
+    assert triages(wrong, MEANS) == {"check"}, [wrong[n].findings for n in MEANS]
     assert code in finding_codes(wrong, "intervention_mean")
 
 
@@ -267,9 +247,9 @@ def test_one_arm_before_two_values_binds_them_when_the_comparison_fits() -> None
         "Results\nThe duration of analgesia was prolonged in patients receiving clonidine "
         "(878.33 ± 89.96 min vs. 613.10 ± 51.80 min)."
     )
-    record = verify_values(RCT, _means(878.33, 89.96, 613.10, 51.80), make_paper(sentence),
+    record = verify_values(RCT, means_record(878.33, 89.96, 613.10, 51.80), make_paper(sentence),
                            CLONIDINE)  # fmt: skip
-    assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
 
 
 def test_a_size_after_both_arms_names_neither() -> None:
@@ -279,7 +259,7 @@ def test_a_size_after_both_arms_names_neither() -> None:
     )
     table = make_table(["", "Aspirin", "Placebo"], ["Pain score", "12.3 ± 4.5", "14.1 ± 5.2"])
     paper = make_paper(text, table)
-    values = {**_means(12.3, 4.5, 14.1, 5.2), "intervention_group_size": 47}
+    values = {**means_record(12.3, 4.5, 14.1, 5.2), "intervention_group_size": 47}
     record = verify_values(RCT, values, paper, PAIN)
     assert record["intervention_group_size"].triage.value == "verified"
     placebo = verify_values(RCT, {**values, "intervention_group_size": 45}, paper, PAIN)
@@ -297,7 +277,7 @@ def test_a_negated_arm_is_named_with_or_without_the_word_group() -> None:
     paper = make_paper(text, table)
     target = {"intervention": "Gum-chewing group", "comparator": "No gum group",
               "outcome": "time to flatus"}  # fmt: skip
-    values = {**_means(70.3, 9.8, 80.1, 10.2), "comparator_group_size": 37}
+    values = {**means_record(70.3, 9.8, 80.1, 10.2), "comparator_group_size": 37}
     record = verify_values(RCT, values, paper, target)
     assert record["comparator_group_size"].triage.value == "verified"
     # "No gum (n=37)" is not the gum arm's size.
@@ -312,10 +292,10 @@ def test_values_with_a_unit_take_the_arms_in_the_order_named() -> None:
     )
     paper = make_paper(text)
     target = {**PAIN, "outcome": "serum levels"}
-    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, target)
-    assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
-    swapped = verify_values(RCT, _means(14.1, 5.2, 12.3, 4.5), paper, target)
-    assert _triage(swapped, MEANS) == {"check"}
+    record = verify_values(RCT, means_record(12.3, 4.5, 14.1, 5.2), paper, target)
+    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    swapped = verify_values(RCT, means_record(14.1, 5.2, 12.3, 4.5), paper, target)
+    assert triages(swapped, MEANS) == {"check"}
 
 
 def test_the_study_group_beside_a_control_group_is_the_intervention() -> None:
@@ -325,9 +305,9 @@ def test_the_study_group_beside_a_control_group_is_the_intervention() -> None:
     )
     paper = make_paper("R\nx.", table)
     target = {"intervention": "Septoplasty", "comparator": "Control", "outcome": "pain score"}
-    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, target)
-    assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
-    swapped = verify_values(RCT, _means(14.1, 5.2, 12.3, 4.5), paper, target)
+    record = verify_values(RCT, means_record(12.3, 4.5, 14.1, 5.2), paper, target)
+    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    swapped = verify_values(RCT, means_record(14.1, 5.2, 12.3, 4.5), paper, target)
     assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
 
 
@@ -346,9 +326,9 @@ def test_a_parenthesis_right_after_an_arm_holds_that_arms_values() -> None:
         "comparator": "ropivacaine with saline",
         "outcome": "onset of motor block",
     }
-    record = verify_values(RCT, _means(9.83, 1.12, 10.85, 0.79), paper, target)
-    assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
-    swapped = verify_values(RCT, _means(10.85, 0.79, 9.83, 1.12), paper, target)
+    record = verify_values(RCT, means_record(9.83, 1.12, 10.85, 0.79), paper, target)
+    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    swapped = verify_values(RCT, means_record(10.85, 0.79, 9.83, 1.12), paper, target)
     assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
 
 
@@ -364,8 +344,8 @@ def test_two_arms_values_in_one_parenthesis_after_an_arm_are_not_all_that_arms()
         "comparator": "ropivacaine with saline",
         "outcome": "duration of analgesia",
     }
-    record = verify_values(RCT, _means(613.10, 51.80, 878.33, 89.96), paper, target)
-    assert "verified" not in _triage(record, ("intervention_mean", "comparator_mean"))
+    record = verify_values(RCT, means_record(613.10, 51.80, 878.33, 89.96), paper, target)
+    assert "verified" not in triages(record, ("intervention_mean", "comparator_mean"))
 
 
 def test_a_negated_arm_word_names_the_other_arm() -> None:
@@ -383,9 +363,9 @@ def test_a_negated_arm_word_names_the_other_arm() -> None:
         "comparator": "control group, which received standard care",
         "outcome": "any complications",
     }
-    record = verify_values(RCT, _events(238, 326, 241, 326), paper, target)
-    assert _triage(record, BINARY) == {"verified"}, [record[n].findings for n in BINARY]
-    swapped = verify_values(RCT, _events(241, 326, 238, 326), paper, target)
+    record = verify_values(RCT, events_record(238, 326, 241, 326), paper, target)
+    assert triages(record, BINARY) == {"verified"}, [record[n].findings for n in BINARY]
+    swapped = verify_values(RCT, events_record(241, 326, 238, 326), paper, target)
     assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_events")
     arms = Arms("aspirin", "placebo", None)
     assert arms.arm_of("No aspirin") == "comparator"
@@ -415,11 +395,11 @@ def test_a_row_naming_only_its_time_takes_the_arm_of_the_timed_row_above() -> No
         "comparator": "treatment as usual (TAU)",
         "outcome": "working memory after the intervention",
     }
-    record = verify_values(RCT, _means(48.2, 9.2, 50.8, 12.1), paper, target)
-    assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
-    swapped = verify_values(RCT, _means(50.8, 12.1, 48.2, 9.2), paper, target)
+    record = verify_values(RCT, means_record(48.2, 9.2, 50.8, 12.1), paper, target)
+    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    swapped = verify_values(RCT, means_record(50.8, 12.1, 48.2, 9.2), paper, target)
     assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
-    third = verify_values(RCT, _means(49.9, 14.7, 50.8, 12.1), paper, target)
+    third = verify_values(RCT, means_record(49.9, 14.7, 50.8, 12.1), paper, target)
     assert RoleCode.arm_unbound in finding_codes(third, "intervention_mean")
 
 
@@ -435,7 +415,7 @@ def test_a_comparisons_direction_says_whose_value_is_whose() -> None:
         "comparator": "ropivacaine with saline",
         "outcome": "duration of analgesia",
     }
-    record = verify_values(RCT, _means(878.33, 89.96, 613.10, 51.80), paper, target)
-    assert _triage(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
-    swapped = verify_values(RCT, _means(613.10, 51.80, 878.33, 89.96), paper, target)
+    record = verify_values(RCT, means_record(878.33, 89.96, 613.10, 51.80), paper, target)
+    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    swapped = verify_values(RCT, means_record(613.10, 51.80, 878.33, 89.96), paper, target)
     assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from roles_helpers import finding_codes, make_paper, make_table
+from roles_helpers import (
+    finding_codes,
+    make_paper,
+    make_table,
+    means_record,
+    triages,
+)
 
 from extractor.roles import RoleCode
 from extractor.verify import verify_values
-from schemas.extracted import Extracted
 from schemas.registry import load_form
 
 RCT = load_form("rct_outcomes")
@@ -19,17 +24,6 @@ MEANS = (
     "comparator_mean",
     "comparator_standard_deviation",
 )
-
-
-def _means(i_mean: float, i_sd: float, c_mean: float, c_sd: float) -> dict[str, Any]:
-    return {
-        "outcome_type": "continuous",
-        **dict(zip(MEANS, (i_mean, i_sd, c_mean, c_sd), strict=True)),
-    }
-
-
-def _triage(record: dict[str, Extracted[Any]]) -> set[str]:
-    return {record[name].triage.value for name in MEANS}
 
 
 BLOCKS = (
@@ -48,11 +42,11 @@ def test_a_sentence_naming_the_outcome_less_well_than_another_sentence_binds_no_
         "comparator": "control",
         "outcome": "duration of motor block",
     }
-    right = verify_values(RCT, _means(621.67, 46.76, 500.86, 44.58), paper, target)
-    assert _triage(right) == {"verified"}, [right[n].findings for n in MEANS]
-    decoy = verify_values(RCT, _means(703.83, 42.90, 556.38, 37.96), paper, target)
+    right = verify_values(RCT, means_record(621.67, 46.76, 500.86, 44.58), paper, target)
+    assert triages(right, MEANS) == {"verified"}, [right[n].findings for n in MEANS]
+    decoy = verify_values(RCT, means_record(703.83, 42.90, 556.38, 37.96), paper, target)
     assert RoleCode.outcome_unbound in finding_codes(decoy, "intervention_mean")
-    assert _triage(decoy) == {"check"}
+    assert triages(decoy, MEANS) == {"check"}
 
 
 def _counts(i_events: int, i_size: int, c_events: int, c_size: int) -> dict[str, Any]:
@@ -111,11 +105,11 @@ def test_a_change_from_baseline_is_no_baseline_but_the_baseline_stays_flagged() 
     )
     table.header_rows = 2
     paper = make_paper("Results\nSee Table 2.", table)
-    right = verify_values(RCT, _means(-7.5, 1.4, -3.1, 1.3), paper, PAIN)
-    assert _triage(right) == {"verified"}, [right[n].findings for n in MEANS]
-    baseline = verify_values(RCT, _means(20.1, 1.0, 19.9, 1.1), paper, PAIN)
+    right = verify_values(RCT, means_record(-7.5, 1.4, -3.1, 1.3), paper, PAIN)
+    assert triages(right, MEANS) == {"verified"}, [right[n].findings for n in MEANS]
+    baseline = verify_values(RCT, means_record(20.1, 1.0, 19.9, 1.1), paper, PAIN)
     assert RoleCode.timepoint_ambiguous in finding_codes(baseline, "intervention_mean")
-    assert _triage(baseline) == {"check"}
+    assert triages(baseline, MEANS) == {"check"}
 
 
 ARMS = ["", "Aspirin (n = 60)", "Placebo (n = 61)"]
@@ -135,16 +129,18 @@ def test_another_tables_caption_says_its_rows_are_the_baseline() -> None:
         caption="Table 2 Changes in outcomes from week 0 to week 12",
     )
     paper = make_paper("Results\nSee the tables.", baseline, changes)
-    right = verify_values(RCT, _means(-7.5, 1.4, -3.1, 1.3), paper, PAIN)
-    assert _triage(right) == {"verified"}, [right[n].findings for n in MEANS]
-    at_baseline = verify_values(RCT, _means(20.1, 3.2, 19.8, 3.5), paper, PAIN)
+    right = verify_values(RCT, means_record(-7.5, 1.4, -3.1, 1.3), paper, PAIN)
+    assert triages(right, MEANS) == {"verified"}, [right[n].findings for n in MEANS]
+    at_baseline = verify_values(RCT, means_record(20.1, 3.2, 19.8, 3.5), paper, PAIN)
     assert RoleCode.timepoint_ambiguous in finding_codes(at_baseline, "intervention_mean")
     # "baseline pain score": the change is not what the target names.
     target = {**PAIN, "outcome": "baseline pain score"}
-    wrong = verify_values(RCT, _means(-7.5, 1.4, -3.1, 1.3), paper, target)
+    wrong = verify_values(RCT, means_record(-7.5, 1.4, -3.1, 1.3), paper, target)
     assert RoleCode.timepoint_ambiguous in finding_codes(wrong, "intervention_mean")
-    assert _triage(wrong) == {"check"}
-    assert _triage(verify_values(RCT, _means(20.1, 3.2, 19.8, 3.5), paper, target)) == {"verified"}
+    assert triages(wrong, MEANS) == {"check"}
+    assert triages(
+        verify_values(RCT, means_record(20.1, 3.2, 19.8, 3.5), paper, target), MEANS
+    ) == {"verified"}
 
 
 def test_a_lone_number_beside_a_mean_sd_is_no_other_timepoint_of_it() -> None:
@@ -156,13 +152,17 @@ def test_a_lone_number_beside_a_mean_sd_is_no_other_timepoint_of_it() -> None:
     ]
     table = make_table(*head, ["Pain score", "12.3 (4.5)", "14.1 (5.2)", "0.626"])
     table.header_rows = 2
-    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), make_paper("R\nx.", table), PAIN)
-    assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
+    record = verify_values(
+        RCT, means_record(12.3, 4.5, 14.1, 5.2), make_paper("R\nx.", table), PAIN
+    )
+    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
     # A mean (SD) in that column is the placebo arm again, at another time: flagged.
     head[1][3] = "Week 24"
     table = make_table(*head, ["Pain score", "12.3 (4.5)", "14.1 (5.2)", "13.0 (4.9)"])
     table.header_rows = 2
-    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), make_paper("R\nx.", table), PAIN)
+    record = verify_values(
+        RCT, means_record(12.3, 4.5, 14.1, 5.2), make_paper("R\nx.", table), PAIN
+    )
     assert RoleCode.timepoint_ambiguous in finding_codes(record, "comparator_mean")
 
 
@@ -175,9 +175,9 @@ def test_an_sd_printed_as_a_standard_error_is_the_se_times_the_root_of_n() -> No
     )
     paper = make_paper("Results\nSee Table 2.", table)
     sizes = {"intervention_group_size": 40, "comparator_group_size": 40}
-    right = verify_values(RCT, {**_means(12.3, 4.49, 14.1, 5.19), **sizes}, paper, PAIN)
-    assert _triage(right) == {"verified"}, [right[n].findings for n in MEANS]
-    quoted_se = verify_values(RCT, {**_means(12.3, 0.71, 14.1, 0.82), **sizes}, paper, PAIN)
+    right = verify_values(RCT, {**means_record(12.3, 4.49, 14.1, 5.19), **sizes}, paper, PAIN)
+    assert triages(right, MEANS) == {"verified"}, [right[n].findings for n in MEANS]
+    quoted_se = verify_values(RCT, {**means_record(12.3, 0.71, 14.1, 0.82), **sizes}, paper, PAIN)
     assert RoleCode.pair_mismatch in finding_codes(quoted_se, "intervention_standard_deviation")
     assert quoted_se["intervention_standard_deviation"].triage.value == "check"
 
@@ -192,11 +192,11 @@ def test_pre_and_post_columns_are_the_baseline_and_the_end() -> None:
     )
     table.header_rows = 2
     paper = make_paper("Results\nSee Table 2.", table)
-    right = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, PAIN)
-    assert _triage(right) == {"verified"}, [right[n].findings for n in MEANS]
-    pre = verify_values(RCT, _means(20.1, 3.2, 19.8, 3.5), paper, PAIN)
+    right = verify_values(RCT, means_record(12.3, 4.5, 14.1, 5.2), paper, PAIN)
+    assert triages(right, MEANS) == {"verified"}, [right[n].findings for n in MEANS]
+    pre = verify_values(RCT, means_record(20.1, 3.2, 19.8, 3.5), paper, PAIN)
     assert RoleCode.timepoint_ambiguous in finding_codes(pre, "intervention_mean")
-    assert _triage(pre) == {"check"}
+    assert triages(pre, MEANS) == {"check"}
 
 
 def test_a_row_named_by_its_time_takes_its_outcome_from_the_caption() -> None:
@@ -215,13 +215,13 @@ def test_a_row_named_by_its_time_takes_its_outcome_from_the_caption() -> None:
         caption="Table 4 Nausea",
     )
     paper = make_paper("Results\nSee the tables.", pain, nausea)
-    right = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, PAIN)
-    assert _triage(right) == {"verified"}, [right[n].findings for n in MEANS]
-    pre = verify_values(RCT, _means(20.1, 3.2, 19.8, 3.5), paper, PAIN)
+    right = verify_values(RCT, means_record(12.3, 4.5, 14.1, 5.2), paper, PAIN)
+    assert triages(right, MEANS) == {"verified"}, [right[n].findings for n in MEANS]
+    pre = verify_values(RCT, means_record(20.1, 3.2, 19.8, 3.5), paper, PAIN)
     assert RoleCode.timepoint_ambiguous in finding_codes(pre, "intervention_mean")
-    other = verify_values(RCT, _means(5.0, 1.9, 7.7, 2.2), paper, PAIN)
+    other = verify_values(RCT, means_record(5.0, 1.9, 7.7, 2.2), paper, PAIN)
     assert RoleCode.outcome_unbound in finding_codes(other, "intervention_mean")
-    assert _triage(pre) == _triage(other) == {"check"}
+    assert triages(pre, MEANS) == triages(other, MEANS) == {"check"}
 
 
 def test_an_abbreviation_defined_in_a_glossary_names_its_outcome() -> None:
@@ -242,11 +242,11 @@ def test_an_abbreviation_defined_in_a_glossary_names_its_outcome() -> None:
         "comparator": "placebo",
         "outcome": "Dipeptidyl peptidase-4",
     }
-    right = verify_values(RCT, _means(6032.4, 214.9, 6408.3, 288.1), paper, target)
-    assert _triage(right) == {"verified"}, [right[n].findings for n in MEANS]
-    other = verify_values(RCT, _means(4.49, 2.11, 28.69, 16.29), paper, target)
+    right = verify_values(RCT, means_record(6032.4, 214.9, 6408.3, 288.1), paper, target)
+    assert triages(right, MEANS) == {"verified"}, [right[n].findings for n in MEANS]
+    other = verify_values(RCT, means_record(4.49, 2.11, 28.69, 16.29), paper, target)
     assert RoleCode.outcome_unbound in finding_codes(other, "intervention_mean")
-    assert _triage(other) == {"check"}
+    assert triages(other, MEANS) == {"check"}
 
 
 def test_a_sentence_saying_patients_died_names_mortality() -> None:

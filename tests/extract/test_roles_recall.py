@@ -6,37 +6,26 @@ now verified *and* the wrong value of the same kind (a decoy) still flagged.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from doubles.documents import make_document
-from roles_helpers import finding_codes, make_paper, make_table
+from roles_helpers import (
+    finding_codes,
+    make_paper,
+    make_table,
+    means_record,
+    triages,
+)
 
 from extractor.document import Table
 from extractor.roles import Arms, RoleCode
 from extractor.verify import verify_values
-from schemas.extracted import Extracted
 from schemas.registry import load_form
 
 RCT = load_form("rct_outcomes")
 PAIN = {"intervention": "aspirin", "comparator": "placebo", "outcome": "pain score"}
 
 
-def _means(i_mean: float, i_sd: float, c_mean: float, c_sd: float) -> dict[str, Any]:
-    return {
-        "outcome_type": "continuous",
-        "intervention_mean": i_mean,
-        "intervention_standard_deviation": i_sd,
-        "comparator_mean": c_mean,
-        "comparator_standard_deviation": c_sd,
-    }
-
-
 MEANS = ("intervention_mean", "intervention_standard_deviation", "comparator_mean")
-
-
-def _triage(record: dict[str, Extracted[Any]]) -> set[str]:
-    return {record[name].triage.value for name in MEANS}
 
 
 ARM_COLUMNS = ["", "Aspirin (n = 60)", "Placebo (n = 61)"]
@@ -51,18 +40,18 @@ def test_a_row_printed_again_with_the_same_values_is_no_other_timepoint() -> Non
         caption="Table 3 Summary",
     )
     record = verify_values(
-        RCT, _means(12.3, 4.5, 14.1, 5.2), make_paper("R\nx.", main, summary), PAIN
+        RCT, means_record(12.3, 4.5, 14.1, 5.2), make_paper("R\nx.", main, summary), PAIN
     )
-    assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
+    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
     # A row with the same label and other numbers is another timepoint: still flagged.
     other = make_table(
         ARM_COLUMNS, ["Pain score", "10.2 ± 3.1", "14.0 ± 5.0"], caption="Table 3 Week 24"
     )
     record = verify_values(
-        RCT, _means(12.3, 4.5, 14.1, 5.2), make_paper("R\nx.", main, other), PAIN
+        RCT, means_record(12.3, 4.5, 14.1, 5.2), make_paper("R\nx.", main, other), PAIN
     )
     assert RoleCode.timepoint_ambiguous in finding_codes(record, "intervention_mean")
-    assert _triage(record) == {"check"}
+    assert triages(record, MEANS) == {"check"}
 
 
 PRE_POST = make_table(
@@ -73,11 +62,11 @@ PRE_POST = make_table(
 
 def test_a_baseline_is_no_rival_timepoint_but_a_baseline_value_stays_flagged() -> None:
     paper = make_paper("R\nx.", PRE_POST)
-    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, PAIN)
-    assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
-    baseline = verify_values(RCT, _means(20.1, 3.2, 19.8, 3.5), paper, PAIN)
+    record = verify_values(RCT, means_record(12.3, 4.5, 14.1, 5.2), paper, PAIN)
+    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    baseline = verify_values(RCT, means_record(20.1, 3.2, 19.8, 3.5), paper, PAIN)
     assert RoleCode.timepoint_ambiguous in finding_codes(baseline, "intervention_mean")
-    assert _triage(baseline) == {"check"}
+    assert triages(baseline, MEANS) == {"check"}
 
 
 def test_two_timepoints_after_baseline_stay_ambiguous() -> None:
@@ -87,9 +76,11 @@ def test_two_timepoints_after_baseline_stay_ambiguous() -> None:
         ["Pain score", "20.1 ± 3.2 (19.8 ± 3.5)", "12.3 ± 4.5 (14.1 ± 5.2)",
          "11.0 ± 4.0 (14.9 ± 5.0)"],
     )  # fmt: skip
-    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), make_paper("R\nx.", table), PAIN)
+    record = verify_values(
+        RCT, means_record(12.3, 4.5, 14.1, 5.2), make_paper("R\nx.", table), PAIN
+    )
     assert RoleCode.timepoint_ambiguous in finding_codes(record, "intervention_mean")
-    assert _triage(record) == {"check"}
+    assert triages(record, MEANS) == {"check"}
 
 
 def test_baseline_rows_of_a_table_in_sections() -> None:
@@ -101,10 +92,10 @@ def test_baseline_rows_of_a_table_in_sections() -> None:
         ["Pain score", "12.3 ± 4.5", "14.1 ± 5.2"],
     )
     paper = make_paper("R\nx.", table)
-    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, PAIN)
-    assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
-    baseline = verify_values(RCT, _means(20.1, 3.2, 19.8, 3.5), paper, PAIN)
-    assert _triage(baseline) == {"check"}
+    record = verify_values(RCT, means_record(12.3, 4.5, 14.1, 5.2), paper, PAIN)
+    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    baseline = verify_values(RCT, means_record(20.1, 3.2, 19.8, 3.5), paper, PAIN)
+    assert triages(baseline, MEANS) == {"check"}
 
 
 def test_a_value_repeated_in_a_summary_table_keeps_the_rivals_of_its_first_table() -> None:
@@ -118,9 +109,9 @@ def test_a_value_repeated_in_a_summary_table_keeps_the_rivals_of_its_first_table
         ARM_COLUMNS, ["Pain score", "11.0 ± 4.0", "14.9 ± 5.0"], caption="Table 3 Summary"
     )
     paper = make_paper("R\nx.", table, summary)
-    record = verify_values(RCT, _means(11.0, 4.0, 14.9, 5.0), paper, PAIN)
+    record = verify_values(RCT, means_record(11.0, 4.0, 14.9, 5.0), paper, PAIN)
     assert RoleCode.timepoint_ambiguous in finding_codes(record, "intervention_mean")
-    assert _triage(record) == {"check"}
+    assert triages(record, MEANS) == {"check"}
 
 
 def test_row_labels_that_differ_only_in_separators_are_the_same_row() -> None:
@@ -132,7 +123,7 @@ def test_row_labels_that_differ_only_in_separators_are_the_same_row() -> None:
     )
     target = {**PAIN, "outcome": "physical activity"}
     paper = make_paper("R\nx.", main, later)
-    record = verify_values(RCT, _means(487.3, 111.5, 453.6, 60.9), paper, target)
+    record = verify_values(RCT, means_record(487.3, 111.5, 453.6, 60.9), paper, target)
     assert RoleCode.timepoint_ambiguous in finding_codes(record, "intervention_mean")
 
 
@@ -149,17 +140,17 @@ def test_the_end_of_treatment_is_the_default_timepoint_and_a_follow_up_stays_fla
         caption="Table 3 Four months after the intervention",
     )
     paper = make_paper("R\nx.", table, summary)
-    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, PAIN)
-    assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
-    for decoy in (_means(11.0, 4.0, 14.9, 5.0), _means(20.1, 3.2, 19.8, 3.5)):
+    record = verify_values(RCT, means_record(12.3, 4.5, 14.1, 5.2), paper, PAIN)
+    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    for decoy in (means_record(11.0, 4.0, 14.9, 5.0), means_record(20.1, 3.2, 19.8, 3.5)):
         record = verify_values(RCT, decoy, paper, PAIN)
         assert RoleCode.timepoint_ambiguous in finding_codes(record, "intervention_mean")
-        assert _triage(record) == {"check"}
+        assert triages(record, MEANS) == {"check"}
     # The target that names the follow-up takes it.
     later = verify_values(
-        RCT, _means(11.0, 4.0, 14.9, 5.0), paper, {**PAIN, "outcome": "pain at 4 months"}
+        RCT, means_record(11.0, 4.0, 14.9, 5.0), paper, {**PAIN, "outcome": "pain at 4 months"}
     )
-    assert _triage(later) == {"verified"}, [later[n].findings for n in MEANS]
+    assert triages(later, MEANS) == {"verified"}, [later[n].findings for n in MEANS]
 
 
 def test_a_time_after_the_intervention_is_a_follow_up_not_its_end() -> None:
@@ -169,9 +160,11 @@ def test_a_time_after_the_intervention_is_a_follow_up_not_its_end() -> None:
         ["Pain score", "12.3 ± 4.5 (14.1 ± 5.2)", "11.0 ± 4.0 (14.9 ± 5.0)"],
     )  # fmt: skip
     paper = make_paper("R\nx.", table)
-    assert _triage(verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, PAIN)) == {"verified"}
-    follow_up = verify_values(RCT, _means(11.0, 4.0, 14.9, 5.0), paper, PAIN)
-    assert _triage(follow_up) == {"check"}
+    assert triages(verify_values(RCT, means_record(12.3, 4.5, 14.1, 5.2), paper, PAIN), MEANS) == {
+        "verified"
+    }
+    follow_up = verify_values(RCT, means_record(11.0, 4.0, 14.9, 5.0), paper, PAIN)
+    assert triages(follow_up, MEANS) == {"check"}
 
 
 AE_TARGET = {
@@ -353,11 +346,11 @@ def test_a_size_printed_for_the_arm_elsewhere_is_not_the_size_the_outcomes_rows_
 )
 def test_two_values_take_the_arms_in_the_order_the_sentence_names_them(sentence: str) -> None:
     paper = make_paper("Results\n" + sentence)
-    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, PAIN)
-    assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
-    swapped = verify_values(RCT, _means(14.1, 5.2, 12.3, 4.5), paper, PAIN)
+    record = verify_values(RCT, means_record(12.3, 4.5, 14.1, 5.2), paper, PAIN)
+    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    swapped = verify_values(RCT, means_record(14.1, 5.2, 12.3, 4.5), paper, PAIN)
     assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
-    assert _triage(swapped) == {"check"}
+    assert triages(swapped, MEANS) == {"check"}
 
 
 def test_two_values_of_one_arm_take_no_order() -> None:
@@ -367,7 +360,7 @@ def test_two_values_of_one_arm_take_no_order() -> None:
         "(12.3 ± 4.5 vs 14.1 ± 5.2, respectively), whereas it fell in the placebo group "
         "(15.0 ± 5.0 vs 9.1 ± 3.0, respectively)."
     )
-    record = verify_values(RCT, _means(14.1, 5.2, 9.1, 3.0), make_paper(text), PAIN)
+    record = verify_values(RCT, means_record(14.1, 5.2, 9.1, 3.0), make_paper(text), PAIN)
     assert record["comparator_mean"].triage.value == "check"
 
 
@@ -379,10 +372,10 @@ def test_mean_and_sd_in_two_columns_are_checked_as_one_value() -> None:
     )
     table.header_rows = 2
     paper = make_paper("R\nx.", table)
-    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), paper, PAIN)
-    assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
-    swapped = verify_values(RCT, _means(14.1, 5.2, 12.3, 4.5), paper, PAIN)
-    assert _triage(swapped) == {"check"}
+    record = verify_values(RCT, means_record(12.3, 4.5, 14.1, 5.2), paper, PAIN)
+    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    swapped = verify_values(RCT, means_record(14.1, 5.2, 12.3, 4.5), paper, PAIN)
+    assert triages(swapped, MEANS) == {"check"}
 
 
 def test_sizes_under_the_arm_names_take_the_arms_in_order() -> None:
@@ -446,11 +439,11 @@ def test_a_sentence_naming_half_of_a_two_word_outcome_does_not_bind_it() -> None
         "movement was 4.0 ± 1.5 with aspirin and 5.5 ± 1.6 with placebo."
     )
     rest = {**PAIN, "outcome": "pain at rest"}
-    record = verify_values(RCT, _means(2.1, 1.0, 3.5, 1.2), make_paper(text), rest)
-    assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
-    movement = verify_values(RCT, _means(4.0, 1.5, 5.5, 1.6), make_paper(text), rest)
+    record = verify_values(RCT, means_record(2.1, 1.0, 3.5, 1.2), make_paper(text), rest)
+    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    movement = verify_values(RCT, means_record(4.0, 1.5, 5.5, 1.6), make_paper(text), rest)
     assert RoleCode.outcome_unbound in finding_codes(movement, "intervention_mean")
-    assert _triage(movement) == {"check"}
+    assert triages(movement, MEANS) == {"check"}
 
 
 def test_a_size_that_only_agrees_with_a_percentage_needs_its_arm() -> None:
@@ -507,12 +500,14 @@ def test_time_labels_the_paper_defines_are_read_as_their_times() -> None:
     )
     table.header_rows = 2
     text = "Results\nSee Table 2. T1: Pre-intervention, T2: Post-intervention."
-    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), make_paper(text, table), PAIN)
-    assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
-    baseline = verify_values(RCT, _means(20.1, 3.2, 19.8, 3.5), make_paper(text, table), PAIN)
-    assert _triage(baseline) == {"check"}
+    record = verify_values(RCT, means_record(12.3, 4.5, 14.1, 5.2), make_paper(text, table), PAIN)
+    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    baseline = verify_values(RCT, means_record(20.1, 3.2, 19.8, 3.5), make_paper(text, table), PAIN)
+    assert triages(baseline, MEANS) == {"check"}
     # Undefined, T1 and T2 are two times: both stay ambiguous.
-    record = verify_values(RCT, _means(12.3, 4.5, 14.1, 5.2), make_paper("R\nx.", table), PAIN)
+    record = verify_values(
+        RCT, means_record(12.3, 4.5, 14.1, 5.2), make_paper("R\nx.", table), PAIN
+    )
     assert RoleCode.timepoint_ambiguous in finding_codes(record, "intervention_mean")
 
 
@@ -522,9 +517,9 @@ def test_a_row_of_test_statistics_is_no_other_timepoint() -> None:
         ["Variable", "F", "df", "p"], ["Pain score", "2.834", "3, 45.1", "0.049"], caption="T3"
     )
     record = verify_values(
-        RCT, _means(12.3, 4.5, 14.1, 5.2), make_paper("R\nx.", main, anova), PAIN
+        RCT, means_record(12.3, 4.5, 14.1, 5.2), make_paper("R\nx.", main, anova), PAIN
     )
-    assert _triage(record) == {"verified"}, [record[n].findings for n in MEANS]
+    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
 
 
 def test_a_negative_mean_beside_its_sd_is_one_pair() -> None:
@@ -535,10 +530,10 @@ def test_a_negative_mean_beside_its_sd_is_one_pair() -> None:
         make_table(ARM_COLUMNS, ["Weight change (kg)", "\u22120.5 ± 2.8", "1.2 ± 3.1"]),
     )
     target = {**PAIN, "outcome": "weight change"}
-    right = verify_values(RCT, _means(-0.5, 2.8, 1.2, 3.1), paper, target)
+    right = verify_values(RCT, means_record(-0.5, 2.8, 1.2, 3.1), paper, target)
     assert right["intervention_standard_deviation"].triage.value == "verified"
     assert right["intervention_mean"].triage.value == "verified"
-    wrong = verify_values(RCT, _means(0.5, 2.8, 1.2, 3.1), paper, target)
+    wrong = verify_values(RCT, means_record(0.5, 2.8, 1.2, 3.1), paper, target)
     assert wrong["intervention_standard_deviation"].triage.value != "verified"
 
 
@@ -589,9 +584,9 @@ def test_a_target_naming_the_caption_of_one_table_takes_that_tables_row() -> Non
     )  # fmt: skip
     paper = make_paper("Results\nSee Tables 1 and 2.", baseline, change)
     target = {**PAIN, "outcome": "baseline fat mass"}
-    right = verify_values(RCT, _means(60.5, 12.1, 58.9, 11.7), paper, target)
-    assert _triage(right) == {"verified"}, [right[n].findings for n in MEANS]
-    other = verify_values(RCT, _means(-15.7, 5.3, -0.4, 5.0), paper, target)
+    right = verify_values(RCT, means_record(60.5, 12.1, 58.9, 11.7), paper, target)
+    assert triages(right, MEANS) == {"verified"}, [right[n].findings for n in MEANS]
+    other = verify_values(RCT, means_record(-15.7, 5.3, -0.4, 5.0), paper, target)
     assert RoleCode.timepoint_ambiguous in finding_codes(other, "intervention_mean")
 
 
