@@ -148,6 +148,10 @@ def value_groups(text: str) -> list[ValueGroup]:
     groups: list[ValueGroup] = []
     i = 0
     while i < len(numbers):
+        chain = _slash_chain(text, numbers, i)
+        if chain >= 3:  # "EA 2/241/08", "12/05/2019": an identifier or a date, no value
+            i += chain
+            continue
         head = numbers[i]
         members = [head]
         pair: PairKind = ""
@@ -168,6 +172,14 @@ def value_groups(text: str) -> list[ValueGroup]:
         groups.append(ValueGroup(tuple(members), pair))
         i = j
     return groups
+
+
+def _slash_chain(text: str, numbers: list[PrintedNumber], i: int) -> int:
+    """How many numbers from `numbers[i]` on are joined by bare slashes ("2/241/08": 3)."""
+    j = i + 1
+    while j < len(numbers) and text[numbers[j - 1].end : numbers[j].start] == "/":
+        j += 1
+    return j - i
 
 
 def _has_letters(text: str) -> bool:

@@ -198,7 +198,17 @@ def test_parse_out_is_locked_and_resumes_after_sigkill(tmp_path: Path) -> None:
         make_pdf(pdfs / f"p{i:02}.pdf", [*TRIAL_PAGES] * 6)
     out = tmp_path / "parsed"
     args = ["parse", str(pdfs), "--out", str(out), "--workers", "1", "--no-progress"]
-    _one_refused([Run(args, tmp_path / "logs"), Run(args, tmp_path / "logs")], out)
+    # Parsing is fast enough that two runs started together need not overlap at all: the
+    # first is paused while it holds the folder, and the second starts then.
+    first = Run(args, tmp_path / "logs")
+    _wait_for(lambda: (out / OWNER_NAME).exists(), first, "the first run took the folder")
+    os.kill(first.pid, signal.SIGSTOP)
+    try:
+        second = Run(args, tmp_path / "logs")
+        assert second.wait(180) == 2, second.stderr
+    finally:
+        os.kill(first.pid, signal.SIGCONT)
+    _one_refused([first, second], out)
     assert len(list(out.glob("*.json"))) == n
     for f in out.glob("*.json"):
         f.unlink()

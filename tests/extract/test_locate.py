@@ -36,6 +36,8 @@ def test_numbers_are_grouped_as_papers_pair_them() -> None:
         ((7, 30), "of"),
     ]
     assert [g.numbers[1].value for g in value_groups("1,5 (SD 0,4)")] == [0.4]
+    # An approval id or a date is no value: "241" is not printed in "EA 2/241/08".
+    assert value_groups("approved (EA 2/241/08) on 12/05/2019") == []
 
 
 def _table(rows: list[list[str]], header_rows: int = 0) -> Table:
