@@ -52,6 +52,7 @@ from extractor.terms import (
     stem,
     stems,
 )
+from schemas.derive import sd_from_se
 from schemas.extracted import Extracted, Finding
 from schemas.form import Form
 from schemas.roles import BINARY_ROLES, CONTINUOUS_ROLES, EffectRoles, effect_roles
@@ -501,8 +502,9 @@ class _Context:
         if size is None or sd is None or size <= 0:
             return False
         se = group.numbers[1]
-        root = math.sqrt(size)
-        return abs(se.value * root - sd) <= (half_unit(se.raw) + 1e-9) * root + 0.005
+        # the printed SE's rounding, carried through the same × √n
+        slack = (half_unit(se.raw) + 1e-9) * math.sqrt(size) + 0.005
+        return abs(sd_from_se(se.value, size).value - sd) <= slack
 
     def _spread_label(self, occ: Occurrence) -> str:
         """What names the spread beside a mean: the column header, else the table's
@@ -831,9 +833,6 @@ class _Context:
 
 # A reference or a link: its slashes and numbers are no data.
 _CITATION = re.compile(r"\bdoi\b|https?://|www\.|\bet al\b", re.IGNORECASE)
-
-
-# A column of counts of patients ("n", "No.", "Number of patients").
 
 
 def _unconfirmed(role: str, passed: set[str]) -> str:
