@@ -332,18 +332,23 @@ def test_a_parenthesis_right_after_an_arm_holds_that_arms_values() -> None:
     assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
 
 
+# An add-on trial's comparison printed in one parenthesis after the arm it favours.
+PROLONGED = (
+    "Results\nThe duration of analgesia was also prolonged in patients receiving"
+    " clonidine (613.10 ± 51.80 min vs. 878.33 ± 89.96 min)."
+)
+ADD_ON_CLONIDINE = {
+    "intervention": "ropivacaine with clonidine",
+    "comparator": "ropivacaine with saline",
+    "outcome": "duration of analgesia",
+}
+
+
 def test_two_arms_values_in_one_parenthesis_after_an_arm_are_not_all_that_arms() -> None:
     # "prolonged with clonidine (613.10 ± 51.80 vs. 878.33 ± 89.96)": a comparison inside
     # the parenthesis, one value per arm; the parenthesis rule must not give both to one.
-    paper = make_paper(
-        "Results\nThe duration of analgesia was also prolonged in patients receiving"
-        " clonidine (613.10 ± 51.80 min vs. 878.33 ± 89.96 min)."
-    )
-    target = {
-        "intervention": "ropivacaine with clonidine",
-        "comparator": "ropivacaine with saline",
-        "outcome": "duration of analgesia",
-    }
+    paper = make_paper(PROLONGED)
+    target = ADD_ON_CLONIDINE
     record = verify_values(RCT, means_record(613.10, 51.80, 878.33, 89.96), paper, target)
     assert "verified" not in triages(record, ("intervention_mean", "comparator_mean"))
 
@@ -406,15 +411,8 @@ def test_a_row_naming_only_its_time_takes_the_arm_of_the_timed_row_above() -> No
 def test_a_comparisons_direction_says_whose_value_is_whose() -> None:
     # "prolonged in patients receiving clonidine (613.10 vs. 878.33)": the clonidine arm's
     # duration is the longer, the second value, whatever the order
-    paper = make_paper(
-        "Results\nThe duration of analgesia was also prolonged in patients receiving"
-        " clonidine (613.10 ± 51.80 min vs. 878.33 ± 89.96 min)."
-    )
-    target = {
-        "intervention": "ropivacaine with clonidine",
-        "comparator": "ropivacaine with saline",
-        "outcome": "duration of analgesia",
-    }
+    paper = make_paper(PROLONGED)
+    target = ADD_ON_CLONIDINE
     record = verify_values(RCT, means_record(878.33, 89.96, 613.10, 51.80), paper, target)
     assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
     swapped = verify_values(RCT, means_record(613.10, 51.80, 878.33, 89.96), paper, target)
