@@ -13,6 +13,7 @@ outline or the numbering ("2.1") when present, else from the rank of the heading
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ _ABSTRACT_PARTS = re.compile(
     r"statistical analysis( used)?|subjects and methods|background and (aims|objectives))\b",
     re.IGNORECASE,
 )
+_ABSTRACT_NAME = re.compile(r"(abstract|summary)\b", re.IGNORECASE)
 _RUN_IN_END = (".", ":", "\u2014", "\u2013")
 _BARE_NUMBER = re.compile(r"(?:\d{1,2}\.)*\d{1,2}\.?")
 _SMALL_CAPS = re.compile(r"small-?caps|[-+,_]sc\b", re.IGNORECASE)
@@ -66,6 +68,9 @@ _SUPPLEMENT_ITEM = re.compile(
     r"protocol|material|information|movie|audio|code|document|methods?)\b",
     re.I,
 )
+# what follows a journal's name and volume in a reference entry ("Am J Trop Med Hyg
+# 71: 715-722.", "PLoS ONE 9: e94074."): pages or an article number, nothing else
+_PAGES = re.compile(r"e?\d+(?:\s*[-\u2013]\s*\d+)?\.?")
 _MAX_WORDS = 18
 _ABBREVIATION = re.compile(r"[A-Z][A-Z0-9]*(?:[-/][A-Z0-9]+)*")
 # A sentence end, possibly followed by citation marks or closing brackets ("...trial.12",
@@ -187,6 +192,12 @@ def is_known_name(text: str) -> bool:
     return bool(_KNOWN.match(strip_numbering(text)))
 
 
+def opens_body(text: str) -> bool:
+    """A known section name other than the abstract's own ("Introduction", "Methods"):
+    the body of the paper has begun once one is a heading."""
+    return is_known_name(text) and not _ABSTRACT_NAME.match(strip_numbering(text))
+
+
 def _plausible_text(text: str) -> bool:
     letters = sum(c.isalpha() for c in text)
     digits = sum(c.isdigit() for c in text)
@@ -272,7 +283,19 @@ def heuristic_headings(
                 caption = line  # "Table 3. Adverse events ..." + "in Any Group, ..."
                 i += 1
                 continue
-            starts_unit = i == 0 or _ends_paragraph(block.lines[i - 1], line, block, rules)
+            # a heading's own line ends its unit: a subheading in another style may
+            # follow it at line spacing ("Statistical analysis" + "Sample size
+            # calculation"); more lines in its style are the heading's (or bold text)
+            starts_unit = (
+                i == 0
+                or _ends_paragraph(block.lines[i - 1], line, block, rules)
+                or (
+                    bool(found)
+                    and not found[-1].rest
+                    and found[-1].lines[-1] is block.lines[i - 1]
+                    and _style_key(line) != _style_key(block.lines[i - 1])
+                )
+            )
             if id(line) in skip or not starts_unit:
                 i += 1
                 continue
@@ -444,14 +467,25 @@ class _RowIndex:
 
 
 def _is_abstract(heading: Heading) -> bool:
-    return bool(re.fullmatch(r"abstract|summary", heading.text.strip(" .:"), re.IGNORECASE))
+    return bool(_ABSTRACT_NAME.fullmatch(heading.text.strip(" .:")))
+
+
+def _abstract_at(headings: list[Heading]) -> int | None:
+    """Where the abstract's heading is: before the body's first section (a "Summary"
+    after it closes the paper)."""
+    for i, heading in enumerate(headings):
+        if _is_abstract(heading):
+            return i
+        if opens_body(heading.text):
+            return None
+    return None
 
 
 def ensure_abstract(headings: list[Heading], blocks: list[Block], skip: set[int]) -> list[Heading]:
     """Give the abstract its "Abstract" heading when the PDF prints none: a structured
     abstract opening with a label on page 1, else the first long paragraph before the
     first heading on page 1."""
-    if any(_is_abstract(h) for h in headings):
+    if _abstract_at(headings) is not None:
         return headings
     labels = 0
     for h in headings:
@@ -483,7 +517,7 @@ def fold_abstract_parts(headings: list[Heading]) -> list[Heading]:
     """Structured-abstract labels (Background, Methods, ... right after "Abstract") are
     part of the abstract, not sections: drop them until the labels stop (style change
     or a repeated label, e.g. the body's own "Background")."""
-    start = next((i for i, h in enumerate(headings) if _is_abstract(h)), None)
+    start = _abstract_at(headings)
     if start is None or start + 1 >= len(headings):
         return headings
     first = headings[start + 1]
@@ -569,6 +603,8 @@ def _run_in(line: Line, body: BodyStyle, rules: HeadingRules = ALL_RULES) -> Hea
     if not _plausible_text(text) or len(text) < 3:
         return None
     rest = normalise_space("".join(s.text for s in spans[k:]))
+    if text[-1:].isdigit() and _PAGES.fullmatch(rest):
+        return None  # a journal and volume in a distinct face, then pages: a reference
     italic_only = not any(_marked(s, body) for s in spans[:k] if s.text.strip())
     if italic_only and not (rest[:1].isupper() or rest[:1].isdigit()):
         return None  # emphasis inside a sentence, not a label before a new one
@@ -617,10 +653,14 @@ def outline_headings(
     found: list[Heading] = []
     used: set[int] = set()
     for entry in toc:
-        level, title, page = entry[0], normalise_space(clean_chars(entry[1])), entry[2]
+        # some producers write titles with XML character references ("&#x02018;")
+        title = normalise_space(clean_chars(html.unescape(entry[1])))
+        level, page = entry[0], entry[2]
         want = _norm(strip_numbering(title))
         if not want or _NOT_SECTIONS.match(want) or is_caption(title):
             continue
+        if len(want.split()) > 2 * _MAX_WORDS:
+            continue  # a paragraph (acknowledgements) bookmarked as an entry, not a title
         run_in = _RunIn(want)
         heading = None
         for candidate_page in (page, page + 1, page - 1):
@@ -656,6 +696,9 @@ def _locate(candidate: _Candidate, want: str, run_in: _RunIn, body: BodyStyle) -
     group = _match_lines(block, i, want, candidate.texts)
     if group:
         j = i + len(group)
+        tail = _title_tail(group, candidate.texts[len(group) - 1], want, block, j)
+        if tail is not None:
+            return tail
         style = _style_key(group[0])
         while (
             j < len(block.lines)
@@ -675,9 +718,32 @@ def _locate(candidate: _Candidate, want: str, run_in: _RunIn, body: BodyStyle) -
     rest = line.text[match.end() :]
     if rest[:1].isalnum():
         return None  # a word that merely starts like the title
+    if next((c for c in match.group(0) if c.isalnum()), "").islower():
+        return None  # a sentence going on ("patients. Secondary aims ..."), not a title
     return Heading(
         lines=[line], text=match.group(0).strip(), level=0, rest=rest.lstrip(" .:\u2014\u2013")
     )
+
+
+def _title_tail(group: list[Line], printed: str, want: str, block: Block, j: int) -> Heading | None:
+    """A run-in heading whose title fills its first line and ends on the next, before
+    the paragraph's text ("4.2. Muscle Strength as Evaluated with Handgrip Dynamome-" +
+    "try. In a subgroup ..."): the lines matched only close to the whole title, and the
+    next line opens with the words that are missing."""
+    if j >= len(block.lines) or printed == want or not want.startswith(printed):
+        return None
+    missing = want[len(printed) :]
+    line = block.lines[j]
+    words = missing.split()
+    match = re.match(r"\W*" + r"\W+".join(map(re.escape, words)) + r"\b", line.text, re.I)
+    if not words or match is None:
+        return None
+    head = normalise_space(" ".join(ln.text for ln in group))
+    # a word broken at the line end ("Dynamome-" + "try") joins without its hyphen
+    glue = "" if not missing.startswith(" ") and head.endswith("-") else " "
+    text = (head.rstrip("-") if not glue else head) + glue + match.group(0).strip()
+    rest = line.text[match.end() :].lstrip(" .:\u2014\u2013")
+    return Heading(lines=[*group, line], text=text, level=0, rest=normalise_space(rest))
 
 
 class _RunIn:

@@ -33,6 +33,7 @@ from extractor.pdf.headings import (
     heuristic_headings,
     is_known_name,
     join_wrapped,
+    opens_body,
     outline_headings,
     section_number,
     style_of,
@@ -402,7 +403,11 @@ class _TextBuilder:
         return None
 
     def _heading(self, heading: Heading) -> None:
-        if _ABSTRACT.fullmatch(heading.text.strip()):
+        # "Summary" after the body's first section closes the paper (a closing summary
+        # under Discussion); before it, it is the abstract (Lancet, BMC "Summary")
+        if _ABSTRACT.fullmatch(heading.text.strip()) and not any(
+            opens_body(h.text) for h, _start, _end in self.marks
+        ):
             heading.text, heading.level = "Abstract", 1
         text = heading.text
         start, end = self._emit(text)

@@ -313,3 +313,151 @@ def test_heading_wrapped_onto_a_block_of_its_own_is_one_heading(tmp_path):
     doc = parse_pdf(paper.save(tmp_path / "wrapped.pdf"))
     assert [s.heading for s in doc.sections][-1] == "Predefined Laboratory Abnormality Criteria"
     assert doc.sections[-1].text.startswith("The participants were recruited")
+
+
+def test_summary_inside_the_discussion_is_a_section_not_the_abstract(tmp_path):
+    # a closing "Summary" under the Discussion (Wiley, Springer): only before the body's
+    # first section does "Summary" name the abstract
+    paper = _Paper()
+    paper.heading("Introduction")
+    paper.paragraph()
+    paper.heading("Discussion")
+    paper.paragraph()
+    paper.heading("Summary", size=10)
+    paper.paragraph()
+    doc = parse_pdf(paper.save(tmp_path / "summary.pdf"))
+    assert [s.heading for s in doc.sections] == [
+        "Abstract",
+        "Introduction",
+        "Discussion",
+        "Summary",
+    ]
+    assert [s.level for s in doc.sections][-1] == 2
+
+
+def test_journal_and_volume_opening_a_reference_line_are_not_a_run_in_heading(tmp_path):
+    # a reference entry wrapped so that its journal (set in a distinct face) and volume
+    # open a line, followed by nothing but the pages: "Am J Trop Med Hyg 71: 715-722."
+    paper = _Paper()
+    paper.heading("Introduction")
+    paper.paragraph()
+    paper.heading("References")
+    for journal, pages in (("Am J Trop Med Hyg 71: ", "715-722."), ("PLoS ONE 9: ", "e94074.")):
+        paper.line("1. Okello G, Ndegwa SN, Halliday KE. Effect of intermittent screening and")
+        paper.line("treatment for malaria among schoolchildren in Kenya.")
+        paper._space(_LEADING)
+        x = _X
+        for text, face in ((journal, "tibo"), (pages, "tiro")):
+            paper.page.insert_text((x, paper.y), text, fontname=face, fontsize=10)
+            x += pymupdf.get_text_length(text, fontname=face, fontsize=10)
+    doc = parse_pdf(paper.save(tmp_path / "references.pdf"))
+    assert [s.heading for s in doc.sections] == ["Abstract", "Introduction", "References"]
+
+
+def test_outline_title_ending_on_the_line_of_its_run_in_paragraph_is_whole(tmp_path):
+    # the outline holds the whole title; the print breaks it over two lines, the second
+    # going on with the paragraph ("... Handgrip Dynamome-" + "try. In a subgroup ...")
+    paper = _Paper()
+    paper.heading("1. Introduction")
+    paper.paragraph()
+    paper.heading("2. Discussion")
+    paper.paragraph()
+    paper.line("2.1. Muscle Strength as Evaluated with Handgrip Dynamome-", font="tiit", gap=20)
+    paper._space(_LEADING)
+    label = "try. "
+    paper.page.insert_text((_X, paper.y), label, fontname="tiit", fontsize=10)
+    x = _X + pymupdf.get_text_length(label, fontname="tiit", fontsize=10)
+    rest = "In a subgroup of patients the grip did not change."
+    paper.page.insert_text((x, paper.y), rest, fontname="tiro", fontsize=10)
+    paper.paragraph(_BODY[1:])
+    paper.pdf.set_toc(
+        [
+            [1, "1. Introduction", 1],
+            [1, "2. Discussion", 1],
+            [2, "2.1. Muscle Strength as Evaluated with Handgrip Dynamometry", 1],
+        ]
+    )
+    doc = parse_pdf(paper.save(tmp_path / "outline_run_in.pdf"))
+    assert [s.heading for s in doc.sections][-1] == (
+        "2.1. Muscle Strength as Evaluated with Handgrip Dynamometry"
+    )
+    assert doc.sections[-1].level == 2
+    assert doc.sections[-1].text.startswith("In a subgroup of patients the grip did not change.")
+
+
+def test_subheading_right_under_a_heading_is_its_own_heading(tmp_path):
+    # the subheading follows its parent at line spacing, in one MuPDF block with it and
+    # the paragraph: the parent's line ends a unit although it ends in no period
+    paper = _Paper()
+    paper.heading("Introduction")
+    paper.paragraph()
+    paper.heading("Statistical analysis")
+    paper.line("Sample size calculation", font="tiit", size=11, gap=12)
+    paper.paragraph()
+    doc = parse_pdf(paper.save(tmp_path / "subheading.pdf"))
+    headings = [s.heading for s in doc.sections]
+    assert headings == [
+        "Abstract",
+        "Introduction",
+        "Statistical analysis",
+        "Sample size calculation",
+    ]
+    assert doc.sections[-1].text.startswith("The participants were recruited")
+
+
+def test_outline_title_is_not_placed_on_a_sentence_that_goes_on_with_its_word(tmp_path):
+    # "Patients" from the outline must not land on a line opening "patients. Secondary
+    # ...", the end of the sentence before, but on its own heading below
+    paper = _Paper()
+    paper.heading("1. Introduction")
+    paper.line("The trial enrolled adults in intensive care, all of them mechanically ventilated")
+    paper.line("patients. Secondary aims were to relate the strength scores to the outcomes.")
+    paper.heading("2. Methods")
+    paper.heading("2.1. Patients", size=10)
+    paper.paragraph()
+    paper.pdf.set_toc([[1, "Introduction", 1], [1, "Methods", 1], [2, "Patients", 1]])
+    doc = parse_pdf(paper.save(tmp_path / "outline_sentence.pdf"))
+    assert [s.heading for s in doc.sections] == [
+        "Abstract",
+        "1. Introduction",
+        "2. Methods",
+        "2.1. Patients",
+    ]
+
+
+def test_outline_title_written_with_character_references_is_placed(tmp_path):
+    # the outline spells "&" as "&#x00026;", the print as the character. An italic line
+    # met once is a heading only by the outline's word
+    paper = _Paper()
+    paper.heading("Introduction")
+    paper.paragraph()
+    paper.heading("Methods")
+    paper.line("Diet & Exercise Counselling intervention", font="tiit", gap=20)
+    paper.paragraph()
+    paper.pdf.set_toc(
+        [
+            [1, "Introduction", 1],
+            [1, "Methods", 1],
+            [2, "Diet &#x00026; Exercise Counselling intervention", 1],
+        ]
+    )
+    doc = parse_pdf(paper.save(tmp_path / "outline_entities.pdf"))
+    assert [s.heading for s in doc.sections][-1] == "Diet & Exercise Counselling intervention"
+
+
+def test_paragraph_bookmarked_in_the_outline_is_not_a_heading(tmp_path):
+    thanks = (
+        "We thank the staff who worked as project officers, research assistants and data",
+        "collectors on the project. We are also indebted to the schools and students who",
+        "took part in the study. This study is funded through the Ministry of Health.",
+    )
+    paper = _Paper()
+    paper.heading("Introduction")
+    paper.paragraph()
+    paper.heading("Acknowledgements")
+    paper.paragraph(thanks)
+    paper.pdf.set_toc(
+        [[1, "Introduction", 1], [1, "Acknowledgements", 1], [2, " ".join(thanks), 1]]
+    )
+    doc = parse_pdf(paper.save(tmp_path / "outline_paragraph.pdf"))
+    assert [s.heading for s in doc.sections] == ["Abstract", "Introduction", "Acknowledgements"]
