@@ -326,7 +326,9 @@ def heuristic_headings(
                         found.append(Heading(lines=group, text=text, level=0, rest=rest, weak=weak))
                         i += len(group)
                         continue
-            run_in = _run_in(line, body, rules)
+            # a run-in label in a side column labels article information ("Data
+            # Availability Statement: ...", "Funding: ..." in a PLOS side box)
+            run_in = None if block.aside else _run_in(line, body, rules)
             if run_in and not rows.in_table(line):
                 found.append(run_in)
             i += 1

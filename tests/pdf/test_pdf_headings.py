@@ -8,6 +8,7 @@ import dataclasses
 from pathlib import Path
 
 import pymupdf
+from pdf_testdata import write_runs
 
 from extractor.pdf import parse_pdf
 from extractor.pdf.headings import ALL_RULES
@@ -461,3 +462,25 @@ def test_paragraph_bookmarked_in_the_outline_is_not_a_heading(tmp_path):
     )
     doc = parse_pdf(paper.save(tmp_path / "outline_paragraph.pdf"))
     assert [s.heading for s in doc.sections] == ["Abstract", "Introduction", "Acknowledgements"]
+
+
+def test_run_in_label_in_a_side_column_is_not_a_section(tmp_path):
+    # a PLOS article-information box beside the wide abstract: its bold labels are
+    # article information, not sections of the paper
+    words = "runs across the wide main column of this page and goes on"
+    pdf = pymupdf.open()
+    page = pdf.new_page(width=595, height=842)
+    page.insert_text((200, 80), "A trial of exercise for fatigue", fontname="tibo", fontsize=18)
+    page.insert_text((200, 280), "Abstract", fontname="tibo", fontsize=12)
+    for i in range(8):
+        page.insert_text((200, 300 + 14 * i), f"abstract line {i} {words}", fontname="tiro")
+    page.insert_text((200, 440), "Introduction", fontname="tibo", fontsize=12)
+    for i in range(8):
+        page.insert_text((200, 460 + 14 * i), f"introduction line {i} {words}", fontname="tiro")
+    write_runs(page, 20, 300, [("Data Availability Statement: ", "tibo"), ("All data", "tiro")])
+    page.insert_text((20, 312), "are in the paper and its files.", fontname="tiro", fontsize=10)
+    write_runs(page, 20, 340, [("Received: ", "tibo"), ("December 8, 2016", "tiro")])
+    pdf.save(tmp_path / "plos_box.pdf")
+    doc = parse_pdf(tmp_path / "plos_box.pdf")
+    assert [s.heading for s in doc.sections] == ["Abstract", "Introduction"]
+    assert "Data Availability Statement: All data are in the paper" in " ".join(doc.text.split())
