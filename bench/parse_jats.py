@@ -13,7 +13,9 @@ Shared by the parse benchmarks. Two scopes of gold headings:
 Neutral (neither right nor wrong when predicted): titles of structured-abstract parts,
 keyword labels, and the standard back-matter labels that JATS stores as untitled
 elements (`<ack>`, `<fn fn-type="conflict">`, a `<ref-list>` without title, author
-details) although the PDF prints them as headings.
+details) although the PDF prints them as headings, and in "body" scope the bold labels
+that open a back-matter paragraph (an untitled `<fn>` "<p><bold>Data Availability
+Statement:</bold> ...", "<p><bold>Prior Presentation.</bold> ...").
 """
 
 from __future__ import annotations
@@ -110,6 +112,20 @@ def _body_sections(element: ET.Element, gold: list[str], back: list[str]) -> Non
         _body_sections(child, gold, back)
 
 
+def _run_in_labels(element: ET.Element) -> list[str]:
+    """Bold labels that open a paragraph ("<fn fn-type="other"><p><bold>Data Availability
+    Statement:</bold> The authors ..."): JATS keeps these printed back-matter headings as
+    the text of an untitled `<fn>` or paragraph, not as a `<title>`."""
+    out = []
+    for p in element.iter("p"):
+        if (p.text or "").strip() or not len(p) or p[0].tag != "bold":
+            continue
+        label = _text(p[0])
+        if label.endswith((":", ".")) and len(label.split()) <= 8:
+            out.append(label.rstrip(":. "))
+    return out
+
+
 def load_truth(nxml: Path, scope: str = "all") -> Truth:
     """Gold headings for `scope` "all" (body and back matter, plus "Abstract") or "body"
     (body sections without back matter; see the module docstring)."""
@@ -137,6 +153,7 @@ def load_truth(nxml: Path, scope: str = "all") -> Truth:
         back_element = root.find("back")
         if back_element is not None:
             neutral.extend(_titles(back_element, tags))
+            neutral.extend(_run_in_labels(back_element))
     body = root.find("body")
     words: Counter[str] = Counter()
     numbers: Counter[str] = Counter()
