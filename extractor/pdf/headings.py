@@ -42,6 +42,7 @@ _NOT_SECTIONS = re.compile(
     r"^(received|revised|accepted|published|copyright|editor|academic editor|citation|"
     r"how to cite this( article)?|source of support|address for correspondence|"
     r"correspondence|corresponding author|access this article online|for reprints contact|"
+    r"e-?mail|"
     r"keywords?|key words|conceptualization|data curation|formal analysis|"
     r"funding acquisition|investigation|methodology|project administration|resources|"
     r"software|supervision|validation|visualization|writing\W+original draft|"
@@ -65,12 +66,17 @@ _SMALL_CAPS = re.compile(r"small-?caps|[-+,_]sc\b", re.IGNORECASE)
 # "S1 Protocol.") are captions of files outside the paper, not sections.
 _SUPPLEMENT_ITEM = re.compile(
     r"^S\d+\s+(\w+\s+)?(table|fig|figure|file|text|data|dataset|appendix|video|checklist|"
-    r"protocol|material|information|movie|audio|code|document|methods?)\b",
+    r"protocol|material|information|movie|audio|code|document|methods?)\b"
+    # or any title after an S-number with a period ("S1. Hazard presence, relevance ...")
+    r"|^S\d{1,2}[.:]\s+\S",
     re.I,
 )
 # what follows a journal's name and volume in a reference entry ("Am J Trop Med Hyg
 # 71: 715-722.", "PLoS ONE 9: e94074."): pages or an article number, nothing else
 _PAGES = re.compile(r"e?\d+(?:\s*[-\u2013]\s*\d+)?\.?")
+# a line ending in an article, a preposition or a linking verb goes on in the next one:
+# a sentence's first line ("The members of the PERATECS group are"), not a title
+_OPEN_END = re.compile(r"\s(the|a|an|of|to|with|by|are|is|was|were)$", re.IGNORECASE)
 _MAX_WORDS = 18
 _ABBREVIATION = re.compile(r"[A-Z][A-Z0-9]*(?:[-/][A-Z0-9]+)*")
 # A sentence end, possibly followed by citation marks or closing brackets ("...trial.12",
@@ -192,6 +198,13 @@ def is_known_name(text: str) -> bool:
     return bool(_KNOWN.match(strip_numbering(text)))
 
 
+def _known_alone(text: str) -> bool:
+    """The line is a known section name and nothing else ("Abbreviations")."""
+    name = strip_numbering(text).rstrip(" .:")
+    match = _KNOWN.match(name)
+    return bool(match and match.end() == len(name))
+
+
 def opens_body(text: str) -> bool:
     """A known section name other than the abstract's own ("Introduction", "Methods"):
     the body of the paper has begun once one is a heading."""
@@ -236,8 +249,12 @@ def _is_caps(text: str) -> bool:
 def _distinct(line: Line, body: BodyStyle, rules: HeadingRules = ALL_RULES) -> bool:
     if line.size >= body.size + 0.9:
         return True
-    if line.size < body.size - 1.0:  # table cells and footnotes are set smaller
-        return False
+    if line.size < body.size - 1.0:
+        # table cells and footnotes are set smaller; back matter too, whose headings
+        # ("Abbreviations", "Acknowledgements") are known names in a marked face
+        return _known_alone(line.text) and all(
+            _marked(s, body) for s in line.spans if s.text.strip()
+        )
     if line.bold and not body.bold:
         return True
     if _is_caps(line.text) and line.size >= body.size - 0.6:
@@ -294,6 +311,7 @@ def heuristic_headings(
                     and not found[-1].rest
                     and found[-1].lines[-1] is block.lines[i - 1]
                     and _style_key(line) != _style_key(block.lines[i - 1])
+                    and not line.text[:1].islower()
                 )
             )
             if id(line) in skip or not starts_unit:
@@ -312,7 +330,15 @@ def heuristic_headings(
                 ):
                     group.append(block.lines[i + len(group)])
                 text = normalise_space(" ".join(g.text for g in group))
-                if _plausible_text(text) and not _is_sentence(text):
+                k = i + len(group)
+                if (
+                    _plausible_text(text)
+                    and not _is_sentence(text)
+                    and not _OPEN_END.search(text)
+                    and not _sentence_goes_on(
+                        group[-1], block.lines[k] if k < len(block.lines) else None
+                    )
+                ):
                     weak = not _distinct(line, body, _NO_ITALIC)
                     if not weak or _italic_heading_text(text):
                         k = i + len(group)
@@ -340,6 +366,15 @@ def heuristic_headings(
     found = _keep_recurring(found)
     _assign_levels(found)
     return found
+
+
+def _sentence_goes_on(last: Line, nxt: Line | None) -> bool:
+    """The next line, right below at line spacing, goes on in lower case after a line
+    that ended no sentence: the lines are a paragraph (a bold abstract), not a title."""
+    if nxt is None or not nxt.text[:1].islower() or last.text.rstrip().endswith(_RUN_IN_END):
+        return False
+    height = max(1.0, last.bbox[3] - last.bbox[1])
+    return nxt.page == last.page and -0.3 * height <= nxt.bbox[1] - last.bbox[3] <= 0.6 * height
 
 
 def _label_tail(group: list[Line], line: Line | None, body: BodyStyle) -> Heading | None:

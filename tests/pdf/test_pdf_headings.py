@@ -484,3 +484,68 @@ def test_run_in_label_in_a_side_column_is_not_a_section(tmp_path):
     doc = parse_pdf(tmp_path / "plos_box.pdf")
     assert [s.heading for s in doc.sections] == ["Abstract", "Introduction"]
     assert "Data Availability Statement: All data are in the paper" in " ".join(doc.text.split())
+
+
+def test_supporting_information_items_numbered_with_a_period_are_not_sections(tmp_path):
+    paper = _Paper()
+    paper.heading("Introduction")
+    paper.paragraph()
+    paper.heading("Supporting information")
+    paper.line("S1. Hazard presence, relevance and references for each study area", font="tibo")
+    paper.paragraph()
+    doc = parse_pdf(paper.save(tmp_path / "supplement.pdf"))
+    assert [s.heading for s in doc.sections] == [
+        "Abstract",
+        "Introduction",
+        "Supporting information",
+    ]
+
+
+def test_correspondence_email_label_is_not_a_section(tmp_path):
+    paper = _Paper()
+    paper.heading("Introduction")
+    paper.paragraph()
+    paper.run_in("E-mail: ", "ann.author@university.edu, Department of Psychiatry", font="tibo")
+    doc = parse_pdf(paper.save(tmp_path / "email.pdf"))
+    assert [s.heading for s in doc.sections] == ["Abstract", "Introduction"]
+
+
+def test_bold_line_ending_in_a_verb_opens_a_sentence_not_a_section(tmp_path):
+    paper = _Paper()
+    paper.heading("Introduction")
+    paper.paragraph()
+    paper.heading("Acknowledgments")
+    paper.line("The members of the study group are", font="tibo", gap=20)
+    paper.paragraph(("Ann Author, Bob Writer and Carl Reader, who collected the data.",))
+    doc = parse_pdf(paper.save(tmp_path / "open_end.pdf"))
+    assert [s.heading for s in doc.sections] == ["Abstract", "Introduction", "Acknowledgments"]
+
+
+def test_back_matter_heading_in_small_print_is_a_section(tmp_path):
+    # back matter set smaller than the body, its headings in bold at that size
+    paper = _Paper()
+    paper.heading("Introduction")
+    paper.paragraph()
+    paper.paragraph()
+    paper.heading("Conclusions")
+    paper.paragraph()
+    paper.line("Abbreviations", font="tibo", size=8, gap=20)
+    paper.line("ICU: intensive care unit; EMS: electrical muscle stimulation.", size=8)
+    doc = parse_pdf(paper.save(tmp_path / "small_back.pdf"))
+    assert [s.heading for s in doc.sections][-1] == "Abbreviations"
+
+
+def test_bold_paragraph_going_on_in_lower_case_is_not_a_heading(tmp_path):
+    # an abstract set in bold (Diabetes Care): its first line ends no sentence and the
+    # next line, in a slightly different print, goes on in lower case
+    paper = _Paper()
+    paper.heading("Introduction")
+    paper.paragraph()
+    paper.heading("Results")
+    paper.line("Relapse-free survival was higher in the drug group compared", font="tibo")
+    paper._space(_LEADING)
+    runs = [("with placebo, and the mean time to relapse was ", "tibo"), ("longer.", "tiro")]
+    write_runs(paper.page, _X, paper.y, runs)
+    paper.paragraph()
+    doc = parse_pdf(paper.save(tmp_path / "bold_paragraph.pdf"))
+    assert [s.heading for s in doc.sections] == ["Abstract", "Introduction", "Results"]
