@@ -487,7 +487,11 @@ class _RowIndex:
         x0, y0, x1, y1 = line.bbox
         height = max(1.0, y1 - y0)
         edges = self.edges[line.page]
-        at_edge = any(abs(x0 - edge) <= 3 for edge in edges) and x0 > min(edges, default=x0)
+        starts_column = any(abs(x0 - edge) <= 3 for edge in edges)
+        at_edge = starts_column and x0 > min(edges, default=x0)
+        # where the next text column starts, if this line opens one before it
+        span = self.span[line.page]
+        later = [e for e in edges if e > x1 and e > x0 + 0.3 * span] if starts_column else []
         for other in self.by_page[line.page]:
             if other is line or (other.bbox[0] < x1 and x0 < other.bbox[2]):
                 continue
@@ -495,6 +499,8 @@ class _RowIndex:
                 continue  # a text line of the other column (an indented first line)
             if at_edge and other.bbox[2] <= x0 - 5:
                 continue  # anything in the column before, even a table, is not this row
+            if any(edge <= other.bbox[0] + 3 for edge in later):
+                continue  # nor anything in the next text column (a table there)
             overlap = min(y1, other.bbox[3]) - max(y0, other.bbox[1])
             if overlap < 0.5 * height:
                 continue

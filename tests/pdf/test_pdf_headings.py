@@ -8,7 +8,7 @@ import dataclasses
 from pathlib import Path
 
 import pymupdf
-from pdf_testdata import write_runs
+from pdf_testdata import make_pdf, write_runs
 
 from extractor.pdf import parse_pdf
 from extractor.pdf.headings import ALL_RULES
@@ -549,3 +549,22 @@ def test_bold_paragraph_going_on_in_lower_case_is_not_a_heading(tmp_path):
     paper.paragraph()
     doc = parse_pdf(paper.save(tmp_path / "bold_paragraph.pdf"))
     assert [s.heading for s in doc.sections] == ["Abstract", "Introduction", "Results"]
+
+
+def test_heading_level_with_a_table_row_in_the_next_column_is_a_heading(tmp_path):
+    # two columns; a table in the right column has a row on the heading's baseline
+    left, right = 54.0, 316.0
+    words = "text of a column that runs on"
+    bold = {"fontname": "tibo", "fontsize": 11}
+    lines: list[tuple[float, float, str, dict]] = [
+        (left, 60, "A survey of climate anxiety in young adults", {"fontsize": 16}),
+        (left, 100, "Introduction", bold),
+    ]
+    lines += [(left, 116 + 12 * i, f"left {i} {words}", {}) for i in range(12)]
+    lines.append((left, 270, "Data collection and sampling", bold))
+    lines += [(left, 286 + 12 * i, f"method {i} {words}", {}) for i in range(8)]
+    lines += [(right, 100 + 12 * i, f"right {i} {words}", {}) for i in range(12)]
+    lines += [(right + 5, 270, "15-16", {}), (right + 200, 270, "24 (6.4)", {})]
+    lines += [(right + 5, 284, "17-18", {}), (right + 200, 284, "31 (8.2)", {})]
+    doc = parse_pdf(make_pdf(tmp_path / "columns.pdf", [lines]))
+    assert "Data collection and sampling" in [s.heading for s in doc.sections]
