@@ -76,7 +76,7 @@ _SUPPLEMENT_ITEM = re.compile(
 _PAGES = re.compile(r"e?\d+(?:\s*[-\u2013]\s*\d+)?\.?")
 # a line ending in an article, a preposition or a linking verb goes on in the next one:
 # a sentence's first line ("The members of the PERATECS group are"), not a title
-_OPEN_END = re.compile(r"\s(the|a|an|of|to|with|by|are|is|was|were)$", re.IGNORECASE)
+_OPEN_END = frozenset({"the", "a", "an", "of", "to", "with", "by", "are", "is", "was", "were"})
 _MAX_WORDS = 18
 _ABBREVIATION = re.compile(r"[A-Z][A-Z0-9]*(?:[-/][A-Z0-9]+)*")
 # A sentence end, possibly followed by citation marks or closing brackets ("...trial.12",
@@ -252,8 +252,12 @@ def _distinct(line: Line, body: BodyStyle, rules: HeadingRules = ALL_RULES) -> b
     if line.size < body.size - 1.0:
         # table cells and footnotes are set smaller; back matter too, whose headings
         # ("Abbreviations", "Acknowledgements") are known names in a marked face
-        return _known_alone(line.text) and all(
-            _marked(s, body) for s in line.spans if s.text.strip()
+        # (cheap tests first: most such lines are table numbers or long footnotes)
+        return (
+            line.text[:1].isalpha()
+            and len(line.text) <= 40
+            and _known_alone(line.text)
+            and all(_marked(s, body) for s in line.spans if s.text.strip())
         )
     if line.bold and not body.bold:
         return True
@@ -286,6 +290,7 @@ def heuristic_headings(
     rows = _RowIndex(blocks)
     found: list[Heading] = []
     caption: Line | None = None  # the last line of a caption, while its print goes on
+    heading_end: Line | None = None  # the last line of the last own-line heading
     for block in blocks:
         if block.kind != "text":
             continue
@@ -305,14 +310,12 @@ def heuristic_headings(
             # calculation"); more lines in its style are the heading's (or bold text)
             starts_unit = (
                 i == 0
-                or _ends_paragraph(block.lines[i - 1], line, block, rules)
                 or (
-                    bool(found)
-                    and not found[-1].rest
-                    and found[-1].lines[-1] is block.lines[i - 1]
-                    and _style_key(line) != _style_key(block.lines[i - 1])
+                    block.lines[i - 1] is heading_end
+                    and _style_key(line) != _style_key(heading_end)
                     and not line.text[:1].islower()
                 )
+                or _ends_paragraph(block.lines[i - 1], line, block, rules)
             )
             if id(line) in skip or not starts_unit:
                 i += 1
@@ -334,7 +337,7 @@ def heuristic_headings(
                 if (
                     _plausible_text(text)
                     and not _is_sentence(text)
-                    and not _OPEN_END.search(text)
+                    and text.rsplit(None, 1)[-1].lower() not in _OPEN_END
                     and not _sentence_goes_on(
                         group[-1], block.lines[k] if k < len(block.lines) else None
                     )
@@ -350,6 +353,7 @@ def heuristic_headings(
                         else:
                             rest = ""
                         found.append(Heading(lines=group, text=text, level=0, rest=rest, weak=weak))
+                        heading_end = None if rest else group[-1]
                         i += len(group)
                         continue
             # a run-in label in a side column labels article information ("Data
@@ -470,28 +474,34 @@ class _RowIndex:
 
     def __init__(self, blocks: list[Block]) -> None:
         self.by_page: dict[int, list[Line]] = {}
-        for block in blocks:
-            for line in block.lines:
-                self.by_page.setdefault(line.page, []).append(line)
+        for block in blocks:  # a block's lines are on its page
+            self.by_page.setdefault(block.page, []).extend(block.lines)
+        # a page's column edges and text width, made when a line of it is first asked
+        # about (pages without a heading candidate never need them)
         self.edges: dict[int, list[float]] = {}
         self.span: dict[int, float] = {}
-        for page, lines in self.by_page.items():
-            span = max(ln.bbox[2] for ln in lines) - min(ln.bbox[0] for ln in lines)
-            starts = Counter(
-                round(ln.bbox[0] / 2) * 2 for ln in lines if ln.bbox[2] - ln.bbox[0] > 0.2 * span
-            )
-            self.edges[page] = [x for x, n in starts.items() if n >= 3]
-            self.span[page] = span
+
+    def _measure(self, page: int) -> None:
+        lines = self.by_page[page]
+        span = max(ln.bbox[2] for ln in lines) - min(ln.bbox[0] for ln in lines)
+        starts = Counter(
+            round(ln.bbox[0] / 2) * 2 for ln in lines if ln.bbox[2] - ln.bbox[0] > 0.2 * span
+        )
+        self.edges[page] = [x for x, n in starts.items() if n >= 3]
+        self.span[page] = span
 
     def in_table(self, line: Line) -> bool:
         x0, y0, x1, y1 = line.bbox
         height = max(1.0, y1 - y0)
+        if line.page not in self.edges:
+            self._measure(line.page)
         edges = self.edges[line.page]
         starts_column = any(abs(x0 - edge) <= 3 for edge in edges)
         at_edge = starts_column and x0 > min(edges, default=x0)
         # where the next text column starts, if this line opens one before it
         span = self.span[line.page]
         later = [e for e in edges if e > x1 and e > x0 + 0.3 * span] if starts_column else []
+        next_column = min(later, default=float("inf"))
         for other in self.by_page[line.page]:
             if other is line or (other.bbox[0] < x1 and x0 < other.bbox[2]):
                 continue
@@ -499,7 +509,7 @@ class _RowIndex:
                 continue  # a text line of the other column (an indented first line)
             if at_edge and other.bbox[2] <= x0 - 5:
                 continue  # anything in the column before, even a table, is not this row
-            if any(edge <= other.bbox[0] + 3 for edge in later):
+            if other.bbox[0] + 3 >= next_column:
                 continue  # nor anything in the next text column (a table there)
             overlap = min(y1, other.bbox[3]) - max(y0, other.bbox[1])
             if overlap < 0.5 * height:
