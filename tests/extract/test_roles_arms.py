@@ -417,3 +417,30 @@ def test_a_comparisons_direction_says_whose_value_is_whose() -> None:
     assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
     swapped = verify_values(RCT, means_record(613.10, 51.80, 878.33, 89.96), paper, target)
     assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
+
+
+STONES = {"intervention": "laparoscopic ureterolithotomy", "comparator": "flexible ureteroscopy",
+          "outcome": "operative time"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The mean operative time was 74.1 ± 12.2 min in Group I and 78.1 ± 6.4 min in Group II.",
+        # One word "group" for both labels: "group I and II".
+        "The mean operative time was 74.1 ± 12.2 and 78.1 ± 6.4 min in group I and II, "
+        "respectively.",
+    ],
+)
+def test_a_group_label_in_parentheses_after_an_arms_name_names_that_arm(sentence: str) -> None:
+    # "treated with F-URS (Group II)": the arm named by its abbreviation only.
+    text = (
+        "Methods\n22 patients were treated with laparoscopic ureterolithotomy (Group I), and 20 "
+        "patients were treated with flexible ureteroscopy (F-URS) later; in all, 20 were treated "
+        f"with F-URS (Group II).\nResults\n{sentence}"
+    )
+    paper = make_paper(text)
+    record = verify_values(RCT, means_record(74.1, 12.2, 78.1, 6.4), paper, STONES)
+    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    swapped = verify_values(RCT, means_record(78.1, 6.4, 74.1, 12.2), paper, STONES)
+    assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
