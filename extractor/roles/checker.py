@@ -33,7 +33,14 @@ from extractor.roles.codes import (
     where_printed,
 )
 from extractor.roles.effects import ESTIMATE, estimate_measure, expected_estimates, half_unit
-from extractor.roles.sizes import EACH_GROUP, SIZE, counted_share, size_of, sizes_follow_events
+from extractor.roles.sizes import (
+    EACH_GROUP,
+    GROUPS_BEFORE,
+    SIZE,
+    counted_share,
+    size_of,
+    sizes_follow_events,
+)
 from extractor.roles.timepoints import (
     TIME_STEMS,
     is_baseline,
@@ -319,7 +326,10 @@ class _Context:
                 for arm, size in in_order.items():
                     sizes[arm].add(size)
                 for match in matches if not in_order else []:
-                    if EACH_GROUP.match(text, match.end()):  # "n = 19 patients in each group"
+                    # "n = 19 patients in each group", "divided into two groups (n = 10)"
+                    if EACH_GROUP.match(text, match.end()) or GROUPS_BEFORE.search(
+                        text[max(0, match.start() - 40) : match.start()]
+                    ):
                         for arm in sizes:
                             sizes[arm].add(size_of(match))
                         continue

@@ -23,6 +23,15 @@ EACH_GROUP = re.compile(
 )
 
 
+# The same size after the groups it counts: "randomly divided into two groups (n = 10)",
+# "three equal arms (n = 20)": the size is each group's (a total follows the people,
+# "20 dogs (n = 20) were divided").
+GROUPS_BEFORE = re.compile(
+    r"\b(?:two|three|four|both|2|3|4)\s+(?:equal\s+|equally\s+sized\s+)?(?:groups|arms)\s*$",
+    re.IGNORECASE,
+)
+
+
 def size_of(match: re.Match[str]) -> float:
     return float(match.group(1).replace(",", ""))
 

@@ -211,6 +211,26 @@ def test_a_size_printed_for_each_group_is_every_arms_size() -> None:
     assert triages(record, sizes) == {"check"}
 
 
+@pytest.mark.parametrize(
+    ("sentence", "triage"),
+    [
+        ("The 38 patients were randomly divided into two groups (n = 19).", "verified"),
+        # After the people, not the groups: the total, no arm's size.
+        ("The patients (n = 19) were randomly divided into two groups.", "check"),
+    ],
+)
+def test_a_size_after_the_groups_it_divides_into_is_every_arms_size(
+    sentence: str, triage: str
+) -> None:
+    table = make_table(["", "Aspirin", "Placebo"], ["Pain score", "12.3 ± 4.5", "14.1 ± 5.2"])
+    paper = make_paper(f"Methods\n{sentence}", table)
+    values = {**means_record(12.3, 4.5, 14.1, 5.2), "intervention_group_size": 19,
+              "comparator_group_size": 19}  # fmt: skip
+    record = verify_values(RCT, values, paper, PAIN)
+    sizes = ("intervention_group_size", "comparator_group_size")
+    assert triages(record, sizes) == {triage}, [record[n].findings for n in sizes]
+
+
 CLONIDINE = {"intervention": "clonidine", "comparator": "placebo",
              "outcome": "duration of analgesia"}  # fmt: skip
 
