@@ -598,7 +598,7 @@ class _Context:
                 continue
             probe = Occurrence(unit, g, 0)
             theirs = self.column_header(probe)
-            if theirs == mine or self.arm_at(probe) != arm or is_statistic(theirs):
+            if theirs == mine or self.arm_at(probe) != arm or self._statistic(theirs):
                 continue
             if group_shape(unit.groups[g]) != group_shape(occ.value_group):
                 # "172.3 (10.4) | 0.626": the same measure at another time is printed the
@@ -614,6 +614,15 @@ class _Context:
             shown = f" under {theirs[:60]!r}" if theirs else ""
             return f"the row prints this arm again{shown}: which timepoint or measure?"
         return ""
+
+    def _statistic(self, header: str) -> bool:
+        """A column of test results: its header, or its own part under the arm's spanning
+        header ("Intervention, N = 28 | P-value"), names a statistic."""
+        if is_statistic(header):
+            return True
+        ends = [m[1] for m in self.arms.mentions(header)]
+        ends += [m.end() for m in SIZE.finditer(header)]
+        return bool(ends) and is_statistic(header[max(ends) :].lstrip(" ,;:"))
 
     def _other_timepoint(self, occ: Occurrence, arm: str) -> str:
         """Another row with this row's label and other numbers (another timepoint), or ""."""
