@@ -386,6 +386,8 @@ class _Context:
         for occ in result.occurrences:
             if not _fits(role, occ) or (binary and counted_share(role, occ)):
                 continue
+            if _sign_clash(value, occ):
+                continue
             passed, failed = self._checks(role, arm, occ)
             scored.append((len(passed) - 2 * len(failed), passed, failed, occ))
         # The sizes the paper prints for the arm outrank a number found elsewhere.
@@ -881,6 +883,13 @@ def _other_sex(outcome: str, where: str) -> bool:
     target = [bool(sex.search(outcome)) for sex in _SEXES]
     found = [bool(sex.search(where)) for sex in _SEXES]
     return sum(target) == 1 and sum(found) == 1 and target != found
+
+
+def _sign_clash(value: float, occ: Occurrence) -> bool:
+    """A table cell printing a minus ("−0.2") is no place of a positive value (0.2): the
+    locator ignores signs for sentences ("decreased by 0.3" is −0.3), but a cell prints its
+    sign. A negative value in a cell without one may be a "reduction" column's: kept."""
+    return occ.unit.kind != "text" and value > 0 and occ.number.value < 0
 
 
 def _fits(role: str, occ: Occurrence) -> bool:

@@ -627,3 +627,22 @@ def test_a_p_value_column_under_an_arms_spanning_header_is_no_other_measure() ->
     table.rows[1][2] = "Mean change at 12 months"
     record = verify_values(RCT, values, make_paper("R\nx.", table), target)
     assert RoleCode.timepoint_ambiguous in finding_codes(record, "intervention_mean")
+
+
+def test_a_cell_printing_a_minus_is_no_place_of_the_positive_value() -> None:
+    table = make_table(
+        ["", "Aspirin (n = 28)", "Placebo (n = 14)"], ["Days of pain", "−0.2", "−1.8"]
+    )
+    paper = make_paper("R\nx.", table)
+    target = {**PAIN, "outcome": "days of pain"}
+    names = ("intervention_mean", "comparator_mean")
+    right = {"outcome_type": "continuous", "intervention_mean": -0.2, "comparator_mean": -1.8}
+    record = verify_values(RCT, right, paper, target)
+    assert triages(record, names) == {"verified"}, [record[n].findings for n in names]
+    flipped = {**right, "intervention_mean": 0.2}
+    record = verify_values(RCT, flipped, paper, target)
+    assert record["intervention_mean"].triage.value == "check"
+    # A sentence carries the sign in its words: "fell by 0.2 days" is −0.2.
+    said = make_paper("R\nDays of pain fell by 0.2 with aspirin and by 1.8 with placebo.")
+    record = verify_values(RCT, right, said, target)
+    assert triages(record, names) == {"verified"}, [record[n].findings for n in names]
