@@ -34,6 +34,8 @@ from extractor.roles.codes import (
 )
 from extractor.roles.effects import ESTIMATE, estimate_measure, expected_estimates, half_unit
 from extractor.roles.sizes import (
+    COUNT_AFTER_ARM,
+    COUNT_BEFORE_ARM,
     EACH_GROUP,
     GROUPS_BEFORE,
     SIZE,
@@ -321,6 +323,9 @@ class _Context:
                 if not text or text in seen:
                     continue
                 seen.add(text)
+                if unit.kind == "text":
+                    for arm, size in self._sizes_in_words(text):
+                        sizes[arm].add(size)
                 matches = list(SIZE.finditer(text))
                 in_order = self._sizes_in_order(text, matches)
                 for arm, size in in_order.items():
@@ -348,6 +353,25 @@ class _Context:
                     if len(named) == 1:
                         sizes[named.pop()].add(size_of(match))
         return sizes
+
+    def _sizes_in_words(self, text: str) -> list[tuple[str, float]]:
+        """Sizes a sentence defines in words: "the cooling group consisted of 19 patients"
+        (the one arm named right before, no number between), "22 patients were treated
+        with TPLU" (the one arm named right after, before any other number)."""
+        out = []
+        for match in COUNT_AFTER_ARM.finditer(text):
+            before = text[max(0, match.start() - 40) : match.start()]
+            before = before[max((d.end() for d in re.finditer(r"\d", before)), default=0) :]
+            named = {m[2] for m in self.arms.mentions(before)}
+            if len(named) == 1:
+                out.append((named.pop(), float(match.group("n").replace(",", ""))))
+        for match in COUNT_BEFORE_ARM.finditer(text):
+            after = text[match.end() : match.end() + 50]
+            after = re.split(r"\d", after, maxsplit=1)[0]
+            named = {m[2] for m in self.arms.mentions(after)}
+            if len(named) == 1:
+                out.append((named.pop(), float(match.group("n").replace(",", ""))))
+        return out
 
     def _sizes_in_order(self, text: str, matches: list[re.Match[str]]) -> dict[str, float]:
         """ "Intervention group Control group P (n = 60) (n = 61)": two sizes side by side,

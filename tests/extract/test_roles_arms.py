@@ -464,3 +464,26 @@ def test_a_group_label_in_parentheses_after_an_arms_name_names_that_arm(sentence
     assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
     swapped = verify_values(RCT, means_record(78.1, 6.4, 74.1, 12.2), paper, STONES)
     assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # Each arm's size in a sentence of its own: no other arm's number beside it.
+        "The aspirin group consisted of 60 patients. Later, the placebo group consisted "
+        "of 61 patients.",
+        "In total, 60 patients were randomized to aspirin. Then 61 patients were "
+        "randomized to placebo.",
+    ],
+)
+def test_a_size_defined_in_words_is_its_arms_size(sentence: str) -> None:
+    table = make_table(["", "Aspirin", "Placebo"], ["Pain score", "12.3 ± 4.5", "14.1 ± 5.2"])
+    paper = make_paper(f"Methods\n{sentence}", table)
+    values = {**means_record(12.3, 4.5, 14.1, 5.2), "intervention_group_size": 60,
+              "comparator_group_size": 61}  # fmt: skip
+    record = verify_values(RCT, values, paper, PAIN)
+    sizes = ("intervention_group_size", "comparator_group_size")
+    assert triages(record, sizes) == {"verified"}, [record[n].findings for n in sizes]
+    swapped = {**values, "intervention_group_size": 61, "comparator_group_size": 60}
+    record = verify_values(RCT, swapped, paper, PAIN)
+    assert RoleCode.arm_mismatch in finding_codes(record, "intervention_group_size")
