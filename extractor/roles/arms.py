@@ -64,6 +64,22 @@ _LABEL_AFTER = re.compile(
 )
 
 
+# "22 patients treated with TPLU (Group I)": a group label right after the arm's name, on
+# one line (a flattened header's "F-URS Group\t p value (Group I)" defines nothing).
+_LABEL_AFTER_NAME = re.compile(
+    r"(?P<what>\b[\w-]+(?: [\w-]+){0,3}) ?\(\s*(?P<label>(?:[Gg]roup|[Aa]rm)\s+"
+    r"[A-Z0-9][A-Za-z0-9-]{0,4})\s*\)"
+)
+
+
+# "in group I and II", "groups A and B": two labels sharing one word "group", the second
+# elided.
+_ELIDED_LABELS = re.compile(
+    r"\b(?P<word>group|arm)s?\s+(?P<first>[a-z0-9-]{1,5})\s*(?:,|and|&|or|vs\.?|versus)\s*"
+    r"(?P<second>[a-z0-9-]{1,5})(?![a-z0-9])"
+)
+
+
 _NAMED_LABEL = re.compile(
     r"\b(?:unit|group|arm|ward|period|phase|cohort)\s+(?:[A-Z]|[0-9]{1,2}|I{1,3}|IV|V)\b",
     re.IGNORECASE,
@@ -166,6 +182,9 @@ class Arms:
             (m.group("label"), m.group("what"), m.group("verb")) for m in _LABEL_DEF.finditer(text)
         ]
         found += [(m.group("label"), m.group("what"), "(") for m in _LABEL_AFTER.finditer(text)]
+        found += [
+            (m.group("label"), m.group("what"), "(") for m in _LABEL_AFTER_NAME.finditer(text)
+        ]
         for raw, what, verb in found:
             arm = self._arm_by_words(what)
             # "HRQoL (intervention women: p = 0.58)": a test's result, no definition.
@@ -185,6 +204,9 @@ class Arms:
     def _arm_by_words(self, text: str) -> str | None:
         found = stems(text)
         scores = {arm: len(self.terms[arm] & found) for arm in self.terms}
+        for arm, labels in self.labels.items():
+            # "treated with F-URS (Group II)": an abbreviation learned as the arm's label
+            scores[arm] += sum(1 for label in labels if contains_term(text, label))
         winner = _winner(scores)
         if winner is not None or any(scores.values()):
             return winner
@@ -236,6 +258,9 @@ class Arms:
                 pattern = re.escape(label).replace(r"\ ", r"\s+")
                 for match in re.finditer(r"(?<![a-z0-9])" + pattern + r"(?![a-z0-9])", lowered):
                     spans.append((match.start(), match.end(), arm))
+        spans += [  # "groups I and II": "groups i" is no label, its letter is
+            m for m in self._elided(lowered) if not any(s < m[1] and m[0] < e for s, e, _ in spans)
+        ]
         # A word inside the other arm's label ("ICU-AW" in "without an ICU-AW diagnosis")
         # names that label's arm, not its own.
         out = [
@@ -245,6 +270,21 @@ class Arms:
             m for m in spans if not any(s <= m[0] and m[1] <= e and a != m[2] for s, e, a in spans)
         ]
         return sorted(out + spans)
+
+    def _elided(self, lowered: str) -> list[tuple[int, int, str]]:
+        """Labels named with one shared word ("in group I and II", "groups A and B"): each
+        letter is its label's arm when both labels are the two arms'."""
+        arm_of = {label: arm for arm, labels in self.labels.items() for label in labels}
+        out = []
+        for match in _ELIDED_LABELS.finditer(lowered):
+            word = match.group("word")
+            first = arm_of.get(f"{word} {match.group('first')}")
+            second = arm_of.get(f"{word} {match.group('second')}")
+            if first is None or second is None or first == second:
+                continue
+            out.append((match.start("first"), match.end("first"), first))
+            out.append((match.start("second"), match.end("second"), second))
+        return out
 
 
 _ROLE_WORDS = {

@@ -33,7 +33,16 @@ from extractor.roles.codes import (
     where_printed,
 )
 from extractor.roles.effects import ESTIMATE, estimate_measure, expected_estimates, half_unit
-from extractor.roles.sizes import EACH_GROUP, SIZE, counted_share, size_of, sizes_follow_events
+from extractor.roles.sizes import (
+    COUNT_AFTER_ARM,
+    COUNT_BEFORE_ARM,
+    EACH_GROUP,
+    GROUPS_BEFORE,
+    SIZE,
+    counted_share,
+    size_of,
+    sizes_follow_events,
+)
 from extractor.roles.timepoints import (
     TIME_STEMS,
     is_baseline,
@@ -314,12 +323,18 @@ class _Context:
                 if not text or text in seen:
                     continue
                 seen.add(text)
+                if unit.kind == "text":
+                    for arm, size in self._sizes_in_words(text):
+                        sizes[arm].add(size)
                 matches = list(SIZE.finditer(text))
                 in_order = self._sizes_in_order(text, matches)
                 for arm, size in in_order.items():
                     sizes[arm].add(size)
                 for match in matches if not in_order else []:
-                    if EACH_GROUP.match(text, match.end()):  # "n = 19 patients in each group"
+                    # "n = 19 patients in each group", "divided into two groups (n = 10)"
+                    if EACH_GROUP.match(text, match.end()) or GROUPS_BEFORE.search(
+                        text[max(0, match.start() - 40) : match.start()]
+                    ):
                         for arm in sizes:
                             sizes[arm].add(size_of(match))
                         continue
@@ -338,6 +353,25 @@ class _Context:
                     if len(named) == 1:
                         sizes[named.pop()].add(size_of(match))
         return sizes
+
+    def _sizes_in_words(self, text: str) -> list[tuple[str, float]]:
+        """Sizes a sentence defines in words: "the cooling group consisted of 19 patients"
+        (the one arm named right before, no number between), "22 patients were treated
+        with TPLU" (the one arm named right after, before any other number)."""
+        out = []
+        for match in COUNT_AFTER_ARM.finditer(text):
+            before = text[max(0, match.start() - 40) : match.start()]
+            before = before[max((d.end() for d in re.finditer(r"\d", before)), default=0) :]
+            named = {m[2] for m in self.arms.mentions(before)}
+            if len(named) == 1:
+                out.append((named.pop(), float(match.group("n").replace(",", ""))))
+        for match in COUNT_BEFORE_ARM.finditer(text):
+            after = text[match.end() : match.end() + 50]
+            after = re.split(r"\d", after, maxsplit=1)[0]
+            named = {m[2] for m in self.arms.mentions(after)}
+            if len(named) == 1:
+                out.append((named.pop(), float(match.group("n").replace(",", ""))))
+        return out
 
     def _sizes_in_order(self, text: str, matches: list[re.Match[str]]) -> dict[str, float]:
         """ "Intervention group Control group P (n = 60) (n = 61)": two sizes side by side,
@@ -375,6 +409,8 @@ class _Context:
         binary = "ai" in self.values or "ci" in self.values
         for occ in result.occurrences:
             if not _fits(role, occ) or (binary and counted_share(role, occ)):
+                continue
+            if _sign_clash(value, occ):
                 continue
             passed, failed = self._checks(role, arm, occ)
             scored.append((len(passed) - 2 * len(failed), passed, failed, occ))
@@ -588,7 +624,7 @@ class _Context:
                 continue
             probe = Occurrence(unit, g, 0)
             theirs = self.column_header(probe)
-            if theirs == mine or self.arm_at(probe) != arm or is_statistic(theirs):
+            if theirs == mine or self.arm_at(probe) != arm or self._statistic(theirs):
                 continue
             if group_shape(unit.groups[g]) != group_shape(occ.value_group):
                 # "172.3 (10.4) | 0.626": the same measure at another time is printed the
@@ -604,6 +640,15 @@ class _Context:
             shown = f" under {theirs[:60]!r}" if theirs else ""
             return f"the row prints this arm again{shown}: which timepoint or measure?"
         return ""
+
+    def _statistic(self, header: str) -> bool:
+        """A column of test results: its header, or its own part under the arm's spanning
+        header ("Intervention, N = 28 | P-value"), names a statistic."""
+        if is_statistic(header):
+            return True
+        ends = [m[1] for m in self.arms.mentions(header)]
+        ends += [m.end() for m in SIZE.finditer(header)]
+        return bool(ends) and is_statistic(header[max(ends) :].lstrip(" ,;:"))
 
     def _other_timepoint(self, occ: Occurrence, arm: str) -> str:
         """Another row with this row's label and other numbers (another timepoint), or ""."""
@@ -862,6 +907,13 @@ def _other_sex(outcome: str, where: str) -> bool:
     target = [bool(sex.search(outcome)) for sex in _SEXES]
     found = [bool(sex.search(where)) for sex in _SEXES]
     return sum(target) == 1 and sum(found) == 1 and target != found
+
+
+def _sign_clash(value: float, occ: Occurrence) -> bool:
+    """A table cell printing a minus ("−0.2") is no place of a positive value (0.2): the
+    locator ignores signs for sentences ("decreased by 0.3" is −0.3), but a cell prints its
+    sign. A negative value in a cell without one may be a "reduction" column's: kept."""
+    return occ.unit.kind != "text" and value > 0 and occ.number.value < 0
 
 
 def _fits(role: str, occ: Occurrence) -> bool:

@@ -23,6 +23,39 @@ EACH_GROUP = re.compile(
 )
 
 
+# The same size after the groups it counts: "randomly divided into two groups (n = 10)",
+# "three equal arms (n = 20)": the size is each group's (a total follows the people,
+# "20 dogs (n = 20) were divided").
+GROUPS_BEFORE = re.compile(
+    r"\b(?:two|three|four|both|2|3|4)\s+(?:equal\s+|equally\s+sized\s+)?(?:groups|arms)\s*$",
+    re.IGNORECASE,
+)
+
+
+_PEOPLE = (
+    r"(?:patients|participants|subjects|children|adults|infants|neonates|"
+    r"volunteers|individuals|dogs|rats|mice|animals)"
+)
+
+
+# A size in words, defined for the arm named before it: "the cooling group consisted of
+# 19 patients", "the placebo arm included 45 participants" (not "men" or "women": "they
+# included 10 men and 2 women" splits a group).
+COUNT_AFTER_ARM = re.compile(
+    rf"\b(?:consisted\s+of|comprised|included)\s+(?P<n>\d[\d,]*)\s+{_PEOPLE}\b",
+    re.IGNORECASE,
+)
+
+
+# ... or for the arm named after it: "22 patients were treated with TPLU", "45 children
+# were randomized to placebo".
+COUNT_BEFORE_ARM = re.compile(
+    rf"\b(?P<n>\d[\d,]*)\s+{_PEOPLE}\s+(?:were\s+)?(?:randomi[sz]ed|randomly\s+assigned|"
+    r"assigned|allocated|treated|received)\b",
+    re.IGNORECASE,
+)
+
+
 def size_of(match: re.Match[str]) -> float:
     return float(match.group(1).replace(",", ""))
 

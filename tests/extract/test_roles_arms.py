@@ -211,6 +211,26 @@ def test_a_size_printed_for_each_group_is_every_arms_size() -> None:
     assert triages(record, sizes) == {"check"}
 
 
+@pytest.mark.parametrize(
+    ("sentence", "triage"),
+    [
+        ("The 38 patients were randomly divided into two groups (n = 19).", "verified"),
+        # After the people, not the groups: the total, no arm's size.
+        ("The patients (n = 19) were randomly divided into two groups.", "check"),
+    ],
+)
+def test_a_size_after_the_groups_it_divides_into_is_every_arms_size(
+    sentence: str, triage: str
+) -> None:
+    table = make_table(["", "Aspirin", "Placebo"], ["Pain score", "12.3 ± 4.5", "14.1 ± 5.2"])
+    paper = make_paper(f"Methods\n{sentence}", table)
+    values = {**means_record(12.3, 4.5, 14.1, 5.2), "intervention_group_size": 19,
+              "comparator_group_size": 19}  # fmt: skip
+    record = verify_values(RCT, values, paper, PAIN)
+    sizes = ("intervention_group_size", "comparator_group_size")
+    assert triages(record, sizes) == {triage}, [record[n].findings for n in sizes]
+
+
 CLONIDINE = {"intervention": "clonidine", "comparator": "placebo",
              "outcome": "duration of analgesia"}  # fmt: skip
 
@@ -417,3 +437,53 @@ def test_a_comparisons_direction_says_whose_value_is_whose() -> None:
     assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
     swapped = verify_values(RCT, means_record(613.10, 51.80, 878.33, 89.96), paper, target)
     assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
+
+
+STONES = {"intervention": "laparoscopic ureterolithotomy", "comparator": "flexible ureteroscopy",
+          "outcome": "operative time"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The mean operative time was 74.1 ± 12.2 min in Group I and 78.1 ± 6.4 min in Group II.",
+        # One word "group" for both labels: "group I and II".
+        "The mean operative time was 74.1 ± 12.2 and 78.1 ± 6.4 min in group I and II, "
+        "respectively.",
+    ],
+)
+def test_a_group_label_in_parentheses_after_an_arms_name_names_that_arm(sentence: str) -> None:
+    # "treated with F-URS (Group II)": the arm named by its abbreviation only.
+    text = (
+        "Methods\n22 patients were treated with laparoscopic ureterolithotomy (Group I), and 20 "
+        "patients were treated with flexible ureteroscopy (F-URS) later; in all, 20 were treated "
+        f"with F-URS (Group II).\nResults\n{sentence}"
+    )
+    paper = make_paper(text)
+    record = verify_values(RCT, means_record(74.1, 12.2, 78.1, 6.4), paper, STONES)
+    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    swapped = verify_values(RCT, means_record(78.1, 6.4, 74.1, 12.2), paper, STONES)
+    assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # Each arm's size in a sentence of its own: no other arm's number beside it.
+        "The aspirin group consisted of 60 patients. Later, the placebo group consisted "
+        "of 61 patients.",
+        "In total, 60 patients were randomized to aspirin. Then 61 patients were "
+        "randomized to placebo.",
+    ],
+)
+def test_a_size_defined_in_words_is_its_arms_size(sentence: str) -> None:
+    table = make_table(["", "Aspirin", "Placebo"], ["Pain score", "12.3 ± 4.5", "14.1 ± 5.2"])
+    paper = make_paper(f"Methods\n{sentence}", table)
+    values = {**means_record(12.3, 4.5, 14.1, 5.2), "intervention_group_size": 60,
+              "comparator_group_size": 61}  # fmt: skip
+    record = verify_values(RCT, values, paper, PAIN)
+    sizes = ("intervention_group_size", "comparator_group_size")
+    assert triages(record, sizes) == {"verified"}, [record[n].findings for n in sizes]
+    swapped = {**values, "intervention_group_size": 61, "comparator_group_size": 60}
+    record = verify_values(RCT, swapped, paper, PAIN)
+    assert RoleCode.arm_mismatch in finding_codes(record, "intervention_group_size")

@@ -608,3 +608,41 @@ def test_the_first_evidence_of_a_verified_value_is_the_place_it_was_judged_by() 
     assert events.triage.value == "verified", events.findings
     assert "12/60" in events.evidence[0].quote
     assert any("Male" in e.section or "Baseline" in e.section for e in events.evidence[1:])
+
+
+def test_a_p_value_column_under_an_arms_spanning_header_is_no_other_measure() -> None:
+    table = make_table(
+        ["", "Aspirin, N = 28", "Aspirin, N = 28", "Placebo, N = 14", "Placebo, N = 14"],
+        ["", "Mean change at 6 months", "P-value", "Mean change at 6 months",
+         "P-value"],
+        ["Days of pain", "-1.4", "0.03", "-4.2", "0.01"],
+    )  # fmt: skip
+    paper = make_paper("R\nx.", table)
+    target = {**PAIN, "outcome": "days of pain"}
+    values = {"outcome_type": "continuous", "intervention_mean": -1.4, "comparator_mean": -4.2}
+    record = verify_values(RCT, values, paper, target)
+    names = ("intervention_mean", "comparator_mean")
+    assert triages(record, names) == {"verified"}, [record[n].findings for n in names]
+    # Under another measure of the same arm the value stays ambiguous.
+    table.rows[1][2] = "Mean change at 12 months"
+    record = verify_values(RCT, values, make_paper("R\nx.", table), target)
+    assert RoleCode.timepoint_ambiguous in finding_codes(record, "intervention_mean")
+
+
+def test_a_cell_printing_a_minus_is_no_place_of_the_positive_value() -> None:
+    table = make_table(
+        ["", "Aspirin (n = 28)", "Placebo (n = 14)"], ["Days of pain", "−0.2", "−1.8"]
+    )
+    paper = make_paper("R\nx.", table)
+    target = {**PAIN, "outcome": "days of pain"}
+    names = ("intervention_mean", "comparator_mean")
+    right = {"outcome_type": "continuous", "intervention_mean": -0.2, "comparator_mean": -1.8}
+    record = verify_values(RCT, right, paper, target)
+    assert triages(record, names) == {"verified"}, [record[n].findings for n in names]
+    flipped = {**right, "intervention_mean": 0.2}
+    record = verify_values(RCT, flipped, paper, target)
+    assert record["intervention_mean"].triage.value == "check"
+    # A sentence carries the sign in its words: "fell by 0.2 days" is −0.2.
+    said = make_paper("R\nDays of pain fell by 0.2 with aspirin and by 1.8 with placebo.")
+    record = verify_values(RCT, right, said, target)
+    assert triages(record, names) == {"verified"}, [record[n].findings for n in names]
