@@ -58,6 +58,8 @@ class Line:
     text: str = ""
     # the line ends in a soft hyphen (U+00AD): the word goes on in the next line
     soft_hyphen: bool = False
+    # how the line runs: 0 across, -1 up the page, 1 down it (a table set sideways)
+    sideways: int = 0
 
     def __post_init__(self) -> None:
         if not self.text:
@@ -199,7 +201,12 @@ def read_page(page: pymupdf.Page, number: int) -> PageLayout:
             if not joined:
                 continue
             line = Line(
-                number, raw_line["bbox"], spans, joined, last.rstrip().endswith(SOFT_HYPHEN)
+                number,
+                raw_line["bbox"],
+                spans,
+                joined,
+                last.rstrip().endswith(SOFT_HYPHEN),
+                round(raw_line["dir"][1]),
             )
             if len(spans) == 1:
                 # most lines have one span, whose text is not blank: its style is the
@@ -254,6 +261,7 @@ def _merge_baseline(lines: list[Line]) -> list[Line]:
                 ),
                 spans=spans + line.spans,
                 soft_hyphen=line.soft_hyphen,
+                sideways=prev.sideways,
             )
         else:
             merged.append(line)

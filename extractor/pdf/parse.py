@@ -51,7 +51,7 @@ from extractor.pdf.metadata import extract_metadata
 from extractor.pdf.open import open_pdf
 from extractor.pdf.order import reading_order
 from extractor.pdf.references import REFERENCE_HEADING, split_references
-from extractor.pdf.table_header import count_header_rows, spread_header
+from extractor.pdf.table_header import count_header_rows, spread_header, spread_row_labels
 from extractor.pdf.tables import FoundTable, borderless_tables, extract_tables, linearise
 from extractor.pdf.text import join_lines_at, normalise_space, vocabulary
 from schemas.hashing import sha256_file
@@ -495,7 +495,7 @@ class _TextBuilder:
                 Table(
                     caption=caption,
                     page=table.page,
-                    rows=spread_header(table.rows, header, table.spans),
+                    rows=spread_row_labels(spread_header(table.rows, header, table.spans), header),
                     header_rows=header,
                     char_start=start,
                     char_end=end,
@@ -518,7 +518,9 @@ class _TextBuilder:
                     Table(
                         caption=caption,
                         page=page,
-                        rows=spread_header(rows, header, found.spans) if found else rows,
+                        rows=spread_row_labels(spread_header(rows, header, found.spans), header)
+                        if found
+                        else rows,
                         header_rows=header,
                         char_start=start,
                         char_end=end,
