@@ -105,3 +105,45 @@ def spread_row_labels(rows: list[list[str]], header_rows: int) -> list[list[str]
         ):
             row[0] = above[0]
     return out
+
+
+# a label that stops on one of these words goes on in the next line ("Employed caregiver
+# in" / "household", "Correctly described purpose of" / "personal controller medicine")
+_OPEN_END = re.compile(
+    r"(?:\b(?:of|in|on|at|to|for|from|with|by|under|over|and|or|the|a|an)|[,\-\u2013/(])$",
+    re.IGNORECASE,
+)
+
+
+# "in prior 2 months", "household": a lower-case word opens the line; "aIndependent
+# t-test" (a footnote mark) and "d-BP (mmHg)" (a label of its own) are no such word
+_LOWER_WORD = re.compile(r"[a-z]{2,}\b(?![-\u2013])")
+# a footnote or a list of abbreviations is a sentence, not the end of a label
+_MAX_CONTINUATION_WORDS = 6
+
+
+def join_label_lines(rows: list[list[str]], header_rows: int) -> list[list[str]]:
+    """Rows with a row label printed over two lines read as one row.
+
+    A body row that holds only a label, under a row of values whose label it continues
+    (a short line that starts with a lower-case word or "(", or the label above stops on
+    "of", "in", a comma), is the label's next line: "Acute asthma-related PCP or ER
+    visit" / "in prior 2 months". Left as a row, it would read as the heading of the rows
+    below it."""
+    out: list[list[str]] = []
+    for r, row in enumerate(rows):
+        above = out[-1] if out and r > header_rows and len(out) > header_rows else None
+        text = row[0].strip() if row else ""
+        if (
+            above is not None
+            and text
+            and not any(cell.strip() for cell in row[1:])
+            and above[0].strip()
+            and any(is_value(cell) for cell in above[1:])
+            and len(text.split()) <= _MAX_CONTINUATION_WORDS
+            and (_LOWER_WORD.match(text) or text[0] == "(" or _OPEN_END.search(above[0].strip()))
+        ):
+            out[-1] = [f"{above[0].strip()} {text}", *above[1:]]
+            continue
+        out.append(list(row))
+    return out

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from extractor.pdf.table_header import count_header_rows, spread_header, spread_row_labels
+from extractor.pdf.table_header import (
+    count_header_rows,
+    join_label_lines,
+    spread_header,
+    spread_row_labels,
+)
 
 
 def test_header_rows_end_where_values_start():
@@ -67,3 +72,33 @@ def test_timepoint_with_its_group_size_is_a_header():
         ["Weight (kg)", "50.08 (48.83, 51.34)", "55.91 (54.65, 57.17)", "61.08 (59.83, 62.34)"],
     ]
     assert count_header_rows(rows) == 2
+
+
+def test_row_label_over_two_lines_is_one_row():
+    rows = [
+        ["", "Intervention", "Control", "P"],
+        ["Acute asthma-related ER visit", "5 (19.2)", "1 (7.1)", "0.64"],
+        ["in prior 2 months", "", "", ""],
+        ["Correctly described purpose of", "4 (33.3)", "4 (50.0)", "0.03"],
+        ["Personal controller medicine", "", "", ""],
+        ["(I = 12, C = 8)", "", "", ""],
+        ["Home environment", "", "", ""],  # a heading of the rows below: kept
+        ["Dog at home", "6 (17.1%)", "3 (14.3%)", "1.0"],
+    ]
+    assert join_label_lines(rows, 1) == [
+        rows[0],
+        ["Acute asthma-related ER visit in prior 2 months", "5 (19.2)", "1 (7.1)", "0.64"],
+        [
+            "Correctly described purpose of Personal controller medicine (I = 12, C = 8)",
+            "4 (33.3)",
+            "4 (50.0)",
+            "0.03",
+        ],
+        rows[6],
+        rows[7],
+    ]
+    # a header's second line is not a body label's
+    assert join_label_lines([["Outcome of", "A"], ["interest", ""], ["x", "1"]], 1)[1] == [
+        "interest",
+        "",
+    ]
