@@ -39,7 +39,7 @@ def borderless_rows(
     if not captions:
         return []
     lines = [line for block in page.blocks for line in block.lines]
-    words = _LineWords(pdf_page, page.textpage)
+    words = _LineWords(pdf_page, page)
     body_size = _body_size(lines)
     found = []
     for block, caption in captions:
@@ -230,8 +230,10 @@ class _LineWords:
     line is first asked for: only the lines under a caption are. From the page's text as
     read for the layout when given (same flags, read once)."""
 
-    def __init__(self, pdf_page: pymupdf.Page, textpage: pymupdf.TextPage | None) -> None:
-        raw = pdf_page.get_text("words", flags=TEXT_FLAGS, textpage=textpage, sort=False)
+    def __init__(self, pdf_page: pymupdf.Page, page: PageLayout) -> None:
+        raw = page.words()
+        if raw is None:
+            raw = pdf_page.get_text("words", flags=TEXT_FLAGS, sort=False)
         self._words = sorted(
             ((w[0], w[1], w[2], w[3], clean_chars(w[4])) for w in raw),
             key=lambda w: (w[1] + w[3]) / 2,

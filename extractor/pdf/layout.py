@@ -141,6 +141,14 @@ class PageLayout:
     has_images: bool = False  # a page without text lines that shows an image (a scan)
     # MuPDF's text of the page, made once and reused for word positions (tables)
     textpage: pymupdf.TextPage | None = None
+    _words: list[tuple] | None = field(default=None, repr=False)
+
+    def words(self) -> list[tuple] | None:
+        """The words of `textpage` (MuPDF's "words" list), read once: ruled tables and
+        tables without rules both place their cells by them."""
+        if self._words is None and self.textpage is not None:
+            self._words = self.textpage.extractWORDS()
+        return self._words
 
 
 def _is_bold(span: dict) -> bool:
