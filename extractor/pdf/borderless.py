@@ -15,6 +15,7 @@ import pymupdf
 
 from extractor.pdf.captions import is_caption
 from extractor.pdf.layout import TEXT_FLAGS, Block, Line, PageLayout
+from extractor.pdf.table_header import is_value
 from extractor.pdf.text import clean_chars
 
 Word = tuple[float, float, float, float, str]
@@ -38,10 +39,15 @@ def borderless_rows(
     if not captions:
         return []
     lines = [line for block in page.blocks for line in block.lines]
-    words = _LineWords(pdf_page, page.textpage)
+    words = _LineWords(pdf_page, page)
     body_size = _body_size(lines)
     found = []
     for block, caption in captions:
+        if _turned(caption):
+            turned = _turned_table(page, block, words)
+            if turned is not None:
+                found.append((caption, *turned))
+            continue
         body = _body_lines(page, lines, block, words, body_size)
         if len(body) < 2:
             continue
@@ -60,6 +66,66 @@ def borderless_rows(
             )
             found.append((caption, bbox, rows, spans))
     return found
+
+
+def _turned(line: Line) -> bool:
+    """A caption set sideways (a landscape table on an upright page)."""
+    return line.sideways != 0
+
+
+def _turned_table(
+    page: PageLayout, caption: Block, words: _LineWords
+) -> tuple[tuple[float, float, float, float], list[list[str]], Spans] | None:
+    """A table set sideways, read as it reads when the page is turned: its words (those of
+    the lines that run the caption's way, below it as the table reads) turned upright,
+    then rows and columns as for an upright table. The bbox is in the page's own
+    coordinates."""
+    way = caption.lines[0].sideways
+    up = way < 0  # read bottom to top: the page turned a quarter clockwise
+    height, width = page.height, page.width
+
+    def turn(box: tuple[float, ...]) -> tuple[float, float, float, float]:
+        a, b, c, d = box[:4]
+        return (height - d, a, height - b, c) if up else (b, width - c, d, width - a)
+
+    caption_bottom = turn(caption.bbox)[3]
+    own = {id(line) for line in caption.lines}
+    kept = {
+        word
+        for block in page.blocks
+        for line in block.lines
+        if line.sideways == way and id(line) not in own
+        for word in words.of(line)
+        if turn(word)[1] >= caption_bottom - 1
+    }
+    if not kept:
+        return None
+    rows, spans = _grid(_word_rows([(*turn(w), w[4]) for w in kept]))
+    if len(rows) < 2 or max(len(r) for r in rows) < 2:
+        return None
+    bbox = (
+        min(w[0] for w in kept),
+        min(w[1] for w in kept),
+        max(w[2] for w in kept),
+        max(w[3] for w in kept),
+    )
+    return bbox, rows, spans
+
+
+def _word_rows(words: list[Word]) -> list[list[Word]]:
+    """Words side by side (their heights overlapping by half) form one row, left to right."""
+    rows: list[list[Word]] = []
+    top = bottom = 0.0
+    for word in sorted(words, key=lambda w: (w[1] + w[3]) / 2):
+        y0, y1 = word[1], word[3]
+        overlap = min(bottom, y1) - max(top, y0)
+        if rows and overlap >= 0.5 * min(bottom - top, y1 - y0):
+            rows[-1].append(word)
+            top, bottom = min(top, y0), max(bottom, y1)
+        else:
+            rows.append([word])
+            top, bottom = y0, y1
+    return [sorted(row, key=lambda w: w[0]) for row in rows]
 
 
 def _band(page: PageLayout, lines: list[Line], caption: Block) -> tuple[float, float]:
@@ -164,8 +230,10 @@ class _LineWords:
     line is first asked for: only the lines under a caption are. From the page's text as
     read for the layout when given (same flags, read once)."""
 
-    def __init__(self, pdf_page: pymupdf.Page, textpage: pymupdf.TextPage | None) -> None:
-        raw = pdf_page.get_text("words", flags=TEXT_FLAGS, textpage=textpage, sort=False)
+    def __init__(self, pdf_page: pymupdf.Page, page: PageLayout) -> None:
+        raw = page.words()
+        if raw is None:
+            raw = pdf_page.get_text("words", flags=TEXT_FLAGS, sort=False)
         self._words = sorted(
             ((w[0], w[1], w[2], w[3], clean_chars(w[4])) for w in raw),
             key=lambda w: (w[1] + w[3]) / 2,
@@ -211,6 +279,81 @@ def _segments(words: list[Word]) -> list[list[Word]]:
     return runs
 
 
+def _text(seg: list[Word]) -> str:
+    return " ".join(w[4] for w in seg)
+
+
+def _merged(spans: list[tuple[float, float]]) -> list[list[float]]:
+    """Overlapping x-ranges (sorted by start) joined: one per column."""
+    columns: list[list[float]] = []
+    for x0, x1 in spans:
+        if columns and x0 <= columns[-1][1]:
+            columns[-1][1] = max(columns[-1][1], x1)
+        else:
+            columns.append([x0, x1])
+    return columns
+
+
+def _with_stub_columns(
+    columns: list[list[float]], wider: list[list[list[Word]]]
+) -> list[list[float]]:
+    """The columns, and a column for the cells that only the rows wider than the typical
+    row print left of every column, in two rows at least: the outcome named once beside
+    its first timepoint ("MMSE-J | 12", then "| 24", "| 28") heads its own column rather
+    than being glued to the timepoint's."""
+    outside = [
+        (seg[0][0], seg[-1][2], r)
+        for r, row in enumerate(wider)
+        for seg in row
+        if seg[-1][2] < columns[0][0]
+    ]
+    extra = []
+    for x0, x1 in _merged(sorted((a, b) for a, b, _ in outside)):
+        if len({r for a, b, r in outside if x0 <= a and b <= x1}) >= 2:
+            extra.append([x0, x1])
+    return sorted(columns + extra) if extra else columns
+
+
+def _headings_only(row: list[list[Word]]) -> bool:
+    return not any(is_value(_text(seg)) for seg in row)
+
+
+def _reached(seg: list[Word], columns: list[list[float]], bounds: list[float]) -> list[int]:
+    """The columns a heading reaches into when it stands centred over their gutter: its
+    middle in no column, its ends in two or more ("Baseline" over "Control" and
+    "Intervention"); none otherwise (a wide heading of one column may reach into the next)."""
+    x0, x1 = seg[0][0], seg[-1][2]
+    centre = (x0 + x1) / 2
+    nearest = columns[bisect_left(bounds, centre)]  # the column whose share holds it
+    if nearest[0] <= centre <= nearest[1]:
+        return []
+    over = [k for k, (a, b) in enumerate(columns) if x0 < b and x1 > a]
+    return over if len(over) >= 2 else []
+
+
+def _centred_groups(
+    placed: list[tuple[int, float, float]],
+    columns: list[list[float]],
+    cells: list[list[str]],
+    covered: list[tuple[int, int]],
+) -> None:
+    """Headings centred over groups of columns ("Intervention" over "Baseline", "12 m",
+    "24 m" and "P-value", then "Control" over four more): each column with nothing above
+    it goes to the nearest heading when that heading is centred. A heading that starts
+    where a column starts is set flush left: the columns after it are its own, which
+    `table_header.spread_header` reads without geometry."""
+    heads = [(col, x0, x1) for col, x0, x1 in placed if col >= 1]
+    taken = {k for col, _x0, _x1 in heads for k in range(covered[col][0], covered[col][1] + 1)}
+    for k in range(1, len(columns)):
+        if cells[k] or k in taken:
+            continue
+        centre = (columns[k][0] + columns[k][1]) / 2
+        col, x0, _x1 = min(heads, key=lambda h: max(h[1] - centre, centre - h[2], 0.0))
+        if any(abs(x0 - a) <= 2 for a, _b in columns):
+            continue  # flush left
+        covered[col] = (min(covered[col][0], k), max(covered[col][1], k))
+
+
 def _grid(line_words: list[list[Word]]) -> tuple[list[list[str]], Spans]:
     """Cell texts: one row per line group, columns from the rows of the typical shape;
     and per cell the columns its words stretch over (a header over two columns)."""
@@ -220,32 +363,31 @@ def _grid(line_words: list[list[Word]]) -> tuple[list[list[str]], Spans]:
         return [], []
     # the most frequent segment count (the larger on ties) is the data rows' shape
     typical = max(counts, key=lambda k: (counts[k], k))
-    spans = sorted((seg[0][0], seg[-1][2]) for row in rows if len(row) == typical for seg in row)
-    columns: list[list[float]] = []
-    for x0, x1 in spans:
-        if columns and x0 <= columns[-1][1]:
-            columns[-1][1] = max(columns[-1][1], x1)
-        else:
-            columns.append([x0, x1])
+    columns = _merged(
+        sorted((seg[0][0], seg[-1][2]) for row in rows if len(row) == typical for seg in row)
+    )
+    columns = _with_stub_columns(columns, [row for row in rows if len(row) > typical])
     bounds = [(a[1] + b[0]) / 2 for a, b in pairwise(columns)]
     grid = []
     spans: Spans = []
     for row in rows:
         cells: list[list[str]] = [[] for _ in columns]
         covered = [(c, c) for c in range(len(columns))]
+        # a row of headings has no value; asked only where a heading rule could apply
+        heading: bool | None = None
+        placed: list[tuple[int, float, float]] = []  # (column, x0, x1) of each heading
         for seg in row:
             # a whole segment goes to one column (spanning labels stay in one piece): the
             # column where it starts, or for a lone word ("12.5") where its centre is
             anchor = seg[0][0] if len(seg) > 1 else (seg[0][0] + seg[0][2]) / 2
-            col = sum(1 for b in bounds if anchor > b)
-            starts = {sum(1 for b in bounds if w[0] > b) for w in seg}
+            col = bisect_left(bounds, anchor)
+            starts = {bisect_left(bounds, w[0]) for w in seg}
             if len(starts) > 1 and len(starts) == len(seg):
                 # one word per column, set closer than a cell gap ("n Median Min."): the
                 # words are separate headers, each in the column where it starts
                 for w in seg:
-                    cells[sum(1 for b in bounds if w[0] > b)].append(w[4])
+                    cells[bisect_left(bounds, w[0])].append(w[4])
                 continue
-            cells[col].extend(w[4] for w in seg)
             # a label over several columns ("Intervention" over "Mean" and "SD"): the
             # further columns whose middle it covers
             last = max(
@@ -256,7 +398,24 @@ def _grid(line_words: list[list[Word]]) -> tuple[list[list[str]], Spans]:
                     if seg[0][0] <= (x0 + x1) / 2 <= seg[-1][2]
                 ]
             )
+            over = _reached(seg, columns, bounds)
+            if len(over) >= 2 and heading is None:
+                heading = _headings_only(row)
+            if len(over) >= 2 and heading:
+                # a heading centred over two columns ("Baseline" over "Control" and
+                # "Intervention") covers neither's middle: it heads both, from the first
+                col, last = over[0], max(last, over[-1])
+            cells[col].extend(w[4] for w in seg)
             covered[col] = (col, max(covered[col][1], last))
+            placed.append((col, seg[0][0], seg[-1][2]))
+        heads = sum(1 for col, _x0, _x1 in placed if col >= 1)
+        # a heading over about every column: a row of sub-headers, not of groups
+        if (
+            heads >= 2
+            and 3 * heads <= len(columns) - 1
+            and (heading if heading is not None else _headings_only(row))
+        ):
+            _centred_groups(placed, columns, cells, covered)
         grid.append([" ".join(c) for c in cells])
         spans.append(covered)
     return grid, spans

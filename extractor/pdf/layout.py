@@ -58,6 +58,8 @@ class Line:
     text: str = ""
     # the line ends in a soft hyphen (U+00AD): the word goes on in the next line
     soft_hyphen: bool = False
+    # how the line runs: 0 across, -1 up the page, 1 down it (a table set sideways)
+    sideways: int = 0
 
     def __post_init__(self) -> None:
         if not self.text:
@@ -139,6 +141,14 @@ class PageLayout:
     has_images: bool = False  # a page without text lines that shows an image (a scan)
     # MuPDF's text of the page, made once and reused for word positions (tables)
     textpage: pymupdf.TextPage | None = None
+    _words: list[tuple] | None = field(default=None, repr=False)
+
+    def words(self) -> list[tuple] | None:
+        """The words of `textpage` (MuPDF's "words" list), read once: ruled tables and
+        tables without rules both place their cells by them."""
+        if self._words is None and self.textpage is not None:
+            self._words = self.textpage.extractWORDS()
+        return self._words
 
 
 def _is_bold(span: dict) -> bool:
@@ -199,7 +209,12 @@ def read_page(page: pymupdf.Page, number: int) -> PageLayout:
             if not joined:
                 continue
             line = Line(
-                number, raw_line["bbox"], spans, joined, last.rstrip().endswith(SOFT_HYPHEN)
+                number,
+                raw_line["bbox"],
+                spans,
+                joined,
+                last.rstrip().endswith(SOFT_HYPHEN),
+                round(raw_line["dir"][1]),
             )
             if len(spans) == 1:
                 # most lines have one span, whose text is not blank: its style is the
@@ -254,6 +269,7 @@ def _merge_baseline(lines: list[Line]) -> list[Line]:
                 ),
                 spans=spans + line.spans,
                 soft_hyphen=line.soft_hyphen,
+                sideways=prev.sideways,
             )
         else:
             merged.append(line)

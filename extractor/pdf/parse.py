@@ -52,7 +52,12 @@ from extractor.pdf.metadata import extract_metadata
 from extractor.pdf.open import open_pdf
 from extractor.pdf.order import reading_order
 from extractor.pdf.references import REFERENCE_HEADING, split_references
-from extractor.pdf.table_header import count_header_rows, spread_header
+from extractor.pdf.table_header import (
+    count_header_rows,
+    join_label_lines,
+    spread_header,
+    spread_row_labels,
+)
 from extractor.pdf.tables import FoundTable, borderless_tables, extract_tables, linearise
 from extractor.pdf.text import join_lines_at, normalise_space, vocabulary
 from schemas.hashing import sha256_file
@@ -171,6 +176,11 @@ def _parse(path: Path, pdf: pymupdf.Document, rules: HeadingRules) -> Document:
     if not doc.text.strip() and not scanned:
         doc.warnings.append("no text found in the PDF")
     return doc
+
+
+def _body(rows: list[list[str]], header_rows: int) -> list[list[str]]:
+    """A table's body rows as role checks read them: each row's whole label."""
+    return spread_row_labels(join_label_lines(rows, header_rows), header_rows)
 
 
 def _mark_floating(layout: PageLayout, tables: list[FoundTable]) -> None:
@@ -500,7 +510,7 @@ class _TextBuilder:
                 Table(
                     caption=caption,
                     page=table.page,
-                    rows=spread_header(table.rows, header, table.spans),
+                    rows=_body(spread_header(table.rows, header, table.spans), header),
                     header_rows=header,
                     char_start=start,
                     char_end=end,
@@ -523,7 +533,9 @@ class _TextBuilder:
                     Table(
                         caption=caption,
                         page=page,
-                        rows=spread_header(rows, header, found.spans) if found else rows,
+                        rows=_body(spread_header(rows, header, found.spans), header)
+                        if found
+                        else rows,
                         header_rows=header,
                         char_start=start,
                         char_end=end,

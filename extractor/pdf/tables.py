@@ -59,7 +59,7 @@ def extract_tables(pdf_page: pymupdf.Page, page: PageLayout) -> list[FoundTable]
         if not has_vertical_edges(drawings):
             return []
         # the page's words, read once: the grids' characters and the cells' text
-        words = page.textpage.extractWORDS() if page.textpage is not None else None
+        words = page.words()
         grids = ruled_grids(pdf_page, drawings, words)
     except Exception:  # a malformed drawing list must not lose the page's text
         return []

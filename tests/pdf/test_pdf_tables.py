@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pymupdf
 import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -127,3 +128,122 @@ def test_two_header_rows_and_a_label_over_two_columns(tmp_path: Path) -> None:
     assert table.rows[0][1:] == ["Intervention (n = 85)"] * 2 + ["Control (n = 84)"] * 2
     assert table.rows[1][1:] == ["Mean", "SD", "Mean", "SD"]
     assert table.rows[2] == TWO_LEVEL[2]
+
+
+def _paper_styled(
+    path: Path, table_rows: list[list[str]], extra: list[tuple], widths: list[float] | None = None
+) -> Path:
+    story: list = [Paragraph("Results", _HEAD), Paragraph(PROSE * 2, _BODY)]
+    story.append(Paragraph("Table 1. Characteristics at baseline and follow-up", _CAPTION))
+    style = TableStyle(list(_CELL_STYLE.getCommands()) + extra)
+    story.append(Table(table_rows, colWidths=widths, style=style, hAlign="LEFT"))
+    story += [Spacer(1, 14), Paragraph("Discussion", _HEAD), Paragraph(PROSE * 3, _BODY)]
+    return _build(path, story, 1)
+
+
+# "Baseline" centred over its two arms, whose values are set flush right: it reaches into
+# both columns, its middle in the gutter between them, past the gutter's middle
+CENTRED = [
+    ["Variable", "Baseline", "", "12 months", ""],
+    ["", "Control", "Intervention", "Control", "Intervention"],
+    ["Male", "244 (49.1%)", "299 (48.2%)", "219 (48.5%)", "268 (46.3%)"],
+    ["Female", "254 (51.2%)", "329 (52.7%)", "233 (52.3%)", "311 (54.1%)"],
+    ["Obese", "29 (6.0%)", "27 (4.8%)", "25 (7.6%)", "24 (5.7%)"],
+]
+
+
+def test_heading_centred_over_two_columns_heads_both(tmp_path: Path) -> None:
+    pdf = _paper_styled(
+        tmp_path / "centred.pdf",
+        CENTRED,
+        [
+            ("SPAN", (1, 0), (2, 0)),
+            ("SPAN", (3, 0), (4, 0)),
+            ("ALIGN", (1, 0), (-1, 0), "CENTER"),
+            ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+        ],
+        [60, 50, 50, 50, 50],
+    )
+    table = parse_pdf(pdf).tables[0]
+    assert table.header_rows == 2
+    assert table.rows[0] == ["Variable"] + ["Baseline"] * 2 + ["12 months"] * 2
+    assert table.rows[2] == CENTRED[2]
+
+
+# the outcome printed once, beside its first timepoint
+STUB = [
+    ["Variable", "Week", "n", "Mean", "P value"],
+    ["MMSE-J", "12", "55", "0.31", "0.94"],
+    ["", "24", "50", "0.06", "0.82"],
+    ["", "28", "25", "-0.12", "0.58"],
+    ["GDS-S-J", "12", "55", "0.33", "0.44"],
+    ["", "24", "50", "0.20", "0.91"],
+    ["", "28", "25", "0.72", "0.48"],
+]
+
+
+def test_row_label_printed_once_for_its_timepoints_labels_each(tmp_path: Path) -> None:
+    table = parse_pdf(_paper_styled(tmp_path / "stub.pdf", STUB, [])).tables[0]
+    assert table.rows[0] == STUB[0]
+    assert [row[:2] for row in table.rows[1:]] == [
+        ["MMSE-J", "12"],
+        ["MMSE-J", "24"],
+        ["MMSE-J", "28"],
+        ["GDS-S-J", "12"],
+        ["GDS-S-J", "24"],
+        ["GDS-S-J", "28"],
+    ]
+    assert [row[2:] for row in table.rows[1:]] == [row[2:] for row in STUB[1:]]
+
+
+def _turned_table_paper(path: Path) -> Path:
+    """Page 1 prose; page 2 a table set sideways (its lines read bottom to top), as a
+    landscape table is printed on an upright page."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((72, 72), "Results", fontsize=12)
+    for i in range(12):
+        page.insert_text((72, 100 + 14 * i), PROSE[:90], fontsize=10)
+    page = doc.new_page(width=595, height=842)
+
+    def sideways(along: float, down: float, text: str, size: float = 7.5) -> None:
+        # `along` runs up the page, `down` to the right: the page turned a quarter clockwise
+        page.insert_text((down, 842 - along), text, fontsize=size, rotate=90)
+
+    sideways(80, 80, "Table 2. Changes in body weight from baseline to 24 months", 8)
+    top = [("Intervention", 232), ("Control", 412)]
+    for text, at in top:
+        sideways(at, 100, text)
+    sub = ["Baseline (n = 645)", "24 m (n = 560)", "Baseline (n = 505)", "24 m (n = 425)"]
+    for j, text in enumerate(sub):
+        sideways(180 + 90 * j, 112, text)
+    for j in range(4):
+        sideways(180 + 90 * j, 121, "mean (95% CI)")
+    body = [
+        ("Weight (kg)", ["50.08 (48.83, 51.34)", "61.08 (59.83, 62.34)"] * 2),
+        ("BMI (kg m-2)", ["20.27 (19.76, 20.78)", "21.86 (21.34, 22.37)"] * 2),
+        ("BMI z-score", ["0.62 (0.47, 0.77)", "0.69 (0.54, 0.84)"] * 2),
+    ]
+    for i, (label, values) in enumerate(body):
+        sideways(80, 136 + 10 * i, label)
+        for j, value in enumerate(values):
+            sideways(180 + 90 * j, 136 + 10 * i, value)
+    doc.save(path)
+    doc.close()
+    return path
+
+
+def test_table_set_sideways_is_read_as_turned_upright(tmp_path: Path) -> None:
+    doc = parse_pdf(_turned_table_paper(tmp_path / "turned.pdf"))
+    table = next(t for t in doc.tables if t.caption and t.caption.startswith("Table 2."))
+    assert table.page == 2
+    assert table.header_rows == 3
+    assert table.rows[0] == ["", *["Intervention"] * 2, *["Control"] * 2]
+    assert table.rows[1][1:] == [
+        "Baseline (n = 645)",
+        "24 m (n = 560)",
+        "Baseline (n = 505)",
+        "24 m (n = 425)",
+    ]
+    assert table.rows[3] == ["Weight (kg)", *["50.08 (48.83, 51.34)", "61.08 (59.83, 62.34)"] * 2]
+    assert [row[0] for row in table.rows[3:]] == ["Weight (kg)", "BMI (kg m-2)", "BMI z-score"]
