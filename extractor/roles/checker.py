@@ -8,6 +8,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from extractor.document import Document
@@ -352,6 +353,23 @@ class _Context:
                     named = {m[2] for m in mentions if m[0] > max(digits, default=-1)}
                     if len(named) == 1:
                         sizes[named.pop()].add(size_of(match))
+        return sizes
+
+    @cached_property
+    def column_sizes(self) -> dict[str, set[float]]:
+        """Sizes in the arm's own column headers ("Intervention 12 m (n = 592) mean (95%
+        CI)"): the numbers analysed at that column's time or in its subgroup. Evidence for a
+        size, never against one (an arm's two periods' columns add up to its size)."""
+        sizes: dict[str, set[float]] = {"intervention": set(), "comparator": set()}
+        wanted = time_tokens(self.outcome_text)
+        for unit in self.checker.locator.units:
+            for header in dict.fromkeys(unit.column_headers):
+                found = list(SIZE.finditer(header))
+                arm = self.arms.arm_of(header) if len(found) == 1 else None
+                when = time_tokens(header)
+                # not a size at a time other than the one the target names
+                if arm is not None and not (wanted and when and not wanted & when):
+                    sizes[arm].add(size_of(found[0]))
         return sizes
 
     def _sizes_in_words(self, text: str) -> list[tuple[str, float]]:
@@ -770,7 +788,8 @@ class _Context:
         events = "ai" if role == "n1i" else "ci"
         passed: list[str] = []
         failed: list[tuple[str, str]] = []
-        if value in sizes[arm]:
+        columns = self.column_sizes
+        if value in sizes[arm] or (value in columns[arm] and value not in columns[OTHER[arm]]):
             passed += [Passed.arm, Passed.group_size]
         elif sizes[arm] and value in sizes[OTHER[arm]]:
             failed.append(

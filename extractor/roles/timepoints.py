@@ -15,7 +15,7 @@ TIME_STEMS = frozenset(stem(w) for w in TIME_WORDS)
 
 
 _TIME_TOKEN = re.compile(
-    r"(\d+)\s*-?\s*(h|hr|hrs|hours?|d|days?|w|wk|wks|weeks?|mo|mos|months?|y|yr|yrs|years?|min)\b",
+    r"(\d+)\s*-?\s*(h|hr|hrs|hours?|d|days?|w|wk|wks|weeks?|m|mo|mos|months?|y|yr|yrs|years?|min)\b",
     re.IGNORECASE,
 )
 
@@ -160,10 +160,10 @@ def _follow_up(text: str) -> bool:
 
 
 def time_tokens(text: str) -> set[str]:
-    """ "6 months", "6-month", "6 mo" -> {"6mo"}; "24 h", "24-hour" -> {"24h"}."""
+    """ "6 months", "6-month", "6 mo", "6 m" -> {"6mo"}; "24 h", "24-hour" -> {"24h"}."""
     out = set()
     for match in _TIME_TOKEN.finditer(text):
         unit = match.group(2).lower()
-        unit = "mi" if unit == "min" else "mo" if unit.startswith("mo") else unit[0]
+        unit = "mi" if unit == "min" else "mo" if unit.startswith("m") else unit[0]
         out.add(f"{match.group(1)}{unit}")
     return out

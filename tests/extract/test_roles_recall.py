@@ -646,3 +646,41 @@ def test_a_cell_printing_a_minus_is_no_place_of_the_positive_value() -> None:
     said = make_paper("R\nDays of pain fell by 0.2 with aspirin and by 1.8 with placebo.")
     record = verify_values(RCT, right, said, target)
     assert triages(record, names) == {"verified"}, [record[n].findings for n in names]
+
+
+def _timepoints_table() -> Table:
+    """Arms spanning their timepoints, each column with its own size ("12 m (n = 59)")."""
+    return Table(
+        caption="Table 2 Changes in outcomes from baseline to 12 and 24 months",
+        page=1,
+        header_rows=2,
+        rows=[
+            ["Outcome", "Aspirin", "Aspirin", "Aspirin", "Placebo", "Placebo", "Placebo"],
+            ["", "Baseline (n = 64)", "12 m (n = 59)", "24 m (n = 56)", "Baseline (n = 65)",
+             "12 m (n = 58)", "24 m (n = 52)"],
+            ["Pain score", "20.1 (3.2)", "12.3 (4.5)", "11.0 (4.0)", "19.8 (3.5)",
+             "14.1 (5.2)", "14.9 (5.0)"],
+        ],
+    )  # fmt: skip
+
+
+def test_a_column_names_its_time_in_months_as_m_and_its_own_size() -> None:
+    paper = make_paper("R\nx.", _timepoints_table())
+    at_12 = {**PAIN, "outcome": "pain score at 12 months"}
+    record = verify_values(RCT, means_record(12.3, 4.5, 14.1, 5.2), paper, at_12)
+    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    # the 24-month values are another timepoint's, not the 12-month target's
+    record = verify_values(RCT, means_record(11.0, 4.0, 14.9, 5.0), paper, at_12)
+    assert triages(record, MEANS) == {"check"}
+    # the sizes analysed at 12 months are the arms' (the header of the value's column)
+    sizes = {"outcome_type": "binary", "intervention_group_size": 59,
+             "comparator_group_size": 58}  # fmt: skip
+    record = verify_values(RCT, sizes, paper, at_12)
+    for name in ("intervention_group_size", "comparator_group_size"):
+        assert record[name].triage.value == "verified", record[name].findings
+    # ... and neither another time's size nor the other arm's
+    for wrong in ({"intervention_group_size": 56, "comparator_group_size": 52},
+                  {"intervention_group_size": 58, "comparator_group_size": 59}):  # fmt: skip
+        record = verify_values(RCT, {"outcome_type": "binary", **wrong}, paper, at_12)
+        for name in ("intervention_group_size", "comparator_group_size"):
+            assert record[name].triage.value == "check", (wrong, record[name].findings)
