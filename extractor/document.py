@@ -47,7 +47,11 @@ class Section(BaseModel):
 class Table(BaseModel):
     caption: str | None = None
     page: int
-    rows: list[list[str]] = Field(default_factory=list)
+    rows: list[list[str]] = Field(
+        default_factory=list,
+        description="the table's cells, row by row; a row label printed once beside several "
+        "rows (a stub spanning them) repeats in each of its rows",
+    )
     header_rows: int = Field(
         default=0,
         description="how many leading rows of `rows` are column headers (0: not known); a "
