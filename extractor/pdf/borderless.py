@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Callable
 from itertools import pairwise
+from typing import TypeVar
 
 import pymupdf
 
@@ -17,6 +19,8 @@ from extractor.pdf.captions import is_caption
 from extractor.pdf.layout import TEXT_FLAGS, Block, Line, PageLayout
 from extractor.pdf.table_header import is_value
 from extractor.pdf.text import clean_chars
+
+_T = TypeVar("_T")
 
 Word = tuple[float, float, float, float, str]
 
@@ -113,19 +117,27 @@ def _turned_table(
 
 
 def _word_rows(words: list[Word]) -> list[list[Word]]:
-    """Words side by side (their heights overlapping by half) form one row, left to right."""
-    rows: list[list[Word]] = []
+    """Words side by side form one row, left to right."""
+    rows = _side_by_side(words, lambda w: (w[1], w[3]))
+    return [sorted(row, key=lambda w: w[0]) for row in rows]
+
+
+def _side_by_side(items: list[_T], span: Callable[[_T], tuple[float, float]]) -> list[list[_T]]:
+    """Items side by side (their heights, `span` = (top, bottom), overlapping by half)
+    form one row; rows top to bottom."""
+    rows: list[list[_T]] = []
     top = bottom = 0.0
-    for word in sorted(words, key=lambda w: (w[1] + w[3]) / 2):
-        y0, y1 = word[1], word[3]
+    for item, (y0, y1) in sorted(
+        ((item, span(item)) for item in items), key=lambda pair: pair[1][0] + pair[1][1]
+    ):
         overlap = min(bottom, y1) - max(top, y0)
         if rows and overlap >= 0.5 * min(bottom - top, y1 - y0):
-            rows[-1].append(word)
+            rows[-1].append(item)
             top, bottom = min(top, y0), max(bottom, y1)
         else:
-            rows.append([word])
+            rows.append([item])
             top, bottom = y0, y1
-    return [sorted(row, key=lambda w: w[0]) for row in rows]
+    return rows
 
 
 def _band(page: PageLayout, lines: list[Line], caption: Block) -> tuple[float, float]:
@@ -211,18 +223,7 @@ def _body_size(lines: list[Line]) -> float:
 
 def _rows_of(lines: list[Line]) -> list[list[Line]]:
     """Lines side by side (cells of one row are often separate lines) form one row."""
-    rows: list[list[Line]] = []
-    top = bottom = 0.0
-    for line in sorted(lines, key=lambda ln: (ln.bbox[1] + ln.bbox[3]) / 2):
-        y0, y1 = line.bbox[1], line.bbox[3]
-        overlap = min(bottom, y1) - max(top, y0)
-        if rows and overlap >= 0.5 * min(bottom - top, y1 - y0):
-            rows[-1].append(line)
-            top, bottom = min(top, y0), max(bottom, y1)
-        else:
-            rows.append([line])
-            top, bottom = y0, y1
-    return rows
+    return _side_by_side(lines, lambda ln: (ln.bbox[1], ln.bbox[3]))
 
 
 class _LineWords:

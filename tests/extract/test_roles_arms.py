@@ -6,6 +6,8 @@ shows the swapped value (the other arm's number, a decoy) flagged.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from roles_helpers import (
     events_record,
@@ -18,6 +20,7 @@ from roles_helpers import (
 
 from extractor.roles import Arms, RoleCode
 from extractor.verify import verify_values
+from schemas.extracted import Extracted
 from schemas.registry import load_form
 
 RCT = load_form("rct_outcomes")
@@ -196,19 +199,24 @@ def test_a_test_result_or_the_bare_word_group_defines_no_label() -> None:
     assert arms.labels["intervention"] == {"group f"}
 
 
+PAIN_TABLE = make_table(["", "Aspirin", "Placebo"], ["Pain score", "12.3 ± 4.5", "14.1 ± 5.2"])
+SIZES = ("intervention_group_size", "comparator_group_size")
+
+
+def size_record(text: str, n1: int, n2: int) -> dict[str, Extracted[Any]]:
+    """The pain means of PAIN_TABLE with the two arms' sizes, checked against `text`."""
+    values = {**means_record(12.3, 4.5, 14.1, 5.2), "intervention_group_size": n1,
+              "comparator_group_size": n2}  # fmt: skip
+    return verify_values(RCT, values, make_paper(text, PAIN_TABLE), PAIN)
+
+
 def test_a_size_printed_for_each_group_is_every_arms_size() -> None:
-    text = "Results\nThus, results are reported for n = 19 patients in each group."
-    table = make_table(["", "Aspirin", "Placebo"], ["Pain score", "12.3 ± 4.5", "14.1 ± 5.2"])
-    paper = make_paper(text, table)
-    values = {**means_record(12.3, 4.5, 14.1, 5.2), "intervention_group_size": 19,
-              "comparator_group_size": 19}  # fmt: skip
-    record = verify_values(RCT, values, paper, PAIN)
-    sizes = ("intervention_group_size", "comparator_group_size")
-    assert triages(record, sizes) == {"verified"}, [record[n].findings for n in sizes]
+    record = size_record("Results\nThus, results are reported for n = 19 patients in each group.",
+                         19, 19)  # fmt: skip
+    assert triages(record, SIZES) == {"verified"}, [record[n].findings for n in SIZES]
     # Without "each group" the size is no arm's.
-    alone = make_paper("Results\nThus, results are reported for n = 19 patients.", table)
-    record = verify_values(RCT, values, alone, PAIN)
-    assert triages(record, sizes) == {"check"}
+    record = size_record("Results\nThus, results are reported for n = 19 patients.", 19, 19)
+    assert triages(record, SIZES) == {"check"}
 
 
 @pytest.mark.parametrize(
@@ -222,13 +230,8 @@ def test_a_size_printed_for_each_group_is_every_arms_size() -> None:
 def test_a_size_after_the_groups_it_divides_into_is_every_arms_size(
     sentence: str, triage: str
 ) -> None:
-    table = make_table(["", "Aspirin", "Placebo"], ["Pain score", "12.3 ± 4.5", "14.1 ± 5.2"])
-    paper = make_paper(f"Methods\n{sentence}", table)
-    values = {**means_record(12.3, 4.5, 14.1, 5.2), "intervention_group_size": 19,
-              "comparator_group_size": 19}  # fmt: skip
-    record = verify_values(RCT, values, paper, PAIN)
-    sizes = ("intervention_group_size", "comparator_group_size")
-    assert triages(record, sizes) == {triage}, [record[n].findings for n in sizes]
+    record = size_record(f"Methods\n{sentence}", 19, 19)
+    assert triages(record, SIZES) == {triage}, [record[n].findings for n in SIZES]
 
 
 CLONIDINE = {"intervention": "clonidine", "comparator": "placebo",
@@ -277,8 +280,7 @@ def test_a_size_after_both_arms_names_neither() -> None:
         "Methods\nThe dose of placebo matching aspirin (n = 45) was given daily. Patients on "
         "aspirin (n = 47) took it with food."
     )
-    table = make_table(["", "Aspirin", "Placebo"], ["Pain score", "12.3 ± 4.5", "14.1 ± 5.2"])
-    paper = make_paper(text, table)
+    paper = make_paper(text, PAIN_TABLE)
     values = {**means_record(12.3, 4.5, 14.1, 5.2), "intervention_group_size": 47}
     record = verify_values(RCT, values, paper, PAIN)
     assert record["intervention_group_size"].triage.value == "verified"
@@ -477,13 +479,7 @@ def test_a_group_label_in_parentheses_after_an_arms_name_names_that_arm(sentence
     ],
 )
 def test_a_size_defined_in_words_is_its_arms_size(sentence: str) -> None:
-    table = make_table(["", "Aspirin", "Placebo"], ["Pain score", "12.3 ± 4.5", "14.1 ± 5.2"])
-    paper = make_paper(f"Methods\n{sentence}", table)
-    values = {**means_record(12.3, 4.5, 14.1, 5.2), "intervention_group_size": 60,
-              "comparator_group_size": 61}  # fmt: skip
-    record = verify_values(RCT, values, paper, PAIN)
-    sizes = ("intervention_group_size", "comparator_group_size")
-    assert triages(record, sizes) == {"verified"}, [record[n].findings for n in sizes]
-    swapped = {**values, "intervention_group_size": 61, "comparator_group_size": 60}
-    record = verify_values(RCT, swapped, paper, PAIN)
+    record = size_record(f"Methods\n{sentence}", 60, 61)
+    assert triages(record, SIZES) == {"verified"}, [record[n].findings for n in SIZES]
+    record = size_record(f"Methods\n{sentence}", 61, 60)  # the arms' sizes swapped
     assert RoleCode.arm_mismatch in finding_codes(record, "intervention_group_size")
