@@ -216,13 +216,15 @@ def _expansion(short: str, before: list[str]) -> list[str]:
     return []
 
 
-# A dose or a duration ("3 h", "3-hour", "48 weeks", "SD48W", "100 mg"), spelled one way.
+# A dose or a duration ("3 h", "3-hour", "48 weeks", "SD48W", "100 mg", "12 m"), spelled one
+# way. A bare "m" after a number is months ("12 m (n = 592)" in a table's header).
 _QUANTITY = re.compile(
-    r"(?<![\d.])(\d+(?:\.\d+)?)\s*-?\s*(hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|mos?|"
+    r"(?<![\d.])(\d+(?:\.\d+)?)\s*-?\s*(hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|mos?|m|"
     r"years?|yrs?|y|min|mg|mcg|ug|g|ml|iu)(?![a-z])"
 )
 _UNIT = {"hour": "h", "hr": "h", "day": "d", "week": "w", "wk": "w", "month": "mo", "mos": "mo",
-         "year": "y", "yr": "y", "ug": "mcg"}  # fmt: skip
+         "m": "mo", "year": "y", "yr": "y", "ug": "mcg"}  # fmt: skip
+_TIME_UNITS = frozenset({"h", "d", "w", "mo", "y", "min"})
 
 
 def quantities(text: str) -> list[tuple[int, int, str]]:
@@ -235,6 +237,12 @@ def quantities(text: str) -> list[tuple[int, int, str]]:
         unit = _UNIT.get(unit, unit)
         out.append((match.start(), match.end(), f"{match.group(1)}{unit}"))
     return out
+
+
+def durations(text: str) -> set[str]:
+    """The durations among `quantities`: "6 months", "6-month", "6 mo", "6 m" -> {"6mo"};
+    "24 h", "24-hour" -> {"24h"} (a timepoint, when a header or a target names one)."""
+    return {token for _, _, token in quantities(text) if token.lstrip("0123456789.") in _TIME_UNITS}
 
 
 def expand(found: set[str], abbreviations: dict[str, set[str]]) -> set[str]:

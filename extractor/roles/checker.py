@@ -52,11 +52,11 @@ from extractor.roles.timepoints import (
     no_rival,
     says_se,
     time_labels,
-    time_tokens,
 )
 from extractor.terms import (
     abbreviations,
     coverage,
+    durations,
     expand,
     initialisms,
     stem,
@@ -142,7 +142,7 @@ class _Context:
         arm_words = self.arms.terms["intervention"] | self.arms.terms["comparator"]
         # "Total 0-12 months" is the whole of its periods, not one of them.
         own = stems(unit.context, keep_generic=True) - arm_words - TIME_STEMS - _WHEN
-        return not own and bool(time_tokens(unit.label) or stems(unit.context))
+        return not own and bool(durations(unit.label) or stems(unit.context))
 
     def outcome_cover(self, unit: Unit, header: str = "") -> float:
         """How well a sentence, or a row with its column header, names the target outcome.
@@ -361,12 +361,12 @@ class _Context:
         CI)"): the numbers analysed at that column's time or in its subgroup. Evidence for a
         size, never against one (an arm's two periods' columns add up to its size)."""
         sizes: dict[str, set[float]] = {"intervention": set(), "comparator": set()}
-        wanted = time_tokens(self.outcome_text)
+        wanted = durations(self.outcome_text)
         for unit in self.checker.locator.units:
             for header in dict.fromkeys(unit.column_headers):
                 found = list(SIZE.finditer(header))
                 arm = self.arms.arm_of(header) if len(found) == 1 else None
-                when = time_tokens(header)
+                when = durations(header)
                 # not a size at a time other than the one the target names
                 if arm is not None and not (wanted and when and not wanted & when):
                     sizes[arm].add(size_of(found[0]))
@@ -771,13 +771,13 @@ class _Context:
         target = self.outcome_text
         if is_baseline(target) and is_baseline(theirs) and not is_baseline(mine):
             return True
-        return bool(time_tokens(target) & (time_tokens(theirs) - time_tokens(mine)))
+        return bool(durations(target) & (durations(theirs) - durations(mine)))
 
     def _names_section(self, mine: str, theirs: str) -> bool:
         # The target names this row's section and not the other's ("late", "24 h").
-        target = stems(self.outcome_text, keep_generic=True) | time_tokens(self.outcome_text)
-        own = stems(mine, keep_generic=True) | time_tokens(mine)
-        other = stems(theirs, keep_generic=True) | time_tokens(theirs)
+        target = stems(self.outcome_text, keep_generic=True) | durations(self.outcome_text)
+        own = stems(mine, keep_generic=True) | durations(mine)
+        other = stems(theirs, keep_generic=True) | durations(theirs)
         return bool(target & (own - other))
 
     def _size_checks(

@@ -8,16 +8,11 @@ import re
 
 from extractor.terms import (
     TIME_WORDS,
+    durations,
     stem,
 )
 
 TIME_STEMS = frozenset(stem(w) for w in TIME_WORDS)
-
-
-_TIME_TOKEN = re.compile(
-    r"(\d+)\s*-?\s*(h|hr|hrs|hours?|d|days?|w|wk|wks|weeks?|m|mo|mos|months?|y|yr|yrs|years?|min)\b",
-    re.IGNORECASE,
-)
 
 
 # A timepoint before treatment began: the baseline an outcome is measured against, never
@@ -138,7 +133,7 @@ def no_rival(theirs: str, mine: str) -> bool:
 
 def names_time(text: str) -> bool:
     """A header naming a timepoint ("Week 8", "3 months follow-up", "Post-test")."""
-    if is_baseline(text) or _END.search(text) or time_tokens(text):
+    if is_baseline(text) or _END.search(text) or durations(text):
         return True
     return re.search(r"\b(?:follow|week|month|day|visit|year|pre|post)", text, re.I) is not None
 
@@ -146,7 +141,7 @@ def names_time(text: str) -> bool:
 def _end_of_treatment(text: str) -> bool:
     """A timepoint named as the end of the intervention, with no later time in it ("6
     months after the intervention" is a follow-up)."""
-    if _END.search(text) is None or is_baseline(text) or time_tokens(text):
+    if _END.search(text) is None or is_baseline(text) or durations(text):
         return False
     return re.search(r"follow", text, re.IGNORECASE) is None
 
@@ -156,14 +151,4 @@ def _follow_up(text: str) -> bool:
     "6 months"), not a baseline and not the end itself."""
     if is_baseline(text) or _end_of_treatment(text):
         return False
-    return bool(time_tokens(text)) or re.search(r"follow", text, re.IGNORECASE) is not None
-
-
-def time_tokens(text: str) -> set[str]:
-    """ "6 months", "6-month", "6 mo", "6 m" -> {"6mo"}; "24 h", "24-hour" -> {"24h"}."""
-    out = set()
-    for match in _TIME_TOKEN.finditer(text):
-        unit = match.group(2).lower()
-        unit = "mi" if unit == "min" else "mo" if unit.startswith("m") else unit[0]
-        out.add(f"{match.group(1)}{unit}")
-    return out
+    return bool(durations(text)) or re.search(r"follow", text, re.IGNORECASE) is not None
