@@ -362,14 +362,17 @@ class _Context:
         size, never against one (an arm's two periods' columns add up to its size)."""
         sizes: dict[str, set[float]] = {"intervention": set(), "comparator": set()}
         wanted = durations(self.outcome_text)
-        for unit in self.checker.locator.units:
-            for header in dict.fromkeys(unit.column_headers):
-                found = list(SIZE.finditer(header))
-                arm = self.arms.arm_of(header) if len(found) == 1 else None
-                when = durations(header)
-                # not a size at a time other than the one the target names
-                if arm is not None and not (wanted and when and not wanted & when):
-                    sizes[arm].add(size_of(found[0]))
+        # every row of a table repeats its column headers: each header read once
+        headers = dict.fromkeys(
+            h for unit in self.checker.locator.units for h in unit.column_headers
+        )
+        for header in headers:
+            found = list(SIZE.finditer(header))
+            arm = self.arms.arm_of(header) if len(found) == 1 else None
+            when = durations(header)
+            # not a size at a time other than the one the target names
+            if arm is not None and not (wanted and when and not wanted & when):
+                sizes[arm].add(size_of(found[0]))
         return sizes
 
     def _sizes_in_words(self, text: str) -> list[tuple[str, float]]:
