@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from roles_helpers import (
+    events_record,
     finding_codes,
     make_paper,
     make_table,
@@ -49,16 +48,6 @@ def test_a_sentence_naming_the_outcome_less_well_than_another_sentence_binds_no_
     assert triages(decoy, MEANS) == {"check"}
 
 
-def _counts(i_events: int, i_size: int, c_events: int, c_size: int) -> dict[str, Any]:
-    return {
-        "outcome_type": "binary",
-        "intervention_events": i_events,
-        "intervention_group_size": i_size,
-        "comparator_events": c_events,
-        "comparator_group_size": c_size,
-    }
-
-
 SIZES = ("intervention_group_size", "comparator_group_size")
 
 
@@ -76,12 +65,12 @@ def test_a_size_is_the_outcomes_where_any_print_of_its_events_names_the_outcome(
         table,
     )
     target = {"intervention": "aspirin", "comparator": "placebo", "outcome": "side effects"}
-    right = verify_values(RCT, _counts(12, 58, 20, 59), paper, target)
+    right = verify_values(RCT, events_record(12, 58, 20, 59), paper, target)
     assert {right[n].triage.value for n in SIZES} == {"verified"}, [
         right[n].findings for n in SIZES
     ]
     # The randomised sizes are not the numbers the outcome was counted out of.
-    decoy = verify_values(RCT, _counts(12, 60, 20, 61), paper, target)
+    decoy = verify_values(RCT, events_record(12, 60, 20, 61), paper, target)
     assert RoleCode.group_size_mismatch in finding_codes(decoy, "intervention_group_size")
     assert {decoy[n].triage.value for n in SIZES} == {"check"}
 
