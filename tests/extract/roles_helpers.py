@@ -17,8 +17,9 @@ def make_paper(text: str, *tables: Table) -> PaperChecker:
     return PaperChecker(document)
 
 
-def make_table(*rows: list[str], caption: str = "Table 2 Outcomes") -> Table:
-    return Table(caption=caption, page=1, rows=[list(r) for r in rows])
+def make_table(*rows: list[str], caption: str = "Table 2 Outcomes", header_rows: int = 0) -> Table:
+    """A table on page 1; `header_rows`: how many leading rows the parser marked as headers."""
+    return Table(caption=caption, page=1, rows=[list(r) for r in rows], header_rows=header_rows)
 
 
 def finding_codes(record: dict[str, Extracted[Any]], name: str) -> set[str]:

@@ -91,8 +91,8 @@ def test_a_change_from_baseline_is_no_baseline_but_the_baseline_stays_flagged() 
             "Mean change from baseline",
         ],
         ["Pain score", "20.1 (1.0)", "−7.5 (1.4)", "19.9 (1.1)", "−3.1 (1.3)"],
+        header_rows=2,
     )
-    table.header_rows = 2
     paper = make_paper("Results\nSee Table 2.", table)
     right = verify_values(RCT, means_record(-7.5, 1.4, -3.1, 1.3), paper, PAIN)
     assert triages(right, MEANS) == {"verified"}, [right[n].findings for n in MEANS]
@@ -139,16 +139,16 @@ def test_a_lone_number_beside_a_mean_sd_is_no_other_timepoint_of_it() -> None:
         ["", "Aspirin (n = 60)", "Placebo (n = 61)", "Placebo (n = 61)"],
         ["", "", "", "P value"],
     ]
-    table = make_table(*head, ["Pain score", "12.3 (4.5)", "14.1 (5.2)", "0.626"])
-    table.header_rows = 2
+    table = make_table(*head, ["Pain score", "12.3 (4.5)", "14.1 (5.2)", "0.626"], header_rows=2)
     record = verify_values(
         RCT, means_record(12.3, 4.5, 14.1, 5.2), make_paper("R\nx.", table), PAIN
     )
     assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
     # A mean (SD) in that column is the placebo arm again, at another time: flagged.
     head[1][3] = "Week 24"
-    table = make_table(*head, ["Pain score", "12.3 (4.5)", "14.1 (5.2)", "13.0 (4.9)"])
-    table.header_rows = 2
+    table = make_table(
+        *head, ["Pain score", "12.3 (4.5)", "14.1 (5.2)", "13.0 (4.9)"], header_rows=2
+    )
     record = verify_values(
         RCT, means_record(12.3, 4.5, 14.1, 5.2), make_paper("R\nx.", table), PAIN
     )
@@ -178,8 +178,8 @@ def test_pre_and_post_columns_are_the_baseline_and_the_end() -> None:
         ["Variables", "Aspirin", "Aspirin", "Placebo", "Placebo"],
         ["", "Pre: Mean (SD)", "Post: Mean (SD)", "Pre: Mean (SD)", "Post: Mean (SD)"],
         ["Pain score", "20.1 (3.2)", "12.3 (4.5)", "19.8 (3.5)", "14.1 (5.2)"],
+        header_rows=2,
     )
-    table.header_rows = 2
     paper = make_paper("Results\nSee Table 2.", table)
     right = verify_values(RCT, means_record(12.3, 4.5, 14.1, 5.2), paper, PAIN)
     assert triages(right, MEANS) == {"verified"}, [right[n].findings for n in MEANS]

@@ -188,8 +188,8 @@ def test_a_plural_abbreviation_names_its_singular_row_and_overall_outranks_subgr
         ["Any TEAE", "22 (51.2)", "27 (64.3)", "69 (60.0)", "79 (70.5)"],
         ["Headache", "5 (11.6)", "8 (19.0)", "19 (16.5)", "21 (18.8)"],
         caption="Table 3 Treatment-emergent adverse events",
+        header_rows=2,
     )
-    table.header_rows = 2  # as the parser marks a two-row header
     paper = make_paper("Methods\nTreatment-emergent adverse events (TEAEs) were recorded.", table)
     record = verify_values(RCT, AE, paper, AE_TARGET)
     for name in ("intervention_events", "comparator_events"):
@@ -369,8 +369,8 @@ def test_mean_and_sd_in_two_columns_are_checked_as_one_value() -> None:
         ["", "Aspirin (n = 60)", "Aspirin (n = 60)", "Placebo (n = 61)", "Placebo (n = 61)"],
         ["", "Mean", "SD", "Mean", "SD"],
         ["Pain score", "12.3", "4.5", "14.1", "5.2"],
+        header_rows=2,
     )
-    table.header_rows = 2
     paper = make_paper("R\nx.", table)
     record = verify_values(RCT, means_record(12.3, 4.5, 14.1, 5.2), paper, PAIN)
     assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
@@ -497,8 +497,8 @@ def test_time_labels_the_paper_defines_are_read_as_their_times() -> None:
         ["", "Aspirin", "Aspirin", "Placebo", "Placebo"],
         ["Variable", "T1", "T2", "T1", "T2"],
         ["Pain score", "20.1 (3.2)", "12.3 (4.5)", "19.8 (3.5)", "14.1 (5.2)"],
+        header_rows=2,
     )
-    table.header_rows = 2
     text = "Results\nSee Table 2. T1: Pre-intervention, T2: Post-intervention."
     record = verify_values(RCT, means_record(12.3, 4.5, 14.1, 5.2), make_paper(text, table), PAIN)
     assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
@@ -650,17 +650,14 @@ def test_a_cell_printing_a_minus_is_no_place_of_the_positive_value() -> None:
 
 def _timepoints_table() -> Table:
     """Arms spanning their timepoints, each column with its own size ("12 m (n = 59)")."""
-    return Table(
+    return make_table(
+        ["Outcome", "Aspirin", "Aspirin", "Aspirin", "Placebo", "Placebo", "Placebo"],
+        ["", "Baseline (n = 64)", "12 m (n = 59)", "24 m (n = 56)", "Baseline (n = 65)",
+         "12 m (n = 58)", "24 m (n = 52)"],
+        ["Pain score", "20.1 (3.2)", "12.3 (4.5)", "11.0 (4.0)", "19.8 (3.5)",
+         "14.1 (5.2)", "14.9 (5.0)"],
         caption="Table 2 Changes in outcomes from baseline to 12 and 24 months",
-        page=1,
         header_rows=2,
-        rows=[
-            ["Outcome", "Aspirin", "Aspirin", "Aspirin", "Placebo", "Placebo", "Placebo"],
-            ["", "Baseline (n = 64)", "12 m (n = 59)", "24 m (n = 56)", "Baseline (n = 65)",
-             "12 m (n = 58)", "24 m (n = 52)"],
-            ["Pain score", "20.1 (3.2)", "12.3 (4.5)", "11.0 (4.0)", "19.8 (3.5)",
-             "14.1 (5.2)", "14.9 (5.0)"],
-        ],
     )  # fmt: skip
 
 
