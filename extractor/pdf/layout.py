@@ -22,7 +22,7 @@ _ITALIC_FLAG = 2
 _MARGIN_SHARE = 0.12  # top/bottom band where running headers and page numbers live
 
 
-# slots: a corpus makes ~5x10^5 spans; without a __dict__ each is made and freed faster
+# slots: a corpus makes ~2x10^5 spans; without a __dict__ each is made and freed faster
 @dataclass(slots=True)
 class Span:
     text: str
@@ -30,6 +30,9 @@ class Span:
     bold: bool
     italic: bool
     font: str
+    # what the span weighs in its line's size and font: the length of each of MuPDF's
+    # spans it was made of, outer spaces stripped (-1: its own text's, stripped)
+    weight: int = -1
 
 
 _T = TypeVar("_T")
@@ -98,27 +101,31 @@ def _line_style(line: Line) -> dict[str, Any]:
     bold = italic = True
     letters = False
     for span in spans:
-        weight = len(span.text.strip())
+        weight = span.weight if span.weight >= 0 else len(span.text.strip())
         if weight:
             letters = True
             bold = bold and span.bold
             italic = italic and span.italic
         exact[span.size] = exact.get(span.size, 0) + weight
         fonts[span.font] = fonts.get(span.font, 0) + weight
-    if len(exact) == 1:  # spans in several fonts of one size
-        size = round(spans[0].size, 1)
-    else:
-        weights: dict[float, int] = {}
-        for exact_size, weight in exact.items():
-            key = round(exact_size, 1)
-            weights[key] = weights.get(key, 0) + weight
-        size = max(weights, key=weights.__getitem__) if weights else 0.0
     return {
-        "size": size,
+        "size": _weighed_size(exact),
         "bold": letters and bold,
         "italic": letters and italic,
         "font": max(fonts, key=fonts.__getitem__) if fonts else "",
     }
+
+
+def _weighed_size(exact: dict[float, int]) -> float:
+    """The size (rounded to 0.1) that the most characters have, of the exact sizes and
+    their weights; of equal weights the first."""
+    if len(exact) == 1:  # most lines: one size
+        return round(next(iter(exact)), 1)
+    weights: dict[float, int] = {}
+    for exact_size, weight in exact.items():
+        key = round(exact_size, 1)
+        weights[key] = weights.get(key, 0) + weight
+    return max(weights, key=weights.__getitem__) if weights else 0.0
 
 
 @dataclass
@@ -190,20 +197,51 @@ def read_page(page: pymupdf.Page, number: int) -> PageLayout:
             spans: list[Span] = []
             texts: list[str] = []
             last = ""  # the line's raw text ends with its last span that is not blank
-            for s in raw_line["spans"]:
-                text = s["text"]
-                if not text:
-                    continue
-                if not text.isspace():
-                    last = text
-                key = (s["font"], s["flags"])
+            # the line's style (see `_line_style`), weighed here while its spans are read
+            sizes: dict[float, int] = {}
+            fonts: dict[str, int] = {}
+            bold = italic = True
+            letters = False
+            parts = [s for s in raw_line["spans"] if s["text"]]
+            i, n = 0, len(parts)
+            while i < n:
+                first = parts[i]
+                font, flags, size = first["font"], first["flags"], first["size"]
+                j = i + 1
+                # a run of spans in one style (a colour change, or one span per word) is
+                # one Span: a third as many to make and for every later step to walk
+                while (
+                    j < n
+                    and parts[j]["size"] == size
+                    and parts[j]["font"] == font
+                    and parts[j]["flags"] == flags
+                ):
+                    j += 1
+                key = (font, flags)
                 style = styles.get(key)
                 if style is None:
-                    style = styles[key] = (_is_bold(s), _is_italic(s), span_table(key[0]))
-                if not (text.isascii() and style[2] is plain):  # no repair for plain ASCII
-                    text = text.translate(style[2])
-                spans.append(Span(text, s["size"], style[0], style[1], key[0]))
+                    style = styles[key] = (_is_bold(first), _is_italic(first), span_table(font))
+                table = style[2]
+                run: list[str] = []
+                weight = 0
+                for part in parts[i:j]:
+                    text = part["text"]
+                    if not text.isspace():
+                        last = text
+                    if not (text.isascii() and table is plain):  # no repair for plain ASCII
+                        text = text.translate(table)
+                    weight += len(text.strip())
+                    run.append(text)
+                i = j
+                text = run[0] if len(run) == 1 else "".join(run)
+                spans.append(Span(text, size, style[0], style[1], font, weight))
                 texts.append(text)
+                sizes[size] = sizes.get(size, 0) + weight
+                fonts[font] = fonts.get(font, 0) + weight
+                if weight:
+                    letters = True
+                    bold = bold and style[0]
+                    italic = italic and style[1]
             # accents are put on their letters here: TeX sets them in their own spans
             joined = compose_accents("".join(texts).strip())
             if not joined:
@@ -216,15 +254,12 @@ def read_page(page: pymupdf.Page, number: int) -> PageLayout:
                 last.rstrip().endswith(SOFT_HYPHEN),
                 round(raw_line["dir"][1]),
             )
-            if len(spans) == 1:
-                # most lines have one span, whose text is not blank: its style is the
-                # line's (what the cached properties would work out, without their calls)
-                only = spans[0]
-                cached = line.__dict__
-                cached["size"] = round(only.size, 1)
-                cached["bold"] = only.bold
-                cached["italic"] = only.italic
-                cached["font"] = only.font
+            # the cached style properties, as `_line_style` would work them out
+            cached = line.__dict__
+            cached["size"] = _weighed_size(sizes)
+            cached["bold"] = letters and bold
+            cached["italic"] = letters and italic
+            cached["font"] = max(fonts, key=fonts.__getitem__)
             lines.append(line)
         if lines:
             blocks.extend(_split_block(number, _merge_baseline(lines)))
@@ -258,6 +293,7 @@ def _merge_baseline(lines: list[Line]) -> list[Line]:
                     spans[-1].bold,
                     spans[-1].italic,
                     spans[-1].font,
+                    spans[-1].weight,
                 )
             merged[-1] = Line(
                 page=prev.page,

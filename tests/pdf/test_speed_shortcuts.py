@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import pymupdf
 from pdf_testdata import make_pdf
 from rapidfuzz import fuzz
 
@@ -23,7 +24,7 @@ from extractor.pdf.headings import (
     outline_headings,
     strip_numbering,
 )
-from extractor.pdf.layout import Block, Line, Span
+from extractor.pdf.layout import TEXT_FLAGS, Block, Line, Span, _line_style, read_page
 from extractor.pdf.text import (
     _CHAR_MAP,
     _FONT_MAPS,
@@ -199,3 +200,33 @@ def test_body_style_breaks_ties_as_counters_do() -> None:
         assert style.size == sizes.most_common(1)[0][0]
         assert style.bold == bolds.most_common(1)[0][0]
         assert style.font == fonts.most_common(1)[0][0]
+
+
+def test_spans_in_one_style_read_as_one_keep_the_line_style(tmp_path: Path) -> None:
+    # words in alternating colours (MuPDF makes a span of each) beside a larger bold run:
+    # read_page's one span per run must give the style and text that one span per MuPDF
+    # span gives, whose weights strip each piece's spaces apart (6 letters against 7)
+    path = tmp_path / "runs.pdf"
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    x = 72.0
+    for k, word in enumerate(["ab ", "cd ", "ef "]):
+        page.insert_text((x, 100), word, fontsize=10, color=(k % 2, 0, 0))
+        x += pymupdf.get_text_length(word, fontsize=10)
+    page.insert_text((x, 100), "GHIJKLM", fontsize=10.5, fontname="helvetica-bold")
+    doc.save(path)
+    doc.close()
+    with pymupdf.open(path) as pdf:
+        raw = pdf[0].get_text("dict", flags=TEXT_FLAGS)
+        (read,) = [line for block in read_page(pdf[0], 1).blocks for line in block.lines]
+    (raw_line,) = [line for block in raw["blocks"] for line in block["lines"]]
+    assert len(raw_line["spans"]) == 4 and len(read.spans) == 2
+    pieces = [
+        Span(s["text"], s["size"], "Bold" in s["font"], False, s["font"]) for s in raw_line["spans"]
+    ]
+    one_per_piece = Line(page=1, bbox=read.bbox, spans=pieces)
+    assert read.text == one_per_piece.text
+    expected = _line_style(one_per_piece)
+    assert expected["size"] == 10.5  # "ab cd ef" weighed whole would be 8 against 7
+    assert _line_style(read) == expected
+    assert (read.size, read.bold, read.italic, read.font) == tuple(expected.values())
