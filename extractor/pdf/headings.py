@@ -631,7 +631,9 @@ def _run_in(line: Line, body: BodyStyle, rules: HeadingRules = ALL_RULES) -> Hea
     prefix = ""
     k = 0
     # the section number may be set in the body face before the label ("2.1. *Chemicals.*")
-    first = next((j for j, span in enumerate(spans) if span.text.strip()), len(spans))
+    first = 0  # a loop, not next() over a generator: this runs for most lines
+    while first < len(spans) and not spans[first].text.strip():
+        first += 1
     if first == len(spans):
         return None  # no text
     numbered = _BARE_NUMBER.fullmatch(spans[first].text.strip())
@@ -834,9 +836,9 @@ def _match_lines(block: Block, i: int, want: str, texts: list[str]) -> list[Line
     for j in range(i, min(i + 3, len(block.lines))):
         if len(texts) == j - i:  # made on first need, kept for the next entries
             before = texts[-1] if texts else ""
-            texts.append(
-                _norm(strip_numbering(normalise_space(before + " " + block.lines[j].text)))
-            )
+            # stripped, not `normalise_space`d: numbering takes any run of spaces, and
+            # `_norm` makes every run of them one space
+            texts.append(_norm(strip_numbering((before + " " + block.lines[j].text).strip())))
         text = texts[j - i]
         if text == want or (
             len(want) > 12 and _may_match(len(text), len(want)) and fuzz.ratio(text, want) >= 92

@@ -255,11 +255,12 @@ def read_page(page: pymupdf.Page, number: int) -> PageLayout:
                 round(raw_line["dir"][1]),
             )
             # the cached style properties, as `_line_style` would work them out
+            # (most lines are in one size and font: no weighing, no calls)
             cached = line.__dict__
-            cached["size"] = _weighed_size(sizes)
+            cached["size"] = round(size, 1) if len(sizes) == 1 else _weighed_size(sizes)
             cached["bold"] = letters and bold
             cached["italic"] = letters and italic
-            cached["font"] = max(fonts, key=fonts.__getitem__)
+            cached["font"] = font if len(fonts) == 1 else max(fonts, key=fonts.__getitem__)
             lines.append(line)
         if lines:
             blocks.extend(_split_block(number, _merge_baseline(lines)))

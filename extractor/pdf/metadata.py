@@ -8,7 +8,7 @@ from collections import Counter
 from extractor.document import Metadata
 from extractor.pdf.headings import is_known_name
 from extractor.pdf.layout import Block, Line
-from extractor.pdf.text import clean_chars, normalise_space
+from extractor.pdf.text import clean_chars, has_letters, normalise_space
 
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>,;]+)", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
@@ -58,7 +58,7 @@ def _title_lines(blocks: list[Block]) -> list[Line]:
         for block in blocks
         if block.kind == "text"
         for line in block.lines
-        if sum(c.isalpha() for c in line.text) >= 3 and not is_known_name(line.text)
+        if has_letters(line.text, 3) and not is_known_name(line.text)
     ]
     if not candidates:
         return []

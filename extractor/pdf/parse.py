@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import gc
 import re
 from collections.abc import Iterator
@@ -230,6 +231,8 @@ def _drop_front_matter(headings: list[Heading]) -> list[Heading]:
 class _Paragraph:
     lines: list[Line]
     texts: list[str]
+    # whether the first line is a caption: asked at every later line and block, known once
+    caption: bool = False
 
     @property
     def first(self) -> Line:
@@ -385,7 +388,7 @@ class _TextBuilder:
                 current = self._flush(current)
                 self._heading(heading)
                 if heading.rest:
-                    current = _Paragraph([line], [heading.rest])
+                    current = _Paragraph([line], [heading.rest], is_caption(heading.rest))
                 continue
             if (
                 current is not None
@@ -395,7 +398,8 @@ class _TextBuilder:
             ):
                 current = self._flush(current)
             if current is None:
-                current = _Paragraph([line], [line.flow_text])
+                text = line.flow_text
+                current = _Paragraph([line], [text], is_caption(text))
             else:
                 current.lines.append(line)
                 current.texts.append(line.flow_text)
@@ -472,6 +476,13 @@ class _TextBuilder:
     def sections(self, doc: Document) -> list[Section]:
         out = []
         text = doc.text
+        # `Document.page_at`, with the page map's starts listed once, not per call
+        starts = [span.char_start for span in doc.page_map]
+
+        def page_at(offset: int) -> int | None:
+            i = bisect.bisect_right(starts, offset) - 1
+            return doc.page_map[i].page if i >= 0 else None
+
         for i, (heading, _start, body_start) in enumerate(self.marks):
             body_end = self.marks[i + 1][1] if i + 1 < len(self.marks) else len(text)
             raw = text[body_start:body_end]
@@ -479,8 +490,8 @@ class _TextBuilder:
             body = raw.strip()
             char_start = body_start + lead
             char_end = char_start + len(body)
-            page_start = doc.page_at(char_start) or heading.page
-            page_end = doc.page_at(max(char_start, char_end - 1)) or page_start
+            page_start = page_at(char_start) or heading.page
+            page_end = page_at(max(char_start, char_end - 1)) or page_start
             out.append(
                 Section(
                     heading=heading.text,
@@ -571,7 +582,7 @@ def _continues(paragraph: _Paragraph, line: Line) -> bool:
     column edge and the block goes on in the same print ("... are presented in" +
     "Supplemental Table 2")."""
     last = paragraph.texts[-1].rstrip()
-    if not last or is_caption(paragraph.texts[0]) or is_caption(line.text):
+    if not last or paragraph.caption or is_caption(line.text):
         return False
     if not (last[-1].isalnum() or last[-1] in ",;-(\u00ad"):
         return False
@@ -624,7 +635,7 @@ def _same_print(paragraph: _Paragraph, line: Line) -> bool:
 def _is_open(paragraph: _Paragraph) -> bool:
     """The paragraph's last line ends mid-sentence (no closing punctuation)."""
     last = paragraph.texts[-1].rstrip()
-    if not last or is_caption(paragraph.texts[0]):
+    if not last or paragraph.caption:
         return False
     return last[-1] not in _SENTENCE_END and (last[-1].isalnum() or last[-1] in ",;-(\u00ad")
 

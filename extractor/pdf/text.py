@@ -257,6 +257,17 @@ def _drop_hyphen(first: str, second: str, words: set[str], compounds: set[str]) 
     return first.lower() not in _COMPOUND_PREFIXES
 
 
+def has_letters(text: str, count: int) -> bool:
+    """Whether `text` holds at least `count` letters (`str.isalpha`)."""
+    # stops at the count-th letter: a whole-line sum walked every character of every line
+    for char in text:
+        if char.isalpha():
+            count -= 1
+            if count <= 0:
+                return True
+    return count <= 0
+
+
 _BLANKS = re.compile(r"[ \t]+")
 
 

@@ -19,6 +19,7 @@ from extractor.pdf.headings import (
     _Candidate,
     _is_caps,
     _may_match,
+    _norm,
     _RunIn,
     body_style,
     outline_headings,
@@ -30,7 +31,9 @@ from extractor.pdf.text import (
     _FONT_MAPS,
     clean_chars,
     font_chars,
+    has_letters,
     join_lines,
+    normalise_space,
     span_table,
     vocabulary,
 )
@@ -230,3 +233,39 @@ def test_spans_in_one_style_read_as_one_keep_the_line_style(tmp_path: Path) -> N
     assert expected["size"] == 10.5  # "ab cd ef" weighed whole would be 8 against 7
     assert _line_style(read) == expected
     assert (read.size, read.bold, read.italic, read.font) == tuple(expected.values())
+
+
+def test_counting_letters_up_to_a_count_agrees_with_summing_them() -> None:
+    for text in ["", "+", "a1b", "ab c", "\u00e9t\u00e9", "12 345 ab", "x" * 50, "\u00b2\u00b3a"]:
+        for count in (1, 3, 4):
+            assert has_letters(text, count) == (sum(c.isalpha() for c in text) >= count)
+
+
+def test_outline_lines_stripped_normalise_as_with_their_spaces_made_one() -> None:
+    texts = [
+        " 2.1   Study\tdesign ",
+        "IV.  Results",
+        "B.\t\tMethods  and  materials",
+        "12 patients  were seen",
+        "2.1Methods",
+        " \u00a0 3. Aims",
+        "methods 2.2  Sample",
+    ]
+    for text in texts:
+        assert _norm(strip_numbering(text.strip())) == _norm(
+            strip_numbering(normalise_space(text))
+        ), text
+
+
+def test_section_pages_are_those_document_page_at_gives(tmp_path: Path) -> None:
+    pages = [
+        [(72, 100, "1. Introduction", {"fontsize": 14}), (72, 130, "First page text. " * 3, {})],
+        [(72, 100, "Still the introduction. " * 2, {}), (72, 140, "2. Methods", {"fontsize": 14})],
+        [(72, 100, "Methods text goes on here. " * 2, {})],
+    ]
+    doc = parse_pdf(make_pdf(tmp_path / "s.pdf", pages))
+    assert len(doc.sections) >= 2
+    for section in doc.sections:
+        assert section.text and section.page_start == doc.page_at(section.char_start)
+        assert section.page_end >= (doc.page_at(section.char_end - 1) or 0)
+    assert [s.page_start for s in doc.sections][:2] == [1, 3]  # Methods' text is on page 3
