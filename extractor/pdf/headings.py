@@ -748,7 +748,18 @@ class _Candidate:
 
 def _locate(candidate: _Candidate, want: str, run_in: _RunIn, body: BodyStyle) -> Heading | None:
     block, i = candidate.block, candidate.i
-    group = _match_lines(block, i, want, candidate.texts)
+    texts = candidate.texts
+    if (
+        texts
+        and len(texts[0]) > len(want) + 5
+        and texts[0] != want
+        and not (len(want) > 12 and _may_match(len(texts[0]), len(want)))
+    ):
+        # what `_match_lines` finds at once for most lines (far longer than a title),
+        # without the call: its first line neither matches nor leaves room for more
+        group = None
+    else:
+        group = _match_lines(block, i, want, texts)
     if group:
         j = i + len(group)
         tail = _title_tail(group, candidate.texts[len(group) - 1], want, block, j)

@@ -398,26 +398,36 @@ def remove_running_text(pages: list[PageLayout]) -> int:
             id(b) for b in page.blocks if b.lines and all(id(ln) in margin_ids for ln in b.lines)
         }
         notes = {id(b) for b in page.blocks if _is_note(page, b, body)}
+        changed = False
         for block in page.blocks:
-            kept = []
-            for line in block.lines:
-                if (
-                    id(block) in notes
-                    or (len(block.lines) == 1 and _LINK_LINE.match(line.text))
-                    or (
-                        id(line) in margin_ids
-                        and (
-                            (len(pages) > 1 and counts[margin_ids[id(line)]] >= threshold)
-                            or _PAGE_NUMBER.match(line.text)
-                            or (id(block) in margin_blocks and _FURNITURE.search(line.text))
+            if id(block) in notes:
+                kept = []
+            else:
+                single = len(block.lines) == 1
+                in_band = id(block) in margin_blocks
+                kept = [
+                    line
+                    for line in block.lines
+                    if not (
+                        (single and _LINK_LINE.match(line.text))
+                        or (
+                            (key := margin_ids.get(id(line))) is not None
+                            and (
+                                (len(pages) > 1 and counts[key] >= threshold)
+                                or _PAGE_NUMBER.match(line.text)
+                                or (in_band and _FURNITURE.search(line.text))
+                            )
                         )
                     )
-                ):
-                    removed += 1
-                    continue
-                kept.append(line)
-            block.lines = kept
-        prune(page)
+                ]
+            if len(kept) < len(block.lines):
+                removed += len(block.lines) - len(kept)
+                block.lines = kept
+                changed = True
+        # a page that lost no line keeps its blocks and their boxes (each block's box is
+        # still the union of its lines' boxes, as read_page made it): nothing to prune
+        if changed:
+            prune(page)
     return removed
 
 

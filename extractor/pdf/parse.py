@@ -380,10 +380,12 @@ class _TextBuilder:
                 PageSpan(page=block.page, char_start=start, char_end=end, bbox=block.bbox)
             )
             return None
+        inside, starts = self._inside, self._starts  # looked up once: this runs per line
         for k, line in enumerate(block.lines):
-            if id(line) in self._inside:
+            key = id(line)
+            if key in inside:
                 continue
-            heading = self._starts.get(id(line))
+            heading = starts.get(key)
             if heading is not None:
                 current = self._flush(current)
                 self._heading(heading)
@@ -393,7 +395,7 @@ class _TextBuilder:
             if (
                 current is not None
                 and k == 0
-                and id(line) != self._join
+                and key != self._join
                 and not _continues(current, line)
             ):
                 current = self._flush(current)
