@@ -18,6 +18,7 @@ from extractor.pdf.headings import (
     BodyStyle,
     _Candidate,
     _is_caps,
+    _match_lines,
     _may_match,
     _norm,
     _RunIn,
@@ -25,7 +26,7 @@ from extractor.pdf.headings import (
     outline_headings,
     strip_numbering,
 )
-from extractor.pdf.layout import TEXT_FLAGS, Block, Line, Span, _line_style, read_page
+from extractor.pdf.layout import TEXT_FLAGS, Block, Line, Span, _line_style, read_page, union_box
 from extractor.pdf.text import (
     _CHAR_MAP,
     _FONT_MAPS,
@@ -269,3 +270,37 @@ def test_section_pages_are_those_document_page_at_gives(tmp_path: Path) -> None:
         assert section.text and section.page_start == doc.page_at(section.char_start)
         assert section.page_end >= (doc.page_at(section.char_end - 1) or 0)
     assert [s.page_start for s in doc.sections][:2] == [1, 3]  # Methods' text is on page 3
+
+
+def test_read_blocks_have_the_union_of_their_lines_as_box(tmp_path: Path) -> None:
+    # running-text removal leaves the boxes of pages that lost no line as they are: that is
+    # what pruning would make of them
+    lines = [(72, 100 + 14 * k, f"Line {k} of a paragraph set in one block.", {}) for k in range(5)]
+    lines += [(320, 400, "A second column's line.", {}), (72, 800, "Page 1", {"fontsize": 8})]
+    path = make_pdf(tmp_path / "b.pdf", [lines])
+    with pymupdf.open(path) as pdf:
+        page = read_page(pdf[0], 1)
+    assert len(page.blocks) >= 2
+    for block in page.blocks:
+        assert block.bbox == union_box([line.bbox for line in block.lines])
+
+
+def test_outline_lines_skipped_unmatched_are_those_match_lines_rejects() -> None:
+    rng = random.Random(3)
+    words = ["study", "design", "methods", "of", "the", "trial", "and", "results", "x"]
+    skips = 0
+    for _ in range(400):
+        texts = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 12))) for _ in range(3)]
+        want = " ".join(rng.choice(words) for _ in range(rng.randint(1, 6)))
+        lines = [_line([(text, 10.0, "Body")]) for text in texts]
+        block = Block(page=1, bbox=lines[0].bbox, lines=lines)
+        first = _norm(strip_numbering(texts[0].strip()))
+        skipped = (
+            len(first) > len(want) + 5
+            and first != want
+            and not (len(want) > 12 and _may_match(len(first), len(want)))
+        )
+        if skipped:
+            skips += 1
+            assert _match_lines(block, 0, want, []) is None, (texts, want)
+    assert skips > 100
