@@ -125,6 +125,11 @@ class BodyStyle:
     font: str = ""
     font_share: dict[str, float] | None = None
     italic: bool = False
+    # `_marked` of a face that is not bold, by (font, italic): asked for every span of
+    # most lines, and a paper sets its text in a handful of faces
+    marked_faces: dict[tuple[str, bool], bool] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def rare_font(self, font: str) -> bool:
         # Obfuscated font names ("AdvP6EC5") hide bold flags; a heading font is then
@@ -272,11 +277,15 @@ def _marked(span: Span, body: BodyStyle) -> bool:
     """Bold, small capitals, or set in a rare font that is not merely the italic of the
     body face (the rare-font cue is for obfuscated font names that hide the bold flag;
     italic is judged on its own, see `_keep_recurring`)."""
-    return (
-        span.bold
-        or bool(_SMALL_CAPS.search(span.font))
-        or (body.rare_font(span.font) and not span.italic)
-    )
+    if span.bold:
+        return True
+    face = (span.font, span.italic)
+    marked = body.marked_faces.get(face)
+    if marked is None:
+        marked = body.marked_faces[face] = bool(_SMALL_CAPS.search(span.font)) or (
+            body.rare_font(span.font) and not span.italic
+        )
+    return marked
 
 
 def _italic_label(line: Line, body: BodyStyle) -> bool:

@@ -242,17 +242,20 @@ def read_page(page: pymupdf.Page, number: int) -> PageLayout:
                     letters = True
                     bold = bold and style[0]
                     italic = italic and style[1]
-            # accents are put on their letters here: TeX sets them in their own spans
-            joined = compose_accents("".join(texts).strip())
+            joined = "".join(texts).strip()
             if not joined:
                 continue
+            if not joined.isascii():  # (most lines are ASCII: no call)
+                # accents are put on their letters here: TeX sets them in their own spans
+                joined = compose_accents(joined)
+            turn = raw_line["dir"][1]
             line = Line(
                 number,
                 raw_line["bbox"],
                 spans,
                 joined,
                 last.rstrip().endswith(SOFT_HYPHEN),
-                round(raw_line["dir"][1]),
+                round(turn) if turn else 0,
             )
             # the cached style properties, as `_line_style` would work them out
             # (most lines are in one size and font: no weighing, no calls)
@@ -398,7 +401,7 @@ def remove_running_text(pages: list[PageLayout]) -> int:
             id(b) for b in page.blocks if b.lines and all(id(ln) in margin_ids for ln in b.lines)
         }
         notes = {id(b) for b in page.blocks if _is_note(page, b, body)}
-        changed = False
+        emptied = False
         for block in page.blocks:
             if id(block) in notes:
                 kept = []
@@ -421,13 +424,16 @@ def remove_running_text(pages: list[PageLayout]) -> int:
                     )
                 ]
             if len(kept) < len(block.lines):
+                # what `prune` would do, for this block alone: the others' boxes are still
+                # the union of their lines' boxes, as read_page made them
                 removed += len(block.lines) - len(kept)
                 block.lines = kept
-                changed = True
-        # a page that lost no line keeps its blocks and their boxes (each block's box is
-        # still the union of its lines' boxes, as read_page made it): nothing to prune
-        if changed:
-            prune(page)
+                if kept:
+                    block.bbox = union_box([ln.bbox for ln in kept])
+                else:
+                    emptied = True
+        if emptied:
+            page.blocks = [b for b in page.blocks if b.lines or b.kind != "text"]
     return removed
 
 
