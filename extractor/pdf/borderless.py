@@ -235,11 +235,14 @@ class _LineWords:
         raw = page.words()
         if raw is None:
             raw = pdf_page.get_text("words", flags=TEXT_FLAGS, sort=False)
-        self._words = sorted(
-            ((w[0], w[1], w[2], w[3], clean_chars(w[4])) for w in raw),
-            key=lambda w: (w[1] + w[3]) / 2,
-        )
-        self._centres = [(w[1] + w[3]) / 2 for w in self._words]
+        # sorted by centre through a list of centres (no key call per word; a stable sort,
+        # so words of equal centres keep their order as sorting the words by it would)
+        centres = [(w[1] + w[3]) / 2 for w in raw]
+        order = sorted(range(len(centres)), key=centres.__getitem__)
+        self._words = [
+            (w[0], w[1], w[2], w[3], clean_chars(w[4])) for w in map(raw.__getitem__, order)
+        ]
+        self._centres = [centres[k] for k in order]
         self._found: dict[int, list[Word]] = {}
 
     def of(self, line: Line) -> list[Word]:

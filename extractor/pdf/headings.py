@@ -726,11 +726,26 @@ def outline_headings(
         if len(want.split()) > 2 * _MAX_WORDS:
             continue  # a paragraph (acknowledgements) bookmarked as an entry, not a title
         run_in = _RunIn(want)
+        room = len(want) + 5
         heading = None
         for candidate_page in (page, page + 1, page - 1):
             for candidate in by_page.get(candidate_page, []):
                 line = candidate.block.lines[candidate.i]
                 if id(line) in used or id(line) in skip:
+                    continue
+                texts, folded = candidate.texts, candidate.folded
+                if (
+                    texts
+                    and folded is not None
+                    and len(texts[0]) > room
+                    and texts[0] != want
+                    and not (len(want) > 12 and _may_match(len(texts[0]), len(want)))
+                    and run_in.first not in folded
+                ):
+                    # what `_locate` finds for most lines once it has made their texts,
+                    # without the calls: the first line neither matches the title nor
+                    # leaves room for it (`_match_lines`), and the title's first word is
+                    # nowhere in it (`_RunIn.match`)
                     continue
                 heading = _locate(candidate, want, run_in, body)
                 if heading:
@@ -757,18 +772,7 @@ class _Candidate:
 
 def _locate(candidate: _Candidate, want: str, run_in: _RunIn, body: BodyStyle) -> Heading | None:
     block, i = candidate.block, candidate.i
-    texts = candidate.texts
-    if (
-        texts
-        and len(texts[0]) > len(want) + 5
-        and texts[0] != want
-        and not (len(want) > 12 and _may_match(len(texts[0]), len(want)))
-    ):
-        # what `_match_lines` finds at once for most lines (far longer than a title),
-        # without the call: its first line neither matches nor leaves room for more
-        group = None
-    else:
-        group = _match_lines(block, i, want, texts)
+    group = _match_lines(block, i, want, candidate.texts)
     if group:
         j = i + len(group)
         tail = _title_tail(group, candidate.texts[len(group) - 1], want, block, j)

@@ -450,14 +450,12 @@ class _TextBuilder:
         start, end = self._emit(text)
         self.paragraph_at[id(paragraph.first)] = (start, end)
         # one page-map span per run of lines from the same page
+        pages = [line.page for line in paragraph.lines]  # (read once: this runs per line)
         run_start = 0
-        for i in range(1, len(paragraph.lines) + 1):
-            if (
-                i == len(paragraph.lines)
-                or paragraph.lines[i].page != paragraph.lines[run_start].page
-            ):
+        for i in range(1, len(pages) + 1):
+            if i == len(pages) or pages[i] != pages[run_start]:
                 lines = paragraph.lines[run_start:i]
-                span_end = start + offsets[i] if i < len(paragraph.lines) else end
+                span_end = start + offsets[i] if i < len(pages) else end
                 bbox = union_box([ln.bbox for ln in lines])
                 self.page_map.append(
                     PageSpan(
@@ -468,7 +466,8 @@ class _TextBuilder:
                     )
                 )
                 run_start = i
-        if is_caption(paragraph.texts[0]):
+        # (a paragraph knows whether it opens with a caption, unless its label was cut)
+        if paragraph.caption if not label else is_caption(paragraph.texts[0]):
             kind = "table" if table_label(paragraph.texts[0]) else "figure"
             self.captions.append((kind, start, end, text))
         target = self.section_lines[-1] if self.section_lines else self.front_lines
