@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
 
 import pymupdf
 
@@ -35,24 +34,6 @@ class Span:
     weight: int = -1
 
 
-_T = TypeVar("_T")
-
-
-class _Style(Generic[_T]):
-    """One of a line's style values (`_line_style`), worked out on first read and cached.
-    The first read of any of them puts all four into the instance's `__dict__` in one
-    pass over the spans; later reads find them there before this (non-data) descriptor.
-    (`functools.cached_property` would also take a lock on every first read.)"""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __get__(self, instance: Any, owner: type | None = None) -> _T:
-        values = instance.__dict__
-        values.update(_line_style(instance))
-        return values[self.name]
-
-
 @dataclass
 class Line:
     page: int  # 1-based
@@ -63,11 +44,20 @@ class Line:
     soft_hyphen: bool = False
     # how the line runs: 0 across, -1 up the page, 1 down it (a table set sideways)
     sideways: int = 0
+    # The line's style (`_line_style`): read_page passes it, weighed while it reads the
+    # spans; a line made otherwise (size left at -1) gets it from its spans here. Plain
+    # attributes, not properties: they are read hundreds of thousands of times a paper.
+    size: float = -1.0  # the font size that covers most characters
+    bold: bool = False  # all spans with letters are bold (and there is one)
+    italic: bool = False  # all spans with letters are italic (and there is one)
+    font: str = ""  # the font that covers most characters
 
     def __post_init__(self) -> None:
         if not self.text:
             # accents are put on their letters here: TeX sets them in their own spans
             self.text = compose_accents("".join([s.text for s in self.spans]).strip())
+        if self.size < 0:
+            self.size, self.bold, self.italic, self.font = _line_style(self)
 
     @property
     def flow_text(self) -> str:
@@ -75,14 +65,8 @@ class Line:
         marker for `join_lines_at` (it joins the word without a space)."""
         return self.text + SOFT_HYPHEN if self.soft_hyphen else self.text
 
-    # cached: lines never change after reading, and these are asked for many times
-    size = _Style[float]("size")  # the font size that covers most characters
-    bold = _Style[bool]("bold")  # all spans with letters are bold (and there is one)
-    italic = _Style[bool]("italic")  # all spans with letters are italic (and there is one)
-    font = _Style[str]("font")  # the font that covers most characters
 
-
-def _line_style(line: Line) -> dict[str, Any]:
+def _line_style(line: Line) -> tuple[float, bool, bool, str]:
     """A line's size and font (those covering most characters; of equal weights the
     first, as `Counter.most_common` keeps it; sizes weighed exactly, rounded after) and
     whether all its spans with letters (and there is one) are bold, italic."""
@@ -90,12 +74,7 @@ def _line_style(line: Line) -> dict[str, Any]:
     if len(spans) == 1:  # most lines: no weighing needed
         only = spans[0]
         letters = bool(only.text.strip())
-        return {
-            "size": round(only.size, 1),
-            "bold": letters and only.bold,
-            "italic": letters and only.italic,
-            "font": only.font,
-        }
+        return round(only.size, 1), letters and only.bold, letters and only.italic, only.font
     exact: dict[float, int] = {}
     fonts: dict[str, int] = {}
     bold = italic = True
@@ -108,12 +87,8 @@ def _line_style(line: Line) -> dict[str, Any]:
             italic = italic and span.italic
         exact[span.size] = exact.get(span.size, 0) + weight
         fonts[span.font] = fonts.get(span.font, 0) + weight
-    return {
-        "size": _weighed_size(exact),
-        "bold": letters and bold,
-        "italic": letters and italic,
-        "font": max(fonts, key=fonts.__getitem__) if fonts else "",
-    }
+    font = max(fonts, key=fonts.__getitem__) if fonts else ""
+    return _weighed_size(exact), letters and bold, letters and italic, font
 
 
 def _weighed_size(exact: dict[float, int]) -> float:
@@ -249,22 +224,22 @@ def read_page(page: pymupdf.Page, number: int) -> PageLayout:
                 # accents are put on their letters here: TeX sets them in their own spans
                 joined = compose_accents(joined)
             turn = raw_line["dir"][1]
-            line = Line(
-                number,
-                raw_line["bbox"],
-                spans,
-                joined,
-                last.rstrip().endswith(SOFT_HYPHEN),
-                round(turn) if turn else 0,
+            # the style as `_line_style` would work it out (most lines are in one size
+            # and font: no weighing, no calls)
+            lines.append(
+                Line(
+                    number,
+                    raw_line["bbox"],
+                    spans,
+                    joined,
+                    last.rstrip().endswith(SOFT_HYPHEN),
+                    round(turn) if turn else 0,
+                    round(size, 1) if len(sizes) == 1 else _weighed_size(sizes),
+                    letters and bold,
+                    letters and italic,
+                    font if len(fonts) == 1 else max(fonts, key=fonts.__getitem__),
+                )
             )
-            # the cached style properties, as `_line_style` would work them out
-            # (most lines are in one size and font: no weighing, no calls)
-            cached = line.__dict__
-            cached["size"] = round(size, 1) if len(sizes) == 1 else _weighed_size(sizes)
-            cached["bold"] = letters and bold
-            cached["italic"] = letters and italic
-            cached["font"] = font if len(fonts) == 1 else max(fonts, key=fonts.__getitem__)
-            lines.append(line)
         if lines:
             blocks.extend(_split_block(number, _merge_baseline(lines)))
     # images matter only on a page without text (a scan): looked up there alone
@@ -473,8 +448,15 @@ def join_drop_caps(page: PageLayout) -> None:
     line of its own: put its letter in front of the line that goes on beside it at the
     same height ("P" + "revalence rates ..."), so the paragraph opens with its word and
     the large letter does not pass for a heading or a float."""
+    caps = [
+        line
+        for block in page.blocks
+        for line in block.lines
+        if len(line.text) == 1 and line.text.isupper()
+    ]
+    if not caps:
+        return  # most pages
     lines = [line for block in page.blocks for line in block.lines]
-    caps = [line for line in lines if len(line.text) == 1 and line.text.isupper()]
     joined = False
     for cap in caps:  # a few per page at most (panel letters, drop caps)
         beside = [

@@ -158,7 +158,7 @@ def _parse(path: Path, pdf: pymupdf.Document, rules: HeadingRules) -> Document:
         headings = drop_reference_entries(headings)
     headings = fold_abstract_parts(ensure_abstract(_drop_front_matter(headings), ordered, skip))
 
-    words, compounds = vocabulary(line.text for b in ordered for line in b.lines)
+    words, compounds = vocabulary([line.text for b in ordered for line in b.lines])
     builder = _TextBuilder(words, compounds)
     builder.build(ordered, headings, body_print)
     doc = Document(
@@ -187,6 +187,8 @@ def _body(rows: list[list[str]], header_rows: int) -> list[list[str]]:
 def _mark_floating(layout: PageLayout, tables: list[FoundTable]) -> None:
     """Blocks inside a table without rules are a float: they stay text, out of the flow of
     a paragraph the table interrupts."""
+    if not tables:
+        return  # most pages: no block to look at
     for block in layout.blocks:
         cx, cy = (block.bbox[0] + block.bbox[2]) / 2, (block.bbox[1] + block.bbox[3]) / 2
         if any(t.bbox[0] <= cx <= t.bbox[2] and t.bbox[1] <= cy <= t.bbox[3] for t in tables):

@@ -231,9 +231,9 @@ def test_spans_in_one_style_read_as_one_keep_the_line_style(tmp_path: Path) -> N
     one_per_piece = Line(page=1, bbox=read.bbox, spans=pieces)
     assert read.text == one_per_piece.text
     expected = _line_style(one_per_piece)
-    assert expected["size"] == 10.5  # "ab cd ef" weighed whole would be 8 against 7
+    assert expected[0] == 10.5  # "ab cd ef" weighed whole would be 8 against 7
     assert _line_style(read) == expected
-    assert (read.size, read.bold, read.italic, read.font) == tuple(expected.values())
+    assert (read.size, read.bold, read.italic, read.font) == expected
 
 
 def test_counting_letters_up_to_a_count_agrees_with_summing_them() -> None:
