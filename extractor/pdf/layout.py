@@ -34,7 +34,8 @@ class Span:
     weight: int = -1
 
 
-@dataclass
+# slots: ~10^5 lines per corpus, each made and read a little faster without a __dict__
+@dataclass(slots=True)
 class Line:
     page: int  # 1-based
     bbox: tuple[float, float, float, float]
@@ -103,7 +104,8 @@ def _weighed_size(exact: dict[float, int]) -> float:
     return max(weights, key=weights.__getitem__) if weights else 0.0
 
 
-@dataclass
+# slots: as for Line (~2x10^4 blocks)
+@dataclass(slots=True)
 class Block:
     page: int
     bbox: tuple[float, float, float, float]

@@ -36,7 +36,7 @@ class Grid:
     rows: list[list[Box | None]]  # one slot per column start; None where a cell spans
 
 
-@dataclass
+@dataclass(slots=True)  # ~5x10^4 per corpus: made faster without a __dict__
 class _Edge:
     x0: float
     top: float
