@@ -215,7 +215,16 @@ class _Context:
             labels = []  # the columns name their arms; one naming none is no arm's ("Mild")
         if labels and count in (len(labels), len(labels) + 1) and occ.group < len(labels):
             return labels[occ.group]
-        return self._arm_of_label(unit.label) or self._arm_of_rows_above(unit)  # arms as rows
+        return self._row_arm(unit) or self._arm_of_rows_above(unit)  # arms as rows
+
+    def _row_arm(self, unit: Unit) -> str | None:
+        """The arm a table row names as its label, or in a text cell after the label
+        ("Left colon | RMD | 14.9 ± 9.9": arms as rows under each outcome)."""
+        if unit.kind == "text":
+            return None
+        return self._arm_of_label(unit.label) or (
+            self._arm_of_label(unit.stub) if unit.stub else None
+        )
 
     def _arm_of_rows_above(self, unit: Unit) -> str | None:
         """A row naming only its time ("Post") under a row naming an arm and its time
@@ -610,7 +619,7 @@ class _Context:
         unit = occ.unit
         if unit.kind != "table" or occ.group >= len(unit.cells):
             return False
-        if self._arm_of_label(unit.label) is None:
+        if self._row_arm(unit) is None:
             return False
         if sibling in ("n1i", "n2i") and not counts_column(self.column_header(occ)):
             return False
@@ -619,7 +628,7 @@ class _Context:
         for other in self.checker.locator.units:
             if other is unit or other.table != unit.table or other.section != unit.section:
                 continue
-            if other.kind != "table" or self._arm_of_label(other.label) != other_arm:
+            if other.kind != "table" or self._row_arm(other) != other_arm:
                 continue
             for g, group in enumerate(other.groups):
                 if g >= len(other.cells) or other.cells[g] != cell:
@@ -639,7 +648,7 @@ class _Context:
         mine = self.column_header(occ)
         # Arms as rows ("Fluoxetine | 79/101 | 78.2 | 0.465"): every column of the row is the
         # arm's, most of them other measures of the same value; a rival names a time.
-        by_row = self.arms.arm_of(mine) is None and self._arm_of_label(unit.label) == arm
+        by_row = self.arms.arm_of(mine) is None and self._row_arm(unit) == arm
         for g in range(len(unit.groups)):
             if g == occ.group:
                 continue
