@@ -77,6 +77,8 @@ OUTCOME_SLACK = 0.15  # how far below the paper's best-matching row a row may fa
 
 
 # Words of a row label that say when, not what ("Pre", "Postop 3rd mo").
+# "Pre-test", "post intervention": a time prefix and its word, read as one word.
+_PREFIXED = re.compile(r"\b(pre|post)[\s-]+(?=[a-z])", re.IGNORECASE)
 _WHEN = frozenset(
     stem(w)
     for w in ["pre", "post", "preop", "postop", "preoperative", "postoperative", "pretest",
@@ -786,7 +788,9 @@ class _Context:
         return bool(durations(target) & (durations(theirs) - durations(mine)))
 
     def _names_section(self, mine: str, theirs: str) -> bool:
-        # The target names this row's section and not the other's ("late", "24 h").
+        # The target names this row's section and not the other's ("late", "24 h"). A
+        # "pre-test" is one word: the "test" of "agility test" names no pre-test column.
+        mine, theirs = _PREFIXED.sub(r"\1", mine), _PREFIXED.sub(r"\1", theirs)
         target = stems(self.outcome_text, keep_generic=True) | durations(self.outcome_text)
         own = stems(mine, keep_generic=True) | durations(mine)
         other = stems(theirs, keep_generic=True) | durations(theirs)

@@ -38,6 +38,8 @@ BINARY = ("intervention_events", "intervention_group_size", "comparator_events",
             ["Variable", "SD48W, n/N (%)", "SD24W, n/N (%)"],
         ),
         ("aspirin 300 mg", "aspirin 100 mg", ["", "300 mg", "100 mg"]),
+        # micrograms, with the micro sign or the Greek letter
+        ("dexmedetomidine 1 µg/kg", "dexmedetomidine 0.5 μg/kg", ["", "1 μg/kg", "0.5 µg/kg"]),
     ],
 )
 def test_arms_that_differ_only_by_a_dose_or_duration_are_told_apart_by_it(
