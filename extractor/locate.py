@@ -88,6 +88,9 @@ class Unit:
     page: int | None = None
     char_start: int | None = None  # of `text` in Document.text, when it is a span of it
     label: str = ""  # table row label (the text before the row's first number)
+    # further text cells before the row's first number ("Left colon | RMD | 14.9 ± 9.9":
+    # "RMD", the arm in a column of its own beside the outcome's label), tables only
+    stub: str = ""
     section: str = ""  # the label-only row above (a timepoint, a subgroup), tables only
     caption: str = ""
     header: str = ""  # the table's header rows, joined in reading order
@@ -313,6 +316,7 @@ def table_units(table: Table, index: int) -> list[Unit]:
         heads_of: list[str] = []
         cell_of: list[int] = []
         text_parts: list[str] = []
+        stub: list[str] = []
         offset = 0
         merged: list[Unit] = []
         values_beside = any(value_groups(c) for c in cells[1:])
@@ -346,6 +350,8 @@ def table_units(table: Table, index: int) -> list[Unit]:
                     )
                 )
                 continue
+            if c > 0 and not cell_groups and not groups and cell.strip():
+                stub.append(cell.strip())
             for group in cell_groups:
                 groups.append(_shift(group, offset))
                 heads_of.append(columns[c] if c < len(columns) and c > 0 else "")
@@ -364,6 +370,7 @@ def table_units(table: Table, index: int) -> list[Unit]:
                 text=" | ".join(text_parts),
                 page=table.page,
                 label=label,
+                stub=" ".join(stub),
                 section=section,
                 caption=caption,
                 header=header,

@@ -2,7 +2,7 @@
 
 A target says "H1 (haloperidol 1 mg)", the table says "Group H1"; a target says
 "postoperative nausea and vomiting (PONV)", the row says "Total PONV". Both sides are cut
-into word stems (case-folded, first six letters), stop words and words that name no
+into word stems (case-folded, Snowball's English stemmer), stop words and words that name no
 particular thing ("group", "incidence", "patients") dropped, and abbreviations the paper
 or the target defines ("... vomiting (PONV)") expanded.
 """
@@ -10,7 +10,12 @@ or the target defines ("... vomiting (PONV)") expanded.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
+from functools import lru_cache
+
+import snowballstemmer
+from snowballstemmer.basestemmer import BaseStemmer
 
 from extractor.locate import fold_text
 
@@ -133,15 +138,30 @@ _GLOSSARY = re.compile(
     r"(?P<long>[a-z][a-z0-9 -]{2,60}?)\s*(?=;|\.(?:\s|$))",
     re.MULTILINE,
 )
-STEM = 6
+_LOCAL = threading.local()
+
+
+def _stemmer() -> BaseStemmer:
+    """The Snowball (Porter 2) English stemmer, one per thread (a stemmer keeps state while it
+    works). "Colonic" and "colon", "tests" and "test" meet; the first six letters, cut
+    before, kept "colon" apart from "coloni" and "tests" from "test"."""
+    english = getattr(_LOCAL, "english", None)
+    if english is None:
+        english = _LOCAL.english = snowballstemmer.stemmer("english")
+    return english
 
 
 # Words papers use for one outcome, read as one stem: "had died" reports "mortality".
-_SAME = {w: "death" for w in ("died", "dead", "deaths", "mortal", "die", "dies", "dying")}
+_SAME = {
+    _stemmer().stemWord(w): "death"
+    for w in ("died", "dead", "death", "deaths", "mortality", "mortal", "die", "dies", "dying")
+}
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
-    return _SAME.get(word[:STEM], word[:STEM])
+    stemmed = _stemmer().stemWord(word)
+    return _SAME.get(stemmed, stemmed)
 
 
 def words(text: str) -> list[tuple[int, str]]:
@@ -165,9 +185,9 @@ def abbreviations(texts: Iterable[str]) -> dict[str, set[str]]:
             expansion = _expansion(short, before)
             if expansion:
                 meaning = {stem(w) for w in expansion if w not in _STOP}
-                out.setdefault(stem(short.lower()), set()).update(meaning)
+                out.setdefault(_short_key(short), set()).update(meaning)
                 if re.fullmatch(r"[A-Z0-9-]{2,}s", short):  # "TEAEs": a row says "Any TEAE"
-                    out.setdefault(stem(short[:-1].lower()), set()).update(meaning)
+                    out.setdefault(_short_key(short[:-1]), set()).update(meaning)
         for match in _GLOSSARY.finditer(text):
             # "Abbreviations: DPP IV, dipeptidyl peptidase-4; IL, interleukin; ...": a list
             # of abbreviations (a table's footnote, the paper's glossary).
@@ -176,8 +196,15 @@ def abbreviations(texts: Iterable[str]) -> dict[str, set[str]]:
                 continue
             meaning = {stem(w) for _, w in expansion if w not in _STOP}
             for key in dict.fromkeys([short, short.split()[0]]):  # "DPP IV*" reads "dpp"
-                out.setdefault(stem(key.lower()), set()).update(meaning)
+                out.setdefault(_short_key(key), set()).update(meaning)
     return out
+
+
+def _short_key(short: str) -> str:
+    """An abbreviation as the role checks look it up: a word's stem ("TEAE" -> "teae"), or
+    for "F-URS", "ICU-AW" (split into two words by `words`) the phrase as it is printed."""
+    folded = short.lower()
+    return stem(folded) if folded.isalnum() else folded
 
 
 def initialisms(text: str) -> dict[str, set[str]]:
@@ -220,10 +247,10 @@ def _expansion(short: str, before: list[str]) -> list[str]:
 # way. A bare "m" after a number is months ("12 m (n = 592)" in a table's header).
 _QUANTITY = re.compile(
     r"(?<![\d.])(\d+(?:\.\d+)?)\s*-?\s*(hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|mos?|m|"
-    r"years?|yrs?|y|min|mg|mcg|ug|g|ml|iu)(?![a-z])"
+    r"years?|yrs?|y|min|mg|mcg|ug|\u03bcg|g|ml|iu)(?![a-z])"  # μg: fold_text's micro sign
 )
 _UNIT = {"hour": "h", "hr": "h", "day": "d", "week": "w", "wk": "w", "month": "mo", "mos": "mo",
-         "m": "mo", "year": "y", "yr": "y", "ug": "mcg"}  # fmt: skip
+         "m": "mo", "year": "y", "yr": "y", "ug": "mcg", "\u03bcg": "mcg"}  # fmt: skip
 _TIME_UNITS = frozenset({"h", "d", "w", "mo", "y", "min"})
 
 

@@ -30,6 +30,9 @@ _PROSE_WORDS = 8  # a line of this many words with no cell gap ...
 _PROSE_WIDTH = 0.3  # ... and at least this share of the page width reads as running text
 _HEADING_STEP = 0.5  # points of font size above every table line that end the table
 _CELL_GAP_EM = 0.6  # a gap wider than this share of the word height separates two cells
+_SIDE_CAPTION_RIGHT = 0.4  # a caption beside its table ends in the page's left two fifths
+_SIDE_GAP = 0.15  # ... and its table's first column within this share of the page width
+_SIDE_RISE = 4.0  # points a table's first line may stand above its side caption's top
 
 
 Spans = list[list[tuple[int, int]]]
@@ -160,6 +163,31 @@ def _band(page: PageLayout, lines: list[Line], caption: Block) -> tuple[float, f
     return (0.0, mid + _GUTTER) if left else (mid - _GUTTER, page.width)
 
 
+def _beside_its_table(page: PageLayout, lines: list[Line], caption: Block) -> bool:
+    """A caption set in the left margin beside its table (Springer's layout): a narrow
+    block whose right holds lines from its top down, with nothing under it where a table
+    below it would start. The table's header and first rows stand beside the caption,
+    above its last line, so reading only below the caption would lose them."""
+    x0, y0, x1, y1 = caption.bbox
+    if x1 > _SIDE_CAPTION_RIGHT * page.width:
+        return False
+    own = {id(ln) for ln in caption.lines}
+    beside = [
+        ln
+        for ln in lines
+        if id(ln) not in own and ln.bbox[0] >= x1 - 1 and y0 - _SIDE_RISE <= ln.bbox[1] <= y1
+    ]
+    near = any(ln.bbox[0] - x1 <= _SIDE_GAP * page.width for ln in beside)
+    under = any(
+        id(ln) not in own
+        and ln.bbox[0] < x1
+        and ln.bbox[2] > x0
+        and y1 - 1 <= ln.bbox[1] <= y1 + _MAX_LEAD_GAP
+        for ln in lines
+    )
+    return len(beside) >= 2 and near and not under
+
+
 def _body_lines(
     page: PageLayout,
     lines: list[Line],
@@ -167,14 +195,20 @@ def _body_lines(
     words: _LineWords,
     body_size: float,
 ) -> list[Line]:
-    """The lines under the caption down to the first caption, wide gap or prose."""
-    lo, hi = _band(page, lines, caption)
+    """The lines under the caption (or, for a caption set beside its table, to its right
+    from its top) down to the first caption, wide gap or prose."""
     own = {id(ln) for ln in caption.lines}
+    if _beside_its_table(page, lines, caption):
+        lo, hi = caption.bbox[2], page.width
+        top = caption.bbox[1] - _SIDE_RISE
+    else:
+        lo, hi = _band(page, lines, caption)
+        top = caption.bbox[3]
     below = sorted(
         (
             ln
             for ln in lines
-            if ln.bbox[1] >= caption.bbox[3] - 1
+            if ln.bbox[1] >= top - 1
             and ln.bbox[0] >= lo - 1
             and ln.bbox[2] <= hi + 1
             and id(ln) not in own
@@ -182,7 +216,7 @@ def _body_lines(
         key=lambda ln: (ln.bbox[1], ln.bbox[0]),
     )
     body: list[Line] = []
-    bottom = caption.bbox[3]
+    bottom = top
     prose_run = 0
     largest = 0.0
     for line in below:
@@ -302,14 +336,18 @@ def _with_stub_columns(
     columns: list[list[float]], wider: list[list[list[Word]]]
 ) -> list[list[float]]:
     """The columns, and a column for the cells that only the rows wider than the typical
-    row print left of every column, in two rows at least: the outcome named once beside
-    its first timepoint ("MMSE-J | 12", then "| 24", "| 28") heads its own column rather
-    than being glued to the timepoint's."""
+    row print where no column is, in two rows at least:
+    - left of every column: the outcome named once beside its first timepoint
+      ("MMSE-J | 12", then "| 24", "| 28") heads its own column rather than being glued
+      to the timepoint's;
+    - between two columns: a column that the typical rows leave empty ("Baseline" in a
+      table whose change rows "(Δ)" print only the later weeks) is a column of its own,
+      not a part of the label's."""
     outside = [
         (seg[0][0], seg[-1][2], r)
         for r, row in enumerate(wider)
         for seg in row
-        if seg[-1][2] < columns[0][0]
+        if not any(seg[0][0] < x1 and seg[-1][2] > x0 for x0, x1 in columns)
     ]
     extra = []
     for x0, x1 in _merged(sorted((a, b) for a, b, _ in outside)):

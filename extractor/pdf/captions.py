@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-# After the label comes punctuation, the end of the line or a capitalised word, which
+# "Table 2", "TABLE II", "Table-I" (the hyphen of some journals' style). After the label
+# comes punctuation, the end of the line or a capitalised word, which
 # tells a caption ("Table 1 Baseline data") from a sentence ("Table 1 shows ...").
 _TABLE = re.compile(
-    r"^(?:Table|TABLE)\s*([0-9]+|[IVX]+)[a-z]?(?:\s*[.:|\u2013\u2014-]|\s*$|\s+[A-Z(])"
+    r"^(?:Table|TABLE)(?:\s*|-)([0-9]+|[IVX]+)[a-z]?(?:\s*[.:|\u2013\u2014-]|\s*$|\s+[A-Z(])"
 )
 _FIGURE = re.compile(
     r"^(?:Figure|FIGURE|Fig\.|FIG\.|Fig)\s*([0-9]+|[IVX]+)[a-z]?(?:\s*[.:|\u2013\u2014-]|\s*$|\s+[A-Z(])"

@@ -77,6 +77,8 @@ OUTCOME_SLACK = 0.15  # how far below the paper's best-matching row a row may fa
 
 
 # Words of a row label that say when, not what ("Pre", "Postop 3rd mo").
+# "Pre-test", "post intervention": a time prefix and its word, read as one word.
+_PREFIXED = re.compile(r"\b(pre|post)[\s-]+(?=[a-z])", re.IGNORECASE)
 _WHEN = frozenset(
     stem(w)
     for w in ["pre", "post", "preop", "postop", "preoperative", "postoperative", "pretest",
@@ -215,7 +217,16 @@ class _Context:
             labels = []  # the columns name their arms; one naming none is no arm's ("Mild")
         if labels and count in (len(labels), len(labels) + 1) and occ.group < len(labels):
             return labels[occ.group]
-        return self._arm_of_label(unit.label) or self._arm_of_rows_above(unit)  # arms as rows
+        return self._row_arm(unit) or self._arm_of_rows_above(unit)  # arms as rows
+
+    def _row_arm(self, unit: Unit) -> str | None:
+        """The arm a table row names as its label, or in a text cell after the label
+        ("Left colon | RMD | 14.9 ± 9.9": arms as rows under each outcome)."""
+        if unit.kind == "text":
+            return None
+        return self._arm_of_label(unit.label) or (
+            self._arm_of_label(unit.stub) if unit.stub else None
+        )
 
     def _arm_of_rows_above(self, unit: Unit) -> str | None:
         """A row naming only its time ("Post") under a row naming an arm and its time
@@ -610,7 +621,7 @@ class _Context:
         unit = occ.unit
         if unit.kind != "table" or occ.group >= len(unit.cells):
             return False
-        if self._arm_of_label(unit.label) is None:
+        if self._row_arm(unit) is None:
             return False
         if sibling in ("n1i", "n2i") and not counts_column(self.column_header(occ)):
             return False
@@ -619,7 +630,7 @@ class _Context:
         for other in self.checker.locator.units:
             if other is unit or other.table != unit.table or other.section != unit.section:
                 continue
-            if other.kind != "table" or self._arm_of_label(other.label) != other_arm:
+            if other.kind != "table" or self._row_arm(other) != other_arm:
                 continue
             for g, group in enumerate(other.groups):
                 if g >= len(other.cells) or other.cells[g] != cell:
@@ -639,7 +650,7 @@ class _Context:
         mine = self.column_header(occ)
         # Arms as rows ("Fluoxetine | 79/101 | 78.2 | 0.465"): every column of the row is the
         # arm's, most of them other measures of the same value; a rival names a time.
-        by_row = self.arms.arm_of(mine) is None and self._arm_of_label(unit.label) == arm
+        by_row = self.arms.arm_of(mine) is None and self._row_arm(unit) == arm
         for g in range(len(unit.groups)):
             if g == occ.group:
                 continue
@@ -777,7 +788,9 @@ class _Context:
         return bool(durations(target) & (durations(theirs) - durations(mine)))
 
     def _names_section(self, mine: str, theirs: str) -> bool:
-        # The target names this row's section and not the other's ("late", "24 h").
+        # The target names this row's section and not the other's ("late", "24 h"). A
+        # "pre-test" is one word: the "test" of "agility test" names no pre-test column.
+        mine, theirs = _PREFIXED.sub(r"\1", mine), _PREFIXED.sub(r"\1", theirs)
         target = stems(self.outcome_text, keep_generic=True) | durations(self.outcome_text)
         own = stems(mine, keep_generic=True) | durations(mine)
         other = stems(theirs, keep_generic=True) | durations(theirs)

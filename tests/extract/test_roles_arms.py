@@ -38,6 +38,8 @@ BINARY = ("intervention_events", "intervention_group_size", "comparator_events",
             ["Variable", "SD48W, n/N (%)", "SD24W, n/N (%)"],
         ),
         ("aspirin 300 mg", "aspirin 100 mg", ["", "300 mg", "100 mg"]),
+        # micrograms, with the micro sign or the Greek letter
+        ("dexmedetomidine 1 µg/kg", "dexmedetomidine 0.5 μg/kg", ["", "1 μg/kg", "0.5 µg/kg"]),
     ],
 )
 def test_arms_that_differ_only_by_a_dose_or_duration_are_told_apart_by_it(
@@ -483,3 +485,28 @@ def test_a_size_defined_in_words_is_its_arms_size(sentence: str) -> None:
     assert triages(record, SIZES) == {"verified"}, [record[n].findings for n in SIZES]
     record = size_record(f"Methods\n{sentence}", 61, 60)  # the arms' sizes swapped
     assert RoleCode.arm_mismatch in finding_codes(record, "intervention_group_size")
+
+
+def test_an_arm_in_a_text_column_beside_the_outcomes_label_names_the_row() -> None:
+    # "Left colon | RMD | 14.9 ± 9.9 | 10.2 ± 8.6": arms as rows in a column of their own
+    # ("Treatment") beside the outcome's label, each label printed for both arms' rows.
+    table = make_table(
+        ["Colonic transit time (h)", "Treatment", "Baseline", "Week 3"],
+        ["Left colon", "RMD", "14.9 ± 9.9", "10.2 ± 8.6"],
+        ["Left colon", "Placebo", "9.4 ± 9.1", "12.1 ± 9.5"],
+        ["Right colon", "RMD", "12.3 ± 8.0", "12.3 ± 8.7"],
+        ["Right colon", "Placebo", "12.6 ± 12.8", "12.4 ± 9.4"],
+        caption="Table 2 Colonic transit time for each group at week 3",
+        header_rows=1,
+    )
+    paper = make_paper("Methods\nResistant maltodextrin (RMD) or placebo for 3 weeks.", table)
+    target = {
+        "intervention": "resistant maltodextrin",
+        "comparator": "placebo",
+        "outcome": "left colonic transit time at week 3",
+    }
+    record = verify_values(RCT, means_record(10.2, 8.6, 12.1, 9.5), paper, target)
+    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    swapped = verify_values(RCT, means_record(12.1, 9.5, 10.2, 8.6), paper, target)
+    assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
+    assert triages(swapped, MEANS) == {"check"}

@@ -275,3 +275,41 @@ def test_one_sexs_figures_do_not_bind_the_other_sexs_subgroup_outcome() -> None:
     ]
     wrong = verify_values(RCT, values, paper, women)
     assert RoleCode.outcome_unbound in finding_codes(wrong, "intervention_mean")
+
+
+def test_words_of_one_stem_name_the_outcome_and_another_rows_words_do_not() -> None:
+    # "colonic" and "colon" are one word to the stemmer: the colon's row names "colonic
+    # transit time" better than the whole gut's row, whose numbers are another outcome's.
+    table = make_table(
+        ["", "Maltodextrin (n = 33)", "Placebo (n = 33)"],
+        ["Colon transit time (h)", "39.7 ± 22.3", "48.0 ± 25.0"],
+        ["Whole gut transit time (h)", "52.1 ± 20.4", "60.3 ± 21.9"],
+        header_rows=1,
+    )
+    paper = make_paper("Results\nSee Table 2.", table)
+    target = {"intervention": "maltodextrin", "comparator": "placebo",
+              "outcome": "colonic transit time"}  # fmt: skip
+    right = verify_values(RCT, means_record(39.7, 22.3, 48.0, 25.0), paper, target)
+    assert triages(right, MEANS) == {"verified"}, [right[n].findings for n in MEANS]
+    other = verify_values(RCT, means_record(52.1, 20.4, 60.3, 21.9), paper, target)
+    assert RoleCode.outcome_unbound in finding_codes(other, "intervention_mean")
+    assert triages(other, MEANS) == {"check"}
+
+
+def test_the_test_of_an_outcomes_name_names_no_pre_test_column() -> None:
+    # "agility test" shares "test" with "Pre-test", which is one word ("pretest"): the
+    # pre-test column is no column the target names, and its values stay flagged.
+    table = make_table(
+        ["Variables", "Pre-test; Intervention (control)", "Follow up after 4 months; "
+         "Intervention (control)"],
+        ["Agility", "15.58±1.89 (13.78±1.17)", "13.21±1.44 (13.80±1.14)"],
+        header_rows=1,
+    )  # fmt: skip
+    paper = make_paper("Results\nSee Table 2.", table)
+    target = {"intervention": "motivational interviewing", "comparator": "standard education",
+              "outcome": "agility test"}  # fmt: skip
+    right = verify_values(RCT, means_record(13.21, 1.44, 13.80, 1.14), paper, target)
+    assert triages(right, MEANS) == {"verified"}, [right[n].findings for n in MEANS]
+    pre = verify_values(RCT, means_record(15.58, 1.89, 13.78, 1.17), paper, target)
+    assert RoleCode.timepoint_ambiguous in finding_codes(pre, "intervention_mean")
+    assert triages(pre, MEANS) == {"check"}

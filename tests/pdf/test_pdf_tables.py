@@ -21,6 +21,7 @@ from reportlab.platypus import (
 
 import extractor.pdf.tables as tables_module
 from extractor.pdf import parse_pdf
+from extractor.pdf.captions import table_label
 
 _BODY = ParagraphStyle("body", fontName="Times-Roman", fontSize=10.5, leading=14, spaceAfter=5)
 _HEAD = ParagraphStyle("head", fontName="Helvetica-Bold", fontSize=12, leading=15, spaceAfter=4)
@@ -247,3 +248,59 @@ def test_table_set_sideways_is_read_as_turned_upright(tmp_path: Path) -> None:
     ]
     assert table.rows[3] == ["Weight (kg)", *["50.08 (48.83, 51.34)", "61.08 (59.83, 62.34)"] * 2]
     assert [row[0] for row in table.rows[3:]] == ["Weight (kg)", "BMI (kg m-2)", "BMI z-score"]
+
+
+def _side_caption_paper(path: Path, table_rows: list[list[str]]) -> Path:
+    """A caption set in the left margin beside its table (Springer's layout): the table's
+    header and first rows stand beside the caption's lines, not below them."""
+    caption = Paragraph(
+        "Table 1. Change in colonic transit time for each group after the 3-week intervention",
+        _CAPTION,
+    )
+    inner = Table(table_rows, style=_CELL_STYLE, hAlign="LEFT")
+    outer = Table(
+        [[caption, inner]],
+        colWidths=[32 * mm, None],
+        style=TableStyle(
+            [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]
+        ),
+        hAlign="LEFT",
+    )
+    story: list = [Paragraph("Results", _HEAD), Paragraph(PROSE * 2, _BODY), outer]
+    story += [Spacer(1, 14), Paragraph("Discussion", _HEAD), Paragraph(PROSE * 3, _BODY)]
+    return _build(path, story, 1)
+
+
+def test_table_beside_its_caption_keeps_its_header_and_first_rows(tmp_path: Path) -> None:
+    doc = parse_pdf(_side_caption_paper(tmp_path / "side.pdf", ROWS))
+    assert _only_table(doc) == ROWS
+    assert doc.tables[0].header_rows == 1
+
+
+# the change rows print no baseline, and only two rows a P value: the change rows are the
+# commonest shape, which leaves the Baseline column out
+CHANGES = [
+    ["", "Baseline", "Week 1", "Week 2", "Week 3", "P"],
+    ["RMD", "53.4 ± 30.1", "69.9 ± 27.4", "70.2 ± 27.3", "83.4 ± 26.6", "0.014"],
+    ["Change", "", "(16.6 ± 32.9)", "(16.8 ± 31.2)", "(30.0 ± 27.4)", ""],
+    ["Placebo", "56.4 ± 20.6", "59.4 ± 25.0", "64.3 ± 25.1", "65.6 ± 23.8", ""],
+    ["Change", "", "(3.0 ± 21.4)", "(7.9 ± 24.8)", "(9.2 ± 20.0)", ""],
+    ["RMD", "2.8 ± 1.2", "3.0 ± 1.0", "3.0 ± 1.2", "3.4 ± 1.0", "n.s."],
+    ["Change", "", "(0.3 ± 1.0)", "(0.3 ± 1.2)", "(0.6 ± 0.8)", ""],
+    ["Placebo", "2.8 ± 0.8", "3.2 ± 0.8", "3.2 ± 0.7", "3.2 ± 0.5", ""],
+    ["Change", "", "(0.4 ± 1.0)", "(0.4 ± 0.9)", "(0.4 ± 0.8)", ""],
+]
+
+
+def test_a_column_most_rows_leave_empty_is_its_own_column(tmp_path: Path) -> None:
+    table = parse_pdf(_paper_styled(tmp_path / "changes.pdf", CHANGES, [])).tables[0]
+    assert table.rows == CHANGES
+
+
+def test_table_labels_in_the_styles_journals_print() -> None:
+    assert table_label("Table-II: Comparison of intraoperative and postoperative data.") == "II"
+    assert table_label("TABLE 3 Outcomes at 12 weeks") == "3"
+    assert table_label("Table 2. Adverse events") == "2"
+    # a sentence about a table, or a word made with "Table", is no caption
+    assert table_label("Table 1 shows the baseline data") is None
+    assert table_label("Table-based methods were used") is None
