@@ -76,9 +76,11 @@ ROW_MIN = 0.4  # how well (F1 of words) a table row must name the outcome
 OUTCOME_SLACK = 0.15  # how far below the paper's best-matching row a row may fall
 
 
-# Words of a row label that say when, not what ("Pre", "Postop 3rd mo").
 # "Pre-test", "post intervention": a time prefix and its word, read as one word.
 _PREFIXED = re.compile(r"\b(pre|post)[\s-]+(?=[a-z])", re.IGNORECASE)
+
+
+# Words of a row label that say when, not what ("Pre", "Postop 3rd mo").
 _WHEN = frozenset(
     stem(w)
     for w in ["pre", "post", "preop", "postop", "preoperative", "postoperative", "pretest",
