@@ -217,6 +217,20 @@ def test_a_judged_class_needs_its_defining_words_in_its_quote() -> None:
     assert named["model_category"].triage == "verified"
 
 
+def test_a_class_named_only_in_the_reference_list_has_no_support() -> None:
+    # A cited title ("A vision-language model for ...") is another paper's words: the tool's
+    # own search for a class's words leaves the reference list out.
+    cited = "References\n1. Wang X. A vision-language model for chest X-rays. 2023."
+    only_cited = make_paper(f"Methods\nWe pretrain a ViT on 1M chest X-rays.\n\n{cited}")
+    record = verify_values(FM, {"model_category": "vision_language"}, only_cited)
+    assert Code.class_terms_missing in finding_codes(record, "model_category")
+    assert record["model_category"].triage == "check"
+    named = make_paper(f"Methods\nIt is a vision-language model.\n\n{cited}")
+    record = verify_values(FM, {"model_category": "vision_language"}, named)
+    assert record["model_category"].triage == "verified"
+    assert "It is a vision-language model." in record["model_category"].evidence[0].quote
+
+
 @pytest.mark.parametrize(
     ("text", "code", "triaged"),
     [
