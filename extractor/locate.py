@@ -21,6 +21,7 @@ from typing import Literal
 
 from extractor.document import Document, Table
 from extractor.grounding import fold_char
+from extractor.pdf.references import REFERENCE_HEADING
 from schemas.numbers import PrintedNumber, numbers_in
 
 UnitKind = Literal["table", "line", "text"]
@@ -229,7 +230,7 @@ class Locator:
     def sentences(self) -> list[Unit]:
         """Every sentence of the text, with or without numbers (for words and names)."""
         out = []
-        for at, paragraph in _paragraphs(self.document.text):
+        for at, paragraph in body_paragraphs(self.document):
             for start, sentence in _sentences(paragraph):
                 out.append(Unit(kind="text", text=sentence, char_start=at + start))
         return out
@@ -450,6 +451,22 @@ def _shift(group: ValueGroup, offset: int) -> ValueGroup:
     return ValueGroup(numbers, group.pair)
 
 
+def body_paragraphs(document: Document) -> list[tuple[int, str]]:
+    """(offset, text) of the paragraphs, those of the reference list left out: a cited
+    title or volume ("... by continuous administration", "2011;12:2–12") is another
+    paper's words and numbers, never where this paper prints a value."""
+    cited = [
+        (s.char_start, s.char_end)
+        for s in document.sections
+        if REFERENCE_HEADING.match(s.heading.strip())
+    ]
+    return [
+        (at, paragraph)
+        for at, paragraph in _paragraphs(document.text)
+        if not any(start < at + len(paragraph) and at < end for start, end in cited)
+    ]
+
+
 def _paragraphs(text: str) -> list[tuple[int, str]]:
     out = []
     at = 0
@@ -492,7 +509,7 @@ def text_units(document: Document) -> list[Unit]:
     a short timepoint paragraph ("Late time (2–24 h)") names the rows below it.
     """
     units: list[Unit] = []
-    paragraphs = _paragraphs(document.text)
+    paragraphs = body_paragraphs(document)
     if document.tables:
         paragraphs = [piece for at, p in paragraphs for piece in _outside_tables(at, p)]
     caption, header, section = "", [], ""

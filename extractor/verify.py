@@ -25,7 +25,6 @@ from extractor.document import Document
 from extractor.fileio import atomic_write_text
 from extractor.locate import Locator, Occurrence, contains_term
 from extractor.pdf import parse_pdf
-from extractor.pdf.references import REFERENCE_HEADING
 from extractor.review.corrections import CorrectionError, parse_value
 from extractor.roles import RoleChecker
 from extractor.spreadsheet import unguard_formula
@@ -47,21 +46,10 @@ class PaperChecker:
     document: Document
     locator: Locator = field(init=False)
     roles: RoleChecker = field(init=False)
-    cited: list[tuple[int, int]] = field(init=False)  # the reference list's text spans
 
     def __post_init__(self) -> None:
         self.locator = Locator(self.document)
         self.roles = RoleChecker(self.document, self.locator)
-        # The reference list prints other papers' titles ("... by continuous
-        # administration", "ResNet-50 ..."): no support for this paper's words.
-        self.cited = [
-            (s.char_start, s.char_end)
-            for s in self.document.sections
-            if REFERENCE_HEADING.match(s.heading.strip())
-        ]
-
-    def in_references(self, offset: int | None) -> bool:
-        return offset is not None and any(start <= offset < end for start, end in self.cited)
 
 
 def verify_values(
@@ -147,7 +135,7 @@ def locate_evidence(spec: FieldSpec, value: Any, paper: PaperChecker) -> list[Ev
     out: list[Evidence] = []
     for term in dict.fromkeys(terms):
         for unit in paper.locator.sentences:
-            if contains_term(unit.text, term) and not paper.in_references(unit.char_start):
+            if contains_term(unit.text, term):
                 out.append(_text_evidence(paper.document, unit.text, unit.char_start))
                 break
     return out[: MAX_EVIDENCE * 2]
