@@ -8,8 +8,10 @@ from extractor.pdf.layout import Line
 from extractor.pdf.text import join_lines
 
 _NUMBERED = re.compile(r"^\s*(?:\[(\d{1,3})\]|(\d{1,3})[.)]?)\s+(?=\S)")
+# "References", "7. References", "& REFERENCES" (a journal's bullet glyph before it)
 REFERENCE_HEADING = re.compile(
-    r"^(\d+\.?\s*)?(references?|bibliography|literature cited|works cited|reference list)\s*$",
+    r"^(?:[^\w\s]\s*)?(\d+\.?\s*)?"
+    r"(references?|bibliography|literature cited|works cited|reference list)\s*$",
     re.IGNORECASE,
 )
 

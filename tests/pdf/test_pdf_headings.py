@@ -12,6 +12,7 @@ from pdf_testdata import make_pdf, write_runs
 
 from extractor.pdf import parse_pdf
 from extractor.pdf.headings import ALL_RULES
+from extractor.pdf.references import REFERENCE_HEADING
 
 _BODY = (
     "The participants were recruited from three clinics and followed for one year while",
@@ -568,3 +569,10 @@ def test_heading_level_with_a_table_row_in_the_next_column_is_a_heading(tmp_path
     lines += [(right + 5, 284, "17-18", {}), (right + 200, 284, "31 (8.2)", {})]
     doc = parse_pdf(make_pdf(tmp_path / "columns.pdf", [lines]))
     assert "Data collection and sampling" in [s.heading for s in doc.sections]
+
+
+def test_reference_heading_names_with_a_journals_bullet_or_a_number() -> None:
+    for heading in ("References", "7. References", "& REFERENCES", "■ Literature cited"):
+        assert REFERENCE_HEADING.match(heading), heading
+    for heading in ("Referenced studies", "References to tables", "&& References"):
+        assert not REFERENCE_HEADING.match(heading), heading
