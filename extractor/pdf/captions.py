@@ -11,7 +11,7 @@ _TABLE = re.compile(
     r"^(?:Table|TABLE)(?:\s*|-)([0-9]+|[IVX]+)[a-z]?(?:\s*[.:|\u2013\u2014-]|\s*$|\s+[A-Z(])"
 )
 _FIGURE = re.compile(
-    r"^(?:Figure|FIGURE|Fig\.|FIG\.|Fig)\s*([0-9]+|[IVX]+)[a-z]?(?:\s*[.:|\u2013\u2014-]|\s*$|\s+[A-Z(])"
+    r"^(?:Figure|FIGURE|Fig\.|FIG\.|Fig)(?:\s*|-)([0-9]+|[IVX]+)[a-z]?(?:\s*[.:|\u2013\u2014-]|\s*$|\s+[A-Z(])"
 )
 
 

@@ -21,7 +21,7 @@ from reportlab.platypus import (
 
 import extractor.pdf.tables as tables_module
 from extractor.pdf import parse_pdf
-from extractor.pdf.captions import table_label
+from extractor.pdf.captions import figure_label, table_label
 
 _BODY = ParagraphStyle("body", fontName="Times-Roman", fontSize=10.5, leading=14, spaceAfter=5)
 _HEAD = ParagraphStyle("head", fontName="Helvetica-Bold", fontSize=12, leading=15, spaceAfter=4)
@@ -297,10 +297,11 @@ def test_a_column_most_rows_leave_empty_is_its_own_column(tmp_path: Path) -> Non
     assert table.rows == CHANGES
 
 
-def test_table_labels_in_the_styles_journals_print() -> None:
+def test_caption_labels_in_the_styles_journals_print() -> None:
     assert table_label("Table-II: Comparison of intraoperative and postoperative data.") == "II"
     assert table_label("TABLE 3 Outcomes at 12 weeks") == "3"
     assert table_label("Table 2. Adverse events") == "2"
     # a sentence about a table, or a word made with "Table", is no caption
     assert table_label("Table 1 shows the baseline data") is None
     assert table_label("Table-based methods were used") is None
+    assert figure_label("Fig-2: Stone-free rates in both groups") == "2"
