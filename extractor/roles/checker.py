@@ -33,7 +33,7 @@ from extractor.roles.codes import (
     RoleResult,
     where_printed,
 )
-from extractor.roles.effects import ESTIMATE, estimate_measure, expected_estimates, half_unit
+from extractor.roles.effects import check_effects, half_unit
 from extractor.roles.sizes import (
     COUNT_AFTER_ARM,
     COUNT_BEFORE_ARM,
@@ -46,6 +46,7 @@ from extractor.roles.sizes import (
 )
 from extractor.roles.timepoints import (
     TIME_STEMS,
+    WHEN_WORDS,
     is_baseline,
     is_statistic,
     names_time,
@@ -65,7 +66,7 @@ from extractor.terms import (
 from schemas.derive import sd_from_se
 from schemas.extracted import Extracted, Finding
 from schemas.form import Form
-from schemas.roles import BINARY_ROLES, CONTINUOUS_ROLES, EffectRoles, effect_roles
+from schemas.roles import EffectRoles, effect_roles
 
 OUTCOME_MIN = 0.6  # share of the outcome's words a sentence must name
 
@@ -78,14 +79,6 @@ OUTCOME_SLACK = 0.15  # how far below the paper's best-matching row a row may fa
 
 # "Pre-test", "post intervention": a time prefix and its word, read as one word.
 _PREFIXED = re.compile(r"\b(pre|post)[\s-]+(?=[a-z])", re.IGNORECASE)
-
-
-# Words of a row label that say when, not what ("Pre", "Postop 3rd mo").
-_WHEN = frozenset(
-    stem(w)
-    for w in ["pre", "post", "preop", "postop", "preoperative", "postoperative", "pretest",
-              "posttest", "before", "after", "1st", "2nd", "3rd", "4th", "5th", "6th", "12th"]
-)  # fmt: skip
 
 
 class RoleChecker:
@@ -118,7 +111,7 @@ class RoleChecker:
                 by_role[role] = float(value)
         context = _Context(self, arms, outcome, abbrevs, by_role, outcome_text)
         results = {roles.fields[role]: context.judge(role) for role in by_role}
-        context.effects(roles, results)
+        check_effects(roles, by_role, results)
         sizes_follow_events(roles, by_role, results)
         return results
 
@@ -145,7 +138,7 @@ class _Context:
             return False
         arm_words = self.arms.terms["intervention"] | self.arms.terms["comparator"]
         # "Total 0-12 months" is the whole of its periods, not one of them.
-        own = stems(unit.context, keep_generic=True) - arm_words - TIME_STEMS - _WHEN
+        own = stems(unit.context, keep_generic=True) - arm_words - TIME_STEMS - WHEN_WORDS
         return not own and bool(durations(unit.label) or stems(unit.context))
 
     def outcome_cover(self, unit: Unit, header: str = "") -> float:
@@ -162,7 +155,7 @@ class _Context:
             return recall
         arm_words = self.arms.terms["intervention"] | self.arms.terms["comparator"]
         own = expand(stems(unit.context), self.abbrevs) - arm_words - TIME_STEMS
-        if not own - _WHEN:
+        if not own - WHEN_WORDS:
             # "Preop", "Post", "Postop 3rd mo": a row that names only its time takes its
             # outcome from the columns and the caption ("Table 3. /a/ vowel's voice
             # analysis").
@@ -234,7 +227,7 @@ class _Context:
         """A row naming only its time ("Post") under a row naming an arm and its time
         ("FAT Pre"): the same arm's later measurement. None when the row names more than
         its time or the row above it names no arm ("CE Pre": a third arm)."""
-        if unit.kind == "text" or not unit.label or stems(unit.label) - _WHEN - TIME_STEMS:
+        if unit.kind == "text" or not unit.label or stems(unit.label) - WHEN_WORDS - TIME_STEMS:
             return None
         units = self.checker.locator.units
         at = next((i for i, u in enumerate(units) if u is unit), 0)
@@ -242,9 +235,9 @@ class _Context:
             if above.table != unit.table or above.kind != unit.kind:
                 return None
             label = stems(above.label)
-            if not label - _WHEN - TIME_STEMS:
+            if not label - WHEN_WORDS - TIME_STEMS:
                 continue  # another time of the same arm ("Pre", "Post")
-            return self._arm_of_label(above.label) if label & (_WHEN | TIME_STEMS) else None
+            return self._arm_of_label(above.label) if label & (WHEN_WORDS | TIME_STEMS) else None
         return None
 
     def _arm_of_label(self, label: str) -> str | None:
@@ -254,7 +247,7 @@ class _Context:
         if arm is None:
             return None
         own = stems(label) - self.arms.terms[arm] - {stem(w) for w in self.arms.words[arm]}
-        own -= _WHEN | TIME_STEMS  # "FAT Pre", "Placebo 12 weeks": the arm at a time
+        own -= WHEN_WORDS | TIME_STEMS  # "FAT Pre", "Placebo 12 weeks": the arm at a time
         labels = {w for label_ in self.arms.labels[arm] for w in stems(label_)}
         return arm if not own - labels else None
 
@@ -870,47 +863,6 @@ class _Context:
         """Whether events printed out of their N ("79/101") stand in the outcome's row."""
         pair = occ.value_group.pair in ("slash", "of") and occ.value_group.second is not None
         return pair and self.outcome_bound(occ.unit, self.column_header(occ))
-
-    def effects(self, roles: EffectRoles, results: dict[str, RoleResult]) -> None:
-        """An estimate printed beside the values must follow from them."""
-        v = self.values
-        binary = all(r in v for r in ("ai", "n1i", "ci", "n2i"))
-        continuous = all(r in v for r in ("m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i"))
-        if not (binary or continuous):
-            return
-        if binary and not (0 <= v["ai"] <= v["n1i"] and 0 <= v["ci"] <= v["n2i"]):
-            return  # no 2x2 table: the rules flag it
-        if continuous and min(v["n1i"], v["n2i"], v["sd1i"], v["sd2i"]) <= 0:
-            return
-        wanted = BINARY_ROLES if binary else CONTINUOUS_ROLES
-        units = {id(r.where.unit): r.where.unit for r in results.values() if r.where}
-        for unit in units.values():
-            for match in ESTIMATE.finditer(unit.text):
-                measure = estimate_measure(match.group("measure"), binary)
-                if measure is None:
-                    continue
-                printed = float(match.group("value").replace("·", ".").replace("−", "-"))
-                expected = expected_estimates(measure, v, binary)
-                if expected is None:
-                    continue
-                tolerance = half_unit(match.group("value")) + 0.011 * abs(printed)
-                ok = any(abs(e - printed) <= tolerance for e in expected)
-                for role in wanted:
-                    name = roles.field(role)
-                    if name not in results:
-                        continue
-                    if ok:
-                        results[name].passed.append(Passed.effect)
-                    else:
-                        shown = ", ".join(f"{e:.3g}" for e in expected)
-                        results[name].findings.append(
-                            Finding(
-                                code=RoleCode.effect_mismatch,
-                                message=f"the paper prints {match.group(0)!r}; the values give "
-                                f"{shown}",
-                            )
-                        )
-                return
 
 
 # A reference or a link: its slashes and numbers are no data.
