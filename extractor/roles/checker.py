@@ -14,14 +14,8 @@ from typing import Any
 from extractor.document import Document
 from extractor.locate import Locator, Occurrence, Unit, contains_term, counts_column
 from extractor.roles.arms import (
-    ARM_FOLLOWS,
-    PARENTHESES,
     Arms,
-    arm_of_parenthesis,
-    arms_in_order,
-    column_labels,
     group_shape,
-    is_p_value,
     same_label,
 )
 from extractor.roles.codes import (
@@ -34,6 +28,8 @@ from extractor.roles.codes import (
     where_printed,
 )
 from extractor.roles.effects import check_effects, half_unit
+from extractor.roles.outcome import OutcomeBinding
+from extractor.roles.placement import Placement
 from extractor.roles.sizes import (
     COUNT_AFTER_ARM,
     COUNT_BEFORE_ARM,
@@ -56,26 +52,13 @@ from extractor.roles.timepoints import (
 )
 from extractor.terms import (
     abbreviations,
-    coverage,
     durations,
-    expand,
-    initialisms,
-    stem,
     stems,
 )
 from schemas.derive import sd_from_se
 from schemas.extracted import Extracted, Finding
 from schemas.form import Form
 from schemas.roles import EffectRoles, effect_roles
-
-OUTCOME_MIN = 0.6  # share of the outcome's words a sentence must name
-
-
-ROW_MIN = 0.4  # how well (F1 of words) a table row must name the outcome
-
-
-OUTCOME_SLACK = 0.15  # how far below the paper's best-matching row a row may fall
-
 
 # "Pre-test", "post intervention": a time prefix and its word, read as one word.
 _PREFIXED = re.compile(r"\b(pre|post)[\s-]+(?=[a-z])", re.IGNORECASE)
@@ -95,13 +78,9 @@ class RoleChecker:
     ) -> dict[str, RoleResult]:
         """Role results per field name, for the numeric role fields that hold a value."""
         arms = Arms(target.get("intervention", ""), target.get("comparator", ""), self.document)
-        outcome_text = target.get("outcome", "")
-        local = {**initialisms(outcome_text), **abbreviations([outcome_text])}
-        abbrevs = {**self._abbreviations, **local}
-        # The target's time ("death at 90 days") is the timepoint check's, not a word the
-        # row or sentence must name for the outcome.
-        outcome = expand(stems(outcome_text), abbrevs)
-        outcome = outcome - TIME_STEMS or outcome
+        outcome = OutcomeBinding.of_target(
+            target.get("outcome", ""), self._abbreviations, arms, self.locator
+        )
         by_role: dict[str, float] = {}
         for role, name in roles.fields.items():
             value = values.get(name)
@@ -109,7 +88,7 @@ class RoleChecker:
             # is checked by its quote, and the numbers derived from it by their formula.
             if role in ARM_OF_ROLE and _is_number(value):
                 by_role[role] = float(value)
-        context = _Context(self, arms, outcome, abbrevs, by_role, outcome_text)
+        context = _Context(self, arms, outcome, by_role, Placement(arms, self.locator))
         results = {roles.fields[role]: context.judge(role) for role in by_role}
         check_effects(roles, by_role, results)
         sizes_follow_events(roles, by_role, results)
@@ -124,12 +103,9 @@ def _is_number(value: Any) -> bool:
 class _Context:
     checker: RoleChecker
     arms: Arms
-    outcome: set[str]
-    abbrevs: dict[str, set[str]]
+    outcome: OutcomeBinding
     values: dict[str, float]
-    outcome_text: str
-    _best_outcome: float | None = None
-    _best_sentence: float | None = None
+    placement: Placement
     _analysed_sizes: dict[str, set[float]] = field(default_factory=dict)
 
     def _names_only_time(self, unit: Unit) -> bool:
@@ -140,186 +116,6 @@ class _Context:
         # "Total 0-12 months" is the whole of its periods, not one of them.
         own = stems(unit.context, keep_generic=True) - arm_words - TIME_STEMS - WHEN_WORDS
         return not own and bool(durations(unit.label) or stems(unit.context))
-
-    def outcome_cover(self, unit: Unit, header: str = "") -> float:
-        """How well a sentence, or a row with its column header, names the target outcome.
-
-        A sentence: the share of the outcome's words it holds. A row: that share balanced
-        (F1) with the share of the row label's own words that are the outcome's, so a row
-        "Nausea" names "nausea and vomiting (PONV)" less well than "Total PONV" does; an
-        arm's name as the row label (arms as rows) counts for neither.
-        """
-        found = expand(stems(f"{unit.context} {header}"), self.abbrevs)
-        recall = coverage(self.outcome, found)
-        if unit.kind == "text":
-            return recall
-        arm_words = self.arms.terms["intervention"] | self.arms.terms["comparator"]
-        own = expand(stems(unit.context), self.abbrevs) - arm_words - TIME_STEMS
-        if not own - WHEN_WORDS:
-            # "Preop", "Post", "Postop 3rd mo": a row that names only its time takes its
-            # outcome from the columns and the caption ("Table 3. /a/ vowel's voice
-            # analysis").
-            caption = expand(stems(f"{unit.context} {header} {unit.caption}"), self.abbrevs)
-            return coverage(self.outcome, caption) if own else recall
-        precision = len(own & self.outcome) / len(own)
-        return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-
-    @property
-    def best_outcome(self) -> float:
-        if self._best_outcome is None:
-            rows = [u for u in self.checker.locator.units if u.kind != "text"]
-            self._best_outcome = max((self.outcome_cover(u) for u in rows), default=0.0)
-        return self._best_outcome
-
-    @property
-    def best_sentence(self) -> float:
-        """How well the paper's best sentence with numbers names the outcome."""
-        if self._best_sentence is None:
-            texts = [u for u in self.checker.locator.units if u.kind == "text"]
-            self._best_sentence = max((self.outcome_cover(u) for u in texts), default=0.0)
-        return self._best_sentence
-
-    def outcome_bound(self, unit: Unit, header: str = "") -> bool:
-        if _other_sex(self.outcome_text, f"{unit.context} {header}"):
-            return False  # the men's figures are not the women's subgroup outcome
-        cover = self.outcome_cover(unit, header)
-        if unit.kind == "text":
-            # "The duration of sensory block was ..." names two of the three words of
-            # "duration of motor block", but the sentence printing the motor block's
-            # numbers names all three: a sentence is measured against the paper's best.
-            return cover >= OUTCOME_MIN and cover >= self.best_sentence - OUTCOME_SLACK
-        return cover >= ROW_MIN and cover >= self.best_outcome - OUTCOME_SLACK
-
-    def arm_at(self, occ: Occurrence) -> str | None:
-        """The arm the paper puts this value group under."""
-        unit = occ.unit
-        if unit.kind == "text":
-            return self._nearest_arm(unit, occ.group)
-        header = self.column_header(occ)
-        arm = self.arms.arm_of(header) if header else None
-        if arm is not None:
-            return arm
-        if header and occ.group < len(unit.cells):
-            # "Intervention (control)" over cells printing "0.30±0.79 (0.38±0.98)".
-            named = list(dict.fromkeys(m[2] for m in self.arms.mentions(header)))
-            cell = unit.cells[occ.group]
-            siblings = [g for g, c in enumerate(unit.cells) if c == cell]
-            if len(named) == 2 and len(siblings) == 2:
-                return named[siblings.index(occ.group)]
-        labels = column_labels(unit.header, self.arms)
-        count = len(unit.groups)
-        if header and any(self.arms.arm_of(h) for h in unit.column_headers):
-            labels = []  # the columns name their arms; one naming none is no arm's ("Mild")
-        if labels and count in (len(labels), len(labels) + 1) and occ.group < len(labels):
-            return labels[occ.group]
-        return self._row_arm(unit) or self._arm_of_rows_above(unit)  # arms as rows
-
-    def _row_arm(self, unit: Unit) -> str | None:
-        """The arm a table row names as its label, or in a text cell after the label
-        ("Left colon | RMD | 14.9 ± 9.9": arms as rows under each outcome)."""
-        if unit.kind == "text":
-            return None
-        return self._arm_of_label(unit.label) or (
-            self._arm_of_label(unit.stub) if unit.stub else None
-        )
-
-    def _arm_of_rows_above(self, unit: Unit) -> str | None:
-        """A row naming only its time ("Post") under a row naming an arm and its time
-        ("FAT Pre"): the same arm's later measurement. None when the row names more than
-        its time or the row above it names no arm ("CE Pre": a third arm)."""
-        if unit.kind == "text" or not unit.label or stems(unit.label) - WHEN_WORDS - TIME_STEMS:
-            return None
-        units = self.checker.locator.units
-        at = next((i for i, u in enumerate(units) if u is unit), 0)
-        for above in reversed(units[:at]):
-            if above.table != unit.table or above.kind != unit.kind:
-                return None
-            label = stems(above.label)
-            if not label - WHEN_WORDS - TIME_STEMS:
-                continue  # another time of the same arm ("Pre", "Post")
-            return self._arm_of_label(above.label) if label & (WHEN_WORDS | TIME_STEMS) else None
-        return None
-
-    def _arm_of_label(self, label: str) -> str | None:
-        """The arm a row label names, when the label is an arm's name ("TAU (n = 133)"),
-        not a measure that shares a word with it ("Intrinsic motivation")."""
-        arm = self.arms.arm_of(label) if label else None
-        if arm is None:
-            return None
-        own = stems(label) - self.arms.terms[arm] - {stem(w) for w in self.arms.words[arm]}
-        own -= WHEN_WORDS | TIME_STEMS  # "FAT Pre", "Placebo 12 weeks": the arm at a time
-        labels = {w for label_ in self.arms.labels[arm] for w in stems(label_)}
-        return arm if not own - labels else None
-
-    def column_header(self, occ: Occurrence) -> str:
-        headers = occ.unit.column_headers
-        return headers[occ.group] if occ.group < len(headers) else ""
-
-    def _nearest_arm(self, unit: Unit, group: int) -> str | None:
-        """The arm a sentence names for a value group. Papers name an arm before its
-        values ("in the aspirin group, 12 of 60") or after them ("12 of 60 on aspirin and
-        20 of 61 on placebo"): each reading gives each value group of the same shape the
-        arm named between it and its neighbour; the reading that places more groups is
-        taken ("the intervention group ... (86/125 vs 78/133)": 86/125 only)."""
-        mentions = self.arms.mentions(unit.text)
-        shape = group_shape(unit.groups[group])
-        peers = [
-            g
-            for g, other in enumerate(unit.groups)
-            if group_shape(other) == shape
-            and (g == group or not is_p_value(unit.text, other.start))
-        ]
-        inside = arm_of_parenthesis(unit, mentions, group)
-        if inside is not None:
-            return inside
-        ordered = arms_in_order(unit, mentions, peers)
-        if ordered is not None:
-            return ordered.get(group)
-        readings = []
-        for after in (True, False):
-            placed: dict[int, str] = {}
-            for i, g in enumerate(peers):
-                here = unit.groups[g]
-                if after:
-                    limit = (
-                        unit.groups[peers[i + 1]].start if i + 1 < len(peers) else len(unit.text)
-                    )
-                    found = [m for m in mentions if here.end <= m[0] < min(limit, here.end + 80)]
-                    arms = {m[2] for m in found[:1]}
-                else:
-                    limit = unit.groups[peers[i - 1]].end if i > 0 else 0
-                    found = [
-                        m for m in mentions if max(limit, here.start - 80) <= m[0] < here.start
-                    ]
-                    arms = {m[2] for m in found[-1:]}
-                if len(arms) == 1:
-                    placed[g] = next(iter(arms))
-            readings.append(placed)
-        after_reading, before_reading = readings
-        if len(after_reading) > len(before_reading):
-            return after_reading.get(group)
-        if len(before_reading) > len(after_reading):
-            return before_reading.get(group)
-        a, b = after_reading.get(group), before_reading.get(group)
-        if a == b:
-            return a
-        # Framed by the arms: "in the intervention group was 61.07 (...) compared to 63.27
-        # (...) in the control group". The first value takes the arm before it, the second
-        # the arm after it; the two readings place different values and never disagree.
-        # The second arm must follow its value at once ("... in the control group"), not
-        # close a later clause ("14.1 at 12 months; it did not change in the placebo group").
-        if (
-            len(peers) == 2
-            and set(before_reading) == {peers[0]}
-            and set(after_reading) == {peers[1]}
-        ):
-            second = unit.groups[peers[1]]
-            following = [m for m in mentions if m[0] >= second.end]
-            gap = PARENTHESES.sub(" ", unit.text[second.end : following[0][0]])
-            framed = {**before_reading, **after_reading}
-            if len(set(framed.values())) == 2 and ARM_FOLLOWS.fullmatch(gap):
-                return framed.get(group)
-        return None
 
     def arm_sizes(self) -> dict[str, set[float]]:
         """Group sizes the paper prints for each arm ("Group H1 (n = 49)")."""
@@ -367,7 +163,7 @@ class _Context:
         CI)"): the numbers analysed at that column's time or in its subgroup. Evidence for a
         size, never against one (an arm's two periods' columns add up to its size)."""
         sizes: dict[str, set[float]] = {"intervention": set(), "comparator": set()}
-        wanted = durations(self.outcome_text)
+        wanted = durations(self.outcome.text)
         # every row of a table repeats its column headers: each header read once
         headers = dict.fromkeys(
             h for unit in self.checker.locator.units for h in unit.column_headers
@@ -480,7 +276,7 @@ class _Context:
         failed: list[tuple[str, str]] = []
         unit = occ.unit
         where = where_printed(unit)
-        found_arm = self.arm_at(occ)
+        found_arm = self.placement.arm_at(occ)
         if found_arm == arm:
             passed.append(Passed.arm)
         elif found_arm is not None:
@@ -488,7 +284,7 @@ class _Context:
         else:
             failed.append((RoleCode.arm_unbound, f"{where} does not say which arm it is"))
         if role not in ("n1i", "n2i"):
-            if self.outcome_bound(unit, self.column_header(occ)):
+            if self.outcome.bound(unit, self.placement.column_header(occ)):
                 passed.append(Passed.outcome)
                 ambiguous = ""
                 if found_arm == arm:  # another column of the same arm: which one is it?
@@ -575,7 +371,7 @@ class _Context:
         unit = occ.unit
         if unit.kind == "text":
             return unit.text
-        header = self.column_header(occ)
+        header = self.placement.column_header(occ)
         if says_se(header) is not None:
             return header
         return f"{unit.header} {unit.section} {unit.caption}"
@@ -605,7 +401,7 @@ class _Context:
             number = group.numbers[occ.position] if occ.position < len(group.numbers) else None
             if number is not None and abs(abs(number.value) - abs(value)) < 1e-9:
                 probe = Occurrence(unit, g, occ.position)
-                if self.arm_at(probe) == other_arm:
+                if self.placement.arm_at(probe) == other_arm:
                     return True
         return self._below(sibling, other_arm, occ)
 
@@ -616,16 +412,16 @@ class _Context:
         unit = occ.unit
         if unit.kind != "table" or occ.group >= len(unit.cells):
             return False
-        if self._row_arm(unit) is None:
+        if self.placement.row_arm(unit) is None:
             return False
-        if sibling in ("n1i", "n2i") and not counts_column(self.column_header(occ)):
+        if sibling in ("n1i", "n2i") and not counts_column(self.placement.column_header(occ)):
             return False
         cell = unit.cells[occ.group]
         value = self.values[sibling]
         for other in self.checker.locator.units:
             if other is unit or other.table != unit.table or other.section != unit.section:
                 continue
-            if other.kind != "table" or self._row_arm(other) != other_arm:
+            if other.kind != "table" or self.placement.row_arm(other) != other_arm:
                 continue
             for g, group in enumerate(other.groups):
                 if g >= len(other.cells) or other.cells[g] != cell:
@@ -642,16 +438,16 @@ class _Context:
         unit = occ.unit
         if unit.kind == "text":
             return ""
-        mine = self.column_header(occ)
+        mine = self.placement.column_header(occ)
         # Arms as rows ("Fluoxetine | 79/101 | 78.2 | 0.465"): every column of the row is the
         # arm's, most of them other measures of the same value; a rival names a time.
-        by_row = self.arms.arm_of(mine) is None and self._row_arm(unit) == arm
+        by_row = self.arms.arm_of(mine) is None and self.placement.row_arm(unit) == arm
         for g in range(len(unit.groups)):
             if g == occ.group:
                 continue
             probe = Occurrence(unit, g, 0)
-            theirs = self.column_header(probe)
-            if theirs == mine or self.arm_at(probe) != arm or self._statistic(theirs):
+            theirs = self.placement.column_header(probe)
+            if theirs == mine or self.placement.arm_at(probe) != arm or self._statistic(theirs):
                 continue
             if group_shape(unit.groups[g]) != group_shape(occ.value_group):
                 # "172.3 (10.4) | 0.626": the same measure at another time is printed the
@@ -683,7 +479,7 @@ class _Context:
         if unit.kind == "text":
             return ""
         numbers = {n.value for g in unit.groups for n in g.numbers}
-        when = f"{unit.section} {self.column_header(occ)}"
+        when = f"{unit.section} {self.placement.column_header(occ)}"
         timed = self._names_only_time(unit)
         if timed:  # "Postop 3rd mo": the row's label is its time
             when = f"{unit.label} {when}"
@@ -704,10 +500,11 @@ class _Context:
                 continue  # the same row read twice (a parsed table and its text)
             if len(other.groups) < 2:
                 continue
-            if other.table != unit.table and not self.outcome_bound(other, other.header):
+            if other.table != unit.table and not self.outcome.bound(other, other.header):
                 continue  # "Total" in a table of another outcome: not a second timepoint
             if not any(
-                self.arm_at(Occurrence(other, g, 0)) == arm for g in range(len(other.groups))
+                self.placement.arm_at(Occurrence(other, g, 0)) == arm
+                for g in range(len(other.groups))
             ):
                 continue  # "Overall eco-anxiety | F 2.834 | df | p": no value of this arm
             if self._names_section(unit.section, other.section):
@@ -752,7 +549,7 @@ class _Context:
             if abs(group.numbers[occ.position].value - value) > 1e-9:
                 continue
             probe = Occurrence(other, g, occ.position)
-            if self.arm_at(probe) == arm:
+            if self.placement.arm_at(probe) == arm:
                 return probe
         return None
 
@@ -760,8 +557,8 @@ class _Context:
         """The column header of the first value group of `unit` under `arm` ("" if none)."""
         for g in range(len(unit.groups)):
             probe = Occurrence(unit, g, 0)
-            if self.arm_at(probe) == arm:
-                return self.column_header(probe)
+            if self.placement.arm_at(probe) == arm:
+                return self.placement.column_header(probe)
         return ""
 
     def _timed(self, header: str) -> str:
@@ -777,7 +574,7 @@ class _Context:
     def _wants_time_of(self, theirs: str, mine: str) -> bool:
         """The target names the other place's time and not this one's ("baseline body
         weight": Table 1 "at baseline", not Table 2 "changes from week 0")."""
-        target = self.outcome_text
+        target = self.outcome.text
         if is_baseline(target) and is_baseline(theirs) and not is_baseline(mine):
             return True
         return bool(durations(target) & (durations(theirs) - durations(mine)))
@@ -786,7 +583,7 @@ class _Context:
         # The target names this row's section and not the other's ("late", "24 h"). A
         # "pre-test" is one word: the "test" of "agility test" names no pre-test column.
         mine, theirs = _PREFIXED.sub(r"\1", mine), _PREFIXED.sub(r"\1", theirs)
-        target = stems(self.outcome_text, keep_generic=True) | durations(self.outcome_text)
+        target = stems(self.outcome.text, keep_generic=True) | durations(self.outcome.text)
         own = stems(mine, keep_generic=True) | durations(mine)
         other = stems(theirs, keep_generic=True) | durations(theirs)
         return bool(target & (own - other))
@@ -815,7 +612,7 @@ class _Context:
             for occ in self.checker.locator.find(self.values[events]):
                 if occ.position == 0 and self._pair(events, occ) is True:
                     passed.append(Passed.pair)
-                    if self.arm_at(occ) == arm:  # "11 (22 %)" under the arm: N is its N
+                    if self.placement.arm_at(occ) == arm:  # "11 (22 %)" under the arm: N is its N
                         passed.append(Passed.arm)
                         if self._analysed(occ):
                             # "79/101" in the outcome's row: the number analysed for this
@@ -854,7 +651,7 @@ class _Context:
                     if not 0 <= group.head.value <= group.second.value:
                         continue
                     occ = Occurrence(unit, g, 0)
-                    if self.arm_at(occ) == arm and self._analysed(occ):
+                    if self.placement.arm_at(occ) == arm and self._analysed(occ):
                         found.add(group.second.value)
             self._analysed_sizes[arm] = found
         return self._analysed_sizes[arm]
@@ -862,7 +659,7 @@ class _Context:
     def _analysed(self, occ: Occurrence) -> bool:
         """Whether events printed out of their N ("79/101") stand in the outcome's row."""
         pair = occ.value_group.pair in ("slash", "of") and occ.value_group.second is not None
-        return pair and self.outcome_bound(occ.unit, self.column_header(occ))
+        return pair and self.outcome.bound(occ.unit, self.placement.column_header(occ))
 
 
 # A reference or a link: its slashes and numbers are no data.
@@ -882,20 +679,6 @@ def _unconfirmed(role: str, passed: set[str]) -> str:
     if not passed & structure:
         lacking.append(" or ".join(sorted(structure)))
     return ", ".join(lacking)
-
-
-# The two sexes as papers name a subgroup ("women", "Males", "girls").
-_SEXES = (
-    re.compile(r"\b(?:women|woman|females?|girls?)\b", re.IGNORECASE),
-    re.compile(r"\b(?:men|man|males?|boys?)\b", re.IGNORECASE),
-)
-
-
-def _other_sex(outcome: str, where: str) -> bool:
-    """Whether the target is one sex's subgroup and the place names only the other."""
-    target = [bool(sex.search(outcome)) for sex in _SEXES]
-    found = [bool(sex.search(where)) for sex in _SEXES]
-    return sum(target) == 1 and sum(found) == 1 and target != found
 
 
 def _sign_clash(value: float, occ: Occurrence) -> bool:
