@@ -12,11 +12,9 @@ from functools import cached_property
 from typing import Any
 
 from extractor.document import Document
-from extractor.locate import Locator, Occurrence, Unit, contains_term, counts_column
+from extractor.locate import Locator, Occurrence
 from extractor.roles.arms import (
     Arms,
-    group_shape,
-    same_label,
 )
 from extractor.roles.codes import (
     ARM_OF_ROLE,
@@ -27,9 +25,11 @@ from extractor.roles.codes import (
     RoleResult,
     where_printed,
 )
-from extractor.roles.effects import check_effects, half_unit
+from extractor.roles.effects import check_effects
 from extractor.roles.outcome import OutcomeBinding
+from extractor.roles.pairs import Pairs
 from extractor.roles.placement import Placement
+from extractor.roles.rivals import Rivals
 from extractor.roles.sizes import (
     COUNT_AFTER_ARM,
     COUNT_BEFORE_ARM,
@@ -41,27 +41,15 @@ from extractor.roles.sizes import (
     sizes_follow_events,
 )
 from extractor.roles.timepoints import (
-    TIME_STEMS,
-    WHEN_WORDS,
-    is_baseline,
-    is_statistic,
-    names_time,
-    no_rival,
-    says_se,
     time_labels,
 )
 from extractor.terms import (
     abbreviations,
     durations,
-    stems,
 )
-from schemas.derive import sd_from_se
 from schemas.extracted import Extracted, Finding
 from schemas.form import Form
 from schemas.roles import EffectRoles, effect_roles
-
-# "Pre-test", "post intervention": a time prefix and its word, read as one word.
-_PREFIXED = re.compile(r"\b(pre|post)[\s-]+(?=[a-z])", re.IGNORECASE)
 
 
 class RoleChecker:
@@ -88,7 +76,16 @@ class RoleChecker:
             # is checked by its quote, and the numbers derived from it by their formula.
             if role in ARM_OF_ROLE and _is_number(value):
                 by_role[role] = float(value)
-        context = _Context(self, arms, outcome, by_role, Placement(arms, self.locator))
+        placement = Placement(arms, self.locator)
+        context = _Context(
+            self,
+            arms,
+            outcome,
+            by_role,
+            placement,
+            Pairs(by_role, placement, self.locator),
+            Rivals(placement, outcome, self.time_labels, self.locator),
+        )
         results = {roles.fields[role]: context.judge(role) for role in by_role}
         check_effects(roles, by_role, results)
         sizes_follow_events(roles, by_role, results)
@@ -106,16 +103,9 @@ class _Context:
     outcome: OutcomeBinding
     values: dict[str, float]
     placement: Placement
+    pairs: Pairs
+    rivals: Rivals
     _analysed_sizes: dict[str, set[float]] = field(default_factory=dict)
-
-    def _names_only_time(self, unit: Unit) -> bool:
-        """A table row whose label says when, not what ("Pre", "Postop 3rd mo")."""
-        if unit.kind == "text" or not unit.label:
-            return False
-        arm_words = self.arms.terms["intervention"] | self.arms.terms["comparator"]
-        # "Total 0-12 months" is the whole of its periods, not one of them.
-        own = stems(unit.context, keep_generic=True) - arm_words - TIME_STEMS - WHEN_WORDS
-        return not own and bool(durations(unit.label) or stems(unit.context))
 
     def arm_sizes(self) -> dict[str, set[float]]:
         """Group sizes the paper prints for each arm ("Group H1 (n = 49)")."""
@@ -215,7 +205,7 @@ class _Context:
         arm = ARM_OF_ROLE[role]
         result = RoleResult(occurrences=self.checker.locator.find(value))
         if role in ("sd1i", "sd2i"):
-            result.occurrences += self._sd_from_se(role)
+            result.occurrences += self.pairs.sd_as_se(role)
         sizes = self._size_checks(role, arm, result.occurrences) if role in ("n1i", "n2i") else []
         if not result.occurrences and sizes:  # printed only in a header: "Aspirin (n = 60)"
             _, passed, failed, _ = sizes[0]
@@ -288,7 +278,7 @@ class _Context:
                 passed.append(Passed.outcome)
                 ambiguous = ""
                 if found_arm == arm:  # another column of the same arm: which one is it?
-                    ambiguous = self._other_column(occ, arm) or self._other_timepoint(occ, arm)
+                    ambiguous = self.rivals.find(occ, arm)
                 if ambiguous:
                     failed.append((RoleCode.timepoint_ambiguous, ambiguous))
                 else:
@@ -300,293 +290,15 @@ class _Context:
                         f"{where} does not name the outcome as well as another place does",
                     )
                 )
-        pair = self._pair(role, occ)
+        pair = self.pairs.agrees(role, occ)
         if pair is True:
             passed.append(Passed.pair)
         elif isinstance(pair, str):
             failed.append((RoleCode.pair_mismatch, pair))
         sibling = SIBLING.get(role)
-        if sibling in self.values and self._beside(sibling, OTHER[arm], occ):
+        if sibling in self.values and self.pairs.beside(sibling, OTHER[arm], occ):
             passed.append(Passed.both_arms)
         return passed, failed
-
-    def _pair(self, role: str, occ: Occurrence) -> bool | str | None:
-        """True: the paired number agrees; a message: it disagrees; None: nothing paired."""
-        group = occ.value_group
-        second = group.second
-        if role in ("ai", "ci") and occ.position == 0 and second is not None:
-            size = self.values.get("n1i" if role == "ai" else "n2i")
-            if size is None or size <= 0:
-                return None
-            if group.pair in ("slash", "of"):
-                if second.value == size:
-                    return True
-                return f"printed as {group.head.raw}/{second.raw}, not out of {size:g}"
-            if group.pair == "paren" and len(group.numbers) == 2 and 0 <= second.value <= 100:
-                share = 100 * self.values[role] / size
-                if abs(share - second.value) <= half_unit(second.raw) + 0.051:
-                    return True
-                printed = second.raw.rstrip(" %")
-                given = f"{self.values[role]:g} of {size:g}"
-                return f"printed with {printed} %, but {given} is {share:.1f} %"
-            return None
-        if role in ("m1i", "m2i", "sd1i", "sd2i") and group.pair in ("pm", "paren"):
-            if len(group.numbers) != 2:
-                return None  # "12 (10–14)": a range, not a spread
-            mean_role, sd_role = ("m1i", "sd1i") if role in ("m1i", "sd1i") else ("m2i", "sd2i")
-            other = sd_role if role == mean_role else mean_role
-            if other not in self.values:
-                return None
-            printed = group.numbers[1 if role == mean_role else 0]
-            if role == sd_role and self._se_printed(occ, role) is False:
-                return f"{printed.raw} is printed with a standard error, not an SD"
-            # the mean beside an SD keeps its sign ("−0.5 ± 2.8"); an SD has none
-            expected = abs(self.values[other]) if role == mean_role else self.values[other]
-            if abs(printed.value - expected) <= half_unit(printed.raw) + 1e-9:
-                return role == mean_role or self._se_printed(occ, role) is not False
-            if role == mean_role and self._se_printed(occ, other) is True:
-                return True
-            return f"printed beside {printed.raw}, not {self.values[other]:g}"
-        return None
-
-    def _se_printed(self, occ: Occurrence, sd_role: str) -> bool | None:
-        """Whether the group's spread is a standard error that gives the SD (SE × √n):
-        True if it does, False if the number at the SD's place is an SE that does not
-        give it (a quoted SE is no SD), None when the spread is no SE."""
-        group = occ.value_group
-        if len(group.numbers) != 2 or not says_se(self._spread_label(occ)):
-            return None
-        size = self.values.get("n1i" if sd_role == "sd1i" else "n2i")
-        sd = self.values.get(sd_role)
-        if size is None or sd is None or size <= 0:
-            return False
-        se = group.numbers[1]
-        # the printed SE's rounding, carried through the same × √n
-        slack = (half_unit(se.raw) + 1e-9) * math.sqrt(size) + 0.005
-        return abs(sd_from_se(se.value, size).value - sd) <= slack
-
-    def _spread_label(self, occ: Occurrence) -> str:
-        """What names the spread beside a mean: the column header, else the table's
-        header and caption (or the sentence itself)."""
-        unit = occ.unit
-        if unit.kind == "text":
-            return unit.text
-        header = self.placement.column_header(occ)
-        if says_se(header) is not None:
-            return header
-        return f"{unit.header} {unit.section} {unit.caption}"
-
-    def _sd_from_se(self, role: str) -> list[Occurrence]:
-        """Where the SD is printed as a standard error beside the arm's mean ("748.88
-        (87.12)" under "Mean (SE)", n = 40: SD = 87.12 × √40 = 551.0): the SE's place."""
-        mean = self.values.get("m1i" if role == "sd1i" else "m2i")
-        if mean is None:
-            return []
-        out = []
-        for occ in self.checker.locator.find(mean):
-            group = occ.value_group
-            if occ.position != 0 or group.pair not in ("pm", "paren"):
-                continue
-            spread = Occurrence(occ.unit, occ.group, 1)
-            if self._se_printed(spread, role) is True:
-                out.append(spread)
-        return out
-
-    def _beside(self, sibling: str, other_arm: str, occ: Occurrence) -> bool:
-        value = self.values[sibling]
-        unit = occ.unit
-        for g, group in enumerate(unit.groups):
-            if g == occ.group:
-                continue
-            number = group.numbers[occ.position] if occ.position < len(group.numbers) else None
-            if number is not None and abs(abs(number.value) - abs(value)) < 1e-9:
-                probe = Occurrence(unit, g, occ.position)
-                if self.placement.arm_at(probe) == other_arm:
-                    return True
-        return self._below(sibling, other_arm, occ)
-
-    def _below(self, sibling: str, other_arm: str, occ: Occurrence) -> bool:
-        """Arms as rows ("Before | 19 | 6.00", "After | 19 | 1.00"): the other arm's value in
-        the same column of the other arm's row, in the same block of the same table. A
-        group size must stand in a column of counts ("n")."""
-        unit = occ.unit
-        if unit.kind != "table" or occ.group >= len(unit.cells):
-            return False
-        if self.placement.row_arm(unit) is None:
-            return False
-        if sibling in ("n1i", "n2i") and not counts_column(self.placement.column_header(occ)):
-            return False
-        cell = unit.cells[occ.group]
-        value = self.values[sibling]
-        for other in self.checker.locator.units:
-            if other is unit or other.table != unit.table or other.section != unit.section:
-                continue
-            if other.kind != "table" or self.placement.row_arm(other) != other_arm:
-                continue
-            for g, group in enumerate(other.groups):
-                if g >= len(other.cells) or other.cells[g] != cell:
-                    continue
-                if occ.position >= len(group.numbers) or group.pair != occ.value_group.pair:
-                    continue
-                if abs(group.numbers[occ.position].value - value) < 1e-9:
-                    return True
-        return False
-
-    def _other_column(self, occ: Occurrence, arm: str) -> str:
-        """The same arm again in this row under another column (another timepoint or
-        measure: "Pre-test", "Post-test"), unless the target names this column's."""
-        unit = occ.unit
-        if unit.kind == "text":
-            return ""
-        mine = self.placement.column_header(occ)
-        # Arms as rows ("Fluoxetine | 79/101 | 78.2 | 0.465"): every column of the row is the
-        # arm's, most of them other measures of the same value; a rival names a time.
-        by_row = self.arms.arm_of(mine) is None and self.placement.row_arm(unit) == arm
-        for g in range(len(unit.groups)):
-            if g == occ.group:
-                continue
-            probe = Occurrence(unit, g, 0)
-            theirs = self.placement.column_header(probe)
-            if theirs == mine or self.placement.arm_at(probe) != arm or self._statistic(theirs):
-                continue
-            if group_shape(unit.groups[g]) != group_shape(occ.value_group):
-                # "172.3 (10.4) | 0.626": the same measure at another time is printed the
-                # way this one is; a lone number beside a mean (SD) is a test's result
-                # under a header the parser ran together with the arm's.
-                continue
-            if by_row and not names_time(self._timed(theirs)):
-                continue
-            if self._names_section(mine, theirs):
-                continue
-            if no_rival(self._timed(theirs), self._timed(mine)):
-                continue
-            shown = f" under {theirs[:60]!r}" if theirs else ""
-            return f"the row prints this arm again{shown}: which timepoint or measure?"
-        return ""
-
-    def _statistic(self, header: str) -> bool:
-        """A column of test results: its header, or its own part under the arm's spanning
-        header ("Intervention, N = 28 | P-value"), names a statistic."""
-        if is_statistic(header):
-            return True
-        ends = [m[1] for m in self.arms.mentions(header)]
-        ends += [m.end() for m in SIZE.finditer(header)]
-        return bool(ends) and is_statistic(header[max(ends) :].lstrip(" ,;:"))
-
-    def _other_timepoint(self, occ: Occurrence, arm: str) -> str:
-        """Another row with this row's label and other numbers (another timepoint), or ""."""
-        unit = occ.unit
-        if unit.kind == "text":
-            return ""
-        numbers = {n.value for g in unit.groups for n in g.numbers}
-        when = f"{unit.section} {self.placement.column_header(occ)}"
-        timed = self._names_only_time(unit)
-        if timed:  # "Postop 3rd mo": the row's label is its time
-            when = f"{unit.label} {when}"
-        for other in self.checker.locator.units:
-            if other is unit or other.kind == "text" or not other.label:
-                continue
-            # Rows labelled by their time only ("Preop", "Postop 3rd mo") in one block of
-            # a table are the same measure at other times.
-            sibling = (
-                timed
-                and other.table == unit.table
-                and other.section == unit.section
-                and self._names_only_time(other)
-            )
-            if not sibling and not same_label(other.label, unit.label):
-                continue
-            if {n.value for g in other.groups for n in g.numbers} == numbers:
-                continue  # the same row read twice (a parsed table and its text)
-            if len(other.groups) < 2:
-                continue
-            if other.table != unit.table and not self.outcome.bound(other, other.header):
-                continue  # "Total" in a table of another outcome: not a second timepoint
-            if not any(
-                self.placement.arm_at(Occurrence(other, g, 0)) == arm
-                for g in range(len(other.groups))
-            ):
-                continue  # "Overall eco-anxiety | F 2.834 | df | p": no value of this arm
-            if self._names_section(unit.section, other.section):
-                continue
-            # "baseline fat mass": Table 1's caption says "Baseline", the row printed again
-            # in Table 2 ("changes from week 0") is not the one the target names.
-            if other.table != unit.table and self._names_section(unit.caption, other.caption):
-                continue
-            repeat = self._repeat(other, occ, arm)
-            if repeat is not None:
-                # A summary table printing this arm's value again (Table 2's follow-up
-                # column again in Table 3): the same time, whose rivals are the repeat's.
-                why = self._other_column(repeat, arm)
-                if why:
-                    return why
-                continue
-            theirs = self._timed(f"{other.section} {self._arm_header(other, arm)}")
-            if sibling:
-                theirs = f"{other.label} {theirs}"
-            mine = when
-            if other.table != unit.table:
-                # Table 1 "at baseline" against Table 2 "changes from week 0": in another
-                # table, the caption says which time its rows are.
-                theirs, mine = f"{theirs} {other.caption}", f"{mine} {unit.caption}"
-            mine = self._timed(mine)
-            if not self._wants_time_of(theirs, mine) and no_rival(theirs, mine):
-                continue
-            shown = f" under {other.section!r}" if other.section else ""
-            return (
-                f"the row {other.label!r} is printed again{shown} with other numbers: "
-                "which timepoint or measure?"
-            )
-        return ""
-
-    def _repeat(self, other: Unit, occ: Occurrence, arm: str) -> Occurrence | None:
-        """Where `other` prints this value again, in the same place of a group, for the
-        same arm, or None."""
-        value = occ.number.value
-        for g, group in enumerate(other.groups):
-            if occ.position >= len(group.numbers) or group.pair != occ.value_group.pair:
-                continue
-            if abs(group.numbers[occ.position].value - value) > 1e-9:
-                continue
-            probe = Occurrence(other, g, occ.position)
-            if self.placement.arm_at(probe) == arm:
-                return probe
-        return None
-
-    def _arm_header(self, unit: Unit, arm: str) -> str:
-        """The column header of the first value group of `unit` under `arm` ("" if none)."""
-        for g in range(len(unit.groups)):
-            probe = Occurrence(unit, g, 0)
-            if self.placement.arm_at(probe) == arm:
-                return self.placement.column_header(probe)
-        return ""
-
-    def _timed(self, header: str) -> str:
-        """A header with the meaning of the time labels the paper defines ("T1: Pre-
-        intervention"): "Experimental T1" reads "Experimental T1 Pre-intervention"."""
-        meanings = [
-            meaning
-            for label, meaning in self.checker.time_labels.items()
-            if contains_term(header, label)
-        ]
-        return " ".join([header, *meanings])
-
-    def _wants_time_of(self, theirs: str, mine: str) -> bool:
-        """The target names the other place's time and not this one's ("baseline body
-        weight": Table 1 "at baseline", not Table 2 "changes from week 0")."""
-        target = self.outcome.text
-        if is_baseline(target) and is_baseline(theirs) and not is_baseline(mine):
-            return True
-        return bool(durations(target) & (durations(theirs) - durations(mine)))
-
-    def _names_section(self, mine: str, theirs: str) -> bool:
-        # The target names this row's section and not the other's ("late", "24 h"). A
-        # "pre-test" is one word: the "test" of "agility test" names no pre-test column.
-        mine, theirs = _PREFIXED.sub(r"\1", mine), _PREFIXED.sub(r"\1", theirs)
-        target = stems(self.outcome.text, keep_generic=True) | durations(self.outcome.text)
-        own = stems(mine, keep_generic=True) | durations(mine)
-        other = stems(theirs, keep_generic=True) | durations(theirs)
-        return bool(target & (own - other))
 
     def _size_checks(
         self, role: str, arm: str, occurrences: list[Occurrence]
@@ -610,7 +322,7 @@ class _Context:
             )
         if events in self.values:
             for occ in self.checker.locator.find(self.values[events]):
-                if occ.position == 0 and self._pair(events, occ) is True:
+                if occ.position == 0 and self.pairs.agrees(events, occ) is True:
                     passed.append(Passed.pair)
                     if self.placement.arm_at(occ) == arm:  # "11 (22 %)" under the arm: N is its N
                         passed.append(Passed.arm)
