@@ -20,6 +20,29 @@ located in the paper itself (`extractor/locate.py`) and each occurrence is teste
 The value is judged by its best occurrence. Each failed check is a finding; the passed
 ones are kept on the value (`Extracted.checks_passed`), and `role_score` counts both, so
 the agent can tell whether a new answer fits its role better than the old one.
+
+The modules, each one floor above the ones it imports (the roles-floors contract in
+pyproject.toml):
+
+- `checker`: `RoleChecker` (one paper) and the judge of one target's values, which
+  composes the parts below and takes each value's best occurrence;
+- `size_checks` (`GroupSizes`): the sizes the paper gives each arm, and the N's check;
+- `rivals` (`Rivals`): another column or row printing the arm's value at another time;
+- `pairs` (`Pairs`): events with N or share, mean with SD or SE, the other arm beside;
+- `placement` (`Placement`): the arm of a column, row or sentence an occurrence is in;
+- `outcome` (`OutcomeBinding`): how well a row or sentence names the target's outcome;
+- `arms`: which arm a header, label or sentence names (the target's words, group labels);
+- `sizes`, `timepoints`, `effects`: the patterns of sizes, times and printed estimates,
+  and the checks that need only the values (sizes follow events, effects reproduce);
+- `codes`: finding codes, results and the score the agent compares answers by.
+
+The parts are objects the judge owns, not free functions or mixins: each holds the
+state of one target that its job needs (the arms, the outcome's words, the values) and
+caches what it reads of the paper for that target (the best-matching row, the analysed
+sizes), so a call says only what varies (`placement.arm_at(occ)`). Free functions would
+pass those five things at every call; mixins would keep one class of forty methods sharing
+one namespace, where nothing shows which check uses which. As objects, each part names
+the parts it needs in its fields, and the floors check that those point only downward.
 """
 
 from extractor.roles.arms import Arms

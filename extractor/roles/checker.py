@@ -5,25 +5,13 @@ arm, outcome, timepoint, pairs, group size and effect.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 from typing import Any
 
 from extractor.document import Document
-from extractor.locate import Locator, Occurrence, Unit, contains_term, counts_column
-from extractor.roles.arms import (
-    ARM_FOLLOWS,
-    PARENTHESES,
-    Arms,
-    arm_of_parenthesis,
-    arms_in_order,
-    column_labels,
-    group_shape,
-    is_p_value,
-    same_label,
-)
+from extractor.locate import Locator, Occurrence
+from extractor.roles.arms import Arms
 from extractor.roles.codes import (
     ARM_OF_ROLE,
     OTHER,
@@ -31,61 +19,21 @@ from extractor.roles.codes import (
     Passed,
     RoleCode,
     RoleResult,
+    Scored,
     where_printed,
 )
-from extractor.roles.effects import ESTIMATE, estimate_measure, expected_estimates, half_unit
-from extractor.roles.sizes import (
-    COUNT_AFTER_ARM,
-    COUNT_BEFORE_ARM,
-    EACH_GROUP,
-    GROUPS_BEFORE,
-    SIZE,
-    counted_share,
-    size_of,
-    sizes_follow_events,
-)
-from extractor.roles.timepoints import (
-    TIME_STEMS,
-    is_baseline,
-    is_statistic,
-    names_time,
-    no_rival,
-    says_se,
-    time_labels,
-)
-from extractor.terms import (
-    abbreviations,
-    coverage,
-    durations,
-    expand,
-    initialisms,
-    stem,
-    stems,
-)
-from schemas.derive import sd_from_se
+from extractor.roles.effects import check_effects
+from extractor.roles.outcome import OutcomeBinding
+from extractor.roles.pairs import Pairs
+from extractor.roles.placement import Placement
+from extractor.roles.rivals import Rivals
+from extractor.roles.size_checks import GroupSizes
+from extractor.roles.sizes import counted_share, sizes_follow_events
+from extractor.roles.timepoints import time_labels
+from extractor.terms import abbreviations
 from schemas.extracted import Extracted, Finding
 from schemas.form import Form
-from schemas.roles import BINARY_ROLES, CONTINUOUS_ROLES, EffectRoles, effect_roles
-
-OUTCOME_MIN = 0.6  # share of the outcome's words a sentence must name
-
-
-ROW_MIN = 0.4  # how well (F1 of words) a table row must name the outcome
-
-
-OUTCOME_SLACK = 0.15  # how far below the paper's best-matching row a row may fall
-
-
-# "Pre-test", "post intervention": a time prefix and its word, read as one word.
-_PREFIXED = re.compile(r"\b(pre|post)[\s-]+(?=[a-z])", re.IGNORECASE)
-
-
-# Words of a row label that say when, not what ("Pre", "Postop 3rd mo").
-_WHEN = frozenset(
-    stem(w)
-    for w in ["pre", "post", "preop", "postop", "preoperative", "postoperative", "pretest",
-              "posttest", "before", "after", "1st", "2nd", "3rd", "4th", "5th", "6th", "12th"]
-)  # fmt: skip
+from schemas.roles import EffectRoles, effect_roles
 
 
 class RoleChecker:
@@ -102,13 +50,9 @@ class RoleChecker:
     ) -> dict[str, RoleResult]:
         """Role results per field name, for the numeric role fields that hold a value."""
         arms = Arms(target.get("intervention", ""), target.get("comparator", ""), self.document)
-        outcome_text = target.get("outcome", "")
-        local = {**initialisms(outcome_text), **abbreviations([outcome_text])}
-        abbrevs = {**self._abbreviations, **local}
-        # The target's time ("death at 90 days") is the timepoint check's, not a word the
-        # row or sentence must name for the outcome.
-        outcome = expand(stems(outcome_text), abbrevs)
-        outcome = outcome - TIME_STEMS or outcome
+        outcome = OutcomeBinding.of_target(
+            target.get("outcome", ""), self._abbreviations, arms, self.locator
+        )
         by_role: dict[str, float] = {}
         for role, name in roles.fields.items():
             value = values.get(name)
@@ -116,9 +60,21 @@ class RoleChecker:
             # is checked by its quote, and the numbers derived from it by their formula.
             if role in ARM_OF_ROLE and _is_number(value):
                 by_role[role] = float(value)
-        context = _Context(self, arms, outcome, abbrevs, by_role, outcome_text)
-        results = {roles.fields[role]: context.judge(role) for role in by_role}
-        context.effects(roles, results)
+        # The parts of the checks, built once per target: each caches what it reads of the
+        # paper for this target's arms and outcome (the best row, the analysed sizes).
+        placement = Placement(arms, self.locator)
+        pairs = Pairs(by_role, placement, self.locator)
+        judge = _Judge(
+            self.locator,
+            by_role,
+            placement,
+            outcome,
+            pairs,
+            Rivals(placement, outcome, self.time_labels, self.locator),
+            GroupSizes(by_role, placement, outcome, pairs, self.locator),
+        )
+        results = {roles.fields[role]: judge.judge(role) for role in by_role}
+        check_effects(roles, by_role, results)
         sizes_follow_events(roles, by_role, results)
         return results
 
@@ -128,308 +84,31 @@ def _is_number(value: Any) -> bool:
 
 
 @dataclass
-class _Context:
-    checker: RoleChecker
-    arms: Arms
-    outcome: set[str]
-    abbrevs: dict[str, set[str]]
+class _Judge:
+    """Judges each value of one target by its best place in the paper: every occurrence
+    is put through the checks of its arm, outcome, timepoint and pair, a group size also
+    through the sizes the paper gives the arm, and the place that passes most is taken."""
+
+    locator: Locator
     values: dict[str, float]
-    outcome_text: str
-    _best_outcome: float | None = None
-    _best_sentence: float | None = None
-    _analysed_sizes: dict[str, set[float]] = field(default_factory=dict)
-
-    def _names_only_time(self, unit: Unit) -> bool:
-        """A table row whose label says when, not what ("Pre", "Postop 3rd mo")."""
-        if unit.kind == "text" or not unit.label:
-            return False
-        arm_words = self.arms.terms["intervention"] | self.arms.terms["comparator"]
-        # "Total 0-12 months" is the whole of its periods, not one of them.
-        own = stems(unit.context, keep_generic=True) - arm_words - TIME_STEMS - _WHEN
-        return not own and bool(durations(unit.label) or stems(unit.context))
-
-    def outcome_cover(self, unit: Unit, header: str = "") -> float:
-        """How well a sentence, or a row with its column header, names the target outcome.
-
-        A sentence: the share of the outcome's words it holds. A row: that share balanced
-        (F1) with the share of the row label's own words that are the outcome's, so a row
-        "Nausea" names "nausea and vomiting (PONV)" less well than "Total PONV" does; an
-        arm's name as the row label (arms as rows) counts for neither.
-        """
-        found = expand(stems(f"{unit.context} {header}"), self.abbrevs)
-        recall = coverage(self.outcome, found)
-        if unit.kind == "text":
-            return recall
-        arm_words = self.arms.terms["intervention"] | self.arms.terms["comparator"]
-        own = expand(stems(unit.context), self.abbrevs) - arm_words - TIME_STEMS
-        if not own - _WHEN:
-            # "Preop", "Post", "Postop 3rd mo": a row that names only its time takes its
-            # outcome from the columns and the caption ("Table 3. /a/ vowel's voice
-            # analysis").
-            caption = expand(stems(f"{unit.context} {header} {unit.caption}"), self.abbrevs)
-            return coverage(self.outcome, caption) if own else recall
-        precision = len(own & self.outcome) / len(own)
-        return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-
-    @property
-    def best_outcome(self) -> float:
-        if self._best_outcome is None:
-            rows = [u for u in self.checker.locator.units if u.kind != "text"]
-            self._best_outcome = max((self.outcome_cover(u) for u in rows), default=0.0)
-        return self._best_outcome
-
-    @property
-    def best_sentence(self) -> float:
-        """How well the paper's best sentence with numbers names the outcome."""
-        if self._best_sentence is None:
-            texts = [u for u in self.checker.locator.units if u.kind == "text"]
-            self._best_sentence = max((self.outcome_cover(u) for u in texts), default=0.0)
-        return self._best_sentence
-
-    def outcome_bound(self, unit: Unit, header: str = "") -> bool:
-        if _other_sex(self.outcome_text, f"{unit.context} {header}"):
-            return False  # the men's figures are not the women's subgroup outcome
-        cover = self.outcome_cover(unit, header)
-        if unit.kind == "text":
-            # "The duration of sensory block was ..." names two of the three words of
-            # "duration of motor block", but the sentence printing the motor block's
-            # numbers names all three: a sentence is measured against the paper's best.
-            return cover >= OUTCOME_MIN and cover >= self.best_sentence - OUTCOME_SLACK
-        return cover >= ROW_MIN and cover >= self.best_outcome - OUTCOME_SLACK
-
-    def arm_at(self, occ: Occurrence) -> str | None:
-        """The arm the paper puts this value group under."""
-        unit = occ.unit
-        if unit.kind == "text":
-            return self._nearest_arm(unit, occ.group)
-        header = self.column_header(occ)
-        arm = self.arms.arm_of(header) if header else None
-        if arm is not None:
-            return arm
-        if header and occ.group < len(unit.cells):
-            # "Intervention (control)" over cells printing "0.30±0.79 (0.38±0.98)".
-            named = list(dict.fromkeys(m[2] for m in self.arms.mentions(header)))
-            cell = unit.cells[occ.group]
-            siblings = [g for g, c in enumerate(unit.cells) if c == cell]
-            if len(named) == 2 and len(siblings) == 2:
-                return named[siblings.index(occ.group)]
-        labels = column_labels(unit.header, self.arms)
-        count = len(unit.groups)
-        if header and any(self.arms.arm_of(h) for h in unit.column_headers):
-            labels = []  # the columns name their arms; one naming none is no arm's ("Mild")
-        if labels and count in (len(labels), len(labels) + 1) and occ.group < len(labels):
-            return labels[occ.group]
-        return self._row_arm(unit) or self._arm_of_rows_above(unit)  # arms as rows
-
-    def _row_arm(self, unit: Unit) -> str | None:
-        """The arm a table row names as its label, or in a text cell after the label
-        ("Left colon | RMD | 14.9 ± 9.9": arms as rows under each outcome)."""
-        if unit.kind == "text":
-            return None
-        return self._arm_of_label(unit.label) or (
-            self._arm_of_label(unit.stub) if unit.stub else None
-        )
-
-    def _arm_of_rows_above(self, unit: Unit) -> str | None:
-        """A row naming only its time ("Post") under a row naming an arm and its time
-        ("FAT Pre"): the same arm's later measurement. None when the row names more than
-        its time or the row above it names no arm ("CE Pre": a third arm)."""
-        if unit.kind == "text" or not unit.label or stems(unit.label) - _WHEN - TIME_STEMS:
-            return None
-        units = self.checker.locator.units
-        at = next((i for i, u in enumerate(units) if u is unit), 0)
-        for above in reversed(units[:at]):
-            if above.table != unit.table or above.kind != unit.kind:
-                return None
-            label = stems(above.label)
-            if not label - _WHEN - TIME_STEMS:
-                continue  # another time of the same arm ("Pre", "Post")
-            return self._arm_of_label(above.label) if label & (_WHEN | TIME_STEMS) else None
-        return None
-
-    def _arm_of_label(self, label: str) -> str | None:
-        """The arm a row label names, when the label is an arm's name ("TAU (n = 133)"),
-        not a measure that shares a word with it ("Intrinsic motivation")."""
-        arm = self.arms.arm_of(label) if label else None
-        if arm is None:
-            return None
-        own = stems(label) - self.arms.terms[arm] - {stem(w) for w in self.arms.words[arm]}
-        own -= _WHEN | TIME_STEMS  # "FAT Pre", "Placebo 12 weeks": the arm at a time
-        labels = {w for label_ in self.arms.labels[arm] for w in stems(label_)}
-        return arm if not own - labels else None
-
-    def column_header(self, occ: Occurrence) -> str:
-        headers = occ.unit.column_headers
-        return headers[occ.group] if occ.group < len(headers) else ""
-
-    def _nearest_arm(self, unit: Unit, group: int) -> str | None:
-        """The arm a sentence names for a value group. Papers name an arm before its
-        values ("in the aspirin group, 12 of 60") or after them ("12 of 60 on aspirin and
-        20 of 61 on placebo"): each reading gives each value group of the same shape the
-        arm named between it and its neighbour; the reading that places more groups is
-        taken ("the intervention group ... (86/125 vs 78/133)": 86/125 only)."""
-        mentions = self.arms.mentions(unit.text)
-        shape = group_shape(unit.groups[group])
-        peers = [
-            g
-            for g, other in enumerate(unit.groups)
-            if group_shape(other) == shape
-            and (g == group or not is_p_value(unit.text, other.start))
-        ]
-        inside = arm_of_parenthesis(unit, mentions, group)
-        if inside is not None:
-            return inside
-        ordered = arms_in_order(unit, mentions, peers)
-        if ordered is not None:
-            return ordered.get(group)
-        readings = []
-        for after in (True, False):
-            placed: dict[int, str] = {}
-            for i, g in enumerate(peers):
-                here = unit.groups[g]
-                if after:
-                    limit = (
-                        unit.groups[peers[i + 1]].start if i + 1 < len(peers) else len(unit.text)
-                    )
-                    found = [m for m in mentions if here.end <= m[0] < min(limit, here.end + 80)]
-                    arms = {m[2] for m in found[:1]}
-                else:
-                    limit = unit.groups[peers[i - 1]].end if i > 0 else 0
-                    found = [
-                        m for m in mentions if max(limit, here.start - 80) <= m[0] < here.start
-                    ]
-                    arms = {m[2] for m in found[-1:]}
-                if len(arms) == 1:
-                    placed[g] = next(iter(arms))
-            readings.append(placed)
-        after_reading, before_reading = readings
-        if len(after_reading) > len(before_reading):
-            return after_reading.get(group)
-        if len(before_reading) > len(after_reading):
-            return before_reading.get(group)
-        a, b = after_reading.get(group), before_reading.get(group)
-        if a == b:
-            return a
-        # Framed by the arms: "in the intervention group was 61.07 (...) compared to 63.27
-        # (...) in the control group". The first value takes the arm before it, the second
-        # the arm after it; the two readings place different values and never disagree.
-        # The second arm must follow its value at once ("... in the control group"), not
-        # close a later clause ("14.1 at 12 months; it did not change in the placebo group").
-        if (
-            len(peers) == 2
-            and set(before_reading) == {peers[0]}
-            and set(after_reading) == {peers[1]}
-        ):
-            second = unit.groups[peers[1]]
-            following = [m for m in mentions if m[0] >= second.end]
-            gap = PARENTHESES.sub(" ", unit.text[second.end : following[0][0]])
-            framed = {**before_reading, **after_reading}
-            if len(set(framed.values())) == 2 and ARM_FOLLOWS.fullmatch(gap):
-                return framed.get(group)
-        return None
-
-    def arm_sizes(self) -> dict[str, set[float]]:
-        """Group sizes the paper prints for each arm ("Group H1 (n = 49)")."""
-        sizes: dict[str, set[float]] = {"intervention": set(), "comparator": set()}
-        seen: set[str] = set()
-        for unit in self.checker.locator.units:
-            for text in (unit.header, unit.text if unit.kind == "text" else ""):
-                if not text or text in seen:
-                    continue
-                seen.add(text)
-                if unit.kind == "text":
-                    for arm, size in self._sizes_in_words(text):
-                        sizes[arm].add(size)
-                matches = list(SIZE.finditer(text))
-                in_order = self._sizes_in_order(text, matches)
-                for arm, size in in_order.items():
-                    sizes[arm].add(size)
-                for match in matches if not in_order else []:
-                    # "n = 19 patients in each group", "divided into two groups (n = 10)"
-                    if EACH_GROUP.match(text, match.end()) or GROUPS_BEFORE.search(
-                        text[max(0, match.start() - 40) : match.start()]
-                    ):
-                        for arm in sizes:
-                            sizes[arm].add(size_of(match))
-                        continue
-                    # "Group H1 (n = 49)", "fluoxetine, n = 112": the arm right before it,
-                    # with no other number between (that would be another group's label).
-                    before = text[max(0, match.start() - 30) : match.start()]
-                    # ... with no number between; and only one arm named there ("placebo
-                    # corresponding to aripiprazole (n = 45)": whose it is is not said).
-                    mentions = self.arms.mentions(before)
-                    digits = [
-                        d.start()
-                        for d in re.finditer(r"\d", before)
-                        if not any(m[0] <= d.start() < m[1] for m in mentions)  # "Group H1"
-                    ]
-                    named = {m[2] for m in mentions if m[0] > max(digits, default=-1)}
-                    if len(named) == 1:
-                        sizes[named.pop()].add(size_of(match))
-        return sizes
-
-    @cached_property
-    def column_sizes(self) -> dict[str, set[float]]:
-        """Sizes in the arm's own column headers ("Intervention 12 m (n = 592) mean (95%
-        CI)"): the numbers analysed at that column's time or in its subgroup. Evidence for a
-        size, never against one (an arm's two periods' columns add up to its size)."""
-        sizes: dict[str, set[float]] = {"intervention": set(), "comparator": set()}
-        wanted = durations(self.outcome_text)
-        # every row of a table repeats its column headers: each header read once
-        headers = dict.fromkeys(
-            h for unit in self.checker.locator.units for h in unit.column_headers
-        )
-        for header in headers:
-            found = list(SIZE.finditer(header))
-            arm = self.arms.arm_of(header) if len(found) == 1 else None
-            when = durations(header)
-            # not a size at a time other than the one the target names
-            if arm is not None and not (wanted and when and not wanted & when):
-                sizes[arm].add(size_of(found[0]))
-        return sizes
-
-    def _sizes_in_words(self, text: str) -> list[tuple[str, float]]:
-        """Sizes a sentence defines in words: "the cooling group consisted of 19 patients"
-        (the one arm named right before, no number between), "22 patients were treated
-        with TPLU" (the one arm named right after, before any other number)."""
-        out = []
-        for match in COUNT_AFTER_ARM.finditer(text):
-            before = text[max(0, match.start() - 40) : match.start()]
-            before = before[max((d.end() for d in re.finditer(r"\d", before)), default=0) :]
-            named = {m[2] for m in self.arms.mentions(before)}
-            if len(named) == 1:
-                out.append((named.pop(), float(match.group("n").replace(",", ""))))
-        for match in COUNT_BEFORE_ARM.finditer(text):
-            after = text[match.end() : match.end() + 50]
-            after = re.split(r"\d", after, maxsplit=1)[0]
-            named = {m[2] for m in self.arms.mentions(after)}
-            if len(named) == 1:
-                out.append((named.pop(), float(match.group("n").replace(",", ""))))
-        return out
-
-    def _sizes_in_order(self, text: str, matches: list[re.Match[str]]) -> dict[str, float]:
-        """ "Intervention group Control group P (n = 60) (n = 61)": two sizes side by side,
-        after the two arms named in that order, are theirs in that order."""
-        if len(matches) != 2:
-            return {}
-        a, b = matches
-        if re.search(r"[A-Za-z0-9]", text[a.end() : b.start()]):
-            return {}  # not side by side
-        named = [m[2] for m in self.arms.mentions(text[: a.start()])]
-        order = [arm for i, arm in enumerate(named) if i == 0 or named[i - 1] != arm]
-        if len(order) < 2 or order[-1] == order[-2]:
-            return {}
-        return {order[-2]: size_of(a), order[-1]: size_of(b)}
+    placement: Placement
+    outcome: OutcomeBinding
+    pairs: Pairs
+    rivals: Rivals
+    sizes: GroupSizes
 
     def judge(self, role: str) -> RoleResult:
+        """The role result of one value: its failed checks as findings, the passed ones
+        kept, judged by the occurrence (or the printed size) that passes most."""
         value = self.values[role]
         arm = ARM_OF_ROLE[role]
-        result = RoleResult(occurrences=self.checker.locator.find(value))
+        result = RoleResult(occurrences=self.locator.find(value))
         if role in ("sd1i", "sd2i"):
-            result.occurrences += self._sd_from_se(role)
-        sizes = self._size_checks(role, arm, result.occurrences) if role in ("n1i", "n2i") else []
-        if not result.occurrences and sizes:  # printed only in a header: "Aspirin (n = 60)"
-            _, passed, failed, _ = sizes[0]
+            result.occurrences += self.pairs.sd_as_se(role)
+        size = self.sizes.check(role, arm) if role in ("n1i", "n2i") else None
+        if not result.occurrences and size is not None:
+            # printed only in a header: "Aspirin (n = 60)"
+            _, passed, failed, _ = size
             result.passed = list(dict.fromkeys(passed))
             result.findings = [Finding(code=c, message=m) for c, m in dict(failed).items()]
             self._confirm(role, result)
@@ -439,7 +118,7 @@ class _Context:
                 Finding(code=RoleCode.not_printed, message=f"{value:g} is not printed in the paper")
             )
             return result
-        scored = []
+        scored: list[Scored] = []
         binary = "ai" in self.values or "ci" in self.values
         for occ in result.occurrences:
             if not _fits(role, occ) or (binary and counted_share(role, occ)):
@@ -447,9 +126,10 @@ class _Context:
             if _sign_clash(value, occ):
                 continue
             passed, failed = self._checks(role, arm, occ)
-            scored.append((len(passed) - 2 * len(failed), passed, failed, occ))
+            scored.append(Scored(len(passed) - 2 * len(failed), passed, failed, occ))
         # The sizes the paper prints for the arm outrank a number found elsewhere.
-        scored = sizes if sizes and sizes[0][2] else scored + sizes
+        if size is not None:
+            scored = [size] if size.failed else [*scored, size]
         if not scored:
             result.findings.append(
                 Finding(
@@ -458,7 +138,7 @@ class _Context:
                 )
             )
             return result
-        scored.sort(key=lambda s: -s[0])
+        scored.sort(key=lambda s: -s.score)
         _, passed, failed, occ = scored[0]  # occ is None for a size read from a header
         result.where = occ
         result.passed = list(dict.fromkeys(passed))
@@ -487,7 +167,7 @@ class _Context:
         failed: list[tuple[str, str]] = []
         unit = occ.unit
         where = where_printed(unit)
-        found_arm = self.arm_at(occ)
+        found_arm = self.placement.arm_at(occ)
         if found_arm == arm:
             passed.append(Passed.arm)
         elif found_arm is not None:
@@ -495,11 +175,11 @@ class _Context:
         else:
             failed.append((RoleCode.arm_unbound, f"{where} does not say which arm it is"))
         if role not in ("n1i", "n2i"):
-            if self.outcome_bound(unit, self.column_header(occ)):
+            if self.outcome.bound(unit, self.placement.column_header(occ)):
                 passed.append(Passed.outcome)
                 ambiguous = ""
                 if found_arm == arm:  # another column of the same arm: which one is it?
-                    ambiguous = self._other_column(occ, arm) or self._other_timepoint(occ, arm)
+                    ambiguous = self.rivals.find(occ, arm)
                 if ambiguous:
                     failed.append((RoleCode.timepoint_ambiguous, ambiguous))
                 else:
@@ -511,410 +191,15 @@ class _Context:
                         f"{where} does not name the outcome as well as another place does",
                     )
                 )
-        pair = self._pair(role, occ)
+        pair = self.pairs.agrees(role, occ)
         if pair is True:
             passed.append(Passed.pair)
         elif isinstance(pair, str):
             failed.append((RoleCode.pair_mismatch, pair))
         sibling = SIBLING.get(role)
-        if sibling in self.values and self._beside(sibling, OTHER[arm], occ):
+        if sibling in self.values and self.pairs.beside(sibling, OTHER[arm], occ):
             passed.append(Passed.both_arms)
         return passed, failed
-
-    def _pair(self, role: str, occ: Occurrence) -> bool | str | None:
-        """True: the paired number agrees; a message: it disagrees; None: nothing paired."""
-        group = occ.value_group
-        second = group.second
-        if role in ("ai", "ci") and occ.position == 0 and second is not None:
-            size = self.values.get("n1i" if role == "ai" else "n2i")
-            if size is None or size <= 0:
-                return None
-            if group.pair in ("slash", "of"):
-                if second.value == size:
-                    return True
-                return f"printed as {group.head.raw}/{second.raw}, not out of {size:g}"
-            if group.pair == "paren" and len(group.numbers) == 2 and 0 <= second.value <= 100:
-                share = 100 * self.values[role] / size
-                if abs(share - second.value) <= half_unit(second.raw) + 0.051:
-                    return True
-                printed = second.raw.rstrip(" %")
-                given = f"{self.values[role]:g} of {size:g}"
-                return f"printed with {printed} %, but {given} is {share:.1f} %"
-            return None
-        if role in ("m1i", "m2i", "sd1i", "sd2i") and group.pair in ("pm", "paren"):
-            if len(group.numbers) != 2:
-                return None  # "12 (10–14)": a range, not a spread
-            mean_role, sd_role = ("m1i", "sd1i") if role in ("m1i", "sd1i") else ("m2i", "sd2i")
-            other = sd_role if role == mean_role else mean_role
-            if other not in self.values:
-                return None
-            printed = group.numbers[1 if role == mean_role else 0]
-            if role == sd_role and self._se_printed(occ, role) is False:
-                return f"{printed.raw} is printed with a standard error, not an SD"
-            # the mean beside an SD keeps its sign ("−0.5 ± 2.8"); an SD has none
-            expected = abs(self.values[other]) if role == mean_role else self.values[other]
-            if abs(printed.value - expected) <= half_unit(printed.raw) + 1e-9:
-                return role == mean_role or self._se_printed(occ, role) is not False
-            if role == mean_role and self._se_printed(occ, other) is True:
-                return True
-            return f"printed beside {printed.raw}, not {self.values[other]:g}"
-        return None
-
-    def _se_printed(self, occ: Occurrence, sd_role: str) -> bool | None:
-        """Whether the group's spread is a standard error that gives the SD (SE × √n):
-        True if it does, False if the number at the SD's place is an SE that does not
-        give it (a quoted SE is no SD), None when the spread is no SE."""
-        group = occ.value_group
-        if len(group.numbers) != 2 or not says_se(self._spread_label(occ)):
-            return None
-        size = self.values.get("n1i" if sd_role == "sd1i" else "n2i")
-        sd = self.values.get(sd_role)
-        if size is None or sd is None or size <= 0:
-            return False
-        se = group.numbers[1]
-        # the printed SE's rounding, carried through the same × √n
-        slack = (half_unit(se.raw) + 1e-9) * math.sqrt(size) + 0.005
-        return abs(sd_from_se(se.value, size).value - sd) <= slack
-
-    def _spread_label(self, occ: Occurrence) -> str:
-        """What names the spread beside a mean: the column header, else the table's
-        header and caption (or the sentence itself)."""
-        unit = occ.unit
-        if unit.kind == "text":
-            return unit.text
-        header = self.column_header(occ)
-        if says_se(header) is not None:
-            return header
-        return f"{unit.header} {unit.section} {unit.caption}"
-
-    def _sd_from_se(self, role: str) -> list[Occurrence]:
-        """Where the SD is printed as a standard error beside the arm's mean ("748.88
-        (87.12)" under "Mean (SE)", n = 40: SD = 87.12 × √40 = 551.0): the SE's place."""
-        mean = self.values.get("m1i" if role == "sd1i" else "m2i")
-        if mean is None:
-            return []
-        out = []
-        for occ in self.checker.locator.find(mean):
-            group = occ.value_group
-            if occ.position != 0 or group.pair not in ("pm", "paren"):
-                continue
-            spread = Occurrence(occ.unit, occ.group, 1)
-            if self._se_printed(spread, role) is True:
-                out.append(spread)
-        return out
-
-    def _beside(self, sibling: str, other_arm: str, occ: Occurrence) -> bool:
-        value = self.values[sibling]
-        unit = occ.unit
-        for g, group in enumerate(unit.groups):
-            if g == occ.group:
-                continue
-            number = group.numbers[occ.position] if occ.position < len(group.numbers) else None
-            if number is not None and abs(abs(number.value) - abs(value)) < 1e-9:
-                probe = Occurrence(unit, g, occ.position)
-                if self.arm_at(probe) == other_arm:
-                    return True
-        return self._below(sibling, other_arm, occ)
-
-    def _below(self, sibling: str, other_arm: str, occ: Occurrence) -> bool:
-        """Arms as rows ("Before | 19 | 6.00", "After | 19 | 1.00"): the other arm's value in
-        the same column of the other arm's row, in the same block of the same table. A
-        group size must stand in a column of counts ("n")."""
-        unit = occ.unit
-        if unit.kind != "table" or occ.group >= len(unit.cells):
-            return False
-        if self._row_arm(unit) is None:
-            return False
-        if sibling in ("n1i", "n2i") and not counts_column(self.column_header(occ)):
-            return False
-        cell = unit.cells[occ.group]
-        value = self.values[sibling]
-        for other in self.checker.locator.units:
-            if other is unit or other.table != unit.table or other.section != unit.section:
-                continue
-            if other.kind != "table" or self._row_arm(other) != other_arm:
-                continue
-            for g, group in enumerate(other.groups):
-                if g >= len(other.cells) or other.cells[g] != cell:
-                    continue
-                if occ.position >= len(group.numbers) or group.pair != occ.value_group.pair:
-                    continue
-                if abs(group.numbers[occ.position].value - value) < 1e-9:
-                    return True
-        return False
-
-    def _other_column(self, occ: Occurrence, arm: str) -> str:
-        """The same arm again in this row under another column (another timepoint or
-        measure: "Pre-test", "Post-test"), unless the target names this column's."""
-        unit = occ.unit
-        if unit.kind == "text":
-            return ""
-        mine = self.column_header(occ)
-        # Arms as rows ("Fluoxetine | 79/101 | 78.2 | 0.465"): every column of the row is the
-        # arm's, most of them other measures of the same value; a rival names a time.
-        by_row = self.arms.arm_of(mine) is None and self._row_arm(unit) == arm
-        for g in range(len(unit.groups)):
-            if g == occ.group:
-                continue
-            probe = Occurrence(unit, g, 0)
-            theirs = self.column_header(probe)
-            if theirs == mine or self.arm_at(probe) != arm or self._statistic(theirs):
-                continue
-            if group_shape(unit.groups[g]) != group_shape(occ.value_group):
-                # "172.3 (10.4) | 0.626": the same measure at another time is printed the
-                # way this one is; a lone number beside a mean (SD) is a test's result
-                # under a header the parser ran together with the arm's.
-                continue
-            if by_row and not names_time(self._timed(theirs)):
-                continue
-            if self._names_section(mine, theirs):
-                continue
-            if no_rival(self._timed(theirs), self._timed(mine)):
-                continue
-            shown = f" under {theirs[:60]!r}" if theirs else ""
-            return f"the row prints this arm again{shown}: which timepoint or measure?"
-        return ""
-
-    def _statistic(self, header: str) -> bool:
-        """A column of test results: its header, or its own part under the arm's spanning
-        header ("Intervention, N = 28 | P-value"), names a statistic."""
-        if is_statistic(header):
-            return True
-        ends = [m[1] for m in self.arms.mentions(header)]
-        ends += [m.end() for m in SIZE.finditer(header)]
-        return bool(ends) and is_statistic(header[max(ends) :].lstrip(" ,;:"))
-
-    def _other_timepoint(self, occ: Occurrence, arm: str) -> str:
-        """Another row with this row's label and other numbers (another timepoint), or ""."""
-        unit = occ.unit
-        if unit.kind == "text":
-            return ""
-        numbers = {n.value for g in unit.groups for n in g.numbers}
-        when = f"{unit.section} {self.column_header(occ)}"
-        timed = self._names_only_time(unit)
-        if timed:  # "Postop 3rd mo": the row's label is its time
-            when = f"{unit.label} {when}"
-        for other in self.checker.locator.units:
-            if other is unit or other.kind == "text" or not other.label:
-                continue
-            # Rows labelled by their time only ("Preop", "Postop 3rd mo") in one block of
-            # a table are the same measure at other times.
-            sibling = (
-                timed
-                and other.table == unit.table
-                and other.section == unit.section
-                and self._names_only_time(other)
-            )
-            if not sibling and not same_label(other.label, unit.label):
-                continue
-            if {n.value for g in other.groups for n in g.numbers} == numbers:
-                continue  # the same row read twice (a parsed table and its text)
-            if len(other.groups) < 2:
-                continue
-            if other.table != unit.table and not self.outcome_bound(other, other.header):
-                continue  # "Total" in a table of another outcome: not a second timepoint
-            if not any(
-                self.arm_at(Occurrence(other, g, 0)) == arm for g in range(len(other.groups))
-            ):
-                continue  # "Overall eco-anxiety | F 2.834 | df | p": no value of this arm
-            if self._names_section(unit.section, other.section):
-                continue
-            # "baseline fat mass": Table 1's caption says "Baseline", the row printed again
-            # in Table 2 ("changes from week 0") is not the one the target names.
-            if other.table != unit.table and self._names_section(unit.caption, other.caption):
-                continue
-            repeat = self._repeat(other, occ, arm)
-            if repeat is not None:
-                # A summary table printing this arm's value again (Table 2's follow-up
-                # column again in Table 3): the same time, whose rivals are the repeat's.
-                why = self._other_column(repeat, arm)
-                if why:
-                    return why
-                continue
-            theirs = self._timed(f"{other.section} {self._arm_header(other, arm)}")
-            if sibling:
-                theirs = f"{other.label} {theirs}"
-            mine = when
-            if other.table != unit.table:
-                # Table 1 "at baseline" against Table 2 "changes from week 0": in another
-                # table, the caption says which time its rows are.
-                theirs, mine = f"{theirs} {other.caption}", f"{mine} {unit.caption}"
-            mine = self._timed(mine)
-            if not self._wants_time_of(theirs, mine) and no_rival(theirs, mine):
-                continue
-            shown = f" under {other.section!r}" if other.section else ""
-            return (
-                f"the row {other.label!r} is printed again{shown} with other numbers: "
-                "which timepoint or measure?"
-            )
-        return ""
-
-    def _repeat(self, other: Unit, occ: Occurrence, arm: str) -> Occurrence | None:
-        """Where `other` prints this value again, in the same place of a group, for the
-        same arm, or None."""
-        value = occ.number.value
-        for g, group in enumerate(other.groups):
-            if occ.position >= len(group.numbers) or group.pair != occ.value_group.pair:
-                continue
-            if abs(group.numbers[occ.position].value - value) > 1e-9:
-                continue
-            probe = Occurrence(other, g, occ.position)
-            if self.arm_at(probe) == arm:
-                return probe
-        return None
-
-    def _arm_header(self, unit: Unit, arm: str) -> str:
-        """The column header of the first value group of `unit` under `arm` ("" if none)."""
-        for g in range(len(unit.groups)):
-            probe = Occurrence(unit, g, 0)
-            if self.arm_at(probe) == arm:
-                return self.column_header(probe)
-        return ""
-
-    def _timed(self, header: str) -> str:
-        """A header with the meaning of the time labels the paper defines ("T1: Pre-
-        intervention"): "Experimental T1" reads "Experimental T1 Pre-intervention"."""
-        meanings = [
-            meaning
-            for label, meaning in self.checker.time_labels.items()
-            if contains_term(header, label)
-        ]
-        return " ".join([header, *meanings])
-
-    def _wants_time_of(self, theirs: str, mine: str) -> bool:
-        """The target names the other place's time and not this one's ("baseline body
-        weight": Table 1 "at baseline", not Table 2 "changes from week 0")."""
-        target = self.outcome_text
-        if is_baseline(target) and is_baseline(theirs) and not is_baseline(mine):
-            return True
-        return bool(durations(target) & (durations(theirs) - durations(mine)))
-
-    def _names_section(self, mine: str, theirs: str) -> bool:
-        # The target names this row's section and not the other's ("late", "24 h"). A
-        # "pre-test" is one word: the "test" of "agility test" names no pre-test column.
-        mine, theirs = _PREFIXED.sub(r"\1", mine), _PREFIXED.sub(r"\1", theirs)
-        target = stems(self.outcome_text, keep_generic=True) | durations(self.outcome_text)
-        own = stems(mine, keep_generic=True) | durations(mine)
-        other = stems(theirs, keep_generic=True) | durations(theirs)
-        return bool(target & (own - other))
-
-    def _size_checks(
-        self, role: str, arm: str, occurrences: list[Occurrence]
-    ) -> list[tuple[int, list[str], list[tuple[str, str]], Occurrence | None]]:
-        sizes = self.arm_sizes()
-        value = self.values[role]
-        events = "ai" if role == "n1i" else "ci"
-        passed: list[str] = []
-        failed: list[tuple[str, str]] = []
-        columns = self.column_sizes
-        if value in sizes[arm] or (value in columns[arm] and value not in columns[OTHER[arm]]):
-            passed += [Passed.arm, Passed.group_size]
-        elif sizes[arm] and value in sizes[OTHER[arm]]:
-            failed.append(
-                (RoleCode.arm_mismatch, f"the paper gives {value:g} as the {OTHER[arm]} arm's size")
-            )
-        elif sizes[arm]:
-            shown = ", ".join(f"{s:g}" for s in sorted(sizes[arm]))
-            failed.append(
-                (RoleCode.group_size_mismatch, f"the paper gives the {arm} arm n = {shown}")
-            )
-        if events in self.values:
-            for occ in self.checker.locator.find(self.values[events]):
-                if occ.position == 0 and self._pair(events, occ) is True:
-                    passed.append(Passed.pair)
-                    if self.arm_at(occ) == arm:  # "11 (22 %)" under the arm: N is its N
-                        passed.append(Passed.arm)
-                        if self._analysed(occ):
-                            # "79/101" in the outcome's row: the number analysed for this
-                            # outcome, whatever the baseline table gave the arm. The
-                            # events may be printed first in a row that names the outcome
-                            # less well: the sentence after it may be the outcome's.
-                            passed.append(Passed.group_size)
-                            failed = []
-                            break
-        analysed = self.analysed_sizes(arm)
-        if analysed and value not in analysed:
-            # The outcome's own rows print the arm's events out of another number: this
-            # size is the arm's for another outcome or population (a safety population).
-            shown = ", ".join(f"{n:g}" for n in sorted(analysed))
-            passed = [p for p in passed if p != Passed.group_size]
-            failed = [
-                (
-                    RoleCode.group_size_mismatch,
-                    f"the outcome's rows print the {arm} arm's events out of {shown}",
-                )
-            ]
-        if not passed and not failed:
-            return []
-        return [(len(passed) - 2 * len(failed), passed, failed, None)]
-
-    def analysed_sizes(self, arm: str) -> set[float]:
-        """The numbers the outcome's rows print the arm's events out of ("62/99")."""
-        if arm not in self._analysed_sizes:
-            found: set[float] = set()
-            for unit in self.checker.locator.units:
-                if unit.kind == "text" and _CITATION.search(unit.text):
-                    continue  # "doi:10.1186/1472-6920": no events out of a group
-                for g, group in enumerate(unit.groups):
-                    if group.pair not in ("slash", "of") or group.second is None:
-                        continue
-                    if not 0 <= group.head.value <= group.second.value:
-                        continue
-                    occ = Occurrence(unit, g, 0)
-                    if self.arm_at(occ) == arm and self._analysed(occ):
-                        found.add(group.second.value)
-            self._analysed_sizes[arm] = found
-        return self._analysed_sizes[arm]
-
-    def _analysed(self, occ: Occurrence) -> bool:
-        """Whether events printed out of their N ("79/101") stand in the outcome's row."""
-        pair = occ.value_group.pair in ("slash", "of") and occ.value_group.second is not None
-        return pair and self.outcome_bound(occ.unit, self.column_header(occ))
-
-    def effects(self, roles: EffectRoles, results: dict[str, RoleResult]) -> None:
-        """An estimate printed beside the values must follow from them."""
-        v = self.values
-        binary = all(r in v for r in ("ai", "n1i", "ci", "n2i"))
-        continuous = all(r in v for r in ("m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i"))
-        if not (binary or continuous):
-            return
-        if binary and not (0 <= v["ai"] <= v["n1i"] and 0 <= v["ci"] <= v["n2i"]):
-            return  # no 2x2 table: the rules flag it
-        if continuous and min(v["n1i"], v["n2i"], v["sd1i"], v["sd2i"]) <= 0:
-            return
-        wanted = BINARY_ROLES if binary else CONTINUOUS_ROLES
-        units = {id(r.where.unit): r.where.unit for r in results.values() if r.where}
-        for unit in units.values():
-            for match in ESTIMATE.finditer(unit.text):
-                measure = estimate_measure(match.group("measure"), binary)
-                if measure is None:
-                    continue
-                printed = float(match.group("value").replace("·", ".").replace("−", "-"))
-                expected = expected_estimates(measure, v, binary)
-                if expected is None:
-                    continue
-                tolerance = half_unit(match.group("value")) + 0.011 * abs(printed)
-                ok = any(abs(e - printed) <= tolerance for e in expected)
-                for role in wanted:
-                    name = roles.field(role)
-                    if name not in results:
-                        continue
-                    if ok:
-                        results[name].passed.append(Passed.effect)
-                    else:
-                        shown = ", ".join(f"{e:.3g}" for e in expected)
-                        results[name].findings.append(
-                            Finding(
-                                code=RoleCode.effect_mismatch,
-                                message=f"the paper prints {match.group(0)!r}; the values give "
-                                f"{shown}",
-                            )
-                        )
-                return
-
-
-# A reference or a link: its slashes and numbers are no data.
-_CITATION = re.compile(r"\bdoi\b|https?://|www\.|\bet al\b", re.IGNORECASE)
 
 
 def _unconfirmed(role: str, passed: set[str]) -> str:
@@ -930,20 +215,6 @@ def _unconfirmed(role: str, passed: set[str]) -> str:
     if not passed & structure:
         lacking.append(" or ".join(sorted(structure)))
     return ", ".join(lacking)
-
-
-# The two sexes as papers name a subgroup ("women", "Males", "girls").
-_SEXES = (
-    re.compile(r"\b(?:women|woman|females?|girls?)\b", re.IGNORECASE),
-    re.compile(r"\b(?:men|man|males?|boys?)\b", re.IGNORECASE),
-)
-
-
-def _other_sex(outcome: str, where: str) -> bool:
-    """Whether the target is one sex's subgroup and the place names only the other."""
-    target = [bool(sex.search(outcome)) for sex in _SEXES]
-    found = [bool(sex.search(where)) for sex in _SEXES]
-    return sum(target) == 1 and sum(found) == 1 and target != found
 
 
 def _sign_clash(value: float, occ: Occurrence) -> bool:

@@ -5,7 +5,7 @@ compares answers by.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from extractor.locate import Occurrence, Unit
 from schemas.extracted import Extracted, Finding
@@ -68,6 +68,15 @@ class RoleResult:
     findings: list[Finding] = field(default_factory=list)
     where: Occurrence | None = None  # the occurrence the value is judged by
     occurrences: list[Occurrence] = field(default_factory=list)
+
+
+class Scored(NamedTuple):
+    """One place a value may be judged by, with what its checks found there."""
+
+    score: int  # checks passed minus twice the checks failed: the best place is taken
+    passed: list[str]
+    failed: list[tuple[str, str]]  # (finding code, message)
+    where: Occurrence | None  # None: a group size read from a header ("Aspirin (n = 60)")
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,10 @@ import math
 import re
 from collections.abc import Mapping
 
+from extractor.roles.codes import Passed, RoleCode, RoleResult
+from schemas.extracted import Finding
+from schemas.roles import BINARY_ROLES, CONTINUOUS_ROLES, EffectRoles
+
 # Abbreviations in capitals only ("or a comparator (n = 6,885)" prints no odds ratio);
 # a number followed by ",ddd" is a count with a thousands separator, not an estimate.
 ESTIMATE = re.compile(
@@ -51,3 +55,47 @@ def half_unit(raw: str) -> float:
     text = raw.replace("·", ".").rstrip("% ")
     decimals = len(text.split(".")[1]) if "." in text else 0
     return 0.5 * 10**-decimals
+
+
+def check_effects(
+    roles: EffectRoles, values: Mapping[str, float], results: dict[str, RoleResult]
+) -> None:
+    """An estimate printed beside the values (in the row or sentence a value is judged by)
+    must follow from them: each role value passes or fails the effect check."""
+    v = values
+    binary = all(r in v for r in ("ai", "n1i", "ci", "n2i"))
+    continuous = all(r in v for r in ("m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i"))
+    if not (binary or continuous):
+        return
+    if binary and not (0 <= v["ai"] <= v["n1i"] and 0 <= v["ci"] <= v["n2i"]):
+        return  # no 2x2 table: the rules flag it
+    if continuous and min(v["n1i"], v["n2i"], v["sd1i"], v["sd2i"]) <= 0:
+        return
+    wanted = BINARY_ROLES if binary else CONTINUOUS_ROLES
+    units = {id(r.where.unit): r.where.unit for r in results.values() if r.where}
+    for unit in units.values():
+        for match in ESTIMATE.finditer(unit.text):
+            measure = estimate_measure(match.group("measure"), binary)
+            if measure is None:
+                continue
+            printed = float(match.group("value").replace("·", ".").replace("−", "-"))
+            expected = expected_estimates(measure, v, binary)
+            if expected is None:
+                continue
+            tolerance = half_unit(match.group("value")) + 0.011 * abs(printed)
+            ok = any(abs(e - printed) <= tolerance for e in expected)
+            for role in wanted:
+                name = roles.field(role)
+                if name not in results:
+                    continue
+                if ok:
+                    results[name].passed.append(Passed.effect)
+                else:
+                    shown = ", ".join(f"{e:.3g}" for e in expected)
+                    results[name].findings.append(
+                        Finding(
+                            code=RoleCode.effect_mismatch,
+                            message=f"the paper prints {match.group(0)!r}; the values give {shown}",
+                        )
+                    )
+            return

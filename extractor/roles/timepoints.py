@@ -15,6 +15,14 @@ from extractor.terms import (
 TIME_STEMS = frozenset(stem(w) for w in TIME_WORDS)
 
 
+# Words of a row label that say when, not what ("Pre", "Postop 3rd mo").
+WHEN_WORDS = frozenset(
+    stem(w)
+    for w in ["pre", "post", "preop", "postop", "preoperative", "postoperative", "pretest",
+              "posttest", "before", "after", "1st", "2nd", "3rd", "4th", "5th", "6th", "12th"]
+)  # fmt: skip
+
+
 # A timepoint before treatment began: the baseline an outcome is measured against, never
 # the outcome itself (annotators and Cochrane take the post-intervention values).
 _BASELINE = re.compile(

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from doubles.documents import make_document
 
 from extractor.document import Table
-from extractor.verify import PaperChecker
+from extractor.verify import PaperChecker, verify_values
 from schemas.extracted import Extracted
+from schemas.registry import load_form
+
+RCT = load_form("rct_outcomes")
 
 
 def make_paper(text: str, *tables: Table) -> PaperChecker:
@@ -51,3 +56,32 @@ def means_record(i_mean: float, i_sd: float, c_mean: float, c_sd: float) -> dict
 def triages(record: dict[str, Extracted[Any]], names: tuple[str, ...]) -> set[str]:
     """The triage classes the named values of a record came out with."""
     return {record[name].triage.value for name in names}
+
+
+@dataclass
+class RoleCase:
+    """One paper and target, and the role values (`names`) the test looks at: the role
+    tests show right values `verified` and a decoy's (real numbers of the same paper in
+    another role: arms swapped, another outcome, another timepoint) flagged `check`."""
+
+    paper: PaperChecker
+    target: Mapping[str, str]
+    names: tuple[str, ...]
+
+    def verifies(self, values: dict[str, Any]) -> dict[str, Extracted[Any]]:
+        record = verify_values(RCT, values, self.paper, self.target)
+        assert triages(record, self.names) == {"verified"}, self._findings(record)
+        return record
+
+    def flags(
+        self, values: dict[str, Any], code: str | None = None, name: str = ""
+    ) -> dict[str, Extracted[Any]]:
+        """All named values come out `check`; `name`'s with the finding `code` if given."""
+        record = verify_values(RCT, values, self.paper, self.target)
+        if code is not None:
+            assert code in finding_codes(record, name), record[name].findings
+        assert triages(record, self.names) == {"check"}, self._findings(record)
+        return record
+
+    def _findings(self, record: dict[str, Extracted[Any]]) -> dict[str, list[str]]:
+        return {n: [f.message for f in record[n].findings] for n in self.names}

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from doubles.documents import make_document
-from roles_helpers import finding_codes, make_paper, make_table
+from roles_helpers import RCT, finding_codes, make_paper, make_table
 
 from extractor.check import Code, check_record, triage
 from extractor.roles import Passed, RoleCode, RoleScore, role_score
@@ -16,7 +16,6 @@ from schemas.custom import load_yaml_form
 from schemas.extracted import Evidence, Extracted, Status
 from schemas.registry import load_form
 
-RCT = load_form("rct_outcomes")
 FM = load_form("fm_imaging")
 TARGET = {"intervention": "aspirin", "comparator": "placebo", "outcome": "death"}
 GOLD = {

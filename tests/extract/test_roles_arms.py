@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from roles_helpers import (
+    RCT,
+    RoleCase,
     events_record,
     finding_codes,
     make_paper,
@@ -21,9 +23,7 @@ from roles_helpers import (
 from extractor.roles import Arms, RoleCode
 from extractor.verify import verify_values
 from schemas.extracted import Extracted
-from schemas.registry import load_form
 
-RCT = load_form("rct_outcomes")
 BINARY = ("intervention_events", "intervention_group_size", "comparator_events",
           "comparator_group_size")  # fmt: skip
 
@@ -48,12 +48,9 @@ def test_arms_that_differ_only_by_a_dose_or_duration_are_told_apart_by_it(
     table = make_table(header, ["Live birth", "32/74 (43.2)", "22/60 (36.7)"])
     paper = make_paper("R\nx.", table)
     target = {"intervention": intervention, "comparator": comparator, "outcome": "live birth"}
-    record = verify_values(RCT, events_record(32, 74, 22, 60), paper, target)
-    names = ("intervention_events", "comparator_events")
-    assert triages(record, names) == {"verified"}, [record[n].findings for n in names]
-    swapped = verify_values(RCT, events_record(22, 60, 32, 74), paper, target)
-    assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_events")
-    assert triages(swapped, names) == {"check"}
+    case = RoleCase(paper, target, ("intervention_events", "comparator_events"))
+    case.verifies(events_record(32, 74, 22, 60))
+    case.flags(events_record(22, 60, 32, 74), RoleCode.arm_mismatch, "intervention_events")
 
 
 def test_a_duration_names_no_arm_when_the_arms_have_other_names() -> None:
@@ -77,11 +74,9 @@ def test_a_count_printed_with_its_share_is_no_group_size_of_a_binary_outcome() -
     )
     paper = make_paper("R\nx.", table)
     target = {"intervention": "aspirin", "comparator": "placebo", "outcome": "pregnancy"}
-    record = verify_values(RCT, events_record(32, 74, 22, 60), paper, target)
-    sizes = ("intervention_group_size", "comparator_group_size")
-    assert triages(record, sizes) == {"verified"}, [record[n].findings for n in sizes]
-    counts = verify_values(RCT, events_record(32, 70, 22, 55), paper, target)
-    assert triages(counts, sizes) == {"check"}, [counts[n].findings for n in sizes]
+    case = RoleCase(paper, target, ("intervention_group_size", "comparator_group_size"))
+    case.verifies(events_record(32, 74, 22, 60))
+    case.flags(events_record(32, 70, 22, 55))
 
 
 PAIN = {"intervention": "aspirin", "comparator": "placebo", "outcome": "pain score"}
@@ -95,11 +90,9 @@ def test_two_values_framed_by_the_two_arms_take_the_arm_on_their_side() -> None:
         "months compared to 14.1 ± 5.2 in the placebo group (p = 0.54)."
     )
     paper = make_paper(text)
-    record = verify_values(RCT, means_record(12.3, 4.5, 14.1, 5.2), paper, PAIN)
-    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
-    swapped = verify_values(RCT, means_record(14.1, 5.2, 12.3, 4.5), paper, PAIN)
-    assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
-    assert triages(swapped, MEANS) == {"check"}
+    case = RoleCase(paper, PAIN, MEANS)
+    case.verifies(means_record(12.3, 4.5, 14.1, 5.2))
+    case.flags(means_record(14.1, 5.2, 12.3, 4.5), RoleCode.arm_mismatch, "intervention_mean")
 
 
 def test_two_values_after_one_arm_are_not_framed() -> None:
@@ -130,11 +123,9 @@ def test_group_labels_defined_by_doses_and_an_add_on_comparator_name_their_arms(
         "comparator": "ropivacaine + saline",
         "outcome": "onset of sensory block",
     }
-    record = verify_values(RCT, means_record(4.36, 0.81, 4.84, 0.65), paper, target)
-    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
-    swapped = verify_values(RCT, means_record(4.84, 0.65, 4.36, 0.81), paper, target)
-    assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
-    assert triages(swapped, MEANS) == {"check"}
+    case = RoleCase(paper, target, MEANS)
+    case.verifies(means_record(4.36, 0.81, 4.84, 0.65))
+    case.flags(means_record(4.84, 0.65, 4.36, 0.81), RoleCode.arm_mismatch, "intervention_mean")
 
 
 def test_an_arm_named_by_a_negation_is_the_negated_phrase_not_its_words() -> None:
@@ -149,11 +140,9 @@ def test_an_arm_named_by_a_negation_is_the_negated_phrase_not_its_words() -> Non
         "comparator": "without an ICU-AW diagnosis",
         "outcome": "handgrip strength",
     }
-    record = verify_values(RCT, means_record(6.6, 4.4, 23.4, 8.9), paper, target)
-    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
-    swapped = verify_values(RCT, means_record(23.4, 8.9, 6.6, 4.4), paper, target)
-    assert RoleCode.arm_mismatch in finding_codes(swapped, "comparator_mean")
-    assert triages(swapped, MEANS) == {"check"}
+    case = RoleCase(paper, target, MEANS)
+    case.verifies(means_record(6.6, 4.4, 23.4, 8.9))
+    case.flags(means_record(23.4, 8.9, 6.6, 4.4), RoleCode.arm_mismatch, "comparator_mean")
 
 
 def test_a_negated_arm_in_a_header_of_three_arms() -> None:
@@ -316,10 +305,9 @@ def test_values_with_a_unit_take_the_arms_in_the_order_named() -> None:
     )
     paper = make_paper(text)
     target = {**PAIN, "outcome": "serum levels"}
-    record = verify_values(RCT, means_record(12.3, 4.5, 14.1, 5.2), paper, target)
-    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
-    swapped = verify_values(RCT, means_record(14.1, 5.2, 12.3, 4.5), paper, target)
-    assert triages(swapped, MEANS) == {"check"}
+    case = RoleCase(paper, target, MEANS)
+    case.verifies(means_record(12.3, 4.5, 14.1, 5.2))
+    case.flags(means_record(14.1, 5.2, 12.3, 4.5))
 
 
 def test_the_study_group_beside_a_control_group_is_the_intervention() -> None:
@@ -505,8 +493,6 @@ def test_an_arm_in_a_text_column_beside_the_outcomes_label_names_the_row() -> No
         "comparator": "placebo",
         "outcome": "left colonic transit time at week 3",
     }
-    record = verify_values(RCT, means_record(10.2, 8.6, 12.1, 9.5), paper, target)
-    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
-    swapped = verify_values(RCT, means_record(12.1, 9.5, 10.2, 8.6), paper, target)
-    assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
-    assert triages(swapped, MEANS) == {"check"}
+    case = RoleCase(paper, target, MEANS)
+    case.verifies(means_record(10.2, 8.6, 12.1, 9.5))
+    case.flags(means_record(12.1, 9.5, 10.2, 8.6), RoleCode.arm_mismatch, "intervention_mean")

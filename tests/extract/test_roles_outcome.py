@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 from roles_helpers import (
+    RCT,
+    RoleCase,
     events_record,
     finding_codes,
     make_paper,
@@ -14,9 +16,7 @@ from roles_helpers import (
 
 from extractor.roles import RoleCode
 from extractor.verify import verify_values
-from schemas.registry import load_form
 
-RCT = load_form("rct_outcomes")
 MEANS = (
     "intervention_mean",
     "intervention_standard_deviation",
@@ -41,11 +41,11 @@ def test_a_sentence_naming_the_outcome_less_well_than_another_sentence_binds_no_
         "comparator": "control",
         "outcome": "duration of motor block",
     }
-    right = verify_values(RCT, means_record(621.67, 46.76, 500.86, 44.58), paper, target)
-    assert triages(right, MEANS) == {"verified"}, [right[n].findings for n in MEANS]
-    decoy = verify_values(RCT, means_record(703.83, 42.90, 556.38, 37.96), paper, target)
-    assert RoleCode.outcome_unbound in finding_codes(decoy, "intervention_mean")
-    assert triages(decoy, MEANS) == {"check"}
+    case = RoleCase(paper, target, MEANS)
+    case.verifies(means_record(621.67, 46.76, 500.86, 44.58))
+    case.flags(
+        means_record(703.83, 42.90, 556.38, 37.96), RoleCode.outcome_unbound, "intervention_mean"
+    )
 
 
 SIZES = ("intervention_group_size", "comparator_group_size")
@@ -94,11 +94,11 @@ def test_a_change_from_baseline_is_no_baseline_but_the_baseline_stays_flagged() 
         header_rows=2,
     )
     paper = make_paper("Results\nSee Table 2.", table)
-    right = verify_values(RCT, means_record(-7.5, 1.4, -3.1, 1.3), paper, PAIN)
-    assert triages(right, MEANS) == {"verified"}, [right[n].findings for n in MEANS]
-    baseline = verify_values(RCT, means_record(20.1, 1.0, 19.9, 1.1), paper, PAIN)
-    assert RoleCode.timepoint_ambiguous in finding_codes(baseline, "intervention_mean")
-    assert triages(baseline, MEANS) == {"check"}
+    case = RoleCase(paper, PAIN, MEANS)
+    case.verifies(means_record(-7.5, 1.4, -3.1, 1.3))
+    case.flags(
+        means_record(20.1, 1.0, 19.9, 1.1), RoleCode.timepoint_ambiguous, "intervention_mean"
+    )
 
 
 ARMS = ["", "Aspirin (n = 60)", "Placebo (n = 61)"]
@@ -181,11 +181,11 @@ def test_pre_and_post_columns_are_the_baseline_and_the_end() -> None:
         header_rows=2,
     )
     paper = make_paper("Results\nSee Table 2.", table)
-    right = verify_values(RCT, means_record(12.3, 4.5, 14.1, 5.2), paper, PAIN)
-    assert triages(right, MEANS) == {"verified"}, [right[n].findings for n in MEANS]
-    pre = verify_values(RCT, means_record(20.1, 3.2, 19.8, 3.5), paper, PAIN)
-    assert RoleCode.timepoint_ambiguous in finding_codes(pre, "intervention_mean")
-    assert triages(pre, MEANS) == {"check"}
+    case = RoleCase(paper, PAIN, MEANS)
+    case.verifies(means_record(12.3, 4.5, 14.1, 5.2))
+    case.flags(
+        means_record(20.1, 3.2, 19.8, 3.5), RoleCode.timepoint_ambiguous, "intervention_mean"
+    )
 
 
 def test_a_row_named_by_its_time_takes_its_outcome_from_the_caption() -> None:
@@ -204,13 +204,12 @@ def test_a_row_named_by_its_time_takes_its_outcome_from_the_caption() -> None:
         caption="Table 4 Nausea",
     )
     paper = make_paper("Results\nSee the tables.", pain, nausea)
-    right = verify_values(RCT, means_record(12.3, 4.5, 14.1, 5.2), paper, PAIN)
-    assert triages(right, MEANS) == {"verified"}, [right[n].findings for n in MEANS]
-    pre = verify_values(RCT, means_record(20.1, 3.2, 19.8, 3.5), paper, PAIN)
-    assert RoleCode.timepoint_ambiguous in finding_codes(pre, "intervention_mean")
-    other = verify_values(RCT, means_record(5.0, 1.9, 7.7, 2.2), paper, PAIN)
-    assert RoleCode.outcome_unbound in finding_codes(other, "intervention_mean")
-    assert triages(pre, MEANS) == triages(other, MEANS) == {"check"}
+    case = RoleCase(paper, PAIN, MEANS)
+    case.verifies(means_record(12.3, 4.5, 14.1, 5.2))
+    case.flags(
+        means_record(20.1, 3.2, 19.8, 3.5), RoleCode.timepoint_ambiguous, "intervention_mean"
+    )
+    case.flags(means_record(5.0, 1.9, 7.7, 2.2), RoleCode.outcome_unbound, "intervention_mean")
 
 
 def test_an_abbreviation_defined_in_a_glossary_names_its_outcome() -> None:
@@ -231,11 +230,11 @@ def test_an_abbreviation_defined_in_a_glossary_names_its_outcome() -> None:
         "comparator": "placebo",
         "outcome": "Dipeptidyl peptidase-4",
     }
-    right = verify_values(RCT, means_record(6032.4, 214.9, 6408.3, 288.1), paper, target)
-    assert triages(right, MEANS) == {"verified"}, [right[n].findings for n in MEANS]
-    other = verify_values(RCT, means_record(4.49, 2.11, 28.69, 16.29), paper, target)
-    assert RoleCode.outcome_unbound in finding_codes(other, "intervention_mean")
-    assert triages(other, MEANS) == {"check"}
+    case = RoleCase(paper, target, MEANS)
+    case.verifies(means_record(6032.4, 214.9, 6408.3, 288.1))
+    case.flags(
+        means_record(4.49, 2.11, 28.69, 16.29), RoleCode.outcome_unbound, "intervention_mean"
+    )
 
 
 def test_a_sentence_saying_patients_died_names_mortality() -> None:
@@ -289,11 +288,9 @@ def test_words_of_one_stem_name_the_outcome_and_another_rows_words_do_not() -> N
     paper = make_paper("Results\nSee Table 2.", table)
     target = {"intervention": "maltodextrin", "comparator": "placebo",
               "outcome": "colonic transit time"}  # fmt: skip
-    right = verify_values(RCT, means_record(39.7, 22.3, 48.0, 25.0), paper, target)
-    assert triages(right, MEANS) == {"verified"}, [right[n].findings for n in MEANS]
-    other = verify_values(RCT, means_record(52.1, 20.4, 60.3, 21.9), paper, target)
-    assert RoleCode.outcome_unbound in finding_codes(other, "intervention_mean")
-    assert triages(other, MEANS) == {"check"}
+    case = RoleCase(paper, target, MEANS)
+    case.verifies(means_record(39.7, 22.3, 48.0, 25.0))
+    case.flags(means_record(52.1, 20.4, 60.3, 21.9), RoleCode.outcome_unbound, "intervention_mean")
 
 
 def test_the_test_of_an_outcomes_name_names_no_pre_test_column() -> None:
@@ -308,8 +305,8 @@ def test_the_test_of_an_outcomes_name_names_no_pre_test_column() -> None:
     paper = make_paper("Results\nSee Table 2.", table)
     target = {"intervention": "motivational interviewing", "comparator": "standard education",
               "outcome": "agility test"}  # fmt: skip
-    right = verify_values(RCT, means_record(13.21, 1.44, 13.80, 1.14), paper, target)
-    assert triages(right, MEANS) == {"verified"}, [right[n].findings for n in MEANS]
-    pre = verify_values(RCT, means_record(15.58, 1.89, 13.78, 1.17), paper, target)
-    assert RoleCode.timepoint_ambiguous in finding_codes(pre, "intervention_mean")
-    assert triages(pre, MEANS) == {"check"}
+    case = RoleCase(paper, target, MEANS)
+    case.verifies(means_record(13.21, 1.44, 13.80, 1.14))
+    case.flags(
+        means_record(15.58, 1.89, 13.78, 1.17), RoleCode.timepoint_ambiguous, "intervention_mean"
+    )

@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 from doubles.documents import make_document
 from roles_helpers import (
+    RCT,
+    RoleCase,
     finding_codes,
     make_paper,
     make_table,
@@ -19,9 +21,7 @@ from roles_helpers import (
 from extractor.document import Table
 from extractor.roles import Arms, RoleCode
 from extractor.verify import verify_values
-from schemas.registry import load_form
 
-RCT = load_form("rct_outcomes")
 PAIN = {"intervention": "aspirin", "comparator": "placebo", "outcome": "pain score"}
 
 
@@ -62,11 +62,11 @@ PRE_POST = make_table(
 
 def test_a_baseline_is_no_rival_timepoint_but_a_baseline_value_stays_flagged() -> None:
     paper = make_paper("R\nx.", PRE_POST)
-    record = verify_values(RCT, means_record(12.3, 4.5, 14.1, 5.2), paper, PAIN)
-    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
-    baseline = verify_values(RCT, means_record(20.1, 3.2, 19.8, 3.5), paper, PAIN)
-    assert RoleCode.timepoint_ambiguous in finding_codes(baseline, "intervention_mean")
-    assert triages(baseline, MEANS) == {"check"}
+    case = RoleCase(paper, PAIN, MEANS)
+    case.verifies(means_record(12.3, 4.5, 14.1, 5.2))
+    case.flags(
+        means_record(20.1, 3.2, 19.8, 3.5), RoleCode.timepoint_ambiguous, "intervention_mean"
+    )
 
 
 def test_two_timepoints_after_baseline_stay_ambiguous() -> None:
@@ -92,10 +92,9 @@ def test_baseline_rows_of_a_table_in_sections() -> None:
         ["Pain score", "12.3 ± 4.5", "14.1 ± 5.2"],
     )
     paper = make_paper("R\nx.", table)
-    record = verify_values(RCT, means_record(12.3, 4.5, 14.1, 5.2), paper, PAIN)
-    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
-    baseline = verify_values(RCT, means_record(20.1, 3.2, 19.8, 3.5), paper, PAIN)
-    assert triages(baseline, MEANS) == {"check"}
+    case = RoleCase(paper, PAIN, MEANS)
+    case.verifies(means_record(12.3, 4.5, 14.1, 5.2))
+    case.flags(means_record(20.1, 3.2, 19.8, 3.5))
 
 
 def test_a_value_repeated_in_a_summary_table_keeps_the_rivals_of_its_first_table() -> None:
@@ -140,17 +139,13 @@ def test_the_end_of_treatment_is_the_default_timepoint_and_a_follow_up_stays_fla
         caption="Table 3 Four months after the intervention",
     )
     paper = make_paper("R\nx.", table, summary)
-    record = verify_values(RCT, means_record(12.3, 4.5, 14.1, 5.2), paper, PAIN)
-    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
+    case = RoleCase(paper, PAIN, MEANS)
+    case.verifies(means_record(12.3, 4.5, 14.1, 5.2))
     for decoy in (means_record(11.0, 4.0, 14.9, 5.0), means_record(20.1, 3.2, 19.8, 3.5)):
-        record = verify_values(RCT, decoy, paper, PAIN)
-        assert RoleCode.timepoint_ambiguous in finding_codes(record, "intervention_mean")
-        assert triages(record, MEANS) == {"check"}
+        case.flags(decoy, RoleCode.timepoint_ambiguous, "intervention_mean")
     # The target that names the follow-up takes it.
-    later = verify_values(
-        RCT, means_record(11.0, 4.0, 14.9, 5.0), paper, {**PAIN, "outcome": "pain at 4 months"}
-    )
-    assert triages(later, MEANS) == {"verified"}, [later[n].findings for n in MEANS]
+    later = RoleCase(paper, {**PAIN, "outcome": "pain at 4 months"}, MEANS)
+    later.verifies(means_record(11.0, 4.0, 14.9, 5.0))
 
 
 def test_a_time_after_the_intervention_is_a_follow_up_not_its_end() -> None:
@@ -346,11 +341,9 @@ def test_a_size_printed_for_the_arm_elsewhere_is_not_the_size_the_outcomes_rows_
 )
 def test_two_values_take_the_arms_in_the_order_the_sentence_names_them(sentence: str) -> None:
     paper = make_paper("Results\n" + sentence)
-    record = verify_values(RCT, means_record(12.3, 4.5, 14.1, 5.2), paper, PAIN)
-    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
-    swapped = verify_values(RCT, means_record(14.1, 5.2, 12.3, 4.5), paper, PAIN)
-    assert RoleCode.arm_mismatch in finding_codes(swapped, "intervention_mean")
-    assert triages(swapped, MEANS) == {"check"}
+    case = RoleCase(paper, PAIN, MEANS)
+    case.verifies(means_record(12.3, 4.5, 14.1, 5.2))
+    case.flags(means_record(14.1, 5.2, 12.3, 4.5), RoleCode.arm_mismatch, "intervention_mean")
 
 
 def test_two_values_of_one_arm_take_no_order() -> None:
@@ -372,10 +365,9 @@ def test_mean_and_sd_in_two_columns_are_checked_as_one_value() -> None:
         header_rows=2,
     )
     paper = make_paper("R\nx.", table)
-    record = verify_values(RCT, means_record(12.3, 4.5, 14.1, 5.2), paper, PAIN)
-    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
-    swapped = verify_values(RCT, means_record(14.1, 5.2, 12.3, 4.5), paper, PAIN)
-    assert triages(swapped, MEANS) == {"check"}
+    case = RoleCase(paper, PAIN, MEANS)
+    case.verifies(means_record(12.3, 4.5, 14.1, 5.2))
+    case.flags(means_record(14.1, 5.2, 12.3, 4.5))
 
 
 def test_sizes_under_the_arm_names_take_the_arms_in_order() -> None:
@@ -439,11 +431,9 @@ def test_a_sentence_naming_half_of_a_two_word_outcome_does_not_bind_it() -> None
         "movement was 4.0 ± 1.5 with aspirin and 5.5 ± 1.6 with placebo."
     )
     rest = {**PAIN, "outcome": "pain at rest"}
-    record = verify_values(RCT, means_record(2.1, 1.0, 3.5, 1.2), make_paper(text), rest)
-    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
-    movement = verify_values(RCT, means_record(4.0, 1.5, 5.5, 1.6), make_paper(text), rest)
-    assert RoleCode.outcome_unbound in finding_codes(movement, "intervention_mean")
-    assert triages(movement, MEANS) == {"check"}
+    case = RoleCase(make_paper(text), rest, MEANS)
+    case.verifies(means_record(2.1, 1.0, 3.5, 1.2))
+    case.flags(means_record(4.0, 1.5, 5.5, 1.6), RoleCode.outcome_unbound, "intervention_mean")
 
 
 def test_a_size_that_only_agrees_with_a_percentage_needs_its_arm() -> None:
@@ -500,10 +490,9 @@ def test_time_labels_the_paper_defines_are_read_as_their_times() -> None:
         header_rows=2,
     )
     text = "Results\nSee Table 2. T1: Pre-intervention, T2: Post-intervention."
-    record = verify_values(RCT, means_record(12.3, 4.5, 14.1, 5.2), make_paper(text, table), PAIN)
-    assert triages(record, MEANS) == {"verified"}, [record[n].findings for n in MEANS]
-    baseline = verify_values(RCT, means_record(20.1, 3.2, 19.8, 3.5), make_paper(text, table), PAIN)
-    assert triages(baseline, MEANS) == {"check"}
+    case = RoleCase(make_paper(text, table), PAIN, MEANS)
+    case.verifies(means_record(12.3, 4.5, 14.1, 5.2))
+    case.flags(means_record(20.1, 3.2, 19.8, 3.5))
     # Undefined, T1 and T2 are two times: both stay ambiguous.
     record = verify_values(
         RCT, means_record(12.3, 4.5, 14.1, 5.2), make_paper("R\nx.", table), PAIN

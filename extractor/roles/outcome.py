@@ -1,0 +1,114 @@
+"""Outcome binding: does a table row or a sentence name the target's outcome, at least as
+well as the paper's best-matching row or sentence does?
+
+A row "Nausea" shares a word with "nausea and vomiting (PONV)" but names it less well than
+"Total PONV"; a sentence about the sensory block names two of the three words of
+"duration of motor block". Measuring each place against the paper's best place keeps the
+row or sentence of another outcome from binding.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from extractor.locate import Locator, Unit
+from extractor.roles.arms import Arms
+from extractor.roles.timepoints import TIME_STEMS, WHEN_WORDS
+from extractor.terms import abbreviations, coverage, expand, initialisms, stems
+
+OUTCOME_MIN = 0.6  # share of the outcome's words a sentence must name
+
+
+ROW_MIN = 0.4  # how well (F1 of words) a table row must name the outcome
+
+
+OUTCOME_SLACK = 0.15  # how far below the paper's best-matching row a row may fall
+
+
+# The two sexes as papers name a subgroup ("women", "Males", "girls").
+_SEXES = (
+    re.compile(r"\b(?:women|woman|females?|girls?)\b", re.IGNORECASE),
+    re.compile(r"\b(?:men|man|males?|boys?)\b", re.IGNORECASE),
+)
+
+
+@dataclass
+class OutcomeBinding:
+    """How well each place of the paper names one target's outcome."""
+
+    arms: Arms
+    words: set[str]  # the outcome's words, abbreviations expanded, without its time
+    abbrevs: dict[str, set[str]]
+    text: str  # the target's outcome as written ("death at 90 days")
+    locator: Locator
+
+    @classmethod
+    def of_target(
+        cls, text: str, paper_abbrevs: dict[str, set[str]], arms: Arms, locator: Locator
+    ) -> OutcomeBinding:
+        """The binding of the outcome `text`, with the paper's abbreviations and the
+        target's own ("postoperative nausea and vomiting (PONV)")."""
+        local = {**initialisms(text), **abbreviations([text])}
+        abbrevs = {**paper_abbrevs, **local}
+        # The target's time ("death at 90 days") is the timepoint check's, not a word the
+        # row or sentence must name for the outcome.
+        outcome = expand(stems(text), abbrevs)
+        outcome = outcome - TIME_STEMS or outcome
+        return cls(arms, outcome, abbrevs, text, locator)
+
+    def cover(self, unit: Unit, header: str = "") -> float:
+        """How well a sentence, or a row with its column header, names the target outcome.
+
+        A sentence: the share of the outcome's words it holds. A row: that share balanced
+        (F1) with the share of the row label's own words that are the outcome's, so a row
+        "Nausea" names "nausea and vomiting (PONV)" less well than "Total PONV" does; an
+        arm's name as the row label (arms as rows) counts for neither.
+        """
+        found = expand(stems(f"{unit.context} {header}"), self.abbrevs)
+        recall = coverage(self.words, found)
+        if unit.kind == "text":
+            return recall
+        arm_words = self.arms.terms["intervention"] | self.arms.terms["comparator"]
+        own = expand(stems(unit.context), self.abbrevs) - arm_words - TIME_STEMS
+        if not own - WHEN_WORDS:
+            # "Preop", "Post", "Postop 3rd mo": a row that names only its time takes its
+            # outcome from the columns and the caption ("Table 3. /a/ vowel's voice
+            # analysis").
+            caption = expand(stems(f"{unit.context} {header} {unit.caption}"), self.abbrevs)
+            return coverage(self.words, caption) if own else recall
+        precision = len(own & self.words) / len(own)
+        return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+    @cached_property
+    def best_row(self) -> float:
+        """How well the paper's best table row names the outcome."""
+        rows = [u for u in self.locator.units if u.kind != "text"]
+        return max((self.cover(u) for u in rows), default=0.0)
+
+    @cached_property
+    def best_sentence(self) -> float:
+        """How well the paper's best sentence with numbers names the outcome."""
+        texts = [u for u in self.locator.units if u.kind == "text"]
+        return max((self.cover(u) for u in texts), default=0.0)
+
+    def bound(self, unit: Unit, header: str = "") -> bool:
+        """Whether a row (with its column header) or a sentence names the outcome: well
+        enough, and nearly as well as the paper's best row or sentence."""
+        if _other_sex(self.text, f"{unit.context} {header}"):
+            return False  # the men's figures are not the women's subgroup outcome
+        cover = self.cover(unit, header)
+        if unit.kind == "text":
+            # "The duration of sensory block was ..." names two of the three words of
+            # "duration of motor block", but the sentence printing the motor block's
+            # numbers names all three: a sentence is measured against the paper's best.
+            return cover >= OUTCOME_MIN and cover >= self.best_sentence - OUTCOME_SLACK
+        return cover >= ROW_MIN and cover >= self.best_row - OUTCOME_SLACK
+
+
+def _other_sex(outcome: str, where: str) -> bool:
+    """Whether the target is one sex's subgroup and the place names only the other."""
+    target = [bool(sex.search(outcome)) for sex in _SEXES]
+    found = [bool(sex.search(where)) for sex in _SEXES]
+    return sum(target) == 1 and sum(found) == 1 and target != found

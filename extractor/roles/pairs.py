@@ -1,0 +1,151 @@
+"""Paired numbers: the number printed beside a value must agree with the record.
+
+Events print with their group size ("11/49") or their share ("11 (22.4 %)"), a mean with
+its SD ("12.3 ± 4.5", "12.3 (4.5)") or with a standard error that gives the SD (SE × √n);
+and the other arm's value stands in the same row or sentence, or, with arms as rows, in
+the same column of the other arm's row.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from extractor.locate import Locator, Occurrence, counts_column
+from extractor.roles.effects import half_unit
+from extractor.roles.placement import Placement
+from extractor.roles.timepoints import says_se
+from schemas.derive import sd_from_se
+
+
+@dataclass
+class Pairs:
+    """The pair checks of one record's role values (role -> number)."""
+
+    values: dict[str, float]
+    placement: Placement
+    locator: Locator
+
+    def agrees(self, role: str, occ: Occurrence) -> bool | str | None:
+        """True: the paired number agrees; a message: it disagrees; None: nothing paired."""
+        group = occ.value_group
+        second = group.second
+        if role in ("ai", "ci") and occ.position == 0 and second is not None:
+            size = self.values.get("n1i" if role == "ai" else "n2i")
+            if size is None or size <= 0:
+                return None
+            if group.pair in ("slash", "of"):
+                if second.value == size:
+                    return True
+                return f"printed as {group.head.raw}/{second.raw}, not out of {size:g}"
+            if group.pair == "paren" and len(group.numbers) == 2 and 0 <= second.value <= 100:
+                share = 100 * self.values[role] / size
+                if abs(share - second.value) <= half_unit(second.raw) + 0.051:
+                    return True
+                printed = second.raw.rstrip(" %")
+                given = f"{self.values[role]:g} of {size:g}"
+                return f"printed with {printed} %, but {given} is {share:.1f} %"
+            return None
+        if role in ("m1i", "m2i", "sd1i", "sd2i") and group.pair in ("pm", "paren"):
+            if len(group.numbers) != 2:
+                return None  # "12 (10–14)": a range, not a spread
+            mean_role, sd_role = ("m1i", "sd1i") if role in ("m1i", "sd1i") else ("m2i", "sd2i")
+            other = sd_role if role == mean_role else mean_role
+            if other not in self.values:
+                return None
+            printed = group.numbers[1 if role == mean_role else 0]
+            if role == sd_role and self._se_printed(occ, role) is False:
+                return f"{printed.raw} is printed with a standard error, not an SD"
+            # the mean beside an SD keeps its sign ("−0.5 ± 2.8"); an SD has none
+            expected = abs(self.values[other]) if role == mean_role else self.values[other]
+            if abs(printed.value - expected) <= half_unit(printed.raw) + 1e-9:
+                return role == mean_role or self._se_printed(occ, role) is not False
+            if role == mean_role and self._se_printed(occ, other) is True:
+                return True
+            return f"printed beside {printed.raw}, not {self.values[other]:g}"
+        return None
+
+    def _se_printed(self, occ: Occurrence, sd_role: str) -> bool | None:
+        """Whether the group's spread is a standard error that gives the SD (SE × √n):
+        True if it does, False if the number at the SD's place is an SE that does not
+        give it (a quoted SE is no SD), None when the spread is no SE."""
+        group = occ.value_group
+        if len(group.numbers) != 2 or not says_se(self._spread_label(occ)):
+            return None
+        size = self.values.get("n1i" if sd_role == "sd1i" else "n2i")
+        sd = self.values.get(sd_role)
+        if size is None or sd is None or size <= 0:
+            return False
+        se = group.numbers[1]
+        # the printed SE's rounding, carried through the same × √n
+        slack = (half_unit(se.raw) + 1e-9) * math.sqrt(size) + 0.005
+        return abs(sd_from_se(se.value, size).value - sd) <= slack
+
+    def _spread_label(self, occ: Occurrence) -> str:
+        """What names the spread beside a mean: the column header, else the table's
+        header and caption (or the sentence itself)."""
+        unit = occ.unit
+        if unit.kind == "text":
+            return unit.text
+        header = self.placement.column_header(occ)
+        if says_se(header) is not None:
+            return header
+        return f"{unit.header} {unit.section} {unit.caption}"
+
+    def sd_as_se(self, role: str) -> list[Occurrence]:
+        """Where the SD is printed as a standard error beside the arm's mean ("748.88
+        (87.12)" under "Mean (SE)", n = 40: SD = 87.12 × √40 = 551.0): the SE's place."""
+        mean = self.values.get("m1i" if role == "sd1i" else "m2i")
+        if mean is None:
+            return []
+        out = []
+        for occ in self.locator.find(mean):
+            group = occ.value_group
+            if occ.position != 0 or group.pair not in ("pm", "paren"):
+                continue
+            spread = Occurrence(occ.unit, occ.group, 1)
+            if self._se_printed(spread, role) is True:
+                out.append(spread)
+        return out
+
+    def beside(self, sibling: str, other_arm: str, occ: Occurrence) -> bool:
+        """Whether the other arm's value (`sibling`'s) stands beside this one: in the same
+        place of another value group of the row or sentence, or in the row below."""
+        value = self.values[sibling]
+        unit = occ.unit
+        for g, group in enumerate(unit.groups):
+            if g == occ.group:
+                continue
+            number = group.numbers[occ.position] if occ.position < len(group.numbers) else None
+            if number is not None and abs(abs(number.value) - abs(value)) < 1e-9:
+                probe = Occurrence(unit, g, occ.position)
+                if self.placement.arm_at(probe) == other_arm:
+                    return True
+        return self._below(sibling, other_arm, occ)
+
+    def _below(self, sibling: str, other_arm: str, occ: Occurrence) -> bool:
+        """Arms as rows ("Before | 19 | 6.00", "After | 19 | 1.00"): the other arm's value in
+        the same column of the other arm's row, in the same block of the same table. A
+        group size must stand in a column of counts ("n")."""
+        unit = occ.unit
+        if unit.kind != "table" or occ.group >= len(unit.cells):
+            return False
+        if self.placement.row_arm(unit) is None:
+            return False
+        if sibling in ("n1i", "n2i") and not counts_column(self.placement.column_header(occ)):
+            return False
+        cell = unit.cells[occ.group]
+        value = self.values[sibling]
+        for other in self.locator.units:
+            if other is unit or other.table != unit.table or other.section != unit.section:
+                continue
+            if other.kind != "table" or self.placement.row_arm(other) != other_arm:
+                continue
+            for g, group in enumerate(other.groups):
+                if g >= len(other.cells) or other.cells[g] != cell:
+                    continue
+                if occ.position >= len(group.numbers) or group.pair != occ.value_group.pair:
+                    continue
+                if abs(group.numbers[occ.position].value - value) < 1e-9:
+                    return True
+        return False
