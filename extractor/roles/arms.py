@@ -401,6 +401,24 @@ def arm_of_parenthesis(unit: Unit, mentions: list[tuple[int, int, str]], group: 
     return before[-1][2]
 
 
+# Between an arm's name and its value: the group's word and "of", ":" or "=" only ("a
+# control group of 10 adults", "placebo group: 12", "Group II = 20").
+_NAME_THEN_VALUE = re.compile(r"^\s*(?:(?:group|arm)s?\s*)?(?:of|:|=)\s*$", re.IGNORECASE)
+
+
+def arm_right_before(unit: Unit, mentions: list[tuple[int, int, str]], group: int) -> str | None:
+    """The arm named right before a value, joined to it by "of", ":" or "=" ("a control
+    group of 10 adults"): that arm's value, however the rest of the sentence names arms
+    ("a group of 19 firefighters exposed to noise and a control group of 10 adults who
+    were not exposed to such noise": the last "noise" names no arm of the 10)."""
+    start = unit.groups[group].start
+    before = [m for m in mentions if m[1] <= start]
+    if not before:
+        return None
+    last = before[-1]
+    return last[2] if _NAME_THEN_VALUE.match(unit.text[last[1] : start]) else None
+
+
 # "(p = 0.19)", "P < .001": a test's result, no arm's value; counted as one, it takes the
 # last arm named as if it were that arm's number, and the sentence's two readings tie.
 _P_BEFORE = re.compile(r"\bp\s*(?:value\s*)?[=<>≤≥]\s*$", re.IGNORECASE)

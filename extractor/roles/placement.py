@@ -16,6 +16,7 @@ from extractor.roles.arms import (
     PARENTHESES,
     Arms,
     arm_of_parenthesis,
+    arm_right_before,
     arms_in_order,
     column_labels,
     group_shape,
@@ -117,6 +118,9 @@ class Placement:
         inside = arm_of_parenthesis(unit, mentions, group)
         if inside is not None:
             return inside
+        named = arm_right_before(unit, mentions, group)
+        if named is not None:
+            return named
         ordered = arms_in_order(unit, mentions, peers)
         if ordered is not None:
             return ordered.get(group)

@@ -496,3 +496,19 @@ def test_an_arm_in_a_text_column_beside_the_outcomes_label_names_the_row() -> No
     case = RoleCase(paper, target, MEANS)
     case.verifies(means_record(10.2, 8.6, 12.1, 9.5))
     case.flags(means_record(12.1, 9.5, 10.2, 8.6), RoleCode.arm_mismatch, "intervention_mean")
+
+
+def test_an_arm_joined_to_its_size_by_of_names_it_whatever_follows() -> None:
+    # "a control group of 10 adults who were not exposed to such noise": the arm right
+    # before the number, joined by "of", is the number's; the later "noise" is not.
+    sentence = (
+        "Methods\nThe participants were divided into a group of 19 firefighters exposed to "
+        "occupational noise and a control group of 10 adults who were not exposed to such noise."
+    )
+    target = {"intervention": "occupational noise", "comparator": "control",
+              "outcome": "correct responses"}  # fmt: skip
+    case = RoleCase(make_paper(sentence), target, SIZES)
+    sizes = {"outcome_type": "binary", "intervention_group_size": 19, "comparator_group_size": 10}
+    case.verifies(sizes)
+    swapped = {**sizes, "intervention_group_size": 10, "comparator_group_size": 19}
+    case.flags(swapped, RoleCode.arm_mismatch, "comparator_group_size")
