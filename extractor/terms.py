@@ -161,6 +161,10 @@ _SAME = {
 @lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     stemmed = _stemmer().stemWord(word)
+    if len(stemmed) > 6 and stemmed.endswith("ia"):
+        # a medical noun in -ia and its adjective in -ic meet ("glycemia", "glycemic";
+        # "ischemia", "ischemic"): Snowball takes the -ic off the adjective only
+        stemmed = stemmed[:-2]
     return _SAME.get(stemmed, stemmed)
 
 

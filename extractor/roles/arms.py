@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from itertools import pairwise
 
 from extractor.document import Document
 from extractor.locate import Unit, ValueGroup, contains_term, fold_text
@@ -102,11 +103,19 @@ class Arms:
 
     def __init__(self, intervention: str, comparator: str, document: Document | None) -> None:
         own = {"intervention": stems(intervention), "comparator": stems(comparator)}
+        self.named = dict(own)  # the stems of each arm's name as given, nothing added
         for arm in own:
             control = {stem(w) for w in CONTROL}
             if own[arm] & control and not own[OTHER[arm]] & control:
                 own[arm] = own[arm] | control
         self.own = own  # every stem of each arm's name (shared words included)
+        # What an arm's name says it is without ("Saline without quinine": quinine).
+        self.without: dict[str, set[str]] = {}
+        for arm, name in (("intervention", intervention), ("comparator", comparator)):
+            lacking = _WITHOUT.search(name)
+            self.without[arm] = (
+                stems(lacking.group("rest")) - stems(name[: lacking.start()]) if lacking else set()
+            )
         self.terms = {
             arm: _informative(own[arm] - own[OTHER[arm]]) or own[arm] - own[OTHER[arm]]
             for arm in own
@@ -200,6 +209,45 @@ class Arms:
         for label, counts in votes.items():
             if len(counts) == 1:
                 self.labels[next(iter(counts))].add(label)
+
+    def listed(self, unit: Unit, peers: list[int]) -> dict[int, str] | None:
+        """Three values or more and as many names after them, "respectively" ("0.83, 0.92,
+        0.74 and 0.82 g/l on normal saline, dextrose 5%, normal saline containing quinine
+        and dextrose 5% containing quinine respectively"): each arm takes the value in the
+        place of the one name that fits it best, and fits the other arm less (a trial of
+        more arms than the target compares). None when the sentence is not built so; a
+        value whose name fits neither arm (or both as well) has no arm, whatever else the
+        sentence names."""
+        if len(peers) < 3:
+            return None
+        groups = [unit.groups[g] for g in peers]
+        if any(not _AND.match(unit.text[a.end : b.start]) for a, b in pairwise(groups)):
+            return None
+        tail = unit.text[groups[-1].end :]
+        end = _RESPECTIVELY.search(tail)
+        if end is None:
+            return None
+        listing = _LIST_OPENING.sub("", tail[: end.start()], count=1)
+        names = [n for n in _LIST_SEPARATOR.split(listing.strip(" ,;.")) if n.strip()]
+        if len(names) != len(peers):
+            return None
+        fits = [{arm: self._fit(name, arm) for arm in self.own} for name in names]
+        out: dict[int, str] = {}
+        for arm in self.own:
+            best = max(fit[arm] for fit in fits)
+            places = [i for i, fit in enumerate(fits) if fit[arm] == best]
+            if best > 0 and len(places) == 1 and fits[places[0]][OTHER[arm]] < best:
+                out[peers[places[0]]] = arm
+        return out
+
+    def _fit(self, name: str, arm: str) -> float:
+        """The share of an arm's words that a listed name holds; 0 when it holds what the
+        arm's name says it is without."""
+        found = stems(name)
+        if found & self.without[arm]:
+            return 0.0
+        wanted = self.named[arm] - self.without[arm]
+        return len(found & wanted) / len(wanted) if wanted else 0.0
 
     def _arm_by_words(self, text: str) -> str | None:
         found = stems(text)
@@ -302,6 +350,16 @@ _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 
 # Between two values: a unit ("ng/mL", "%", "kg/m2") and the word that joins them.
 _VERSUS = re.compile(r"^[\s%a-zA-Z/]{0,12}?(?:vs\.?|versus)\s*$", re.IGNORECASE)
+
+
+# Before the names a list of values is given for: the values' unit and a preposition
+# ("g/l on ", "% in the ").
+_LIST_OPENING = re.compile(
+    r"^[\s%a-zA-Z/]{0,12}?\b(?:in|on|with|for|among|of)\s+(?:the\s+)?", re.IGNORECASE
+)
+_LIST_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+|\s*;\s*", re.IGNORECASE)
+# "Saline without quinine", "no gum": what the arm's name says it is without.
+_WITHOUT = re.compile(r"\b(?:without|no|non)\b[\s-]*(?P<rest>[^,;()]+)", re.IGNORECASE)
 
 
 _AND = re.compile(r"^[\s%a-zA-Z/]{0,12}?(?:and|,|;|vs\.?|versus)\s*$", re.IGNORECASE)

@@ -124,6 +124,9 @@ class Placement:
         ordered = arms_in_order(unit, mentions, peers)
         if ordered is not None:
             return ordered.get(group)
+        listed = self.arms.listed(unit, peers)
+        if listed is not None:
+            return listed.get(group)
         readings = []
         for after in (True, False):
             placed: dict[int, str] = {}

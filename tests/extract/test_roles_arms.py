@@ -512,3 +512,29 @@ def test_an_arm_joined_to_its_size_by_of_names_it_whatever_follows() -> None:
     case.verifies(sizes)
     swapped = {**sizes, "intervention_group_size": 10, "comparator_group_size": 19}
     case.flags(swapped, RoleCode.arm_mismatch, "comparator_group_size")
+
+
+GLYCAEMIA = (
+    "Results\nThe mean capillary glycemia during 4 h of infusion were 0.83 ± 0.05, "
+    "0.92 ± 0.07, 0.74 ± 0.05 and 0.82 ± 0.05 g/l on normal saline, dextrose 5%, normal "
+    "saline containing quinine and dextrose 5% containing quinine respectively."
+)
+
+
+def test_values_listed_for_more_arms_take_the_names_that_fit_the_targets_arms() -> None:
+    # Four arms listed "respectively"; the target compares two of them. "Saline without
+    # quinine" is the plain saline arm: the name holding quinine is not it.
+    target = {
+        "intervention": "Saline + Quinine infusion",
+        "comparator": "Saline without Quinine infusion",
+        "outcome": "glycemic level",
+    }
+    case = RoleCase(make_paper(GLYCAEMIA), target, MEANS)
+    case.verifies(means_record(0.74, 0.05, 0.83, 0.05))
+    case.flags(means_record(0.83, 0.05, 0.74, 0.05), RoleCode.arm_mismatch, "intervention_mean")
+    # The dextrose arm with quinine fits "Saline + Quinine" no better than the saline arm
+    # with quinine fits "dextrose + quinine": neither value of the pair is bound by the
+    # other words of the sentence ("saline" after 0.82 names no arm of it).
+    other = {**target, "comparator": "dextrose 5% + Quinine infusion"}
+    record = verify_values(RCT, means_record(0.82, 0.05, 0.74, 0.05), make_paper(GLYCAEMIA), other)
+    assert record["intervention_mean"].triage == "check"

@@ -15,6 +15,7 @@ from roles_helpers import (
 )
 
 from extractor.roles import RoleCode
+from extractor.terms import stem
 from extractor.verify import verify_values
 
 MEANS = (
@@ -310,3 +311,11 @@ def test_the_test_of_an_outcomes_name_names_no_pre_test_column() -> None:
     case.flags(
         means_record(15.58, 1.89, 13.78, 1.17), RoleCode.timepoint_ambiguous, "intervention_mean"
     )
+
+
+def test_words_of_one_stem_meet_across_inflections_and_medical_suffixes() -> None:
+    # Snowball's stems, and a noun in -ia with its adjective in -ic: one word to the checks.
+    for first, second in [("colonic", "colon"), ("tests", "test"), ("glycemia", "glycemic"),
+                          ("ischemia", "ischemic"), ("analgesia", "analgesic")]:  # fmt: skip
+        assert stem(first) == stem(second), (first, second)
+    assert stem("media") != stem("medic")  # a short word keeps its -ia
