@@ -25,9 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from parse_jats import CORPUS
+from parse_jats import CORPUS, SPLIT_FILE
 
-SPLIT_FILE = Path(__file__).resolve().parent / "parse_dev_split.json"
 _PUBLISHER_BY_PREFIX = {
     "10.1038": "Springer Nature",
     "10.1186": "Springer Nature",
@@ -89,12 +88,6 @@ def split(folder: Path) -> dict[str, object]:
             for part, by_pub in parts.items()
         },
     }
-
-
-def load_split() -> dict[str, list[str]]:
-    """Paper ids (file stems in parse_dev/) per part: {"tuning": [...], "test": [...]}."""
-    data = json.loads(SPLIT_FILE.read_text())
-    return {part: data[part]["papers"] for part in ("tuning", "test")}
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ Statement:</bold> ...", "<p><bold>Prior Presentation.</bold> ...").
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -29,6 +30,8 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
+# The parse_dev papers split once by publisher (bench/parse_dev_split.py writes it).
+SPLIT_FILE = Path(__file__).resolve().parent / "parse_dev_split.json"
 MATCH_THRESHOLD = 85
 _NUMBERING = re.compile(r"^\s*((\d{1,2}\.)*\d{1,2}\.?|[ivx]{1,4}\.|[a-h]\.)\s+", re.IGNORECASE)
 _WORD = re.compile(r"[a-z0-9]+")
@@ -234,9 +237,13 @@ def rct_pairs() -> list[tuple[Path, Path]]:
 def dev_pairs(part: str) -> list[tuple[Path, Path]]:
     """(pdf, nxml) of the parse_dev papers in `part` ("tuning" or "test") of the split
     committed in bench/parse_dev_split.json."""
-    from parse_dev_split import load_split
-
     folder = CORPUS / "parse_dev"
     if not folder.is_dir():
         return []
     return [(folder / f"{stem}.pdf", folder / f"{stem}.nxml") for stem in load_split()[part]]
+
+
+def load_split() -> dict[str, list[str]]:
+    """Paper ids (file stems in parse_dev/) per part: {"tuning": [...], "test": [...]}."""
+    data = json.loads(SPLIT_FILE.read_text())
+    return {part: data[part]["papers"] for part in ("tuning", "test")}
