@@ -36,7 +36,8 @@ _NOT_LABELS = frozenset(
 )  # fmt: skip
 
 
-_NEGATED = re.compile(r"^\s*(?:without|no|non|not)\b[\s-]*(?P<rest>.+)", re.IGNORECASE)
+_NEGATION = r"(?:without|no|non|not)\b[\s-]*"
+_NEGATED = re.compile(rf"^\s*{_NEGATION}(?P<rest>.+)", re.IGNORECASE)
 
 
 # Right before an arm's word: a negation that makes it the other arm ("No intervention").
@@ -359,7 +360,7 @@ _LIST_OPENING = re.compile(
 )
 _LIST_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+|\s*;\s*", re.IGNORECASE)
 # "Saline without quinine", "no gum": what the arm's name says it is without.
-_WITHOUT = re.compile(r"\b(?:without|no|non)\b[\s-]*(?P<rest>[^,;()]+)", re.IGNORECASE)
+_WITHOUT = re.compile(rf"\b{_NEGATION}(?P<rest>[^,;()]+)", re.IGNORECASE)
 
 
 _AND = re.compile(r"^[\s%a-zA-Z/]{0,12}?(?:and|,|;|vs\.?|versus)\s*$", re.IGNORECASE)
