@@ -233,6 +233,8 @@ class Arms:
         if len(names) != len(peers):
             return None
         fits = [{arm: self._fit(name, arm) for arm in self.own} for name in names]
+        if not any(fit[arm] for fit in fits for arm in fit):
+            return None  # names of timepoints or measures ("at baseline, 6 and 12 months")
         out: dict[int, str] = {}
         for arm in self.own:
             best = max(fit[arm] for fit in fits)

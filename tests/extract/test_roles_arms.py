@@ -538,3 +538,15 @@ def test_values_listed_for_more_arms_take_the_names_that_fit_the_targets_arms() 
     other = {**target, "comparator": "dextrose 5% + Quinine infusion"}
     record = verify_values(RCT, means_record(0.82, 0.05, 0.74, 0.05), make_paper(GLYCAEMIA), other)
     assert record["intervention_mean"].triage == "check"
+
+
+def test_values_listed_for_timepoints_keep_the_arm_the_sentence_names() -> None:
+    # "respectively" over timepoints, not arms: no listed name names an arm, so the
+    # sentence's arm ("in the aspirin group") places the value, as without the list.
+    text = (
+        "Results\nPain scores were 4.1 ± 1.2, 3.2 ± 1.1 and 2.5 ± 0.9 at 2, 6 and 12 weeks, "
+        "respectively, in the aspirin group."
+    )
+    target = {"intervention": "aspirin", "comparator": "placebo", "outcome": "pain scores"}
+    record = verify_values(RCT, means_record(2.5, 0.9, 3.9, 1.1), make_paper(text), target)
+    assert RoleCode.arm_unbound not in finding_codes(record, "intervention_mean")
