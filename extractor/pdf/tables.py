@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from statistics import median
 
 import pymupdf
@@ -65,6 +66,7 @@ def extract_tables(pdf_page: pymupdf.Page, page: PageLayout) -> list[FoundTable]
         return []
     tables: list[FoundTable] = []
     for found in grids:
+        found = _zebra_rows_split(found)
         grid = found.rows
         kept = [
             (row, span)
@@ -241,6 +243,35 @@ def borderless_tables(
         FoundTable(page=page.number, bbox=bbox, rows=rows, caption_line=caption, spans=spans)
         for caption, bbox, rows, spans in found
     ]
+
+
+def _zebra_rows_split(found: ruled.Grid) -> ruled.Grid:
+    """A table shaded every other row (the shading draws the cells): an unshaded body row
+    comes as one cell across the table, which would glue its label to its values
+    ("Postop 1st mo 145 (113–220) - 0.847"). Such a row takes the columns of the rows
+    drawn whole, when two at least are; a row naming a section ("Jitter %") then holds
+    its text in the first column, as it did."""
+    rows = found.rows
+    width = found.bbox[2] - found.bbox[0]
+    whole = [row for row in rows if len(row) >= 2 and all(row)]
+    if len(whole) < 2:
+        return found
+    starts = [median(row[c][0] for row in whole) for c in range(len(whole[0]))]
+    split = []
+    for r, row in enumerate(rows):
+        first = row[0] if row else None
+        if (
+            r > 0  # a title row over the whole table stays one cell
+            and len(row) == len(starts)
+            and first is not None
+            and not any(row[1:])
+            and first[2] - first[0] >= 0.9 * width
+        ):
+            x0, y0, x1, y1 = first
+            edges = [x0, *starts[1:], x1]
+            row = [(a, y0, b, y1) for a, b in pairwise(edges)]
+        split.append(row)
+    return ruled.Grid(bbox=found.bbox, rows=split)
 
 
 def _ruled_spans(grid: list[list]) -> list[list[tuple[int, int]]]:

@@ -305,3 +305,26 @@ def test_caption_labels_in_the_styles_journals_print() -> None:
     assert table_label("Table 1 shows the baseline data") is None
     assert table_label("Table-based methods were used") is None
     assert figure_label("Fig-2: Stone-free rates in both groups") == "2"
+
+
+# Shaded every other row, cell by cell, inside a frame and with no other rules: the shading
+# draws the grid's cells, so an unshaded row comes as one cell across the table.
+ZEBRA = [
+    ["Variable", "Study group (n=33)", "Control group (n=30)", "P-value"],
+    ["Preop", "138 (125-225)", "154 (124-207)", "0.720"],
+    ["Postop 1st mo", "145 (113-220)", "-", "0.847"],
+    ["Postop 3rd mo", "138 (117-220)", "-", "0.739"],
+    ["Follow-up", "140 (118-221)", "150 (120-200)", "0.512"],
+    ["Final visit", "139 (116-219)", "-", "0.655"],
+]
+
+
+def test_rows_between_shaded_rows_take_the_shaded_rows_columns(tmp_path: Path) -> None:
+    shading = [
+        ("BACKGROUND", (c, r), (c, r), "#d9e2ef")
+        for r in range(0, len(ZEBRA), 2)
+        for c in range(len(ZEBRA[0]))
+    ]
+    frame = [("BOX", (0, 0), (-1, -1), 0.5, "#000000")]
+    table = parse_pdf(_paper_styled(tmp_path / "zebra.pdf", ZEBRA, shading + frame)).tables[0]
+    assert table.rows == ZEBRA
