@@ -8,6 +8,7 @@ evidence quote located in `text` can be traced back to its section and page.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -107,11 +108,18 @@ class Document(BaseModel):
 
     def page_at(self, offset: int) -> int | None:
         """The 1-based page the character at `offset` comes from (None if unknown)."""
+        return self.page_finder()(offset)
+
+    def page_finder(self) -> Callable[[int], int | None]:
+        """`page_at` for many offsets: the page map's starts are listed once, not per call."""
         starts = [span.char_start for span in self.page_map]
-        i = bisect.bisect_right(starts, offset) - 1
-        if i < 0:
-            return None
-        return self.page_map[i].page
+        pages = [span.page for span in self.page_map]
+
+        def page_at(offset: int) -> int | None:
+            i = bisect.bisect_right(starts, offset) - 1
+            return pages[i] if i >= 0 else None
+
+        return page_at
 
     def section_at(self, offset: int) -> Section | None:
         """The section whose body contains `offset` (None if outside every section)."""

@@ -509,6 +509,7 @@ def text_units(document: Document) -> list[Unit]:
     a short timepoint paragraph ("Late time (2–24 h)") names the rows below it.
     """
     units: list[Unit] = []
+    page_at = document.page_finder()
     paragraphs = body_paragraphs(document)
     if document.tables:
         paragraphs = [piece for at, p in paragraphs for piece in _outside_tables(at, p)]
@@ -537,7 +538,7 @@ def text_units(document: Document) -> list[Unit]:
                     Unit(
                         kind="line",
                         text=paragraph,
-                        page=document.page_at(at),
+                        page=page_at(at),
                         char_start=at,
                         label=label,
                         section=section,
@@ -561,7 +562,7 @@ def text_units(document: Document) -> list[Unit]:
                     Unit(
                         kind="text",
                         text=sentence,
-                        page=document.page_at(at + start),
+                        page=page_at(at + start),
                         char_start=at + start,
                         groups=sentence_groups,
                     )

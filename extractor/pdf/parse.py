@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import gc
 import re
 from collections.abc import Iterator
@@ -481,13 +480,7 @@ class _TextBuilder:
     def sections(self, doc: Document) -> list[Section]:
         out = []
         text = doc.text
-        # `Document.page_at`, with the page map's starts listed once, not per call
-        starts = [span.char_start for span in doc.page_map]
-
-        def page_at(offset: int) -> int | None:
-            i = bisect.bisect_right(starts, offset) - 1
-            return doc.page_map[i].page if i >= 0 else None
-
+        page_at = doc.page_finder()
         for i, (heading, _start, body_start) in enumerate(self.marks):
             body_end = self.marks[i + 1][1] if i + 1 < len(self.marks) else len(text)
             raw = text[body_start:body_end]
