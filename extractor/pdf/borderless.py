@@ -16,7 +16,7 @@ from typing import TypeVar
 import pymupdf
 
 from extractor.pdf.captions import is_caption
-from extractor.pdf.layout import TEXT_FLAGS, Block, Line, PageLayout
+from extractor.pdf.layout import TEXT_FLAGS, Block, Line, PageLayout, union_box
 from extractor.pdf.table_header import is_value
 from extractor.pdf.text import clean_chars
 
@@ -65,13 +65,7 @@ def borderless_rows(
             ]
         )
         if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
-            bbox = (
-                min(ln.bbox[0] for ln in body),
-                min(ln.bbox[1] for ln in body),
-                max(ln.bbox[2] for ln in body),
-                max(ln.bbox[3] for ln in body),
-            )
-            found.append((caption, bbox, rows, spans))
+            found.append((caption, union_box([ln.bbox for ln in body]), rows, spans))
     return found
 
 
@@ -110,13 +104,7 @@ def _turned_table(
     rows, spans = _grid(_word_rows([(*turn(w), w[4]) for w in kept]))
     if len(rows) < 2 or max(len(r) for r in rows) < 2:
         return None
-    bbox = (
-        min(w[0] for w in kept),
-        min(w[1] for w in kept),
-        max(w[2] for w in kept),
-        max(w[3] for w in kept),
-    )
-    return bbox, rows, spans
+    return union_box(list(kept)), rows, spans
 
 
 def _word_rows(words: list[Word]) -> list[list[Word]]:
