@@ -456,15 +456,26 @@ def arm_of_parenthesis(unit: Unit, mentions: list[tuple[int, int, str]], group: 
     inside = text[opening + 1 : closing]
     if _COMPARING.search(inside) or any(opening < m[0] < closing for m in mentions):
         return None
-    before = [m for m in mentions if m[1] <= opening]
-    if not before or text[before[-1][1] : opening].strip():
+    return _named_right_before(text, mentions, opening, _NOTHING)
+
+
+def _named_right_before(
+    text: str, mentions: list[tuple[int, int, str]], at: int, between: re.Pattern[str]
+) -> str | None:
+    """The arm of the last mention ending before `at`, when only `between` stands between
+    that mention and `at`."""
+    before = [m for m in mentions if m[1] <= at]
+    if not before or not between.fullmatch(text[before[-1][1] : at]):
         return None
     return before[-1][2]
 
 
+_NOTHING = re.compile(r"\s*")
+
+
 # Between an arm's name and its value: the group's word and "of", ":" or "=" only ("a
 # control group of 10 adults", "placebo group: 12", "Group II = 20").
-_NAME_THEN_VALUE = re.compile(r"^\s*(?:(?:group|arm)s?\s*)?(?:of|:|=)\s*$", re.IGNORECASE)
+_NAME_THEN_VALUE = re.compile(r"\s*(?:(?:group|arm)s?\s*)?(?:of|:|=)\s*", re.IGNORECASE)
 
 
 def arm_right_before(unit: Unit, mentions: list[tuple[int, int, str]], group: int) -> str | None:
@@ -472,12 +483,7 @@ def arm_right_before(unit: Unit, mentions: list[tuple[int, int, str]], group: in
     group of 10 adults"): that arm's value, however the rest of the sentence names arms
     ("a group of 19 firefighters exposed to noise and a control group of 10 adults who
     were not exposed to such noise": the last "noise" names no arm of the 10)."""
-    start = unit.groups[group].start
-    before = [m for m in mentions if m[1] <= start]
-    if not before:
-        return None
-    last = before[-1]
-    return last[2] if _NAME_THEN_VALUE.match(unit.text[last[1] : start]) else None
+    return _named_right_before(unit.text, mentions, unit.groups[group].start, _NAME_THEN_VALUE)
 
 
 # "(p = 0.19)", "P < .001": a test's result, no arm's value; counted as one, it takes the
