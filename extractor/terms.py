@@ -69,6 +69,18 @@ _STOP = frozenset(
         "plus",
         "alone",
         "any",
+        "had",
+        "has",
+        "have",
+        "been",
+        "when",
+        "if",
+        "whether",
+        "it",
+        "its",
+        "they",
+        "these",
+        "those",
     ]
 )
 # Words shared by every arm or every outcome: they bind nothing.

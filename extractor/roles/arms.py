@@ -21,11 +21,36 @@ from extractor.terms import (
     words,
 )
 
+# How a paper says what a group had: "received X", "were instructed to apply X".
+_DEFINING_VERB = (
+    r"(?:received|(?:was|were) given|(?:was|were) treated with|"
+    r"(?:was|were) (?:instructed|asked|advised) to (?:apply|use|take|receive))"
+)
+
+
+# "Group A", "Group “A”" (quoted the way some journals print a label).
+_QUOTES = "\"“”'‘’"
 _LABEL_DEF = re.compile(
-    r"\b(?P<label>(?:[Gg]roup|[Aa]rm)\s+[A-Za-z0-9][\w-]{0,5}|[A-Z][A-Za-z0-9-]{0,5}(?:\s+group)?)"
-    r"\s*(?:\(\s*[nN]\s*=\s*\d+\s*\))?\s*(?P<verb>=|:|received|was given|were given|"
-    r"was treated with|were treated with|consisted of|\()\s*"
-    r"(?P<what>(?:[^,;.()]|(?<=\d)\.(?=\d)){3,80})"  # "0.75% ropivacaine": a decimal goes on
+    rf"\b(?P<label>(?:[Gg]roups?|[Aa]rms?)\s+[{_QUOTES}]?[A-Za-z0-9][\w-]{{0,5}}[{_QUOTES}]?"
+    r"|[A-Z][A-Za-z0-9-]{0,5}(?:\s+group)?)"
+    r"\s*(?:\(\s*[nN]\s*=\s*\d+\s*\))?\s*"
+    rf"(?P<verb>=|:|consisted of|\(|{_DEFINING_VERB})\s*"
+    # What the group had, up to the next group's label; read ahead, so that the next
+    # label's own definition is matched too ("Group A received X and Group B received Y").
+    # "0.75% ropivacaine": a decimal goes on.
+    r"(?=(?P<what>(?:(?![Gg]roups?\b)(?:[^,;.()]|(?<=\d)\.(?=\d))){3,80}))"
+)
+
+
+# "Those in group L, group K, and group R received lidocaine 40 mg, ketamine 0.5 mg/kg,
+# and remifentanil 1 μg/kg, respectively": several labels defined in one sentence, in order.
+_LABEL_TOKEN = r"(?!and\b)[a-z0-9][\w-]{0,4}\b"  # "L", "H1", "II"
+_LIST_LABEL = re.compile(rf"\b(?:(?:group|arm)s?\s+)?({_LABEL_TOKEN})", re.IGNORECASE)
+_LABEL_LIST = re.compile(
+    rf"\b(?P<labels>(?:group|arm)s?\s+{_LABEL_TOKEN}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|"
+    rf"\s*&\s*)(?:(?:group|arm)s?\s+)?{_LABEL_TOKEN})+)\s+{_DEFINING_VERB}\s+"
+    r"(?P<whats>(?:[^.;]|(?<=\d)\.(?=\d)){3,240}?),?\s+respectively",
+    re.IGNORECASE,
 )
 
 
@@ -169,6 +194,12 @@ class Arms:
             self._learn_abbreviations(document.text)
             self._learn_labels(document.text)
 
+    @property
+    def all_words(self) -> set[str]:
+        """Every stem that names an arm: its own words and its labels' ("group b": "b")."""
+        labelled = {w for labels in self.labels.values() for label in labels for w in stems(label)}
+        return self.terms["intervention"] | self.terms["comparator"] | labelled
+
     def _learn_abbreviations(self, text: str) -> None:
         # "dexmedetomidine (DEX)": the abbreviation names the arm its expansion names, the
         # whole of it or nearly ("standard deviation (SD)" shares one word with "standard
@@ -188,8 +219,11 @@ class Arms:
         # "Group A (n = 40) received X", "H1 = haloperidol 1 mg", "Group D (dexmedetomidine)",
         # "the dexmedetomidine group (group D)": a label named for one arm.
         votes: dict[str, dict[str, int]] = {}
-        found = [
-            (m.group("label"), m.group("what"), m.group("verb")) for m in _LABEL_DEF.finditer(text)
+        found, lists = _listed_labels(text)
+        found += [
+            (m.group("label"), m.group("what"), m.group("verb"))
+            for m in _LABEL_DEF.finditer(text)
+            if not any(start <= m.start() < end for start, end in lists)
         ]
         found += [(m.group("label"), m.group("what"), "(") for m in _LABEL_AFTER.finditer(text)]
         found += [
@@ -200,9 +234,11 @@ class Arms:
             # "HRQoL (intervention women: p = 0.58)": a test's result, no definition.
             if arm is None or _TEST_RESULT.search(what):
                 continue
-            label = " ".join(raw.split()).lower()
-            if label in _NOT_LABELS or (
-                not _GROUP_WORD.search(label) and not _bare_label(label, verb)
+            label = _label_key(raw)
+            if (
+                label in _NOT_LABELS
+                or _WORD_AS_LABEL.fullmatch(label)
+                or (not _GROUP_WORD.search(label) and not _bare_label(label, verb))
             ):
                 continue
             votes.setdefault(label, {}).setdefault(arm, 0)
@@ -246,6 +282,8 @@ class Arms:
     def _fit(self, name: str, arm: str) -> float:
         """The share of an arm's words that a listed name holds; 0 when it holds what the
         arm's name says it is without."""
+        if any(contains_term(name, label) for label in self.labels[arm]):
+            return 1.0  # "group N", the label the paper gave the arm
         found = stems(name)
         if found & self.without[arm]:
             return 0.0
@@ -338,10 +376,47 @@ class Arms:
         return out
 
 
+def _label_key(raw: str) -> str:
+    """A label as it is matched: lower case, unquoted, one space, "groups L" is "group l"."""
+    label = " ".join(re.sub(f"[{_QUOTES}]", "", raw).split()).lower()
+    return re.sub(r"^(group|arm)s\b", r"\1", label)
+
+
+# "the control group and received ...": a word after "group", no label. A label is a
+# letter, a number, a roman numeral or an abbreviation, seldom a lower-case word.
+_WORD_AS_LABEL = re.compile(r"(?:group|arm) (?![ivx]+$)[a-z]{3,}")
+
+
+def _listed_labels(text: str) -> tuple[list[tuple[str, str, str]], list[tuple[int, int]]]:
+    """Labels defined in a list with "respectively" (label, what, verb), and the lists'
+    spans (a label inside one is defined by its place in the list, not by what follows)."""
+    found: list[tuple[str, str, str]] = []
+    spans: list[tuple[int, int]] = []
+    for match in _LABEL_LIST.finditer(text):
+        labels = [f"group {m.group(1)}" for m in _LIST_LABEL.finditer(match.group("labels"))]
+        whats = [w for w in _LIST_SEPARATOR.split(match.group("whats").strip(" ,")) if w.strip()]
+        spans.append((match.start(), match.end()))
+        if len(labels) == len(whats):
+            found += [(label, what, "received") for label, what in zip(labels, whats, strict=True)]
+    return found, spans
+
+
 _ROLE_WORDS = {
     "intervention": frozenset({"intervention", "experimental", "treatment"}),
     "comparator": frozenset({"comparator", "control", "controls"}),
 }
+
+
+def listed_run(unit: Unit, group: int) -> list[int]:
+    """The value groups listed one after another with `group`, whatever their shape ("87%
+    (26/30), 20% (6/30), 30% (9/30), and 0%")."""
+    groups, text = unit.groups, unit.text
+    first = last = group
+    while first > 0 and _AND.match(text[groups[first - 1].end : groups[first].start]):
+        first -= 1
+    while last + 1 < len(groups) and _AND.match(text[groups[last].end : groups[last + 1].start]):
+        last += 1
+    return list(range(first, last + 1))
 
 
 def group_shape(group: ValueGroup) -> tuple[str, int]:
@@ -365,7 +440,9 @@ _LIST_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+|\s*;\s*
 _WITHOUT = re.compile(rf"\b{_NEGATION}(?P<rest>[^,;()]+)", re.IGNORECASE)
 
 
-_AND = re.compile(r"^[\s%a-zA-Z/]{0,12}?(?:and|,|;|vs\.?|versus)\s*$", re.IGNORECASE)
+# Between two listed values: their unit, the parenthesis the first one closes ("87% (26/30),
+# 20% (6/30)") and the word that joins them.
+_AND = re.compile(r"^[\s%a-zA-Z/),]{0,12}?(?:and|,|;|vs\.?|versus)\s*$", re.IGNORECASE)
 
 
 # What may stand between a value and the arm named right after it: its unit and a

@@ -24,7 +24,7 @@ from extractor.roles.codes import (
 )
 from extractor.roles.effects import check_effects
 from extractor.roles.outcome import OutcomeBinding
-from extractor.roles.pairs import Pairs
+from extractor.roles.pairs import Pairs, events_position, share_first
 from extractor.roles.placement import Placement
 from extractor.roles.rivals import Rivals
 from extractor.roles.size_checks import GroupSizes
@@ -174,8 +174,23 @@ class _Judge:
             failed.append((RoleCode.arm_mismatch, f"{where} puts it under the {found_arm} arm"))
         else:
             failed.append((RoleCode.arm_unbound, f"{where} does not say which arm it is"))
-        if role not in ("n1i", "n2i"):
-            if self.outcome.bound(unit, self.placement.column_header(occ)):
+        if role in ("n1i", "n2i"):
+            # "17/23" in a table row of another outcome or subgroup: the N analysed for
+            # it (a sentence's "86/125 vs 78/133" gives the arms' whole N more often)
+            if (
+                unit.kind == "table"
+                and _events_size(occ)
+                and not self.outcome.bound(unit, self.placement.column_header(occ), occ.value_group)
+            ):
+                failed.append(
+                    (
+                        RoleCode.outcome_unbound,
+                        f"{where} prints it as the N of events of an outcome it does not "
+                        "name as well as another place does",
+                    )
+                )
+        else:
+            if self.outcome.bound(unit, self.placement.column_header(occ), occ.value_group):
                 passed.append(Passed.outcome)
                 ambiguous = ""
                 if found_arm == arm:  # another column of the same arm: which one is it?
@@ -217,6 +232,14 @@ def _unconfirmed(role: str, passed: set[str]) -> str:
     return ", ".join(lacking)
 
 
+def _events_size(occ: Occurrence) -> bool:
+    """Whether a number stands as the N events are printed out of ("17/23", "87% (26/30)")."""
+    group = occ.value_group
+    if group.pair in ("slash", "of"):
+        return occ.position == 1
+    return occ.position == 2 and share_first(group)
+
+
 def _sign_clash(value: float, occ: Occurrence) -> bool:
     """A table cell printing a minus ("−0.2") is no place of a positive value (0.2): the
     locator ignores signs for sentences ("decreased by 0.3" is −0.3), but a cell prints its
@@ -229,7 +252,9 @@ def _fits(role: str, occ: Occurrence) -> bool:
     group = occ.value_group
     if role in ("sd1i", "sd2i"):
         return occ.position == 1 and group.pair in ("pm", "paren") and len(group.numbers) == 2
-    if role in ("ai", "ci", "m1i", "m2i"):
+    if role in ("ai", "ci"):
+        return occ.position == events_position(group)
+    if role in ("m1i", "m2i"):
         return occ.position == 0
     return True
 

@@ -10,13 +10,13 @@ row or sentence of another outcome from binding.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
-from extractor.locate import Locator, Unit
+from extractor.locate import Locator, Unit, ValueGroup
 from extractor.roles.arms import Arms
 from extractor.roles.timepoints import TIME_STEMS, WHEN_WORDS
-from extractor.terms import abbreviations, coverage, expand, initialisms, stems
+from extractor.terms import abbreviations, coverage, expand, initialisms, stem, stems
 
 OUTCOME_MIN = 0.6  # share of the outcome's words a sentence must name
 
@@ -25,6 +25,10 @@ ROW_MIN = 0.4  # how well (F1 of words) a table row must name the outcome
 
 
 OUTCOME_SLACK = 0.15  # how far below the paper's best-matching row a row may fall
+
+
+# Words of a column header that name a statistic, not an outcome ("Mean ± SD", "IQR").
+_SPREADS = frozenset(stem(w) for w in ["sd", "se", "sem", "iqr", "ci", "range", "median"])
 
 
 # The two sexes as papers name a subgroup ("women", "Males", "girls").
@@ -70,14 +74,20 @@ class OutcomeBinding:
         recall = coverage(self.words, found)
         if unit.kind == "text":
             return recall
-        arm_words = self.arms.terms["intervention"] | self.arms.terms["comparator"]
-        own = expand(stems(unit.context), self.abbrevs) - arm_words - TIME_STEMS
+        own = expand(stems(unit.context), self.abbrevs) - self.arms.all_words - TIME_STEMS
         if not own - WHEN_WORDS:
-            # "Preop", "Post", "Postop 3rd mo": a row that names only its time takes its
-            # outcome from the columns and the caption ("Table 3. /a/ vowel's voice
-            # analysis").
+            # "Preop", "Post", "Postop 3rd mo", "Group B": a row that names only its time or
+            # its arm takes its outcome from the columns and the caption ("Table 3. /a/
+            # vowel's voice analysis", "Comparison of burning sensation").
+            # A row without a label (a wrapped row's second line) names nothing itself; a
+            # column headed by another outcome's words ("Nausea" under a caption naming
+            # "pain and nausea") is that outcome's, whatever the caption lists.
+            column = expand(stems(header), self.abbrevs) - self.arms.all_words
+            column -= TIME_STEMS | WHEN_WORDS | _SPREADS
+            if not unit.label.strip() or (column and not column & self.words):
+                return recall
             caption = expand(stems(f"{unit.context} {header} {unit.caption}"), self.abbrevs)
-            return coverage(self.words, caption) if own else recall
+            return coverage(self.words, caption)
         precision = len(own & self.words) / len(own)
         return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
@@ -93,9 +103,12 @@ class OutcomeBinding:
         texts = [u for u in self.locator.units if u.kind == "text"]
         return max((self.cover(u) for u in texts), default=0.0)
 
-    def bound(self, unit: Unit, header: str = "") -> bool:
+    def bound(self, unit: Unit, header: str = "", at: ValueGroup | None = None) -> bool:
         """Whether a row (with its column header) or a sentence names the outcome: well
-        enough, and nearly as well as the paper's best row or sentence."""
+        enough, and nearly as well as the paper's best row or sentence. With `at`, a value
+        of the sentence: the sentence up to the end of that value's clause."""
+        if unit.kind == "text" and at is not None:
+            unit = _up_to_clause_end(unit, at)
         if _other_sex(self.text, f"{unit.context} {header}"):
             return False  # the men's figures are not the women's subgroup outcome
         cover = self.cover(unit, header)
@@ -105,6 +118,19 @@ class OutcomeBinding:
             # numbers names all three: a sentence is measured against the paper's best.
             return cover >= OUTCOME_MIN and cover >= self.best_sentence - OUTCOME_SLACK
         return cover >= ROW_MIN and cover >= self.best_row - OUTCOME_SLACK
+
+
+# Where a sentence moves on to another outcome: "..., as was the severity of any neonatal
+# respiratory disease", "...; the duration of ...", "— whereas ...".
+_CLAUSE_END = re.compile(r"\s*(?:;|—|,\s*(?:as (?:was|were|did)|whereas|while|but)\b)")
+
+
+def _up_to_clause_end(unit: Unit, at: ValueGroup) -> Unit:
+    """A sentence cut after the clause a value stands in: the outcome its value is of is
+    named before the value or in its own clause, not in a later clause of another outcome
+    ("RDS was similar—42/402 in ...—as was the severity of any respiratory disease")."""
+    end = _CLAUSE_END.search(unit.text, at.end)
+    return replace(unit, text=unit.text[: end.start()]) if end else unit
 
 
 def _other_sex(outcome: str, where: str) -> bool:

@@ -11,11 +11,27 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from extractor.locate import Locator, Occurrence, counts_column
+from extractor.locate import Locator, Occurrence, ValueGroup, counts_column
 from extractor.roles.effects import half_unit
 from extractor.roles.placement import Placement
 from extractor.roles.timepoints import says_se
 from schemas.derive import sd_from_se
+
+
+def share_first(group: ValueGroup) -> bool:
+    """Events printed after their share: "87% (26/30)", the share 26 of 30 makes."""
+    if group.pair != "paren" or len(group.numbers) != 3:
+        return False
+    share, events, size = group.numbers
+    if size.value <= 0 or not 0 <= events.value <= size.value:
+        return False
+    return abs(100 * events.value / size.value - share.value) <= half_unit(share.raw) + 0.051
+
+
+def events_position(group: ValueGroup) -> int:
+    """Where a group's count of events stands: first ("11/49", "11 (22 %)"), or second
+    after the share it makes ("87% (26/30)")."""
+    return 1 if share_first(group) else 0
 
 
 @dataclass
@@ -30,6 +46,14 @@ class Pairs:
         """True: the paired number agrees; a message: it disagrees; None: nothing paired."""
         group = occ.value_group
         second = group.second
+        if role in ("ai", "ci") and occ.position == 1 and share_first(group):
+            size = self.values.get("n1i" if role == "ai" else "n2i")
+            if size is None or size <= 0:
+                return None
+            printed = group.numbers[2]
+            if printed.value == size:
+                return True
+            return f"printed as {group.numbers[1].raw}/{printed.raw}, not out of {size:g}"
         if role in ("ai", "ci") and occ.position == 0 and second is not None:
             size = self.values.get("n1i" if role == "ai" else "n2i")
             if size is None or size <= 0:

@@ -8,6 +8,7 @@ or after its numbers. Every role check that asks "whose number is this?" asks he
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from extractor.locate import Locator, Occurrence, Unit
@@ -21,9 +22,15 @@ from extractor.roles.arms import (
     column_labels,
     group_shape,
     is_p_value,
+    listed_run,
 )
 from extractor.roles.timepoints import TIME_STEMS, WHEN_WORDS
 from extractor.terms import stem, stems
+
+# A table whose label column is headed "Group(s)" or "Arm(s)", and a row label that is a
+# group's letter or number only ("A", "II", "H1").
+_GROUP_STUB = re.compile(r"\s*(?:groups?|arms?)\b", re.IGNORECASE)
+_BARE_LABEL = re.compile(r"[A-Za-z0-9][\w-]{0,4}")
 
 
 @dataclass
@@ -69,9 +76,19 @@ class Placement:
         sentence."""
         if unit.kind == "text":
             return None
-        return self._arm_of_label(unit.label) or (
-            self._arm_of_label(unit.stub) if unit.stub else None
+        return (
+            self._arm_of_label(unit.label)
+            or (self._arm_of_label(unit.stub) if unit.stub else None)
+            or self._arm_of_bare_label(unit)
         )
+
+    def _arm_of_bare_label(self, unit: Unit) -> str | None:
+        """A row labelled only "A" in a table whose label column is headed "Groups": the
+        paper's group A, whichever arm its definition named."""
+        label = unit.label.strip()
+        if not _GROUP_STUB.match(unit.header) or not _BARE_LABEL.fullmatch(label):
+            return None
+        return self.arms.arm_of(f"group {label}")
 
     def _arm_of_rows_above(self, unit: Unit) -> str | None:
         """A row naming only its time ("Post") under a row naming an arm and its time
@@ -125,6 +142,8 @@ class Placement:
         if ordered is not None:
             return ordered.get(group)
         listed = self.arms.listed(unit, peers)
+        if listed is None:  # a list of values of several shapes ("87% (26/30), ... and 0%")
+            listed = self.arms.listed(unit, listed_run(unit, group))
         if listed is not None:
             return listed.get(group)
         readings = []

@@ -17,7 +17,7 @@ from extractor.locate import Locator, Occurrence
 from extractor.roles.arms import Arms
 from extractor.roles.codes import OTHER, Passed, RoleCode, Scored
 from extractor.roles.outcome import OutcomeBinding
-from extractor.roles.pairs import Pairs
+from extractor.roles.pairs import Pairs, events_position
 from extractor.roles.placement import Placement
 from extractor.roles.sizes import (
     COUNT_AFTER_ARM,
@@ -57,7 +57,7 @@ class GroupSizes:
         passed: list[str] = []
         failed: list[tuple[str, str]] = []
         columns = self.column_sizes
-        if value in sizes[arm] or (value in columns[arm] and value not in columns[OTHER[arm]]):
+        if value in sizes[arm] or value in columns[arm]:
             passed += [Passed.arm, Passed.group_size]
         elif sizes[arm] and value in sizes[OTHER[arm]]:
             failed.append(
@@ -70,7 +70,12 @@ class GroupSizes:
             )
         if events in self.values:
             for occ in self.locator.find(self.values[events]):
-                if occ.position == 0 and self.pairs.agrees(events, occ) is True:
+                at = events_position(occ.value_group)
+                header = self.placement.column_header(occ)
+                # events of another outcome's row ("17/23" of a subgroup) confirm no N
+                if not self.outcome.bound(occ.unit, header, occ.value_group):
+                    continue
+                if occ.position == at and self.pairs.agrees(events, occ) is True:
                     passed.append(Passed.pair)
                     if self.placement.arm_at(occ) == arm:  # "11 (22 %)" under the arm: N is its N
                         passed.append(Passed.arm)
@@ -210,4 +215,5 @@ class GroupSizes:
     def _analysed(self, occ: Occurrence) -> bool:
         """Whether events printed out of their N ("79/101") stand in the outcome's row."""
         pair = occ.value_group.pair in ("slash", "of") and occ.value_group.second is not None
-        return pair and self.outcome.bound(occ.unit, self.placement.column_header(occ))
+        header = self.placement.column_header(occ)
+        return pair and self.outcome.bound(occ.unit, header, occ.value_group)
