@@ -103,8 +103,8 @@ class _Judge:
         value = self.values[role]
         arm = ARM_OF_ROLE[role]
         result = RoleResult(occurrences=self.locator.find(value))
-        if role in ("sd1i", "sd2i"):
-            result.occurrences += self.pairs.sd_as_se(role)
+        if role in ("sd1i", "sd2i"):  # an SD given as an SE or a 95% CI
+            result.occurrences += self.pairs.sd_as_se(role) + self.pairs.sd_from_interval(role)
         size = self.sizes.check(role, arm) if role in ("n1i", "n2i") else None
         if not result.occurrences and size is not None:
             # printed only in a header: "Aspirin (n = 60)"
@@ -209,6 +209,9 @@ class _Judge:
         pair = self.pairs.agrees(role, occ)
         if pair is True:
             passed.append(Passed.pair)
+            derived = abs(occ.number.value - self.values[role]) > 1e-9
+            if role in ("sd1i", "sd2i") and derived:
+                passed.append(Passed.sd_derived)  # from an SE or a CI at that place
         elif isinstance(pair, str):
             failed.append((RoleCode.pair_mismatch, pair))
         sibling = SIBLING.get(role)
@@ -250,8 +253,8 @@ def _sign_clash(value: float, occ: Occurrence) -> bool:
 def _fits(role: str, occ: Occurrence) -> bool:
     """Whether a number stands where a value of this role can: SDs are paired numbers."""
     group = occ.value_group
-    if role in ("sd1i", "sd2i"):
-        return occ.position == 1 and group.pair in ("pm", "paren") and len(group.numbers) == 2
+    if role in ("sd1i", "sd2i"):  # "12.3 ± 4.5", "12.3 (4.5)", or a CI "12.3 (10.1, 14.5)"
+        return occ.position == 1 and group.pair in ("pm", "paren") and len(group.numbers) in (2, 3)
     if role in ("ai", "ci"):
         return occ.position == events_position(group)
     if role in ("m1i", "m2i"):

@@ -35,6 +35,9 @@ class Passed:
     both_arms = "both_arms_together"
     group_size = "group_size_agrees"
     effect = "effect_reproduced"
+    # an SD the paper gives as a standard error or a 95% CI with the arm's n (Cochrane
+    # Handbook 6.5.2.2), not printed as such: the reviewer sees it was derived
+    sd_derived = "sd_derived"
 
 
 ROLE_FAILURES = frozenset(

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from extractor.locate import Locator, Occurrence, ValueGroup, counts_column
 from extractor.roles.effects import half_unit
 from extractor.roles.placement import Placement
-from extractor.roles.timepoints import says_se
-from schemas.derive import sd_from_se
+from extractor.roles.timepoints import says_ci, says_se
+from schemas.derive import sd_from_ci, sd_from_se
 
 
 def share_first(group: ValueGroup) -> bool:
@@ -71,9 +71,15 @@ class Pairs:
                 return f"printed with {printed} %, but {given} is {share:.1f} %"
             return None
         if role in ("m1i", "m2i", "sd1i", "sd2i") and group.pair in ("pm", "paren"):
-            if len(group.numbers) != 2:
-                return None  # "12 (10–14)": a range, not a spread
             mean_role, sd_role = ("m1i", "sd1i") if role in ("m1i", "sd1i") else ("m2i", "sd2i")
+            if len(group.numbers) == 3:  # "12.3 (10.1, 14.5)": a CI may give the SD
+                interval = Occurrence(occ.unit, occ.group, 1)
+                given = self._sd_from_interval(interval, sd_role)
+                if role == sd_role:
+                    return given if occ.position == 1 else None
+                return True if given is True else None  # "12 (10–14)": a range, no spread
+            if len(group.numbers) != 2:
+                return None
             other = sd_role if role == mean_role else mean_role
             if other not in self.values:
                 return None
@@ -104,6 +110,49 @@ class Pairs:
         # the printed SE's rounding, carried through the same × √n
         slack = (half_unit(se.raw) + 1e-9) * math.sqrt(size) + 0.005
         return abs(sd_from_se(se.value, size).value - sd) <= slack
+
+    def _sd_from_interval(self, occ: Occurrence, sd_role: str) -> bool | str | None:
+        """A mean printed with its 95% CI ("55.91 (54.65, 57.17)" under "mean (95% CI)")
+        gives the SD, √n × (high − low) / (2 × t), t of the Handbook or 1.96 (reviewers
+        use both): True when it gives this SD, a message when another, None when the
+        parenthesis is no CI of this arm's mean."""
+        mean_role = "m1i" if sd_role == "sd1i" else "m2i"
+        size = self.values.get("n1i" if sd_role == "sd1i" else "n2i")
+        mean, sd = self.values.get(mean_role), self.values.get(sd_role)
+        mean_printed, low, high = occ.value_group.numbers
+        if size is None or size <= 1 or mean is None or sd is None:
+            return None
+        if abs(mean_printed.value - abs(mean)) > half_unit(mean_printed.raw) + 1e-9:
+            return None
+        if not low.value <= mean_printed.value <= high.value or not says_ci(
+            self._spread_label(occ)
+        ):
+            return None
+        # the printed bounds' rounding, carried through the same formula
+        slack = 2 * half_unit(low.raw) * math.sqrt(size) / 3.92 + 0.006
+        derived = [
+            sd_from_ci(low.value, high.value, size).value,
+            math.sqrt(size) * (high.value - low.value) / 3.92,
+        ]
+        if any(abs(d - sd) <= slack for d in derived):
+            return True
+        return f"its 95% CI ({low.raw}, {high.raw}) gives SD {derived[0]:.2f}, not {sd:g}"
+
+    def sd_from_interval(self, role: str) -> list[Occurrence]:
+        """Where the SD is derived from the 95% CI printed beside the arm's mean: the
+        interval's place, judged like a printed SD."""
+        mean = self.values.get("m1i" if role == "sd1i" else "m2i")
+        if mean is None:
+            return []
+        out = []
+        for occ in self.locator.find(mean):
+            group = occ.value_group
+            if occ.position != 0 or group.pair != "paren" or len(group.numbers) != 3:
+                continue
+            interval = Occurrence(occ.unit, occ.group, 1)
+            if self._sd_from_interval(interval, role) is True:
+                out.append(interval)
+        return out
 
     def _spread_label(self, occ: Occurrence) -> str:
         """What names the spread beside a mean: the column header, else the table's

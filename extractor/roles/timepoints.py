@@ -74,6 +74,14 @@ _SE = re.compile(r"\b(?:SEM?|S\.E\.(?:M\.)?|(?i:standard errors?))(?![\w.])")
 _SD_WORD = re.compile(r"\b(?:SD|S\.D\.|(?i:standard deviations?))(?![\w.])")
 
 
+_CI = re.compile(r"\b(?:CI|(?i:confidence intervals?))\b")
+
+
+def says_ci(text: str) -> bool:
+    """Whether the text names a confidence interval ("mean (95% CI)")."""
+    return _CI.search(text) is not None
+
+
 def says_se(text: str) -> bool | None:
     """True: the text names a standard error (and no SD); False: an SD; None: neither."""
     se, sd = _SE.search(text) is not None, _SD_WORD.search(text) is not None

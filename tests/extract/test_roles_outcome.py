@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import pytest
 from roles_helpers import (
     RCT,
     RoleCase,
@@ -170,6 +171,47 @@ def test_an_sd_printed_as_a_standard_error_is_the_se_times_the_root_of_n() -> No
     quoted_se = verify_values(RCT, {**means_record(12.3, 0.71, 14.1, 0.82), **sizes}, paper, PAIN)
     assert RoleCode.pair_mismatch in finding_codes(quoted_se, "intervention_standard_deviation")
     assert quoted_se["intervention_standard_deviation"].triage.value == "check"
+
+
+@pytest.mark.parametrize(
+    ("n", "sd"),
+    [
+        (592, 15.64),  # a large arm: √592 × (57.17 − 54.65) / 3.92
+        (20, 4.27),  # a small arm: the Handbook's t on 19 degrees of freedom (2.093)
+        (20, 4.56),  # ... or 1.96 all the same, as many reviewers compute it
+    ],
+)
+def test_an_sd_given_as_the_95_ci_of_the_mean_is_derived_with_n(n: int, sd: float) -> None:
+    # "mean (95% CI)": SD = √n × (high − low) / (2 × t); the reviewer sees it was derived
+    low, high = (54.65, 57.17) if n > 60 else (10.0, 14.0)
+    mean = round((low + high) / 2, 2)
+    table = make_table(
+        ["", f"Aspirin (n = {n}) mean (95% CI)", f"Placebo (n = {n}) mean (95% CI)"],
+        ["Pain score", f"{mean:.2f} ({low:.2f}, {high:.2f})", "30.00 (29.00, 31.00)"],
+        header_rows=1,
+    )
+    paper = make_paper("Results\nSee Table 2.", table)
+    sizes = {"intervention_group_size": n, "comparator_group_size": n}
+    spread = round(n**0.5 * 2.0 / 3.92, 2)
+    right = verify_values(RCT, {**means_record(mean, sd, 30.0, spread), **sizes}, paper, PAIN)
+    assert triages(right, MEANS) == {"verified"}, [right[m].findings for m in MEANS]
+    assert "sd_derived" in right["intervention_standard_deviation"].checks_passed
+    assert "sd_derived" not in right["intervention_mean"].checks_passed
+    wrong = verify_values(RCT, {**means_record(mean, 1.5, 30.0, spread), **sizes}, paper, PAIN)
+    assert wrong["intervention_standard_deviation"].triage.value == "check"
+
+
+def test_a_range_or_an_iqr_beside_the_mean_gives_no_sd() -> None:
+    # "median (IQR)": the same three numbers, but no CI; the SD a CI would give is no SD
+    table = make_table(
+        ["", "Aspirin (n = 592) median (IQR)", "Placebo (n = 592) median (IQR)"],
+        ["Pain score", "55.91 (54.65, 57.17)", "30.00 (29.00, 31.00)"],
+        header_rows=1,
+    )
+    paper = make_paper("Results\nSee Table 2.", table)
+    sizes = {"intervention_group_size": 592, "comparator_group_size": 592}
+    record = verify_values(RCT, {**means_record(55.91, 15.64, 30.0, 12.41), **sizes}, paper, PAIN)
+    assert record["intervention_standard_deviation"].triage.value == "check"
 
 
 def test_pre_and_post_columns_are_the_baseline_and_the_end() -> None:
