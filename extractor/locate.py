@@ -279,6 +279,7 @@ def table_units(table: Table, index: int) -> list[Unit]:
     caption = table.caption or ""
     units: list[Unit] = []
     section = ""
+    block, block_columns = "", set[int]()  # a row naming the category rows below it
     for row in table.rows[heads:]:
         cells = [c or "" for c in row]
         if cells and cells[0].strip() and not any(c.strip() for c in cells[1:]):
@@ -364,6 +365,8 @@ def table_units(table: Table, index: int) -> list[Unit]:
             if label and not any(c.strip() for c in cells[1:]):
                 section = label  # "Late time (2–24 h)": names the rows below it
             continue
+        if block and set(cell_of) & block_columns:
+            block = ""  # a row of its own: the categories above have ended
         groups, heads_of, cell_of = _pair_columns(groups, heads_of, cell_of)
         units.append(
             Unit(
@@ -372,7 +375,7 @@ def table_units(table: Table, index: int) -> list[Unit]:
                 page=table.page,
                 label=label,
                 stub=" ".join(stub),
-                section=section,
+                section=block or section,
                 caption=caption,
                 header=header,
                 column_headers=heads_of,
@@ -381,6 +384,11 @@ def table_units(table: Table, index: int) -> list[Unit]:
                 groups=groups,
             )
         )
+        if label and cell_of and cell_of[0] > 1 and not stub:
+            # "Severity of respiratory disease | | | 1.03 (0.69–1.53)": an effect printed
+            # for the categories below it ("Nil", "Mild", "Severe"), whose arms' cells
+            # fill the columns this row leaves empty: its label names them.
+            block, block_columns = label, set(cell_of)
     return units
 
 

@@ -24,7 +24,7 @@ from extractor.roles.codes import (
 )
 from extractor.roles.effects import check_effects
 from extractor.roles.outcome import OutcomeBinding
-from extractor.roles.pairs import Pairs, events_position, share_first
+from extractor.roles.pairs import Pairs, ci_bounds, events_position, share_first
 from extractor.roles.placement import Placement
 from extractor.roles.rivals import Rivals
 from extractor.roles.size_checks import GroupSizes
@@ -254,7 +254,10 @@ def _fits(role: str, occ: Occurrence) -> bool:
     """Whether a number stands where a value of this role can: SDs are paired numbers."""
     group = occ.value_group
     if role in ("sd1i", "sd2i"):  # "12.3 ± 4.5", "12.3 (4.5)", or a CI "12.3 (10.1, 14.5)"
-        return occ.position == 1 and group.pair in ("pm", "paren") and len(group.numbers) in (2, 3)
+        bounds = ci_bounds(group)
+        if bounds is not None:
+            return occ.position == bounds[0]
+        return occ.position == 1 and group.pair in ("pm", "paren") and len(group.numbers) == 2
     if role in ("ai", "ci"):
         return occ.position == events_position(group)
     if role in ("m1i", "m2i"):

@@ -34,6 +34,22 @@ def events_position(group: ValueGroup) -> int:
     return 1 if share_first(group) else 0
 
 
+def ci_bounds(group: ValueGroup) -> tuple[int, float] | None:
+    """Where the interval printed beside a mean starts in its group, and its level:
+    "55.91 (54.65, 57.17)" (1, 0.95), "61.07 (95% CI 55.42–66.71)" (2, 0.95). None when
+    the parenthesis holds no interval. Whether it is a CI, not a range or an IQR, the
+    label beside it says."""
+    numbers = group.numbers
+    if group.pair != "paren":
+        return None
+    if len(numbers) == 3:
+        return 1, 0.95
+    level = numbers[1] if len(numbers) == 4 else None
+    if level is not None and level.raw.rstrip().endswith("%") and level.value in (90, 95, 99):
+        return 2, level.value / 100
+    return None
+
+
 @dataclass
 class Pairs:
     """The pair checks of one record's role values (role -> number)."""
@@ -72,11 +88,12 @@ class Pairs:
             return None
         if role in ("m1i", "m2i", "sd1i", "sd2i") and group.pair in ("pm", "paren"):
             mean_role, sd_role = ("m1i", "sd1i") if role in ("m1i", "sd1i") else ("m2i", "sd2i")
-            if len(group.numbers) == 3:  # "12.3 (10.1, 14.5)": a CI may give the SD
-                interval = Occurrence(occ.unit, occ.group, 1)
+            bounds = ci_bounds(group)
+            if bounds is not None:  # "12.3 (10.1, 14.5)": a CI may give the SD
+                interval = Occurrence(occ.unit, occ.group, bounds[0])
                 given = self._sd_from_interval(interval, sd_role)
                 if role == sd_role:
-                    return given if occ.position == 1 else None
+                    return given if occ.position == bounds[0] else None
                 return True if given is True else None  # "12 (10–14)": a range, no spread
             if len(group.numbers) != 2:
                 return None
@@ -112,16 +129,20 @@ class Pairs:
         return abs(sd_from_se(se.value, size).value - sd) <= slack
 
     def _sd_from_interval(self, occ: Occurrence, sd_role: str) -> bool | str | None:
-        """A mean printed with its 95% CI ("55.91 (54.65, 57.17)" under "mean (95% CI)")
-        gives the SD, √n × (high − low) / (2 × t), t of the Handbook or 1.96 (reviewers
-        use both): True when it gives this SD, a message when another, None when the
-        parenthesis is no CI of this arm's mean."""
+        """A mean printed with its CI ("55.91 (54.65, 57.17)" under "mean (95% CI)",
+        "61.07 (95% CI 55.42–66.71)") gives the SD, √n × (high − low) / (2 × t), t of the
+        Handbook or 1.96 (reviewers use both): True when it gives this SD, a message when
+        another, None when the parenthesis is no CI of this arm's mean."""
         mean_role = "m1i" if sd_role == "sd1i" else "m2i"
         size = self.values.get("n1i" if sd_role == "sd1i" else "n2i")
         mean, sd = self.values.get(mean_role), self.values.get(sd_role)
-        mean_printed, low, high = occ.value_group.numbers
-        if size is None or size <= 1 or mean is None or sd is None:
+        numbers, bounds = occ.value_group.numbers, ci_bounds(occ.value_group)
+        if size is None or size <= 1 or mean is None or sd is None or bounds is None:
             return None
+        at, level = bounds
+        if occ.position != at:
+            return None
+        mean_printed, low, high = numbers[0], numbers[at], numbers[at + 1]
         if abs(mean_printed.value - abs(mean)) > half_unit(mean_printed.raw) + 1e-9:
             return None
         if not low.value <= mean_printed.value <= high.value or not says_ci(
@@ -130,13 +151,13 @@ class Pairs:
             return None
         # the printed bounds' rounding, carried through the same formula
         slack = 2 * half_unit(low.raw) * math.sqrt(size) / 3.92 + 0.006
-        derived = [
-            sd_from_ci(low.value, high.value, size).value,
-            math.sqrt(size) * (high.value - low.value) / 3.92,
-        ]
+        derived = [sd_from_ci(low.value, high.value, size, level).value]
+        if level == 0.95:
+            derived.append(math.sqrt(size) * (high.value - low.value) / 3.92)
         if any(abs(d - sd) <= slack for d in derived):
             return True
-        return f"its 95% CI ({low.raw}, {high.raw}) gives SD {derived[0]:.2f}, not {sd:g}"
+        shown = f"{level:.0%} CI ({low.raw}, {high.raw})"
+        return f"its {shown} gives SD {derived[0]:.2f}, not {sd:g}"
 
     def sd_from_interval(self, role: str) -> list[Occurrence]:
         """Where the SD is derived from the 95% CI printed beside the arm's mean: the
@@ -146,10 +167,10 @@ class Pairs:
             return []
         out = []
         for occ in self.locator.find(mean):
-            group = occ.value_group
-            if occ.position != 0 or group.pair != "paren" or len(group.numbers) != 3:
+            bounds = ci_bounds(occ.value_group)
+            if occ.position != 0 or bounds is None:
                 continue
-            interval = Occurrence(occ.unit, occ.group, 1)
+            interval = Occurrence(occ.unit, occ.group, bounds[0])
             if self._sd_from_interval(interval, role) is True:
                 out.append(interval)
         return out

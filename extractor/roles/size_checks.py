@@ -129,7 +129,11 @@ class GroupSizes:
                         continue
                     # "Group H1 (n = 49)", "fluoxetine, n = 112": the arm right before it,
                     # with no other number between (that would be another group's label).
-                    before = text[max(0, match.start() - 30) : match.start()]
+                    # ("Control group patients evaluated n = 28": 40 characters, less
+                    # the word the cut leaves half)
+                    before = text[max(0, match.start() - 40) : match.start()]
+                    if match.start() > 40:
+                        before = before.split(" ", 1)[-1]
                     # ... with no number between; and only one arm named there ("placebo
                     # corresponding to aripiprazole (n = 45)": whose it is is not said).
                     mentions = self.arms.mentions(before)

@@ -172,3 +172,23 @@ def test_a_confidence_interval_opened_by_ci_is_the_values_parenthesis() -> None:
     # interval, so the two arms' values of one sentence have the same shape
     first, second = value_groups("72.49 (CI95% 69.34–75.65) vs 71.71 (95% CI 68.21–75.20)")
     assert (first.pair, len(first.numbers)) == (second.pair, len(second.numbers)) == ("paren", 4)
+
+
+def test_a_row_printing_only_an_effect_names_the_category_rows_below_it() -> None:
+    # "Severity ... | | | 1.03 (0.69–1.53)": the effect of the categories below; its
+    # label is their section until a row prints a value in its columns again.
+    table = Table(
+        caption="Table 2. Neonatal outcomes",
+        page=1,
+        header_rows=1,
+        rows=[
+            ["Outcome", "Progesterone", "Placebo", "Effect (95% CI)"],
+            ["Severity of respiratory disease", "", "", "1.03 (0.69–1.53)"],
+            ["Nil", "338/402 (84.1)", "327/388 (84.3)", ""],
+            ["Severe", "8/402 (2.0)", "7/388 (1.8)", ""],
+            ["Oxygen therapy", "43/402 (10.7)", "45/388 (11.6)", "0.92 (0.61–1.38)"],
+        ],
+    )
+    sections = {u.label: u.section for u in table_units(table, 0)}
+    assert sections["Nil"] == sections["Severe"] == "Severity of respiratory disease"
+    assert sections["Oxygen therapy"] == ""

@@ -186,3 +186,20 @@ def test_a_later_clause_of_another_outcome_does_not_bind_the_values() -> None:
 def test_words_that_only_join_a_phrase_bind_nothing() -> None:
     # "The SVR rates when the patients had BMI > 30": "when" and "had" are no outcome words
     assert stems("when the patients had BMI") == stems("patients BMI")
+
+
+def test_a_size_named_by_the_arm_a_few_words_before_it() -> None:
+    # A flow chart: "Control group n = 72" randomised, "Control group patients evaluated
+    # n = 28" analysed; both are sizes the paper gives the arm.
+    text = (
+        "Methods\nEMS group patients evaluated n = 24 Control group n = 72 Patients not "
+        "evaluated, n = 44 Control group patients evaluated n = 28"
+    )
+    table = make_table(["", "EMS group", "Control group"], ["n", "24", "28"], header_rows=1)
+    target = {"intervention": "electrical muscle stimulation (EMS)", "comparator": "control",
+              "outcome": "wrist flexion"}  # fmt: skip
+    case = RoleCase(make_paper(text, table), target, ("comparator_group_size",))
+    values = {"outcome_type": "continuous", "intervention_group_size": 24}
+    case.verifies({**values, "comparator_group_size": 28})
+    case.flags({**values, "comparator_group_size": 44}, RoleCode.group_size_mismatch,
+               "comparator_group_size")  # fmt: skip

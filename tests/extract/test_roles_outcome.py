@@ -201,6 +201,20 @@ def test_an_sd_given_as_the_95_ci_of_the_mean_is_derived_with_n(n: int, sd: floa
     assert wrong["intervention_standard_deviation"].triage.value == "check"
 
 
+def test_an_sd_given_as_a_ci_in_a_sentence_with_its_level() -> None:
+    # "61.07 (95% CI 55.42–66.71)": the level printed inside the parenthesis
+    text = (
+        "Results\nThe pain score of women in the aspirin group was 61.07 (95% CI 55.42–66.71) "
+        "compared to 63.27 (95% CI 58.28–68.25) in the placebo group (p = 0.54)."
+    )
+    sizes = {"intervention_group_size": 110, "comparator_group_size": 95}
+    sds = ("intervention_standard_deviation", "comparator_standard_deviation")
+    case = RoleCase(make_paper(text), PAIN, sds)
+    record = case.verifies({**means_record(61.07, 30.21, 63.27, 24.79), **sizes})
+    assert "sd_derived" in record["comparator_standard_deviation"].checks_passed
+    case.flags({**means_record(61.07, 24.79, 63.27, 30.21), **sizes})
+
+
 def test_a_range_or_an_iqr_beside_the_mean_gives_no_sd() -> None:
     # "median (IQR)": the same three numbers, but no CI; the SD a CI would give is no SD
     table = make_table(
@@ -361,3 +375,22 @@ def test_words_of_one_stem_meet_across_inflections_and_medical_suffixes() -> Non
                           ("ischemia", "ischemic"), ("analgesia", "analgesic")]:  # fmt: skip
         assert stem(first) == stem(second), (first, second)
     assert stem("media") == "media"  # a short word keeps its -ia
+
+
+def test_category_rows_take_the_outcome_from_the_effect_row_above() -> None:
+    # "Severe" under "Severity of respiratory disease" (a row printing only the effect)
+    table = make_table(
+        ["Outcome", "Progesterone n = 406", "Placebo n = 393", "Effect (95% CI)"],
+        ["Neonatal RDS", "42/402 (10.5)", "41/388 (10.6)", "0.99 (0.65–1.51)"],
+        ["Severity of respiratory disease", "", "", "1.03 (0.69–1.53)"],
+        ["Nil", "338/402 (84.1)", "327/388 (84.3)", ""],
+        ["Severe", "8/402 (2.0)", "7/388 (1.8)", ""],
+        header_rows=1,
+    )
+    target = {"intervention": "vaginal progesterone", "comparator": "placebo",
+              "outcome": "severity of any neonatal respiratory disease"}  # fmt: skip
+    case = RoleCase(
+        make_paper("R\nx.", table), target, ("intervention_events", "comparator_events")
+    )
+    case.verifies(events_record(8, 402, 7, 388))
+    case.flags(events_record(42, 402, 41, 388), RoleCode.outcome_unbound, "intervention_events")
