@@ -209,6 +209,7 @@ class Agent:
             Code.value_not_in_quote: f"{shown} is not printed in your quote",
             Code.not_applicable: "this field does not apply to this record",
             Code.not_in_text_sent: "it was not found in the sections sent before",
+            Code.not_a_name: "give the name only, not a phrase or a title",
         }
         out = []
         for finding in extracted.findings:

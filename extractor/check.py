@@ -6,7 +6,8 @@ copy of them, on word and number bounds), a status that agrees with the value, t
 form's consistency rules and the field's applicability. A value must also play its
 role: the numbers of a form with effect roles are located in the paper and checked for
 arm, outcome, timepoint, pairs and effect (`extractor/roles/`); a judged class needs
-its defining words in its quote, a "false" the form's absence rule, a list each item.
+its defining words in its quote, a "false" the form's absence rule, a list each item, and
+a field the form marks `is_name` a name (a title stands in a quote of the title too).
 Each failed check is a `Finding` (a stable code and a sentence); `triage` turns a
 value's findings into verified | check | missing.
 """
@@ -63,6 +64,7 @@ class Code(StrEnum):
     class_terms_missing = "class_terms_missing"
     absence_unconfirmed = "absence_unconfirmed"
     absence_contradicted = "absence_contradicted"
+    not_a_name = "not_a_name"  # a name field holding a title, a phrase or a sentence
 
 
 # Findings a follow-up question can fix (the rest need a human, or nothing).
@@ -84,13 +86,22 @@ RECOVERABLE = frozenset(
         Code.effect_mismatch,
         Code.role_unconfirmed,
         Code.class_terms_missing,
+        Code.not_a_name,
     }
 )
 # A passed support check of a class or a yes/no value, kept in `checks_passed`.
 CLASS_TERMS = "class_terms"
 ABSENCE_RULE = "absence_rule"
 RATERS_AGREE = "raters_agree"  # two different models gave the same class
-__all__ = ["RECOVERABLE", "Code", "RoleScore", "check_record", "role_score", "triage"]
+__all__ = [
+    "RECOVERABLE",
+    "Code",
+    "RoleScore",
+    "check_record",
+    "name_shaped",
+    "role_score",
+    "triage",
+]
 # Findings that describe an absent value rather than a doubtful one.
 _ABSENCE = frozenset({Code.not_reported, Code.unclear, Code.not_in_text_sent})
 STRING_MATCH = 85.0  # rapidfuzz partial ratio for a text value inside its quote
@@ -236,6 +247,7 @@ def check_value(
         code = Code.unclear if extracted.status is Status.unclear else Code.not_reported
         findings.append(Finding(code=code, message=f"status {extracted.status.value}"))
         return findings
+    findings += _name_shape(spec, value)
     if spec.kind == FieldKind.boolean and value is False:
         # "Not done" is read from the whole paper, not from a quote: the absence rule decides.
         return findings + _absence(spec, extracted, document, form)
@@ -272,6 +284,63 @@ def check_value(
             )
         )
     return findings
+
+
+# A name is a few words: the real ones run from one ("ChestCLIP-Adapter", "ViT-L/14@336px")
+# to four ("Segment Anything Model (SAM)"); a title or a sentence is longer.
+NAME_MAX_WORDS = 6
+# Punctuation that joins a name to more text: a title's subtitle ("ChestCLIP-Adapter:
+# Parameter-Efficient ..."), a clause after ";", a second sentence ("MedSAM. It ..."), a
+# spaced dash ("X - a model for ..."). Inside a word it is part of the name ("ViT-B/16").
+_JOINS_MORE_TEXT = re.compile(r"\S[:;.!?]\s+\S|\s[-\u2013\u2014]\s+\S")
+# A comma may list short names ("ResNet-50, ViT-B/16": two backbones, each a name), but not
+# open a description of the name ("MedSAM, a foundation model ...", "SAM, which ...").
+_COMMA_DESCRIBES = re.compile(r",\s+(?:a|an|the|which|that|who|whose|our|we|its|their|this)\b")
+_SHOWN_CHARS = 40  # a value quoted in a message, cut with an ellipsis
+
+
+def name_shaped(text: str) -> bool:
+    """Whether `text` reads as a name: at most NAME_MAX_WORDS words, and no punctuation
+    that joins a name to a subtitle, a clause or a description."""
+    return (
+        len(text.split()) <= NAME_MAX_WORDS
+        and not _JOINS_MORE_TEXT.search(text)
+        and not _COMMA_DESCRIBES.search(text)
+    )
+
+
+def _name_shape(spec: FieldSpec, value: Any) -> list[Finding]:
+    """A name field must hold a name: standing in its quote is not enough, for the
+    paper's title stands in a quote of the title."""
+    names: list[Any] = []
+    if spec.is_name:
+        names = value if isinstance(value, list) else [value]
+    elif spec.kind.has_parts:
+        items = value if isinstance(value, list) else [value]
+        names = [
+            item.get(sub.name)
+            for item in items
+            if isinstance(item, dict)
+            for sub in spec.item_fields
+            if sub.is_name
+        ]
+    return [
+        Finding(
+            code=Code.not_a_name,
+            message=f"{_shown(text)!r} reads as a title or a phrase, not a name",
+        )
+        for text in names
+        if isinstance(text, str) and not name_shaped(text)
+    ]
+
+
+def _shown(text: str) -> str:
+    """`text` on one line, cut with an ellipsis past _SHOWN_CHARS characters."""
+    line = " ".join(text.split())
+    if len(line) <= _SHOWN_CHARS:
+        return line
+    cut = line[: _SHOWN_CHARS + 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut[:_SHOWN_CHARS]) + " …"
 
 
 def _absence(

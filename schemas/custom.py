@@ -16,6 +16,7 @@
         type: string
         description: the AI model evaluated
         group: test
+        is_name: true              # a name, not a phrase or a title (string, list[string])
       - name: reference_standard
         type: enum
         choices: {histopathology: biopsy-proven, follow_up: clinical follow-up}
@@ -40,7 +41,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model, field_validator
 
 from schemas.errors import InputError
-from schemas.form import Form, HeadlineGroups, form_field
+from schemas.form import Form, HeadlineGroups, form_field, holds_names
 from schemas.kinds import FieldKind, Kind, kind_of_yaml_type, yaml_type_names
 from schemas.roles import effect_roles
 from schemas.strict import check_strict_schema, draft_schema
@@ -67,6 +68,7 @@ class _FieldDef(BaseModel):
     align_on: list[str] | None = None
     applies_when: str | None = None  # a rule: when the field applies at all
     judged: bool = False  # a classification the paper need not print word for word
+    is_name: bool = False  # a name, a few words: not a phrase or a title (`name` is the key)
     fields: list[dict[str, Any]] | None = None
 
     @field_validator("name")
@@ -174,6 +176,8 @@ def _field_info(fd: _FieldDef, path: Path, label: str, nested_names: set[str]) -
         unknown = [a for a in fd.align_on if a not in nested_names]
         if unknown:
             raise InputError(path, f"{label}: align_on names unknown nested fields {unknown}")
+    if fd.is_name and not holds_names(fd.kind):
+        raise InputError(path, f"{label}: is_name only applies to string or list[string] fields")
     return form_field(
         fd.description,
         group=fd.group,
@@ -184,6 +188,7 @@ def _field_info(fd: _FieldDef, path: Path, label: str, nested_names: set[str]) -
         choice_definitions=fd.choices if isinstance(fd.choices, dict) else None,
         applies_when=fd.applies_when,
         judged=fd.judged,
+        is_name=fd.is_name,
     )
 
 

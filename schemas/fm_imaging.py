@@ -80,7 +80,7 @@ class _Item(BaseModel):
 
 
 class PretrainingDataset(_Item):
-    name: str | None = form_field("dataset name as written")
+    name: str | None = form_field("dataset name as written", is_name=True)
     size: float | None = form_field("number of items", tolerance_rel=0.05)
     size_unit: SizeUnit | None = form_field("what `size` counts")
     public: bool | None = form_field("the dataset is publicly available")
@@ -138,6 +138,7 @@ class FmImaging(BaseModel):
         "name of the FM the paper proposes or (for evaluation papers) the main FM studied; "
         "null if unnamed",
         group="identity",
+        is_name=True,
     )
     study_type: StudyType | None = form_field(
         "what kind of study this is",
@@ -161,7 +162,7 @@ class FmImaging(BaseModel):
         judged=True,
     )
     backbone: str | None = form_field(
-        "backbone as written, e.g. ViT-B/16, Swin-T, ResNet-50", group="model"
+        "backbone as written, e.g. ViT-B/16, Swin-T, ResNet-50", group="model", is_name=True
     )
     parameters_millions: float | None = form_field(
         "size of the model in millions of parameters", group="model", tolerance_rel=0.05

@@ -22,7 +22,15 @@ from schemas.hashing import short_hash
 from schemas.kinds import FieldKind, Kind, list_kind_of, scalar_kind_of
 from schemas.rules import parse_rule
 
-__all__ = ["FieldKind", "FieldSpec", "Form", "HeadlineGroups", "describe_field", "form_field"]
+__all__ = [
+    "FieldKind",
+    "FieldSpec",
+    "Form",
+    "HeadlineGroups",
+    "describe_field",
+    "form_field",
+    "holds_names",
+]
 
 
 def form_field(
@@ -36,6 +44,7 @@ def form_field(
     choice_definitions: dict[str, str] | None = None,
     applies_when: str | None = None,
     judged: bool = False,
+    is_name: bool = False,
 ) -> Any:
     """A form field: always optional (a paper may not report it), with audit settings.
 
@@ -44,12 +53,17 @@ def form_field(
     and a value where it does not apply is flagged. `judged` marks a classification
     the paper need not print word for word (an outcome type, a study design): its
     value is checked by its located quote and the rules, not by finding its term in it.
+    `is_name` marks a string (or each string of a list) that must hold a name, a few
+    words, not a phrase or a title: a title stands in a quote of the title, so standing
+    in its quote does not make a value the right one.
     """
     extra: dict[str, Any] = {"group": group}
     if applies_when:
         extra["applies_when"] = applies_when
     if judged:
         extra["judged"] = True
+    if is_name:
+        extra["is_name"] = True
     if tolerance_rel is not None:
         extra["tolerance_rel"] = tolerance_rel
     if tolerance_abs is not None:
@@ -70,6 +84,7 @@ class FieldSpec:
     description: str = ""
     applies_when: str | None = None
     judged: bool = False
+    is_name: bool = False
     group: str = "main"
     choices: tuple[str, ...] = ()
     choice_definitions: dict[str, str] = field(default_factory=dict)
@@ -78,6 +93,11 @@ class FieldSpec:
     tolerance_abs: float | None = None
     aliases: dict[str, str] = field(default_factory=dict)
     align_on: tuple[str, ...] = ()
+
+
+def holds_names(kind: Kind) -> bool:
+    """Whether a field of `kind` may be marked `is_name`: a string, or a list of strings."""
+    return kind == FieldKind.string or kind == FieldKind.list_string
 
 
 def _unwrap_optional(annotation: Any) -> Any:
@@ -112,6 +132,9 @@ def describe_field(name: str, info: Any) -> FieldSpec:
         kind, choices = _scalar_kind(annotation)
         if kind.has_parts:
             item_type = annotation
+    is_name = bool(extra.get("is_name", False))
+    if is_name and not holds_names(kind):
+        raise TypeError(f"field {name!r}: is_name only applies to string or list[string] fields")
     items: tuple[FieldSpec, ...] = ()
     if kind.has_parts:
         assert item_type is not None
@@ -130,6 +153,7 @@ def describe_field(name: str, info: Any) -> FieldSpec:
         align_on=tuple(extra.get("align_on", ())),  # type: ignore[arg-type]
         applies_when=extra.get("applies_when"),  # type: ignore[arg-type]
         judged=bool(extra.get("judged", False)),
+        is_name=is_name,
     )
 
 

@@ -76,6 +76,15 @@ def _write(tmp_path: Path, text: str) -> Path:
         ("- just\n- a list\n", "a form must be a YAML mapping"),
         ("name: f\n", "fields: Field required"),
         (
+            "name: f\nfields:\n  - {name: a, type: number, is_name: true}\n",
+            "field 'a': is_name only applies to string or list[string] fields",
+        ),
+        (
+            "name: f\nfields:\n  - name: a\n    type: list[object]\n"
+            "    fields:\n      - {name: b, type: boolean, is_name: true}\n",
+            "field 'a'.field 'b': is_name only applies to string or list[string] fields",
+        ),
+        (
             "name: f\nfields:\n  - {name: a, type: string, align_on: [x]}\n",
             "field 'a': align_on only applies to list[object] fields",
         ),
