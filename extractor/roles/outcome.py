@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import cached_property
 
+from extractor.document import Section
 from extractor.locate import Locator, Unit, ValueGroup
 from extractor.roles.arms import Arms
 from extractor.roles.timepoints import TIME_STEMS, WHEN_WORDS
@@ -99,8 +100,19 @@ class OutcomeBinding:
 
     @cached_property
     def best_sentence(self) -> float:
-        """How well the paper's best sentence with numbers names the outcome."""
-        texts = [u for u in self.locator.units if u.kind == "text"]
+        """How well the paper's best sentence with numbers names the outcome, among the
+        sentences that may report it: the introduction's and the discussion's name the
+        outcome with others' numbers ("Rocuronium produces withdrawal response in 50-80%
+        of patients"), and are no rival place of this trial's values."""
+        document = self.locator.document
+        texts = [
+            u
+            for u in self.locator.units
+            if u.kind == "text"
+            and not _framing(document.section_at(u.char_start or 0))
+            and not _FRAMING.match(u.text)  # "Background Rocuronium ..." in an abstract
+            and any(not _MODIFIER.match(u.text, g.end) for g in u.groups)
+        ]
         return max((self.cover(u) for u in texts), default=0.0)
 
     def bound(self, unit: Unit, header: str = "", at: ValueGroup | None = None) -> bool:
@@ -118,6 +130,23 @@ class OutcomeBinding:
             # numbers names all three: a sentence is measured against the paper's best.
             return cover >= OUTCOME_MIN and cover >= self.best_sentence - OUTCOME_SLACK
         return cover >= ROW_MIN and cover >= self.best_row - OUTCOME_SLACK
+
+
+# Sections (and a structured abstract's parts) that frame a trial rather than report its
+# results: why it was done, how it was measured, what it means.
+_FRAMING = re.compile(
+    r"^\W*(?:\d+(?:\.\d+)*\.?\s*)?(?:introduction|background|objectives?|aims?|"
+    r"(?:materials?|patients?|subjects?)?\s*(?:and\s+)?methods?|discussion|conclusions?)\b",
+    re.IGNORECASE,
+)
+
+
+# A number that only qualifies a word ("a 4-point scale", "24-hour"): no value reported.
+_MODIFIER = re.compile(r"-[A-Za-z]")
+
+
+def _framing(section: Section | None) -> bool:
+    return section is not None and _FRAMING.match(section.heading) is not None
 
 
 # Where a sentence moves on to another outcome: "..., as was the severity of any neonatal

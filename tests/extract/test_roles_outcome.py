@@ -394,3 +394,22 @@ def test_category_rows_take_the_outcome_from_the_effect_row_above() -> None:
     )
     case.verifies(events_record(8, 402, 7, 388))
     case.flags(events_record(42, 402, 41, 388), RoleCode.outcome_unbound, "intervention_events")
+
+
+def test_the_introduction_and_a_scale_description_are_no_rival_sentences() -> None:
+    # The introduction names the outcome in full with another study's numbers, the
+    # abstract describes its "4-point scale"; the results sentence names it less fully
+    # ("withdrawal response", not "of rocuronium") and is the values' place.
+    text = (
+        "Abstract\nWithdrawal responses after injection of rocuronium were graded on a "
+        "4-point scale.\n\n"
+        "Introduction\nMuscle relaxants are widely used. Rocuronium produces a withdrawal "
+        "response in 50-80% of patients.\n\n"
+        "Results\nThe incidence of withdrawal response was 87% (26/30) in the saline group "
+        "and 20% (6/30) in the lidocaine group."
+    )
+    target = {"intervention": "lidocaine", "comparator": "saline",
+              "outcome": "withdrawal response of rocuronium"}  # fmt: skip
+    case = RoleCase(make_paper(text), target, ("intervention_events", "comparator_events"))
+    case.verifies(events_record(6, 30, 26, 30))
+    case.flags(events_record(26, 30, 6, 30), RoleCode.arm_mismatch, "intervention_events")
