@@ -456,6 +456,10 @@ ARM_FOLLOWS = re.compile(
 PARENTHESES = re.compile(r"\([^()]*\)|^[^()]*\)")
 
 
+# An aside in round or square brackets ("(20%)", "[33%]").
+_ASIDE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+
+
 _COMPARED = re.compile(
     r"\b(?:more|less|fewer|higher|lower|greater|smaller|better|worse|shorter|longer|"
     r"reduced|increased|decreased|improved|prolonged|shortened)\b",
@@ -482,15 +486,32 @@ def arms_in_order(
     if len(peers) != 2:
         return None
     first, second = (unit.groups[g] for g in peers)
-    between = unit.text[first.end : second.start]
-    respectively = _RESPECTIVELY.search(unit.text[second.end :]) is not None
-    if not (respectively and _AND.match(between)) and not _VERSUS.match(between):
+    text = unit.text
+    # the first value's own parenthesis ("12/60 (20%) vs. 20/61") stands between them
+    between = _ASIDE.sub(" ", text[first.end : second.start])
+    respectively = _RESPECTIVELY.search(text[second.end :]) is not None
+    versus = _VERSUS.match(between) is not None
+    if not (_AND.match(between) or versus):
         return None
     if any(first.end <= m[0] < second.start for m in mentions):
         return None  # an arm named between the values: each takes its own
     before = [m[2] for m in mentions if m[1] <= first.start]
     after = [m[2] for m in mentions if m[0] >= second.end]
-    named = after[:2] if respectively and not before else before[-2:]
+    if respectively or versus:
+        named = after[:2] if respectively and not before else before[-2:]
+    else:
+        # "x and y" without "respectively": in the order of two arms named as a pair,
+        # right after the values ("... for the aspirin and placebo groups") or before
+        # them ("the aspirin and placebo groups had ...", "lower in the aspirin group
+        # than in the placebo group (x and y)"); else the values are not listed so.
+        following = [m for m in mentions if m[0] >= second.end][:2]
+        gap = PARENTHESES.sub(" ", text[second.end : following[0][0]]) if following else ""
+        if _named_as_pair(text, following) and ARM_FOLLOWS.fullmatch(gap):
+            named = after[:2]
+        elif _named_as_pair(text, [m for m in mentions if m[1] <= first.start][-2:]):
+            named = before[-2:]
+        else:
+            return None
     if len(named) == 2 and named[0] != named[1]:
         return {peers[0]: named[0], peers[1]: named[1]}
     # "fewer patients in the aspirin group (12/60 vs 20/61)": one arm compared with the
@@ -510,6 +531,21 @@ def arms_in_order(
         if _VERSUS.match(between):
             return {}  # "in patients receiving clonidine (x vs y)": which is whose is not said
     return None
+
+
+# Between two arms named as a pair: "aspirin and placebo (groups)", "in the aspirin group
+# than in the placebo group", "aspirin versus placebo"; not a comma ("Compared with
+# placebo, aspirin ..." names them the other way round).
+_PAIR_JOIN = re.compile(
+    r"\s*(?:groups?|arms?)?\s*(?:and|&|or|vs\.?|versus|than)\b[\sa-z]{0,20}", re.IGNORECASE
+)
+
+
+def _named_as_pair(text: str, two: list[tuple[int, int, str]]) -> bool:
+    """Whether two arm mentions name both arms, joined as a pair."""
+    if len(two) != 2 or two[0][2] == two[1][2]:
+        return False
+    return _PAIR_JOIN.fullmatch(text[two[0][1] : two[1][0]]) is not None
 
 
 # Inside one parenthesis: words that compare two arms' values ("x vs. y", "x compared

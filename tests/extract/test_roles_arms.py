@@ -550,3 +550,35 @@ def test_values_listed_for_timepoints_keep_the_arm_the_sentence_names() -> None:
     target = {"intervention": "aspirin", "comparator": "placebo", "outcome": "pain scores"}
     record = verify_values(RCT, means_record(2.5, 0.9, 3.9, 1.1), make_paper(text), target)
     assert RoleCode.arm_unbound not in finding_codes(record, "intervention_mean")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # two values joined by "and", the arms named as a pair after them or before them
+        "Pain scores were 12.3 ± 4.5 and 14.1 ± 5.2 for the aspirin and placebo groups.",
+        "The aspirin and placebo groups had pain scores of 12.3 ± 4.5 and 14.1 ± 5.2.",
+        "The pain score was lower in the aspirin group than in the placebo group (12.3 ± 4.5 "
+        "and 14.1 ± 5.2, P = 0.02).",
+        # the first value's own parenthesis between them, in square brackets
+        "The pain score was lower in the aspirin group than in the placebo group [12.3 (4.5) "
+        "vs. 14.1 (5.2), P = 0.02].",
+    ],
+)
+def test_values_given_in_the_order_the_arms_are_named_as_a_pair(sentence: str) -> None:
+    target = {"intervention": "aspirin", "comparator": "placebo", "outcome": "pain score"}
+    means = ("intervention_mean", "comparator_mean")
+    case = RoleCase(make_paper(f"Results\n{sentence}"), target, means)
+    case.verifies(means_record(12.3, 4.5, 14.1, 5.2))
+    case.flags(means_record(14.1, 5.2, 12.3, 4.5))
+
+
+def test_events_in_brackets_after_the_arms_named_as_a_pair() -> None:
+    sentence = (
+        "Results\nThe incidence of pain was lower in the aspirin group than in the placebo "
+        "group [12/60 (20%) vs. 20/61 (33%), P = 0.03]."
+    )
+    target = {"intervention": "aspirin", "comparator": "placebo", "outcome": "pain"}
+    case = RoleCase(make_paper(sentence), target, ("intervention_events", "comparator_events"))
+    case.verifies(events_record(12, 60, 20, 61))
+    case.flags(events_record(20, 61, 12, 60))
