@@ -108,7 +108,7 @@ class Rivals:
         numbers = {n.value for g in unit.groups for n in g.numbers}
         when = f"{unit.section} {self.placement.column_header(occ)}"
         timed = self._names_only_time(unit)
-        if timed:  # "Postop 3rd mo": the row's label is its time
+        if timed or durations(unit.label):  # "Postop 3rd mo", "At 24 h": the row's time
             when = f"{unit.label} {when}"
         for other in self.locator.units:
             if other is unit or other.kind == "text" or not other.label:
@@ -149,7 +149,7 @@ class Rivals:
                     return why
                 continue
             theirs = self._timed(f"{other.section} {self._arm_header(other, arm)}")
-            if sibling:
+            if sibling or durations(other.label):
                 theirs = f"{other.label} {theirs}"
             mine = when
             if other.table != unit.table:
@@ -159,6 +159,8 @@ class Rivals:
             mine = self._timed(mine)
             if not self._wants_time_of(theirs, mine) and no_rival(theirs, mine):
                 continue
+            if durations(self.outcome.text) & (durations(mine) - durations(theirs)):
+                continue  # "nausea at 24 h": the row "At 24 h", not its "At 6 h" sibling
             shown = f" under {other.section!r}" if other.section else ""
             return (
                 f"the row {other.label!r} is printed again{shown} with other numbers: "

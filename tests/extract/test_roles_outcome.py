@@ -413,3 +413,24 @@ def test_the_introduction_and_a_scale_description_are_no_rival_sentences() -> No
     case = RoleCase(make_paper(text), target, ("intervention_events", "comparator_events"))
     case.verifies(events_record(6, 30, 26, 30))
     case.flags(events_record(26, 30, 6, 30), RoleCode.arm_mismatch, "intervention_events")
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # rows labelled by their time under the outcome's row, or naming both
+        [["Nausea", "", ""], ["At 6 h", "12 (20)", "20 (33)"], ["At 24 h", "5 (8)", "9 (15)"]],
+        [["Nausea at 6 h", "12 (20)", "20 (33)"], ["Nausea at 24 h", "5 (8)", "9 (15)"]],
+    ],
+)
+def test_a_target_naming_its_time_picks_the_row_of_that_time(rows: list[list[str]]) -> None:
+    table = make_table(["", "Aspirin (n = 60)", "Placebo (n = 61)"], *rows, header_rows=1)
+    paper = make_paper("R\nx.", table)
+    events = ("intervention_events", "comparator_events")
+    at_24 = {"intervention": "aspirin", "comparator": "placebo", "outcome": "nausea at 24 h"}
+    case = RoleCase(paper, at_24, events)
+    case.verifies(events_record(5, 60, 9, 61))
+    case.flags(events_record(12, 60, 20, 61))
+    # a target naming no time: which row is not said
+    any_time = RoleCase(paper, {**at_24, "outcome": "nausea"}, events)
+    any_time.flags(events_record(5, 60, 9, 61), RoleCode.timepoint_ambiguous, "intervention_events")
