@@ -34,6 +34,8 @@ pyproject.toml):
 - `arms`: which arm a header, label or sentence names (the target's words, group labels);
 - `sizes`, `timepoints`, `effects`: the patterns of sizes, times and printed estimates,
   and the checks that need only the values (sizes follow events, effects reproduce);
+- `order`: which value of a sentence is which arm's by how it is built ("respectively",
+  "x and y for the A and B groups", "A than B (x vs. y)", "a control group of 10");
 - `codes`: finding codes, results and the score the agent compares answers by.
 
 The parts are objects the judge owns, not free functions or mixins: each holds the

@@ -9,8 +9,9 @@ from collections.abc import Mapping
 from itertools import pairwise
 
 from extractor.document import Document
-from extractor.locate import Unit, ValueGroup, contains_term, fold_text
+from extractor.locate import Unit, contains_term, fold_text
 from extractor.roles.codes import OTHER
+from extractor.roles.order import LISTED_BETWEEN, RESPECTIVELY
 from extractor.roles.sizes import SIZE
 from extractor.terms import (
     CONTROL,
@@ -258,10 +259,10 @@ class Arms:
         if len(peers) < 3:
             return None
         groups = [unit.groups[g] for g in peers]
-        if any(not _AND.match(unit.text[a.end : b.start]) for a, b in pairwise(groups)):
+        if any(not LISTED_BETWEEN.match(unit.text[a.end : b.start]) for a, b in pairwise(groups)):
             return None
         tail = unit.text[groups[-1].end :]
-        end = _RESPECTIVELY.search(tail)
+        end = RESPECTIVELY.search(tail)
         if end is None:
             return None
         listing = _LIST_OPENING.sub("", tail[: end.start()], count=1)
@@ -407,29 +408,6 @@ _ROLE_WORDS = {
 }
 
 
-def listed_run(unit: Unit, group: int) -> list[int]:
-    """The value groups listed one after another with `group`, whatever their shape ("87%
-    (26/30), 20% (6/30), 30% (9/30), and 0%")."""
-    groups, text = unit.groups, unit.text
-    first = last = group
-    while first > 0 and _AND.match(text[groups[first - 1].end : groups[first].start]):
-        first -= 1
-    while last + 1 < len(groups) and _AND.match(text[groups[last].end : groups[last + 1].start]):
-        last += 1
-    return list(range(first, last + 1))
-
-
-def group_shape(group: ValueGroup) -> tuple[str, int]:
-    return (group.pair, len(group.numbers))
-
-
-_RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
-
-
-# Between two values: a unit ("ng/mL", "%", "kg/m2") and the word that joins them.
-_VERSUS = re.compile(r"^[\s%a-zA-Z/]{0,12}?(?:vs\.?|versus)\s*$", re.IGNORECASE)
-
-
 # Before the names a list of values is given for: the values' unit and a preposition
 # ("g/l on ", "% in the ").
 _LIST_OPENING = re.compile(
@@ -438,174 +416,6 @@ _LIST_OPENING = re.compile(
 _LIST_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+|\s*;\s*", re.IGNORECASE)
 # "Saline without quinine", "no gum": what the arm's name says it is without.
 _WITHOUT = re.compile(rf"\b{_NEGATION}(?P<rest>[^,;()]+)", re.IGNORECASE)
-
-
-# Between two listed values: their unit, the parenthesis the first one closes ("87% (26/30),
-# 20% (6/30)") and the word that joins them.
-_AND = re.compile(r"^[\s%a-zA-Z/),]{0,12}?(?:and|,|;|vs\.?|versus)\s*$", re.IGNORECASE)
-
-
-# What may stand between a value and the arm named right after it: its unit and a
-# preposition ("63.27 (95% CI 58.28-68.25) in the control group", "12 mg/L with placebo").
-ARM_FOLLOWS = re.compile(
-    r"[\s,]*(?:[A-Za-z%/]{1,8}\s+)?(?:in|with|on|among|for|of)\s+(?:the\s+|all\s+)?", re.I
-)
-
-
-# A parenthesis, or the rest of one the value opened ("63.27 (95% CI 58.28-68.25)").
-PARENTHESES = re.compile(r"\([^()]*\)|^[^()]*\)")
-
-
-# An aside in round or square brackets ("(20%)", "[33%]").
-_ASIDE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
-
-
-_COMPARED = re.compile(
-    r"\b(?:more|less|fewer|higher|lower|greater|smaller|better|worse|shorter|longer|"
-    r"reduced|increased|decreased|improved|prolonged|shortened)\b",
-    re.IGNORECASE,
-)
-
-
-# Which way a comparison goes (+1: the named arm's value is the larger); "better" and
-# "improved" say nothing of the numbers (a lower pain score is better).
-_DIRECTION = {
-    **dict.fromkeys(["more", "higher", "greater", "longer", "increased", "prolonged"], 1),
-    **dict.fromkeys(["less", "fewer", "lower", "smaller", "shorter", "reduced", "decreased",
-                     "shortened"], -1),
-}  # fmt: skip
-
-
-def arms_in_order(
-    unit: Unit, mentions: list[tuple[int, int, str]], peers: list[int]
-) -> dict[int, str] | None:
-    """Two values given in the order the two arms were named: "the aspirin and placebo
-    groups had 12.3 ± 4.5 and 14.1 ± 5.2, respectively", "12.3 and 14.1 in the aspirin and
-    placebo groups, respectively", "lower with aspirin than with placebo (12.3 vs 14.1)".
-    None when the sentence is not built so (then each value takes its nearest arm)."""
-    if len(peers) != 2:
-        return None
-    first, second = (unit.groups[g] for g in peers)
-    text = unit.text
-    # the first value's own parenthesis ("12/60 (20%) vs. 20/61") stands between them
-    between = _ASIDE.sub(" ", text[first.end : second.start])
-    respectively = _RESPECTIVELY.search(text[second.end :]) is not None
-    versus = _VERSUS.match(between) is not None
-    if not (_AND.match(between) or versus):
-        return None
-    if any(first.end <= m[0] < second.start for m in mentions):
-        return None  # an arm named between the values: each takes its own
-    before = [m[2] for m in mentions if m[1] <= first.start]
-    after = [m[2] for m in mentions if m[0] >= second.end]
-    if respectively or versus:
-        named = after[:2] if respectively and not before else before[-2:]
-    else:
-        # "x and y" without "respectively": in the order of two arms named as a pair,
-        # right after the values ("... for the aspirin and placebo groups") or before
-        # them ("the aspirin and placebo groups had ...", "lower in the aspirin group
-        # than in the placebo group (x and y)"); else the values are not listed so.
-        following = [m for m in mentions if m[0] >= second.end][:2]
-        gap = PARENTHESES.sub(" ", text[second.end : following[0][0]]) if following else ""
-        if _named_as_pair(text, following) and ARM_FOLLOWS.fullmatch(gap):
-            named = after[:2]
-        elif _named_as_pair(text, [m for m in mentions if m[1] <= first.start][-2:]):
-            named = before[-2:]
-        else:
-            return None
-    if len(named) == 2 and named[0] != named[1]:
-        return {peers[0]: named[0], peers[1]: named[1]}
-    # "fewer patients in the aspirin group (12/60 vs 20/61)": one arm compared with the
-    # other, the named arm's value first ("respectively" would list periods of one arm).
-    if before and not respectively and not after and set(before) == {before[-1]}:
-        opening = unit.text[: first.start]
-        if not opening.rstrip().endswith("("):
-            return None
-        compared = list(_COMPARED.finditer(opening))
-        if compared:
-            # "prolonged with clonidine (613.10 vs 878.33)": the named arm's value is the
-            # larger, the second; the comparison's direction says whose is whose.
-            direction = _DIRECTION.get(compared[-1].group().lower(), 0)
-            if direction * (first.head.value - second.head.value) < 0:
-                return {peers[0]: OTHER[before[-1]], peers[1]: before[-1]}
-            return {peers[0]: before[-1], peers[1]: OTHER[before[-1]]}
-        if _VERSUS.match(between):
-            return {}  # "in patients receiving clonidine (x vs y)": which is whose is not said
-    return None
-
-
-# Between two arms named as a pair: "aspirin and placebo (groups)", "in the aspirin group
-# than in the placebo group", "aspirin versus placebo"; not a comma ("Compared with
-# placebo, aspirin ..." names them the other way round).
-_PAIR_JOIN = re.compile(
-    r"\s*(?:groups?|arms?)?\s*(?:and|&|or|vs\.?|versus|than)\b[\sa-z]{0,20}", re.IGNORECASE
-)
-
-
-def _named_as_pair(text: str, two: list[tuple[int, int, str]]) -> bool:
-    """Whether two arm mentions name both arms, joined as a pair."""
-    if len(two) != 2 or two[0][2] == two[1][2]:
-        return False
-    return _PAIR_JOIN.fullmatch(text[two[0][1] : two[1][0]]) is not None
-
-
-# Inside one parenthesis: words that compare two arms' values ("x vs. y", "x compared
-# with y", "x and y, respectively"); such a parenthesis is no one arm's list.
-_COMPARING = re.compile(r"\b(?:vs\.?|versus|compared|respectively)\b", re.IGNORECASE)
-
-
-def arm_of_parenthesis(unit: Unit, mentions: list[tuple[int, int, str]], group: int) -> str | None:
-    """The arm named right before the parenthesis a value stands in: "earlier in Group II
-    (4.36 min for sensory block and 9.83 min for motor block) than in Group I (...)". The
-    parenthesis lists that arm's values, one per measure; None when it names an arm
-    itself or compares ("with clonidine (613.10 vs. 878.33)": one value per arm)."""
-    text = unit.text
-    here = unit.groups[group]
-    opening = text.rfind("(", 0, here.start)
-    if opening < 0 or ")" in text[opening : here.start]:
-        return None
-    closing = text.find(")", here.end)
-    if closing < 0 or "(" in text[here.end : closing]:
-        return None
-    inside = text[opening + 1 : closing]
-    if _COMPARING.search(inside) or any(opening < m[0] < closing for m in mentions):
-        return None
-    return _named_right_before(text, mentions, opening, _NOTHING)
-
-
-def _named_right_before(
-    text: str, mentions: list[tuple[int, int, str]], at: int, between: re.Pattern[str]
-) -> str | None:
-    """The arm of the last mention ending before `at`, when only `between` stands between
-    that mention and `at`."""
-    before = [m for m in mentions if m[1] <= at]
-    if not before or not between.fullmatch(text[before[-1][1] : at]):
-        return None
-    return before[-1][2]
-
-
-_NOTHING = re.compile(r"\s*")
-
-
-# Between an arm's name and its value: the group's word and "of", ":" or "=" only ("a
-# control group of 10 adults", "placebo group: 12", "Group II = 20").
-_NAME_THEN_VALUE = re.compile(r"\s*(?:(?:group|arm)s?\s*)?(?:of|:|=)\s*", re.IGNORECASE)
-
-
-def arm_right_before(unit: Unit, mentions: list[tuple[int, int, str]], group: int) -> str | None:
-    """The arm named right before a value, joined to it by "of", ":" or "=" ("a control
-    group of 10 adults"): that arm's value, however the rest of the sentence names arms
-    ("a group of 19 firefighters exposed to noise and a control group of 10 adults who
-    were not exposed to such noise": the last "noise" names no arm of the 10)."""
-    return _named_right_before(unit.text, mentions, unit.groups[group].start, _NAME_THEN_VALUE)
-
-
-# "(p = 0.19)", "P < .001": a test's result, no arm's value; counted as one, it takes the
-# last arm named as if it were that arm's number, and the sentence's two readings tie.
-_P_BEFORE = re.compile(r"\bp\s*(?:value\s*)?[=<>≤≥]\s*$", re.IGNORECASE)
-
-
-def is_p_value(text: str, start: int) -> bool:
-    return _P_BEFORE.search(text[max(0, start - 12) : start]) is not None
 
 
 def _informative(terms: set[str]) -> set[str]:

@@ -12,14 +12,13 @@ import re
 from dataclasses import dataclass
 
 from extractor.locate import Locator, Occurrence, Unit
-from extractor.roles.arms import (
+from extractor.roles.arms import Arms, column_labels
+from extractor.roles.order import (
     ARM_FOLLOWS,
     PARENTHESES,
-    Arms,
     arm_of_parenthesis,
     arm_right_before,
     arms_in_order,
-    column_labels,
     group_shape,
     is_p_value,
     listed_run,

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 
 from extractor.locate import Locator, Occurrence, Unit, contains_term
-from extractor.roles.arms import Arms, group_shape, same_label
+from extractor.roles.arms import Arms, same_label
+from extractor.roles.order import group_shape
 from extractor.roles.outcome import OutcomeBinding
 from extractor.roles.placement import Placement
 from extractor.roles.sizes import SIZE
