@@ -105,6 +105,8 @@ class _Judge:
         result = RoleResult(occurrences=self.locator.find(value))
         if role in ("sd1i", "sd2i"):  # an SD given as an SE or a 95% CI
             result.occurrences += self.pairs.sd_as_se(role) + self.pairs.sd_from_interval(role)
+        if role in ("ai", "ci"):  # events given only as their share of the arm
+            result.occurrences += self.pairs.events_from_share(role)
         size = self.sizes.check(role, arm) if role in ("n1i", "n2i") else None
         if not result.occurrences and size is not None:
             # printed only in a header: "Aspirin (n = 60)"
@@ -209,9 +211,8 @@ class _Judge:
         pair = self.pairs.agrees(role, occ)
         if pair is True:
             passed.append(Passed.pair)
-            derived = abs(occ.number.value - self.values[role]) > 1e-9
-            if role in ("sd1i", "sd2i") and derived:
-                passed.append(Passed.sd_derived)  # from an SE or a CI at that place
+            if abs(occ.number.value - self.values[role]) > 1e-9:
+                passed.append(Passed.derived)  # from an SE, a CI or a share at that place
         elif isinstance(pair, str):
             failed.append((RoleCode.pair_mismatch, pair))
         sibling = SIBLING.get(role)

@@ -35,9 +35,10 @@ class Passed:
     both_arms = "both_arms_together"
     group_size = "group_size_agrees"
     effect = "effect_reproduced"
-    # an SD the paper gives as a standard error or a 95% CI with the arm's n (Cochrane
-    # Handbook 6.5.2.2), not printed as such: the reviewer sees it was derived
-    sd_derived = "sd_derived"
+    # a value not printed as such but derived, with the arm's n, from what is: an SD from a
+    # standard error or a 95% CI (Cochrane Handbook 6.5.2.2), events from their share
+    # when the share gives one count only; the reviewer sees it was derived
+    derived = "derived"
 
 
 ROLE_FAILURES = frozenset(

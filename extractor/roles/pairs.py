@@ -15,7 +15,7 @@ from extractor.locate import Locator, Occurrence, ValueGroup, counts_column
 from extractor.roles.effects import half_unit
 from extractor.roles.placement import Placement
 from extractor.roles.timepoints import says_ci, says_se
-from schemas.derive import sd_from_ci, sd_from_se
+from schemas.derive import decimals, events_from_percent, sd_from_ci, sd_from_se
 
 
 def share_first(group: ValueGroup) -> bool:
@@ -62,6 +62,8 @@ class Pairs:
         """True: the paired number agrees; a message: it disagrees; None: nothing paired."""
         group = occ.value_group
         second = group.second
+        if role in ("ai", "ci") and occ.number.raw.rstrip().endswith("%"):
+            return self._share_gives(role, occ)  # "0%" of 30: the events printed as a share
         if role in ("ai", "ci") and occ.position == 1 and share_first(group):
             size = self.values.get("n1i" if role == "ai" else "n2i")
             if size is None or size <= 0:
@@ -111,6 +113,43 @@ class Pairs:
                 return True
             return f"printed beside {printed.raw}, not {self.values[other]:g}"
         return None
+
+    def _share_gives(self, role: str, occ: Occurrence) -> bool | str | None:
+        """Events printed only as their share of the arm ("0%", "20.0%" of 60): True when
+        the share gives this count and no other (round(share × n / 100), every count the
+        printed rounding allows), a message when it gives another, None without an n."""
+        size = self.values.get("n1i" if role == "ai" else "n2i")
+        if size is None or size <= 0 or size != int(size):
+            return None
+        printed = occ.number
+        places = decimals(printed.raw.replace("·", ".").rstrip(" %"))
+        derived = events_from_percent(printed.value, int(size), places)
+        if derived.warning:
+            return f"{printed.raw} of {size:g} does not give one count ({derived.warning})"
+        if derived.value == self.values[role]:
+            return True
+        return f"{printed.raw} of {size:g} is {derived.value:g}, not {self.values[role]:g}"
+
+    def events_from_share(self, role: str) -> list[Occurrence]:
+        """Where a table prints the arm's events only as their share of its n ("Stone-free
+        rate | 100% | 80%", n = 22 and 20): the share's place, judged like a printed count.
+        Tables only: a sentence's percentages are of many things, and one of another
+        outcome's often names this outcome too ("nausea (20%) and vomiting (8%)")."""
+        events = self.values.get(role)
+        size = self.values.get("n1i" if role == "ai" else "n2i")
+        if events is None or size is None or size <= 0:
+            return []
+        share = 100 * events / size
+        places = {round(share, d) for d in (0, 1, 2)}
+        found = [occ for value in places for occ in self.locator.find(value)]
+        return [
+            occ
+            for occ in found
+            if occ.unit.kind == "table"
+            and occ.position == 0
+            and occ.number.raw.rstrip().endswith("%")
+            and self._share_gives(role, occ) is True
+        ]
 
     def _se_printed(self, occ: Occurrence, sd_role: str) -> bool | None:
         """Whether the group's spread is a standard error that gives the SD (SE × √n):

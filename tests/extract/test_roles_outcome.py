@@ -195,8 +195,8 @@ def test_an_sd_given_as_the_95_ci_of_the_mean_is_derived_with_n(n: int, sd: floa
     spread = round(n**0.5 * 2.0 / 3.92, 2)
     right = verify_values(RCT, {**means_record(mean, sd, 30.0, spread), **sizes}, paper, PAIN)
     assert triages(right, MEANS) == {"verified"}, [right[m].findings for m in MEANS]
-    assert "sd_derived" in right["intervention_standard_deviation"].checks_passed
-    assert "sd_derived" not in right["intervention_mean"].checks_passed
+    assert "derived" in right["intervention_standard_deviation"].checks_passed
+    assert "derived" not in right["intervention_mean"].checks_passed
     wrong = verify_values(RCT, {**means_record(mean, 1.5, 30.0, spread), **sizes}, paper, PAIN)
     assert wrong["intervention_standard_deviation"].triage.value == "check"
 
@@ -211,7 +211,7 @@ def test_an_sd_given_as_a_ci_in_a_sentence_with_its_level() -> None:
     sds = ("intervention_standard_deviation", "comparator_standard_deviation")
     case = RoleCase(make_paper(text), PAIN, sds)
     record = case.verifies({**means_record(61.07, 30.21, 63.27, 24.79), **sizes})
-    assert "sd_derived" in record["comparator_standard_deviation"].checks_passed
+    assert "derived" in record["comparator_standard_deviation"].checks_passed
     case.flags({**means_record(61.07, 24.79, 63.27, 30.21), **sizes})
 
 
@@ -434,3 +434,41 @@ def test_a_target_naming_its_time_picks_the_row_of_that_time(rows: list[list[str
     # a target naming no time: which row is not said
     any_time = RoleCase(paper, {**at_24, "outcome": "nausea"}, events)
     any_time.flags(events_record(5, 60, 9, 61), RoleCode.timepoint_ambiguous, "intervention_events")
+
+
+def test_events_a_table_prints_only_as_their_share_are_derived_with_n() -> None:
+    # "Stone-free rate | 100% | 80%" with n = 22 and 20: 22 and 16 events, derived
+    table = make_table(
+        ["", "TPLU group (n = 22)", "F-URS group (n = 20)"],
+        ["Stone-free rate", "100%", "80%"],
+        ["Re-treatment rate", "0%", "20%"],
+        header_rows=1,
+    )
+    target = {"intervention": "TPLU", "comparator": "F-URS", "outcome": "stone-free rate"}
+    events = ("intervention_events", "comparator_events")
+    case = RoleCase(make_paper("R\nx.", table), target, events)
+    record = case.verifies(events_record(22, 22, 16, 20))
+    assert "derived" in record["comparator_events"].checks_passed
+    case.flags(events_record(16, 22, 22, 20))  # swapped: 16 is 72.7 % of 22, not 100 %
+
+
+def test_a_share_that_allows_several_counts_confirms_none() -> None:
+    # 2.3 % of 7726 is any count from 174 to 181: no one count is derived
+    table = make_table(
+        ["", "Sitagliptin (n = 7726)", "Comparator (n = 6885)"],
+        ["Constipation", "2.3%", "1.8%"],
+        header_rows=1,
+    )
+    target = {"intervention": "sitagliptin", "comparator": "comparator",
+              "outcome": "constipation"}  # fmt: skip
+    record = verify_values(RCT, events_record(178, 7726, 124, 6885), make_paper("R\nx.", table),
+                           target)  # fmt: skip
+    assert record["intervention_events"].triage.value == "check"
+
+
+def test_a_sentence_share_gives_no_events() -> None:
+    # a sentence's percentages are of many things: no events are derived from them
+    text = "Results\nNausea occurred in 20% of the aspirin group and 33% of the placebo group."
+    target = {"intervention": "aspirin", "comparator": "placebo", "outcome": "nausea"}
+    record = verify_values(RCT, events_record(12, 60, 20, 61), make_paper(text), target)
+    assert record["intervention_events"].triage.value == "check"
