@@ -190,3 +190,14 @@ def test_cli_says_when_there_is_no_triage(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "accuracy by triage" not in result.output
     assert "The predictions carry no triage" in " ".join(result.output.split())
+
+
+def test_a_triage_class_with_no_values_shows_a_dash_in_the_report(tmp_path: Path) -> None:
+    # Every value to check, none verified: the card reads "– / 0.333", not " / 0.333".
+    def all_check(i: int, field: str) -> tuple[str, bool]:
+        return "check", field != "model_name"
+
+    result = _audit(tmp_path, all_check)
+    html = write_outputs(result, tmp_path / "out")["report"].read_text(encoding="utf-8")
+    card = html.split("Accuracy verified / check</div>")[1].split("</div>")[0]
+    assert card.startswith('<div class="v">– / 0.'), card
