@@ -213,7 +213,8 @@ def _type_by_numbers(
     held = [results[f] for f in fields if f in results]
     if held and all(not r.findings for r in held) and len(held) >= 2:
         out[name] = [f for f in out[name] if f.code != Code.class_terms_missing]
-        record[name].checks_passed = [*record[name].checks_passed, CLASS_TERMS]
+        if CLASS_TERMS not in record[name].checks_passed:  # its quote may carry them too
+            record[name].checks_passed = [*record[name].checks_passed, CLASS_TERMS]
 
 
 def _target_dict(target: object | None) -> dict[str, str] | None:

@@ -203,3 +203,16 @@ def test_a_size_named_by_the_arm_a_few_words_before_it() -> None:
     case.verifies({**values, "comparator_group_size": 28})
     case.flags({**values, "comparator_group_size": 44}, RoleCode.group_size_mismatch,
                "comparator_group_size")  # fmt: skip
+
+
+def test_an_outcome_type_shows_each_passed_check_once() -> None:
+    # "binary" is carried by its quote's words and by its numbers standing in their roles:
+    # the pass is listed once
+    table = make_table(["", "Aspirin (n = 60)", "Placebo (n = 61)"], ["Nausea", "12/60", "20/61"],
+                       header_rows=1)  # fmt: skip
+    text = "Methods\nNausea, a binary outcome, was recorded."
+    target = {"intervention": "aspirin", "comparator": "placebo", "outcome": "nausea"}
+    case = RoleCase(make_paper(text, table), target, ("outcome_type",))
+    record = case.verifies(events_record(12, 60, 20, 61))
+    passed = record["outcome_type"].checks_passed
+    assert len(passed) == len(set(passed)), passed
