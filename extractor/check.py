@@ -184,6 +184,7 @@ def check_record(
     for name, result in role_results.items():
         out[name] += result.findings
         record[name].checks_passed = result.passed
+        record[name].derivation = result.derivation or None
         if judged_at is not None and result.where is not None:
             judged_at[name] = result.where
     _type_by_numbers(form, record, role_results, out)

@@ -270,15 +270,29 @@ _UNIT = {"hour": "h", "hr": "h", "day": "d", "week": "w", "wk": "w", "month": "m
 _TIME_UNITS = frozenset({"h", "d", "w", "mo", "y", "min"})
 
 
+# A time named by its unit first, as tables head their columns: "Week 12", "Month 6",
+# "Day 28" (whole words only: "W 12", "M 6" name other things).
+_TIME_FIRST = re.compile(
+    r"(?<![a-z])(hours?|hrs?|days?|weeks?|wks?|months?|years?|yrs?)\s*(\d+(?:\.\d+)?)(?![\d.])"
+)
+
+
 def quantities(text: str) -> list[tuple[int, int, str]]:
     """(start, end, token) of every dose or duration in `text`: "3 h", "3-hour" and "3h"
-    are all "3h", "48 weeks" and "SD48W" both "48w" (arms that differ only by one)."""
+    are all "3h", "48 weeks", "SD48W" and "Week 48" all "48w" (arms that differ only by
+    one, a column's time)."""
+    folded = fold_text(text)
+    found = [(m.start(), m.end(), m.group(1), m.group(2)) for m in _QUANTITY.finditer(folded)]
+    found += [
+        (m.start(), m.end(), m.group(2), m.group(1))
+        for m in _TIME_FIRST.finditer(folded)
+        if not any(s < m.end() and m.start() < e for s, e, _, _ in found)  # "12 weeks 6"
+    ]
     out = []
-    for match in _QUANTITY.finditer(fold_text(text)):
-        unit = match.group(2)
+    for start, end, amount, unit in sorted(found):
         unit = unit[:-1] if len(unit) > 2 and unit.endswith("s") else unit  # "weeks", "hrs"
         unit = _UNIT.get(unit, unit)
-        out.append((match.start(), match.end(), f"{match.group(1)}{unit}"))
+        out.append((start, end, f"{amount}{unit}"))
     return out
 
 

@@ -83,6 +83,8 @@ def _record(line: RecordLine) -> str:
         why = [f"{escape(f.code)}: {escape(f.message)}" for f in extracted.findings]
         if extracted.checks_passed:
             why.append(f"passed: {escape(', '.join(extracted.checks_passed))}")
+        if extracted.derivation:
+            why.append(f"derived: {escape(extracted.derivation)}")
         where = "".join(
             f"<blockquote>p. {e.page if e.page is not None else '?'}: {escape(e.quote[:400])}"
             "</blockquote>"

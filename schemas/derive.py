@@ -66,13 +66,16 @@ def sd_from_se(se: float, n: float) -> Derivation:
     )
 
 
-def sd_from_ci(low: float, high: float, n: float, level: float = 0.95) -> Derivation:
+def sd_from_ci(
+    low: float, high: float, n: float, level: float = 0.95, *, small_group_t: bool = True
+) -> Derivation:
     """SD = √n × (high − low) / (2 × t) for a CI of a group mean (Handbook 6.5.2.2).
 
     t is the t quantile with n − 1 degrees of freedom for groups under 60, as the
-    Handbook advises; the normal quantile (3.92 = 2 × 1.96 for 95%) for larger ones.
+    Handbook advises; the normal quantile (3.92 = 2 × 1.96 for 95%) for larger ones, and
+    for every group with `small_group_t=False` (as many reviewers compute it).
     """
-    if n < SMALL_GROUP:
+    if n < SMALL_GROUP and small_group_t:
         quantile, name = _t_or_z(n - 1, level)
     else:
         quantile = _NORMAL.inv_cdf(1 - (1 - level) / 2)

@@ -89,6 +89,11 @@ class Extracted(BaseModel, Generic[T]):
         default_factory=list, description="codes of the role checks the value passed"
     )
     second_value: Any = Field(default=None, description="the second rater's value, if any")
+    derivation: str | None = Field(
+        default=None,
+        description="how the value follows from what the paper prints, when it is not "
+        "printed as such (an SD from a CI or an SE, events from a share), with its numbers",
+    )
 
     @property
     def grounded(self) -> bool:

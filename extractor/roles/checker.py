@@ -144,6 +144,8 @@ class _Judge:
         _, passed, failed, occ = scored[0]  # occ is None for a size read from a header
         result.where = occ
         result.passed = list(dict.fromkeys(passed))
+        derived = self.pairs.derivation(role, occ) if occ and Passed.derived in passed else None
+        result.derivation = derived.describe() if derived else ""
         result.findings = [Finding(code=c, message=m) for c, m in dict(failed).items()]
         self._confirm(role, result)
         return result

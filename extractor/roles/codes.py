@@ -71,6 +71,7 @@ class RoleResult:
     passed: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     where: Occurrence | None = None  # the occurrence the value is judged by
+    derivation: str = ""  # how the value follows from what is printed there, if derived
     occurrences: list[Occurrence] = field(default_factory=list)
 
 

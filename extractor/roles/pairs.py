@@ -15,7 +15,7 @@ from extractor.locate import Locator, Occurrence, ValueGroup, counts_column
 from extractor.roles.effects import half_unit
 from extractor.roles.placement import Placement
 from extractor.roles.timepoints import says_ci, says_se
-from schemas.derive import decimals, events_from_percent, sd_from_ci, sd_from_se
+from schemas.derive import Derivation, decimals, events_from_percent, sd_from_ci, sd_from_se
 
 
 def share_first(group: ValueGroup) -> bool:
@@ -63,7 +63,8 @@ class Pairs:
         group = occ.value_group
         second = group.second
         if role in ("ai", "ci") and occ.number.raw.rstrip().endswith("%"):
-            return self._share_gives(role, occ)  # "0%" of 30: the events printed as a share
+            given = self._share_gives(role, occ)  # "0%" of 30: the events printed as a share
+            return True if isinstance(given, Derivation) else given
         if role in ("ai", "ci") and occ.position == 1 and share_first(group):
             size = self.values.get("n1i" if role == "ai" else "n2i")
             if size is None or size <= 0:
@@ -94,6 +95,8 @@ class Pairs:
             if bounds is not None:  # "12.3 (10.1, 14.5)": a CI may give the SD
                 interval = Occurrence(occ.unit, occ.group, bounds[0])
                 given = self._sd_from_interval(interval, sd_role)
+                if isinstance(given, Derivation):
+                    given = True
                 if role == sd_role:
                     return given if occ.position == bounds[0] else None
                 return True if given is True else None  # "12 (10–14)": a range, no spread
@@ -114,10 +117,11 @@ class Pairs:
             return f"printed beside {printed.raw}, not {self.values[other]:g}"
         return None
 
-    def _share_gives(self, role: str, occ: Occurrence) -> bool | str | None:
-        """Events printed only as their share of the arm ("0%", "20.0%" of 60): True when
-        the share gives this count and no other (round(share × n / 100), every count the
-        printed rounding allows), a message when it gives another, None without an n."""
+    def _share_gives(self, role: str, occ: Occurrence) -> Derivation | str | None:
+        """Events printed only as their share of the arm ("0%", "20.0%" of 60): the
+        derivation when the share gives this count and no other (round(share × n / 100),
+        every count the printed rounding allows), a message when it gives another, None
+        without an n."""
         size = self.values.get("n1i" if role == "ai" else "n2i")
         if size is None or size <= 0 or size != int(size):
             return None
@@ -127,7 +131,7 @@ class Pairs:
         if derived.warning:
             return f"{printed.raw} of {size:g} does not give one count ({derived.warning})"
         if derived.value == self.values[role]:
-            return True
+            return derived
         return f"{printed.raw} of {size:g} is {derived.value:g}, not {self.values[role]:g}"
 
     def events_from_share(self, role: str) -> list[Occurrence]:
@@ -148,8 +152,24 @@ class Pairs:
             if occ.unit.kind == "table"
             and occ.position == 0
             and occ.number.raw.rstrip().endswith("%")
-            and self._share_gives(role, occ) is True
+            and isinstance(self._share_gives(role, occ), Derivation)
         ]
+
+    def derivation(self, role: str, occ: Occurrence) -> Derivation | None:
+        """How the value of `role` follows from what is printed at `occ`, where it is not
+        printed as such: an SD from a CI or an SE, events from a share (None otherwise)."""
+        if role in ("ai", "ci") and occ.number.raw.rstrip().endswith("%"):
+            given = self._share_gives(role, occ)
+            return given if isinstance(given, Derivation) else None
+        if role not in ("sd1i", "sd2i"):
+            return None
+        if ci_bounds(occ.value_group) is not None:
+            given = self._sd_from_interval(occ, role)
+            return given if isinstance(given, Derivation) else None
+        size = self.values.get("n1i" if role == "sd1i" else "n2i")
+        if self._se_printed(occ, role) is True and size:
+            return sd_from_se(occ.number.value, size)
+        return None
 
     def _se_printed(self, occ: Occurrence, sd_role: str) -> bool | None:
         """Whether the group's spread is a standard error that gives the SD (SE × √n):
@@ -167,11 +187,11 @@ class Pairs:
         slack = (half_unit(se.raw) + 1e-9) * math.sqrt(size) + 0.005
         return abs(sd_from_se(se.value, size).value - sd) <= slack
 
-    def _sd_from_interval(self, occ: Occurrence, sd_role: str) -> bool | str | None:
+    def _sd_from_interval(self, occ: Occurrence, sd_role: str) -> Derivation | str | None:
         """A mean printed with its CI ("55.91 (54.65, 57.17)" under "mean (95% CI)",
         "61.07 (95% CI 55.42–66.71)") gives the SD, √n × (high − low) / (2 × t), t of the
-        Handbook or 1.96 (reviewers use both): True when it gives this SD, a message when
-        another, None when the parenthesis is no CI of this arm's mean."""
+        Handbook or 1.96 (reviewers use both): the derivation when it gives this SD, a
+        message when another, None when the parenthesis is no CI of this arm's mean."""
         mean_role = "m1i" if sd_role == "sd1i" else "m2i"
         size = self.values.get("n1i" if sd_role == "sd1i" else "n2i")
         mean, sd = self.values.get(mean_role), self.values.get(sd_role)
@@ -190,13 +210,13 @@ class Pairs:
             return None
         # the printed bounds' rounding, carried through the same formula
         slack = 2 * half_unit(low.raw) * math.sqrt(size) / 3.92 + 0.006
-        derived = [sd_from_ci(low.value, high.value, size, level).value]
-        if level == 0.95:
-            derived.append(math.sqrt(size) * (high.value - low.value) / 3.92)
-        if any(abs(d - sd) <= slack for d in derived):
-            return True
+        derived = [
+            sd_from_ci(low.value, high.value, size, level, small_group_t=t) for t in (True, False)
+        ]
+        if any(abs(d.value - sd) <= slack for d in derived):
+            return next(d for d in derived if abs(d.value - sd) <= slack)
         shown = f"{level:.0%} CI ({low.raw}, {high.raw})"
-        return f"its {shown} gives SD {derived[0]:.2f}, not {sd:g}"
+        return f"its {shown} gives SD {derived[0].value:.2f}, not {sd:g}"
 
     def sd_from_interval(self, role: str) -> list[Occurrence]:
         """Where the SD is derived from the 95% CI printed beside the arm's mean: the
@@ -210,7 +230,7 @@ class Pairs:
             if occ.position != 0 or bounds is None:
                 continue
             interval = Occurrence(occ.unit, occ.group, bounds[0])
-            if self._sd_from_interval(interval, role) is True:
+            if isinstance(self._sd_from_interval(interval, role), Derivation):
                 out.append(interval)
         return out
 

@@ -16,7 +16,7 @@ from roles_helpers import (
 )
 
 from extractor.roles import RoleCode
-from extractor.terms import stem
+from extractor.terms import durations, stem
 from extractor.verify import verify_values
 
 MEANS = (
@@ -197,6 +197,9 @@ def test_an_sd_given_as_the_95_ci_of_the_mean_is_derived_with_n(n: int, sd: floa
     assert triages(right, MEANS) == {"verified"}, [right[m].findings for m in MEANS]
     assert "derived" in right["intervention_standard_deviation"].checks_passed
     assert "derived" not in right["intervention_mean"].checks_passed
+    formula = right["intervention_standard_deviation"].derivation or ""
+    assert formula.startswith("SD from a 95% CI") and f"√{n} × ({high:g} − {low:g})" in formula
+    assert right["intervention_mean"].derivation is None
     wrong = verify_values(RCT, {**means_record(mean, 1.5, 30.0, spread), **sizes}, paper, PAIN)
     assert wrong["intervention_standard_deviation"].triage.value == "check"
 
@@ -449,6 +452,9 @@ def test_events_a_table_prints_only_as_their_share_are_derived_with_n() -> None:
     case = RoleCase(make_paper("R\nx.", table), target, events)
     record = case.verifies(events_record(22, 22, 16, 20))
     assert "derived" in record["comparator_events"].checks_passed
+    assert record["comparator_events"].derivation == (
+        "events from a percentage of N: events = round(80% × 20) = 16"
+    )
     case.flags(events_record(16, 22, 22, 20))  # swapped: 16 is 72.7 % of 22, not 100 %
 
 
@@ -472,3 +478,32 @@ def test_a_sentence_share_gives_no_events() -> None:
     target = {"intervention": "aspirin", "comparator": "placebo", "outcome": "nausea"}
     record = verify_values(RCT, events_record(12, 60, 20, 61), make_paper(text), target)
     assert record["intervention_events"].triage.value == "check"
+
+
+def test_a_column_named_week_12_is_the_12_week_timepoint() -> None:
+    # "Week 12" (unit first, as tables head their columns) is the target's "at 12 weeks"
+    table = make_table(
+        ["", "Aspirin", "Aspirin", "Placebo", "Placebo"],
+        ["", "Week 6", "Week 12", "Week 6", "Week 12"],
+        ["Pain score", "15.1 ± 3.2", "12.3 ± 4.5", "16.8 ± 3.5", "14.1 ± 5.2"],
+        header_rows=2,
+    )
+    target = {**PAIN, "outcome": "pain score at 12 weeks"}
+    case = RoleCase(make_paper("R\nx.", table), target, MEANS)
+    case.verifies(means_record(12.3, 4.5, 14.1, 5.2))
+    case.flags(means_record(15.1, 3.2, 16.8, 3.5))
+
+
+@pytest.mark.parametrize(
+    ("text", "token"),
+    [
+        ("Week 12", "12w"),
+        ("at week 12", "12w"),
+        ("Month 6", "6mo"),
+        ("Day 28", "28d"),
+        ("12 weeks", "12w"),
+        ("12-week", "12w"),
+    ],
+)
+def test_a_time_reads_the_same_whichever_comes_first(text: str, token: str) -> None:
+    assert durations(text) == {token}

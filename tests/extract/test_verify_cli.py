@@ -137,3 +137,38 @@ def test_a_model_judges_undecided_values_only_and_never_verifies(tmp_path: Path,
     assert 0 < asked <= len(line["record"]) - len(verified)  # undecided values only
     prompt = server.requests[0]["messages"][1]["content"]
     assert "<<<PASSAGES" in prompt and "<<<END PASSAGES" in prompt  # paper text fenced
+
+
+def test_verify_shows_how_a_derived_value_follows_from_the_paper(tmp_path: Path) -> None:
+    # An SD the paper gives as the 95% CI of the mean: verified, with its formula in the
+    # record and in the report.
+    folder = tmp_path / "pdfs"
+    folder.mkdir()
+    make_pdf(
+        folder / "PMC2.pdf",
+        [
+            "A trial of aspirin\n\nResults\nThe pain score was 55.91 (95% CI 54.65–57.17) in "
+            "the aspirin group and 56.48 (95% CI 55.13–57.83) in the placebo group."
+        ],
+    )
+    record = {
+        "outcome_type": "continuous",
+        "intervention_mean": 55.91,
+        "intervention_standard_deviation": 15.64,
+        "intervention_group_size": 592,
+        "comparator_mean": 56.48,
+        "comparator_standard_deviation": 14.76,
+        "comparator_group_size": 459,
+    }
+    target = {"intervention": "aspirin", "comparator": "placebo", "outcome": "pain score"}
+    sheet = _jsonl(
+        tmp_path / "sheet.jsonl",
+        [{"paper_id": "PMC2", "target_id": "1", **target, "record": record}],
+    )
+    out = tmp_path / "out"
+    result = _run(str(sheet), "--papers", str(folder), "--form", "rct_outcomes", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    sd = _records(out)[0]["record"]["intervention_standard_deviation"]
+    assert sd["triage"] == "verified" and "derived" in sd["checks_passed"]
+    assert "√592 × (57.17 − 54.65)" in sd["derivation"]
+    assert "derived: SD from a 95% CI" in (out / "report.html").read_text()

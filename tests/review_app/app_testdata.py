@@ -90,6 +90,7 @@ def record_for(document: Any, title: str) -> dict[str, dict]:
         "parameters_millions": _value(
             document, 68.0, "The model has 86 million parameters", "check",
             reasons=["value_not_in_quote"], findings=[finding],
+            derivation="millions from a count: 86,000,000 / 10^6 = 86 <b>",
         ),
         "modalities": _value(document, ["xray"], "chest radiographs", "verified"),
         "results": _value(

@@ -103,6 +103,8 @@ def test_value_page_shows_field_definition_verdict_and_located_quote(client: Tes
     assert "value_not_in_quote" in page and "86 is not in the quote" in page
     assert re.search(r'<rect class="quote c0" x="[\d.]+" y="[\d.]+"', page)  # highlighted box
     assert '<mark class="c0">The model has 86 million parameters</mark>' in page
+    # how a derived value follows from the paper, escaped like every text from a record
+    assert 'id="derivation">millions from a count: 86,000,000 / 10^6 = 86 &lt;b&gt;<' in page
     study = client.get("/value/smith2024/study_type").text
     assert 'id="second-value">adaptation<' in study
     assert '<select name="value" id="correct-input">' in study  # an enum is a select
