@@ -1,9 +1,14 @@
 """Paired numbers: the number printed beside a value must agree with the record.
 
-Events print with their group size ("11/49") or their share ("11 (22.4 %)"), a mean with
-its SD ("12.3 ± 4.5", "12.3 (4.5)") or with a standard error that gives the SD (SE × √n);
-and the other arm's value stands in the same row or sentence, or, with arms as rows, in
-the same column of the other arm's row.
+Events print with their group size ("11/49") or their share ("11 (22.4 %)", "87%
+(26/30)"), a mean with its SD ("12.3 ± 4.5", "12.3 (4.5)"); and the other arm's value
+stands in the same row or sentence, or, with arms as rows, in the same column of the
+other arm's row.
+
+A value the paper does not print as such may follow from what it prints, with the arm's
+n: an SD from a standard error (SE × √n) or a CI of the mean, events from the share a
+table gives (when the rounding allows one count). Such a value is judged at that place,
+and its `Derivation` (schemas/derive.py, the one owner of the arithmetic) says how.
 """
 
 from __future__ import annotations
