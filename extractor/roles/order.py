@@ -28,7 +28,9 @@ LISTED_BETWEEN = re.compile(r"^[\s%a-zA-Z/),]{0,12}?(?:and|,|;|vs\.?|versus)\s*$
 # What may stand between a value and the arm named right after it: its unit and a
 # preposition ("63.27 (95% CI 58.28-68.25) in the control group", "12 mg/L with placebo").
 ARM_FOLLOWS = re.compile(
-    r"[\s,]*(?:[A-Za-z%/]{1,8}\s+)?(?:in|with|on|among|for|of)\s+(?:the\s+|all\s+)?", re.I
+    r"[\s,]*(?:[A-Za-z%/]{1,8}\s+)?(?:in|with|on|among|for|of)\s+(?:the\s+|all\s+)?"
+    r"(?:(?:those|patients|participants)\s+(?:receiving|given|treated\s+with|in|on)\s+)?",
+    re.I,
 )
 
 
@@ -77,6 +79,12 @@ def arms_in_order(unit: Unit, mentions: list[Mention], peers: list[int]) -> dict
     after = [m[2] for m in mentions if m[0] >= second.end]
     if respectively or versus:
         named = after[:2] if respectively and not before else before[-2:]
+        if versus and len(set(named)) < 2 and before and after and before[-1] != after[0]:
+            # "aspirin ... 12.3, versus 14.1 among those receiving placebo": each value
+            # framed by its own arm, the first named before, the second right after
+            gap = PARENTHESES.sub(" ", text[second.end : _first_after(mentions, second.end)])
+            if ARM_FOLLOWS.fullmatch(gap):
+                named = [before[-1], after[0]]
     else:
         # "x and y" without "respectively": in the order of two arms named as a pair,
         # right after the values ("... for the aspirin and placebo groups") or before
@@ -117,6 +125,11 @@ def arms_in_order(unit: Unit, mentions: list[Mention], peers: list[int]) -> dict
 _PAIR_JOIN = re.compile(
     r"\s*(?:groups?|arms?)?\s*(?:and|&|or|vs\.?|versus|than)\b[\sa-z]{0,20}", re.IGNORECASE
 )
+
+
+def _first_after(mentions: list[Mention], at: int) -> int:
+    """Where the first arm mention at or after `at` starts."""
+    return next(m[0] for m in mentions if m[0] >= at)
 
 
 def _named_as_pair(text: str, two: list[Mention]) -> bool:
@@ -207,4 +220,4 @@ def group_shape(group: ValueGroup) -> tuple[str, int]:
 
 
 # Between two values: a unit ("ng/mL", "%", "kg/m2") and the word that joins them.
-_VERSUS = re.compile(r"^[\s%a-zA-Z/]{0,12}?(?:vs\.?|versus)\s*$", re.IGNORECASE)
+_VERSUS = re.compile(r"^[\s%a-zA-Z/,]{0,12}?(?:vs\.?|versus)\s*$", re.IGNORECASE)

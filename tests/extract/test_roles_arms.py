@@ -560,6 +560,9 @@ def test_values_listed_for_timepoints_keep_the_arm_the_sentence_names() -> None:
         "The aspirin and placebo groups had pain scores of 12.3 ± 4.5 and 14.1 ± 5.2.",
         "The pain score was lower in the aspirin group than in the placebo group (12.3 ± 4.5 "
         "and 14.1 ± 5.2, P = 0.02).",
+        # each value framed by its own arm: the first named before, the second right after
+        "Patients receiving aspirin reported a mean pain score of 12.3 ± 4.5, versus 14.1 ± 5.2 "
+        "among those receiving placebo.",
         # the first value's own parenthesis between them, in square brackets
         "The pain score was lower in the aspirin group than in the placebo group [12.3 (4.5) "
         "vs. 14.1 (5.2), P = 0.02].",
