@@ -27,7 +27,7 @@ LISTED_BETWEEN = re.compile(r"^[\s%a-zA-Z/),]{0,12}?(?:and|,|;|vs\.?|versus)\s*$
 
 # What may stand between a value and the arm named right after it: its unit and a
 # preposition ("63.27 (95% CI 58.28-68.25) in the control group", "12 mg/L with placebo").
-ARM_FOLLOWS = re.compile(
+_ARM_FOLLOWS = re.compile(
     r"[\s,]*(?:[A-Za-z%/]{1,8}\s+)?(?:in|with|on|among|for|of)\s+(?:the\s+|all\s+)?"
     r"(?:(?:those|patients|participants)\s+(?:receiving|given|treated\s+with|in|on)\s+)?",
     re.I,
@@ -35,7 +35,7 @@ ARM_FOLLOWS = re.compile(
 
 
 # A parenthesis, or the rest of one the value opened ("63.27 (95% CI 58.28-68.25)").
-PARENTHESES = re.compile(r"\([^()]*\)|^[^()]*\)")
+_PARENTHESES = re.compile(r"\([^()]*\)|^[^()]*\)")
 
 
 # An aside in round or square brackets ("(20%)", "[33%]").
@@ -79,20 +79,22 @@ def arms_in_order(unit: Unit, mentions: list[Mention], peers: list[int]) -> dict
     after = [m[2] for m in mentions if m[0] >= second.end]
     if respectively or versus:
         named = after[:2] if respectively and not before else before[-2:]
-        if versus and len(set(named)) < 2 and before and after and before[-1] != after[0]:
+        if versus and len(set(named)) < 2 and before:
             # "aspirin ... 12.3, versus 14.1 among those receiving placebo": each value
             # framed by its own arm, the first named before, the second right after
-            gap = PARENTHESES.sub(" ", text[second.end : _first_after(mentions, second.end)])
-            if ARM_FOLLOWS.fullmatch(gap):
-                named = [before[-1], after[0]]
+            right_after = arm_right_after(text, mentions, second.end)
+            if right_after is not None and right_after != before[-1]:
+                named = [before[-1], right_after]
     else:
         # "x and y" without "respectively": in the order of two arms named as a pair,
         # right after the values ("... for the aspirin and placebo groups") or before
         # them ("the aspirin and placebo groups had ...", "lower in the aspirin group
         # than in the placebo group (x and y)"); else the values are not listed so.
         following = [m for m in mentions if m[0] >= second.end][:2]
-        gap = PARENTHESES.sub(" ", text[second.end : following[0][0]]) if following else ""
-        if _named_as_pair(text, following) and ARM_FOLLOWS.fullmatch(gap):
+        if (
+            _named_as_pair(text, following)
+            and arm_right_after(text, mentions, second.end) is not None
+        ):
             named = after[:2]
         elif _named_as_pair(text, [m for m in mentions if m[1] <= first.start][-2:]):
             named = before[-2:]
@@ -127,9 +129,15 @@ _PAIR_JOIN = re.compile(
 )
 
 
-def _first_after(mentions: list[Mention], at: int) -> int:
-    """Where the first arm mention at or after `at` starts."""
-    return next(m[0] for m in mentions if m[0] >= at)
+def arm_right_after(text: str, mentions: list[Mention], at: int) -> str | None:
+    """The arm named right after `at` (a value's end), with only its unit, a preposition
+    and parentheses between ("63.27 (95% CI 58.28-68.25) in the control group", "14.1
+    among those receiving placebo"); None when the next arm named is farther, or none is
+    ("14.1 at 12 months; it did not change in the placebo group")."""
+    after = [m for m in mentions if m[0] >= at]
+    if not after or not _ARM_FOLLOWS.fullmatch(_PARENTHESES.sub(" ", text[at : after[0][0]])):
+        return None
+    return after[0][2]
 
 
 def _named_as_pair(text: str, two: list[Mention]) -> bool:

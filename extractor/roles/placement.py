@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from extractor.locate import Locator, Occurrence, Unit
 from extractor.roles.arms import Arms, column_labels
 from extractor.roles.order import (
-    ARM_FOLLOWS,
-    PARENTHESES,
     arm_of_parenthesis,
+    arm_right_after,
     arm_right_before,
     arms_in_order,
     group_shape,
@@ -184,9 +183,8 @@ class Placement:
             and set(after_reading) == {peers[1]}
         ):
             second = unit.groups[peers[1]]
-            following = [m for m in mentions if m[0] >= second.end]
-            gap = PARENTHESES.sub(" ", unit.text[second.end : following[0][0]])
             framed = {**before_reading, **after_reading}
-            if len(set(framed.values())) == 2 and ARM_FOLLOWS.fullmatch(gap):
+            followed = arm_right_after(unit.text, mentions, second.end) is not None
+            if len(set(framed.values())) == 2 and followed:
                 return framed.get(group)
         return None
