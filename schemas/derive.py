@@ -124,8 +124,9 @@ def sd_from_md_ci(low: float, high: float, n1: float, n2: float, level: float = 
 
 
 def decimals(text: str | float) -> int:
-    """Decimal places a number was printed with ("33.3" -> 1, "12" -> 0)."""
-    s = str(text)
+    """Decimal places a number was printed with ("33.3" -> 1, "12" -> 0, "33.3%" -> 1,
+    "33·3" -> 1: a share's sign and a raised decimal point are no places)."""
+    s = str(text).replace("·", ".").rstrip("% ")
     return len(s.split(".", 1)[1]) if "." in s else 0
 
 

@@ -9,6 +9,7 @@ import re
 from collections.abc import Mapping
 
 from extractor.roles.codes import Passed, RoleCode, RoleResult
+from schemas.derive import decimals
 from schemas.extracted import Finding
 from schemas.roles import BINARY_ROLES, CONTINUOUS_ROLES, EffectRoles
 
@@ -52,9 +53,8 @@ def expected_estimates(measure: str, v: Mapping[str, float], binary: bool) -> li
 
 
 def half_unit(raw: str) -> float:
-    text = raw.replace("·", ".").rstrip("% ")
-    decimals = len(text.split(".")[1]) if "." in text else 0
-    return 0.5 * 10**-decimals
+    """Half the last printed place of a number: how far the rounding may have moved it."""
+    return 0.5 * 10 ** -decimals(raw)
 
 
 def check_effects(

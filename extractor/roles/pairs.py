@@ -131,8 +131,7 @@ class Pairs:
         if size is None or size <= 0 or size != int(size):
             return None
         printed = occ.number
-        places = decimals(printed.raw.replace("·", ".").rstrip(" %"))
-        derived = events_from_percent(printed.value, int(size), places)
+        derived = events_from_percent(printed.value, int(size), decimals(printed.raw))
         if derived.warning:
             return f"{printed.raw} of {size:g} does not give one count ({derived.warning})"
         if derived.value == self.values[role]:
