@@ -17,10 +17,17 @@ import math
 from dataclasses import dataclass
 
 from extractor.locate import Locator, Occurrence, ValueGroup, counts_column
+from extractor.roles.codes import ARM_OF_ROLE
 from extractor.roles.effects import half_unit
 from extractor.roles.placement import Placement
 from extractor.roles.timepoints import says_ci, says_se
 from schemas.derive import Derivation, decimals, events_from_percent, sd_from_ci, sd_from_se
+from schemas.numbers import PrintedNumber
+
+
+def _is_share(number: PrintedNumber) -> bool:
+    """A number printed as a percentage ("20%", "95% CI")."""
+    return number.raw.rstrip().endswith("%")
 
 
 def share_first(group: ValueGroup) -> bool:
@@ -50,7 +57,7 @@ def ci_bounds(group: ValueGroup) -> tuple[int, float] | None:
     if len(numbers) == 3:
         return 1, 0.95
     level = numbers[1] if len(numbers) == 4 else None
-    if level is not None and level.raw.rstrip().endswith("%") and level.value in (90, 95, 99):
+    if level is not None and _is_share(level) and level.value in (90, 95, 99):
         return 2, level.value / 100
     return None
 
@@ -63,15 +70,19 @@ class Pairs:
     placement: Placement
     locator: Locator
 
+    def _arm_size(self, role: str) -> float | None:
+        """The group size the record gives the arm of `role` (n1i or n2i)."""
+        return self.values.get("n1i" if ARM_OF_ROLE[role] == "intervention" else "n2i")
+
     def agrees(self, role: str, occ: Occurrence) -> bool | str | None:
         """True: the paired number agrees; a message: it disagrees; None: nothing paired."""
         group = occ.value_group
         second = group.second
-        if role in ("ai", "ci") and occ.number.raw.rstrip().endswith("%"):
+        if role in ("ai", "ci") and _is_share(occ.number):
             given = self._share_gives(role, occ)  # "0%" of 30: the events printed as a share
             return True if isinstance(given, Derivation) else given
         if role in ("ai", "ci") and occ.position == 1 and share_first(group):
-            size = self.values.get("n1i" if role == "ai" else "n2i")
+            size = self._arm_size(role)
             if size is None or size <= 0:
                 return None
             printed = group.numbers[2]
@@ -79,7 +90,7 @@ class Pairs:
                 return True
             return f"printed as {group.numbers[1].raw}/{printed.raw}, not out of {size:g}"
         if role in ("ai", "ci") and occ.position == 0 and second is not None:
-            size = self.values.get("n1i" if role == "ai" else "n2i")
+            size = self._arm_size(role)
             if size is None or size <= 0:
                 return None
             if group.pair in ("slash", "of"):
@@ -127,7 +138,7 @@ class Pairs:
         derivation when the share gives this count and no other (round(share × n / 100),
         every count the printed rounding allows), a message when it gives another, None
         without an n."""
-        size = self.values.get("n1i" if role == "ai" else "n2i")
+        size = self._arm_size(role)
         if size is None or size <= 0 or size != int(size):
             return None
         printed = occ.number
@@ -144,7 +155,7 @@ class Pairs:
         Tables only: a sentence's percentages are of many things, and one of another
         outcome's often names this outcome too ("nausea (20%) and vomiting (8%)")."""
         events = self.values.get(role)
-        size = self.values.get("n1i" if role == "ai" else "n2i")
+        size = self._arm_size(role)
         if events is None or size is None or size <= 0:
             return []
         share = 100 * events / size
@@ -155,14 +166,14 @@ class Pairs:
             for occ in found
             if occ.unit.kind == "table"
             and occ.position == 0
-            and occ.number.raw.rstrip().endswith("%")
+            and _is_share(occ.number)
             and isinstance(self._share_gives(role, occ), Derivation)
         ]
 
     def derivation(self, role: str, occ: Occurrence) -> Derivation | None:
         """How the value of `role` follows from what is printed at `occ`, where it is not
         printed as such: an SD from a CI or an SE, events from a share (None otherwise)."""
-        if role in ("ai", "ci") and occ.number.raw.rstrip().endswith("%"):
+        if role in ("ai", "ci") and _is_share(occ.number):
             given = self._share_gives(role, occ)
             return given if isinstance(given, Derivation) else None
         if role not in ("sd1i", "sd2i"):
@@ -170,7 +181,7 @@ class Pairs:
         if ci_bounds(occ.value_group) is not None:
             given = self._sd_from_interval(occ, role)
             return given if isinstance(given, Derivation) else None
-        size = self.values.get("n1i" if role == "sd1i" else "n2i")
+        size = self._arm_size(role)
         if self._se_printed(occ, role) is True and size:
             return sd_from_se(occ.number.value, size)
         return None
@@ -182,7 +193,7 @@ class Pairs:
         group = occ.value_group
         if len(group.numbers) != 2 or not says_se(self._spread_label(occ)):
             return None
-        size = self.values.get("n1i" if sd_role == "sd1i" else "n2i")
+        size = self._arm_size(sd_role)
         sd = self.values.get(sd_role)
         if size is None or sd is None or size <= 0:
             return False
@@ -197,7 +208,7 @@ class Pairs:
         Handbook or 1.96 (reviewers use both): the derivation when it gives this SD, a
         message when another, None when the parenthesis is no CI of this arm's mean."""
         mean_role = "m1i" if sd_role == "sd1i" else "m2i"
-        size = self.values.get("n1i" if sd_role == "sd1i" else "n2i")
+        size = self._arm_size(sd_role)
         mean, sd = self.values.get(mean_role), self.values.get(sd_role)
         numbers, bounds = occ.value_group.numbers, ci_bounds(occ.value_group)
         if size is None or size <= 1 or mean is None or sd is None or bounds is None:
