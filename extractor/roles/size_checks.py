@@ -70,23 +70,23 @@ class GroupSizes:
             )
         if events in self.values:
             for occ in self.locator.find(self.values[events]):
-                at = events_position(occ.value_group)
-                header = self.placement.column_header(occ)
+                if occ.position != events_position(occ.value_group):
+                    continue
+                if self.pairs.agrees(events, occ) is not True:
+                    continue
                 # events of another outcome's row ("17/23" of a subgroup) confirm no N
+                header = self.placement.column_header(occ)
                 if not self.outcome.bound(occ.unit, header, occ.value_group):
                     continue
-                if occ.position == at and self.pairs.agrees(events, occ) is True:
-                    passed.append(Passed.pair)
-                    if self.placement.arm_at(occ) == arm:  # "11 (22 %)" under the arm: N is its N
-                        passed.append(Passed.arm)
-                        if self._analysed(occ):
-                            # "79/101" in the outcome's row: the number analysed for this
-                            # outcome, whatever the baseline table gave the arm. The
-                            # events may be printed first in a row that names the outcome
-                            # less well: the sentence after it may be the outcome's.
-                            passed.append(Passed.group_size)
-                            failed = []
-                            break
+                passed.append(Passed.pair)
+                if self.placement.arm_at(occ) == arm:  # "11 (22 %)" under the arm: N is its N
+                    passed.append(Passed.arm)
+                    if _out_of_n(occ):
+                        # "79/101" in the outcome's row: the number analysed for this
+                        # outcome, whatever the baseline table gave the arm.
+                        passed.append(Passed.group_size)
+                        failed = []
+                        break
         analysed = self.analysed_sizes(arm)
         if analysed and value not in analysed:
             # The outcome's own rows print the arm's events out of another number: this
@@ -218,6 +218,11 @@ class GroupSizes:
 
     def _analysed(self, occ: Occurrence) -> bool:
         """Whether events printed out of their N ("79/101") stand in the outcome's row."""
-        pair = occ.value_group.pair in ("slash", "of") and occ.value_group.second is not None
         header = self.placement.column_header(occ)
-        return pair and self.outcome.bound(occ.unit, header, occ.value_group)
+        return _out_of_n(occ) and self.outcome.bound(occ.unit, header, occ.value_group)
+
+
+def _out_of_n(occ: Occurrence) -> bool:
+    """Events printed out of their N ("79/101", "79 of 101")."""
+    group = occ.value_group
+    return group.pair in ("slash", "of") and group.second is not None
